@@ -1,0 +1,51 @@
+// The seam between the state layer (src/state) and what renders it (tree, status bar, panel).
+// Plain TypeScript, no `vscode` import, so the state layer is unit-tested in plain Node.
+import type { JuiceNetApi, Schedule, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Why a refresh happened (logged, and used to decide what to re-read). */
+export type RefreshReason = 'interval' | 'manual' | 'write' | 'visibility' | 'config' | 'signin' | 'recover';
+
+/** What the views know of one unit. Never holds a token. */
+export interface UnitView {
+  unitId: string;
+  name: string;
+  /** Label of the account the unit belongs to ("Demo account" for the simulator demo). */
+  accountLabel: string;
+  accountId: string;
+  demo: boolean;
+  /** Last good get_state, if any. */
+  status?: UnitStatus;
+  /** Epoch ms of the last good reading. */
+  lastGoodAt?: number;
+  /** User-facing message of the last failed refresh, cleared on success. */
+  error?: string;
+  /** True when the last refresh failed or the reading is older than a few update intervals. */
+  stale: boolean;
+  /** Read only when info_timestamp grows. */
+  info?: UnitInfo;
+  schedule?: Schedule;
+}
+
+/** What the unit panel (src/panel) needs from the rest of the extension. */
+export interface PanelBackend {
+  getUnit(unitId: string): UnitView | undefined;
+  /** Fires with the ids of the units whose view changed. */
+  onDidChangeUnits(listener: (unitIds: string[]) => void): Disposable;
+  /** The client and the unit's credentials, for the panel host's calls. Never sent to a webview. */
+  api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
+  /** Keeps the unit polled while held (e.g. while a panel is visible). */
+  holdVisible(unitId: string, holder: string): Disposable;
+  refresh(unitId: string, reason: RefreshReason): Promise<void>;
+}
+
+/** A logger that redacts secrets before anything is written. */
+export interface Logger {
+  trace(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string | Error): void;
+}
