@@ -40,6 +40,8 @@ export interface PanelBackend {
   /** Keeps the unit polled while held (e.g. while a panel is visible). */
   holdVisible(unitId: string, holder: string): Disposable;
   refresh(unitId: string, reason: RefreshReason): Promise<void>;
+  /** Every unit the backend knows (for the panel's quick pick when opened without a unit). */
+  listUnits?(): UnitView[];
 }
 
 /** A logger that redacts secrets before anything is written. */

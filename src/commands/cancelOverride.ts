@@ -1,0 +1,25 @@
+// juicenet.cancelOverride: set_override with override_time 0 (the document: "set to zero to switch
+// off override"); the schedule applies again. Verified by get_state's override_time.
+import type { CommandDeps } from './deps';
+import { apiOf, refreshAfterWrite, reportFailure, resolveUnit, withCallProgress } from './common';
+
+export async function cancelOverride(deps: CommandDeps, unitArg?: unknown): Promise<void> {
+  const unit = await resolveUnit(deps, unitArg, 'Cancel Override');
+  if (!unit) return;
+  const api = apiOf(deps, unit);
+  if (!api) return;
+  try {
+    const after = await withCallProgress(`JuiceNet: cancelling the override on ${unit.name}…`, async (signal) => {
+      await api.client.setOverride(api.auth, { overrideTime: 0 }, { signal });
+      return api.client.getState(api.auth, { signal });
+    });
+    await refreshAfterWrite(deps, unit.unitId);
+    if (after.overrideTime !== undefined && after.overrideTime !== 0) {
+      void deps.notify.warn(`JuiceNet: ${unit.name} accepted the cancel but still reports an override. Refresh in a minute.`);
+      return;
+    }
+    void deps.notify.info(`JuiceNet: override cancelled on ${unit.name}; the schedule applies again.`);
+  } catch (e) {
+    await reportFailure(deps, `cancelling the override on ${unit.name}`, e, () => cancelOverride(deps, unit.unitId));
+  }
+}

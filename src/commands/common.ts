@@ -1,0 +1,120 @@
+// What every unit command shares: resolving the unit from its argument, running the client call
+// under a cancellable progress notification, and reporting failures with a next step and "Retry".
+import * as vscode from 'vscode';
+import { toJuiceNetError } from '../api/errors';
+import { redact } from '../api/redact';
+import type { JuiceNetApi, UnitAuth } from '../api/types';
+import type { UnitView } from '../state/contracts';
+import type { CommandDeps } from './deps';
+
+/** A command's first argument: a tree item carrying `unitId`, a unit id string, or nothing. */
+export type UnitArg = string | { unitId?: unknown } | undefined;
+
+export function unitIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg.trim()) return arg.trim();
+  if (arg && typeof arg === 'object' && typeof (arg as { unitId?: unknown }).unitId === 'string') return (arg as { unitId: string }).unitId;
+  return undefined;
+}
+
+/** The unit the command acts on; asks with a quick pick when the argument names none. */
+export async function resolveUnit(deps: CommandDeps, arg: unknown, action: string): Promise<UnitView | undefined> {
+  const id = unitIdOf(arg);
+  const units = deps.backend.units();
+  if (id) {
+    const u = deps.backend.getUnit(id) ?? units.find((x) => x.unitId === id);
+    if (!u) void deps.notify.error(`JuiceNet: no unit ${id} in the signed-in accounts. Refresh the Chargers view or sign in again.`);
+    return u;
+  }
+  if (units.length === 0) {
+    void deps.notify.warn("JuiceNet: no chargers yet. Sign in (or 'JuiceNet: Try Demo') first.", 'Sign In');
+    return undefined;
+  }
+  if (units.length === 1) return units[0];
+  const pick = await vscode.window.showQuickPick(
+    units.map((u) => ({ label: u.name, description: u.unitId, detail: u.accountLabel, unit: u })),
+    { title: `JuiceNet: ${action}`, placeHolder: 'Which charger?', matchOnDescription: true, ignoreFocusOut: true },
+  );
+  return pick?.unit;
+}
+
+/** The client and credentials of a unit, or a message when they are missing. */
+export function apiOf(deps: CommandDeps, unit: UnitView): { client: JuiceNetApi; auth: UnitAuth } | undefined {
+  const api = deps.backend.api(unit.unitId);
+  if (!api) void deps.notify.error(`JuiceNet: no credentials for ${unit.name}. Sign in again, then retry.`);
+  return api;
+}
+
+/** Runs `work` under a progress notification whose Cancel aborts the client's request. */
+export function withCallProgress<T>(title: string, work: (signal: AbortSignal, report: (m: string) => void) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      try {
+        return await work(ac.signal, (message) => progress.report({ message }));
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+/**
+ * Reports a failed call: what went wrong, what to do next, and "Retry" (which calls `retry`, the
+ * command again with what the user typed, so nothing is lost). Cancelled calls only log.
+ */
+export async function reportFailure(deps: CommandDeps, what: string, e: unknown, retry?: () => unknown): Promise<void> {
+  const err = toJuiceNetError(e);
+  deps.log.warn(`${what} failed: ${redact(err.message)}`);
+  if (err.name === 'AbortedError') {
+    void deps.notify.info(`JuiceNet: ${what} cancelled. Nothing may have changed; check the unit before trying again.`);
+    return;
+  }
+  const text = `JuiceNet: ${what} failed. ${err.userMessage} ${err.nextStep}`.trim();
+  offerRetry(deps, text, retry);
+}
+
+/**
+ * Shows an error with "Retry" without waiting for it: the command ends now (a message stays
+ * until dismissed), and a later click on Retry runs `retry`.
+ */
+export function offerRetry(deps: CommandDeps, text: string, retry?: () => unknown): void {
+  const shown = retry ? deps.notify.error(text, 'Retry') : deps.notify.error(text);
+  void Promise.resolve(shown).then(
+    (choice) => (choice === 'Retry' && retry ? retry() : undefined),
+    () => undefined,
+  );
+}
+
+/** Refreshes the store after a write; a failed refresh is logged, not reported (the write succeeded). */
+export async function refreshAfterWrite(deps: CommandDeps, unitId: string): Promise<void> {
+  try {
+    await deps.backend.refresh(unitId, 'write');
+  } catch (e) {
+    deps.log.warn(`refresh after write failed: ${redact(e instanceof Error ? e.message : String(e))}`);
+  }
+}
+
+/** A refused test argument or typed value: says why; "Retry" reopens the prompt pre-filled. */
+export async function reportInvalid(deps: CommandDeps, message: string, retry?: () => unknown): Promise<void> {
+  offerRetry(deps, `JuiceNet: ${message}`, retry);
+}
+
+/** An InputBox with live validation, pre-filled with `value`. */
+export function askText(opts: {
+  title: string;
+  prompt: string;
+  value?: string;
+  placeHolder?: string;
+  validate: (s: string) => string | undefined;
+}): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title: opts.title,
+    prompt: opts.prompt,
+    value: opts.value,
+    placeHolder: opts.placeHolder,
+    ignoreFocusOut: true,
+    validateInput: (s) => opts.validate(s),
+  });
+}

@@ -1,0 +1,89 @@
+// juicenet.setLimit: pick the maximum charging current (0 A = off), send set_limit, verify with
+// get_state's amps_limit. Test arguments: (unit, amps).
+import * as vscode from 'vscode';
+import type { CommandDeps } from './deps';
+import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
+import { ampsChoices, maxAmpsOf, parseAmps, validateAmps } from './validate';
+import { rememberLimit } from './limitMemory';
+import type { UnitView } from '../state/contracts';
+
+/** Reads the unit's rating (get_info) and current limit (get_state); either may be unknown. */
+async function readLimits(deps: CommandDeps, unit: UnitView): Promise<{ maxAmps?: number; currentAmps?: number }> {
+  const api = deps.backend.api(unit.unitId);
+  let maxAmps = maxAmpsOf(unit.info);
+  let currentAmps = unit.status?.charging.ampsLimit;
+  if (!api) return { maxAmps, currentAmps };
+  try {
+    const [info, state] = await withCallProgress(`JuiceNet: reading ${unit.name}…`, (signal) =>
+      Promise.all([api.client.getInfo(api.auth, { signal }), api.client.getState(api.auth, { signal })]),
+    );
+    maxAmps = maxAmpsOf(info) ?? maxAmps;
+    currentAmps = state.charging.ampsLimit ?? currentAmps;
+  } catch (e) {
+    deps.log.warn(`setLimit: could not read the rating of ${unit.unitId}: ${e instanceof Error ? e.name : 'error'}`);
+  }
+  return { maxAmps, currentAmps };
+}
+
+/** Sends set_limit and verifies it; used by setLimit, stopCharging and startCharging. Throws on failure. */
+export async function applyLimit(deps: CommandDeps, unit: UnitView, amps: number): Promise<{ readBack?: number; previous?: number }> {
+  const api = deps.backend.api(unit.unitId);
+  if (!api) throw new Error(`no credentials for ${unit.name}`);
+  return withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, async (signal) => {
+    const before = await api.client.getState(api.auth, { signal }).catch(() => undefined);
+    await api.client.setLimit(api.auth, amps, { signal });
+    const after = await api.client.getState(api.auth, { signal });
+    return { readBack: after.charging.ampsLimit, previous: before?.charging.ampsLimit };
+  });
+}
+
+export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: number | string, typed?: string): Promise<void> {
+  const unit = await resolveUnit(deps, unitArg, 'Set Current Limit');
+  if (!unit || !apiOf(deps, unit)) return;
+  const { maxAmps, currentAmps } = await readLimits(deps, unit);
+  const title = `JuiceNet: Charging limit of ${unit.name}`;
+  const again = (text: string) => () => setLimit(deps, unit.unitId, undefined, text);
+
+  let input: string | number | undefined = ampsArg;
+  if (input === undefined) {
+    if (typed === undefined) {
+      if (maxAmps === undefined) {
+        void deps.notify.warn(`JuiceNet: ${unit.name} did not report its wire/unit rating, so the maximum is unknown. Type a value the installation allows.`);
+      }
+      const items = ampsChoices(maxAmps, currentAmps).map((c) => ({ label: c.label, description: c.description, choice: c }));
+      const picked = await vscode.window.showQuickPick(items, {
+        title,
+        placeHolder: currentAmps !== undefined ? `Now ${currentAmps} A. Pick the maximum charging current.` : 'Pick the maximum charging current.',
+        ignoreFocusOut: true,
+      });
+      if (!picked) return;
+      if (picked.choice.amps !== undefined) input = picked.choice.amps;
+    }
+    if (input === undefined) {
+      input = await askText({
+        title,
+        prompt: `Maximum current in amps: ${maxAmps !== undefined ? `0 (off) or ${6} to ${maxAmps}` : '0 (off) or 6 and up'}.`,
+        value: typed ?? (currentAmps !== undefined ? String(currentAmps) : ''),
+        validate: (s) => validateAmps(s, maxAmps),
+      });
+      if (input === undefined) return;
+    }
+  }
+  const bad = validateAmps(input, maxAmps);
+  if (bad) return reportInvalid(deps, bad, again(String(input)));
+  const amps = parseAmps(input);
+  try {
+    const { readBack, previous } = await applyLimit(deps, unit, amps);
+    if (previous !== undefined && previous > 0 && amps === 0) rememberLimit(unit.unitId, previous);
+    await refreshAfterWrite(deps, unit.unitId);
+    if (readBack !== amps) {
+      void deps.notify.warn(
+        `JuiceNet: ${unit.name} accepted ${amps} A but now reports ${readBack ?? 'no'} A. The unit may apply it at its next check-in; refresh in a minute.`,
+      );
+      return;
+    }
+    void deps.notify.info(amps === 0 ? `JuiceNet: charging turned off on ${unit.name} (limit 0 A).` : `JuiceNet: ${unit.name} charging limit set to ${amps} A.`);
+  } catch (e) {
+    await reportFailure(deps, `setting the limit of ${unit.name}`, e, again(String(input)));
+  }
+}

@@ -1,0 +1,167 @@
+// The unit panel's VS Code wiring: command, one panel per unit, serializer, HTML/CSP.
+// The message routing lives in router.ts (no vscode import, driven by the browser tests too).
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import type { Logger, PanelBackend } from '../state/contracts';
+import { PanelRouter } from './router';
+import { makeNonce, renderPanelHtml } from './html';
+
+export const UNIT_PANEL_VIEW_TYPE = 'juicenet.unitPanel';
+
+/** What a restored panel remembers: the unit id only (never a token). */
+interface PersistedState {
+  unitId?: unknown;
+}
+
+function unitIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg) return arg;
+  if (arg && typeof arg === 'object' && typeof (arg as { unitId?: unknown }).unitId === 'string') return (arg as { unitId: string }).unitId;
+  return undefined;
+}
+
+/** The panel machinery without the registrations (the in-host tests drive one directly). */
+export interface UnitPanelController {
+  open(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
+  serializer: vscode.WebviewPanelSerializer<PersistedState>;
+  /** Open panels by unit id. */
+  panels: ReadonlyMap<string, vscode.WebviewPanel>;
+  /** Units whose page has loaded and said 'ready' (its script ran under the CSP). */
+  readyUnits: ReadonlySet<string>;
+  dispose(): void;
+}
+
+export function registerUnitPanel(context: vscode.ExtensionContext, backend: PanelBackend, log: Logger): vscode.Disposable {
+  const c = createUnitPanelController(context.extensionUri, backend, log);
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('juicenet.openUnitPanel', c.open),
+    vscode.window.registerWebviewPanelSerializer(UNIT_PANEL_VIEW_TYPE, c.serializer),
+    c,
+  );
+}
+
+export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger): UnitPanelController {
+  const panels = new Map<string, vscode.WebviewPanel>();
+  const readyUnits = new Set<string>();
+  const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+
+  const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
+    panels.set(unitId, panel);
+    const view = backend.getUnit(unitId);
+    panel.title = view ? `${view.name}` : `Charger ${unitId}`;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'juicenet.svg');
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
+    const nonce = makeNonce((n) => randomBytes(n));
+    const allowRemoteImages = vscode.workspace.getConfiguration('juicenet').get<boolean>('panel.allowRemoteImages', false);
+    webview.html = renderPanelHtml({
+      cspSource: webview.cspSource,
+      nonce,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.js')).toString(),
+      styleUris: [
+        webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'uPlot.min.css')).toString(),
+        webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.css')).toString(),
+      ],
+      unitId,
+      allowRemoteImages,
+      title: panel.title,
+    });
+
+    const router = new PanelRouter(unitId, backend, log, {
+      post: (m) => webview.postMessage(m),
+      saveCsv: async (csv, suggestedName) => {
+        const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.joinPath(base, suggestedName),
+          filters: { CSV: ['csv'] },
+          saveLabel: 'Export history',
+        });
+        if (!target) return undefined;
+        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
+        return target.fsPath || target.toString();
+      },
+    });
+
+    const subs: vscode.Disposable[] = [];
+    let hold: { dispose(): void } | undefined;
+    const syncHold = () => {
+      // Poll the unit only while someone can see it.
+      if (panel.visible && !hold) hold = backend.holdVisible(unitId, `panel:${unitId}`);
+      else if (!panel.visible && hold) {
+        hold.dispose();
+        hold = undefined;
+      }
+    };
+    syncHold();
+    subs.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        if ((m as { kind?: unknown } | null)?.kind === 'ready') readyUnits.add(unitId);
+        void router.handle(m);
+      }),
+      panel.onDidChangeViewState(() => {
+        syncHold();
+        if (panel.visible) router.pushUnit();
+      }),
+      backend.onDidChangeUnits((ids) => {
+        if (panel.visible && ids.includes(unitId)) router.pushUnit();
+        const v = backend.getUnit(unitId);
+        if (v && v.name !== panel.title) panel.title = v.name;
+      }),
+    );
+    panel.onDidDispose(() => {
+      router.dispose();
+      hold?.dispose();
+      subs.forEach((d) => d.dispose());
+      if (panels.get(unitId) === panel) panels.delete(unitId);
+      readyUnits.delete(unitId);
+    });
+  };
+
+  const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
+    let unitId = unitIdOf(arg);
+    if (!unitId) {
+      const units = backend.listUnits?.() ?? [];
+      if (units.length === 0) {
+        void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
+        return undefined;
+      }
+      if (units.length === 1) unitId = units[0].unitId;
+      else {
+        const pick = await vscode.window.showQuickPick(
+          units.map((u) => ({ label: u.name, description: u.unitId, detail: u.accountLabel, unitId: u.unitId })),
+          { placeHolder: 'Open which charger?' },
+        );
+        unitId = pick?.unitId;
+      }
+      if (!unitId) return undefined;
+    }
+    const existing = panels.get(unitId);
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, `Charger ${unitId}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [webviewRoot],
+      retainContextWhenHidden: false,
+    });
+    setup(panel, unitId);
+    log.info(`Unit panel opened for ${unitId}`);
+    return panel;
+  };
+
+  const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
+    async deserializeWebviewPanel(panel, state) {
+      const unitId = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      if (!unitId || panels.has(unitId)) {
+        // Nothing to restore into (or a duplicate): close rather than show an empty page.
+        panel.dispose();
+        return;
+      }
+      setup(panel, unitId);
+      log.info(`Unit panel restored for ${unitId}`);
+    },
+  };
+
+  return { open, serializer, panels, readyUnits, dispose: () => [...panels.values()].forEach((p) => p.dispose()) };
+}

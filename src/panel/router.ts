@@ -1,0 +1,218 @@
+// The unit panel's host-side message router: validates what the webview sends, calls the client
+// through the backend (the token stays here), and replies. No `vscode` import, so the browser
+// tests drive this very router over a real simulator.
+import type { PanelBackend, Logger, UnitView } from '../state/contracts';
+import type { NotificationSettings } from '../api/types';
+import {
+  parseParams,
+  parseWebviewMessage,
+  type HostMessage,
+  type MethodName,
+  type Params,
+  type Result,
+  type UnitSnapshot,
+  type ErrorInfo,
+} from '../protocol/messages';
+
+export interface PanelHostIo {
+  /** Sends a message to the webview. */
+  post(message: HostMessage): void | Thenable<boolean> | Promise<unknown>;
+  /** Asks the user where to save the CSV and writes it; undefined when cancelled. */
+  saveCsv?(csv: string, suggestedName: string): Promise<string | undefined>;
+}
+interface Thenable<T> {
+  then<R>(onfulfilled?: (value: T) => R): unknown;
+}
+
+/** UnitView -> what the webview may see (no token, no raw info). */
+export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
+  if (!v) return null;
+  const s = v.status;
+  return {
+    unitId: v.unitId,
+    name: v.name,
+    accountLabel: v.accountLabel,
+    demo: v.demo,
+    stale: v.stale,
+    lastGoodAt: v.lastGoodAt,
+    error: v.error,
+    status: s && {
+      unitId: s.unitId,
+      state: s.state,
+      rawState: s.rawState,
+      infoTimestamp: s.infoTimestamp,
+      showOverride: s.showOverride,
+      charging: { ...s.charging },
+      lifetime: { ...s.lifetime },
+      chargingTimeLeftS: s.chargingTimeLeftS,
+      overrideTime: s.overrideTime,
+      targetTime: s.targetTime,
+      temperatureC: s.temperatureC,
+      frequencyHz: s.frequencyHz,
+      updateIntervalS: s.updateIntervalS,
+    },
+  };
+}
+
+/** An error as the user sees it: the client's userMessage/nextStep when it has them. */
+export function toErrorInfo(e: unknown): ErrorInfo {
+  if (e && typeof e === 'object') {
+    const o = e as { userMessage?: unknown; nextStep?: unknown; message?: unknown };
+    const message = typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.';
+    return { message, nextStep: typeof o.nextStep === 'string' ? o.nextStep : undefined };
+  }
+  return { message: String(e) };
+}
+
+export class PanelRouter {
+  private disposed = false;
+
+  constructor(
+    readonly unitId: string,
+    private readonly backend: PanelBackend,
+    private readonly log: Logger,
+    private readonly io: PanelHostIo,
+  ) {}
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  /** Pushes the unit's current view (called on onDidChangeUnits and on 'ready'). */
+  pushUnit(): void {
+    this.send({ kind: 'push', type: 'unit', unit: toSnapshot(this.backend.getUnit(this.unitId)) });
+  }
+
+  /** Entry point for every message from the webview. Never throws. */
+  async handle(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.log.warn(`Unit panel ${this.unitId}: refused a message from the webview (${parsed.reason})`);
+      // If it looked like a request, answer it so the page doesn't wait forever.
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'number' && Number.isInteger(id)) {
+        this.send({ kind: 'reply', id, ok: false, error: { message: 'The panel sent a request the extension does not understand.', nextStep: 'Reload the panel.' } });
+      }
+      return;
+    }
+    const msg = parsed.value;
+    if (msg.kind === 'ready') {
+      this.pushUnit();
+      return;
+    }
+    const params = parseParams(msg.method, msg.params);
+    if (!params.ok) {
+      this.log.warn(`Unit panel ${this.unitId}: refused ${msg.method} (${params.reason})`);
+      this.send({ kind: 'reply', id: msg.id, ok: false, error: { message: `Invalid ${msg.method} request: ${params.reason}` } });
+      return;
+    }
+    try {
+      const result = await this.call(msg.method, params.value);
+      this.send({ kind: 'reply', id: msg.id, ok: true, result });
+    } catch (e) {
+      const info = toErrorInfo(e);
+      this.log.warn(`Unit panel ${this.unitId}: ${msg.method} failed: ${info.message}`);
+      this.send({ kind: 'reply', id: msg.id, ok: false, error: info });
+    }
+  }
+
+  private send(m: HostMessage): void {
+    if (this.disposed) return;
+    try {
+      void Promise.resolve(this.io.post(m)).catch((e: unknown) => this.log.trace(`Unit panel: post failed: ${String(e)}`));
+    } catch (e) {
+      this.log.trace(`Unit panel: post failed: ${String(e)}`);
+    }
+  }
+
+  private api() {
+    const a = this.backend.api(this.unitId);
+    if (!a) {
+      throw Object.assign(new Error('This charger is not available (signed out or removed).'), {
+        userMessage: 'This charger is not available (signed out or removed).',
+        nextStep: 'Sign in again, or close this panel.',
+      });
+    }
+    return a;
+  }
+
+  private async call<M extends MethodName>(method: M, p: Params<M>): Promise<Result<M>> {
+    // Each branch returns the result for its method; the casts bridge TS's lack of narrowing on M.
+    const params = p as Record<string, unknown>;
+    switch (method) {
+      case 'getUnit':
+        return toSnapshot(this.backend.getUnit(this.unitId)) as Result<M>;
+      case 'refresh':
+        await this.backend.refresh(this.unitId, 'manual');
+        return {} as Result<M>;
+      case 'getHistoryPage': {
+        const { client, auth } = this.api();
+        return (await client.getHistoryPage(auth, params.continuityToken as string | undefined)) as Result<M>;
+      }
+      case 'getPlot': {
+        const { client, auth } = this.api();
+        return (await client.getPlot(auth, params.sessionId as number, params.intervals as number, 'power')) as Result<M>;
+      }
+      case 'getInfo': {
+        const { client, auth } = this.api();
+        const info = await client.getInfo(auth);
+        return { raw: info.raw, infoTimestamp: info.infoTimestamp } as Result<M>;
+      }
+      case 'setInfo': {
+        const { client, auth } = this.api();
+        const { raw, loadedInfoTimestamp, force } = p as Params<'setInfo'>;
+        if (!force) {
+          // Re-read before writing: someone else may have changed the info since the form loaded.
+          const fresh = await client.getInfo(auth);
+          if (fresh.infoTimestamp !== undefined && loadedInfoTimestamp !== undefined && fresh.infoTimestamp !== loadedInfoTimestamp) {
+            return { outcome: 'conflict', serverInfoTimestamp: fresh.infoTimestamp, loadedInfoTimestamp } as Result<M>;
+          }
+        }
+        await client.setInfo(auth, raw);
+        this.log.info(`Unit panel ${this.unitId}: set_info sent (${Object.keys(raw).length} fields)`);
+        void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+        return { outcome: 'saved' } as Result<M>;
+      }
+      case 'getSchedule': {
+        const { client, auth } = this.api();
+        const s = await client.getSchedule(auth);
+        return { type: s.type, weekday: s.weekday, weekend: s.weekend, infoTimestamp: s.infoTimestamp } as Result<M>;
+      }
+      case 'setSchedule': {
+        const { client, auth } = this.api();
+        const s = p as Params<'setSchedule'>;
+        await client.setSchedule(auth, { type: s.type, weekday: s.weekday, weekend: s.weekend });
+        this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})`);
+        // Read back: what the server kept is what the editor shows.
+        const back = await client.getSchedule(auth);
+        void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+        return { type: back.type, weekday: back.weekday, weekend: back.weekend, infoTimestamp: back.infoTimestamp } as Result<M>;
+      }
+      case 'getNotifications': {
+        const { client, auth } = this.api();
+        return stripUndefined(await client.getNotifications(auth)) as Result<M>;
+      }
+      case 'setNotifications': {
+        const { client, auth } = this.api();
+        const { settings } = p as Params<'setNotifications'>;
+        await client.setNotifications(auth, settings as NotificationSettings);
+        // Never log the webhook's authorization header: only which events were sent.
+        this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})`);
+        return stripUndefined(await client.getNotifications(auth)) as Result<M>;
+      }
+      case 'saveCsv': {
+        const { csv, suggestedName } = p as Params<'saveCsv'>;
+        if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
+        const path = await this.io.saveCsv(csv, suggestedName);
+        return (path ? { saved: true, path } : { saved: false }) as Result<M>;
+      }
+    }
+    throw new Error(`Unknown method ${String(method)}`);
+  }
+}
+
+function stripUndefined(n: NotificationSettings): Record<string, NonNullable<NotificationSettings[string]>> {
+  const out: Record<string, NonNullable<NotificationSettings[string]>> = {};
+  for (const [k, v] of Object.entries(n)) if (v) out[k] = v;
+  return out;
+}

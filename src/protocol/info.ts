@@ -1,0 +1,141 @@
+// The editable get_info object: validation as typed (field-level messages naming the path) and
+// the diff shown before set_info is sent. Pure: used by the webview, tested in Node.
+// A namespace import: esbuild can then drop zod's locales (85 KB instead of 450 KB minified).
+import * as z from 'zod';
+
+const positiveInt = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).positive(`${what} must be above 0`);
+const nonNegInt = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).nonnegative(`${what} cannot be negative`);
+
+const carSchema = z.looseObject({
+  car_id: z.number().int().optional(),
+  description: z.string().optional(),
+  battery_size_wh: nonNegInt('battery size (Wh)').optional(),
+  battery_range_m: nonNegInt('battery range').optional(),
+  charging_rate_w: nonNegInt('charging rate (W)').optional(),
+});
+
+/** What may be sent through set_info. Unknown fields are kept (looseObject) so nothing is lost. */
+export const editableInfoSchema = z
+  .looseObject({
+    name: z.string({ error: 'name must be text' }).trim().min(1, 'name cannot be empty').max(100, 'name is too long (100 characters at most)'),
+    address: z.string().optional(),
+    city: z.string().optional(),
+    zip: z.string().max(20, 'zip is too long').optional(),
+    country_code: z.string().regex(/^[A-Za-z]{2}$/, 'country_code must be two letters (ISO 3166 alpha-2)').optional(),
+    timeZoneId: z.string().min(1, 'timeZoneId cannot be empty').optional(),
+    gascost: nonNegInt('gascost (cents per gallon)').optional(),
+    ecost: nonNegInt('ecost (cents per kWh)').optional(),
+    mpg: nonNegInt('mpg').optional(),
+    whpermile: nonNegInt('whpermile').optional(),
+    amps_wire_rating: positiveInt('amps_wire_rating').optional(),
+    amps_unit_rating: positiveInt('amps_unit_rating').optional(),
+    info_timestamp: z.number().optional(),
+    cars: z.array(carSchema).optional(),
+    policy: z
+      .looseObject({
+        name: z.string().optional(),
+        user_control_allowed: z.boolean('policy.user_control_allowed must be true or false').optional(),
+        charge_control_type: z.string().optional(),
+      })
+      .optional(),
+  });
+
+export interface FieldProblem {
+  /** "amps_wire_rating", "cars[0].description" */
+  path: string;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || '(root)';
+}
+
+/** Validates an edited info object; [] when it may be sent. */
+export function validateInfo(value: unknown): FieldProblem[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [{ path: '(root)', message: 'the info must be a JSON object ({ ... })' }];
+  }
+  const r = editableInfoSchema.safeParse(value);
+  if (r.success) return [];
+  return r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+/** Parses the JSON editor's text; a syntax error is a problem at (json), never a throw. */
+export function parseInfoJson(text: string): { value?: Record<string, unknown>; problems: FieldProblem[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { problems: [{ path: '(json)', message: `JSON does not parse: ${(e as Error).message}` }] };
+  }
+  const problems = validateInfo(value);
+  return problems.length ? { problems } : { value: value as Record<string, unknown>, problems };
+}
+
+export interface InfoChange {
+  path: string;
+  /** undefined = the field is added / removed. */
+  before: unknown;
+  after: unknown;
+}
+
+/** Leaf-level differences between two JSON values (path: old -> new), in a stable order. */
+export function diffInfo(before: unknown, after: unknown): InfoChange[] {
+  const out: InfoChange[] = [];
+  walk(before, after, [], out);
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function walk(a: unknown, b: unknown, path: (string | number)[], out: InfoChange[]): void {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const k of keys) walk(a[k], b[k], [...path, k], out);
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) walk(a[i], b[i], [...path, i], out);
+    return;
+  }
+  if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: formatPath(path), before: a, after: b });
+}
+
+/** "amps_wire_rating: 60 → 40" */
+export function describeChange(c: InfoChange): string {
+  const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+  return `${c.path}: ${show(c.before)} → ${show(c.after)}`;
+}
+
+/** Sets a value at a dotted path ("policy.name") in a copy of obj. Used by the structured form. */
+export function setAtPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(obj);
+  const keys = path.split('.');
+  let cur: Record<string, unknown> = copy;
+  for (const k of keys.slice(0, -1)) {
+    if (!isPlainObject(cur[k])) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
+  return copy;
+}
+
+export function getAtPath(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const k of path.split('.')) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}

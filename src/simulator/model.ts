@@ -1,0 +1,177 @@
+// Shared simulator types: options, fault config, the server-side unit model and its snapshot.
+
+export interface FaultConfig {
+  /** Added delay before every protocol reply (ms). */
+  latencyMs: number;
+  /** Share of protocol requests answered with HTTP 500 or 503 (the command is not executed). */
+  http5xxRate: number;
+  /** Share of protocol requests whose connection is destroyed without a reply (the command IS executed: a lost reply). */
+  dropRate: number;
+  /** Share of protocol replies sent as truncated, invalid JSON with HTTP 200 (the command IS executed). */
+  malformedRate: number;
+  /** Share of protocol requests answered `success:false, error_code:500, "Temporary failure"` (not executed). */
+  failureRate: number;
+  /** Send every number in replies as a string ("16"), as some vendor endpoints did. */
+  numbersAsStrings: boolean;
+  /** Unit ids that stop checking in (their state turns to `disconnect`). */
+  offlineUnits: string[];
+}
+
+export const NO_FAULTS: FaultConfig = {
+  latencyMs: 0,
+  http5xxRate: 0,
+  dropRate: 0,
+  malformedRate: 0,
+  failureRate: 0,
+  numbersAsStrings: false,
+  offlineUnits: [],
+};
+
+export interface SimulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 (default) = a free port. */
+  port?: number;
+  /** The default account's token; UUID-like from the seed when absent. */
+  accountToken?: string;
+  /** Units on the default account (default 3). */
+  units?: number;
+  /** Virtual seconds per real second (default 1). */
+  speed?: number;
+  /** Seed of every random choice (default 1). */
+  seed?: number;
+  faults?: Partial<FaultConfig>;
+  /** Time moves only by advance(). */
+  manualClock?: boolean;
+  /** Virtual start time, epoch seconds (default: now, whole seconds). With a fixed startTime, a seed reproduces a run exactly. */
+  startTime?: number;
+  /** Cars plug in and out by themselves (default true). Tests that drive plugIn/unplug set false. */
+  autoPlug?: boolean;
+  /** Unregistered units that add_unit can claim (default 5). */
+  spareUnits?: number;
+  /** Sessions per get_history page (default 20). */
+  historyPageSize?: number;
+  /** Largest accepted request body in bytes (default 65536; larger -> HTTP 413). */
+  maxBodyBytes?: number;
+}
+
+export interface WireWindow {
+  start: number;
+  end: number;
+  car_ready_by: number;
+}
+
+export interface SimSchedule {
+  type: 'disabled' | 'custom';
+  weekday: WireWindow;
+  weekend: WireWindow;
+}
+
+export interface WireWebhook {
+  url?: string;
+  method?: 'PUT' | 'POST';
+  authorization_headers?: string;
+}
+
+export interface WireNotification {
+  email: boolean;
+  push: boolean;
+  time?: number;
+  webhook?: WireWebhook;
+  [k: string]: unknown;
+}
+
+/** A charging interval inside a session: [startS, endS, energyWh]. */
+export type ChargeInterval = [number, number, number];
+
+export interface SessionRecord {
+  id: number;
+  timeStart: number;
+  timeEnd: number;
+  /** Seconds actually charging. */
+  durationS: number;
+  energyWh: number;
+  savingsCents: number;
+  intervals: ChargeInterval[];
+}
+
+export interface PluggedCar {
+  carId: number;
+  plugTimeS: number;
+  energyAtPluginWh: number;
+  energyToAddWh: number;
+  full: boolean;
+  sessionId: number;
+  sessionWh: number;
+  sessionSavingsCents: number;
+  secondsCharging: number;
+  intervals: ChargeInterval[];
+}
+
+/** Deep copy of a unit's server-side truth, for assertions (`RunningSimulator.unit()`). */
+export interface SimUnitSnapshot {
+  unitId: string;
+  name: string;
+  /** The state the unit is really in now (charging etc.), even while it is offline. */
+  state: 'standby' | 'plugged' | 'charging' | 'error';
+  /** What get_state reports now (`disconnect` when the unit hasn't checked in). */
+  reportedState: string;
+  online: boolean;
+  virtualNowS: number;
+  ampsLimit: number;
+  ampsCurrent: number;
+  voltageV: number;
+  powerW: number;
+  schedule: SimSchedule;
+  info: Record<string, unknown>;
+  infoTimestamp: number;
+  /** Trimmed event names. */
+  notifications: Record<string, WireNotification>;
+  overrideTime: number;
+  chargingTime: number;
+  car: Omit<PluggedCar, 'intervals'> | null;
+  lifetimeEnergyWh: number;
+  updateIntervalS: number;
+  timeLastPingS: number;
+  /** Finished sessions, newest first (seeded past included). */
+  sessions: Omit<SessionRecord, 'intervals'>[];
+  /** Account tokens that have this unit. */
+  accounts: number;
+  sharePin?: string;
+}
+
+export interface AccountUnitEntry {
+  unitId: string;
+  name: string;
+  token: string;
+}
+
+export interface RunningSimulator {
+  baseUrl: string;
+  port: number;
+  accountToken: string;
+  units: AccountUnitEntry[];
+  /** Units the simulator knows that no account has yet (for add_unit). */
+  spareUnitIds: string[];
+  setFaults(f: Partial<FaultConfig>): void;
+  clearFaults(): void;
+  faults(): FaultConfig;
+  advance(virtualSeconds: number): void;
+  /** Current virtual time, epoch seconds. */
+  now(): number;
+  unit(unitId: string): SimUnitSnapshot;
+  plugIn(unitId: string, opts?: { energyToAddWh?: number; energyAtPluginWh?: number }): void;
+  unplug(unitId: string): void;
+  setUnitOffline(unitId: string, offline: boolean): void;
+  /** J1772 error state (e.g. ground fault) on or off. */
+  setUnitError(unitId: string, error: boolean): void;
+  createAccount(accountToken?: string): string;
+  /** Adds a unit to an account directly (no PIN), returns the account's entry for it. */
+  addUnitToAccount(accountToken: string, unitId: string): AccountUnitEntry;
+  requestCount(): number;
+  /** Requests per command (protocol requests only). */
+  commandCounts(): Record<string, number>;
+  resetRequestCount(): void;
+  connectionCount(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,104 @@
+// The Chargers tree: renders the UnitStore, holds no data of its own. One row per unit (accounts
+// at the root when more than one is signed in), detail rows as children.
+import * as vscode from 'vscode';
+import type { UnitView } from '../state/contracts';
+import type { UnitStore } from '../state/unit-store';
+import { badgeFor, describeUnit, detailRows, presentedState, unitContextValue, unitTooltipMarkdown } from './unit-format';
+
+export type ChargerNode =
+  | { kind: 'account'; accountId: string; label: string; demo: boolean }
+  | { kind: 'unit'; unitId: string }
+  | { kind: 'detail'; unitId: string; key: string; label: string; value: string };
+
+export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ChargerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: { dispose(): void };
+  /** How many times the tree was told to re-render (for the test API). */
+  fires = 0;
+
+  constructor(private readonly store: UnitStore) {
+    // One event per store change (a refresh emits once), whole tree: rows are cheap to rebuild.
+    this.sub = store.onDidChangeUnits(() => this.fire());
+  }
+
+  fire(): void {
+    this.fires++;
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: ChargerNode): ChargerNode[] {
+    if (!node) {
+      const accounts = this.store.accounts();
+      if (accounts.length > 1) return accounts.map((a) => ({ kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo }));
+      return this.store.units().map((u) => ({ kind: 'unit', unitId: u.unitId }));
+    }
+    if (node.kind === 'account') return this.store.units().filter((u) => u.accountId === node.accountId).map((u) => ({ kind: 'unit', unitId: u.unitId }));
+    if (node.kind === 'unit') {
+      const v = this.store.getUnit(node.unitId);
+      return v ? detailRows(v).map((r) => ({ kind: 'detail', unitId: v.unitId, key: r.key, label: r.label, value: r.value })) : [];
+    }
+    return [];
+  }
+
+  getTreeItem(node: ChargerNode): vscode.TreeItem {
+    if (node.kind === 'account') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `account:${node.accountId}`;
+      item.contextValue = node.demo ? 'account.demo' : 'account';
+      item.iconPath = new vscode.ThemeIcon(node.demo ? 'beaker' : 'account');
+      item.description = node.demo ? 'simulator' : undefined;
+      item.tooltip = node.demo ? 'Demo (simulator): a JuiceNet simulator running inside VS Code' : node.label;
+      return item;
+    }
+    if (node.kind === 'detail') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+      item.id = `detail:${node.unitId}:${node.key}`;
+      item.description = node.value;
+      item.contextValue = 'detail';
+      item.tooltip = `${node.label}: ${node.value}`;
+      return item;
+    }
+    const v = this.store.getUnit(node.unitId);
+    if (!v) return new vscode.TreeItem('(gone)');
+    return unitItem(v);
+  }
+
+  getParent(node: ChargerNode): ChargerNode | undefined {
+    if (node.kind === 'detail') return { kind: 'unit', unitId: node.unitId };
+    if (node.kind === 'unit' && this.store.accounts().length > 1) {
+      const v = this.store.getUnit(node.unitId);
+      const a = v && this.store.accounts().find((x) => x.accountId === v.accountId);
+      if (a) return { kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo };
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function unitItem(v: UnitView): vscode.TreeItem & { unitId: string } {
+  const label = v.stale ? `${v.name} (stale)` : v.name;
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed) as vscode.TreeItem & { unitId: string };
+  // The unitId property lets unit commands take the tree item as their first argument.
+  item.unitId = v.unitId;
+  item.id = `unit:${v.accountId}:${v.unitId}`;
+  const b = badgeFor(v);
+  item.iconPath = new vscode.ThemeIcon(b.icon, b.color ? new vscode.ThemeColor(b.color) : undefined);
+  item.description = describeUnit(v);
+  const md = new vscode.MarkdownString(unitTooltipMarkdown(v));
+  md.supportThemeIcons = false;
+  md.isTrusted = false;
+  item.tooltip = md;
+  item.contextValue = unitContextValue(v);
+  item.accessibilityInformation = { label: `${v.name}, ${describeUnit(v)}` };
+  return item;
+}
+
+/** Counts charging units for the view badge. */
+export function chargingCount(units: UnitView[]): number {
+  return units.filter((u) => presentedState(u) === 'charging').length;
+}

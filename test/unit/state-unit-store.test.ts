@@ -1,0 +1,177 @@
+// UnitStore and AccountManager against the real simulator over HTTP (in-process, loopback port).
+import * as assert from 'node:assert/strict';
+import { JuiceNetClient } from '../../src/api/client';
+import { AccountManager, KeyValueStore, SecretStore } from '../../src/state/accounts';
+import { AlertEvent, UnitStore } from '../../src/state/unit-store';
+import type { Logger } from '../../src/state/contracts';
+import { startSimulator, RunningSimulator } from '../../src/simulator';
+
+class MemorySecrets implements SecretStore {
+  readonly map = new Map<string, string>();
+  async get(k: string) {
+    return this.map.get(k);
+  }
+  async store(k: string, v: string) {
+    this.map.set(k, v);
+  }
+  async delete(k: string) {
+    this.map.delete(k);
+  }
+}
+class MemoryState implements KeyValueStore {
+  readonly map = new Map<string, unknown>();
+  get<T>(k: string) {
+    return this.map.get(k) as T | undefined;
+  }
+  async update(k: string, v: unknown) {
+    this.map.set(k, structuredClone(v));
+  }
+}
+const lines: string[] = [];
+const log: Logger = {
+  trace: (m) => lines.push(m),
+  info: (m) => lines.push(m),
+  warn: (m) => lines.push(m),
+  error: (m) => lines.push(String(m)),
+};
+
+describe('UnitStore against the simulator', function () {
+  this.timeout(20000);
+  let sim: RunningSimulator;
+  let secrets: MemorySecrets;
+  let state: MemoryState;
+  let store: UnitStore;
+  let alerts: { event: AlertEvent; text: string }[];
+
+  beforeEach(async () => {
+    sim = await startSimulator({ units: 3, seed: 7, manualClock: true });
+    secrets = new MemorySecrets();
+    state = new MemoryState();
+    alerts = [];
+    store = new UnitStore({
+      accounts: new AccountManager(secrets, state),
+      log,
+      minIntervalS: 5,
+      maxIntervalS: 60,
+      makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId: 'test-device', retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
+      onAlert: (_u, event, text) => alerts.push({ event, text }),
+    });
+  });
+  afterEach(async () => {
+    await store.dispose();
+    await sim.close();
+  });
+
+  it('signs in: units listed and read, tokens only in the secret store', async () => {
+    const summary = await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Home' });
+    assert.equal(summary.label, 'Home');
+    const units = store.units();
+    assert.deepEqual(units.map((u) => u.unitId).sort(), sim.units.map((u) => u.unitId).sort());
+    for (const u of units) {
+      assert.ok(u.status, 'read at sign-in');
+      assert.equal(u.status!.state, sim.unit(u.unitId).state);
+      assert.ok(u.info && u.schedule, 'info and schedule read at sign-in');
+      assert.equal(u.stale, false);
+    }
+    const plain = JSON.stringify([...state.map.entries()]);
+    assert.ok(!plain.includes(sim.accountToken), 'no account token in plain storage');
+    for (const u of sim.units) assert.ok(!plain.includes(u.token), 'no unit token in plain storage');
+    assert.ok(!JSON.stringify(units).includes(sim.accountToken));
+    for (const u of sim.units) assert.ok(!JSON.stringify(units).includes(u.token), 'no unit token in a UnitView');
+    assert.ok([...secrets.map.values()].includes(sim.accountToken));
+    assert.equal(secrets.map.size, 1 + sim.units.length);
+
+    // A second store over the same storage loads the account without asking the server for units.
+    const again = new UnitStore({
+      accounts: new AccountManager(secrets, state),
+      log,
+      minIntervalS: 5,
+      maxIntervalS: 60,
+      makeClient: (b) => new JuiceNetClient({ baseUrl: b, deviceId: 'x' }),
+    });
+    await again.load();
+    assert.equal(again.units().length, 3);
+    assert.ok(again.api(sim.units[0].unitId));
+    await again.dispose();
+
+    await store.signOut(summary.accountId);
+    assert.equal(store.units().length, 0);
+    assert.equal(secrets.map.size, 0, 'every secret of the account removed');
+  });
+
+  it('a rejected token throws AuthError and stores nothing', async () => {
+    await assert.rejects(store.signIn({ accountToken: 'not-a-real-token-1234', baseUrl: sim.baseUrl }), (e: Error) => e.name === 'AuthError');
+    assert.equal(secrets.map.size, 0);
+    assert.equal(store.accounts().length, 0);
+  });
+
+  it('re-reads info and schedule only when info_timestamp grows or after a write', async () => {
+    await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl });
+    const id = sim.units[0].unitId;
+    sim.resetRequestCount();
+    await store.refresh(id, 'manual');
+    await store.refresh(id, 'interval');
+    let counts = sim.commandCounts();
+    assert.equal(counts.get_state, 2);
+    assert.ok(!counts.get_info && !counts.get_schedule, 'unchanged info_timestamp: no re-read');
+    // A change made elsewhere (another app) bumps info_timestamp on the server.
+    const { client, auth } = store.api(id)!;
+    await client.setLimit(auth, 16);
+    sim.resetRequestCount();
+    await store.refresh(id, 'interval');
+    counts = sim.commandCounts();
+    assert.equal(counts.get_info, 1);
+    assert.equal(counts.get_schedule, 1);
+    sim.resetRequestCount();
+    await store.refresh(id, 'write');
+    assert.equal(sim.commandCounts().get_info, 1, 'a write re-reads even without a newer timestamp');
+  });
+
+  it('shows a state change and raises alerts; goes stale on failure and recovers', async () => {
+    await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl });
+    const standby = sim.units.find((u) => sim.unit(u.unitId).state === 'standby');
+    assert.ok(standby, 'the seed gives a unit in standby');
+    const id = standby!.unitId;
+    const changes: string[][] = [];
+    store.onDidChangeUnits((ids) => changes.push(ids));
+    sim.plugIn(id);
+    sim.advance(60);
+    await store.refresh(id, 'manual');
+    assert.equal(changes.length, 1, 'one change event per refresh');
+    const after = store.getUnit(id)!;
+    assert.equal(after.status!.state, sim.unit(id).state);
+    assert.ok(['plugged', 'charging'].includes(after.status!.state));
+    assert.ok(alerts.some((a) => a.event === 'plugged_in'));
+
+    sim.setFaults({ http5xxRate: 1 });
+    const lastGood = after.lastGoodAt;
+    await store.refresh(id, 'manual');
+    const failed = store.getUnit(id)!;
+    assert.equal(failed.stale, true);
+    assert.ok(failed.error && failed.error.length > 0);
+    assert.equal(failed.lastGoodAt, lastGood, 'keeps the time of the last good reading');
+    assert.ok(failed.status, 'keeps the last good status');
+    assert.ok(alerts.some((a) => a.event === 'went_offline'));
+    assert.equal(store.policy.failuresOf(id), 1);
+
+    sim.clearFaults();
+    await store.refresh(id, 'recover');
+    const back = store.getUnit(id)!;
+    assert.equal(back.stale, false);
+    assert.equal(back.error, undefined);
+    assert.ok(alerts.some((a) => a.event === 'back_online'));
+  });
+
+  it('addUnitToAccount stores the new unit token as a secret and shows the unit', async () => {
+    const summary = await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl });
+    const spare = sim.spareUnitIds[0];
+    assert.ok(spare);
+    const token = (await store.accountToken(summary.accountId))!;
+    const { client } = store.api(sim.units[0].unitId)!;
+    const added = await client.addUnit(token, spare);
+    await store.addUnitToAccount(summary.accountId, added);
+    assert.ok(store.getUnit(spare)?.status, 'read after adding');
+    assert.ok([...secrets.map.values()].includes(added.token));
+    assert.ok(!JSON.stringify([...state.map.entries()]).includes(added.token));
+  });
+});

@@ -1,0 +1,212 @@
+// Test harness for the unit panel in a real Chromium: serves the built dist/webview with the
+// panel's real HTML and CSP, plays the VS Code host with the real PanelRouter, and answers
+// through the real JuiceNetClient over a real simulator. `acquireVsCodeApi` is injected and
+// bridged to the router with page.exposeFunction; host -> page messages are `message` events,
+// as in VS Code.
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { JuiceNetClient } from '../../src/api/client';
+import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
+import type { UnitStatus } from '../../src/api/types';
+import { PanelRouter } from '../../src/panel/router';
+import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ROOT = join(__dirname, '..', '..');
+const WEBVIEW_DIR = join(ROOT, 'dist', 'webview');
+
+/** VS Code's theme variables (a subset), per theme, as the workbench sets them on <html>. */
+export const THEMES: Record<'light' | 'dark', Record<string, string>> = {
+  light: {
+    '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171',
+    '--vscode-errorForeground': '#e51400', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b',
+    '--vscode-input-border': '#cecece', '--vscode-focusBorder': '#005fb8', '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-list-activeSelectionBackground': '#e8e8e8', '--vscode-list-activeSelectionForeground': '#000000',
+    '--vscode-editorWidget-border': '#c8c8c8', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-green': '#388a34',
+    '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#717171',
+  },
+  dark: {
+    '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-errorForeground': '#f85149', '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc',
+    '--vscode-input-border': '#3c3c3c', '--vscode-focusBorder': '#0078d4', '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-list-activeSelectionBackground': '#04395e', '--vscode-list-activeSelectionForeground': '#ffffff',
+    '--vscode-editorWidget-border': '#454545', '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185',
+    '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+  },
+};
+
+export interface LogLine {
+  level: string;
+  message: string;
+}
+
+export interface Harness {
+  sim: RunningSimulator;
+  unitId: string;
+  page: Page;
+  browser: Browser;
+  origin: string;
+  nonce: string;
+  logs: LogLine[];
+  /** CSV texts the page handed to the host for saving. */
+  savedCsv: string[];
+  /** A store refresh of the unit (get_state), which pushes the new view to the page. */
+  refreshUnit(): Promise<void>;
+  cspViolations(): Promise<string[]>;
+  setTheme(theme: 'light' | 'dark'): Promise<void>;
+  close(): Promise<void>;
+}
+
+function memoryLogger(lines: LogLine[]): Logger {
+  const add = (level: string) => (m: string | Error) => lines.push({ level, message: String(m instanceof Error ? m.message : m) });
+  return { trace: add('trace'), info: add('info'), warn: add('warn'), error: add('error') };
+}
+
+/** A PanelBackend over the real client: what the extension's unit store provides, minimally. */
+function makeBackend(client: JuiceNetClient, sim: RunningSimulator): PanelBackend & { views: Map<string, UnitView> } {
+  const views = new Map<string, UnitView>();
+  const listeners = new Set<(ids: string[]) => void>();
+  for (const u of sim.units) views.set(u.unitId, { unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
+  const auth = (unitId: string) => {
+    const u = sim.units.find((x) => x.unitId === unitId);
+    return u && { token: u.token, accountToken: sim.accountToken, unitId };
+  };
+  return {
+    views,
+    getUnit: (id) => views.get(id),
+    listUnits: () => [...views.values()],
+    onDidChangeUnits: (l) => {
+      listeners.add(l);
+      return { dispose: () => listeners.delete(l) };
+    },
+    api: (id) => {
+      const a = auth(id);
+      return a && { client, auth: a };
+    },
+    holdVisible: () => ({ dispose: () => undefined }),
+    refresh: async (id) => {
+      const a = auth(id);
+      if (!a) return;
+      const status: UnitStatus = await client.getState(a);
+      views.set(id, { ...views.get(id)!, status, lastGoodAt: Date.now(), stale: false });
+      listeners.forEach((l) => l([id]));
+    },
+  };
+}
+
+export async function startHarness(opts: { theme?: 'light' | 'dark'; width?: number } = {}): Promise<Harness> {
+  const sim = await startSimulator({ units: 2, seed: 7 });
+  const client = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'webview-test' });
+  const backend = makeBackend(client, sim);
+  const unitId = sim.units[0].unitId;
+  await backend.refresh(unitId, 'manual');
+  const logs: LogLine[] = [];
+  const log = memoryLogger(logs);
+  const nonce = makeNonce((n) => randomBytes(n));
+
+  let origin = '';
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', origin);
+      if (url.pathname === '/panel.html') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId, allowRemoteImages: false }));
+        return;
+      }
+      const file = normalize(join(WEBVIEW_DIR, url.pathname));
+      if (!file.startsWith(WEBVIEW_DIR)) {
+        res.writeHead(403).end();
+        return;
+      }
+      try {
+        const body = await readFile(file);
+        const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
+        res.writeHead(200, { 'content-type': type }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: 900 } });
+  const page = await context.newPage();
+  let router: PanelRouter | undefined;
+  const savedCsv: string[] = [];
+  router = new PanelRouter(unitId, backend, log, {
+    post: async (m) => {
+      await page.evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m).catch(() => undefined);
+    },
+    // Stands in for VS Code's save dialog: keeps what would have been written.
+    saveCsv: async (csv, name) => {
+      savedCsv.push(csv);
+      return `/virtual/${name}`;
+    },
+  });
+  const sub = backend.onDidChangeUnits((ids) => ids.includes(unitId) && router?.pushUnit());
+  await page.exposeFunction('__juicenetToHost', (m: unknown) => void router?.handle(m));
+  // A string, not a function: tsx's transform would add `__name` helpers the page doesn't have.
+  await page.addInitScript(`
+    (() => {
+      const violations = [];
+      window.__cspViolations = violations;
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber));
+      // Like VS Code, the state outlives the page (a hidden webview is discarded and rebuilt).
+      const KEY = 'vscodeState';
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__juicenetToHost(m),
+        getState: () => { const s = sessionStorage.getItem(KEY); return s === null ? undefined : JSON.parse(s); },
+        setState: (s) => { sessionStorage.setItem(KEY, JSON.stringify(s)); },
+      });
+    })();
+  `);
+  const setTheme = async (theme: 'light' | 'dark') => {
+    await page.evaluate(
+      ([vars, t]) => {
+        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+        document.body.classList.remove('vscode-light', 'vscode-dark');
+        document.body.classList.add(`vscode-${t}`);
+      },
+      [THEMES[theme], theme] as const,
+    );
+  };
+  await page.goto(`${origin}/panel.html`);
+  await setTheme(opts.theme ?? 'dark');
+
+  return {
+    sim,
+    unitId,
+    page,
+    browser,
+    origin,
+    nonce,
+    logs,
+    savedCsv,
+    refreshUnit: () => backend.refresh(unitId, 'manual'),
+    cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+    setTheme,
+    close: async () => {
+      sub.dispose();
+      router?.dispose();
+      router = undefined;
+      await browser.close().catch(() => undefined);
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await client.close();
+      await sim.close();
+    },
+  };
+}
+
+export { panelCsp };

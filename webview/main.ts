@@ -1,0 +1,76 @@
+// The unit panel's entry point: tabs, UI state kept with vscode.setState (the panel is not
+// retained when hidden), and the push of the unit's live state.
+import './zod-config';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import './panel.css';
+import { Rpc } from './rpc';
+import { h, clear } from './dom';
+import { renderOverview } from './overview';
+import { HistoryTab, type HistoryUiState } from './history';
+import { InfoTab } from './info';
+import { ScheduleTab } from './schedule';
+import { NotificationsTab } from './notifications';
+import type { UnitSnapshot } from '../src/protocol/messages';
+
+const TABS = ['Overview', 'History', 'Info', 'Schedule', 'Notifications'] as const;
+
+/** What survives the webview being discarded while hidden. The serializer reads unitId. */
+interface UiState {
+  unitId: string;
+  tab: number;
+  history: HistoryUiState;
+}
+
+const app = document.getElementById('app')!;
+const unitId = app.dataset.unitId ?? '';
+const rpc = new Rpc();
+const saved = rpc.vscode.getState() as Partial<UiState> | undefined;
+const state: UiState = {
+  unitId,
+  tab: typeof saved?.tab === 'number' && saved.tab >= 0 && saved.tab < TABS.length ? saved.tab : 0,
+  history: { sortKey: 'timeStart', sortDesc: true, ...(saved?.unitId === unitId ? saved?.history : {}) },
+};
+const saveUi = () => rpc.vscode.setState(state);
+saveUi();
+
+clear(app);
+const tabs = h('vscode-tabs', { 'selected-index': state.tab, 'data-testid': 'tabs' });
+const panels = TABS.map((name) => {
+  tabs.append(h('vscode-tab-header', { slot: 'header', 'data-tab': name.toLowerCase() }, name));
+  const p = h('vscode-tab-panel', { 'data-panel': name.toLowerCase() });
+  tabs.append(p);
+  return p;
+});
+app.append(tabs);
+
+let unit: UnitSnapshot | null = null;
+const overviewRoot = h('div', { class: 'overview' });
+panels[0].append(overviewRoot);
+const history = new HistoryTab(panels[1], rpc, state.history, saveUi);
+const info = new InfoTab(panels[2], rpc);
+const schedule = new ScheduleTab(panels[3], rpc);
+const notifications = new NotificationsTab(panels[4], rpc);
+const activators = [async () => undefined, () => history.activate(), () => info.activate(), () => schedule.activate(), () => notifications.activate()];
+
+tabs.addEventListener('vsc-tabs-select', (ev) => {
+  const idx = (ev as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+  state.tab = idx;
+  saveUi();
+  void activators[idx]?.();
+});
+
+rpc.onUnit = (u) => {
+  unit = u;
+  renderOverview(overviewRoot, unit);
+  if (u) document.title = u.name;
+};
+renderOverview(overviewRoot, null);
+overviewRoot.textContent = 'Waiting for the charger’s state…';
+rpc.ready();
+void activators[state.tab]?.();
+
+// For the browser tests and the benchmark: read-only views into the page's state.
+(window as unknown as { juicenetPanel: unknown }).juicenetPanel = { historyPlotLength: () => history.plotLength() };
