@@ -28,6 +28,8 @@ export interface JuiceNetTestApi {
   treeFires(): number;
   /** The view badge (charging units), if shown. */
   viewBadge(): number | undefined;
+  /** Whether the Chargers view is visible now (TreeView.visible), read-only. */
+  viewVisible(): boolean;
   /** Keys kept in globalState (to check no token lands there). */
   globalStateSnapshot(): Record<string, unknown>;
   demo?: { baseUrl: string; control: RunningSimulator };
@@ -241,6 +243,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     refreshCount: () => store.policy.refreshCount,
     treeFires: () => tree.fires,
     viewBadge: () => view.badge?.value,
+    viewVisible: () => view.visible,
     globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     get demo() {
       return demoSim ? { baseUrl: demoSim.baseUrl, control: demoSim } : undefined;

@@ -17,8 +17,14 @@ function stampOk(dir, want) {
 function npmInstall(dir, spec, extraPkg, pathPrefix) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'juicenet-host-cache', private: true, ...extraPkg }, null, 2));
-  const env = { ...process.env };
-  if (pathPrefix) env.PATH = `${pathPrefix}:${env.PATH}`;
+  // Drop the npm_* variables of an outer `npm run`: npm reads npm_config_user_agent back as its own
+  // config, so code-server's postinstall would see the outer Node 20 and refuse.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  if (pathPrefix) {
+    env.PATH = `${pathPrefix}:${env.PATH}`;
+    // Native modules must build against Node 24's headers, whatever nodedir a user npmrc sets.
+    env.npm_config_nodedir = join(pathPrefix, '..');
+  }
   // npm (not npx) from PATH: with Node 24 first on PATH the native modules build for Node 24.
   const r = spawnSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel', 'http', spec], { stdio: 'inherit', env });
   if (r.status !== 0) throw new Error(`npm install ${spec} failed (exit ${r.status})`);
