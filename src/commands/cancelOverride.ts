@@ -2,6 +2,7 @@
 // off override"); the schedule applies again. Verified by get_state's override_time.
 import type { CommandDeps } from './deps';
 import { apiOf, refreshAfterWrite, reportFailure, resolveUnit, withCallProgress } from './common';
+import { writeCancelOverride } from '../state/unit-writes';
 
 export async function cancelOverride(deps: CommandDeps, unitArg?: unknown): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Cancel Override');
@@ -9,12 +10,9 @@ export async function cancelOverride(deps: CommandDeps, unitArg?: unknown): Prom
   const api = apiOf(deps, unit);
   if (!api) return;
   try {
-    const after = await withCallProgress(`JuiceNet: cancelling the override on ${unit.name}…`, async (signal) => {
-      await api.client.setOverride(api.auth, { overrideTime: 0 }, { signal });
-      return api.client.getState(api.auth, { signal });
-    });
+    const { confirmed } = await withCallProgress(`JuiceNet: cancelling the override on ${unit.name}…`, (signal) => writeCancelOverride(api, signal));
     await refreshAfterWrite(deps, unit.unitId);
-    if (after.overrideTime !== undefined && after.overrideTime !== 0) {
+    if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the cancel but still reports an override. Refresh in a minute.`);
       return;
     }

@@ -118,3 +118,58 @@ export function askText(opts: {
     validateInput: (s) => opts.validate(s),
   });
 }
+
+/**
+ * A quick pick that also takes a typed value: what the user types (e.g. "13") shows as an extra
+ * first item, validated live, so typing a value and pressing Enter works as one expects of a
+ * filter box. Resolves with the picked item, `{ typed }` for an accepted typed value, or undefined.
+ */
+export function pickOrType<T extends vscode.QuickPickItem>(opts: {
+  title: string;
+  placeholder: string;
+  items: T[];
+  /** undefined when the typed text is acceptable, else the reason shown on the item. */
+  validate: (typed: string) => string | undefined;
+  /** The label of the typed item, e.g. `13 A`. */
+  typedLabel: (typed: string) => string;
+}): Promise<{ item: T } | { typed: string } | undefined> {
+  type Row = vscode.QuickPickItem & { item?: T; typed?: string; invalid?: string };
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<Row>();
+    qp.title = opts.title;
+    qp.placeholder = opts.placeholder;
+    qp.ignoreFocusOut = true;
+    const base: Row[] = opts.items.map((item) => ({ ...item, item }));
+    const render = () => {
+      const text = qp.value.trim();
+      // A typed value that one of the items already shows exactly needs no extra row.
+      if (!text || base.some((r) => r.label === text)) {
+        qp.items = base;
+        return;
+      }
+      const invalid = opts.validate(text);
+      const typedRow: Row = invalid
+        ? { label: `$(error) ${text}`, description: invalid, alwaysShow: true, typed: text, invalid }
+        : { label: opts.typedLabel(text), description: 'typed value', alwaysShow: true, typed: text };
+      qp.items = [typedRow, ...base];
+      qp.activeItems = [typedRow];
+    };
+    let settled = false;
+    const finish = (v: { item: T } | { typed: string } | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(v);
+      qp.dispose();
+    };
+    qp.onDidChangeValue(render);
+    qp.onDidAccept(() => {
+      const row = qp.activeItems[0] ?? qp.selectedItems[0];
+      if (!row) return;
+      if (row.invalid) return; // keep the picker open: the row already says what is wrong
+      finish(row.typed !== undefined ? { typed: row.typed } : row.item ? { item: row.item } : undefined);
+    });
+    qp.onDidHide(() => finish(undefined));
+    render();
+    qp.show();
+  });
+}

@@ -7,7 +7,8 @@ import type { NotificationSettings } from '../api/types';
 import { minutesToHHMM } from '../api/schedule';
 import type { CommandDeps } from './deps';
 import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
-import { buildNotificationSettings, notificationChoices, notificationEvents, notificationMismatches, toMinutes, validateHHMM } from './validate';
+import { buildNotificationSettings, notificationChoices, notificationEvents, toMinutes, validateHHMM } from './validate';
+import { writeNotifications } from '../state/unit-writes';
 
 export interface NotificationsArg {
   picked: string[];
@@ -66,13 +67,11 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
   }
   const settings = buildNotificationSettings(current, parsed, minutes);
   try {
-    const readBack = await withCallProgress(`JuiceNet: saving the notifications of ${unit.name}…`, async (signal) => {
-      await api.client.setNotifications(api.auth, settings, { signal });
-      return api.client.getNotifications(api.auth, { signal });
-    });
+    const { mismatches: bad, confirmed } = await withCallProgress(`JuiceNet: saving the notifications of ${unit.name}…`, (signal) =>
+      writeNotifications(api, settings, signal),
+    );
     await refreshAfterWrite(deps, unit.unitId);
-    const bad = notificationMismatches(settings, readBack);
-    if (bad.length) {
+    if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the notifications but reports different values for: ${bad.join(', ')}. Open the command again to check.`);
       return;
     }

@@ -7,7 +7,8 @@ import type { Schedule, ScheduleWindow } from '../api/types';
 import { minutesToHHMM } from '../api/schedule';
 import type { CommandDeps } from './deps';
 import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
-import { sameSchedule, toWindow, validateHHMM, windowText, type WindowInput } from './validate';
+import { toWindow, validateHHMM, windowText, type WindowInput } from './validate';
+import { writeSchedule } from '../state/unit-writes';
 
 export interface ScheduleArg {
   type: 'disabled' | 'custom';
@@ -107,12 +108,9 @@ export async function editSchedule(deps: CommandDeps, unitArg?: unknown, schedul
     if (!ok.go) return editSchedule(deps, unit.unitId, undefined, arg);
   }
   try {
-    const readBack = await withCallProgress(`JuiceNet: saving the schedule of ${unit.name}…`, async (signal) => {
-      await api.client.setSchedule(api.auth, schedule, { signal });
-      return api.client.getSchedule(api.auth, { signal });
-    });
+    const { readBack, confirmed } = await withCallProgress(`JuiceNet: saving the schedule of ${unit.name}…`, (signal) => writeSchedule(api, schedule, signal));
     await refreshAfterWrite(deps, unit.unitId);
-    if (!sameSchedule(schedule, readBack)) {
+    if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the schedule but reports ${describeSchedule(readBack)}. Check it and try again.`);
       return;
     }

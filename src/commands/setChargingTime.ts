@@ -6,6 +6,7 @@
 import type { CommandDeps } from './deps';
 import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { parseChargingTime, validateChargingTime } from './validate';
+import { writeChargingTime } from '../state/unit-writes';
 
 export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, whenArg?: string | number, typed?: string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Set Charging Time');
@@ -36,10 +37,7 @@ export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, when
   }
   const whenText = new Date(epochS * 1000).toLocaleString();
   try {
-    const after = await withCallProgress(`JuiceNet: holding charging of ${unit.name} until ${whenText}…`, async (signal) => {
-      await api.client.setChargingTime(api.auth, epochS, { signal });
-      return api.client.getState(api.auth, { signal });
-    });
+    const { after } = await withCallProgress(`JuiceNet: holding charging of ${unit.name} until ${whenText}…`, (signal) => writeChargingTime(api, epochS, signal));
     await refreshAfterWrite(deps, unit.unitId);
     const now = after.state === 'charging' ? ' It is charging now (an override or a running session wins).' : '';
     void deps.notify.info(`JuiceNet: ${unit.name} will not start charging by itself before ${whenText}.${now}`);

@@ -1,11 +1,11 @@
 // juicenet.setLimit: pick the maximum charging current (0 A = off), send set_limit, verify with
 // get_state's amps_limit. Test arguments: (unit, amps).
-import * as vscode from 'vscode';
 import type { CommandDeps } from './deps';
-import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
+import { apiOf, askText, pickOrType, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { ampsChoices, maxAmpsOf, parseAmps, validateAmps } from './validate';
 import { rememberLimit } from './limitMemory';
 import type { UnitView } from '../state/contracts';
+import { writeLimit, type LimitWrite } from '../state/unit-writes';
 
 /** Reads the unit's rating (get_info) and current limit (get_state); either may be unknown. */
 async function readLimits(deps: CommandDeps, unit: UnitView): Promise<{ maxAmps?: number; currentAmps?: number }> {
@@ -26,15 +26,10 @@ async function readLimits(deps: CommandDeps, unit: UnitView): Promise<{ maxAmps?
 }
 
 /** Sends set_limit and verifies it; used by setLimit, stopCharging and startCharging. Throws on failure. */
-export async function applyLimit(deps: CommandDeps, unit: UnitView, amps: number): Promise<{ readBack?: number; previous?: number }> {
+export async function applyLimit(deps: CommandDeps, unit: UnitView, amps: number): Promise<LimitWrite> {
   const api = deps.backend.api(unit.unitId);
   if (!api) throw new Error(`no credentials for ${unit.name}`);
-  return withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, async (signal) => {
-    const before = await api.client.getState(api.auth, { signal }).catch(() => undefined);
-    await api.client.setLimit(api.auth, amps, { signal });
-    const after = await api.client.getState(api.auth, { signal });
-    return { readBack: after.charging.ampsLimit, previous: before?.charging.ampsLimit };
-  });
+  return withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, (signal) => writeLimit(api, amps, signal));
 }
 
 export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: number | string, typed?: string): Promise<void> {
@@ -51,13 +46,16 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
         void deps.notify.warn(`JuiceNet: ${unit.name} did not report its wire/unit rating, so the maximum is unknown. Type a value the installation allows.`);
       }
       const items = ampsChoices(maxAmps, currentAmps).map((c) => ({ label: c.label, description: c.description, choice: c }));
-      const picked = await vscode.window.showQuickPick(items, {
+      const picked = await pickOrType({
         title,
-        placeHolder: currentAmps !== undefined ? `Now ${currentAmps} A. Pick the maximum charging current.` : 'Pick the maximum charging current.',
-        ignoreFocusOut: true,
+        placeholder: `${currentAmps !== undefined ? `Now ${currentAmps} A. ` : ''}Pick the maximum charging current, or type it in amps.`,
+        items,
+        validate: (s) => validateAmps(s, maxAmps),
+        typedLabel: (s) => `${parseAmps(s)} A`,
       });
       if (!picked) return;
-      if (picked.choice.amps !== undefined) input = picked.choice.amps;
+      if ('typed' in picked) input = picked.typed;
+      else if (picked.item.choice.amps !== undefined) input = picked.item.choice.amps;
     }
     if (input === undefined) {
       input = await askText({
@@ -73,10 +71,10 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
   if (bad) return reportInvalid(deps, bad, again(String(input)));
   const amps = parseAmps(input);
   try {
-    const { readBack, previous } = await applyLimit(deps, unit, amps);
+    const { readBack, previous, confirmed } = await applyLimit(deps, unit, amps);
     if (previous !== undefined && previous > 0 && amps === 0) rememberLimit(unit.unitId, previous);
     await refreshAfterWrite(deps, unit.unitId);
-    if (readBack !== amps) {
+    if (!confirmed) {
       void deps.notify.warn(
         `JuiceNet: ${unit.name} accepted ${amps} A but now reports ${readBack ?? 'no'} A. The unit may apply it at its next check-in; refresh in a minute.`,
       );

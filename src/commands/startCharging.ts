@@ -7,6 +7,7 @@ import type { CommandDeps } from './deps';
 import { apiOf, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { ampsChoices, maxAmpsOf, validateAmps, parseAmps } from './validate';
 import { forgetLimit, rememberedLimit } from './limitMemory';
+import { chargeNowOverrideTime, writeStartCharging } from '../state/unit-writes';
 
 export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Start Charging');
@@ -38,20 +39,14 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
       if (bad) return reportInvalid(deps, bad);
       restore = parseAmps(input);
     }
-    // "In the past" by the server's clock when it reports one (utc_time): a simulator or a unit
-    // whose clock differs from this machine's would otherwise see a future override.
-    const localNowS = Math.floor(Date.now() / 1000);
-    const overrideTime = Math.min(localNowS, state.utcTime ?? localNowS) - 1;
-    const after = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, async (signal) => {
-      if (restore !== undefined) await api.client.setLimit(api.auth, restore, { signal });
-      await api.client.setOverride(api.auth, { overrideTime }, { signal });
-      return api.client.getState(api.auth, { signal });
-    });
+    // "In the past" by the server's clock when it reports one (utc_time).
+    const overrideTime = chargeNowOverrideTime(state);
+    const { after, confirmed } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
+      writeStartCharging(api, { overrideTime, restoreAmps: restore }, signal),
+    );
     if (restore !== undefined) forgetLimit(unit.unitId);
     await refreshAfterWrite(deps, unit.unitId);
-    const ok =
-      after.overrideTime !== undefined && after.overrideTime > 0 && after.overrideTime <= (after.utcTime ?? localNowS) && (after.charging.ampsLimit ?? 0) > 0;
-    if (!ok) {
+    if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the request but does not report an active override yet. Refresh in a minute.`);
       return;
     }

@@ -11,10 +11,10 @@ export async function stopCharging(deps: CommandDeps, unitArg?: unknown): Promis
   const unit = await resolveUnit(deps, unitArg, 'Stop Charging');
   if (!unit || !apiOf(deps, unit)) return;
   try {
-    const { readBack, previous } = await applyLimit(deps, unit, 0);
+    const { readBack, previous, confirmed } = await applyLimit(deps, unit, 0);
     if (previous !== undefined && previous > 0) rememberLimit(unit.unitId, previous);
     await refreshAfterWrite(deps, unit.unitId);
-    if (readBack !== 0) {
+    if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted "off" but still reports a ${readBack ?? 'unknown'} A limit. Refresh in a minute.`);
       return;
     }

@@ -181,9 +181,12 @@ export function mutate(seed: Json, muts: Mutation[]): Json {
           Object.defineProperty(cur, PROTOTYPE_KEYS[m.n % PROTOTYPE_KEYS.length], { value: m.payload, enumerable: true, writable: true, configurable: true });
         } else setAt(loc, { [PROTOTYPE_KEYS[m.n % PROTOTYPE_KEYS.length]]: m.payload } as Json);
         break;
-      case 'bigArray':
-        setAt(loc, Array.from({ length: 1 + (m.n % 300) }, () => cur ?? null));
+      case 'bigArray': {
+        // Many copies of a small value (a big one would only make the case slow, not harder).
+        const small = (JSON.stringify(cur) ?? '').length <= 200;
+        setAt(loc, Array.from({ length: small ? 1 + (m.n % 200) : 2 }, () => cur ?? null));
         break;
+      }
     }
   }
   return root.root;
@@ -257,8 +260,9 @@ export function mutateText(text: string, muts: TextMutation[]): string {
         t = t.slice(0, i) + t.slice(i, i + (m.n % 200)) + t.slice(i);
         break;
       case 'deepNest': {
-        // Up to 100,000 brackets: the depth guard must refuse this without recursion.
-        const d = 1 + (m.n % 100_000);
+        // Mostly around the depth limit (64); one in a hundred up to 100,000 levels, which the depth
+        // guard must refuse without recursion.
+        const d = m.n % 100 === 0 ? 1 + (m.n % 100_000) : 1 + (m.n % 150);
         t = m.n % 2 ? '['.repeat(d) + t + ']'.repeat(d) : t.slice(0, i) + '{"a":'.repeat(d) + '1' + '}'.repeat(d) + t.slice(i);
         break;
       }

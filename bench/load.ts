@@ -1,0 +1,340 @@
+// Load benchmark: a 1,000-unit account through the real state layer, and the simulator holding it.
+//   npm run bench (or: node esbuild.mjs --only=bench,simulator && node dist/bench/load.js) -> bench/results/load.json
+//
+// The simulator runs as its own process (dist/simulator-cli.js, 1,000 units, speed 60: its clock
+// runs a simulated minute per second), so the memory of this process is the extension side only
+// and the simulator's memory is read from /proc. This process holds what the extension host holds:
+// AccountManager (in-memory secret/state stores), UnitStore + RefreshPolicy, JuiceNetClient as the
+// extension builds it, and the Chargers tree's work per re-render, done with src/views/unit-format
+// (the tree provider imports vscode; its getChildren/getTreeItem call exactly these functions).
+// VS Code's extension host coalesces onDidChangeTreeData with a 200 ms debounce (leading edge too);
+// the tree listener below does the same. The naive alternative, measured in the same run, re-renders
+// the whole tree on every change event.
+//   UNITS=1000 ROUNDS=5 SPEED=60 node dist/bench/load.js
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, IntervalHistogram } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { JuiceNetClient } from '../src/api/client';
+import { AccountManager, KeyValueStore, SecretStore } from '../src/state/accounts';
+import { UnitStore } from '../src/state/unit-store';
+import type { Logger, UnitView } from '../src/state/contracts';
+import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../src/views/unit-format';
+
+const UNITS = Number(process.env.UNITS ?? 1000);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const SPEED = Number(process.env.SPEED ?? 60);
+const SNAPSHOTS = 20;
+const NAIVE_ROUNDS = Number(process.env.NAIVE_ROUNDS ?? 2);
+/** VS Code's ExtHostTreeView debounce of onDidChangeTreeData (ms). */
+const TREE_DEBOUNCE_MS = 200;
+const TARGETS = {
+  firstLoadMs: 2000,
+  refreshAllMs: 500,
+  treeSnapshotMaxMs: 50,
+  eventLoopMaxMs: 100,
+  heapDeltaMiB: 50,
+  simRssMiB: 256,
+  simGetStateRoundMs: 500,
+};
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const MiB = 1024 * 1024;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+class MemorySecrets implements SecretStore {
+  private readonly map = new Map<string, string>();
+  async get(k: string) {
+    return this.map.get(k);
+  }
+  async store(k: string, v: string) {
+    this.map.set(k, v);
+  }
+  async delete(k: string) {
+    this.map.delete(k);
+  }
+}
+class MemoryState implements KeyValueStore {
+  private readonly map = new Map<string, unknown>();
+  get<T>(k: string) {
+    return this.map.get(k) as T | undefined;
+  }
+  async update(k: string, v: unknown) {
+    this.map.set(k, structuredClone(v));
+  }
+}
+
+let warnings = 0;
+const log: Logger = { trace: () => undefined, info: () => undefined, warn: () => void warnings++, error: () => void warnings++ };
+
+/** What the Chargers tree computes for one re-render of the root: getChildren() then getTreeItem() per row. */
+function treeSnapshot(store: UnitStore): number {
+  let chars = 0;
+  const nodes = store.units().map((u) => ({ kind: 'unit' as const, unitId: u.unitId }));
+  for (const n of nodes) {
+    const v = store.getUnit(n.unitId);
+    if (!v) continue;
+    const label = v.stale ? `${v.name} (stale)` : v.name;
+    const b = badgeFor(v);
+    const description = describeUnit(v);
+    const tooltip = unitTooltipMarkdown(v);
+    const contextValue = unitContextValue(v);
+    chars += label.length + b.icon.length + description.length + tooltip.length + contextValue.length;
+  }
+  // The status bar item re-renders from the same event.
+  chars += statusBarModel(store.units(), true).text.length;
+  return chars;
+}
+
+/** Every unit expanded: the detail rows of all 1,000 (the worst case of a tree expansion). */
+function expandAll(units: UnitView[]): number {
+  let rows = 0;
+  for (const v of units) rows += detailRows(v).length;
+  return rows;
+}
+
+interface TreeListener {
+  events: number;
+  renders: number;
+  renderMs: number[];
+  dispose(): void;
+}
+
+/** Re-renders on store changes: debounced like VS Code (leading + trailing, 200 ms), or on every event (naive). */
+function listenTree(store: UnitStore, mode: 'debounced' | 'every-event'): TreeListener {
+  const l: TreeListener = { events: 0, renders: 0, renderMs: [], dispose: () => undefined };
+  let timer: NodeJS.Timeout | undefined;
+  let pending = false;
+  const render = () => {
+    const t = performance.now();
+    treeSnapshot(store);
+    l.renderMs.push(performance.now() - t);
+    l.renders++;
+  };
+  const sub = store.onDidChangeUnits(() => {
+    l.events++;
+    if (mode === 'every-event') return render();
+    if (timer) {
+      pending = true;
+      return;
+    }
+    render();
+    const tick = () => {
+      if (pending) {
+        pending = false;
+        render();
+        timer = setTimeout(tick, TREE_DEBOUNCE_MS);
+      } else timer = undefined;
+    };
+    timer = setTimeout(tick, TREE_DEBOUNCE_MS);
+  });
+  l.dispose = () => {
+    sub.dispose();
+    if (timer) clearTimeout(timer);
+  };
+  return l;
+}
+
+function lag(h: IntervalHistogram) {
+  return { maxMs: r1(h.max / 1e6), p99Ms: r1(h.percentile(99) / 1e6), meanMs: r1(h.mean / 1e6) };
+}
+
+async function withLag<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; lag: ReturnType<typeof lag> }> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  const t = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t;
+  // Let the last debounced re-render run inside the measured window.
+  await new Promise((r) => setTimeout(r, TREE_DEBOUNCE_MS + 20));
+  h.disable();
+  return { value, ms, lag: lag(h) };
+}
+
+function procMemMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN);
+  return { rssMiB: r1(kb('VmRSS') / 1024), peakRssMiB: r1(kb('VmHWM') / 1024) };
+}
+
+async function startSimProcess(): Promise<{ child: ChildProcess; baseUrl: string; accountToken: string; startMs: number }> {
+  const cli = join(__dirname, '..', 'simulator-cli.js');
+  const t = performance.now();
+  const child = spawn(process.execPath, [cli, '--port', '0', '--units', String(UNITS), '--speed', String(SPEED), '--seed', '11'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const info = await new Promise<{ baseUrl: string; accountToken: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`simulator not ready in 60 s:\n${out}`)), 60_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /SIMULATOR_READY (\{.*\})/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(JSON.parse(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      reject(new Error(`simulator exited (${c}) (built? node esbuild.mjs --only=simulator):\n${out}`));
+    });
+  });
+  return { child, ...info, startMs: performance.now() - t };
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimProcess();
+  const stopSim = () => sim.child.exitCode === null && sim.child.kill('SIGTERM');
+  process.on('exit', stopSim);
+  const pid = sim.child.pid!;
+  try {
+    const simAtStart = procMemMiB(pid);
+    gc();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+
+    const store = new UnitStore({
+      accounts: new AccountManager(new MemorySecrets(), new MemoryState()),
+      log,
+      minIntervalS: 10,
+      maxIntervalS: 300,
+      // As src/extension.ts builds it.
+      makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId: 'bench-load', deviceName: 'VS Code' }),
+    });
+    // Nothing visible: no poll timers; every read below is one we asked for.
+
+    // 1. First load: sign-in reads get_account_units, then state + info + schedule of every unit.
+    let tree = listenTree(store, 'debounced');
+    const first = await withLag(() => store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Load' }));
+    const firstTree = { events: tree.events, renders: tree.renders, renderMaxMs: r1(Math.max(0, ...tree.renderMs)) };
+    tree.dispose();
+    if (store.units().length !== UNITS) throw new Error(`store holds ${store.units().length} units, wanted ${UNITS}`);
+    const unread = store.units().filter((u) => !u.status).length;
+    if (unread > 0) throw new Error(`${unread} units have no state after sign-in`);
+
+    // 2. Warm refreshes of all units (get_state; info/schedule only where info_timestamp grew).
+    const refresh: { ms: number; lag: ReturnType<typeof lag>; events: number; renders: number; renderMaxMs: number }[] = [];
+    const naive: typeof refresh = [];
+    // Each round starts from a collected heap, so one round's garbage is not billed to the next;
+    // a collection of the round's own garbage during the round still counts. The naive rounds
+    // (a full re-render per event: ~1,000 x 1,000 rows) run after, fewer of them: each takes seconds.
+    const plan = [...Array<'debounced'>(ROUNDS).fill('debounced'), ...Array<'every-event'>(NAIVE_ROUNDS).fill('every-event')];
+    for (const mode of plan) {
+      gc();
+      tree = listenTree(store, mode);
+      const r = await withLag(() => store.refreshAll('manual'));
+      (mode === 'debounced' ? refresh : naive).push({ ms: r.ms, lag: r.lag, events: tree.events, renders: tree.renders, renderMaxMs: Math.max(0, ...tree.renderMs) });
+      tree.dispose();
+    }
+
+    // 3. The tree's root re-render for 1,000 units, in isolation; and all of them expanded.
+    const snapMs: number[] = [];
+    for (let i = 0; i < SNAPSHOTS; i++) {
+      const t = performance.now();
+      treeSnapshot(store);
+      snapMs.push(performance.now() - t);
+    }
+    const te = performance.now();
+    const detailRowCount = expandAll(store.units());
+    const expandAllMs = performance.now() - te;
+
+    clearInterval(sampler);
+    gc();
+    const after = process.memoryUsage();
+
+    // 4. The simulator: 1,000 units on a running clock; a get_state round over all of them.
+    const c = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'bench-load-sim' });
+    const units = (await c.getAccountUnits(sim.accountToken)).map((u) => ({ ...u, accountToken: sim.accountToken }));
+    const simRounds: number[] = [];
+    for (let i = 0; i <= ROUNDS; i++) {
+      const t = performance.now();
+      const states = await Promise.all(units.map((u) => c.getState(u)));
+      if (states.length !== UNITS) throw new Error('simulator round: missing states');
+      if (i > 0) simRounds.push(performance.now() - t); // round 0 warms the pool up
+    }
+    await c.close();
+    const simAfter = procMemMiB(pid);
+    await store.dispose();
+
+    const refreshMs = median(refresh.map((r) => r.ms));
+    const naiveMs = median(naive.map((r) => r.ms));
+    const maxLag = (rs: typeof refresh) => Math.max(...rs.map((r) => r.lag.maxMs));
+    const figures = {
+      units: UNITS,
+      rounds: ROUNDS,
+      store: {
+        firstLoadMs: r1(first.ms),
+        firstLoadEventLoop: first.lag,
+        firstLoadTree: firstTree,
+        refreshAllMsMedian: r1(refreshMs),
+        refreshAllMsAll: refresh.map((r) => r1(r.ms)),
+        refreshEventLoopMaxMs: r1(maxLag(refresh)),
+        refreshEventLoopP99MsMedian: r1(median(refresh.map((r) => r.lag.p99Ms))),
+        treeEventsPerRefresh: median(refresh.map((r) => r.events)),
+        treeRendersPerRefresh: median(refresh.map((r) => r.renders)),
+        warnings,
+      },
+      naiveEveryEventTree: {
+        what: 'the same refreshAll, the tree re-rendered on every change event (no coalescing)',
+        rounds: NAIVE_ROUNDS,
+        refreshAllMsMedian: r1(naiveMs),
+        refreshEventLoopMaxMs: r1(maxLag(naive)),
+        treeRendersPerRefresh: median(naive.map((r) => r.renders)),
+      },
+      tree: {
+        snapshotMsMedian: r1(median(snapMs)),
+        snapshotMsMax: r1(Math.max(...snapMs)),
+        expandAllMs: r1(expandAllMs),
+        expandAllDetailRows: detailRowCount,
+      },
+      memory: {
+        heapUsedBeforeMiB: r1(before.heapUsed / MiB),
+        heapUsedAfterMiB: r1(after.heapUsed / MiB),
+        heapDeltaMiB: r1((after.heapUsed - before.heapUsed) / MiB),
+        heapPerUnitKiB: r1((after.heapUsed - before.heapUsed) / UNITS / 1024),
+        rssAfterMiB: r1(after.rss / MiB),
+        peakRssMiB: r1(peakRss / MiB),
+      },
+      simulator: {
+        speed: SPEED,
+        startMs: r1(sim.startMs),
+        rssAtStartMiB: simAtStart.rssMiB,
+        rssAfterMiB: simAfter.rssMiB,
+        peakRssMiB: simAfter.peakRssMiB,
+        getStateRoundMsMedian: r1(median(simRounds)),
+        getStateRoundMsAll: simRounds.map(r1),
+      },
+      node: process.version,
+      date: new Date().toISOString(),
+    };
+    const pass = {
+      firstLoadMs: first.ms < TARGETS.firstLoadMs,
+      refreshAllMs: refreshMs < TARGETS.refreshAllMs,
+      treeSnapshotMaxMs: Math.max(...snapMs) < TARGETS.treeSnapshotMaxMs,
+      eventLoopMaxMs: Math.max(first.lag.maxMs, maxLag(refresh)) < TARGETS.eventLoopMaxMs,
+      heapDeltaMiB: (after.heapUsed - before.heapUsed) / MiB < TARGETS.heapDeltaMiB,
+      simRssMiB: simAfter.peakRssMiB < TARGETS.simRssMiB,
+      simGetStateRoundMs: median(simRounds) < TARGETS.simGetStateRoundMs,
+    };
+    const out = { ...figures, targets: TARGETS, pass };
+    mkdirSync(join('bench', 'results'), { recursive: true });
+    writeFileSync(join('bench', 'results', 'load.json'), JSON.stringify(out, null, 2) + '\n');
+    console.log(JSON.stringify(out, null, 2));
+  } finally {
+    stopSim();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

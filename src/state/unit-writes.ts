@@ -1,0 +1,102 @@
+// The write-and-verify steps of the unit commands: send the write, read the unit back, and say
+// whether the server now holds what was sent. No vscode import: the commands (src/commands) wrap
+// these in their prompts, progress and messages, and the soak benchmark (bench/soak.ts) drives the
+// very same functions against a faulty simulator. A write is never retried here (the client retries
+// a write only when it certainly never left), and `confirmed` comes only from the read-back.
+import type { JuiceNetApi, NotificationSettings, Schedule, UnitAuth, UnitStatus } from '../api/types';
+import { notificationMismatches, sameSchedule } from '../commands/validate';
+
+/** A unit's client and credentials, as `CommandBackend.api()` returns them. */
+export interface UnitTarget {
+  client: JuiceNetApi;
+  auth: UnitAuth;
+}
+
+export interface LimitWrite {
+  /** The limit before the write (undefined when that read failed: only "Stop Charging"'s memory needs it). */
+  previous?: number;
+  /** amps_limit read back after the write. */
+  readBack?: number;
+  /** The read-back limit is the one sent. */
+  confirmed: boolean;
+}
+
+/** set_limit, verified by get_state's amps_limit. Throws the client's error when the write or the read-back fails. */
+export async function writeLimit(t: UnitTarget, amps: number, signal?: AbortSignal): Promise<LimitWrite> {
+  const before = await t.client.getState(t.auth, { signal }).catch(() => undefined);
+  await t.client.setLimit(t.auth, amps, { signal });
+  const after = await t.client.getState(t.auth, { signal });
+  const readBack = after.charging.ampsLimit;
+  return { previous: before?.charging.ampsLimit, readBack, confirmed: readBack === amps };
+}
+
+/**
+ * The override time that means "charge now": a second in the past by the server's clock when it
+ * reports one (utc_time), since a unit or simulator whose clock differs from this machine's would
+ * otherwise see a future override.
+ */
+export function chargeNowOverrideTime(state: Pick<UnitStatus, 'utcTime'>, localNowS = Math.floor(Date.now() / 1000)): number {
+  return Math.min(localNowS, state.utcTime ?? localNowS) - 1;
+}
+
+/** A reading shows an active "charge now" override (started, not in the future) and a limit above 0 A. */
+export function chargeNowActive(after: UnitStatus, localNowS = Math.floor(Date.now() / 1000)): boolean {
+  return after.overrideTime !== undefined && after.overrideTime > 0 && after.overrideTime <= (after.utcTime ?? localNowS) && (after.charging.ampsLimit ?? 0) > 0;
+}
+
+export interface StateWrite {
+  /** get_state read back after the write. */
+  after: UnitStatus;
+  confirmed: boolean;
+}
+
+/** Charge now: restores the limit first when `restoreAmps` is given, then set_override; verified by get_state. */
+export async function writeStartCharging(t: UnitTarget, req: { overrideTime: number; restoreAmps?: number }, signal?: AbortSignal): Promise<StateWrite> {
+  if (req.restoreAmps !== undefined) await t.client.setLimit(t.auth, req.restoreAmps, { signal });
+  await t.client.setOverride(t.auth, { overrideTime: req.overrideTime }, { signal });
+  const after = await t.client.getState(t.auth, { signal });
+  return { after, confirmed: chargeNowActive(after) };
+}
+
+/** set_override 0 (the schedule applies again), verified by get_state's override_time. */
+export async function writeCancelOverride(t: UnitTarget, signal?: AbortSignal): Promise<StateWrite> {
+  await t.client.setOverride(t.auth, { overrideTime: 0 }, { signal });
+  const after = await t.client.getState(t.auth, { signal });
+  return { after, confirmed: after.overrideTime === undefined || after.overrideTime === 0 };
+}
+
+export interface ScheduleWrite {
+  readBack: Schedule;
+  confirmed: boolean;
+}
+
+/** set_schedule, verified by get_schedule. */
+export async function writeSchedule(t: UnitTarget, schedule: Pick<Schedule, 'type' | 'weekday' | 'weekend'>, signal?: AbortSignal): Promise<ScheduleWrite> {
+  await t.client.setSchedule(t.auth, schedule, { signal });
+  const readBack = await t.client.getSchedule(t.auth, { signal });
+  return { readBack, confirmed: sameSchedule(schedule, readBack) };
+}
+
+/**
+ * set_charging_time. The protocol has no getter for it, so there is nothing to confirm: the
+ * read-back is get_state (what the unit does now).
+ */
+export async function writeChargingTime(t: UnitTarget, epochS: number, signal?: AbortSignal): Promise<{ after: UnitStatus }> {
+  await t.client.setChargingTime(t.auth, epochS, { signal });
+  return { after: await t.client.getState(t.auth, { signal }) };
+}
+
+export interface NotificationsWrite {
+  readBack: NotificationSettings;
+  /** Labels of the events whose read-back differs from what was sent. */
+  mismatches: string[];
+  confirmed: boolean;
+}
+
+/** set_notifications, verified by get_notifications. */
+export async function writeNotifications(t: UnitTarget, settings: NotificationSettings, signal?: AbortSignal): Promise<NotificationsWrite> {
+  await t.client.setNotifications(t.auth, settings, { signal });
+  const readBack = await t.client.getNotifications(t.auth, { signal });
+  const mismatches = notificationMismatches(settings, readBack);
+  return { readBack, mismatches, confirmed: mismatches.length === 0 };
+}
