@@ -12,7 +12,8 @@
 //   RUNS=3 POLL_WINDOW_S=60 npm run bench:extension
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO, CODE_SERVER_VERSION, CS_DIR } from '../test/host/paths.mjs';
@@ -55,6 +56,7 @@ function dirBytes(dir) {
 }
 
 const t0 = Date.now();
+const loadAtStart = round1(loadavg()[0]);
 mkdirSync(join(REPO, 'test-results'), { recursive: true });
 writeFileSync(LOG, '');
 const log = (line) => appendFileSync(LOG, line + '\n');
@@ -75,6 +77,27 @@ const bundle = {
   },
 };
 console.log(`[bench:extension] production bundle ${bundle.extensionJsBytes} B (${bundle.extensionJsGzipBytes} B gzip)`);
+
+// require() of the bundle alone, in plain Node with vscode stubbed (no workbench starting beside it):
+// the production bundle, and the development bundle (unminified, inline source map) as the naive alternative.
+const REQUIRE_STUB = `const M = require('module'); const r = M._resolveFilename;
+M._resolveFilename = function (q, ...a) { return q === 'vscode' ? 'vscode' : r.call(this, q, ...a); };
+require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: new Proxy({}, { get: () => function () {} }) };
+const t = performance.now(); require(process.argv[1]); console.log(performance.now() - t);`;
+function requireMs(file, n = 5) {
+  const xs = [];
+  for (let i = 0; i < n; i++) xs.push(Number(execFileSync(process.execPath, ['-e', REQUIRE_STUB, file], { encoding: 'utf8' }).trim()));
+  return round1(median(xs));
+}
+const devJs = join(OUT, 'dev', 'extension.js');
+await esbuild.build({ ...nodeOpts, entryPoints: ['src/extension.ts'], outfile: devJs, sourcemap: 'inline' });
+const requireIsolated = {
+  node: process.version,
+  productionMsMedian: requireMs(join(EXT_DIR, 'dist', 'extension.js')),
+  naiveDevBundleMsMedian: requireMs(devJs),
+  devBundleBytes: statSync(devJs).size,
+};
+console.log(`[bench:extension] require() alone: production ${requireIsolated.productionMsMedian} ms, development bundle ${requireIsolated.naiveDevBundleMsMedian} ms`);
 
 // The bench entry that runs inside the host.
 await esbuild.build({ ...nodeOpts, entryPoints: ['bench/host/extension-entry.ts'], outfile: join(ENTRY_DIR, 'index.js'), sourcemap: 'inline' });
@@ -134,36 +157,42 @@ for (let i = 0; i < RUNS; i++) {
   vscodeVersion = res.vscodeVersion;
   runs.push(res.activation);
   if (res.polling) polling = res.polling;
-  console.log(`[bench:extension] run ${i + 1}/${RUNS} (${mode}): activation ${round1(res.activation.totalMs)} ms` +
-    ` (load ${round1(res.activation.codeLoadMs)} ms, activate ${round1(res.activation.activateMs)} ms), ${((Date.now() - rs) / 1000).toFixed(1)} s`);
+  console.log(`[bench:extension] run ${i + 1}/${RUNS} (${mode}): code load ${round1(res.activation.codeLoadMs)} ms + activate ${round1(res.activation.activateMs)} ms` +
+    ` (host total ${round1(res.activation.totalMs)} ms), ${((Date.now() - rs) / 1000).toFixed(1)} s`);
   if (res.polling) console.log(`[bench:extension] get_state in ${POLL_WINDOW_S} s: hidden ${res.polling.hidden.getState}, visible ${res.polling.visible.getState} (expected ${res.polling.visible.expected})`);
 }
 
-const activationMs = median(runs.map((r) => r.totalMs));
+// What the extension costs: loading its code plus activate() until resolved. The rest of the
+// host's total is the host preparing the extension context (storage), which runs beside the code load.
+for (const r of runs) r.extensionMs = r.codeLoadMs !== undefined && r.activateMs !== undefined ? r.codeLoadMs + r.activateMs : undefined;
+const activationMs = median(runs.map((r) => r.extensionMs));
 const visibleDiff = polling.visible.getState - polling.visible.expected;
 const result = {
   measuredAt: new Date().toISOString(),
   host: `VS Code ${vscodeVersion} (code-server ${CODE_SERVER_VERSION} server, remote Node extension host), headless Chromium`,
   method: {
-    activation: 'extension host performance marks code/extHost/willLoadExtensionCode -> didActivateExtension for our extension (code load + activate() until its promise resolves); production bundle; fresh host and data dir per run; activated by onStartupFinished, not by the bench',
+    activation: 'extension host performance marks for our extension: medianMs = code load (willLoadExtensionCode -> didLoadExtensionCode) + activate() until its promise resolves (willActivateExtension -> didActivateExtension); hostTotal = willLoad -> didActivate, which adds the host preparing the extension context; production bundle; fresh host and data dir per run; activated by onStartupFinished, not by the bench. requireIsolated: require() of the same bundle in a quiet plain Node process (vscode stubbed)',
     polling: 'simulator in the extension host (3 units, seed 3, real-time clock), get_state counted server side; status bar item disabled by setting; view hidden = Explorer shown; visible = juicenet.units.focus; TreeView.visible checked through the test API',
   },
   activation: {
     medianMs: round1(activationMs),
+    hostTotalMedianMs: round1(median(runs.map((r) => r.totalMs))),
     codeLoadMedianMs: round1(median(runs.map((r) => r.codeLoadMs))),
     activateMedianMs: round1(median(runs.map((r) => r.activateMs))),
-    runs: runs.map((r) => ({ totalMs: round1(r.totalMs), codeLoadMs: round1(r.codeLoadMs), activateMs: round1(r.activateMs), startedAfterHostReadyMs: round1(r.startedAfterHostReadyMs), forcedActivation: r.forcedActivation })),
+    requireIsolated,
+    runs: runs.map((r) => ({ extensionMs: round1(r.extensionMs), hostTotalMs: round1(r.totalMs), codeLoadMs: round1(r.codeLoadMs), activateMs: round1(r.activateMs), startedAfterHostReadyMs: round1(r.startedAfterHostReadyMs), forcedActivation: r.forcedActivation })),
   },
   bundle,
   polling,
   targets: TARGETS,
   pass: {
-    activationMs: activationMs !== undefined && activationMs < TARGETS.activationMs && runs.every((r) => r.marksFound),
+    activationMs: activationMs !== undefined && activationMs < TARGETS.activationMs && runs.every((r) => r.marksFound && !r.forcedActivation),
     bundleBytes: bundle.extensionJsBytes < TARGETS.bundleBytes,
     hiddenGetState: polling.hidden.getState === TARGETS.hiddenGetState && !polling.hidden.viewVisibleDuringWindow,
     visibleGetState: Math.abs(visibleDiff) <= TARGETS.visibleToleranceRequests && !polling.visible.viewHiddenDuringWindow,
   },
   wallS: round1((Date.now() - t0) / 1000),
+  loadAverage1mAtStart: loadAtStart,
 };
 mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
 writeFileSync(join(REPO, 'bench', 'results', 'extension.json'), JSON.stringify(result, null, 2) + '\n');

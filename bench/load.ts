@@ -17,7 +17,9 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, IntervalHistogram } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { loadavg, cpus } from 'node:os';
 import { JuiceNetClient } from '../src/api/client';
+import { redact } from '../src/api/redact';
 import { AccountManager, KeyValueStore, SecretStore } from '../src/state/accounts';
 import { UnitStore } from '../src/state/unit-store';
 import type { Logger, UnitView } from '../src/state/contracts';
@@ -73,7 +75,14 @@ class MemoryState implements KeyValueStore {
 }
 
 let warnings = 0;
-const log: Logger = { trace: () => undefined, info: () => undefined, warn: () => void warnings++, error: () => void warnings++ };
+// The extension's RedactingLogger passes every line through redact() (with 1,000 unit tokens
+// registered) before its output channel; the channel itself needs vscode and is left out.
+const log: Logger = {
+  trace: (m) => void redact(m),
+  info: (m) => void redact(m),
+  warn: (m) => void (warnings++, redact(m)),
+  error: (m) => void (warnings++, redact(String(m))),
+};
 
 /** What the Chargers tree computes for one re-render of the root: getChildren() then getTreeItem() per row. */
 function treeSnapshot(store: UnitStore): number {
@@ -191,6 +200,8 @@ async function startSimProcess(): Promise<{ child: ChildProcess; baseUrl: string
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine shows up as event-loop delay here: the load average says how busy it was.
+  const loadAtStart = r1(loadavg()[0]);
   const sim = await startSimProcess();
   const stopSim = () => sim.child.exitCode === null && sim.child.kill('SIGTERM');
   process.on('exit', stopSim);
@@ -314,6 +325,8 @@ async function main(): Promise<void> {
         getStateRoundMsAll: simRounds.map(r1),
       },
       node: process.version,
+      cpus: cpus().length,
+      loadAverage1mAtStart: loadAtStart,
       date: new Date().toISOString(),
     };
     const pass = {

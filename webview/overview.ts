@@ -1,6 +1,6 @@
 // Overview tab: the unit's live state, as in the tree.
 import type { UnitSnapshot } from '../src/protocol/messages';
-import { formatPowerW, formatEnergyWh, formatDuration, formatFrequencyHz, formatTemperatureC, formatCents, formatAmps, formatVoltageV } from '../src/api/units';
+import { formatPowerW, formatEnergyWh, formatTimeLeft, formatFrequencyHz, formatTemperatureC, formatCents, formatAmps, formatVoltageV } from '../src/api/units';
 import { clear, h } from './dom';
 
 
@@ -30,7 +30,7 @@ export function renderOverview(root: HTMLElement, u: UnitSnapshot | null): void 
     ['Current / limit', `${formatAmps(c.ampsCurrent)} / ${formatAmps(c.ampsLimit)}`],
     ['Voltage', formatVoltageV(c.voltageV)],
     ['Energy this session', formatEnergyWh(c.energyWh)],
-    ['Time left', formatDuration(s.chargingTimeLeftS)],
+    ['Time left', formatTimeLeft(s.state, s.chargingTimeLeftS)],
     ['Temperature', formatTemperatureC(s.temperatureC)],
     ['Grid frequency', formatFrequencyHz(s.frequencyHz)],
     ['Override', override],

@@ -43,6 +43,11 @@ export function formatDuration(s: number | undefined | null): string {
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
+/** Time left of a session: only meaningful while charging ("0 s" on an idle unit would mislead). */
+export function formatTimeLeft(state: string | undefined, seconds: number | undefined | null): string {
+  return state === 'charging' ? formatDuration(seconds) : '—';
+}
+
 /** Cents as dollars: 140 → "$1.40", -5 → "-$0.05". The protocol's savings are US cents. */
 export function formatCents(cents: number | undefined | null): string {
   if (!known(cents)) return UNKNOWN;

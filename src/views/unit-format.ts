@@ -5,7 +5,7 @@ import { describeWindow } from '../api/schedule';
 import {
   formatAmps,
   formatCents,
-  formatDuration,
+  formatTimeLeft,
   formatEnergyWh,
   formatFrequencyHz,
   formatPowerW,
@@ -97,7 +97,7 @@ export function detailRows(v: UnitView, nowS = Date.now() / 1000): DetailRow[] {
     { key: 'current', label: 'Current / limit', value: `${formatAmps(c?.ampsCurrent)} / ${formatAmps(c?.ampsLimit)}` },
     { key: 'voltage', label: 'Voltage', value: formatVoltageV(c?.voltageV) },
     { key: 'sessionEnergy', label: 'Session energy', value: formatEnergyWh(c?.energyWh) },
-    { key: 'timeLeft', label: 'Time left', value: formatDuration(st?.chargingTimeLeftS) },
+    { key: 'timeLeft', label: 'Time left', value: formatTimeLeft(st?.state, st?.chargingTimeLeftS) },
     { key: 'temperature', label: 'Temperature', value: formatTemperatureC(st?.temperatureC) },
     { key: 'frequency', label: 'Grid frequency', value: formatFrequencyHz(st?.frequencyHz) },
     { key: 'schedule', label: 'Schedule', value: scheduleText(v) },

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatCents, formatDuration, formatEnergyWh, formatFrequencyHz, formatPowerW, formatTemperatureC } from '../../src/api/units';
+import { formatCents, formatDuration, formatEnergyWh, formatFrequencyHz, formatPowerW, formatTemperatureC, formatTimeLeft } from '../../src/api/units';
 
 describe('unit formatting', () => {
   it('formats power, energy, money, frequency, temperature and durations', () => {
@@ -23,5 +23,11 @@ describe('unit formatting', () => {
       assert.equal(f(undefined), 'unknown');
       assert.equal(f(Number.NaN), 'unknown');
     }
+  });
+  it('shows time left only while charging', () => {
+    assert.equal(formatTimeLeft('charging', 2464), '41 min');
+    assert.equal(formatTimeLeft('charging', undefined), 'unknown');
+    assert.equal(formatTimeLeft('standby', 0), '—');
+    assert.equal(formatTimeLeft('plugged', 3600), '—');
   });
 });
