@@ -17,7 +17,7 @@ export interface HistoryUiState {
 const COLUMNS: { key: SortKey; label: string; show: (s: HistorySession) => string }[] = [
   { key: 'timeStart', label: 'Start', show: (s) => localTime(s.timeStart) },
   { key: 'timeEnd', label: 'End', show: (s) => localTime(s.timeEnd) },
-  { key: 'durationS', label: 'Duration', show: (s) => (s.durationS === undefined ? 'unknown' : formatDuration(s.durationS)) },
+  { key: 'durationS', label: 'Charging time', show: (s) => (s.durationS === undefined ? 'unknown' : formatDuration(s.durationS)) },
   { key: 'energyWh', label: 'Energy (kWh)', show: (s) => (s.energyWh === undefined ? 'unknown' : (s.energyWh / 1000).toFixed(2)) },
   { key: 'savingsCents', label: 'Savings', show: (s) => (s.savingsCents === undefined ? '—' : `$${(s.savingsCents / 100).toFixed(2)}`) },
 ];

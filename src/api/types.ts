@@ -134,6 +134,7 @@ export interface HistorySession {
   id?: number;
   timeStart?: number;
   timeEnd?: number;
+  /** The document's `duration`: time spent charging, which can differ from time_end - time_start. */
   durationS?: number;
   energyWh?: number;
   savingsCents?: number;
