@@ -2,7 +2,7 @@
 // state strings become 'unknown' (the raw string is kept), a missing field stays undefined.
 // A reply that does not fit is a ProtocolError naming the field (`charging.amps_limit: expected
 // number, got "abc"`); `success:false` is an ApiError (AuthError for a rejected token). Never a crash.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ApiError, AuthError, ProtocolError } from './errors';
 import { lenientJsonParse, DEFAULT_MAX_REPLY_BYTES } from './lenient-json';
 import { redact } from './redact';
@@ -83,6 +83,7 @@ export function parseReply<C extends Command>(cmd: C, input: string | unknown, o
 function checkSuccess(cmd: Command, obj: Record<string, unknown>): void {
   let success = obj.success;
   if (typeof success === 'string') success = success.trim().toLowerCase() === 'true' ? true : success.trim().toLowerCase() === 'false' ? false : success;
+  else if (success === 1 || success === 0) success = success === 1; // 0/1, as wire.ts's booleans accept
   if (success === undefined && cmd === 'get_info') return; // the document's own get_info example has none
   if (success === true) return;
   if (success !== false) {

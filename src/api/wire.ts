@@ -5,7 +5,7 @@
 //   - every field but `success` is optional; unknown fields are kept (loose objects), so a get_info
 //     reply can go back through set_info losing nothing.
 // The normaliser (normalise.ts) turns these into the domain types of types.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Command } from './types';
 import { ProtocolError } from './errors';
 import { DEFAULT_MAX_DEPTH } from './lenient-json';

@@ -5,7 +5,7 @@
 // problems are values out of range (amperage 50, minutes 1500, type "sometimes", 16.5 A) goes on
 // to the engine, which knows the unit's ratings and answers success:false, error_code 422 with a
 // message that names the allowed range.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { normaliseKeys, requestSchemas } from '../api/wire';
 import type { Command } from '../api/types';
 
