@@ -15,6 +15,8 @@ import type { SimSchedule, SimUnitSnapshot, WireWindow } from '../../src/simulat
 /** The fields of get_state (and get_schedule) the checker compares. */
 export interface ReportedTruth {
   state: string;
+  /** The server's clock (utc_time, whole seconds): a reading must carry the time it was taken at. */
+  utcTime: number;
   ampsLimit: number;
   overrideTime: number;
   updateIntervalS: number;
@@ -45,7 +47,7 @@ export interface StatusVerdict {
   lost: string[];
 }
 
-const STATUS_FIELDS = ['state', 'ampsLimit', 'overrideTime', 'updateIntervalS'] as const;
+const STATUS_FIELDS = ['state', 'utcTime', 'ampsLimit', 'overrideTime', 'updateIntervalS'] as const;
 
 export function scheduleFromWire(s: SimSchedule): Pick<Schedule, 'type' | 'weekday' | 'weekend'> {
   const w = (x: WireWindow): ScheduleWindow => ({ start: x.start, end: x.end, carReadyBy: x.car_ready_by });
@@ -59,7 +61,7 @@ export function sameWindows(a: Pick<Schedule, 'type' | 'weekday' | 'weekend'>, b
 
 /** The shown fields of a normalised get_state, in the checker's terms. */
 export function shownFields(s: UnitStatus): Partial<Record<(typeof STATUS_FIELDS)[number], unknown>> {
-  return { state: s.state, ampsLimit: s.charging.ampsLimit, overrideTime: s.overrideTime, updateIntervalS: s.updateIntervalS };
+  return { state: s.state, utcTime: s.utcTime, ampsLimit: s.charging.ampsLimit, overrideTime: s.overrideTime, updateIntervalS: s.updateIntervalS };
 }
 
 export class TruthLog {
@@ -95,6 +97,7 @@ export class TruthLog {
     }
     return this.add(snap.unitId, {
       state: snap.reportedState,
+      utcTime: Math.floor(snap.virtualNowS),
       ampsLimit: reported.ampsLimit,
       overrideTime: reported.overrideTime,
       updateIntervalS: snap.updateIntervalS,

@@ -83,11 +83,12 @@ export class RefreshPolicy implements Disposable {
     return Math.min(this.maxS, Math.max(this.minS, s));
   }
 
-  /** Delay after `failures` consecutive failures: min x 2^(n-1), capped at max, jittered down by up to 25%. */
-  backoffFor(failures: number): number {
-    const base = Math.min(this.maxS, this.minS * 2 ** Math.max(0, failures - 1));
+  /** Delay after `failures` consecutive failures: min x 2^(n-1), capped at `capS` (default max), jittered down by up to 25%. */
+  backoffFor(failures: number, capS = this.maxS): number {
+    const cap = Math.min(this.maxS, capS);
+    const base = Math.min(cap, this.minS * 2 ** Math.max(0, failures - 1));
     const jittered = base * (1 - 0.25 * this.clock.random());
-    return Math.max(1, Math.min(this.maxS, jittered));
+    return Math.max(1, Math.min(cap, jittered));
   }
 
   setBounds(minS: number, maxS: number): void {
@@ -205,7 +206,11 @@ export class RefreshPolicy implements Disposable {
       st.timer = undefined;
     }
     if (st.inFlight || !this.isPolled(unitId)) return;
-    const delayS = st.failures > 0 ? this.backoffFor(st.failures) : this.intervalFor(st.intervalS);
+    // After errors: retry sooner than usual at first, then at most at the unit's own interval. A
+    // longer back-off would keep the unit stale long after the server is back (bench/soak.ts
+    // measures recovery within one poll interval); it would not lower the load below a healthy one.
+    const normalS = this.intervalFor(st.intervalS);
+    const delayS = st.failures > 0 ? this.backoffFor(st.failures, normalS) : normalS;
     const now = this.clock.now();
     // A unit never read, or whose reading is older than its delay, is read at once.
     const dueAt = st.lastRefreshAt === undefined ? now : st.lastRefreshAt + delayS * 1000;

@@ -27,7 +27,7 @@ export interface UnitStoreOptions {
 }
 
 /** A reading older than this many update intervals is shown as stale even without an error. */
-const STALE_AFTER_INTERVALS = 3;
+export const STALE_AFTER_INTERVALS = 3;
 
 export class UnitStore implements CommandBackend, Disposable {
   readonly policy: RefreshPolicy;

@@ -39,9 +39,21 @@ export function chargeNowOverrideTime(state: Pick<UnitStatus, 'utcTime'>, localN
   return Math.min(localNowS, state.utcTime ?? localNowS) - 1;
 }
 
-/** A reading shows an active "charge now" override (started, not in the future) and a limit above 0 A. */
-export function chargeNowActive(after: UnitStatus, localNowS = Math.floor(Date.now() / 1000)): boolean {
-  return after.overrideTime !== undefined && after.overrideTime > 0 && after.overrideTime <= (after.utcTime ?? localNowS) && (after.charging.ampsLimit ?? 0) > 0;
+/**
+ * A read-back confirms "charge now": it shows the very override that was sent (already started),
+ * and a limit above 0 A (the restored one, when one was restored). Any active override is not
+ * enough: an offline unit keeps reporting its last check-in, which may hold an older override and
+ * a limit the server no longer has.
+ */
+export function chargeNowConfirmed(after: UnitStatus, sent: { overrideTime: number; restoreAmps?: number }, localNowS = Math.floor(Date.now() / 1000)): boolean {
+  const amps = after.charging.ampsLimit ?? 0;
+  return (
+    after.overrideTime === sent.overrideTime &&
+    sent.overrideTime > 0 &&
+    sent.overrideTime <= (after.utcTime ?? localNowS) &&
+    amps > 0 &&
+    (sent.restoreAmps === undefined || amps === sent.restoreAmps)
+  );
 }
 
 export interface StateWrite {
@@ -55,7 +67,7 @@ export async function writeStartCharging(t: UnitTarget, req: { overrideTime: num
   if (req.restoreAmps !== undefined) await t.client.setLimit(t.auth, req.restoreAmps, { signal });
   await t.client.setOverride(t.auth, { overrideTime: req.overrideTime }, { signal });
   const after = await t.client.getState(t.auth, { signal });
-  return { after, confirmed: chargeNowActive(after) };
+  return { after, confirmed: chargeNowConfirmed(after, req) };
 }
 
 /** set_override 0 (the schedule applies again), verified by get_state's override_time. */

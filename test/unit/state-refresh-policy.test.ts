@@ -149,7 +149,8 @@ describe('RefreshPolicy', () => {
       while (calls.length === before) await clock.advance(1_000);
       gaps.push((calls[calls.length - 1].at - start) / 1000);
     }
-    assert.deepEqual(gaps, [10, 20, 40, 80, 80], 'doubles from the minimum, capped at the maximum');
+    // Never read yet: the unit's interval is the default 30 s, which caps the back-off (max 80).
+    assert.deepEqual(gaps, [10, 20, 30, 30, 30], "doubles from the minimum, capped at the unit's own interval");
     assert.ok(calls.slice(1).every((c) => c.reason === 'recover'));
     assert.equal(policy.failuresOf('a'), 6);
     // jitter takes up to 25% off, never above the cap
@@ -163,6 +164,27 @@ describe('RefreshPolicy', () => {
     await clock.advance(30_000);
     assert.equal(calls.length, n + 1, 'back to the normal interval');
     assert.equal(calls[calls.length - 1].reason, 'interval');
+  });
+
+  it("never backs off longer than the unit's own interval: back within one interval after an outage", async () => {
+    let failing = false;
+    const { clock, calls, policy } = setup({ min: 10, max: 300, outcome: () => (failing ? { ok: false } : { ok: true, updateIntervalS: 15 }) });
+    policy.setUnits(['a']);
+    policy.setVisible('tree', true);
+    await clock.advance(0);
+    failing = true;
+    const gaps: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const before = calls.length;
+      const start = clock.now();
+      while (calls.length === before) await clock.advance(1_000);
+      gaps.push((calls[calls.length - 1].at - start) / 1000);
+    }
+    assert.deepEqual(gaps, [15, 10, 15, 15, 15, 15], 'one interval, then 10 s, then never above the 15 s interval (max is 300)');
+    failing = false;
+    const endedAt = clock.now();
+    while (policy.failuresOf('a') > 0) await clock.advance(1_000);
+    assert.ok(clock.now() - endedAt <= 15_000, 'fresh again within one interval of the outage ending');
   });
 
   it('a thrown refresh counts as a failure and the timer goes on', async () => {
