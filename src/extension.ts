@@ -32,6 +32,8 @@ export interface JuiceNetTestApi {
   viewVisible(): boolean;
   /** Keys kept in globalState (to check no token lands there). */
   globalStateSnapshot(): Record<string, unknown>;
+  /** The log lines written to the JuiceNet output channel (last 2000), as written. */
+  logLines(): string[];
   demo?: { baseUrl: string; control: RunningSimulator };
 }
 
@@ -245,6 +247,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     viewBadge: () => view.badge?.value,
     viewVisible: () => view.visible,
     globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    logLines: () => log.lines(),
     get demo() {
       return demoSim ? { baseUrl: demoSim.baseUrl, control: demoSim } : undefined;
     },

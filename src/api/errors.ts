@@ -168,7 +168,8 @@ export class ProtocolError extends JuiceNetError {
       userMessage: 'The JuiceNet server sent a reply this extension cannot read.',
       nextStep: 'Try again; if it keeps happening, report it with the log (it names the field).',
     });
-    this.path = path;
+    // Redacted too: a path names object keys from the reply, and a key can be a token.
+    this.path = redact(path);
     this.detail = redact(detail);
   }
   override get transient(): boolean {

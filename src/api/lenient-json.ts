@@ -24,38 +24,65 @@ export function lenientJsonParse(text: string, opts: LenientJsonOptions = {}): u
   if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
     throw new ProtocolError('(body)', `reply is larger than ${maxBytes} bytes`);
   }
-  checkDepth(text, maxDepth);
-  try {
-    return JSON.parse(text);
-  } catch (strictError) {
-    const repaired = repair(text);
+  checkDepth(text, maxDepth, isOpenQuote);
+  // Each JSON.parse below only gets text whose depth, read with JSON's own string rule (straight
+  // quotes only), is within the limit: a smart quote inside a string, or `{`s restored by the
+  // repair, cannot carry a deeper value past the scan above.
+  const strictTooDeep = !depthWithin(text, maxDepth, isStraightQuote);
+  let strictError: unknown;
+  if (!strictTooDeep) {
     try {
-      return JSON.parse(repaired);
-    } catch {
-      const why = strictError instanceof Error ? strictError.message : String(strictError);
-      throw new ProtocolError('(body)', `not valid JSON (${why.slice(0, 120)}); starts with ${JSON.stringify(text.slice(0, 40))}`);
+      return JSON.parse(text);
+    } catch (e) {
+      strictError = e;
     }
+  }
+  // Too deep as strict JSON and no lenient reading either: say so, not what the repair tripped on.
+  const fail = (e: unknown): never => {
+    if (strictTooDeep) throw tooDeep(maxDepth);
+    throw e;
+  };
+  let repaired = '';
+  try {
+    repaired = repair(text);
+  } catch (e) {
+    fail(e);
+  }
+  checkDepth(repaired, maxDepth, isStraightQuote);
+  try {
+    return JSON.parse(repaired);
+  } catch {
+    const why = strictError instanceof Error ? strictError.message : String(strictError);
+    return fail(new ProtocolError('(body)', `not valid JSON (${why.slice(0, 120)}); starts with ${JSON.stringify(text.slice(0, 40))}`));
   }
 }
 
-const isOpenQuote = (c: string) => c === '"' || c === '“' || c === '”' || c === '„';
+const tooDeep = (maxDepth: number) => new ProtocolError('(body)', `reply is nested deeper than ${maxDepth} levels`);
 
-/** Linear scan of bracket depth outside strings (both quote styles), without recursion. */
-function checkDepth(text: string, maxDepth: number): void {
+const isOpenQuote = (c: string) => c === '"' || c === '“' || c === '”' || c === '„';
+const isStraightQuote = (c: string) => c === '"';
+
+/** Linear scan of bracket depth outside strings (delimited by `isQuote`), without recursion. */
+function depthWithin(text: string, maxDepth: number, isQuote: (c: string) => boolean): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (inString) {
       if (c === '\\') i++;
-      else if (isOpenQuote(c)) inString = false;
+      else if (isQuote(c)) inString = false;
       continue;
     }
-    if (isOpenQuote(c)) inString = true;
+    if (isQuote(c)) inString = true;
     else if (c === '{' || c === '[') {
-      if (++depth > maxDepth) throw new ProtocolError('(body)', `reply is nested deeper than ${maxDepth} levels`);
+      if (++depth > maxDepth) return false;
     } else if (c === '}' || c === ']') depth--;
   }
+  return true;
+}
+
+function checkDepth(text: string, maxDepth: number, isQuote: (c: string) => boolean): void {
+  if (!depthWithin(text, maxDepth, isQuote)) throw tooDeep(maxDepth);
 }
 
 type Tok =

@@ -7,7 +7,7 @@ import type { NotificationSettings } from '../api/types';
 import { minutesToHHMM } from '../api/schedule';
 import type { CommandDeps } from './deps';
 import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
-import { buildNotificationSettings, notificationChoices, notificationEvents, toMinutes, validateHHMM } from './validate';
+import { buildNotificationSettings, eventLabel, notificationChoices, notificationEvents, toMinutes, validateHHMM } from './validate';
 import { writeNotifications } from '../state/unit-writes';
 
 export interface NotificationsArg {
@@ -72,7 +72,7 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
     );
     await refreshAfterWrite(deps, unit.unitId);
     if (!confirmed) {
-      void deps.notify.warn(`JuiceNet: ${unit.name} accepted the notifications but reports different values for: ${bad.join(', ')}. Open the command again to check.`);
+      void deps.notify.warn(`JuiceNet: ${unit.name} accepted the notifications but reports different values for: ${bad.map(eventLabel).join(', ')}. Open the command again to check.`);
       return;
     }
     const on = parsed.length;

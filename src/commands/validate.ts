@@ -128,16 +128,6 @@ export function windowText(w: ScheduleWindow): string {
   return `${describeWindow(w)}${ready}`;
 }
 
-/** True when the read-back schedule matches what was sent. */
-export function sameSchedule(
-  a: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
-  b: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
-): boolean {
-  if (a.type !== b.type) return false;
-  if (a.type === 'disabled') return true;
-  const eq = (x: ScheduleWindow, y: ScheduleWindow) => x.start === y.start && x.end === y.end && x.carReadyBy === y.carReadyBy;
-  return eq(a.weekday, b.weekday) && eq(a.weekend, b.weekend);
-}
 
 /**
  * Parses the "hold charging until" input: "HH:MM" (today, or tomorrow when that time has passed),
@@ -246,15 +236,3 @@ export function buildNotificationSettings(
   return out;
 }
 
-/** Events whose read-back differs from what was sent (email, push, time); empty when all match. */
-export function notificationMismatches(sent: NotificationSettings, readBack: NotificationSettings): string[] {
-  const bad: string[] = [];
-  for (const [event, s] of Object.entries(sent)) {
-    if (!s) continue;
-    const r = readBack[event];
-    // An event the server does not list (the document's get reply omits unplug/plugin) can't be checked.
-    if (!r) continue;
-    if (r.email !== s.email || r.push !== s.push || (s.time !== undefined && r.time !== s.time)) bad.push(eventLabel(event));
-  }
-  return bad;
-}

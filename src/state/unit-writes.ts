@@ -3,8 +3,7 @@
 // these in their prompts, progress and messages, and the soak benchmark (bench/soak.ts) drives the
 // very same functions against a faulty simulator. A write is never retried here (the client retries
 // a write only when it certainly never left), and `confirmed` comes only from the read-back.
-import type { JuiceNetApi, NotificationSettings, Schedule, UnitAuth, UnitStatus } from '../api/types';
-import { notificationMismatches, sameSchedule } from '../commands/validate';
+import type { JuiceNetApi, NotificationSettings, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
 export interface UnitTarget {
@@ -100,7 +99,7 @@ export async function writeChargingTime(t: UnitTarget, epochS: number, signal?: 
 
 export interface NotificationsWrite {
   readBack: NotificationSettings;
-  /** Labels of the events whose read-back differs from what was sent. */
+  /** Events (keys) whose read-back differs from what was sent. */
   mismatches: string[];
   confirmed: boolean;
 }
@@ -111,4 +110,28 @@ export async function writeNotifications(t: UnitTarget, settings: NotificationSe
   const readBack = await t.client.getNotifications(t.auth, { signal });
   const mismatches = notificationMismatches(settings, readBack);
   return { readBack, mismatches, confirmed: mismatches.length === 0 };
+}
+
+/** Two schedules mean the same charging windows (the windows of a disabled schedule do not matter). */
+export function sameSchedule(
+  a: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
+  b: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
+): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'disabled') return true;
+  const eq = (x: ScheduleWindow, y: ScheduleWindow) => x.start === y.start && x.end === y.end && x.carReadyBy === y.carReadyBy;
+  return eq(a.weekday, b.weekday) && eq(a.weekend, b.weekend);
+}
+
+/** Events (keys) whose read-back differs from what was sent (email, push, time); empty when all match. */
+export function notificationMismatches(sent: NotificationSettings, readBack: NotificationSettings): string[] {
+  const bad: string[] = [];
+  for (const [event, s] of Object.entries(sent)) {
+    if (!s) continue;
+    const r = readBack[event];
+    // An event the server does not list (the document's get reply omits unplug/plugin) can't be checked.
+    if (!r) continue;
+    if (r.email !== s.email || r.push !== s.push || (s.time !== undefined && r.time !== s.time)) bad.push(event);
+  }
+  return bad;
 }

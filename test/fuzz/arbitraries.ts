@@ -14,9 +14,51 @@ function positiveInt(v: string | undefined, dflt: number): number {
   return n;
 }
 
-/** Parameters for fc.assert: the fixed seed, RUNS (or a fraction of it for costly properties). */
+/**
+ * Whether to check that the generators reached every branch (a share of RUNS per outcome): only
+ * meaningful with enough cases, so a quick profile (JUICENET_FUZZ_RUNS=100) skips it.
+ */
+export const CHECK_COVERAGE = RUNS >= 1000;
+
+/** Parameters for fc.assert: the fixed seed and RUNS cases (or another count). */
 export function params<T>(numRuns = RUNS): fc.Parameters<T> {
-  return { numRuns, seed: SEED, endOnFailure: false };
+  return { numRuns, seed: SEED };
+}
+
+/**
+ * fc.assert under the error-cost profile of the extension host: Node's default stack depth (10
+ * frames; mocha sets it to Infinity) and no source-mapped stacks (tsx turns them on). Every
+ * JuiceNetError redacts its stack, so under mocha's settings each refused case costs several times
+ * more. Failures still print the seed, the shrunk counterexample and the cause.
+ */
+export function fuzz<T>(property: fc.IProperty<T>, numRuns = RUNS): void {
+  const restore = productionErrorCost();
+  try {
+    fc.assert(property, params<T>(numRuns));
+  } finally {
+    restore();
+  }
+}
+
+/** The same for async properties. */
+export async function fuzzAsync<T>(property: fc.IAsyncProperty<T>, numRuns = RUNS): Promise<void> {
+  const restore = productionErrorCost();
+  try {
+    await fc.assert(property, params<T>(numRuns));
+  } finally {
+    restore();
+  }
+}
+
+function productionErrorCost(): () => void {
+  const sourceMaps = process.sourceMapsEnabled;
+  const limit = Error.stackTraceLimit;
+  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 10;
+  return () => {
+    process.setSourceMapsEnabled(sourceMaps);
+    Error.stackTraceLimit = limit;
+  };
 }
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -96,7 +138,7 @@ export interface Mutation {
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   op: fc.constantFrom<MutationOp>('drop', 'retype', 'numToStr', 'padKey', 'null', 'special', 'huge', 'nest', 'stringify', 'wrapArray', 'protoKey', 'bigArray'),
   at: fc.nat(),
-  payload: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
+  payload: fc.oneof({ arbitrary: fc.jsonValue({ maxDepth: 0 }), weight: 3 }, { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 }) as fc.Arbitrary<Json>,
   n: fc.nat({ max: 1000 }),
 });
 
@@ -184,7 +226,7 @@ export function mutate(seed: Json, muts: Mutation[]): Json {
       case 'bigArray': {
         // Many copies of a small value (a big one would only make the case slow, not harder).
         const small = (JSON.stringify(cur) ?? '').length <= 200;
-        setAt(loc, Array.from({ length: small ? 1 + (m.n % 200) : 2 }, () => cur ?? null));
+        setAt(loc, Array.from({ length: small ? 1 + (m.n % 64) : 2 }, () => cur ?? null));
         break;
       }
     }
@@ -195,6 +237,7 @@ export function mutate(seed: Json, muts: Mutation[]): Json {
 /** JSON text of a mutated value, the huge-number placeholders turned into their literals. */
 export function render(v: Json, indent: number): string {
   let text = JSON.stringify(v, null, indent) ?? 'null';
+  if (!text.includes('\\u0000HUGE')) return text;
   HUGE_LITERALS.forEach((lit, i) => {
     text = text.split(JSON.stringify(PLACEHOLDER(i))).join(lit);
   });
@@ -304,6 +347,11 @@ export function mutatedPayloadArb(seedTexts: string[], seedValues: Json[]): fc.A
 }
 
 const JSONISH_CHARS = fc.constantFrom(...'{}[]:,"“” \n\t0123456789.-+eEtrufalsn\\abc_'.split(''));
+/** Any UTF-16 unit, lone surrogates included (fc's 'binary' unit builds a 1.1M-entry table per instance). */
+const UTF16_UNIT = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+const JSONISH_TEXT = fc.string({ unit: JSONISH_CHARS, maxLength: 200 }).map((text): Payload => ({ kind: 'text', text }));
+const BINARY_TEXT = fc.string({ unit: UTF16_UNIT, maxLength: 100 }).map((text): Payload => ({ kind: 'text', text }));
+const ANY_JSON_VALUE = (fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>).map((v): Payload => ({ kind: 'value', value: v }));
 
 /** Random payloads: any JSON, objects over the command's key vocabulary, random text. */
 export function randomPayloadArb(vocabulary: string[]): fc.Arbitrary<Payload> {
@@ -322,7 +370,7 @@ export function randomPayloadArb(vocabulary: string[]): fc.Arbitrary<Payload> {
   const { tree } = fc.letrec<{ tree: Json; node: Json }>((tie) => ({
     tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('node')),
     node: fc.oneof(
-      fc.dictionary(key, tie('tree'), { maxKeys: 8, noNullPrototype: true }) as fc.Arbitrary<Json>,
+      fc.dictionary(key, tie('tree'), { maxKeys: 6, noNullPrototype: true }) as fc.Arbitrary<Json>,
       fc.array(tie('tree'), { maxLength: 4 }) as fc.Arbitrary<Json>,
     ),
   }));
@@ -332,8 +380,8 @@ export function randomPayloadArb(vocabulary: string[]): fc.Arbitrary<Payload> {
   return fc.oneof(
     { arbitrary: shaped.map((v): Payload => ({ kind: 'value', value: v })), weight: 3 },
     { arbitrary: shaped.map((v): Payload => ({ kind: 'text', text: JSON.stringify(v) })), weight: 3 },
-    { arbitrary: (fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>).map((v): Payload => ({ kind: 'value', value: v })), weight: 1 },
-    { arbitrary: fc.string({ unit: JSONISH_CHARS, maxLength: 200 }).map((text): Payload => ({ kind: 'text', text })), weight: 1 },
-    { arbitrary: fc.string({ unit: 'binary', maxLength: 100 }).map((text): Payload => ({ kind: 'text', text })), weight: 1 },
+    { arbitrary: ANY_JSON_VALUE, weight: 1 },
+    { arbitrary: JSONISH_TEXT, weight: 1 },
+    { arbitrary: BINARY_TEXT, weight: 1 },
   );
 }

@@ -4,10 +4,8 @@ import {
   buildNotificationSettings,
   maxAmpsOf,
   notificationChoices,
-  notificationMismatches,
   parseAmps,
   parseChargingTime,
-  sameSchedule,
   toMinutes,
   toWindow,
   validateAmps,
@@ -17,6 +15,7 @@ import {
   validateUnitId,
   windowText,
 } from '../../src/commands/validate';
+import { notificationMismatches, sameSchedule } from '../../src/state/unit-writes';
 import { rememberLimit, rememberedLimit, forgetLimit } from '../../src/commands/limitMemory';
 
 describe('commands/validate: amps', () => {
@@ -154,7 +153,7 @@ describe('commands/validate: notifications', () => {
     const back = structuredClone(sent);
     back.is_offline = { email: false, push: false };
     delete back.unplug;
-    assert.deepEqual(notificationMismatches(sent, back), ['Unit went offline']);
+    assert.deepEqual(notificationMismatches(sent, back), ['is_offline']);
     back.is_not_plugged_in_by = { email: false, push: false, time: 0 };
     assert.equal(notificationMismatches(sent, back).length, 2);
   });

@@ -1,0 +1,219 @@
+// Runs every benchmark of the project in sequence and writes bench/results/summary.md: each figure
+// next to its target and, where the same run measured one, the naive alternative.
+//   npm run bench            (builds everything first: node esbuild.mjs && node bench/run-all.mjs)
+//   node bench/run-all.mjs client load     (only the named ones; the summary still lists all)
+// A benchmark that crashes or writes no fresh result is marked FAILED and the exit code is 1.
+// A missed target is marked FAIL in the table; it fails the run only with BENCH_STRICT=1
+// (timings on a shared 2-core machine are noisy; benchmarks are not tests).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+
+/** name -> how to run it and where it writes. `missingNote`: a reason to skip instead of failing. */
+const BENCHES = [
+  { name: 'client', cmd: ['dist/bench/client.js'], result: 'client.json', needs: 'dist/bench/client.js' },
+  { name: 'webview', cmd: ['bench/webview.mjs'], result: 'webview.json', needs: 'bench/webview.mjs' },
+  { name: 'extension', cmd: ['bench/extension.mjs'], result: 'extension.json', needs: 'bench/extension.mjs' },
+  { name: 'load', cmd: ['dist/bench/load.js'], result: 'load.json', needs: 'dist/bench/load.js' },
+  {
+    name: 'soak',
+    cmd: ['dist/bench/soak.js'],
+    result: 'soak.json',
+    needs: 'dist/bench/soak.js',
+    skipWhenMissing: 'dist/bench/soak.js does not exist (bench/soak.ts not written or not built yet)',
+  },
+];
+
+const only = process.argv.slice(2);
+const started = Date.now();
+const loadAtStart = loadavg()[0];
+
+function run(b) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, b.cmd, { cwd: ROOT, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve({ code: code ?? 1, signal, seconds: (Date.now() - t0) / 1000 }));
+    child.on('error', (e) => resolve({ code: 1, error: String(e), seconds: (Date.now() - t0) / 1000 }));
+  });
+}
+
+/** status: ok | failed | skipped | not-run */
+const outcomes = {};
+for (const b of BENCHES) {
+  if (only.length && !only.includes(b.name)) {
+    outcomes[b.name] = { status: 'not-run', note: 'not selected in this run' };
+    continue;
+  }
+  if (!existsSync(join(ROOT, b.needs))) {
+    outcomes[b.name] = b.skipWhenMissing
+      ? { status: 'skipped', note: b.skipWhenMissing }
+      : { status: 'failed', note: `${b.needs} is missing (run \`node esbuild.mjs\` first, or use \`npm run bench\`)` };
+    console.log(`\n=== ${b.name}: ${outcomes[b.name].status}: ${outcomes[b.name].note}`);
+    continue;
+  }
+  console.log(`\n=== ${b.name}: node ${b.cmd.join(' ')}`);
+  const file = join(RESULTS, b.result);
+  const before = Date.now();
+  const r = await run(b);
+  const fresh = existsSync(file) && statSync(file).mtimeMs >= before - 1000;
+  const exitNote = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}${r.error ? `: ${r.error}` : ''}`;
+  if (r.code !== 0 && fresh) {
+    // It ran and wrote its figures but judged them a failure (e.g. the soak's own checks): show them.
+    outcomes[b.name] = { status: 'failed', withResult: true, seconds: r.seconds, note: `${exitNote}, results written` };
+  } else if (r.code !== 0) outcomes[b.name] = { status: 'failed', seconds: r.seconds, note: exitNote };
+  else if (!fresh) outcomes[b.name] = { status: 'failed', seconds: r.seconds, note: `exited 0 but did not write bench/results/${b.result}` };
+  else outcomes[b.name] = { status: 'ok', seconds: r.seconds };
+  console.log(`=== ${b.name}: ${outcomes[b.name].status} in ${r.seconds.toFixed(1)} s${outcomes[b.name].note ? ` (${outcomes[b.name].note})` : ''}`);
+}
+
+// ---- summary ----
+const read = (f) => {
+  try {
+    return JSON.parse(readFileSync(join(RESULTS, f), 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+const get = (o, path) => path.split('.').reduce((x, k) => (x == null ? undefined : x[k]), o);
+const n = (x, digits = 1) => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '—');
+const ms = (x) => (typeof x === 'number' ? `${n(x)} ms` : '—');
+const bytes = (x) => (typeof x === 'number' ? `${n(x, 0)} B (${x >= 1024 * 1024 ? `${n(x / 1024 / 1024, 2)} MiB` : `${n(x / 1024, 1)} KiB`})` : '—');
+const mib = (x) => (typeof x === 'number' ? `${n(x)} MiB` : '—');
+const verdict = (p) => (p === true ? 'pass' : p === false ? '**FAIL**' : 'info');
+
+/** Rows per benchmark: [figure, measured, target, naive alternative (same run), pass?] */
+const ROWS = {
+  client: (j) => [
+    ['1,000 get_state, wall (median)', ms(get(j, 'client.wallMsMedian')), `< ${j.targets?.wallMs} ms`, `${ms(get(j, 'naive.wallMsMedian'))} (sequential fetch)`, j.pass?.wallMs],
+    ['sockets opened per round', n(get(j, 'client.socketsOpenedMax')), `≤ ${j.targets?.sockets}`, `${n(get(j, 'naive.serverConnectionsMedian'))} connections`, j.pass?.sockets],
+    ['speed-up over naive', `${n(j.speedupVsNaive)}×`, `≥ ${j.targets?.speedupVsNaive}×`, '1×', j.pass?.speedupVsNaive],
+    ['peak RSS (client + in-process simulator)', mib(j.peakRssMiB), '—', '—', undefined],
+  ],
+  webview: (j) => [
+    ['panel bundle, gzip (js + css)', bytes(get(j, 'bundle.totalGzipBytes')), '—', '—', undefined],
+    ['panel first contentful paint (median)', ms(get(j, 'firstContentfulPaintMs.median')), '—', '—', undefined],
+    ['panel UI ready (median)', ms(get(j, 'panelUiReadyMs.median')), '—', '—', undefined],
+    ['10,000-point power plot (median)', ms(get(j, 'plot10kPointsMs.median')), `< ${get(j, 'plot10kPointsMs.targetMs')} ms`, '—', get(j, 'plot10kPointsMs.pass')],
+  ],
+  extension: (j) => [
+    [`activation in the host: code load + activate() (median of ${get(j, 'activation.runs')?.length})`, ms(get(j, 'activation.medianMs')), `< ${j.targets?.activationMs} ms`, '—', j.pass?.activationMs],
+    ['… of which code load / activate()', `${ms(get(j, 'activation.codeLoadMedianMs'))} / ${ms(get(j, 'activation.activateMedianMs'))}`, '—', '—', undefined],
+    ['… host total incl. context preparation', ms(get(j, 'activation.hostTotalMedianMs')), '—', '—', undefined],
+    ['require() of the bundle alone, quiet Node', ms(get(j, 'activation.requireIsolated.productionMsMedian')), '—', `${ms(get(j, 'activation.requireIsolated.naiveDevBundleMsMedian'))} (dev bundle)`, undefined],
+    ['production bundle dist/extension.js', bytes(get(j, 'bundle.extensionJsBytes')), `< ${bytes(j.targets?.bundleBytes)}`, `${bytes(get(j, 'bundle.naiveUnbundled.bytes'))} (undici + zod unbundled)`, j.pass?.bundleBytes],
+    ['… gzip', bytes(get(j, 'bundle.extensionJsGzipBytes')), '—', '—', undefined],
+    [`get_state in ${n(get(j, 'polling.hidden.windowS'), 0)} s, view hidden, status bar off`, n(get(j, 'polling.hidden.getState')), '0', '—', j.pass?.hiddenGetState],
+    [`get_state in ${n(get(j, 'polling.visible.windowS'), 0)} s, view visible, ${get(j, 'polling.units')} units (intervals ${(get(j, 'polling.visible.units') ?? []).map((u) => `${u.updateIntervalS}→${u.clampedS}`).join(', ')} s)`,
+      n(get(j, 'polling.visible.getState')), `${n(get(j, 'polling.visible.expected'))} ± ${j.targets?.visibleToleranceRequests}`, '—', j.pass?.visibleGetState],
+  ],
+  load: (j) => [
+    [`sign-in of ${n(j.units, 0)} units through the store (state + info + schedule)`, ms(get(j, 'store.firstLoadMs')), `< ${j.targets?.firstLoadMs} ms`, '—', j.pass?.firstLoadMs],
+    [`refreshAll of ${n(j.units, 0)} units (median)`, ms(get(j, 'store.refreshAllMsMedian')), `< ${j.targets?.refreshAllMs} ms`, `${ms(get(j, 'naiveEveryEventTree.refreshAllMsMedian'))} (tree re-rendered per event)`, j.pass?.refreshAllMs],
+    ['event-loop delay, max (sign-in / refreshes)', `${ms(get(j, 'store.firstLoadEventLoop.maxMs'))} / ${ms(get(j, 'store.refreshEventLoopMaxMs'))}`, `< ${j.targets?.eventLoopMaxMs} ms`, `${ms(get(j, 'naiveEveryEventTree.refreshEventLoopMaxMs'))} (per-event tree)`, j.pass?.eventLoopMaxMs],
+    ['tree re-render of 1,000 rows (max of 20)', ms(get(j, 'tree.snapshotMsMax')), `< ${j.targets?.treeSnapshotMaxMs} ms`, '—', j.pass?.treeSnapshotMaxMs],
+    ['heap for 1,000 units (after GC)', mib(get(j, 'memory.heapDeltaMiB')), `< ${j.targets?.heapDeltaMiB} MiB`, '—', j.pass?.heapDeltaMiB],
+    ['RSS of the extension side after load', mib(get(j, 'memory.rssAfterMiB')), '—', '—', undefined],
+    [`simulator, ${n(j.units, 0)} units at speed ${get(j, 'simulator.speed')}: peak RSS`, mib(get(j, 'simulator.peakRssMiB')), `< ${j.targets?.simRssMiB} MiB`, '—', j.pass?.simRssMiB],
+    ['simulator: get_state round over all units, clock running (median)', ms(get(j, 'simulator.getStateRoundMsMedian')), `< ${j.targets?.simGetStateRoundMs} ms`, '—', j.pass?.simGetStateRoundMs],
+  ],
+};
+
+// The soak (bench/soak.ts, another helper's) reports its own checks; rows for the keys known when
+// this was written, and genericRows() below adds any `pass` key these rows do not cover.
+ROWS.soak = (j) => [
+  [`requests (${n(j.units, 0)} units, time ×${n(j.timeCompression, 0)}, ${n(j.requestsPerSecond, 0)}/s)`, n(j.requests, 0), `≥ ${n(j.targets?.requestsAtLeast, 0)}`, '—', j.pass?.requests, 'requests'],
+  ['wall time', typeof j.wallS === 'number' ? `${n(j.wallS)} s` : '—', `≤ ${n(j.targets?.wallSAtMost)} s`, '—', j.pass?.wallS, 'wallS'],
+  ['crashes / unhandled rejections', `${n(j.crashes, 0)} / ${n(j.unhandledRejections, 0)}`, '0 / 0', '—', j.pass?.crashes === undefined ? undefined : j.pass.crashes && j.pass.unhandledRejections !== false, 'crashes', 'unhandledRejections'],
+  [`invented states (of ${n(j.statesChecked, 0)} checked)`, n(j.inventedStates, 0), '0', '—', j.pass?.inventedStates, 'inventedStates'],
+  ['stale readings shown as fresh', n(j.staleShownAsFresh, 0), '0', '—', j.pass?.staleShownAsFresh, 'staleShownAsFresh'],
+  ['writes reported done that the server does not hold', n(j.falseWriteReports, 0), '0', '—', j.pass?.falseWriteReports, 'falseWriteReports'],
+  ['recovery after faults: asked again after (poll intervals, worst)', n(get(j, 'recovery.worst.worstAskedAfterPollIntervals'), 2), `≤ ${n(j.targets?.recoveryAskedWithinPollIntervals)}`, '—', j.pass?.recovery, 'recovery'],
+];
+
+/** Any benchmark following the house convention ({ targets: {k}, pass: {k: bool} }): one row per pass key. */
+function genericRows(j, skip = new Set()) {
+  const find = (o, key, depth = 0) => {
+    if (!o || typeof o !== 'object' || depth > 4) return undefined;
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'targets' || k === 'pass') continue;
+      if (k === key) return v;
+    }
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'targets' || k === 'pass') continue;
+      const f = find(v, key, depth + 1);
+      if (f !== undefined) return f;
+    }
+    return undefined;
+  };
+  const pass = j.pass && typeof j.pass === 'object' ? j.pass : {};
+  const targetOf = (k) => {
+    if (!j.targets) return undefined;
+    if (k in j.targets) return j.targets[k];
+    const tk = Object.keys(j.targets).find((x) => x.startsWith(k));
+    return tk === undefined ? undefined : `${tk.slice(k.length) || k}: ${JSON.stringify(j.targets[tk])}`;
+  };
+  const show = (v) => (typeof v === 'number' ? n(v, 2) : v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v).slice(0, 80) : String(v));
+  const rows = Object.entries(pass)
+    .filter(([k]) => !skip.has(k))
+    .map(([k, p]) => [k, show(find(j, k)), show(targetOf(k)), '—', typeof p === 'boolean' ? p : undefined]);
+  if (rows.length === 0) rows.push(['(no `pass` object in the result: see the JSON)', '—', '—', '—', undefined]);
+  return rows;
+}
+
+const lines = [];
+lines.push('# Benchmark summary', '');
+lines.push(`Run ${new Date().toISOString()} by \`npm run bench\` (bench/run-all.mjs); Node ${process.version}, ${cpus().length} CPUs, load average ${loadAtStart.toFixed(1)} at start.`);
+lines.push('Figures come from the JSON files beside this one; "naive" is the alternative measured in the same run.', '');
+lines.push('| Benchmark | Figure | Measured | Target | Naive alternative (same run) | Result |', '|---|---|---|---|---|---|');
+let missed = 0;
+for (const b of BENCHES) {
+  const o = outcomes[b.name];
+  const earlier = o.status === 'not-run' && existsSync(join(RESULTS, b.result));
+  if (o.status === 'skipped' || (o.status === 'not-run' && !earlier)) {
+    lines.push(`| ${b.name} | — | — | — | — | ${o.status}: ${o.note} |`);
+    continue;
+  }
+  if (o.status === 'failed') {
+    lines.push(`| ${b.name} | — | — | — | — | **FAILED** (${o.note}) |`);
+    if (!o.withResult) continue;
+  }
+  const j = read(b.result);
+  if (!j) {
+    lines.push(`| ${b.name} | — | — | — | — | **FAILED** (bench/results/${b.result} unreadable) |`);
+    o.status = 'failed';
+    o.note = `bench/results/${b.result} unreadable`;
+    continue;
+  }
+  let rows;
+  try {
+    rows = ROWS[b.name] ? ROWS[b.name](j) : genericRows(j);
+    // Pass keys that the specific rows do not name (a benchmark grew a check): generic rows for them.
+    if (ROWS[b.name] && j.pass && typeof j.pass === 'object') {
+      const covered = new Set(rows.flatMap((r) => r.slice(5)));
+      if (covered.size > 0) rows.push(...genericRows(j, covered).filter((r) => r[4] !== undefined));
+    }
+  } catch (e) {
+    rows = [[`(could not read the figures: ${String(e)})`, '—', '—', '—', undefined]];
+  }
+  for (const [figure, measured, target, naive, p] of rows.map((r) => r.slice(0, 5))) {
+    if (p === false && !earlier) missed++;
+    const cell = (x) => String(x).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    lines.push(`| ${b.name} | ${cell(figure)} | ${cell(measured)} | ${cell(target)} | ${cell(naive)} | ${verdict(p)}${earlier ? ' (earlier run)' : ''} |`);
+  }
+}
+const failed = BENCHES.filter((b) => outcomes[b.name].status === 'failed').map((b) => b.name);
+const totalS = (Date.now() - started) / 1000;
+lines.push('');
+const timed = BENCHES.filter((b) => outcomes[b.name].seconds !== undefined).map((b) => `${b.name} ${outcomes[b.name].seconds.toFixed(0)} s`);
+lines.push(`Run time: ${timed.length ? `${timed.join(', ')}; ` : ''}total ${totalS.toFixed(0)} s.`);
+lines.push(`Benchmarks failed: ${failed.length ? failed.join(', ') : 'none'}. Targets missed: ${missed}.`);
+mkdirSync(RESULTS, { recursive: true });
+writeFileSync(join(RESULTS, 'summary.md'), lines.join('\n') + '\n');
+console.log('\n' + lines.join('\n'));
+const strict = process.env.BENCH_STRICT === '1';
+process.exit(failed.length > 0 || (strict && missed > 0) ? 1 : 0);
