@@ -20,7 +20,7 @@ import { runInNewContext } from 'node:vm';
 import { loadavg, cpus } from 'node:os';
 import { JuiceNetClient } from '../src/api/client';
 import { redact } from '../src/api/redact';
-import { AccountManager, KeyValueStore, SecretStore } from '../src/state/accounts';
+import { AccountManager, MemoryKeyValueStore, MemorySecretStore } from '../src/state/accounts';
 import { UnitStore } from '../src/state/unit-store';
 import type { Logger, UnitView } from '../src/state/contracts';
 import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../src/views/unit-format';
@@ -52,27 +52,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-class MemorySecrets implements SecretStore {
-  private readonly map = new Map<string, string>();
-  async get(k: string) {
-    return this.map.get(k);
-  }
-  async store(k: string, v: string) {
-    this.map.set(k, v);
-  }
-  async delete(k: string) {
-    this.map.delete(k);
-  }
-}
-class MemoryState implements KeyValueStore {
-  private readonly map = new Map<string, unknown>();
-  get<T>(k: string) {
-    return this.map.get(k) as T | undefined;
-  }
-  async update(k: string, v: unknown) {
-    this.map.set(k, structuredClone(v));
-  }
-}
 
 let warnings = 0;
 // The extension's RedactingLogger passes every line through redact() (with 1,000 unit tokens
@@ -215,7 +194,7 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 10);
 
     const store = new UnitStore({
-      accounts: new AccountManager(new MemorySecrets(), new MemoryState()),
+      accounts: new AccountManager(new MemorySecretStore(), new MemoryKeyValueStore()),
       log,
       minIntervalS: 10,
       maxIntervalS: 300,

@@ -17,6 +17,31 @@ export interface KeyValueStore {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
+/** A SecretStore in memory, for hosts without VS Code (tests, benchmarks, the soak). */
+export class MemorySecretStore implements SecretStore {
+  readonly map = new Map<string, string>();
+  async get(k: string) {
+    return this.map.get(k);
+  }
+  async store(k: string, v: string) {
+    this.map.set(k, v);
+  }
+  async delete(k: string) {
+    this.map.delete(k);
+  }
+}
+
+/** A KeyValueStore in memory; values are cloned as a Memento would serialise them. */
+export class MemoryKeyValueStore implements KeyValueStore {
+  readonly map = new Map<string, unknown>();
+  get<T>(k: string) {
+    return this.map.get(k) as T | undefined;
+  }
+  async update(k: string, v: unknown) {
+    this.map.set(k, structuredClone(v));
+  }
+}
+
 export interface StoredUnit {
   unitId: string;
   name: string;

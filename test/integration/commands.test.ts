@@ -7,18 +7,7 @@ import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/extension';
 import { parseChargingTime } from '../../src/commands/validate';
-
-const EXT_ID = 'juicenet-vscode.juicenet-vscode';
-
-async function waitFor<T>(what: string, f: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { EXT_ID, waitFor } from './helpers';
 
 describe('unit commands (issue 4)', function () {
   this.timeout(60000);

@@ -4,29 +4,14 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startSimulator, RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi, TreeSnapshotNode } from '../../src/extension';
+import { waitFor, extensionApi } from './helpers';
 
-const EXT_ID = 'juicenet-vscode.juicenet-vscode';
-
-async function api(): Promise<JuiceNetTestApi> {
-  const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
-  assert.ok(ext, `extension ${EXT_ID} is installed`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
+const api = extensionApi;
 
 function flatten(nodes: TreeSnapshotNode[]): TreeSnapshotNode[] {
   return nodes.flatMap((n) => [n, ...(n.children && !n.contextValue?.startsWith('unit.') ? flatten(n.children) : [])]);
 }
 const unitRows = (nodes: TreeSnapshotNode[]) => flatten(nodes).filter((n) => n.contextValue?.startsWith('unit.'));
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('JuiceNet extension (in the host)', function () {
   this.timeout(60000);

@@ -7,18 +7,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/extension';
 import { createUnitPanelController, UNIT_PANEL_VIEW_TYPE } from '../../src/panel/index';
 import type { Logger } from '../../src/state/contracts';
-
-const EXT_ID = 'juicenet-vscode.juicenet-vscode';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { EXT_ID, waitFor } from './helpers';
 
 describe('unit panel (in the host)', function () {
   this.timeout(60000);

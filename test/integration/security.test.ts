@@ -12,20 +12,10 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/extension';
 import { createUnitPanelController } from '../../src/panel/index';
 import type { Logger } from '../../src/state/contracts';
+import { EXT_ID, waitFor } from './helpers';
 
-const EXT_ID = 'juicenet-vscode.juicenet-vscode';
 const ACCOUNT_TOKEN = 'Odd_Shaped.Account-Token!for:security';
 const SECOND_TOKEN = 'Second_Account.Token-also~odd';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Server-side settings files of every VS Code test server on this machine (test/host/server.mjs layout). */
 function settingsFiles(): string[] {

@@ -2,8 +2,7 @@
 // package.json declares, and contributes its activity-bar container and tree view.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-const EXT_ID = 'juicenet-vscode.juicenet-vscode';
+import { EXT_ID } from './helpers';
 
 interface Manifest {
   contributes: {

@@ -1,32 +1,11 @@
 // UnitStore and AccountManager against the real simulator over HTTP (in-process, loopback port).
 import * as assert from 'node:assert/strict';
 import { JuiceNetClient } from '../../src/api/client';
-import { AccountManager, KeyValueStore, SecretStore } from '../../src/state/accounts';
+import { AccountManager, MemoryKeyValueStore, MemorySecretStore } from '../../src/state/accounts';
 import { AlertEvent, UnitStore } from '../../src/state/unit-store';
 import type { Logger } from '../../src/state/contracts';
 import { startSimulator, RunningSimulator } from '../../src/simulator';
 
-class MemorySecrets implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(k: string) {
-    return this.map.get(k);
-  }
-  async store(k: string, v: string) {
-    this.map.set(k, v);
-  }
-  async delete(k: string) {
-    this.map.delete(k);
-  }
-}
-class MemoryState implements KeyValueStore {
-  readonly map = new Map<string, unknown>();
-  get<T>(k: string) {
-    return this.map.get(k) as T | undefined;
-  }
-  async update(k: string, v: unknown) {
-    this.map.set(k, structuredClone(v));
-  }
-}
 const lines: string[] = [];
 const log: Logger = {
   trace: (m) => lines.push(m),
@@ -38,15 +17,15 @@ const log: Logger = {
 describe('UnitStore against the simulator', function () {
   this.timeout(20000);
   let sim: RunningSimulator;
-  let secrets: MemorySecrets;
-  let state: MemoryState;
+  let secrets: MemorySecretStore;
+  let state: MemoryKeyValueStore;
   let store: UnitStore;
   let alerts: { event: AlertEvent; text: string }[];
 
   beforeEach(async () => {
     sim = await startSimulator({ units: 3, seed: 7, manualClock: true });
-    secrets = new MemorySecrets();
-    state = new MemoryState();
+    secrets = new MemorySecretStore();
+    state = new MemoryKeyValueStore();
     alerts = [];
     store = new UnitStore({
       accounts: new AccountManager(secrets, state),
