@@ -1,7 +1,7 @@
 // Schedule tab: disabled/custom, weekday and weekend windows (HH:MM), car-ready-by, and a 24-hour
 // bar per day type showing when charging is allowed.
 import type { ScheduleWindow } from '../src/api/types';
-import { minutesToHHMM, parseHHMM } from '../src/api/schedule';
+import { MINUTES_PER_DAY, minutesToHHMM, parseHHMM } from '../src/api/schedule';
 import { allowedSegments, segmentToPercent } from '../src/protocol/scheduleBar';
 import type { Result } from '../src/protocol/messages';
 import { clear, h, showMessage } from './dom';
@@ -85,6 +85,11 @@ export class ScheduleTab {
         const err = this.errors.get(key)!;
         try {
           w[part] = parseHHMM(this.inputs.get(key)!.value);
+          // 24:00 ends a day but cannot start a window (validateWindow and the message schema refuse it).
+          if (part === 'start' && w[part] === MINUTES_PER_DAY) {
+            w[part] = undefined;
+            throw new Error('a window cannot start at 24:00; use 00:00');
+          }
           err.textContent = '';
           this.inputs.get(key)!.removeAttribute('aria-invalid');
         } catch (e) {

@@ -191,6 +191,38 @@ export class InvalidInputError extends JuiceNetError {
   }
 }
 
+/**
+ * Whether a failed write may nevertheless have reached the server and been applied: its reply was
+ * lost (connection broken after sending, timeout waiting for or reading the reply, HTTP 5xx, an
+ * unreadable reply). Not for a refusal (success:false, a rejected token, HTTP 4xx), a value refused
+ * before sending, a cancel, or a connection that never opened.
+ */
+export function writeOutcomeUncertain(e: unknown): boolean {
+  if (e instanceof NetworkError || e instanceof TimeoutError) return e.mayHaveReachedServer;
+  if (e instanceof HttpStatusError) return e.status >= 500;
+  return e instanceof ProtocolError;
+}
+
+/**
+ * A write whose outcome was uncertain (see writeOutcomeUncertain) and whose read-back did not show
+ * the value sent. `cause` is the original error (its userMessage and nextStep are kept);
+ * `readBackSummary` says what the unit reports now, e.g. "the charger reports a 16 A limit".
+ */
+export class UncertainWriteError extends JuiceNetError {
+  declare readonly cause: JuiceNetError;
+  readonly readBackSummary: string;
+  constructor(cause: JuiceNetError, readBackSummary: string) {
+    super(`${cause.message} (not confirmed by the read-back: ${readBackSummary})`, { userMessage: cause.userMessage, nextStep: cause.nextStep });
+    // The original error itself, not the base class's plain copy: callers check its class. It is
+    // a JuiceNetError, so already redacted.
+    Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
+    this.readBackSummary = redact(readBackSummary);
+  }
+  override get transient(): boolean {
+    return this.cause.transient;
+  }
+}
+
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
 /** Maps anything thrown (undici, node, DOM) to a JuiceNetError. Already-mapped errors pass through. */

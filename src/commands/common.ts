@@ -1,7 +1,7 @@
 // What every unit command shares: resolving the unit from its argument, running the client call
 // under a cancellable progress notification, and reporting failures with a next step and "Retry".
 import * as vscode from 'vscode';
-import { toJuiceNetError } from '../api/errors';
+import { toJuiceNetError, UncertainWriteError } from '../api/errors';
 import { redact } from '../api/redact';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
 import type { UnitView } from '../state/contracts';
@@ -71,8 +71,15 @@ export async function reportFailure(deps: CommandDeps, what: string, e: unknown,
     void deps.notify.info(`JuiceNet: ${what} cancelled. Nothing may have changed; check the unit before trying again.`);
     return;
   }
-  const text = `JuiceNet: ${what} failed. ${err.userMessage} ${err.nextStep}`.trim();
+  // A lost reply whose read-back did not show the change: say what the unit reports instead.
+  const seen = err instanceof UncertainWriteError ? ` The server did not confirm the change: ${err.readBackSummary}.` : '';
+  const text = `JuiceNet: ${what} failed. ${err.userMessage}${seen} ${err.nextStep}`.trim();
   offerRetry(deps, text, retry);
+}
+
+/** The note of a success message when the write's reply was lost but its read-back shows `what`. */
+export function replyLostNote(replyLost: boolean, what: string): string {
+  return replyLost ? ` (the server's reply was lost, but the charger reports ${what})` : '';
 }
 
 /**

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { NotificationSettings } from '../api/types';
 import { minutesToHHMM } from '../api/schedule';
 import type { CommandDeps } from './deps';
-import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
+import { apiOf, askText, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { buildNotificationSettings, eventLabel, notificationChoices, notificationEvents, toMinutes, validateHHMM } from './validate';
 import { writeNotifications } from '../state/unit-writes';
 
@@ -67,7 +67,7 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
   }
   const settings = buildNotificationSettings(current, parsed, minutes);
   try {
-    const { mismatches: bad, confirmed } = await withCallProgress(`JuiceNet: saving the notifications of ${unit.name}…`, (signal) =>
+    const { mismatches: bad, confirmed, replyLost } = await withCallProgress(`JuiceNet: saving the notifications of ${unit.name}…`, (signal) =>
       writeNotifications(api, settings, signal),
     );
     await refreshAfterWrite(deps, unit.unitId);
@@ -76,7 +76,9 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
       return;
     }
     const on = parsed.length;
-    void deps.notify.info(`JuiceNet: notifications of ${unit.name} saved (${on} on${minutes !== undefined ? `, not-plugged-in-by ${minutesToHHMM(minutes)}` : ''}).`);
+    void deps.notify.info(
+      `JuiceNet: notifications of ${unit.name} saved (${on} on${minutes !== undefined ? `, not-plugged-in-by ${minutesToHHMM(minutes)}` : ''})${replyLostNote(replyLost, 'the new settings')}.`,
+    );
   } catch (e) {
     await reportFailure(deps, `saving the notifications of ${unit.name}`, e, again);
   }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Schedule, ScheduleWindow } from '../api/types';
 import { minutesToHHMM } from '../api/schedule';
 import type { CommandDeps } from './deps';
-import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
+import { apiOf, askText, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { toWindow, validateHHMM, windowText, type WindowInput } from './validate';
 import { writeSchedule } from '../state/unit-writes';
 
@@ -108,13 +108,13 @@ export async function editSchedule(deps: CommandDeps, unitArg?: unknown, schedul
     if (!ok.go) return editSchedule(deps, unit.unitId, undefined, arg);
   }
   try {
-    const { readBack, confirmed } = await withCallProgress(`JuiceNet: saving the schedule of ${unit.name}…`, (signal) => writeSchedule(api, schedule, signal));
+    const { readBack, confirmed, replyLost } = await withCallProgress(`JuiceNet: saving the schedule of ${unit.name}…`, (signal) => writeSchedule(api, schedule, signal));
     await refreshAfterWrite(deps, unit.unitId);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the schedule but reports ${describeSchedule(readBack)}. Check it and try again.`);
       return;
     }
-    void deps.notify.info(`JuiceNet: schedule of ${unit.name} saved: ${describeSchedule(schedule)}.`);
+    void deps.notify.info(`JuiceNet: schedule of ${unit.name} saved: ${describeSchedule(schedule)}${replyLostNote(replyLost, 'the new schedule')}.`);
   } catch (e) {
     await reportFailure(deps, `saving the schedule of ${unit.name}`, e, () => editSchedule(deps, unit.unitId, undefined, arg));
   }

@@ -1,7 +1,7 @@
 // juicenet.setLimit: pick the maximum charging current (0 A = off), send set_limit, verify with
 // get_state's amps_limit. Test arguments: (unit, amps).
 import type { CommandDeps } from './deps';
-import { apiOf, askText, pickOrType, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
+import { apiOf, askText, pickOrType, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { ampsChoices, maxAmpsOf, parseAmps, validateAmps } from './validate';
 import { rememberLimit } from './limitMemory';
 import type { UnitView } from '../state/contracts';
@@ -71,7 +71,7 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
   if (bad) return reportInvalid(deps, bad, again(String(input)));
   const amps = parseAmps(input);
   try {
-    const { readBack, previous, confirmed } = await applyLimit(deps, unit, amps);
+    const { readBack, previous, confirmed, replyLost } = await applyLimit(deps, unit, amps);
     if (previous !== undefined && previous > 0 && amps === 0) rememberLimit(unit.unitId, previous);
     await refreshAfterWrite(deps, unit.unitId);
     if (!confirmed) {
@@ -80,7 +80,8 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
       );
       return;
     }
-    void deps.notify.info(amps === 0 ? `JuiceNet: charging turned off on ${unit.name} (limit 0 A).` : `JuiceNet: ${unit.name} charging limit set to ${amps} A.`);
+    const note = replyLostNote(replyLost, 'the new limit');
+    void deps.notify.info(amps === 0 ? `JuiceNet: charging turned off on ${unit.name} (limit 0 A)${note}.` : `JuiceNet: ${unit.name} charging limit set to ${amps} A${note}.`);
   } catch (e) {
     await reportFailure(deps, `setting the limit of ${unit.name}`, e, again(String(input)));
   }

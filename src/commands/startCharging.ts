@@ -4,7 +4,7 @@
 // else to one the user picks (test argument `restoreAmps`, or the unit's maximum).
 import * as vscode from 'vscode';
 import type { CommandDeps } from './deps';
-import { apiOf, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
+import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { ampsChoices, maxAmpsOf, validateAmps, parseAmps } from './validate';
 import { forgetLimit, rememberedLimit } from './limitMemory';
 import { chargeNowOverrideTime, writeStartCharging } from '../state/unit-writes';
@@ -41,7 +41,7 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     }
     // "In the past" by the server's clock when it reports one (utc_time).
     const overrideTime = chargeNowOverrideTime(state);
-    const { after, confirmed } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
+    const { after, confirmed, replyLost } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
       writeStartCharging(api, { overrideTime, restoreAmps: restore }, signal),
     );
     if (restore !== undefined) forgetLimit(unit.unitId);
@@ -52,7 +52,7 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     }
     const restored = restore !== undefined ? ` Limit restored to ${restore} A.` : '';
     const plugged = after.state === 'standby' ? ' Plug the car in to start.' : '';
-    void deps.notify.info(`JuiceNet: ${unit.name} will charge now, ignoring the schedule.${restored}${plugged}`);
+    void deps.notify.info(`JuiceNet: ${unit.name} will charge now, ignoring the schedule${replyLostNote(replyLost, 'the override')}.${restored}${plugged}`);
   } catch (e) {
     await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.unitId, restoreAmps));
   }

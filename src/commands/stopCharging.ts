@@ -3,7 +3,7 @@
 // restores it. It leaves the schedule and any override as they are: with a 0 A limit nothing
 // charges whatever they say, and "Start Charging" undoes exactly this.
 import type { CommandDeps } from './deps';
-import { apiOf, refreshAfterWrite, reportFailure, resolveUnit } from './common';
+import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, resolveUnit } from './common';
 import { applyLimit } from './setLimit';
 import { rememberLimit } from './limitMemory';
 
@@ -11,7 +11,7 @@ export async function stopCharging(deps: CommandDeps, unitArg?: unknown): Promis
   const unit = await resolveUnit(deps, unitArg, 'Stop Charging');
   if (!unit || !apiOf(deps, unit)) return;
   try {
-    const { readBack, previous, confirmed } = await applyLimit(deps, unit, 0);
+    const { readBack, previous, confirmed, replyLost } = await applyLimit(deps, unit, 0);
     if (previous !== undefined && previous > 0) rememberLimit(unit.unitId, previous);
     await refreshAfterWrite(deps, unit.unitId);
     if (!confirmed) {
@@ -19,7 +19,7 @@ export async function stopCharging(deps: CommandDeps, unitArg?: unknown): Promis
       return;
     }
     const restore = previous && previous > 0 ? ` 'Start Charging' restores the ${previous} A limit.` : '';
-    void deps.notify.info(`JuiceNet: charging stopped on ${unit.name} (limit 0 A).${restore}`);
+    void deps.notify.info(`JuiceNet: charging stopped on ${unit.name} (limit 0 A)${replyLostNote(replyLost, 'the 0 A limit')}.${restore}`);
   } catch (e) {
     await reportFailure(deps, `stopping charging on ${unit.name}`, e, () => stopCharging(deps, unit.unitId));
   }

@@ -3,6 +3,8 @@
 // tests drive this very router over a real simulator.
 import type { PanelBackend, Logger, UnitView } from '../state/contracts';
 import type { NotificationSettings } from '../api/types';
+import { UncertainWriteError } from '../api/errors';
+import { writeNotifications, writeSchedule } from '../state/unit-writes';
 import {
   parseParams,
   parseWebviewMessage,
@@ -54,11 +56,15 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
   };
 }
 
-/** An error as the user sees it: the client's userMessage/nextStep when it has them. */
+/**
+ * An error as the user sees it: the client's userMessage/nextStep when it has them, and what the
+ * unit reports when a write's reply was lost and its read-back did not show the change.
+ */
 export function toErrorInfo(e: unknown): ErrorInfo {
   if (e && typeof e === 'object') {
     const o = e as { userMessage?: unknown; nextStep?: unknown; message?: unknown };
-    const message = typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.';
+    let message = typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.';
+    if (e instanceof UncertainWriteError) message += ` The server did not confirm the change: ${e.readBackSummary}.`;
     return { message, nextStep: typeof o.nextStep === 'string' ? o.nextStep : undefined };
   }
   return { message: String(e) };
@@ -89,8 +95,9 @@ export class PanelRouter {
     if (!parsed.ok) {
       this.log.warn(`Unit panel ${this.unitId}: refused a message from the webview (${parsed.reason})`);
       // If it looked like a request, answer it so the page doesn't wait forever.
+      // Only an id the webview's schema takes back (a safe integer) is echoed.
       const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id === 'number' && Number.isInteger(id)) {
+      if (typeof id === 'number' && Number.isSafeInteger(id)) {
         this.send({ kind: 'reply', id, ok: false, error: { message: 'The panel sent a request the extension does not understand.', nextStep: 'Reload the panel.' } });
       }
       return;
@@ -179,12 +186,10 @@ export class PanelRouter {
         return { type: s.type, weekday: s.weekday, weekend: s.weekend, infoTimestamp: s.infoTimestamp } as Result<M>;
       }
       case 'setSchedule': {
-        const { client, auth } = this.api();
         const s = p as Params<'setSchedule'>;
-        await client.setSchedule(auth, { type: s.type, weekday: s.weekday, weekend: s.weekend });
-        this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})`);
-        // Read back: what the server kept is what the editor shows.
-        const back = await client.getSchedule(auth);
+        // Read back (unit-writes): what the server kept is what the editor shows.
+        const { readBack: back, confirmed, replyLost } = await writeSchedule(this.api(), { type: s.type, weekday: s.weekday, weekend: s.weekend });
+        this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);
         void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
         return { type: back.type, weekday: back.weekday, weekend: back.weekend, infoTimestamp: back.infoTimestamp } as Result<M>;
       }
@@ -193,12 +198,11 @@ export class PanelRouter {
         return stripUndefined(await client.getNotifications(auth)) as Result<M>;
       }
       case 'setNotifications': {
-        const { client, auth } = this.api();
         const { settings } = p as Params<'setNotifications'>;
-        await client.setNotifications(auth, settings as NotificationSettings);
+        const { readBack, confirmed, replyLost } = await writeNotifications(this.api(), settings as NotificationSettings);
         // Never log the webhook's authorization header: only which events were sent.
-        this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})`);
-        return stripUndefined(await client.getNotifications(auth)) as Result<M>;
+        this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
+        return stripUndefined(readBack) as Result<M>;
       }
       case 'saveCsv': {
         const { csv, suggestedName } = p as Params<'saveCsv'>;
@@ -209,6 +213,11 @@ export class PanelRouter {
     }
     throw new Error(`Unknown method ${String(method)}`);
   }
+}
+
+/** For the log: how a verified write ended, when not plainly. */
+function writeNote(confirmed: boolean, replyLost: boolean): string {
+  return replyLost ? '; the reply was lost, the read-back shows it' : confirmed ? '' : '; the read-back differs';
 }
 
 function stripUndefined(n: NotificationSettings): Record<string, NonNullable<NotificationSettings[string]>> {

@@ -9,15 +9,21 @@ const optNum = num.optional();
 
 // ---- shapes shared by requests and replies ----
 
+/**
+ * A window the panel may send: validateWindow's bounds (src/api/schedule.ts), so that the host's
+ * client never refuses one the schema let through. A window cannot start at 24:00 (that is 00:00).
+ */
 export const scheduleWindowSchema = z.object({
-  start: z.number().int().min(0).max(1440),
+  start: z.number().int().min(0).max(1439, 'a window cannot start at 24:00 (use 00:00)'),
   end: z.number().int().min(0).max(1440),
   carReadyBy: z.number().int().min(0).max(1440),
 });
+/** A window as the server reports it: a start of 1440 is shown (and then refused by the editor), not hidden. */
+export const reportedScheduleWindowSchema = scheduleWindowSchema.extend({ start: z.number().int().min(0).max(1440) });
 export const scheduleSchema = z.object({
   type: z.enum(['disabled', 'custom']),
-  weekday: scheduleWindowSchema,
-  weekend: scheduleWindowSchema,
+  weekday: reportedScheduleWindowSchema,
+  weekend: reportedScheduleWindowSchema,
   infoTimestamp: optNum,
 });
 
@@ -127,7 +133,7 @@ export const methods = {
     setInfoResultSchema,
   ],
   getSchedule: [z.object({}), scheduleSchema],
-  setSchedule: [scheduleSchema.omit({ infoTimestamp: true }), scheduleSchema],
+  setSchedule: [z.object({ type: scheduleSchema.shape.type, weekday: scheduleWindowSchema, weekend: scheduleWindowSchema }), scheduleSchema],
   getNotifications: [z.object({}), notificationSettingsSchema],
   setNotifications: [z.object({ settings: notificationSettingsSchema }), notificationSettingsSchema],
   /** The webview hands the CSV text over; the host asks where to save it. */

@@ -3,6 +3,14 @@
 // these in their prompts, progress and messages, and the soak benchmark (bench/soak.ts) drives the
 // very same functions against a faulty simulator. A write is never retried here (the client retries
 // a write only when it certainly never left), and `confirmed` comes only from the read-back.
+//
+// A write whose reply was lost (writeOutcomeUncertain: the request may have been applied) is read
+// back all the same, since reporting "failed" for a write the server holds is as false as the
+// reverse: a read-back showing the value sent makes it a success with `replyLost: true`; otherwise
+// the original error is thrown, wrapped in an UncertainWriteError saying what the unit reports when
+// the read-back worked.
+import { UncertainWriteError, writeOutcomeUncertain, type JuiceNetError } from '../api/errors';
+import { describeWindow } from '../api/schedule';
 import type { JuiceNetApi, NotificationSettings, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
@@ -11,22 +19,64 @@ export interface UnitTarget {
   auth: UnitAuth;
 }
 
-export interface LimitWrite {
+/** What every verified write reports besides its own read-back. */
+export interface WriteOutcome {
+  /** The read-back shows what was sent. */
+  confirmed: boolean;
+  /** The write call failed with its outcome unknown (reply lost), and the read-back confirmed it. */
+  replyLost: boolean;
+}
+
+/**
+ * The one write-then-verify sequence: `send`, then `readBack`, judged by `judge`. When `send` fails
+ * with an uncertain outcome, the read-back still runs: confirmed -> the result with replyLost;
+ * not confirmed -> UncertainWriteError(original, `summary` of the read-back); read-back failed ->
+ * the original error. Any other failure of `send` is thrown as is, without a read-back.
+ */
+async function verifiedWrite<R, T extends { confirmed: boolean }>(
+  send: () => Promise<unknown>,
+  readBack: () => Promise<R>,
+  judge: (r: R) => T,
+  summary: (r: R) => string,
+): Promise<T & { replyLost: boolean }> {
+  try {
+    await send();
+  } catch (e) {
+    if (!writeOutcomeUncertain(e)) throw e;
+    let r: R;
+    try {
+      r = await readBack();
+    } catch {
+      throw e;
+    }
+    const result = judge(r);
+    if (result.confirmed) return { ...result, replyLost: true };
+    throw new UncertainWriteError(e as JuiceNetError, summary(r));
+  }
+  return { ...judge(await readBack()), replyLost: false };
+}
+
+const ampsText = (a: number | undefined) => (a === undefined ? 'no' : `a ${a} A`);
+
+export interface LimitWrite extends WriteOutcome {
   /** The limit before the write (undefined when that read failed: only "Stop Charging"'s memory needs it). */
   previous?: number;
   /** amps_limit read back after the write. */
   readBack?: number;
-  /** The read-back limit is the one sent. */
-  confirmed: boolean;
 }
 
-/** set_limit, verified by get_state's amps_limit. Throws the client's error when the write or the read-back fails. */
+/**
+ * set_limit, verified by get_state's amps_limit. Throws when the write fails (see verifiedWrite for
+ * a lost reply) or when the read-back after a successful write fails.
+ */
 export async function writeLimit(t: UnitTarget, amps: number, signal?: AbortSignal): Promise<LimitWrite> {
   const before = await t.client.getState(t.auth, { signal }).catch(() => undefined);
-  await t.client.setLimit(t.auth, amps, { signal });
-  const after = await t.client.getState(t.auth, { signal });
-  const readBack = after.charging.ampsLimit;
-  return { previous: before?.charging.ampsLimit, readBack, confirmed: readBack === amps };
+  return verifiedWrite(
+    () => t.client.setLimit(t.auth, amps, { signal }),
+    () => t.client.getState(t.auth, { signal }),
+    (after) => ({ previous: before?.charging.ampsLimit, readBack: after.charging.ampsLimit, confirmed: after.charging.ampsLimit === amps }),
+    (after) => `the charger reports ${ampsText(after.charging.ampsLimit)} limit`,
+  );
 }
 
 /**
@@ -55,61 +105,96 @@ export function chargeNowConfirmed(after: UnitStatus, sent: { overrideTime: numb
   );
 }
 
-export interface StateWrite {
+export interface StateWrite extends WriteOutcome {
   /** get_state read back after the write. */
   after: UnitStatus;
-  confirmed: boolean;
 }
 
-/** Charge now: restores the limit first when `restoreAmps` is given, then set_override; verified by get_state. */
+/**
+ * Charge now: restores the limit first when `restoreAmps` is given, then set_override; verified by
+ * get_state. The two writes count as one: a lost reply to either leads to the read-back (after a
+ * lost set_limit reply, set_override is not sent, so that read-back cannot confirm).
+ */
 export async function writeStartCharging(t: UnitTarget, req: { overrideTime: number; restoreAmps?: number }, signal?: AbortSignal): Promise<StateWrite> {
-  if (req.restoreAmps !== undefined) await t.client.setLimit(t.auth, req.restoreAmps, { signal });
-  await t.client.setOverride(t.auth, { overrideTime: req.overrideTime }, { signal });
-  const after = await t.client.getState(t.auth, { signal });
-  return { after, confirmed: chargeNowConfirmed(after, req) };
+  return verifiedWrite(
+    async () => {
+      if (req.restoreAmps !== undefined) await t.client.setLimit(t.auth, req.restoreAmps, { signal });
+      await t.client.setOverride(t.auth, { overrideTime: req.overrideTime }, { signal });
+    },
+    () => t.client.getState(t.auth, { signal }),
+    (after) => ({ after, confirmed: chargeNowConfirmed(after, req) }),
+    (after) => {
+      const o = after.overrideTime;
+      const override = o === req.overrideTime ? 'the override sent' : o ? 'another override' : 'no override';
+      return `the charger reports ${override} and ${ampsText(after.charging.ampsLimit)} limit`;
+    },
+  );
 }
 
 /** set_override 0 (the schedule applies again), verified by get_state's override_time. */
 export async function writeCancelOverride(t: UnitTarget, signal?: AbortSignal): Promise<StateWrite> {
-  await t.client.setOverride(t.auth, { overrideTime: 0 }, { signal });
-  const after = await t.client.getState(t.auth, { signal });
-  return { after, confirmed: after.overrideTime === undefined || after.overrideTime === 0 };
+  return verifiedWrite(
+    () => t.client.setOverride(t.auth, { overrideTime: 0 }, { signal }),
+    () => t.client.getState(t.auth, { signal }),
+    (after) => ({ after, confirmed: after.overrideTime === undefined || after.overrideTime === 0 }),
+    () => 'the charger still reports an override',
+  );
 }
 
-export interface ScheduleWrite {
+export interface ScheduleWrite extends WriteOutcome {
   readBack: Schedule;
-  confirmed: boolean;
 }
 
 /** set_schedule, verified by get_schedule. */
 export async function writeSchedule(t: UnitTarget, schedule: Pick<Schedule, 'type' | 'weekday' | 'weekend'>, signal?: AbortSignal): Promise<ScheduleWrite> {
-  await t.client.setSchedule(t.auth, schedule, { signal });
-  const readBack = await t.client.getSchedule(t.auth, { signal });
-  return { readBack, confirmed: sameSchedule(schedule, readBack) };
+  return verifiedWrite(
+    () => t.client.setSchedule(t.auth, schedule, { signal }),
+    () => t.client.getSchedule(t.auth, { signal }),
+    (readBack) => ({ readBack, confirmed: sameSchedule(schedule, readBack) }),
+    (readBack) => `the charger reports ${scheduleText(readBack)}`,
+  );
+}
+
+/** A schedule in a few words, for a summary (the server's windows may be out of range: never throws). */
+function scheduleText(s: Schedule): string {
+  if (s.type === 'disabled') return 'no schedule (charge any time)';
+  const win = (w: ScheduleWindow) => {
+    try {
+      return describeWindow(w);
+    } catch {
+      return `${w.start} → ${w.end} (minutes)`;
+    }
+  };
+  return `the schedule weekdays ${win(s.weekday)}; weekends ${win(s.weekend)}`;
 }
 
 /**
  * set_charging_time. The protocol has no getter for it, so there is nothing to confirm: the
- * read-back is get_state (what the unit does now).
+ * read-back is get_state (what the unit does now). For the same reason a lost reply cannot be
+ * settled by a read-back: the client's error is thrown as is (the write may have been applied).
  */
 export async function writeChargingTime(t: UnitTarget, epochS: number, signal?: AbortSignal): Promise<{ after: UnitStatus }> {
   await t.client.setChargingTime(t.auth, epochS, { signal });
   return { after: await t.client.getState(t.auth, { signal }) };
 }
 
-export interface NotificationsWrite {
+export interface NotificationsWrite extends WriteOutcome {
   readBack: NotificationSettings;
   /** Events (keys) whose read-back differs from what was sent. */
   mismatches: string[];
-  confirmed: boolean;
 }
 
 /** set_notifications, verified by get_notifications. */
 export async function writeNotifications(t: UnitTarget, settings: NotificationSettings, signal?: AbortSignal): Promise<NotificationsWrite> {
-  await t.client.setNotifications(t.auth, settings, { signal });
-  const readBack = await t.client.getNotifications(t.auth, { signal });
-  const mismatches = notificationMismatches(settings, readBack);
-  return { readBack, mismatches, confirmed: mismatches.length === 0 };
+  return verifiedWrite(
+    () => t.client.setNotifications(t.auth, settings, { signal }),
+    () => t.client.getNotifications(t.auth, { signal }),
+    (readBack) => {
+      const mismatches = notificationMismatches(settings, readBack);
+      return { readBack, mismatches, confirmed: mismatches.length === 0 };
+    },
+    (readBack) => `the charger reports other settings for: ${notificationMismatches(settings, readBack).join(', ')}`,
+  );
 }
 
 /** Two schedules mean the same charging windows (the windows of a disabled schedule do not matter). */

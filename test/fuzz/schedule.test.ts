@@ -85,10 +85,13 @@ describe(`fuzz: schedule maths (${RUNS} cases per property)`, () => {
     );
   });
 
-  it('the panel message schema accepts every window validateWindow accepts', () => {
-    // (It also takes start = 1440, which validateWindow refuses: the host's client then refuses the
-    // set_schedule with a sentence, before anything is sent. Checked in messages.test.ts.)
+  it('the panel message schema accepts exactly the windows validateWindow accepts', () => {
     fuzz(fc.property(validWindow, (w) => void assert.ok(scheduleWindowSchema.safeParse(w).success)));
+    // And refuses what validateWindow refuses (start 24:00 included), so the host's client never
+    // meets a window the panel's schema let through.
+    const anyWindow = fc.record({ start: anyField, end: anyField, carReadyBy: anyField });
+    fuzz(fc.property(anyWindow, (w) => void assert.equal(scheduleWindowSchema.safeParse(w).success, validateWindow(w as ScheduleWindow).length === 0, JSON.stringify(w))));
+    assert.equal(scheduleWindowSchema.safeParse({ start: 1440, end: 0, carReadyBy: 0 }).success, false);
   });
 
   it('midnight wrap: for end < start, minute t is inside iff t >= start or t < end; otherwise iff start <= t < end', () => {

@@ -80,6 +80,51 @@ describe('unit commands (issue 4)', function () {
     assert.match(last().text, /setting the limit of .* failed\./);
   });
 
+  it('a lost reply: reported set when the read-back shows it, else failed with what the charger reports', async () => {
+    // The fault hits the write only: switched on for each set_* call of the extension's client and
+    // off as soon as it settles, so the command's reads and its read-back see the server.
+    const backend = api.backend;
+    const original = backend.api;
+    const faultWrites = (faults: Parameters<RunningSimulator['setFaults']>[0]) => {
+      backend.api = (id: string) => {
+        const a = original.call(backend, id);
+        if (!a) return a;
+        const client = new Proxy(a.client, {
+          get(target, prop) {
+            const v = Reflect.get(target, prop) as unknown;
+            if (typeof v !== 'function') return v;
+            if (typeof prop !== 'string' || !prop.startsWith('set')) return v.bind(target);
+            return async (...args: unknown[]) => {
+              sim.setFaults(faults);
+              try {
+                return await (v as (...x: unknown[]) => Promise<unknown>).apply(target, args);
+              } finally {
+                sim.clearFaults();
+              }
+            };
+          },
+        });
+        return { client, auth: a.auth };
+      };
+    };
+    try {
+      faultWrites({ dropRate: 1 }); // applied, reply lost
+      await run('juicenet.setLimit', unitId, 13);
+      assert.equal(sim.unit(unitId).ampsLimit, 13);
+      assert.equal(last().level, 'info');
+      assert.match(last().text, /charging limit set to 13 A \(the server's reply was lost, but the charger reports the new limit\)\.$/);
+      faultWrites({ http5xxRate: 1 }); // not applied, reply lost
+      await run('juicenet.setLimit', unitId, 20);
+      assert.equal(sim.unit(unitId).ampsLimit, 13);
+      assert.equal(last().level, 'error');
+      assert.match(last().text, /setting the limit of .* failed\. .*The server did not confirm the change: the charger reports a 13 A limit\. /);
+    } finally {
+      backend.api = original;
+    }
+    await run('juicenet.setLimit', unitId, 16);
+    assert.equal(sim.unit(unitId).ampsLimit, 16);
+  });
+
   it('stopCharging sets 0 A and startCharging restores the limit with an override in the past', async () => {
     await run('juicenet.stopCharging', unitId);
     assert.equal(sim.unit(unitId).ampsLimit, 0);

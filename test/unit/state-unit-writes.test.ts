@@ -2,9 +2,22 @@
 // HTTP: each write is confirmed only by what the server reads back, never by what was sent.
 import { strict as assert } from 'node:assert';
 import { JuiceNetClient } from '../../src/api/client';
-import { HttpStatusError, NetworkError } from '../../src/api/errors';
-import type { UnitStatus } from '../../src/api/types';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
+import {
+  AbortedError,
+  ApiError,
+  AuthError,
+  HttpStatusError,
+  InvalidInputError,
+  NetworkError,
+  ProtocolError,
+  TimeoutError,
+  UncertainWriteError,
+  writeOutcomeUncertain,
+} from '../../src/api/errors';
+import type { JuiceNetApi, UnitStatus } from '../../src/api/types';
+import { PanelRouter } from '../../src/panel/router';
+import type { HostMessage } from '../../src/protocol/messages';
+import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
 import {
   chargeNowConfirmed,
   chargeNowOverrideTime,
@@ -38,7 +51,7 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
   it('writeLimit: confirmed by get_state, with the limit it had before', async () => {
     const before = sim.unit(id).ampsLimit;
     const r = await writeLimit(t, 16);
-    assert.deepEqual(r, { previous: before, readBack: 16, confirmed: true });
+    assert.deepEqual(r, { previous: before, readBack: 16, confirmed: true, replyLost: false });
     assert.equal(sim.unit(id).ampsLimit, 16);
   });
 
@@ -132,11 +145,217 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     assert.equal(sim.unit(id).ampsLimit, before);
   });
 
-  it('a lost reply (dropped socket) throws although the server applied the write: never reported done', async () => {
+  it('a lost reply (dropped socket) whose read-back fails too: the original error, though the server applied the write', async () => {
     const before = sim.unit(id).ampsLimit;
     const amps = before === 16 ? 20 : 16;
     sim.setFaults({ dropRate: 1 });
-    await assert.rejects(writeLimit(t, amps), NetworkError);
+    const err = await writeLimit(t, amps).then(
+      () => assert.fail('a write nobody could confirm was reported done'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof NetworkError && !(err instanceof UncertainWriteError), `the original error: ${String(err)}`);
     assert.equal(sim.unit(id).ampsLimit, amps, 'applied: the error must not claim that nothing changed');
+  });
+
+  describe('lost replies: the read-back decides (the fault hits the write only)', () => {
+    /**
+     * The client, with `faults` switched on for each write call (set_*) and off again as soon as it
+     * settles: the write's own exchange is faulted, the reads before and after it see the server.
+     */
+    function faultedWrites(c: JuiceNetApi, faults: Partial<FaultConfig>): JuiceNetApi {
+      return new Proxy(c, {
+        get(target, prop) {
+          const v = Reflect.get(target, prop) as unknown;
+          if (typeof v !== 'function') return v;
+          if (typeof prop !== 'string' || !prop.startsWith('set')) return v.bind(target);
+          return async (...args: unknown[]) => {
+            sim.setFaults(faults);
+            try {
+              return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            } finally {
+              sim.clearFaults();
+            }
+          };
+        },
+      });
+    }
+    const faulted = (faults: Partial<FaultConfig>): UnitTarget => ({ client: faultedWrites(client, faults), auth: t.auth });
+    /** The rejection of `p`, which must reject. */
+    const rejection = (p: Promise<unknown>) => p.then((v) => assert.fail(`resolved: ${JSON.stringify(v)}`), (e: unknown) => e);
+
+    it('writeLimit, reply dropped after the server applied it: reported set, replyLost, confirmed by get_state; sent once', async () => {
+      const before = sim.unit(id).ampsLimit;
+      const amps = before === 16 ? 20 : 16;
+      const sets = sim.commandCounts().set_limit ?? 0;
+      const r = await writeLimit(faulted({ dropRate: 1 }), amps);
+      assert.deepEqual(r, { previous: before, readBack: amps, confirmed: true, replyLost: true });
+      assert.equal(sim.unit(id).ampsLimit, amps);
+      assert.equal((sim.commandCounts().set_limit ?? 0) - sets, 1, 'a write whose reply was lost is not repeated');
+    });
+
+    it('writeLimit, malformed reply after the server applied it: reported set, replyLost', async () => {
+      const r = await writeLimit(faulted({ malformedRate: 1 }), 13);
+      assert.equal(r.confirmed, true);
+      assert.equal(r.replyLost, true);
+      assert.equal(sim.unit(id).ampsLimit, 13);
+    });
+
+    it('writeLimit, HTTP 5xx and the server did not apply it: the original error, with what the charger reports', async () => {
+      const before = sim.unit(id).ampsLimit;
+      const err = await rejection(writeLimit(faulted({ http5xxRate: 1 }), before === 16 ? 20 : 16));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.ok(err.cause instanceof HttpStatusError && err.cause.status >= 500, 'the original error is the cause');
+      assert.equal(err.userMessage, err.cause.userMessage);
+      assert.equal(err.nextStep, err.cause.nextStep);
+      assert.equal(err.readBackSummary, `the charger reports a ${before} A limit`);
+      assert.equal(sim.unit(id).ampsLimit, before, 'nothing changed, and nothing says it did');
+    });
+
+    it('a refusal (success:false) is not a lost reply: thrown as is, with no read-back', async () => {
+      const before = sim.unit(id).ampsLimit;
+      const reads = sim.commandCounts().get_state ?? 0;
+      const err = await rejection(writeLimit(faulted({ failureRate: 1 }), before === 16 ? 20 : 16));
+      assert.ok(err instanceof ApiError && !(err instanceof UncertainWriteError), String(err));
+      assert.equal((sim.commandCounts().get_state ?? 0) - reads, 1, 'only the read of the limit before the write');
+    });
+
+    it('a timeout: the write lands after the read-back, which therefore does not confirm it (and says so)', async () => {
+      const before = sim.unit(id).ampsLimit;
+      const amps = before === 16 ? 20 : 16;
+      const slow = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'writes-test', timeouts: { headersMs: 200 }, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+      try {
+        // The simulator waits latencyMs, then applies the write: long after the client gave up.
+        const err = await rejection(writeLimit({ client: faultedWrites(slow, { latencyMs: 1500 }), auth: t.auth }, amps));
+        assert.ok(err instanceof UncertainWriteError && err.cause instanceof TimeoutError, String(err));
+        assert.equal(err.readBackSummary, `the charger reports a ${before} A limit`);
+        assert.equal(sim.unit(id).ampsLimit, before);
+        // The request was still on its way: the server applies it later. The message said "did not
+        // confirm" and what the charger reported then, never "nothing changed".
+        await new Promise((r) => setTimeout(r, 1700));
+        assert.equal(sim.unit(id).ampsLimit, amps);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it('writeStartCharging, override reply dropped (applied): confirmed, replyLost', async () => {
+      await writeLimit(t, 24);
+      const overrideTime = chargeNowOverrideTime(await client.getState(t.auth));
+      const r = await writeStartCharging(faulted({ dropRate: 1 }), { overrideTime });
+      assert.equal(r.confirmed, true);
+      assert.equal(r.replyLost, true);
+      assert.equal(sim.unit(id).overrideTime, overrideTime);
+    });
+
+    it('writeStartCharging, the restored limit\'s reply dropped: the override is not sent, and the error says what the charger reports', async () => {
+      await writeLimit(t, 0);
+      const overrideTime = chargeNowOverrideTime(await client.getState(t.auth));
+      const overrides = sim.commandCounts().set_override ?? 0;
+      const err = await rejection(writeStartCharging(faulted({ dropRate: 1 }), { overrideTime, restoreAmps: 24 }));
+      assert.ok(err instanceof UncertainWriteError && err.cause instanceof NetworkError, String(err));
+      assert.match(err.readBackSummary, /^the charger reports (no override|another override) and a 24 A limit$/);
+      assert.equal(sim.commandCounts().set_override ?? 0, overrides);
+      assert.equal(sim.unit(id).ampsLimit, 24, 'the limit was restored, as the summary says');
+    });
+
+    it('writeStartCharging, HTTP 5xx (not applied): UncertainWriteError naming the override and limit reported', async () => {
+      await writeLimit(t, 0);
+      const overrideTime = chargeNowOverrideTime(await client.getState(t.auth));
+      const err = await rejection(writeStartCharging(faulted({ http5xxRate: 1 }), { overrideTime, restoreAmps: 24 }));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.match(err.readBackSummary, /^the charger reports (no override|another override) and a 0 A limit$/);
+      assert.equal(sim.unit(id).ampsLimit, 0);
+    });
+
+    it('writeCancelOverride: dropped reply (applied) confirmed; HTTP 5xx (not applied) says the override is still there', async () => {
+      await client.setOverride(t.auth, { overrideTime: Math.floor(sim.now()) - 10 });
+      const err = await rejection(writeCancelOverride(faulted({ http5xxRate: 1 })));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.equal(err.readBackSummary, 'the charger still reports an override');
+      assert.notEqual(sim.unit(id).overrideTime, 0);
+      const r = await writeCancelOverride(faulted({ dropRate: 1 }));
+      assert.deepEqual([r.confirmed, r.replyLost], [true, true]);
+      assert.equal(sim.unit(id).overrideTime, 0);
+    });
+
+    it('writeSchedule: dropped reply (applied) confirmed; HTTP 5xx (not applied) names the schedule the charger kept', async () => {
+      const kept = sim.unit(id).schedule;
+      const schedule = { type: 'custom' as const, weekday: { start: 1380, end: 420, carReadyBy: 0 }, weekend: { start: 60, end: 300, carReadyBy: 240 } };
+      const err = await rejection(writeSchedule(faulted({ http5xxRate: 1 }), schedule));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.match(err.readBackSummary, /^the charger reports (no schedule|the schedule weekdays \d\d:\d\d → )/);
+      assert.deepEqual(sim.unit(id).schedule, kept);
+      const r = await writeSchedule(faulted({ dropRate: 1 }), schedule);
+      assert.deepEqual([r.confirmed, r.replyLost], [true, true]);
+      assert.deepEqual(sim.unit(id).schedule.weekday, { start: 1380, end: 420, car_ready_by: 0 });
+    });
+
+    it('writeNotifications: malformed reply (applied) confirmed; HTTP 5xx (not applied) names the events that differ', async () => {
+      const was = sim.unit(id).notifications.start_charging.email;
+      const settings = { start_charging: { email: !was, push: true } };
+      const err = await rejection(writeNotifications(faulted({ http5xxRate: 1 }), settings));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.equal(err.readBackSummary, 'the charger reports other settings for: start_charging');
+      assert.equal(sim.unit(id).notifications.start_charging.email, was);
+      const r = await writeNotifications(faulted({ malformedRate: 1 }), settings);
+      assert.deepEqual([r.confirmed, r.replyLost, r.mismatches], [true, true, []]);
+      assert.equal(sim.unit(id).notifications.start_charging.email, !was);
+    });
+
+    it('writeChargingTime has no getter: a lost reply is thrown as is, though the server applied it', async () => {
+      const epochS = Math.floor(sim.now()) + 3600;
+      const err = await rejection(writeChargingTime(faulted({ dropRate: 1 }), epochS));
+      assert.ok(err instanceof NetworkError && !(err instanceof UncertainWriteError), String(err));
+      assert.equal(sim.unit(id).chargingTime, epochS);
+    });
+
+    it("the panel's schedule and notification writes go through the same verified writes", async () => {
+      const posted: HostMessage[] = [];
+      const backend = {
+        getUnit: () => undefined,
+        onDidChangeUnits: () => ({ dispose: () => undefined }),
+        api: () => t,
+        holdVisible: () => ({ dispose: () => undefined }),
+        refresh: async () => undefined,
+      };
+      const quiet = { trace: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+      const router = new PanelRouter(id, backend, quiet, { post: (m) => void posted.push(m) });
+      const schedule = { type: 'custom' as const, weekday: { start: 1320, end: 360, carReadyBy: 0 }, weekend: { start: 0, end: 1440, carReadyBy: 0 } };
+      // HTTP 5xx on the write only: refused with what the charger reports.
+      backend.api = () => faulted({ http5xxRate: 1 });
+      await router.handle({ kind: 'request', id: 1, method: 'setSchedule', params: schedule });
+      const refused = posted.pop();
+      assert.ok(refused?.kind === 'reply' && refused.id === 1 && !refused.ok, JSON.stringify(refused));
+      assert.match(refused.error.message, /HTTP 50[03]\)\. The server did not confirm the change: the charger reports /);
+      // A dropped reply after the server applied it: saved, with the server's schedule.
+      backend.api = () => faulted({ dropRate: 1 });
+      await router.handle({ kind: 'request', id: 2, method: 'setSchedule', params: schedule });
+      const saved = posted.pop();
+      assert.ok(saved?.kind === 'reply' && saved.ok, JSON.stringify(saved));
+      assert.deepEqual((saved.result as { weekday: unknown }).weekday, schedule.weekday);
+      await router.handle({ kind: 'request', id: 3, method: 'setNotifications', params: { settings: { is_offline: { email: true, push: true } } } });
+      const n = posted.pop();
+      assert.ok(n?.kind === 'reply' && n.ok, JSON.stringify(n));
+      assert.deepEqual((n.result as Record<string, { email: boolean }>).is_offline.email, true);
+      assert.equal(sim.unit(id).notifications.is_offline.email, true);
+      // A refused message's id is echoed only when the webview could take it back (a safe integer).
+      await router.handle({ kind: 'request', id: Number.MAX_SAFE_INTEGER + 2, method: 'nope' });
+      await router.handle({ kind: 'request', id: 9, method: 'nope' });
+      assert.deepEqual(posted.map((m) => m.kind === 'reply' && m.id), [9]);
+    });
+  });
+
+  it('writeOutcomeUncertain: only errors after which the request may have been applied', () => {
+    assert.equal(writeOutcomeUncertain(new NetworkError('reset', { code: 'ECONNRESET' })), true);
+    assert.equal(writeOutcomeUncertain(new NetworkError('refused', { code: 'ECONNREFUSED', mayHaveReachedServer: false })), false);
+    assert.equal(writeOutcomeUncertain(new TimeoutError('headers', 10)), true);
+    assert.equal(writeOutcomeUncertain(new TimeoutError('body', 10)), true);
+    assert.equal(writeOutcomeUncertain(new TimeoutError('connect', 10)), false);
+    assert.equal(writeOutcomeUncertain(new HttpStatusError(503, '')), true);
+    assert.equal(writeOutcomeUncertain(new HttpStatusError(404, '')), false);
+    assert.equal(writeOutcomeUncertain(new ProtocolError('(body)', 'not JSON')), true);
+    for (const e of [new ApiError('no', 422), new AuthError('Invalid token', 401), new InvalidInputError('bad'), new AbortedError(), new Error('x'), undefined]) {
+      assert.equal(writeOutcomeUncertain(e), false, String(e));
+    }
   });
 });

@@ -196,6 +196,15 @@ describe('unit panel (Chromium)', function () {
     await hx.page.locator('[data-testid=schedule-weekday-end]').fill('7 am');
     assert.match(await hx.page.locator('[data-testid=schedule-weekday-end] + .field-error').innerText(), /not a time/);
     await hx.page.locator('[data-testid=schedule-weekday-end]').fill('07:00');
+    // 24:00 may end a window but not start one: refused in the form, nothing sent.
+    await hx.page.locator('[data-testid=schedule-weekday-start]').fill('24:00');
+    assert.match(await hx.page.locator('[data-testid=schedule-weekday-start] + .field-error').innerText(), /cannot start at 24:00; use 00:00/);
+    const sets = hx.sim.commandCounts().set_schedule ?? 0;
+    await hx.page.locator('[data-testid=schedule-save]').click();
+    await hx.page.locator('[data-testid=schedule-message].error').waitFor();
+    assert.match(await hx.page.locator('[data-testid=schedule-message]').innerText(), /nothing was sent/);
+    assert.equal(hx.sim.commandCounts().set_schedule ?? 0, sets);
+    await hx.page.locator('[data-testid=schedule-weekday-start]').fill('23:00');
     await hx.page.locator('[data-testid=schedule-save]').click();
     await hx.page.locator('[data-testid=schedule-message].ok').waitFor();
     const s = hx.sim.unit(hx.unitId).schedule;
