@@ -223,6 +223,21 @@ export class UncertainWriteError extends JuiceNetError {
   }
 }
 
+/**
+ * A write the server accepted (its reply said success) whose read-back failed, so what the unit
+ * holds now is unknown. Not a failure of the write: the commands say so instead of "failed".
+ */
+export class UnverifiedWriteError extends JuiceNetError {
+  declare readonly cause: JuiceNetError;
+  constructor(readBackError: JuiceNetError) {
+    super(`write accepted, read-back failed: ${readBackError.message}`, {
+      userMessage: `The server accepted the change, but reading the charger back failed (${readBackError.userMessage.replace(/\.$/, '')}).`,
+      nextStep: 'Refresh in a moment to see what the charger reports.',
+    });
+    Object.defineProperty(this, 'cause', { value: readBackError, enumerable: false, writable: true, configurable: true });
+  }
+}
+
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
 /** Maps anything thrown (undici, node, DOM) to a JuiceNetError. Already-mapped errors pass through. */

@@ -1,7 +1,7 @@
 // What every unit command shares: resolving the unit from its argument, running the client call
 // under a cancellable progress notification, and reporting failures with a next step and "Retry".
 import * as vscode from 'vscode';
-import { toJuiceNetError, UncertainWriteError } from '../api/errors';
+import { toJuiceNetError, UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { redact } from '../api/redact';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
 import type { UnitView } from '../state/contracts';
@@ -69,6 +69,11 @@ export async function reportFailure(deps: CommandDeps, what: string, e: unknown,
   deps.log.warn(`${what} failed: ${redact(err.message)}`);
   if (err.name === 'AbortedError') {
     void deps.notify.info(`JuiceNet: ${what} cancelled. Nothing may have changed; check the unit before trying again.`);
+    return;
+  }
+  if (err instanceof UnverifiedWriteError) {
+    // Accepted by the server; only the read-back failed. Not "failed", and no Retry (it would write again).
+    void deps.notify.warn(`JuiceNet: ${what}: ${err.userMessage} ${err.nextStep}`);
     return;
   }
   // A lost reply whose read-back did not show the change: say what the unit reports instead.

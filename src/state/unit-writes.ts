@@ -9,7 +9,7 @@
 // reverse: a read-back showing the value sent makes it a success with `replyLost: true`; otherwise
 // the original error is thrown, wrapped in an UncertainWriteError saying what the unit reports when
 // the read-back worked.
-import { UncertainWriteError, writeOutcomeUncertain, type JuiceNetError } from '../api/errors';
+import { JuiceNetError, UncertainWriteError, UnverifiedWriteError, toJuiceNetError, writeOutcomeUncertain } from '../api/errors';
 import { describeWindow } from '../api/schedule';
 import type { JuiceNetApi, NotificationSettings, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
 
@@ -31,7 +31,8 @@ export interface WriteOutcome {
  * The one write-then-verify sequence: `send`, then `readBack`, judged by `judge`. When `send` fails
  * with an uncertain outcome, the read-back still runs: confirmed -> the result with replyLost;
  * not confirmed -> UncertainWriteError(original, `summary` of the read-back); read-back failed ->
- * the original error. Any other failure of `send` is thrown as is, without a read-back.
+ * UncertainWriteError saying the outcome is unknown. Any other failure of `send` is thrown as is, without a read-back. When `send`
+ * succeeds but the read-back fails: UnverifiedWriteError (accepted, state unknown).
  */
 async function verifiedWrite<R, T extends { confirmed: boolean }>(
   send: () => Promise<unknown>,
@@ -47,13 +48,21 @@ async function verifiedWrite<R, T extends { confirmed: boolean }>(
     try {
       r = await readBack();
     } catch {
-      throw e;
+      throw new UncertainWriteError(toJuiceNetError(e), 'the charger could not be read back either, so the change may or may not have been applied');
     }
     const result = judge(r);
     if (result.confirmed) return { ...result, replyLost: true };
     throw new UncertainWriteError(e as JuiceNetError, summary(r));
   }
-  return { ...judge(await readBack()), replyLost: false };
+  let r: R;
+  try {
+    r = await readBack();
+  } catch (e) {
+    // The write was accepted; only the check failed. Saying "failed" would be as false as "done".
+    if (e instanceof JuiceNetError && e.name === 'AbortedError') throw e;
+    throw new UnverifiedWriteError(toJuiceNetError(e));
+  }
+  return { ...judge(r), replyLost: false };
 }
 
 const ampsText = (a: number | undefined) => (a === undefined ? 'no' : `a ${a} A`);
@@ -171,11 +180,21 @@ function scheduleText(s: Schedule): string {
 /**
  * set_charging_time. The protocol has no getter for it, so there is nothing to confirm: the
  * read-back is get_state (what the unit does now). For the same reason a lost reply cannot be
- * settled by a read-back: the client's error is thrown as is (the write may have been applied).
+ * settled by a read-back: it becomes an UncertainWriteError that says the time may have been set.
  */
 export async function writeChargingTime(t: UnitTarget, epochS: number, signal?: AbortSignal): Promise<{ after: UnitStatus }> {
-  await t.client.setChargingTime(t.auth, epochS, { signal });
-  return { after: await t.client.getState(t.auth, { signal }) };
+  try {
+    await t.client.setChargingTime(t.auth, epochS, { signal });
+  } catch (e) {
+    if (!writeOutcomeUncertain(e)) throw e;
+    throw new UncertainWriteError(toJuiceNetError(e), 'the protocol cannot read the charging time back, so it may or may not have been set');
+  }
+  try {
+    return { after: await t.client.getState(t.auth, { signal }) };
+  } catch (e) {
+    if (e instanceof JuiceNetError && e.name === 'AbortedError') throw e;
+    throw new UnverifiedWriteError(toJuiceNetError(e));
+  }
 }
 
 export interface NotificationsWrite extends WriteOutcome {

@@ -12,6 +12,7 @@ import {
   ProtocolError,
   TimeoutError,
   UncertainWriteError,
+  UnverifiedWriteError,
   writeOutcomeUncertain,
 } from '../../src/api/errors';
 import type { JuiceNetApi, UnitStatus } from '../../src/api/types';
@@ -140,12 +141,13 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     const before = sim.unit(id).ampsLimit;
     sim.setFaults({ http5xxRate: 1 });
     sim.resetRequestCount();
-    await assert.rejects(writeLimit(t, before === 16 ? 20 : 16), HttpStatusError);
+    // Every request fails, the read-back too: the outcome is unknown, and the error says so.
+    await assert.rejects(writeLimit(t, before === 16 ? 20 : 16), (e: unknown) => e instanceof UncertainWriteError && e.cause instanceof HttpStatusError && /may or may not/.test(e.readBackSummary));
     assert.equal(sim.commandCounts().set_limit, 1, 'a write is sent once');
     assert.equal(sim.unit(id).ampsLimit, before);
   });
 
-  it('a lost reply (dropped socket) whose read-back fails too: the original error, though the server applied the write', async () => {
+  it('a lost reply (dropped socket) whose read-back fails too: an error that says the change may have been applied', async () => {
     const before = sim.unit(id).ampsLimit;
     const amps = before === 16 ? 20 : 16;
     sim.setFaults({ dropRate: 1 });
@@ -153,8 +155,38 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       () => assert.fail('a write nobody could confirm was reported done'),
       (e: unknown) => e,
     );
-    assert.ok(err instanceof NetworkError && !(err instanceof UncertainWriteError), `the original error: ${String(err)}`);
+    assert.ok(err instanceof UncertainWriteError && err.cause instanceof NetworkError, `the original error, wrapped: ${String(err)}`);
+    assert.match(err.readBackSummary, /may or may not have been applied/);
     assert.equal(sim.unit(id).ampsLimit, amps, 'applied: the error must not claim that nothing changed');
+  });
+
+  it('a write the server accepted whose read-back fails: UnverifiedWriteError (accepted, state unknown), not a failure', async () => {
+    const before = sim.unit(id).ampsLimit;
+    const amps = before === 16 ? 20 : 16;
+    // The simulator fails every request from the moment set_limit has been answered.
+    const afterWrite: JuiceNetApi = new Proxy(client, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop) as unknown;
+        if (typeof v !== 'function') return v;
+        if (prop !== 'setLimit') return v.bind(target);
+        return async (...args: unknown[]) => {
+          const r = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          sim.setFaults({ http5xxRate: 1 });
+          return r;
+        };
+      },
+    });
+    try {
+      const err = await writeLimit({ client: afterWrite, auth: t.auth }, amps).then(
+        () => assert.fail('a write nobody could read back was reported confirmed'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof UnverifiedWriteError && err.cause instanceof HttpStatusError, String(err));
+      assert.match(err.userMessage, /accepted the change, but reading the charger back failed/);
+      assert.equal(sim.unit(id).ampsLimit, amps, 'the server holds the write');
+    } finally {
+      sim.clearFaults();
+    }
   });
 
   describe('lost replies: the read-back decides (the fault hits the write only)', () => {
@@ -302,10 +334,11 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       assert.equal(sim.unit(id).notifications.start_charging.email, !was);
     });
 
-    it('writeChargingTime has no getter: a lost reply is thrown as is, though the server applied it', async () => {
+    it('writeChargingTime has no getter: a lost reply is an error saying the time may have been set (it was)', async () => {
       const epochS = Math.floor(sim.now()) + 3600;
       const err = await rejection(writeChargingTime(faulted({ dropRate: 1 }), epochS));
-      assert.ok(err instanceof NetworkError && !(err instanceof UncertainWriteError), String(err));
+      assert.ok(err instanceof UncertainWriteError && err.cause instanceof NetworkError, String(err));
+      assert.match(err.readBackSummary, /may or may not have been set/);
       assert.equal(sim.unit(id).chargingTime, epochS);
     });
 
