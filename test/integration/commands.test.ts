@@ -118,7 +118,32 @@ describe('unit commands (issue 4)', function () {
       assert.equal(sim.unit(unitId).ampsLimit, 13);
       assert.equal(last().level, 'error');
       assert.match(last().text, /setting the limit of .* failed\. .*The server did not confirm the change: the charger reports a 13 A limit\. /);
+      // Accepted, then the read-back fails: a warning that says so, not "failed".
+      backend.api = (id: string) => {
+        const a = original.call(backend, id);
+        if (!a) return a;
+        const client = new Proxy(a.client, {
+          get(target, prop) {
+            const v = Reflect.get(target, prop) as unknown;
+            if (typeof v !== 'function') return v;
+            if (prop !== 'setLimit') return v.bind(target);
+            return async (...args: unknown[]) => {
+              const r = await (v as (...x: unknown[]) => Promise<unknown>).apply(target, args);
+              sim.setFaults({ http5xxRate: 1 });
+              return r;
+            };
+          },
+        });
+        return { client, auth: a.auth };
+      };
+      await run('juicenet.setLimit', unitId, 24);
+      sim.clearFaults();
+      assert.equal(sim.unit(unitId).ampsLimit, 24);
+      assert.equal(last().level, 'warn');
+      assert.match(last().text, /setting the limit of .*: The server accepted the change, but reading the charger back failed .*Refresh in a moment/);
+      assert.doesNotMatch(last().text, /failed\. /);
     } finally {
+      sim.clearFaults();
       backend.api = original;
     }
     await run('juicenet.setLimit', unitId, 16);
