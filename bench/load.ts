@@ -23,7 +23,7 @@ import { redact } from '../src/api/redact';
 import { AccountManager, MemoryKeyValueStore, MemorySecretStore } from '../src/state/accounts';
 import { UnitStore } from '../src/state/unit-store';
 import type { Logger, UnitView } from '../src/state/contracts';
-import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../src/views/unit-format';
+import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue } from '../src/views/unit-format';
 
 const UNITS = Number(process.env.UNITS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -63,7 +63,10 @@ const log: Logger = {
   error: (m) => void (warnings++, redact(String(m))),
 };
 
-/** What the Chargers tree computes for one re-render of the root: getChildren() then getTreeItem() per row. */
+/**
+ * What the Chargers tree computes for one re-render of the root: getChildren() then getTreeItem() per
+ * row. The tooltip is not among it: the tree builds it in resolveTreeItem, on hover only.
+ */
 function treeSnapshot(store: UnitStore): number {
   let chars = 0;
   const nodes = store.units().map((u) => ({ kind: 'unit' as const, unitId: u.unitId }));
@@ -73,9 +76,8 @@ function treeSnapshot(store: UnitStore): number {
     const label = v.stale ? `${v.name} (stale)` : v.name;
     const b = badgeFor(v);
     const description = describeUnit(v);
-    const tooltip = unitTooltipMarkdown(v);
     const contextValue = unitContextValue(v);
-    chars += label.length + b.icon.length + description.length + tooltip.length + contextValue.length;
+    chars += label.length + b.icon.length + description.length + contextValue.length;
   }
   // The status bar item re-renders from the same event.
   chars += statusBarModel(store.units(), true).text.length;

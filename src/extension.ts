@@ -2,7 +2,7 @@
 // (src/views), commands (src/commands), the panel (src/panel). Holds no logic of its own beyond
 // visibility and configuration plumbing.
 import * as vscode from 'vscode';
-import { JuiceNetClient } from './api/client';
+import { JuiceNetClient, isLoopbackHost } from './api/client';
 import { DEFAULT_BASE_URL } from './api/types';
 import { RedactingLogger } from './log';
 import { AccountManager } from './state/accounts';
@@ -221,7 +221,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   context.subscriptions.push({ dispose: () => void deactivateHook?.() });
 
   const snapshotNode = async (node: ChargerNode): Promise<TreeSnapshotNode> => {
-    const item = await tree.getTreeItem(node);
+    // As the workbench does on hover: getTreeItem, then resolveTreeItem for the tooltip.
+    const item = tree.resolveTreeItem(tree.getTreeItem(node), node);
     const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
     const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
     const children = tree.getChildren(node);
@@ -262,8 +263,7 @@ export async function deactivate(): Promise<void> {
 
 function isLoopback(baseUrl: string): boolean {
   try {
-    const h = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h === '::1' || /^127\./.test(h);
+    return isLoopbackHost(new URL(baseUrl).hostname);
   } catch {
     return false;
   }

@@ -64,6 +64,13 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
     return unitItem(v);
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: ChargerNode): vscode.TreeItem {
+    if (node.kind !== 'unit' || item.tooltip !== undefined) return item;
+    const v = this.store.getUnit(node.unitId);
+    if (v) item.tooltip = unitTooltip(v);
+    return item;
+  }
+
   getParent(node: ChargerNode): ChargerNode | undefined {
     if (node.kind === 'detail') return { kind: 'unit', unitId: node.unitId };
     if (node.kind === 'unit' && this.store.accounts().length > 1) {
@@ -89,13 +96,19 @@ export function unitItem(v: UnitView): vscode.TreeItem & { unitId: string } {
   const b = badgeFor(v);
   item.iconPath = new vscode.ThemeIcon(b.icon, b.color ? new vscode.ThemeColor(b.color) : undefined);
   item.description = describeUnit(v);
-  const md = new vscode.MarkdownString(unitTooltipMarkdown(v));
-  md.supportThemeIcons = false;
-  md.isTrusted = false;
-  item.tooltip = md;
+  // The tooltip is built in resolveTreeItem, when the row is hovered: most rows never are, and on
+  // every refresh the Markdown of each row was the tree's largest cost (bench/load.ts).
   item.contextValue = unitContextValue(v);
   item.accessibilityInformation = { label: `${v.name}, ${describeUnit(v)}` };
   return item;
+}
+
+/** The Markdown tooltip of a unit row (untrusted, no theme icons: names come from the server). */
+export function unitTooltip(v: UnitView): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(unitTooltipMarkdown(v));
+  md.supportThemeIcons = false;
+  md.isTrusted = false;
+  return md;
 }
 
 /** Counts charging units for the view badge. */

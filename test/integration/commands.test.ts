@@ -8,6 +8,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/extension';
 import { parseChargingTime } from '../../src/commands/validate';
 import { EXT_ID, waitFor } from './helpers';
+import { faultedCalls, type FaultedCallsOptions } from '../fixtures/faulted-client';
 
 describe('unit commands (issue 4)', function () {
   this.timeout(60000);
@@ -85,26 +86,10 @@ describe('unit commands (issue 4)', function () {
     // off as soon as it settles, so the command's reads and its read-back see the server.
     const backend = api.backend;
     const original = backend.api;
-    const faultWrites = (faults: Parameters<RunningSimulator['setFaults']>[0]) => {
+    const faultWrites = (faults: Parameters<RunningSimulator['setFaults']>[0], o: Omit<FaultedCallsOptions, 'faults'> = {}) => {
       backend.api = (id: string) => {
         const a = original.call(backend, id);
-        if (!a) return a;
-        const client = new Proxy(a.client, {
-          get(target, prop) {
-            const v = Reflect.get(target, prop) as unknown;
-            if (typeof v !== 'function') return v;
-            if (typeof prop !== 'string' || !prop.startsWith('set')) return v.bind(target);
-            return async (...args: unknown[]) => {
-              sim.setFaults(faults);
-              try {
-                return await (v as (...x: unknown[]) => Promise<unknown>).apply(target, args);
-              } finally {
-                sim.clearFaults();
-              }
-            };
-          },
-        });
-        return { client, auth: a.auth };
+        return a && { client: faultedCalls(a.client, sim, { ...o, faults }), auth: a.auth };
       };
     };
     try {
@@ -119,23 +104,7 @@ describe('unit commands (issue 4)', function () {
       assert.equal(last().level, 'error');
       assert.match(last().text, /setting the limit of .* failed\. .*The server did not confirm the change: the charger reports a 13 A limit\. /);
       // Accepted, then the read-back fails: a warning that says so, not "failed".
-      backend.api = (id: string) => {
-        const a = original.call(backend, id);
-        if (!a) return a;
-        const client = new Proxy(a.client, {
-          get(target, prop) {
-            const v = Reflect.get(target, prop) as unknown;
-            if (typeof v !== 'function') return v;
-            if (prop !== 'setLimit') return v.bind(target);
-            return async (...args: unknown[]) => {
-              const r = await (v as (...x: unknown[]) => Promise<unknown>).apply(target, args);
-              sim.setFaults({ http5xxRate: 1 });
-              return r;
-            };
-          },
-        });
-        return { client, auth: a.auth };
-      };
+      faultWrites({ http5xxRate: 1 }, { match: (m) => m === 'setLimit', when: 'after' });
       await run('juicenet.setLimit', unitId, 24);
       sim.clearFaults();
       assert.equal(sim.unit(unitId).ampsLimit, 24);

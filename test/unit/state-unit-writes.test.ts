@@ -19,6 +19,7 @@ import type { JuiceNetApi, UnitStatus } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
+import { faultedCalls } from '../fixtures/faulted-client';
 import {
   chargeNowConfirmed,
   chargeNowOverrideTime,
@@ -164,18 +165,7 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     const before = sim.unit(id).ampsLimit;
     const amps = before === 16 ? 20 : 16;
     // The simulator fails every request from the moment set_limit has been answered.
-    const afterWrite: JuiceNetApi = new Proxy(client, {
-      get(target, prop) {
-        const v = Reflect.get(target, prop) as unknown;
-        if (typeof v !== 'function') return v;
-        if (prop !== 'setLimit') return v.bind(target);
-        return async (...args: unknown[]) => {
-          const r = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          sim.setFaults({ http5xxRate: 1 });
-          return r;
-        };
-      },
-    });
+    const afterWrite = faultedCalls(client, sim, { match: (m) => m === 'setLimit', faults: { http5xxRate: 1 }, when: 'after' });
     try {
       const err = await writeLimit({ client: afterWrite, auth: t.auth }, amps).then(
         () => assert.fail('a write nobody could read back was reported confirmed'),
@@ -190,27 +180,8 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
   });
 
   describe('lost replies: the read-back decides (the fault hits the write only)', () => {
-    /**
-     * The client, with `faults` switched on for each write call (set_*) and off again as soon as it
-     * settles: the write's own exchange is faulted, the reads before and after it see the server.
-     */
-    function faultedWrites(c: JuiceNetApi, faults: Partial<FaultConfig>): JuiceNetApi {
-      return new Proxy(c, {
-        get(target, prop) {
-          const v = Reflect.get(target, prop) as unknown;
-          if (typeof v !== 'function') return v;
-          if (typeof prop !== 'string' || !prop.startsWith('set')) return v.bind(target);
-          return async (...args: unknown[]) => {
-            sim.setFaults(faults);
-            try {
-              return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-            } finally {
-              sim.clearFaults();
-            }
-          };
-        },
-      });
-    }
+    /** The fault hits each write call (set_*) only: the reads before and after it see the server. */
+    const faultedWrites = (c: JuiceNetApi, faults: Partial<FaultConfig>) => faultedCalls(c, sim, { faults });
     const faulted = (faults: Partial<FaultConfig>): UnitTarget => ({ client: faultedWrites(client, faults), auth: t.auth });
     /** The rejection of `p`, which must reject. */
     const rejection = (p: Promise<unknown>) => p.then((v) => assert.fail(`resolved: ${JSON.stringify(v)}`), (e: unknown) => e);
