@@ -93,6 +93,8 @@ export class HistoryTab {
     for (let i = 0; wanted !== undefined && i < 5 && this.continuityToken && !this.sessions.some((s) => s.id === wanted); i++) await this.loadPage();
     if (wanted !== undefined && this.sessions.some((s) => s.id === wanted)) {
       await this.select(wanted);
+    } else if (this.sessions.length > 0) {
+      showMessage(this.plotInfo, 'info', 'Select a session above (click, or Enter) to plot its power.');
     }
   }
 
