@@ -1,6 +1,6 @@
 // The seam between the state layer (src/state) and what renders it (tree, status bar, panel).
 // Plain TypeScript, no `vscode` import, so the state layer is unit-tested in plain Node.
-import type { JuiceNetApi, Schedule, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
+import type { AccountUnit, JuiceNetApi, Schedule, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
 
 export interface Disposable {
   dispose(): void;
@@ -50,4 +50,26 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string | Error): void;
+}
+
+/** An account as the views and commands see it (no token). */
+export interface AccountSummary {
+  accountId: string;
+  label: string;
+  demo: boolean;
+}
+
+/** What the unit commands need from the state layer (UnitStore implements it). */
+export interface CommandBackend extends PanelBackend {
+  units(): UnitView[];
+  accounts(): AccountSummary[];
+  /** The account token (secret), for box_pin calls (add_unit, share_device). Never shown or logged. */
+  accountToken(accountId: string): Promise<string | undefined>;
+  /** Stores a newly added/shared unit's token in SecretStorage and starts showing it. */
+  addUnitToAccount(accountId: string, unit: AccountUnit): Promise<void>;
+  /**
+   * The client for an account's box_pin calls (add_unit, share_device), also when the account has
+   * no unit yet. Optional; without it the commands use any unit's client.
+   */
+  accountClient?(accountId: string): JuiceNetApi | undefined;
 }

@@ -3,7 +3,7 @@
 // against the real simulator over HTTP.
 import type { AccountUnit, JuiceNetApi, UnitAuth, UnitState } from '../api/types';
 import { toJuiceNetError } from '../api/errors';
-import type { AccountSummary, CommandBackend } from '../commands/deps';
+import type { AccountSummary, CommandBackend } from './contracts';
 import type { Disposable, Logger, RefreshReason, UnitView } from './contracts';
 import { AccountManager, LoadedAccount } from './accounts';
 import { PolicyClock, RefreshPolicy, realClock } from './refresh-policy';
