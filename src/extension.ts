@@ -18,7 +18,9 @@ import { startSimulator, RunningSimulator } from './simulator';
 /** What activate() returns, for the in-host tests. Nothing in it exposes a token. */
 export interface JuiceNetTestApi {
   backend: CommandBackend;
-  messages(): { level: string; text: string }[];
+  messages(): RecordedMessage[];
+  /** The next message that offers actions resolves with `answer` instead of waiting for a click. */
+  answerNextMessage(answer: Thenable<string | undefined>): void;
   clearMessages(): void;
   treeSnapshot(): Promise<TreeSnapshotNode[]>;
   statusBarSnapshot(): { text: string; tooltip: string; visible: boolean; backgroundColor?: string };
@@ -35,6 +37,14 @@ export interface JuiceNetTestApi {
   /** The log lines written to the JuiceNet output channel (last 2000), as written. */
   logLines(): string[];
   demo?: { baseUrl: string; control: RunningSimulator };
+}
+
+/** A user-facing message as the test API records it. */
+export interface RecordedMessage {
+  level: string;
+  text: string;
+  /** The buttons offered with it. */
+  actions?: string[];
 }
 
 export interface TreeSnapshotNode {
@@ -59,15 +69,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   context.subscriptions.push(log);
   const cfg = () => vscode.workspace.getConfiguration(CONFIG);
 
-  const messages: { level: string; text: string }[] = [];
-  const record = (level: string, text: string) => {
-    messages.push({ level, text });
+  const messages: RecordedMessage[] = [];
+  /** Answers the in-host tests queued for the next messages with actions (see JuiceNetTestApi). */
+  const cannedAnswers: Thenable<string | undefined>[] = [];
+  const show = (level: string, m: string, actions: string[], real: () => Thenable<string | undefined>) => {
+    messages.push(actions.length ? { level, text: m, actions } : { level, text: m });
     if (messages.length > 500) messages.shift();
+    return actions.length && cannedAnswers.length ? cannedAnswers.shift()! : real();
   };
   const notify: Notifier = {
-    info: (m, ...a) => (record('info', m), vscode.window.showInformationMessage(m, ...a)),
-    warn: (m, ...a) => (record('warn', m), vscode.window.showWarningMessage(m, ...a)),
-    error: (m, ...a) => (record('error', m), vscode.window.showErrorMessage(m, ...a)),
+    info: (m, ...a) => show('info', m, a, () => vscode.window.showInformationMessage(m, ...a)),
+    warn: (m, ...a) => show('warn', m, a, () => vscode.window.showWarningMessage(m, ...a)),
+    error: (m, ...a) => show('error', m, a, () => vscode.window.showErrorMessage(m, ...a)),
   };
 
   const accounts = new AccountManager(context.secrets, context.globalState);
@@ -241,6 +254,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     backend: store,
     messages: () => messages.map((m) => ({ ...m })),
     clearMessages: () => void messages.splice(0),
+    answerNextMessage: (answer) => void cannedAnswers.push(answer),
     treeSnapshot: () => Promise.all(tree.getChildren().map(snapshotNode)),
     statusBarSnapshot: () => statusBar.snapshot(),
     refreshCount: () => store.policy.refreshCount,

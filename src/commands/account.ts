@@ -79,8 +79,17 @@ export async function signIn(deps: AccountCommandDeps, args?: SignInArgs): Promi
     void deps.notify.info(`JuiceNet: signed in to ${summary.label}: ${n} charger${n === 1 ? '' : 's'}.`);
     return true;
   } catch (e) {
-    deps.log.warn(`Sign-in to ${baseUrl} failed: ${toJuiceNetError(e).message}`);
-    void deps.notify.error(signInFailureMessage(e, baseUrl));
+    const err = toJuiceNetError(e);
+    deps.log.warn(`Sign-in to ${baseUrl} failed: ${err.message}`);
+    // Nothing typed is lost: Retry signs in again with the same token; a rejected token asks anew.
+    const actions = err.name === 'AuthError' ? ['Try Another Token'] : ['Retry', 'Open Settings'];
+    const typed = token;
+    void Promise.resolve(deps.notify.error(signInFailureMessage(e, baseUrl), ...actions)).then((choice) => {
+      if (choice === 'Retry') return signIn(deps, { ...args, baseUrl, token: typed });
+      if (choice === 'Try Another Token') return signIn(deps, { ...args, baseUrl, token: undefined });
+      if (choice === 'Open Settings') return vscode.commands.executeCommand('workbench.action.openSettings', 'juicenet.baseUrl');
+      return undefined;
+    });
     return false;
   }
 }

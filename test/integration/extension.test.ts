@@ -46,6 +46,7 @@ describe('JuiceNet extension (in the host)', function () {
     const m = t.messages().find((x) => x.level === 'error');
     assert.ok(m, 'an error message');
     assert.match(m.text, /rejected this account token/);
+    assert.deepEqual(m.actions, ['Try Another Token']);
     assert.equal(t.backend.accounts().length, 0);
   });
 
@@ -72,6 +73,24 @@ describe('JuiceNet extension (in the host)', function () {
     const m = t.messages().find((x) => x.level === 'error');
     assert.ok(m);
     assert.match(m.text, /answered with an error/);
+    assert.deepEqual(m.actions, ['Retry', 'Open Settings']);
+  });
+
+  it('Retry after a failed sign-in signs in with the token already given (nothing typed again)', async () => {
+    let answer!: (choice: string) => void;
+    t.answerNextMessage(new Promise<string>((r) => (answer = r)));
+    sim.setFaults({ http5xxRate: 1 });
+    try {
+      const ok = await vscode.commands.executeCommand('juicenet.signIn', { token: sim.accountToken, label: 'Retried' });
+      assert.equal(ok, false);
+    } finally {
+      sim.clearFaults();
+    }
+    assert.equal(t.backend.accounts().length, 0);
+    answer('Retry');
+    await waitFor('the retried sign-in', () => t.backend.accounts().find((a) => a.label === 'Retried'));
+    await vscode.commands.executeCommand('juicenet.signOut', { all: true });
+    assert.equal(t.backend.accounts().length, 0);
   });
 
   it('signs in with juicenet.baseUrl: rows for each unit, no token outside secret storage', async () => {
