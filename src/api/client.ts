@@ -7,6 +7,7 @@ import {
   AbortedError,
   ApiError,
   AuthError,
+  BaseUrlError,
   HttpStatusError,
   InvalidInputError,
   JuiceNetError,
@@ -105,23 +106,23 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-/** Parses and checks a base URL; throws an Error that says what to fix. */
+/** Parses and checks a base URL; throws a BaseUrlError that says what to fix. */
 export function checkBaseUrl(baseUrl: string): URL {
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new Error(`The JuiceNet base URL "${baseUrl}" is not a valid URL (expected e.g. ${DEFAULT_BASE_URL}).`);
+    throw new BaseUrlError(`The JuiceNet base URL "${baseUrl}" is not a valid URL (expected e.g. ${DEFAULT_BASE_URL}).`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`The JuiceNet base URL must start with https:// (got "${url.protocol}").`);
+    throw new BaseUrlError(`The JuiceNet base URL must start with https:// (got "${url.protocol}").`);
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new Error(
+    throw new BaseUrlError(
       `Refusing plain http:// to ${url.hostname}: tokens would travel unencrypted. Use https://, or http:// only for a local simulator (localhost, 127.0.0.1, ::1).`,
     );
   }
-  if (url.username || url.password) throw new Error('The JuiceNet base URL must not contain a user name or password.');
+  if (url.username || url.password) throw new BaseUrlError('The JuiceNet base URL must not contain a user name or password.');
   return url;
 }
 

@@ -186,8 +186,15 @@ export class AbortedError extends JuiceNetError {
 
 /** The caller passed a value the protocol cannot carry (checked before anything is sent). */
 export class InvalidInputError extends JuiceNetError {
+  constructor(message: string, nextStep = 'Correct the value and try again.') {
+    super(message, { userMessage: message, nextStep });
+  }
+}
+
+/** The configured base URL cannot be used (not a URL, not https for a remote host, credentials in it). */
+export class BaseUrlError extends InvalidInputError {
   constructor(message: string) {
-    super(message, { userMessage: message, nextStep: 'Correct the value and try again.' });
+    super(message, 'Fix the setting JuiceNet › Base URL (juicenet.baseUrl) and try again.');
   }
 }
 

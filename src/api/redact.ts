@@ -44,6 +44,8 @@ export function redact(text: unknown): string {
     for (const s of sortedCache) if (out.includes(s)) out = out.split(s).join(REDACTED);
   }
   for (const re of TOKEN_SHAPES) out = out.replace(re, REDACTED);
+  // Credentials inside a URL (https://user:password@host): a base URL typed with them must not leak.
+  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@'"<>]+@/gi, `$1${REDACTED}@`);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // `accountId`, or an account id string), the only account, or a quick pick.
 import * as vscode from 'vscode';
 import type { AccountSummary, CommandDeps } from './deps';
+import { offerActions } from './common';
 
 export async function resolveAccount(deps: CommandDeps, arg: unknown, action: string): Promise<AccountSummary | undefined> {
   const accounts = deps.backend.accounts();
@@ -13,7 +14,7 @@ export async function resolveAccount(deps: CommandDeps, arg: unknown, action: st
     return a;
   }
   if (accounts.length === 0) {
-    void deps.notify.warn('JuiceNet: sign in first; a unit is added to a signed-in account.', 'Sign In');
+    offerActions(deps, 'JuiceNet: sign in first; a charger is added to a signed-in account.', { 'Sign In': 'juicenet.signIn' });
     return undefined;
   }
   if (accounts.length === 1) return accounts[0];

@@ -37,6 +37,8 @@ export function signInFailureMessage(e: unknown, baseUrl: string): string {
   const err = toJuiceNetError(e);
   const where = redact(baseUrl);
   switch (err.name) {
+    case 'BaseUrlError':
+      return `JuiceNet: sign-in failed: ${err.userMessage} ${err.nextStep}`;
     case 'AuthError':
       return `JuiceNet: sign-in failed: the server at ${where} rejected this account token. Check the token (copy it again from the JuiceNet app or portal) and sign in again.`;
     case 'NetworkError':
@@ -57,7 +59,7 @@ export async function signIn(deps: AccountCommandDeps, args?: SignInArgs): Promi
   if (token === undefined) {
     token = await vscode.window.showInputBox({
       title: 'JuiceNet: Sign In',
-      prompt: `Account token for ${baseUrl} (kept in VS Code's secret storage only)`,
+      prompt: `Account token for ${redact(baseUrl)} (kept in VS Code's secret storage only)`,
       password: true,
       ignoreFocusOut: true,
       placeHolder: 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx',
@@ -82,7 +84,7 @@ export async function signIn(deps: AccountCommandDeps, args?: SignInArgs): Promi
     const err = toJuiceNetError(e);
     deps.log.warn(`Sign-in to ${baseUrl} failed: ${err.message}`);
     // Nothing typed is lost: Retry signs in again with the same token; a rejected token asks anew.
-    const actions = err.name === 'AuthError' ? ['Try Another Token'] : ['Retry', 'Open Settings'];
+    const actions = err.name === 'AuthError' ? ['Try Another Token'] : err.name === 'BaseUrlError' ? ['Open Settings'] : ['Retry', 'Open Settings'];
     const typed = token;
     void Promise.resolve(deps.notify.error(signInFailureMessage(e, baseUrl), ...actions)).then((choice) => {
       if (choice === 'Retry') return signIn(deps, { ...args, baseUrl, token: typed });

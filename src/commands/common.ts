@@ -26,7 +26,17 @@ export async function resolveUnit(deps: CommandDeps, arg: unknown, action: strin
     return u;
   }
   if (units.length === 0) {
-    void deps.notify.warn("JuiceNet: no chargers yet. Sign in (or 'JuiceNet: Try Demo') first.", 'Sign In');
+    if (deps.backend.accounts().length > 0) {
+      offerActions(deps, 'JuiceNet: the signed-in account has no chargers yet. Add one by its unit ID, or a shared one with its PIN.', {
+        'Add Charger': 'juicenet.addUnit',
+        'Add Shared Charger': 'juicenet.addSharedUnit',
+      });
+    } else {
+      offerActions(deps, "JuiceNet: no account is signed in. Sign in, or try everything on a simulator with 'JuiceNet: Try the Demo'.", {
+        'Sign In': 'juicenet.signIn',
+        'Try the Demo': 'juicenet.tryDemo',
+      });
+    }
     return undefined;
   }
   if (units.length === 1) return units[0];
@@ -35,6 +45,13 @@ export async function resolveUnit(deps: CommandDeps, arg: unknown, action: strin
     { title: `JuiceNet: ${action}`, placeHolder: 'Which charger?', matchOnDescription: true, ignoreFocusOut: true },
   );
   return pick?.unit;
+}
+
+/** A warning whose buttons run commands; the command that shows it does not wait for a click. */
+export function offerActions(deps: CommandDeps, text: string, actions: Record<string, string>): void {
+  void Promise.resolve(deps.notify.warn(text, ...Object.keys(actions))).then((choice) =>
+    choice && actions[choice] ? vscode.commands.executeCommand(actions[choice]) : undefined,
+  );
 }
 
 /** The client and credentials of a unit, or a message when they are missing. */

@@ -40,6 +40,22 @@ describe('JuiceNet extension (in the host)', function () {
     assert.equal(t.statusBarSnapshot().visible, false);
   });
 
+  it('a unit command with nothing signed in offers Sign In and Try the Demo, and a button runs its command', async () => {
+    t.clearMessages();
+    let answer!: (choice: string) => void;
+    t.answerNextMessage(new Promise<string>((r) => (answer = r)));
+    await vscode.commands.executeCommand('juicenet.setLimit');
+    const m = t.messages().at(-1);
+    assert.ok(m && m.level === 'warn', 'a warning');
+    assert.match(m.text, /no account is signed in/);
+    assert.deepEqual(m.actions, ['Sign In', 'Try the Demo']);
+    // "Try the Demo" runs the demo command: a simulator starts and its account signs in.
+    answer('Try the Demo');
+    await waitFor('the demo account', () => t.backend.accounts().find((a) => a.demo), 20000);
+    await vscode.commands.executeCommand('juicenet.signOut', { all: true });
+    assert.equal(t.backend.accounts().length, 0);
+  });
+
   it('a rejected token gets its own message and stores nothing', async () => {
     const ok = await vscode.commands.executeCommand('juicenet.signIn', { token: 'wrong-token-0000' });
     assert.equal(ok, false);
@@ -60,6 +76,25 @@ describe('JuiceNet extension (in the host)', function () {
     assert.ok(m);
     assert.match(m.text, /could not reach/);
     assert.ok(!m.text.includes(sim.accountToken));
+  });
+
+  it('a base URL that cannot be used says why and offers Open Settings, never sending the token', async () => {
+    for (const [url, why] of [
+      ['http://192.168.1.5:8080', /Refusing plain http:\/\/ to 192\.168\.1\.5/],
+      ['jbv1-api.example.com', /is not a valid URL/],
+      ['https://me:hunter2@jb.example.com', /must not contain a user name or password/],
+    ] as const) {
+      t.clearMessages();
+      const ok = await vscode.commands.executeCommand('juicenet.signIn', { token: sim.accountToken, baseUrl: url });
+      assert.equal(ok, false);
+      const m = t.messages().find((x) => x.level === 'error');
+      assert.ok(m, `an error for ${url}`);
+      assert.match(m.text, why);
+      assert.match(m.text, /juicenet\.baseUrl/);
+      assert.deepEqual(m.actions, ['Open Settings']);
+      assert.ok(!m.text.includes('hunter2') && !t.logLines().join('\n').includes('hunter2'), 'no password in messages or the log');
+    }
+    assert.equal(t.backend.accounts().length, 0);
   });
 
   it('a server error gets its own message', async () => {

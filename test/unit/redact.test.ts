@@ -24,6 +24,11 @@ describe('redact', () => {
   it("redacts the document's non-hex unit token (1ee8a9101r5h…) by its mixed letters-and-digits shape", () => {
     assert.equal(redact('t=1ee8a9101r5h14bf4b5c927e4567891b3.'), `t=${REDACTED}.`);
   });
+  it('removes credentials written into a URL, keeping the host', () => {
+    assert.equal(redact('base URL https://me:hunter2@jb.example.com/x changed'), `base URL https://${REDACTED}@jb.example.com/x changed`);
+    assert.equal(redact('http://user@127.0.0.1:8080'), `http://${REDACTED}@127.0.0.1:8080`);
+    assert.equal(redact('mail me@example.com and see https://jb.example.com'), 'mail me@example.com and see https://jb.example.com');
+  });
   it('ignores too-short secrets so messages stay readable', () => {
     registerSecret('16');
     assert.equal(redact('limit 16 A'), 'limit 16 A');
