@@ -144,10 +144,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     const signedIn = store.accounts().length > 0;
     void vscode.commands.executeCommand('setContext', 'juicenet.signedIn', signedIn);
     void vscode.commands.executeCommand('setContext', 'juicenet.demoRunning', !!demoSim);
+    void vscode.commands.executeCommand('setContext', 'juicenet.hasUnits', store.units().length > 0);
     const n = chargingCount(store.units());
     view.badge = n > 0 ? { value: n, tooltip: `${n} charger${n === 1 ? '' : 's'} charging` } : undefined;
-    const demoOn = store.accounts().some((a) => a.demo);
-    view.description = demoOn ? 'Demo (simulator)' : undefined;
+    // Only when every account is the demo: with a real account beside it, the demo's rows say so.
+    const accounts = store.accounts();
+    view.description = accounts.length > 0 && accounts.every((a) => a.demo) ? 'Demo (simulator)' : undefined;
   };
   context.subscriptions.push(
     view.onDidChangeVisibility(updateVisibility),

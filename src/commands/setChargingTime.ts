@@ -9,7 +9,7 @@ import { parseChargingTime, validateChargingTime } from './validate';
 import { writeChargingTime } from '../state/unit-writes';
 
 export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, whenArg?: string | number, typed?: string): Promise<void> {
-  const unit = await resolveUnit(deps, unitArg, 'Set Charging Time');
+  const unit = await resolveUnit(deps, unitArg, 'Hold Charging Until');
   if (!unit) return;
   const api = apiOf(deps, unit);
   if (!api) return;

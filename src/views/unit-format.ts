@@ -27,7 +27,9 @@ export type PresentedState = 'charging' | 'plugged' | 'standby' | 'error' | 'off
 
 export function presentedState(v: UnitView): PresentedState {
   const s = v.status?.state;
-  if (v.error && !v.status) return 'offline';
+  // The last refresh failed: what the unit does now is unknown. Never keep showing (and counting)
+  // "charging" from an old reading; the description says what that reading was.
+  if (v.error) return 'offline';
   if (s === 'disconnect') return 'offline';
   if (s === 'charging' || s === 'plugged' || s === 'standby' || s === 'error') return s;
   return v.error ? 'offline' : 'unknown';
@@ -61,9 +63,23 @@ export function describeUnit(v: UnitView, timeZone?: string): string {
   const parts = [b.label];
   if (presentedState(v) === 'charging' && v.status?.charging.powerW !== undefined) parts.push(formatPowerW(v.status.charging.powerW));
   let text = parts.join(' · ');
-  if (v.stale) text += v.lastGoodAt !== undefined ? ` (stale, last good ${clockTime(v.lastGoodAt, timeZone)})` : ' (stale)';
+  if (v.error && v.status) {
+    // Unreachable now: when it was last read, and what it was doing then.
+    const then = describeReading(v);
+    text += v.lastGoodAt !== undefined ? ` · last good ${clockTime(v.lastGoodAt, timeZone)}${then ? ` (${then})` : ''}` : '';
+  } else if (v.stale) text += v.lastGoodAt !== undefined ? ` (stale, last good ${clockTime(v.lastGoodAt, timeZone)})` : ' (stale)';
   if (v.demo) text += ' · demo';
   return text;
+}
+
+/** The last good reading in words ("was charging · 7.2 kW"), ignoring the failure since. */
+function describeReading(v: UnitView): string | undefined {
+  if (!v.status) return undefined;
+  const before = presentedState({ ...v, error: undefined });
+  if (before === 'offline' || before === 'unknown') return undefined;
+  const label = badgeFor({ ...v, error: undefined }).label;
+  const w = v.status.charging.powerW;
+  return `was ${label}${before === 'charging' && w !== undefined ? ` · ${formatPowerW(w)}` : ''}`;
 }
 
 export interface DetailRow {
@@ -154,7 +170,7 @@ export function statusBarModel(units: UnitView[], enabled: boolean, timeZone?: s
   const demo = units.some((u) => u.demo);
   const lines = [`JuiceNet${demo ? ' — Demo (simulator)' : ''}`];
   for (const u of units) lines.push(`${u.name}: ${describeUnit(u, timeZone)}`);
-  if (unreachable.length > 0) lines.push(`${unreachable.length} charger(s) unreachable`);
+  if (unreachable.length > 0) lines.push(unreachable.length === 1 ? '1 charger unreachable' : `${unreachable.length} chargers unreachable`);
   lines.push(units.length === 1 ? 'Click to open the charger' : 'Click to choose a charger');
   return { visible: true, text, tooltip: lines.join('\n'), warning: unreachable.length > 0 };
 }

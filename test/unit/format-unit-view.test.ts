@@ -38,7 +38,12 @@ describe('unit presentation', () => {
     assert.equal(describeUnit(unit()), 'charging · 7.2 kW');
     assert.equal(describeUnit(unit({ status: status({ state: 'plugged' }) })), 'plugged in');
     const last = Date.UTC(2026, 0, 1, 14, 5);
-    assert.equal(describeUnit(unit({ stale: true, lastGoodAt: last, error: 'x' }), 'UTC'), 'charging · 7.2 kW (stale, last good 14:05)');
+    assert.equal(describeUnit(unit({ stale: true, lastGoodAt: last }), 'UTC'), 'charging · 7.2 kW (stale, last good 14:05)');
+    // The last refresh failed: not "charging" any more, but what it was doing when last read.
+    const unreachable = unit({ stale: true, lastGoodAt: last, error: 'x' });
+    assert.equal(describeUnit(unreachable, 'UTC'), 'offline · last good 14:05 (was charging · 7.2 kW)');
+    assert.equal(badgeFor(unreachable).icon, 'debug-disconnect');
+    assert.equal(statusBarModel([unreachable], true).text, '$(debug-disconnect)', 'not counted as charging in the status bar');
     assert.equal(describeUnit(unit({ demo: true, status: status({ state: 'standby' }) })), 'standby · demo');
   });
 
@@ -89,7 +94,8 @@ describe('unit presentation', () => {
     assert.equal(quiet.warning, false);
     const warn = statusBarModel([idle, off], true);
     assert.equal(warn.warning, true);
-    assert.match(warn.tooltip, /1 charger\(s\) unreachable/);
+    assert.match(warn.tooltip, /\n1 charger unreachable\n/);
+    assert.match(statusBarModel([off, { ...off, unitId: '5' }], true).tooltip, /\n2 chargers unreachable\n/);
     assert.match(statusBarModel([a, idle], true).tooltip, /Garage: charging · 7.2 kW\nIdle: standby/);
     assert.equal(statusBarModel([a], false).visible, false);
     assert.equal(statusBarModel([], true).visible, false);
