@@ -1,10 +1,9 @@
 // UI end-to-end: the development extension in the real workbench (headless Chromium) against the
 // simulator started as a child process. Prints "N passed, N failed".
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.mjs';
-import { startServer, startSimulatorProcess } from './server.mjs';
+import { startServer, startSimulatorProcess, tempDir } from './server.mjs';
 import { launchBrowser } from './browser.mjs';
 import { checks } from '../e2e/workbench.e2e.mjs';
 
@@ -17,7 +16,7 @@ const sim = await startSimulatorProcess(['--units', '3', '--speed', '60', '--no-
 const state = await (await fetch(`${sim.baseUrl}/_sim/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'info' }) })).json().catch(() => null);
 const simControl = async (body) => (await fetch(`${sim.baseUrl}/_sim/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
 const units = state?.units ?? [];
-const workspace = mkdtempSync(join(tmpdir(), 'juicenet-e2e-ws-'));
+const workspace = tempDir('juicenet-e2e-ws-');
 const server = await startServer({ settings: { 'juicenet.baseUrl': sim.baseUrl }, env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
 console.log(`[e2e] simulator ${sim.baseUrl}, VS Code ${server.url} (server ready in ${server.startMs} ms)`);
 const { context, close } = await launchBrowser();

@@ -1,10 +1,9 @@
 // Runs the bundled in-host test suite (dist/test/integration) inside a real VS Code 1.139 extension
 // host: the VS Code server from code-server, its web workbench in headless Debian Chromium.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.mjs';
-import { startServer } from './server.mjs';
+import { startServer, tempDir } from './server.mjs';
 import { launchBrowser } from './browser.mjs';
 
 const TIMEOUT_MS = Number(process.env.JUICENET_INTEGRATION_TIMEOUT_MS ?? 5 * 60_000);
@@ -16,10 +15,12 @@ const log = (line) => appendFileSync(logFile, line + '\n');
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
 
+// A results file from an earlier run must never be read as this run's.
+rmSync(join(resultsDir, 'integration.json'), { force: true });
 const entry = join(REPO, 'dist/test/integration/index.js');
 if (!existsSync(entry)) { console.error(`missing ${entry}: run \`node esbuild.mjs\` first`); process.exit(1); }
 
-const workspace = mkdtempSync(join(tmpdir(), 'juicenet-ws-'));
+const workspace = tempDir('juicenet-ws-');
 const server = await startServer({ onLog: (l) => log(`[server] ${l}`) });
 console.log(`[integration] VS Code server ready at ${server.url} in ${server.startMs} ms`);
 const { context, close } = await launchBrowser();

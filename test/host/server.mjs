@@ -1,7 +1,7 @@
 // Starts the VS Code server embedded in code-server on a free loopback port, in its own process
 // group (the extension host outlives the browser otherwise), and stops it by killing that group.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,15 @@ export function freePort(host = '127.0.0.1') {
 }
 
 const running = new Set();
+const tempDirs = new Set();
+
+/** A fresh temporary folder, removed when this process exits (after the servers it holds are killed). */
+export function tempDir(prefix) {
+  hookExit();
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(d);
+  return d;
+}
 function killGroup(child) {
   try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
 }
@@ -23,7 +32,14 @@ let hooked = false;
 function hookExit() {
   if (hooked) return;
   hooked = true;
-  const all = () => { for (const c of running) killGroup(c); running.clear(); };
+  const all = () => {
+    for (const c of running) killGroup(c);
+    running.clear();
+    for (const d of tempDirs) {
+      try { rmSync(d, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
+    }
+    tempDirs.clear();
+  };
   process.on('exit', all);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { all(); process.exit(130); });
   process.on('uncaughtException', (e) => { console.error(e); all(); process.exit(1); });
@@ -46,7 +62,7 @@ export async function startServer(o = {}) {
   if (!existsSync(serverMain())) throw new Error('VS Code host not installed: run `npm run host:install` first');
   const host = o.host ?? '127.0.0.1';
   const port = o.port ?? await freePort(host);
-  const d = o.dataDir ?? mkdtempSync(join(tmpdir(), 'juicenet-host-'));
+  const d = o.dataDir ?? tempDir('juicenet-host-');
   for (const sub of ['sd', 'ud/User', 'exts']) mkdirSync(join(d, sub), { recursive: true });
   if (o.settings) {
     // Server-side user settings (read by the remote extension host); the workbench also merges them.
