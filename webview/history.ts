@@ -4,8 +4,8 @@ import type { HistorySession, PlotPoint } from '../src/api/types';
 import { formatDuration } from '../src/api/units';
 import { sessionsToCsv } from '../src/protocol/csv';
 import { energyUnderCurveWh, plotIntervalsForWidth, toPlotColumns } from '../src/protocol/plot';
-import { clear, h, localTime, showMessage } from './dom';
-import { RpcError, type Rpc } from './rpc';
+import { clear, errorInfoOf, h, localTime, showMessage } from './dom';
+import type { Rpc } from './rpc';
 
 type SortKey = 'timeStart' | 'timeEnd' | 'durationS' | 'energyWh' | 'savingsCents';
 export interface HistoryUiState {
@@ -54,11 +54,14 @@ export class HistoryTab {
   private sessions: HistorySession[] = [];
   private continuityToken: string | undefined;
   private loaded = false;
+  /** A page request is on its way: "Load more" must not ask for the same page twice. */
+  private loadingPage = false;
   private plot: uPlot | undefined;
   private plotPoints: PlotPoint[] = [];
   private readonly tableHost = h('div', { class: 'table-host' });
   private readonly msg = h('p', { class: 'message' });
-  private readonly moreBtn = h('vscode-button', { secondary: true, 'data-testid': 'load-more' }, 'Load more');
+  // Hidden until the first page is in: before that there is no continuity token to page on.
+  private readonly moreBtn = h('vscode-button', { secondary: true, 'data-testid': 'load-more', hidden: true }, 'Load more');
   private readonly plotHost = h('div', { class: 'plot-host', 'data-testid': 'plot' });
   private readonly plotInfo = h('p', { class: 'plot-info', 'data-testid': 'plot-energy' });
 
@@ -73,6 +76,12 @@ export class HistoryTab {
     this.moreBtn.addEventListener('click', () => void this.loadPage());
     // uPlot draws on a canvas with colours read once: redraw when VS Code switches theme (body class).
     new MutationObserver(() => this.redraw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    // The plot has a fixed pixel width: follow the panel's width (debounced: a drag resizes many times).
+    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+    new ResizeObserver(() => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => this.fitPlotWidth(), 120);
+    }).observe(this.plotHost);
     root.append(
       h('div', { class: 'toolbar' }, exportBtn, this.moreBtn),
       this.msg,
@@ -99,6 +108,9 @@ export class HistoryTab {
   }
 
   private async loadPage(): Promise<void> {
+    if (this.loadingPage) return;
+    this.loadingPage = true;
+    this.moreBtn.setAttribute('disabled', '');
     showMessage(this.msg, 'info', 'Loading history…');
     try {
       const page = await this.rpc.call('getHistoryPage', { continuityToken: this.continuityToken });
@@ -108,8 +120,11 @@ export class HistoryTab {
       this.renderTable();
     } catch (e) {
       this.loaded = this.sessions.length > 0;
-      const info = e instanceof RpcError ? e.info : { message: String(e) };
+      const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not read the history: ${info.message}`, info.nextStep);
+    } finally {
+      this.loadingPage = false;
+      this.moreBtn.removeAttribute('disabled');
     }
     this.moreBtn.hidden = !this.continuityToken;
   }
@@ -131,8 +146,7 @@ export class HistoryTab {
     const headRow = h('tr');
     for (const c of COLUMNS) {
       const active = this.ui.sortKey === c.key;
-      const btn = h('button', { class: 'sort', 'data-sort': c.key, 'aria-sort': active ? (this.ui.sortDesc ? 'descending' : 'ascending') : undefined },
-        c.label + (active ? (this.ui.sortDesc ? ' ▼' : ' ▲') : ''));
+      const btn = h('button', { class: 'sort', 'data-sort': c.key }, c.label + (active ? (this.ui.sortDesc ? ' ▼' : ' ▲') : ''));
       btn.addEventListener('click', () => {
         if (this.ui.sortKey === c.key) this.ui.sortDesc = !this.ui.sortDesc;
         else {
@@ -142,18 +156,29 @@ export class HistoryTab {
         this.saveUi();
         this.renderTable();
       });
-      headRow.append(h('th', { scope: 'col' }, btn));
+      // aria-sort belongs on the column header, not on the button inside it.
+      headRow.append(h('th', { scope: 'col', 'aria-sort': active ? (this.ui.sortDesc ? 'descending' : 'ascending') : undefined }, btn));
     }
     const body = h('tbody');
     for (const s of this.sorted()) {
-      const row = h('tr', { class: s.id !== undefined && s.id === this.ui.selectedSessionId ? 'selected' : '', 'data-session-id': s.id, tabindex: s.id === undefined ? undefined : 0 });
+      const selected = s.id !== undefined && s.id === this.ui.selectedSessionId;
+      const row = h('tr', {
+        class: selected ? 'selected' : '',
+        'data-session-id': s.id,
+        tabindex: s.id === undefined ? undefined : 0,
+        'aria-selected': s.id === undefined ? undefined : String(selected),
+      });
       for (const c of COLUMNS) row.append(h('td', { text: c.show(s) }));
       if (s.id !== undefined) {
         const id = s.id;
         row.title = 'Show this session’s power plot';
         row.addEventListener('click', () => void this.select(id));
         row.addEventListener('keydown', (ev) => {
-          if (ev.key === 'Enter' || ev.key === ' ') void this.select(id);
+          if (ev.key === 'Enter' || ev.key === ' ') {
+            // Space would also scroll the page.
+            ev.preventDefault();
+            void this.select(id);
+          }
         });
       } else row.title = 'The server sent no session id: no plot for this one';
       body.append(row);
@@ -181,7 +206,7 @@ export class HistoryTab {
       const kwh = energyUnderCurveWh(points) / 1000;
       showMessage(this.plotInfo, 'ok', `Energy under the curve: ${kwh.toFixed(2)} kWh (${points.length} points). Drag to zoom, double-click to reset.`);
     } catch (e) {
-      const info = e instanceof RpcError ? e.info : { message: String(e) };
+      const info = errorInfoOf(e);
       showMessage(this.plotInfo, 'error', `Could not read the power plot: ${info.message}`, info.nextStep);
     }
   }
@@ -192,6 +217,19 @@ export class HistoryTab {
     this.plot.destroy();
     clear(this.plotHost);
     this.plot = drawPowerPlot(this.plotHost, this.plotPoints, width);
+  }
+
+  /** Resizes the plot to its host's width (the panel was resized). */
+  private fitPlotWidth(): void {
+    if (!this.plot) return;
+    const width = Math.max(200, this.plotHost.clientWidth);
+    if (this.plotHost.clientWidth === 0 || Math.abs(width - this.plot.width) < 2) return;
+    this.plot.setSize({ width, height: this.plot.height });
+  }
+
+  /** Test hook: the plot's width in CSS pixels (0 without a plot). */
+  plotWidth(): number {
+    return this.plot ? this.plot.width : 0;
   }
 
   /** Test/bench hook: the drawn series length. */
@@ -208,7 +246,7 @@ export class HistoryTab {
       const r = await this.rpc.call('saveCsv', { csv: sessionsToCsv(this.sorted()), suggestedName: 'juicenet-history.csv' });
       showMessage(this.msg, r.saved ? 'ok' : 'info', r.saved ? `Saved ${this.sessions.length} sessions to ${r.path}.` : 'Export cancelled.');
     } catch (e) {
-      const info = e instanceof RpcError ? e.info : { message: String(e) };
+      const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not export: ${info.message}`, info.nextStep);
     }
   }

@@ -1,5 +1,5 @@
-// The unit panel's entry point: tabs, UI state kept with vscode.setState (the panel is not
-// retained when hidden), and the push of the unit's live state.
+// The unit panel's entry point: tabs, UI state and unsaved form edits kept with vscode.setState
+// (the panel is not retained when hidden), and the push of the unit's live state.
 import './zod-config';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
@@ -13,6 +13,7 @@ import { HistoryTab, type HistoryUiState } from './history';
 import { InfoTab } from './info';
 import { ScheduleTab } from './schedule';
 import { NotificationsTab } from './notifications';
+import { draftStore, parseDrafts, type Drafts } from './drafts';
 import type { UnitSnapshot } from '../src/protocol/messages';
 
 const TABS = ['Overview', 'History', 'Info', 'Schedule', 'Notifications'] as const;
@@ -22,6 +23,8 @@ interface UiState {
   unitId: string;
   tab: number;
   history: HistoryUiState;
+  /** Unsaved edits of the forms (webview/drafts.ts); absent when there are none. */
+  drafts?: Drafts;
 }
 
 const app = document.getElementById('app')!;
@@ -33,7 +36,10 @@ const state: UiState = {
   tab: typeof saved?.tab === 'number' && saved.tab >= 0 && saved.tab < TABS.length ? saved.tab : 0,
   history: { sortKey: 'timeStart', sortDesc: true, ...(saved?.unitId === unitId ? saved?.history : {}) },
 };
-const saveUi = () => rpc.vscode.setState(state);
+// Another unit's drafts (a state restored into a different panel) are not this unit's edits.
+const drafts: Drafts = saved?.unitId === unitId ? parseDrafts(saved?.drafts) : {};
+const saveUi = () => rpc.vscode.setState(Object.keys(drafts).length ? { ...state, drafts } : state);
+const store = draftStore(drafts, saveUi);
 saveUi();
 
 clear(app);
@@ -50,9 +56,9 @@ let unit: UnitSnapshot | null = null;
 const overviewRoot = h('div', { class: 'overview' });
 panels[0].append(overviewRoot);
 const history = new HistoryTab(panels[1], rpc, state.history, saveUi);
-const info = new InfoTab(panels[2], rpc);
-const schedule = new ScheduleTab(panels[3], rpc);
-const notifications = new NotificationsTab(panels[4], rpc);
+const info = new InfoTab(panels[2], rpc, store);
+const schedule = new ScheduleTab(panels[3], rpc, store);
+const notifications = new NotificationsTab(panels[4], rpc, store);
 const activators = [async () => undefined, () => history.activate(), () => info.activate(), () => schedule.activate(), () => notifications.activate()];
 
 tabs.addEventListener('vsc-tabs-select', (ev) => {
@@ -73,4 +79,4 @@ rpc.ready();
 void activators[state.tab]?.();
 
 // For the browser tests and the benchmark: read-only views into the page's state.
-(window as unknown as { juicenetPanel: unknown }).juicenetPanel = { historyPlotLength: () => history.plotLength() };
+(window as unknown as { juicenetPanel: unknown }).juicenetPanel = { historyPlotLength: () => history.plotLength(), historyPlotWidth: () => history.plotWidth() };

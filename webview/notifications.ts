@@ -1,10 +1,13 @@
 // Notifications tab: email/push per event, the not-plugged-in-by time, and webhook settings.
-// The webhook's authorization header is a password field and is never logged.
+// The webhook's authorization header is a password field: never logged, and never kept in the
+// webview state with the other unsaved edits (webview/drafts.ts).
 import { NOTIFICATION_EVENTS, type NotificationSetting } from '../src/api/types';
 import { minutesToHHMM, parseHHMM } from '../src/api/schedule';
+import { notificationMismatches } from '../src/state/unit-writes';
 import type { Result } from '../src/protocol/messages';
-import { clear, h, showMessage } from './dom';
-import { RpcError, type Rpc } from './rpc';
+import { clear, confirmInline, errorInfoOf, h, showMessage, showRestored, showWriteError } from './dom';
+import type { DraftStore, NotificationEventDraft, NotificationsDraft } from './drafts';
+import type { Rpc } from './rpc';
 
 const LABELS: Record<string, string> = {
   charging_delayed_due_to_ToU: 'Charging delayed by the schedule',
@@ -16,6 +19,7 @@ const LABELS: Record<string, string> = {
   unplug: 'Unplugged',
   plugin: 'Plugged in',
 };
+const labelOf = (ev: string) => LABELS[ev] ?? ev;
 
 interface Row {
   email: HTMLInputElement;
@@ -24,29 +28,65 @@ interface Row {
   url: HTMLInputElement;
   method: HTMLSelectElement;
   auth: HTMLInputElement;
+  hook: HTMLDetailsElement;
+}
+
+/** A time field's text means the loaded minutes (07:00 and 7:00 are the same). */
+function sameTime(text: string, minutes: number): boolean {
+  try {
+    return parseHHMM(text) === minutes;
+  } catch {
+    return false;
+  }
 }
 
 export class NotificationsTab {
   private loadedOnce = false;
+  /** What the charger reported last (the rows' edits are compared with it). */
   private settings: Result<'getNotifications'> = {};
+  /** set_notifications is on its way: a second click must not send twice. */
+  private saving = false;
   private readonly rows = new Map<string, Row>();
   private readonly table = h('div', { class: 'notif-host' });
+  private readonly restoreBox = h('div', { class: 'restore-host' });
+  private readonly reloadConfirm = h('div', { class: 'confirm' });
+  private readonly saveBtn = h('vscode-button', { 'data-testid': 'notif-save' }, 'Save notifications');
   private readonly msg = h('p', { class: 'message', 'data-testid': 'notif-message' });
 
-  constructor(root: HTMLElement, private readonly rpc: Rpc) {
-    const save = h('vscode-button', { 'data-testid': 'notif-save' }, 'Save notifications');
-    save.addEventListener('click', () => void this.save());
-    root.append(this.table, h('div', { class: 'toolbar' }, save), this.msg);
+  constructor(root: HTMLElement, private readonly rpc: Rpc, private readonly drafts: DraftStore) {
+    this.saveBtn.addEventListener('click', () => void this.save());
+    const reload = h('vscode-button', { secondary: true, 'data-testid': 'notif-reload' }, 'Reload');
+    reload.addEventListener('click', () => {
+      if (!this.isDirty()) return void this.load();
+      confirmInline(this.reloadConfirm, 'Discard your unsaved notification edits and reload from the charger?', 'Discard and reload', 'Keep editing', () => void this.load(), 'notif-reload-confirm');
+    });
+    root.append(this.restoreBox, this.table, h('div', { class: 'toolbar' }, this.saveBtn, reload), this.reloadConfirm, this.msg);
   }
 
   async activate(): Promise<void> {
     if (this.loadedOnce) return;
     this.loadedOnce = true;
+    // The first load brings back the edits a discarded page had not saved.
+    await this.load(true);
+  }
+
+  private async load(restore = false): Promise<void> {
+    clear(this.reloadConfirm);
     try {
       this.render(await this.rpc.call('getNotifications', {}));
+      const saved = restore ? this.drafts.get('notifications') : undefined;
+      if (saved) this.applyDraft(saved);
+      this.saveDraft();
+      clear(this.msg);
+      clear(this.restoreBox);
+      if (saved && this.isDirty()) {
+        const retype = Object.entries(saved.events).filter(([, d]) => d.authEdited).map(([ev]) => labelOf(ev));
+        const note = retype.length ? `The webhook authorization header is not kept while the panel is hidden: type it again for ${retype.join(', ')}.` : undefined;
+        showRestored(this.restoreBox, () => void this.load(), note, 'notif-restored');
+      }
     } catch (e) {
-      this.loadedOnce = false;
-      const info = e instanceof RpcError ? e.info : { message: String(e) };
+      this.loadedOnce = Object.keys(this.settings).length > 0 || this.rows.size > 0;
+      const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not read the notifications: ${info.message}`, info.nextStep);
     }
   }
@@ -59,34 +99,89 @@ export class NotificationsTab {
     for (const ev of events) {
       const s: NotificationSetting = settings[ev] ?? { email: false, push: false };
       const id = `notif-${ev}`;
-      const email = h('input', { type: 'checkbox', id: `${id}-email`, 'data-testid': `${id}-email` });
-      const push = h('input', { type: 'checkbox', id: `${id}-push`, 'data-testid': `${id}-push` });
+      const label = labelOf(ev);
+      // Every control's accessible name says which event it belongs to.
+      const email = h('input', { type: 'checkbox', id: `${id}-email`, 'data-testid': `${id}-email`, 'aria-label': `${label}: email` });
+      const push = h('input', { type: 'checkbox', id: `${id}-push`, 'data-testid': `${id}-push`, 'aria-label': `${label}: push` });
       email.checked = s.email;
       push.checked = s.push;
-      const url = h('input', { type: 'url', id: `${id}-url`, placeholder: 'https://…', size: 30 });
+      const url = h('input', { type: 'url', id: `${id}-url`, placeholder: 'https://…', size: 30, 'aria-label': `${label}: webhook URL` });
       url.value = s.webhook?.url ?? '';
-      const method = h('select', { id: `${id}-method`, 'aria-label': 'Webhook method' }, h('option', { value: 'POST', text: 'POST' }), h('option', { value: 'PUT', text: 'PUT' }));
+      const method = h('select', { id: `${id}-method`, 'aria-label': `${label}: webhook method` }, h('option', { value: 'POST', text: 'POST' }), h('option', { value: 'PUT', text: 'PUT' }));
       method.value = s.webhook?.method ?? 'POST';
       // A password field: masked on screen; the value goes to the host only on save.
-      const auth = h('input', { type: 'password', id: `${id}-auth`, autocomplete: 'off', placeholder: 'Authorization header', 'aria-label': 'Webhook authorization header' });
+      const auth = h('input', { type: 'password', id: `${id}-auth`, autocomplete: 'off', placeholder: 'Authorization header', 'aria-label': `${label}: webhook authorization header` });
       auth.value = s.webhook?.authorizationHeaders ?? '';
-      const row: Row = { email, push, url, method, auth };
-      const line = h('div', { class: 'notif-row' }, h('strong', { text: LABELS[ev] ?? ev }),
-        h('label', {}, email, ' Email'), h('label', {}, push, ' Push'));
+      const hook = h('details', { class: 'webhook' }, h('summary', { text: 'Webhook' }), h('label', { for: url.id, text: 'URL ' }), url, ' ', method, ' ', auth);
+      const row: Row = { email, push, url, method, auth, hook };
+      const line = h('div', { class: 'notif-row' }, h('strong', { text: label }), h('label', {}, email, ' Email'), h('label', {}, push, ' Push'));
       if (ev === 'is_not_plugged_in_by') {
-        row.time = h('input', { type: 'text', id: `${id}-time`, size: 6, placeholder: 'HH:MM', 'aria-label': 'Not plugged in by (HH:MM)' });
+        row.time = h('input', { type: 'text', id: `${id}-time`, size: 6, placeholder: 'HH:MM', 'aria-label': `${label}: time (HH:MM)` });
         row.time.value = minutesToHHMM(s.time ?? 0);
         line.append(h('label', {}, 'by ', row.time));
       }
-      const hook = h('details', { class: 'webhook' }, h('summary', { text: 'Webhook' }),
-        h('label', { for: url.id, text: 'URL ' }), url, ' ', method, ' ', auth);
       line.append(hook);
+      // 'input' fires for text, checkboxes and selects alike.
+      for (const el of [email, push, row.time, url, method, auth]) el?.addEventListener('input', () => this.saveDraft());
       this.rows.set(ev, row);
       this.table.append(line);
     }
   }
 
+  /** The row of `ev` as a draft when it differs from what was loaded; undefined when it does not. */
+  private rowDraft(ev: string, r: Row): NotificationEventDraft | undefined {
+    const s: NotificationSetting = this.settings[ev] ?? { email: false, push: false };
+    const authEdited = r.auth.value !== (s.webhook?.authorizationHeaders ?? '');
+    const differs =
+      r.email.checked !== s.email ||
+      r.push.checked !== s.push ||
+      (r.time !== undefined && !sameTime(r.time.value, s.time ?? 0)) ||
+      r.url.value.trim() !== (s.webhook?.url ?? '') ||
+      r.method.value !== (s.webhook?.method ?? 'POST') ||
+      authEdited;
+    if (!differs) return undefined;
+    // The authorization header itself is left out on purpose (a secret the user typed): only
+    // whether it was edited, so the restored page can ask for it again.
+    return { email: r.email.checked, push: r.push.checked, time: r.time?.value, url: r.url.value, method: r.method.value === 'PUT' ? 'PUT' : 'POST', authEdited: authEdited || undefined };
+  }
+
+  private currentDraft(): NotificationsDraft | undefined {
+    const events: Record<string, NotificationEventDraft> = {};
+    for (const [ev, r] of this.rows) {
+      const d = this.rowDraft(ev, r);
+      if (d) events[ev] = d;
+    }
+    return Object.keys(events).length ? { events } : undefined;
+  }
+
+  private isDirty(): boolean {
+    return this.currentDraft() !== undefined;
+  }
+
+  /** Keeps the edits in the webview state while they differ from what was loaded. */
+  private saveDraft(): void {
+    const d = this.currentDraft();
+    this.drafts.set('notifications', d);
+    if (!d) clear(this.restoreBox);
+  }
+
+  private applyDraft(d: NotificationsDraft): void {
+    for (const [ev, e] of Object.entries(d.events)) {
+      const r = this.rows.get(ev);
+      if (!r) continue;
+      r.email.checked = e.email;
+      r.push.checked = e.push;
+      if (r.time && e.time !== undefined) r.time.value = e.time;
+      r.url.value = e.url;
+      r.method.value = e.method;
+      // Show the webhook whose header must be typed again.
+      if (e.authEdited || e.url !== (this.settings[ev]?.webhook?.url ?? '')) r.hook.open = true;
+    }
+  }
+
   private async save(): Promise<void> {
+    if (this.saving) return;
+    clear(this.reloadConfirm);
     const out: Record<string, NotificationSetting> = {};
     for (const [ev, r] of this.rows) {
       // Events the server never listed are only sent when the user turned something on.
@@ -103,20 +198,36 @@ export class NotificationsTab {
       const url = r.url.value.trim();
       if (url) {
         if (!/^https?:\/\//i.test(url)) {
-          showMessage(this.msg, 'error', `${LABELS[ev] ?? ev}: the webhook URL must start with https:// or http://; nothing was sent.`);
+          showMessage(this.msg, 'error', `${labelOf(ev)}: the webhook URL must start with https:// or http://; nothing was sent.`);
           return;
         }
         s.webhook = { url, method: r.method.value as 'PUT' | 'POST', authorizationHeaders: r.auth.value || undefined };
       }
       if (known || s.email || s.push || s.webhook) out[ev] = s;
     }
+    this.saving = true;
+    this.saveBtn.setAttribute('disabled', '');
     showMessage(this.msg, 'info', 'Saving…');
     try {
-      this.render(await this.rpc.call('setNotifications', { settings: out }));
-      showMessage(this.msg, 'ok', 'Saved. The editor shows what the charger now has.');
+      const back = await this.rpc.call('setNotifications', { settings: out });
+      // The same judgement as the host's verified write (src/state/unit-writes.ts).
+      const differs = notificationMismatches(out, back);
+      if (differs.length === 0) {
+        this.render(back);
+        this.saveDraft();
+        clear(this.restoreBox);
+        showMessage(this.msg, 'ok', 'Saved. The editor shows what the charger now has.');
+      } else {
+        // The user's input stays (and stays a draft: it differs from what the charger has).
+        this.settings = back;
+        this.saveDraft();
+        showMessage(this.msg, 'warn', `Sent, but the charger reports different settings for ${differs.map(labelOf).join(', ')}. Your input is kept; Reload shows the charger’s values.`);
+      }
     } catch (e) {
-      const info = e instanceof RpcError ? e.info : { message: String(e) };
-      showMessage(this.msg, 'error', `Not saved: ${info.message}`, info.nextStep);
+      showWriteError(this.msg, errorInfoOf(e));
+    } finally {
+      this.saving = false;
+      this.saveBtn.removeAttribute('disabled');
     }
   }
 }

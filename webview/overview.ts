@@ -23,7 +23,8 @@ export function renderOverview(root: HTMLElement, u: UnitSnapshot | null): void 
     return;
   }
   const c = s.charging;
-  const override = s.overrideTime ? (s.overrideTime * 1000 <= Date.now() ? 'charging now (override)' : `until ${new Date(s.overrideTime * 1000).toLocaleString()}`) : 'none';
+  // override_time is when the override makes the unit start charging (as the tree says it).
+  const override = s.overrideTime ? (s.overrideTime * 1000 <= Date.now() ? 'charging now (override)' : `charges from ${new Date(s.overrideTime * 1000).toLocaleString()}`) : 'none';
   const rows: [string, string][] = [
     ['State', s.state === 'unknown' ? `unknown (${s.rawState})` : s.state],
     ['Power', formatPowerW(c.powerW)],

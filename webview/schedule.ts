@@ -1,105 +1,231 @@
 // Schedule tab: disabled/custom, weekday and weekend windows (HH:MM), car-ready-by, and a 24-hour
-// bar per day type showing when charging is allowed.
+// bar per day type showing when charging is allowed. A custom window is checked with the Edit
+// Schedule command's own validator (an empty window is refused); unsaved edits survive the page
+// being discarded (webview/drafts.ts).
 import type { ScheduleWindow } from '../src/api/types';
 import { MINUTES_PER_DAY, minutesToHHMM, parseHHMM } from '../src/api/schedule';
+import { toWindow } from '../src/commands/validate';
+import { sameSchedule } from '../src/state/unit-writes';
 import { allowedSegments, segmentToPercent } from '../src/protocol/scheduleBar';
 import type { Result } from '../src/protocol/messages';
-import { clear, h, showMessage } from './dom';
-import { RpcError, type Rpc } from './rpc';
+import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showRestored, showWriteError } from './dom';
+import type { DraftStore, ScheduleDraft } from './drafts';
+import type { Rpc } from './rpc';
 
 type DayType = 'weekday' | 'weekend';
+type Schedule = Result<'getSchedule'>;
+const DAYS: DayType[] = ['weekday', 'weekend'];
+const DAY_NAMES: Record<DayType, string> = { weekday: 'Weekdays', weekend: 'Weekends' };
 const PARTS: [keyof ScheduleWindow, string][] = [
   ['start', 'Charging from'],
   ['end', 'until'],
   ['carReadyBy', 'Car ready by'],
 ];
+/** A window's parts as named in messages about them. */
+const PART_NAMES: Record<keyof ScheduleWindow, string> = { start: 'start', end: 'end', carReadyBy: 'car ready by' };
+
+/**
+ * What differs between the schedule sent and the one read back, named for the user ("weekdays end
+ * (the charger has 07:00)"); empty when the charger holds what was sent (sameSchedule's rule: the
+ * windows of a disabled schedule do not matter).
+ */
+export function scheduleDifferences(sent: Pick<Schedule, 'type' | 'weekday' | 'weekend'>, back: Schedule): string[] {
+  if (sameSchedule(sent, back)) return [];
+  if (sent.type !== back.type) return [`the schedule type (the charger has ${back.type})`];
+  const out: string[] = [];
+  for (const day of DAYS) {
+    for (const [part] of PARTS) {
+      if (sent[day][part] !== back[day][part]) out.push(`${DAY_NAMES[day].toLowerCase()} ${PART_NAMES[part]} (the charger has ${hhmm(back[day][part])})`);
+    }
+  }
+  return out;
+}
+
+/** Minutes as HH:MM, or the number itself when out of range (a server's value: never throws). */
+function hhmm(m: number): string {
+  try {
+    return minutesToHHMM(m);
+  } catch {
+    return `${m} minutes`;
+  }
+}
+
+/** A typed time means the loaded minutes (07:00 and 7:00 are the same). */
+function sameTime(text: string, minutes: number): boolean {
+  try {
+    return parseHHMM(text) === minutes;
+  } catch {
+    return false;
+  }
+}
 
 export class ScheduleTab {
   private loadedOnce = false;
+  /** What the charger reported last (the form's edits are compared with it). */
+  private loaded: Schedule | undefined;
+  /** set_schedule is on its way: a second click must not send twice. */
+  private saving = false;
   private readonly typeSelect = h('select', { id: 'schedule-type', 'data-testid': 'schedule-type' },
     h('option', { value: 'disabled', text: 'Disabled: charge any time' }), h('option', { value: 'custom', text: 'Custom: only inside the windows' }));
   private readonly inputs = new Map<string, HTMLInputElement>();
   private readonly errors = new Map<string, HTMLElement>();
+  private readonly windowErrors = new Map<DayType, HTMLElement>();
   private readonly bars = new Map<DayType, HTMLElement>();
+  // The one live region of the form: announced politely, and only when the problems change.
+  private readonly summary = h('ul', { class: 'problems', 'aria-live': 'polite', 'data-testid': 'schedule-problems' });
+  private readonly restoreBox = h('div', { class: 'restore-host' });
+  private readonly reloadConfirm = h('div', { class: 'confirm' });
+  private readonly saveBtn = h('vscode-button', { 'data-testid': 'schedule-save' }, 'Save schedule');
   private readonly msg = h('p', { class: 'message', 'data-testid': 'schedule-message' });
 
-  constructor(root: HTMLElement, private readonly rpc: Rpc) {
-    root.append(h('div', { class: 'form-row' }, h('label', { for: 'schedule-type', text: 'Schedule' }), this.typeSelect));
-    this.typeSelect.addEventListener('change', () => this.update());
-    for (const day of ['weekday', 'weekend'] as DayType[]) {
+  constructor(root: HTMLElement, private readonly rpc: Rpc, private readonly drafts: DraftStore) {
+    root.append(this.restoreBox, h('div', { class: 'form-row' }, h('label', { for: 'schedule-type', text: 'Schedule' }), this.typeSelect));
+    this.typeSelect.addEventListener('change', () => this.onEdit());
+    for (const day of DAYS) {
       const row = h('div', { class: 'form-row' });
+      const windowError = h('span', { id: `schedule-${day}-window-error`, class: 'field-error', 'data-testid': `schedule-${day}-window-error` });
+      this.windowErrors.set(day, windowError);
       for (const [part, label] of PARTS) {
         const id = `schedule-${day}-${part}`;
-        const input = h('input', { id, type: 'text', placeholder: 'HH:MM', size: 6, 'data-testid': id });
-        const err = h('span', { class: 'field-error', role: 'alert' });
-        input.addEventListener('input', () => this.update());
+        // The window's own problem (empty) belongs to its start and end too.
+        const describedBy = part === 'carReadyBy' ? `${id}-error` : `${id}-error ${windowError.id}`;
+        const input = h('input', { id, type: 'text', placeholder: 'HH:MM', size: 6, 'data-testid': id, 'aria-describedby': describedBy });
+        // Not a live region: the summary announces; this one is read with its field.
+        const err = h('span', { id: `${id}-error`, class: 'field-error' });
+        input.addEventListener('input', () => this.onEdit());
         this.inputs.set(`${day}.${part}`, input);
         this.errors.set(`${day}.${part}`, err);
         row.append(h('label', { for: id, text: label }), input, err);
       }
       const bar = h('div', { class: 'day-bar', 'data-testid': `bar-${day}`, role: 'img' });
       this.bars.set(day, bar);
-      root.append(h('h3', { text: day === 'weekday' ? 'Weekdays' : 'Weekends' }), row, bar, h('div', { class: 'bar-scale' }, ...[0, 6, 12, 18, 24].map((hr) => h('span', { text: `${hr}:00` }))));
+      root.append(h('h3', { text: DAY_NAMES[day] }), row, windowError, bar, h('div', { class: 'bar-scale' }, ...[0, 6, 12, 18, 24].map((hr) => h('span', { text: `${hr}:00` }))));
     }
-    const save = h('vscode-button', { 'data-testid': 'schedule-save' }, 'Save schedule');
-    const reload = h('vscode-button', { secondary: true }, 'Reload');
-    save.addEventListener('click', () => void this.save());
-    reload.addEventListener('click', () => void this.load());
-    root.append(h('div', { class: 'toolbar' }, save, reload), this.msg);
+    const reload = h('vscode-button', { secondary: true, 'data-testid': 'schedule-reload' }, 'Reload');
+    this.saveBtn.addEventListener('click', () => void this.save());
+    reload.addEventListener('click', () => {
+      if (!this.isDirty()) return void this.load();
+      confirmInline(this.reloadConfirm, 'Discard your unsaved schedule edits and reload from the charger?', 'Discard and reload', 'Keep editing', () => void this.load(), 'schedule-reload-confirm');
+    });
+    root.append(this.summary, h('div', { class: 'toolbar' }, this.saveBtn, reload), this.reloadConfirm, this.msg);
   }
 
   async activate(): Promise<void> {
     if (this.loadedOnce) return;
     this.loadedOnce = true;
-    await this.load();
+    // The first load brings back the edits a discarded page had not saved.
+    await this.load(true);
   }
 
-  private async load(): Promise<void> {
+  private async load(restore = false): Promise<void> {
     showMessage(this.msg, 'info', 'Reading the schedule…');
+    clear(this.reloadConfirm);
     try {
-      this.fill(await this.rpc.call('getSchedule', {}));
+      const s = await this.rpc.call('getSchedule', {});
+      this.loaded = s;
+      this.fill(s);
+      const saved = restore ? this.drafts.get('schedule') : undefined;
+      if (saved) this.applyDraft(saved);
+      this.update();
+      this.saveDraft();
       showMessage(this.msg, 'info', 'Loaded from the charger.');
+      clear(this.restoreBox);
+      if (saved && this.isDirty()) showRestored(this.restoreBox, () => void this.load(), undefined, 'schedule-restored');
     } catch (e) {
-      this.loadedOnce = false;
-      const info = e instanceof RpcError ? e.info : { message: String(e) };
+      this.loadedOnce = this.loaded !== undefined;
+      const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not read the schedule: ${info.message}`, info.nextStep);
     }
   }
 
-  private fill(s: Result<'getSchedule'>): void {
+  private fill(s: Schedule): void {
     this.typeSelect.value = s.type;
-    for (const day of ['weekday', 'weekend'] as DayType[]) {
-      for (const [part] of PARTS) this.inputs.get(`${day}.${part}`)!.value = minutesToHHMM(s[day][part]);
+    for (const day of DAYS) {
+      for (const [part] of PARTS) this.inputs.get(`${day}.${part}`)!.value = hhmm(s[day][part]);
     }
     this.update();
   }
 
+  private applyDraft(d: ScheduleDraft): void {
+    this.typeSelect.value = d.type;
+    for (const [key, input] of this.inputs) {
+      const text = d.fields[key];
+      if (text !== undefined) input.value = text;
+    }
+  }
+
+  private onEdit(): void {
+    this.update();
+    this.saveDraft();
+  }
+
+  /** The form differs from what the charger reported last. */
+  private isDirty(): boolean {
+    const s = this.loaded;
+    if (!s) return false;
+    if (this.typeSelect.value !== s.type) return true;
+    for (const day of DAYS) {
+      for (const [part] of PARTS) if (!sameTime(this.inputs.get(`${day}.${part}`)!.value, s[day][part])) return true;
+    }
+    return false;
+  }
+
+  /** Keeps the edits in the webview state while they differ from what was loaded. */
+  private saveDraft(): void {
+    const dirty = this.isDirty();
+    if (!dirty) {
+      this.drafts.set('schedule', undefined);
+      clear(this.restoreBox);
+      return;
+    }
+    const fields: Record<string, string> = {};
+    for (const [key, input] of this.inputs) fields[key] = input.value;
+    this.drafts.set('schedule', { type: this.typeSelect.value === 'custom' ? 'custom' : 'disabled', fields });
+  }
+
   /** Reads the form; draws the bars; returns the schedule, or undefined when a field is invalid. */
-  private update(): Result<'getSchedule'> | undefined {
+  private update(): Pick<Schedule, 'type' | 'weekday' | 'weekend'> | undefined {
     let ok = true;
+    const problems: string[] = [];
+    const type = this.typeSelect.value as 'disabled' | 'custom';
     const windows: Partial<Record<DayType, ScheduleWindow>> = {};
-    for (const day of ['weekday', 'weekend'] as DayType[]) {
+    for (const day of DAYS) {
       const w: Partial<ScheduleWindow> = {};
       for (const [part, label] of PARTS) {
         const key = `${day}.${part}`;
         const err = this.errors.get(key)!;
+        const input = this.inputs.get(key)!;
         try {
-          w[part] = parseHHMM(this.inputs.get(key)!.value);
+          w[part] = parseHHMM(input.value);
           // 24:00 ends a day but cannot start a window (validateWindow and the message schema refuse it).
           if (part === 'start' && w[part] === MINUTES_PER_DAY) {
             w[part] = undefined;
             throw new Error('a window cannot start at 24:00; use 00:00');
           }
           err.textContent = '';
-          this.inputs.get(key)!.removeAttribute('aria-invalid');
+          input.removeAttribute('aria-invalid');
         } catch (e) {
           ok = false;
           err.textContent = `${day} ${label.toLowerCase()}: ${(e as Error).message}`;
-          this.inputs.get(key)!.setAttribute('aria-invalid', 'true');
+          problems.push(err.textContent);
+          input.setAttribute('aria-invalid', 'true');
+        }
+      }
+      // The window as a whole, by the Edit Schedule command's rule (toWindow: an empty window,
+      // start == end, would never charge). Only a custom schedule uses its windows.
+      const windowError = this.windowErrors.get(day)!;
+      windowError.textContent = '';
+      if (type === 'custom' && w.start !== undefined && w.end !== undefined) {
+        try {
+          toWindow({ start: w.start, end: w.end, carReadyBy: w.carReadyBy ?? 0 }, day);
+        } catch (e) {
+          ok = false;
+          windowError.textContent = (e as Error).message;
+          problems.push(windowError.textContent);
+          for (const part of ['start', 'end']) this.inputs.get(`${day}.${part}`)!.setAttribute('aria-invalid', 'true');
         }
       }
       windows[day] = w as ScheduleWindow;
-      const type = this.typeSelect.value as 'disabled' | 'custom';
       const bar = this.bars.get(day)!;
       clear(bar);
       if (w.start !== undefined && w.end !== undefined) {
@@ -115,24 +241,41 @@ export class ScheduleTab {
         }
       }
     }
+    setLiveText(this.summary, problems);
     if (!ok) return undefined;
-    return { type: this.typeSelect.value as 'disabled' | 'custom', weekday: windows.weekday!, weekend: windows.weekend! };
+    return { type, weekday: windows.weekday!, weekend: windows.weekend! };
   }
 
   private async save(): Promise<void> {
+    if (this.saving) return;
+    clear(this.reloadConfirm);
     const s = this.update();
     if (!s) {
-      showMessage(this.msg, 'error', 'Fix the times marked above (HH:MM, 00:00–24:00); nothing was sent.');
+      showMessage(this.msg, 'error', 'Fix the times marked above; nothing was sent.');
       return;
     }
+    this.saving = true;
+    this.saveBtn.setAttribute('disabled', '');
     showMessage(this.msg, 'info', 'Saving…');
     try {
       const back = await this.rpc.call('setSchedule', { type: s.type, weekday: s.weekday, weekend: s.weekend });
-      this.fill(back);
-      showMessage(this.msg, 'ok', 'Saved. The editor shows what the charger now has.');
+      this.loaded = back;
+      const differs = scheduleDifferences(s, back);
+      if (differs.length === 0) {
+        this.fill(back);
+        this.saveDraft();
+        clear(this.restoreBox);
+        showMessage(this.msg, 'ok', 'Saved. The editor shows what the charger now has.');
+      } else {
+        // The user's input stays (and stays a draft: it differs from what the charger has).
+        this.saveDraft();
+        showMessage(this.msg, 'warn', `Sent, but the charger reports different values: ${differs.join('; ')}. Your input is kept; Reload shows the charger’s values.`);
+      }
     } catch (e) {
-      const info = e instanceof RpcError ? e.info : { message: String(e) };
-      showMessage(this.msg, 'error', `Not saved: ${info.message}`, info.nextStep);
+      showWriteError(this.msg, errorInfoOf(e));
+    } finally {
+      this.saving = false;
+      this.saveBtn.removeAttribute('disabled');
     }
   }
 }

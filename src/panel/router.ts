@@ -3,8 +3,9 @@
 // tests drive this very router over a real simulator.
 import type { PanelBackend, Logger, UnitView } from '../state/contracts';
 import type { NotificationSettings } from '../api/types';
-import { UncertainWriteError } from '../api/errors';
+import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeNotifications, writeSchedule } from '../state/unit-writes';
+import { toWindow } from '../commands/validate';
 import {
   parseParams,
   parseWebviewMessage,
@@ -58,14 +59,20 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
 
 /**
  * An error as the user sees it: the client's userMessage/nextStep when it has them, and what the
- * unit reports when a write's reply was lost and its read-back did not show the change.
+ * unit reports when a write's reply was lost and its read-back did not show the change. `code`
+ * tells the page a write that may have happened from one that did not (it words them differently).
  */
 export function toErrorInfo(e: unknown): ErrorInfo {
   if (e && typeof e === 'object') {
     const o = e as { userMessage?: unknown; nextStep?: unknown; message?: unknown };
     let message = typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.';
-    if (e instanceof UncertainWriteError) message += ` The server did not confirm the change: ${e.readBackSummary}.`;
-    return { message, nextStep: typeof o.nextStep === 'string' ? o.nextStep : undefined };
+    const info: ErrorInfo = { message, nextStep: typeof o.nextStep === 'string' ? o.nextStep : undefined };
+    if (e instanceof UncertainWriteError) {
+      message += ` The server did not confirm the change: ${e.readBackSummary}.`;
+      return { ...info, message, code: 'uncertainWrite' };
+    }
+    if (e instanceof UnverifiedWriteError) return { ...info, code: 'unverifiedWrite' };
+    return info;
   }
   return { message: String(e) };
 }
@@ -187,6 +194,9 @@ export class PanelRouter {
       }
       case 'setSchedule': {
         const s = p as Params<'setSchedule'>;
+        // The Edit Schedule command's rule (an empty window, start == end, would never charge),
+        // checked here too so that no page can save one.
+        if (s.type === 'custom') for (const day of ['weekday', 'weekend'] as const) toWindow(s[day], day);
         // Read back (unit-writes): what the server kept is what the editor shows.
         const { readBack: back, confirmed, replyLost } = await writeSchedule(this.api(), { type: s.type, weekday: s.weekday, weekend: s.weekend });
         this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);

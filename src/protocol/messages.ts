@@ -166,7 +166,16 @@ export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
 // ---- host -> webview ----
 
-export const errorInfoSchema = z.object({ message: z.string(), nextStep: z.string().optional() });
+/**
+ * Why a write did not end plainly, when the page must say something other than "not saved":
+ * - 'unverifiedWrite': the server accepted the write, but reading the charger back failed, so what it
+ *   holds now is unknown (UnverifiedWriteError);
+ * - 'uncertainWrite': the write's reply was lost and the read-back did not show the change, or could
+ *   not be made (UncertainWriteError).
+ */
+export const errorCodeSchema = z.enum(['unverifiedWrite', 'uncertainWrite']);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export const errorInfoSchema = z.object({ message: z.string(), nextStep: z.string().optional(), code: errorCodeSchema.optional() });
 export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 export const replySchema = z.discriminatedUnion('ok', [

@@ -87,4 +87,23 @@ describe('unit panel (in the host)', function () {
       c.dispose();
     }
   });
+
+  it('restores a panel whose saved state carries unsaved form edits (the page reads them, the host only the unit id)', async () => {
+    const c = createUnitPanelController(ext.extensionUri, api.backend, log);
+    try {
+      const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
+      // What webview/main.ts saves with vscode.setState when a form has unsaved edits.
+      const state = {
+        unitId,
+        tab: 3,
+        history: { sortKey: 'timeStart', sortDesc: true },
+        drafts: { schedule: { type: 'custom', fields: { 'weekday.start': '21:30' } }, notifications: { events: { plugin: { email: true, push: false, url: '', method: 'POST', authEdited: true } } } },
+      };
+      await c.serializer.deserializeWebviewPanel(panel, state as never);
+      assert.strictEqual(c.panels.get(unitId), panel);
+      await waitFor('the restored page to say ready', () => c.readyUnits.has(unitId), 20000);
+    } finally {
+      c.dispose();
+    }
+  });
 });

@@ -19,8 +19,20 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 const ROOT = join(__dirname, '..', '..');
 const WEBVIEW_DIR = join(ROOT, 'dist', 'webview');
 
-/** VS Code's theme variables (a subset), per theme, as the workbench sets them on <html>. */
-export const THEMES: Record<'light' | 'dark', Record<string, string>> = {
+export type ThemeName = 'light' | 'dark' | 'hc' | 'hc-light';
+/** The body classes VS Code gives each theme kind (high-contrast light carries both hc classes). */
+const THEME_CLASSES: Record<ThemeName, string[]> = {
+  light: ['vscode-light'],
+  dark: ['vscode-dark'],
+  hc: ['vscode-high-contrast'],
+  'hc-light': ['vscode-high-contrast', 'vscode-high-contrast-light'],
+};
+
+/**
+ * VS Code's theme variables (a subset), per theme, as the workbench sets them on <html>. The high
+ * contrast themes leave the list selection/hover colours unset, as VS Code's do.
+ */
+export const THEMES: Record<ThemeName, Record<string, string>> = {
   light: {
     '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171',
     '--vscode-errorForeground': '#e51400', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b',
@@ -40,6 +52,26 @@ export const THEMES: Record<'light' | 'dark', Record<string, string>> = {
     '--vscode-editorWidget-border': '#454545', '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185',
     '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
     '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+  },
+  hc: {
+    '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-descriptionForeground': '#ffffff',
+    '--vscode-errorForeground': '#f48771', '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff',
+    '--vscode-input-border': '#6fc3df', '--vscode-focusBorder': '#f38518', '--vscode-button-background': '#000000',
+    '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518',
+    '--vscode-editorWidget-border': '#6fc3df', '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185',
+    '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#ffffff', '--vscode-panelTitle-activeBorder': '#6fc3df', '--vscode-panelTitle-inactiveForeground': '#ffffff',
+  },
+  'hc-light': {
+    '--vscode-foreground': '#292929', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#292929',
+    '--vscode-errorForeground': '#b5200d', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#292929',
+    '--vscode-input-border': '#0f4a85', '--vscode-focusBorder': '#006bbd', '--vscode-button-background': '#0f4a85',
+    '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85', '--vscode-button-secondaryForeground': '#292929',
+    '--vscode-contrastBorder': '#0f4a85', '--vscode-contrastActiveBorder': '#006bbd',
+    '--vscode-editorWidget-border': '#0f4a85', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-green': '#388a34',
+    '--vscode-badge-background': '#0f4a85', '--vscode-badge-foreground': '#ffffff', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#292929', '--vscode-panelTitle-activeBorder': '#b5200d', '--vscode-panelTitle-inactiveForeground': '#292929',
   },
 };
 
@@ -61,7 +93,13 @@ export interface Harness {
   /** A store refresh of the unit (get_state), which pushes the new view to the page. */
   refreshUnit(): Promise<void>;
   cspViolations(): Promise<string[]>;
-  setTheme(theme: 'light' | 'dark'): Promise<void>;
+  setTheme(theme: ThemeName): Promise<void>;
+  /**
+   * Runs `fn` once, right after the next write (set_info, set_schedule, set_notifications) the
+   * page's request made has been accepted by the simulator and before the router reads back: a
+   * stand-in for another app changing the unit in between, or for the unit going unreachable.
+   */
+  afterNextWrite(fn: (method: string) => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
@@ -70,8 +108,33 @@ function memoryLogger(lines: LogLine[]): Logger {
   return { trace: add('trace'), info: add('info'), warn: add('warn'), error: add('error') };
 }
 
+const WRITES = new Set(['setInfo', 'setSchedule', 'setNotifications']);
+
+/**
+ * The real client, with a one-shot hook after a write succeeded (the write and every read still
+ * go over HTTP to the simulator).
+ */
+function withWriteHook(client: JuiceNetClient, hook: { next?: (method: string) => Promise<void> | void }): JuiceNetClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = v as (...a: unknown[]) => Promise<unknown>;
+      if (typeof prop !== 'string' || !WRITES.has(prop)) return fn.bind(target);
+      return async (...args: unknown[]) => {
+        const out = await fn.apply(target, args);
+        const next = hook.next;
+        hook.next = undefined;
+        await next?.(prop);
+        return out;
+      };
+    },
+  });
+}
+
 /** A PanelBackend over the real client: what the extension's unit store provides, minimally. */
-function makeBackend(client: JuiceNetClient, sim: RunningSimulator): PanelBackend & { views: Map<string, UnitView> } {
+function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { next?: (method: string) => Promise<void> | void }): PanelBackend & { views: Map<string, UnitView> } {
+  const client = withWriteHook(realClient, hook);
   const views = new Map<string, UnitView>();
   const listeners = new Set<(ids: string[]) => void>();
   for (const u of sim.units) views.set(u.unitId, { unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
@@ -102,10 +165,11 @@ function makeBackend(client: JuiceNetClient, sim: RunningSimulator): PanelBacken
   };
 }
 
-export async function startHarness(opts: { theme?: 'light' | 'dark'; width?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { theme?: ThemeName; width?: number } = {}): Promise<Harness> {
   const sim = await startSimulator({ units: 2, seed: 7 });
   const client = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'webview-test' });
-  const backend = makeBackend(client, sim);
+  const writeHook: { next?: (method: string) => Promise<void> | void } = {};
+  const backend = makeBackend(client, sim, writeHook);
   const unitId = sim.units[0].unitId;
   await backend.refresh(unitId, 'manual');
   const logs: LogLine[] = [];
@@ -171,14 +235,17 @@ export async function startHarness(opts: { theme?: 'light' | 'dark'; width?: num
       });
     })();
   `);
-  const setTheme = async (theme: 'light' | 'dark') => {
+  const setTheme = async (theme: ThemeName) => {
     await page.evaluate(
-      ([vars, t]) => {
-        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-        document.body.classList.remove('vscode-light', 'vscode-dark');
-        document.body.classList.add(`vscode-${t}`);
+      ([vars, classes]) => {
+        // A theme switch replaces every variable: the high contrast themes leave some unset.
+        const root = document.documentElement.style;
+        for (const k of [...root].filter((p) => p.startsWith('--vscode-'))) root.removeProperty(k);
+        for (const [k, v] of Object.entries(vars)) root.setProperty(k, v);
+        document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
+        document.body.classList.add(...classes);
       },
-      [THEMES[theme], theme] as const,
+      [THEMES[theme], THEME_CLASSES[theme]] as const,
     );
   };
   await page.goto(`${origin}/panel.html`);
@@ -196,6 +263,9 @@ export async function startHarness(opts: { theme?: 'light' | 'dark'; width?: num
     refreshUnit: () => backend.refresh(unitId, 'manual'),
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
     setTheme,
+    afterNextWrite: (fn) => {
+      writeHook.next = fn;
+    },
     close: async () => {
       sub.dispose();
       router?.dispose();

@@ -140,7 +140,9 @@ describe('unit panel (Chromium)', function () {
   });
 
   it('sends a valid edit after showing the diff, and the simulator has it', async () => {
+    // The form holds unsaved edits: Reload asks first.
     await hx.page.locator('[data-testid=info-reload]').click();
+    await hx.page.locator('[data-testid=info-reload-confirm-yes]').click();
     await hx.page.waitForFunction(() => document.querySelector('[data-testid=info-problems]')!.childElementCount === 0);
     const before = hx.sim.unit(hx.unitId).info;
     const newRating = Number(before.amps_wire_rating) === 40 ? 32 : 40;
@@ -246,5 +248,337 @@ describe('unit panel (Chromium)', function () {
     await hx.setTheme('dark');
     await hx.page.screenshot({ path: join(RESULTS, 'webview-overview-dark.png'), fullPage: true });
     assert.deepEqual(await hx.cspViolations(), []);
+  });
+});
+
+// The review's findings on the panel: paging, table semantics, resizing, themes, the override
+// wording, and the forms' writes (empty windows, double clicks, read-backs that differ or fail,
+// Reload over edits, unsaved edits across a discarded page). A fresh simulator and page.
+describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', function () {
+  this.timeout(60_000);
+  let hx: Harness;
+  const P = () => hx.page;
+
+  before(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    hx = await startHarness({ theme: 'dark' });
+  });
+  afterEach(() => hx?.sim.clearFaults());
+  after(async () => {
+    await hx?.close();
+  });
+
+  const tab = async (name: string) => {
+    await P().locator(`vscode-tab-header[data-tab="${name}"]`).click();
+    await P().locator(`vscode-tab-panel[data-panel="${name}"]`).waitFor({ state: 'visible' });
+  };
+  /** A protocol command from another app on the same unit (real HTTP to the simulator). */
+  const asOtherDevice = async (body: Record<string, unknown>) => {
+    const u = hx.sim.units[0];
+    const res = await fetch(`${hx.sim.baseUrl}/box_api_secure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, device_id: 'other-app', token: u.token, account_token: hx.sim.accountToken }),
+    });
+    const reply = (await res.json()) as { success?: boolean };
+    assert.equal(reply.success, true, JSON.stringify(reply));
+  };
+  const count = (cmd: string) => hx.sim.commandCounts()[cmd] ?? 0;
+  const savedState = () => P().evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState') ?? '{}') as Record<string, unknown>);
+  const messageOf = (testId: string) => P().locator(`[data-testid=${testId}]`).innerText();
+  const waitNotBusy = (testId: string) =>
+    P().waitForFunction((id) => !/…$/.test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), testId);
+  const scheduleLoaded = () => P().waitForFunction(() => (document.querySelector('[data-testid=schedule-weekday-start]') as HTMLInputElement | null)?.value !== '');
+
+  it('keeps "Load more" hidden until the first page is in, and a double click loads one page', async () => {
+    // Slow replies: the tab is shown well before its first page is in.
+    hx.sim.setFaults({ latencyMs: 250 });
+    await tab('history');
+    assert.equal(await P().locator('[data-testid=history-table]').count(), 0, 'the first page is still on its way');
+    assert.equal(await P().locator('[data-testid=load-more]').isHidden(), true, 'nothing to page on before the first page');
+    const rows = P().locator('[data-testid=history-table] tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 20);
+    const pages = count('get_history');
+    await P().locator('[data-testid=load-more]').dblclick();
+    // Disabled while its page is on the way.
+    assert.equal(await P().locator('[data-testid=load-more]').getAttribute('disabled'), '');
+    await P().waitForFunction(() => /^\d+ sessions/.test(document.querySelector('vscode-tab-panel[data-panel=history] .message')?.textContent ?? ''));
+    assert.equal(count('get_history') - pages, 1, 'one get_history for a double click');
+    const ids = await P().locator('[data-testid=history-table] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-session-id')));
+    assert.equal(ids.length, 40);
+    assert.equal(new Set(ids).size, 40, 'no session twice');
+    assert.equal(await P().locator('[data-testid=load-more]').getAttribute('disabled'), null);
+  });
+
+  it('puts aria-sort on the column header, marks the selected row, and Space selects without scrolling', async () => {
+    const th = P().locator('[data-testid=history-table] th[aria-sort]');
+    assert.equal(await th.count(), 1);
+    assert.equal(await th.getAttribute('aria-sort'), 'descending');
+    assert.equal(await P().locator('button.sort[aria-sort]').count(), 0, 'not on the button');
+    await P().evaluate(() => {
+      window.addEventListener('keydown', (e) => ((window as unknown as { spacePrevented: boolean }).spacePrevented = e.key === ' ' && e.defaultPrevented));
+    });
+    const row = P().locator('[data-testid=history-table] tbody tr[data-session-id]').nth(2);
+    const id = await row.getAttribute('data-session-id');
+    assert.equal(await row.getAttribute('aria-selected'), 'false');
+    await row.focus();
+    await P().keyboard.press(' ');
+    await P().locator(`[data-testid=history-table] tbody tr[data-session-id="${id}"][aria-selected=true]`).waitFor();
+    assert.equal(await P().evaluate(() => (window as unknown as { spacePrevented: boolean }).spacePrevented), true, 'Space does not scroll the page');
+    assert.equal(await P().locator('[data-testid=history-table] tbody tr[aria-selected=true]').count(), 1);
+  });
+
+  it('redraws the power plot at the new width when the panel is resized', async () => {
+    await P().locator('[data-testid=plot] canvas').waitFor();
+    const width = () => P().evaluate(() => (window as unknown as { juicenetPanel: { historyPlotWidth(): number } }).juicenetPanel.historyPlotWidth());
+    const wide = await width();
+    assert.ok(wide > 900, `plot width ${wide}`);
+    await P().setViewportSize({ width: 700, height: 900 });
+    await P().waitForFunction((w) => (window as unknown as { juicenetPanel: { historyPlotWidth(): number } }).juicenetPanel.historyPlotWidth() < w - 300, wide);
+    const narrow = await width();
+    const host = await P().locator('[data-testid=plot]').evaluate((el) => el.clientWidth);
+    assert.ok(Math.abs(narrow - host) < 2, `plot ${narrow} px in a ${host} px host`);
+    await P().setViewportSize({ width: 1100, height: 900 });
+    await P().waitForFunction((w) => (window as unknown as { juicenetPanel: { historyPlotWidth(): number } }).juicenetPanel.historyPlotWidth() > w + 300, narrow);
+  });
+
+  it('follows the theme kind with color-scheme, and outlines the selected row in high contrast', async () => {
+    const scheme = () => P().evaluate(() => [getComputedStyle(document.body).colorScheme, getComputedStyle(document.querySelector('input, select')!).colorScheme]);
+    for (const [theme, expected] of [['dark', 'dark'], ['light', 'light'], ['hc', 'dark'], ['hc-light', 'light']] as const) {
+      await hx.setTheme(theme);
+      assert.deepEqual(await scheme(), [expected, expected], theme);
+    }
+    await hx.setTheme('hc');
+    // Neither focused nor hovered: the selection alone must show.
+    await P().mouse.move(1, 1);
+    await P().evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const selected = P().locator('[data-testid=history-table] tbody tr.selected');
+    const outline = await selected.evaluate((el) => {
+      const cs = getComputedStyle(el);
+      return [cs.outlineStyle, cs.outlineColor];
+    });
+    assert.deepEqual(outline, ['solid', 'rgb(243, 133, 24)'], 'contrastActiveBorder outline');
+    await P().screenshot({ path: join(RESULTS, 'webview-history-hc.png'), fullPage: true });
+    await hx.setTheme('dark');
+    assert.equal(await selected.evaluate((el) => getComputedStyle(el).outlineColor), 'rgba(0, 0, 0, 0)', 'transparent where the theme has no contrast border');
+    assert.deepEqual(await hx.cspViolations(), []);
+  });
+
+  it('says when a future override starts charging ("charges from", as the tree)', async () => {
+    const overrideS = Math.floor(Date.now() / 1000) + 2 * 3600;
+    await asOtherDevice({ cmd: 'set_override', override_time: overrideS });
+    await hx.refreshUnit();
+    await tab('overview');
+    const dd = P().locator('[data-testid=overview] dt:text-is("Override") + dd');
+    await P().waitForFunction(() => /charges from/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
+    assert.equal(await dd.innerText(), `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(), overrideS)}`);
+    await asOtherDevice({ cmd: 'set_override', override_time: 0 });
+    await hx.refreshUnit();
+  });
+
+  it('refuses an empty schedule window with the Edit Schedule command’s wording, and sends nothing', async () => {
+    await tab('schedule');
+    await scheduleLoaded();
+    await P().locator('[data-testid=schedule-type]').selectOption('custom');
+    await P().locator('[data-testid=schedule-weekday-start]').fill('08:00');
+    await P().locator('[data-testid=schedule-weekday-end]').fill('8:00');
+    const windowError = 'weekday: start and end are both 08:00; the window would be empty. Pick different times.';
+    assert.equal(await messageOf('schedule-weekday-window-error'), windowError);
+    assert.equal(await P().locator('[data-testid=schedule-weekday-end]').getAttribute('aria-invalid'), 'true');
+    // Each field names its error (aria-describedby); one polite summary announces; no alerts per field.
+    const describedBy = (await P().locator('[data-testid=schedule-weekday-end]').getAttribute('aria-describedby'))!.split(' ');
+    const described = await Promise.all(describedBy.map((id) => P().locator(`#${id}`).innerText()));
+    assert.ok(described.includes(windowError), JSON.stringify(described));
+    assert.equal(await P().locator('.field-error[role=alert]').count(), 0);
+    assert.equal(await P().locator('[data-testid=schedule-problems]').getAttribute('aria-live'), 'polite');
+    assert.match(await messageOf('schedule-problems'), /the window would be empty/);
+    const sets = count('set_schedule');
+    await P().locator('[data-testid=schedule-save]').click();
+    await P().locator('[data-testid=schedule-message].error').waitFor();
+    assert.match(await messageOf('schedule-message'), /nothing was sent/);
+    assert.equal(count('set_schedule'), sets);
+    // The same window with the schedule disabled is fine (its windows are not used).
+    await P().locator('[data-testid=schedule-type]').selectOption('disabled');
+    assert.equal(await messageOf('schedule-weekday-window-error'), '');
+  });
+
+  it('saves the schedule once for a double click, with Save disabled meanwhile', async () => {
+    await P().locator('[data-testid=schedule-type]').selectOption('custom');
+    await P().locator('[data-testid=schedule-weekday-start]').fill('22:00');
+    await P().locator('[data-testid=schedule-weekday-end]').fill('05:00');
+    hx.sim.setFaults({ latencyMs: 250 });
+    const sets = count('set_schedule');
+    await P().locator('[data-testid=schedule-save]').dblclick();
+    assert.equal(await P().locator('[data-testid=schedule-save]').getAttribute('disabled'), '');
+    await P().locator('[data-testid=schedule-message].ok').waitFor();
+    assert.equal(count('set_schedule') - sets, 1, 'one set_schedule for a double click');
+    assert.equal(await P().locator('[data-testid=schedule-save]').getAttribute('disabled'), null);
+    assert.deepEqual(hx.sim.unit(hx.unitId).schedule.weekday, { start: 1320, end: 300, car_ready_by: hx.sim.unit(hx.unitId).schedule.weekday.car_ready_by });
+  });
+
+  it('says which schedule values the charger reports differently, and keeps the input', async () => {
+    // Another app changes the weekday end between the panel's write and its read-back.
+    hx.afterNextWrite(async () => {
+      const s = hx.sim.unit(hx.unitId).schedule;
+      await asOtherDevice({ cmd: 'set_schedule', type: s.type, weekday: { ...s.weekday, end: 360 }, weekend: s.weekend });
+    });
+    await P().locator('[data-testid=schedule-weekday-end]').fill('04:30');
+    await P().locator('[data-testid=schedule-save]').click();
+    await P().locator('[data-testid=schedule-message].warn').waitFor();
+    const text = await messageOf('schedule-message');
+    assert.match(text, /charger reports different values: weekdays end \(the charger has 06:00\)/);
+    assert.doesNotMatch(text, /Saved/);
+    assert.equal(await P().locator('[data-testid=schedule-weekday-end]').inputValue(), '04:30', 'the input is kept');
+  });
+
+  it('shows a write whose read-back failed as sent but unconfirmed, not as "Not saved"', async () => {
+    // The write is accepted; then the server fails every request, so the read-back fails.
+    hx.afterNextWrite(() => hx.sim.setFaults({ http5xxRate: 1 }));
+    await P().locator('[data-testid=schedule-weekday-end]').fill('05:30');
+    await P().locator('[data-testid=schedule-save]').click();
+    await P().locator('[data-testid=schedule-message].warn').waitFor({ timeout: 20_000 });
+    assert.equal(await messageOf('schedule-message'), 'Sent; the charger could not be read back to confirm. Reload to check.');
+    hx.sim.clearFaults();
+    assert.equal(hx.sim.unit(hx.unitId).schedule.weekday.end, 330, 'the write did reach the charger');
+    assert.equal(await P().locator('[data-testid=schedule-weekday-end]').inputValue(), '05:30');
+  });
+
+  it('asks before Reload discards schedule edits', async () => {
+    await P().locator('[data-testid=schedule-weekday-end]').fill('03:15');
+    await P().locator('[data-testid=schedule-reload]').click();
+    await P().locator('[data-testid=schedule-reload-confirm-no]').click();
+    assert.equal(await P().locator('[data-testid=schedule-weekday-end]').inputValue(), '03:15', 'kept');
+    await P().locator('[data-testid=schedule-reload]').click();
+    await P().locator('[data-testid=schedule-reload-confirm-yes]').click();
+    await P().waitForFunction(() => (document.querySelector('[data-testid=schedule-weekday-end]') as HTMLInputElement).value === '05:30');
+    // Nothing unsaved: Reload reloads at once.
+    await P().locator('[data-testid=schedule-reload]').click();
+    await waitNotBusy('schedule-message');
+    assert.equal(await P().locator('[data-testid=schedule-reload-confirm-yes]').count(), 0);
+  });
+
+  it('names every notification control with its event', async () => {
+    await tab('notifications');
+    await P().locator('[data-testid=notif-plugin-email]').waitFor();
+    // Webhook controls are read when their section is open, as a user would meet them.
+    await P().locator('details.webhook').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    for (const label of ['Plugged in', 'Charger offline', 'Not plugged in by…']) {
+      for (const name of [`${label}: email`, `${label}: push`]) assert.equal(await P().getByRole('checkbox', { name, exact: true }).count(), 1, name);
+      assert.equal(await P().getByRole('textbox', { name: `${label}: webhook URL`, exact: true }).count(), 1);
+      assert.equal(await P().getByRole('combobox', { name: `${label}: webhook method`, exact: true }).count(), 1);
+      assert.equal(await P().getByLabel(`${label}: webhook authorization header`, { exact: true }).count(), 1);
+    }
+    assert.equal(await P().getByRole('textbox', { name: 'Not plugged in by…: time (HH:MM)', exact: true }).count(), 1);
+  });
+
+  it('saves notifications once for a double click, and names the events the charger reports differently', async () => {
+    const before = hx.sim.unit(hx.unitId).notifications;
+    const box = P().locator('[data-testid=notif-plugin-email]');
+    await box.setChecked(!before.plugin?.email);
+    hx.sim.setFaults({ latencyMs: 250 });
+    const sets = count('set_notifications');
+    await P().locator('[data-testid=notif-save]').dblclick();
+    assert.equal(await P().locator('[data-testid=notif-save]').getAttribute('disabled'), '');
+    await P().locator('[data-testid=notif-message].ok').waitFor();
+    assert.equal(count('set_notifications') - sets, 1, 'one set_notifications for a double click');
+    hx.sim.clearFaults();
+    // Another app turns start_charging's email the other way between the write and the read-back.
+    const startEmail = hx.sim.unit(hx.unitId).notifications.start_charging?.email === true;
+    hx.afterNextWrite(() => asOtherDevice({ cmd: 'set_notifications', notifications: { start_charging: { email: startEmail, push: false } } }));
+    await P().locator('[data-testid=notif-start_charging-email]').setChecked(!startEmail);
+    await P().locator('[data-testid=notif-save]').click();
+    await P().locator('[data-testid=notif-message].warn').waitFor();
+    assert.match(await messageOf('notif-message'), /charger reports different settings for Charging started\. Your input is kept/);
+    assert.equal(await P().locator('[data-testid=notif-start_charging-email]').isChecked(), !startEmail, 'the input is kept');
+  });
+
+  it('disables the info form’s send while sending, and names the fields the charger reports differently', async () => {
+    await tab('info');
+    await P().waitForFunction(() => (document.querySelector('input[data-path=name]') as HTMLInputElement | null)?.value !== '');
+    await P().locator('input[data-path=city]').fill('Mine');
+    await P().locator('[data-testid=info-save]').click();
+    hx.sim.setFaults({ latencyMs: 250 });
+    // Another app renames the city between the panel's write and its read-back.
+    hx.afterNextWrite(() => asOtherDevice({ ...hx.sim.unit(hx.unitId).info, cmd: 'set_info', city: 'Theirs' }));
+    const sets = count('set_info');
+    await P().locator('[data-testid=info-confirm-send]').click();
+    assert.equal(await P().locator('[data-testid=info-save]').getAttribute('disabled'), '', 'disabled while sending');
+    await P().locator('[data-testid=info-message].warn').waitFor();
+    assert.equal(count('set_info') - sets, 2, 'the panel’s write and the other app’s');
+    assert.match(await messageOf('info-message'), /charger reports different values for city\. Your input is kept/);
+    assert.equal(await P().locator('input[data-path=city]').inputValue(), 'Mine');
+    assert.equal(await P().locator('[data-testid=info-save]').getAttribute('disabled'), null);
+    // Reload asks first: the form differs from what the charger has.
+    await P().locator('[data-testid=info-reload]').click();
+    await P().locator('[data-testid=info-reload-confirm-yes]').click();
+    await P().waitForFunction(() => (document.querySelector('input[data-path=city]') as HTMLInputElement).value === 'Theirs');
+  });
+
+  it('keeps unsaved Info, Schedule and Notifications edits across a discarded page, without the webhook header', async () => {
+    await P().evaluate(() => sessionStorage.removeItem('vscodeState'));
+    await P().reload();
+    await hx.setTheme('dark');
+    const writes = () => ['set_info', 'set_schedule', 'set_notifications'].map(count);
+    const writesBefore = writes();
+    const server = hx.sim.unit(hx.unitId);
+
+    await tab('info');
+    await P().waitForFunction(() => (document.querySelector('input[data-path=name]') as HTMLInputElement | null)?.value !== '');
+    await P().locator('input[data-path=name]').fill('Draft name');
+    await tab('schedule');
+    await scheduleLoaded();
+    const serverStart = await P().locator('[data-testid=schedule-weekday-start]').inputValue();
+    await P().locator('[data-testid=schedule-type]').selectOption('custom');
+    await P().locator('[data-testid=schedule-weekday-start]').fill('21:30');
+    await tab('notifications');
+    await P().locator('[data-testid=notif-plugin-push]').waitFor();
+    const push = !server.notifications.plugin?.push;
+    await P().locator('[data-testid=notif-plugin-push]').setChecked(push);
+    await P().locator('#notif-plugin-url').evaluate((el) => ((el.closest('details') as HTMLDetailsElement).open = true));
+    await P().locator('#notif-plugin-url').fill('https://hooks.example/draft');
+    await P().locator('#notif-plugin-auth').fill('Bearer draft-secret-9');
+
+    const state = await savedState();
+    const drafts = state.drafts as { info: { json: string }; schedule: { type: string; fields: Record<string, string> }; notifications: { events: Record<string, { push: boolean; url: string; authEdited?: boolean }> } };
+    assert.equal(JSON.parse(drafts.info.json).name, 'Draft name');
+    assert.equal(drafts.schedule.type, 'custom');
+    assert.equal(drafts.schedule.fields['weekday.start'], '21:30');
+    assert.deepEqual(Object.keys(drafts.notifications.events), ['plugin'], 'only the events that differ');
+    assert.equal(drafts.notifications.events.plugin.push, push);
+    assert.equal(drafts.notifications.events.plugin.authEdited, true);
+    assert.ok(!JSON.stringify(state).includes('draft-secret-9'), 'the authorization header is never persisted');
+
+    // VS Code discards the hidden page and builds it again from the state.
+    await P().reload();
+    await hx.setTheme('dark');
+    await P().locator('[data-testid=notif-restored]').waitFor();
+    assert.match(await messageOf('notif-restored'), /Restored your unsaved edits\. The webhook authorization header is not kept .*: type it again for Plugged in\./);
+    assert.equal(await P().locator('[data-testid=notif-plugin-push]').isChecked(), push);
+    assert.equal(await P().locator('#notif-plugin-url').inputValue(), 'https://hooks.example/draft');
+    assert.notEqual(await P().locator('#notif-plugin-auth').inputValue(), 'Bearer draft-secret-9');
+    assert.equal(await P().locator('#notif-plugin-url').evaluate((el) => (el.closest('details') as HTMLDetailsElement).open), true);
+    await tab('schedule');
+    await P().locator('[data-testid=schedule-restored]').waitFor();
+    assert.equal(await P().locator('[data-testid=schedule-weekday-start]').inputValue(), '21:30');
+    assert.equal(await P().locator('[data-testid=schedule-type]').inputValue(), 'custom');
+    await tab('info');
+    await P().locator('[data-testid=info-restored]').waitFor();
+    assert.equal(await P().locator('input[data-path=name]').inputValue(), 'Draft name');
+    assert.deepEqual(writes(), writesBefore, 'nothing was sent');
+
+    // "Discard them" goes back to the charger's values and forgets the draft.
+    await tab('schedule');
+    await P().locator('[data-testid=schedule-restored-discard]').click();
+    await P().waitForFunction((v) => (document.querySelector('[data-testid=schedule-weekday-start]') as HTMLInputElement).value === v, serverStart);
+    assert.equal((await savedState()).drafts && 'schedule' in ((await savedState()).drafts as object), false);
+    // An edit taken back is no draft either.
+    await tab('info');
+    await P().locator('input[data-path=name]').fill(String(server.info.name));
+    await P().waitForFunction(() => !document.querySelector('[data-testid=info-restored]'));
+    await tab('notifications');
+    await P().locator('[data-testid=notif-restored-discard]').click();
+    await P().waitForFunction(() => !JSON.parse(sessionStorage.getItem('vscodeState')!).drafts);
+    assert.deepEqual(Object.keys(await savedState()).sort(), ['history', 'tab', 'unitId']);
   });
 });
