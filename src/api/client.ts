@@ -17,11 +17,14 @@ import {
   toJuiceNetError,
 } from './errors';
 import { DEFAULT_MAX_REPLY_BYTES } from './lenient-json';
-import { parseReply, type ReplyDomainMap } from './normalise';
+import { notificationWireKeys, parseReply, type ReplyDomainMap } from './normalise';
 import { registerSecret } from './redact';
 import { validateWindow } from './schedule';
 import {
   DEFAULT_BASE_URL,
+  MAX_PLOT_INTERVALS,
+  MIN_PLOT_INTERVALS,
+  NOTIFICATION_WIRE_KEYS,
   endpointFor,
   isWriteCommand,
   type AccountUnit,
@@ -190,6 +193,12 @@ export class JuiceNetClient implements JuiceNetApi {
   private readonly pool: Pool;
   private readonly onEvent?: (e: ClientEvent) => void;
   private closed = false;
+  /**
+   * Per unit token: trimmed event name -> the key the server used for it in its last
+   * get_notifications reply ("start_charging " in the document), so set_notifications answers in
+   * the server's own spelling.
+   */
+  private readonly notificationKeys = new Map<string, Readonly<Record<string, string>>>();
   private readonly counters: ClientStats = { requests: 0, retries: 0, socketsOpened: 0 };
 
   constructor(opts: JuiceNetClientOptions = {}) {
@@ -315,7 +324,11 @@ export class JuiceNetClient implements JuiceNetApi {
     return this.unitCall('get_history', unit, continuityToken ? { continuity_token: continuityToken } : {}, opts);
   }
 
-  getPlot(unit: UnitAuth, sessionId: number, intervals: number, attribute = 'power', opts?: CallOptions): Promise<PlotPoint[]> {
+  async getPlot(unit: UnitAuth, sessionId: number, intervals: number, attribute = 'power', opts?: CallOptions): Promise<PlotPoint[]> {
+    if (!Number.isInteger(intervals) || intervals < MIN_PLOT_INTERVALS || intervals > MAX_PLOT_INTERVALS) {
+      throw new InvalidInputError(`The number of plot intervals must be a whole number from ${MIN_PLOT_INTERVALS} to ${MAX_PLOT_INTERVALS} (got ${intervals}).`);
+    }
+    if (!Number.isSafeInteger(sessionId) || sessionId < 0) throw new InvalidInputError(`A session id is a whole number, 0 or more, as get_history lists it (got ${sessionId}).`);
     return this.unitCall('get_plot', unit, { attribute, intervals, session_id: sessionId }, opts);
   }
 
@@ -335,6 +348,15 @@ export class JuiceNetClient implements JuiceNetApi {
   }
 
   async setOverride(unit: UnitAuth, req: OverrideRequest, opts?: CallOptions): Promise<void> {
+    if (!req || !Number.isSafeInteger(req.overrideTime) || req.overrideTime < 0) {
+      throw new InvalidInputError(`The override time must be whole epoch seconds, or 0 to cancel the override (got ${req?.overrideTime}).`);
+    }
+    for (const [name, v] of [
+      ['energy at plug-in', req.energyAtPluginWh],
+      ['energy to add', req.energyToAddWh],
+    ] as const) {
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw new InvalidInputError(`The ${name} must be a whole number of Wh, 0 or more (got ${v}).`);
+    }
     const body: Record<string, unknown> = { override_time: req.overrideTime };
     if (req.energyAtPluginWh !== undefined) body.energy_at_plugin = req.energyAtPluginWh;
     if (req.energyToAddWh !== undefined) body.energy_to_add = req.energyToAddWh;
@@ -342,14 +364,22 @@ export class JuiceNetClient implements JuiceNetApi {
   }
 
   async setChargingTime(unit: UnitAuth, chargingTime: number, opts?: CallOptions): Promise<void> {
+    if (!Number.isSafeInteger(chargingTime) || chargingTime <= 0) {
+      throw new InvalidInputError(`The charging time must be a moment as whole epoch seconds, above 0 (got ${chargingTime}).`);
+    }
     await this.unitCall('set_charging_time', unit, { charging_time: chargingTime }, opts);
   }
 
-  getNotifications(unit: UnitAuth, opts?: CallOptions): Promise<NotificationSettings> {
-    return this.unitCall('get_notifications', unit, {}, opts);
+  async getNotifications(unit: UnitAuth, opts?: CallOptions): Promise<NotificationSettings> {
+    const settings = await this.unitCall('get_notifications', unit, {}, opts);
+    const keys = notificationWireKeys(settings);
+    if (keys) this.notificationKeys.set(unit.token, keys);
+    return settings;
   }
 
   async setNotifications(unit: UnitAuth, settings: NotificationSettings, opts?: CallOptions): Promise<void> {
+    const serverKeys = unit && typeof unit.token === 'string' ? this.notificationKeys.get(unit.token) : undefined;
+    const documentKeys: Readonly<Record<string, string>> = NOTIFICATION_WIRE_KEYS;
     const notifications: Record<string, unknown> = {};
     for (const [event, s] of Object.entries(settings)) {
       if (!s) continue;
@@ -365,7 +395,10 @@ export class JuiceNetClient implements JuiceNetApi {
         }
         n.webhook = w;
       }
-      notifications[event.trim()] = n;
+      // The server's own spelling when its last reply showed it, else the document's ("start_charging ").
+      const name = event.trim();
+      const key = (Object.hasOwn(serverKeys ?? {}, name) ? serverKeys![name] : undefined) ?? (Object.hasOwn(documentKeys, name) ? documentKeys[name] : name);
+      notifications[key] = n;
     }
     await this.unitCall('set_notifications', unit, { notifications }, opts);
   }

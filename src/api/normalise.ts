@@ -76,7 +76,25 @@ export function parseReply<C extends Command>(cmd: C, input: string | unknown, o
   const schema = replyBodySchemas[cmd] as z.ZodType;
   const r = schema.safeParse(obj);
   if (!r.success) throw issueToError(cmd, obj, r.error);
-  return toDomain(cmd, r.data as WireReply<C>, opts) as ReplyDomainMap[C];
+  return toDomain(cmd, r.data as WireReply<C>, opts, { value, keyed: obj as Record<string, unknown> }) as ReplyDomainMap[C];
+}
+
+/** The reply as received (`value`) and with its keys trimmed (`keyed`), for what the schema output loses. */
+interface ReplyInput {
+  value: unknown;
+  keyed: Record<string, unknown>;
+}
+
+/** get_notifications results -> trimmed event name -> the key exactly as the server sent it. */
+const wireKeysOfNotifications = new WeakMap<object, Readonly<Record<string, string>>>();
+
+/**
+ * The keys a get_notifications reply used for its events ("start_charging " with the document's
+ * trailing space), by trimmed event name; undefined for any other object. set_notifications sends
+ * each event back under the server's own spelling.
+ */
+export function notificationWireKeys(settings: NotificationSettings): Readonly<Record<string, string>> | undefined {
+  return wireKeysOfNotifications.get(settings);
 }
 
 /** `success` first: an error reply carries none of the command's fields. */
@@ -142,7 +160,7 @@ function describe(v: unknown): string {
 
 // ---- domain conversion ----
 
-function toDomain(cmd: Command, w: unknown, opts: ParseReplyOptions): unknown {
+function toDomain(cmd: Command, w: unknown, opts: ParseReplyOptions, input: ReplyInput): unknown {
   switch (cmd) {
     case 'add_unit':
     case 'share_device':
@@ -175,9 +193,12 @@ function toDomain(cmd: Command, w: unknown, opts: ParseReplyOptions): unknown {
     case 'get_share_pin':
       return (w as WireReply<'get_share_pin'>).pin;
     case 'get_info':
-      return unitInfo(w as WireReply<'get_info'>);
-    case 'get_notifications':
-      return notifications(w as WireReply<'get_notifications'>);
+      return unitInfo(w as WireReply<'get_info'>, input.keyed);
+    case 'get_notifications': {
+      const settings = notifications(w as WireReply<'get_notifications'>);
+      wireKeysOfNotifications.set(settings, rawKeys(rawMember(input.value, 'notifications')));
+      return settings;
+    }
     default:
       return undefined; // acknowledgements (set_*)
   }
@@ -282,8 +303,13 @@ function car(c: WireCar): Car {
   });
 }
 
-function unitInfo(i: WireReply<'get_info'>): UnitInfo {
-  const raw: Record<string, unknown> = { ...(i as Record<string, unknown>) };
+/**
+ * get_info: a known field of the wrong type (unit_type_id "pro", garage_id []) reads as unknown in
+ * the normalised view (the schema catches it) but keeps its value in `raw`, so that set_info sends
+ * back exactly what the server holds and one odd field never makes the whole reply unreadable.
+ */
+function unitInfo(i: WireReply<'get_info'>, keyed: Record<string, unknown>): UnitInfo {
+  const raw = restoreCaught(i, keyed) as Record<string, unknown>;
   for (const k of ENVELOPE_KEYS) delete raw[k];
   return compact<UnitInfo>({
     name: i.name,
@@ -291,10 +317,55 @@ function unitInfo(i: WireReply<'get_info'>): UnitInfo {
     ampsUnitRating: i.amps_unit_rating,
     infoTimestamp: i.info_timestamp,
     timeZoneId: i.timeZoneId,
-    cars: (i.cars ?? []).map(car),
+    cars: (i.cars ?? []).filter((c): c is WireCar => c !== undefined).map(car),
     policy: i.policy ? compact({ name: i.policy.name, userControlAllowed: i.policy.user_control_allowed, chargeControlType: i.policy.charge_control_type }) : undefined,
     raw,
   });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * A copy of a schema's output with every value the schema caught (output undefined where the input
+ * had a non-null value) put back from the input, at any depth. Values the schema coerced ("16" ->
+ * 16) stay coerced; a null stays dropped, as before (null means "not set" on this wire).
+ */
+function restoreCaught(out: unknown, input: unknown): unknown {
+  if (Array.isArray(out) && Array.isArray(input)) {
+    return out.map((x, n) => (x === undefined ? input[n] : restoreCaught(x, input[n])));
+  }
+  if (!isPlainObject(out) || !isPlainObject(input)) return out;
+  const copy: Record<string, unknown> = {};
+  // defineProperty: a "__proto__" key stays data (as in normaliseKeys).
+  const put = (k: string, v: unknown) => Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(out)) put(k, v);
+  for (const [k, v] of Object.entries(input)) {
+    const o = Object.hasOwn(copy, k) ? copy[k] : undefined;
+    if (o !== undefined) put(k, restoreCaught(o, v));
+    else if (v !== undefined && v !== null) put(k, v);
+  }
+  return copy;
+}
+
+/** The member `name` of a raw (untrimmed) object, found by trimmed key; an exact key wins. */
+function rawMember(value: unknown, name: string): unknown {
+  if (!isPlainObject(value)) return undefined;
+  if (Object.hasOwn(value, name)) return value[name];
+  for (const [k, v] of Object.entries(value)) if (k.trim() === name) return v;
+  return undefined;
+}
+
+/** Trimmed key -> key as sent, for a raw object (an exact key wins over a padded one, as in normaliseKeys). */
+function rawKeys(value: unknown): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (!isPlainObject(value)) return out;
+  for (const k of Object.keys(value)) {
+    const name = k.trim();
+    if (!Object.hasOwn(out, name) || k === name) Object.defineProperty(out, name, { value: k, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function notificationSetting(n: WireNotificationSetting): NotificationSetting {

@@ -200,6 +200,26 @@ export const NOTIFICATION_EVENTS = [
   'plugin',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+/**
+ * Each event's key as the document writes it on the wire: its get_notifications reply and its
+ * set_notifications request example both have "start_charging " and "stop_charging " with a
+ * trailing space. (The set_notifications field table's "unplug " cell is padded like many of its
+ * type cells, "Integer ", so that one is taken as a table artefact, not a key.)
+ */
+export const NOTIFICATION_WIRE_KEYS: Readonly<Record<NotificationEvent, string>> = {
+  charging_delayed_due_to_ToU: 'charging_delayed_due_to_ToU',
+  start_charging: 'start_charging ',
+  stop_charging: 'stop_charging ',
+  is_offline: 'is_offline',
+  is_back_online: 'is_back_online',
+  is_not_plugged_in_by: 'is_not_plugged_in_by',
+  unplug: 'unplug',
+  plugin: 'plugin',
+};
+
+/** get_plot's `intervals`: a whole number in this range (client check, and the simulator's limit). */
+export const MIN_PLOT_INTERVALS = 1;
+export const MAX_PLOT_INTERVALS = 10_000;
 
 export interface Webhook {
   url?: string;
@@ -223,6 +243,12 @@ export type NotificationSettings = Partial<Record<NotificationEvent, Notificatio
 export interface OverrideRequest {
   /** Epoch seconds: in the past (e.g. now) = charge now; 0 = cancel the override. */
   overrideTime: number;
+  /**
+   * The document's energy_at_plugin and energy_to_add (whole Wh, 0 or more). Every known client
+   * sends all three fields; pass the unit's current values (get_state's charging.wh_energy_at_plugin
+   * and wh_energy_to_add) to change only the override: src/state/unit-writes.ts does. A field left
+   * undefined is not sent.
+   */
   energyAtPluginWh?: number;
   energyToAddWh?: number;
 }

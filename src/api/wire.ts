@@ -113,58 +113,67 @@ export type WireHistorySession = z.output<typeof wireHistorySession>;
 
 export const wirePlotPoint = z.looseObject({ t: reqNum, v: reqNum });
 
-export const wireImages = z.looseObject({ charging: str, default: str, plugged: str });
+// get_info's fields are descriptive (none is needed to use the unit), so each one that has the
+// wrong type reads as missing instead of failing the whole reply; normalise.ts keeps its raw value
+// for the set_info round trip.
+/** The schema, with a value of the wrong type read as undefined. */
+const orUnknown = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+const lStr = orUnknown(str);
+const lNum = orUnknown(num);
+const lBool = orUnknown(bool);
+export const wireImages = z.looseObject({ charging: lStr, default: lStr, plugged: lStr });
 export const wireModelInfo = z.looseObject({
-  model_id: str,
-  description: str,
-  make: str,
-  model: str,
-  year: num,
-  range_m: num,
-  range_city_m: num,
-  range_highway_m: num,
-  battery_size_wh: num,
-  charging_rate_w: num,
-  images: wireImages.optional(),
+  model_id: lStr,
+  description: lStr,
+  make: lStr,
+  model: lStr,
+  year: lNum,
+  range_m: lNum,
+  range_city_m: lNum,
+  range_highway_m: lNum,
+  battery_size_wh: lNum,
+  charging_rate_w: lNum,
+  images: orUnknown(wireImages),
 });
 export const wireCar = z.looseObject({
-  car_id: num,
-  description: str,
-  battery_size_wh: num,
-  battery_range_m: num,
-  charging_rate_w: num,
-  model_id: str,
-  model_info: wireModelInfo.optional(),
+  car_id: lNum,
+  description: lStr,
+  battery_size_wh: lNum,
+  battery_range_m: lNum,
+  charging_rate_w: lNum,
+  model_id: lStr,
+  model_info: orUnknown(wireModelInfo),
 });
-export const wirePolicy = z.looseObject({ name: str, user_control_allowed: bool, charge_control_type: str });
+export const wirePolicy = z.looseObject({ name: lStr, user_control_allowed: lBool, charge_control_type: lStr });
 
 export const wireWebhook = z.looseObject({ url: str, method: str, authorization_headers: str });
 export const wireNotificationSetting = z.looseObject({ email: bool, push: bool, time: num, webhook: wireWebhook.optional() });
 export type WireNotificationSetting = z.output<typeof wireNotificationSetting>;
 export const wireNotifications = z.record(z.string(), wireNotificationSetting);
 
-/** The get_info body (also what set_info sends back, plus the request keys). */
+/** The get_info body (also what set_info sends back, plus the request keys); see orUnknown. */
 const infoFields = {
-  name: str,
-  address: str,
-  city: str,
-  zip: str,
-  country_code: str,
-  load_group_id: str,
-  unit_type_id: num,
-  IP: str,
-  gascost: num,
-  mpg: num,
-  ecost: num,
-  whpermile: num,
-  timeZoneId: str,
-  amps_wire_rating: num,
-  amps_unit_rating: num,
-  info_timestamp: num,
-  garage_id: str,
-  cars: z.array(wireCar).optional(),
-  policy: wirePolicy.optional(),
-  restrictions: z.record(z.string(), z.unknown()).optional(),
+  name: lStr,
+  address: lStr,
+  city: lStr,
+  zip: lStr,
+  country_code: lStr,
+  load_group_id: lStr,
+  unit_type_id: lNum,
+  IP: lStr,
+  gascost: lNum,
+  mpg: lNum,
+  ecost: lNum,
+  whpermile: lNum,
+  timeZoneId: lStr,
+  amps_wire_rating: lNum,
+  amps_unit_rating: lNum,
+  info_timestamp: lNum,
+  garage_id: lStr,
+  // One odd car (not an object) is dropped from the view; the others are still read.
+  cars: orUnknown(z.array(orUnknown(wireCar))),
+  policy: orUnknown(wirePolicy),
+  restrictions: orUnknown(z.record(z.string(), z.unknown())),
 };
 
 // ---- requests ----
@@ -176,12 +185,15 @@ export const requestSchemas = {
   get_state: z.looseObject({ ...apiRequestBase, cmd: z.literal('get_state') }),
   set_limit: z.looseObject({ ...apiRequestBase, cmd: z.literal('set_limit'), amperage: z.number().int().nonnegative() }),
   get_schedule: z.looseObject({ ...apiRequestBase, cmd: z.literal('get_schedule') }),
+  // The document marks no field required. Windows only mean something for "custom" (the simulator
+  // refuses a custom schedule without both), and car_ready_by is 0 when absent ("not set", as the
+  // document's own request example sends it).
   set_schedule: z.looseObject({
     ...apiRequestBase,
     cmd: z.literal('set_schedule'),
     type: z.enum(['disabled', 'custom']),
-    weekday: z.object({ start: z.number(), end: z.number(), car_ready_by: z.number() }),
-    weekend: z.object({ start: z.number(), end: z.number(), car_ready_by: z.number() }),
+    weekday: z.object({ start: z.number(), end: z.number(), car_ready_by: z.number().optional() }).optional(),
+    weekend: z.object({ start: z.number(), end: z.number(), car_ready_by: z.number().optional() }).optional(),
   }),
   get_history: z.looseObject({ ...apiRequestBase, cmd: z.literal('get_history'), continuity_token: z.string().optional() }),
   get_plot: z.looseObject({ ...apiRequestBase, cmd: z.literal('get_plot'), attribute: z.string().optional(), intervals: z.number(), session_id: z.number() }),

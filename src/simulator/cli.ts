@@ -8,7 +8,9 @@ const HELP = `JuiceNet simulator
 Usage: node dist/simulator-cli.js [options]   (or: npm run sim -- [options])
 
   --port N              port (default 0 = a free port)
-  --host H              address to listen on (default 127.0.0.1)
+  --host H              address to listen on (default 127.0.0.1). On another address the
+                        protocol is served to the network (with a warning); /_sim/control
+                        still answers loopback clients only
   --account-token T     the default account's token (default: derived from the seed)
   --units N             units on the default account (default 3)
   --spare-units N       unregistered units for add_unit (default 5)

@@ -6,7 +6,8 @@
 // noise of a minute (voltage, frequency, temperature) is a stateless hash of (unit, minute), and
 // each unit's cars come from its own event stream, so the outcome does not depend on how often
 // or in which order units are looked at: a seed and a start time reproduce a run.
-import { BOX_API_COMMANDS, BOX_PIN_COMMANDS } from '../api/types';
+import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, MAX_PLOT_INTERVALS, MIN_PLOT_INTERVALS, NOTIFICATION_EVENTS, NOTIFICATION_WIRE_KEYS } from '../api/types';
+import { normaliseKeys } from '../api/wire';
 import { Prng, childSeed, hashUnit } from './prng';
 import { localTime, toIanaZone } from './timezone';
 import {
@@ -65,17 +66,11 @@ const RATINGS: [number, number][] = [
   [60, 48],
   [60, 32],
 ];
-/** Notification events as the document writes them; two keys carry a trailing space. */
-const NOTIFICATION_WIRE_KEYS: Record<string, string> = {
-  charging_delayed_due_to_ToU: 'charging_delayed_due_to_ToU',
-  start_charging: 'start_charging ',
-  stop_charging: 'stop_charging ',
-  is_offline: 'is_offline',
-  is_back_online: 'is_back_online',
-  is_not_plugged_in_by: 'is_not_plugged_in_by',
-  unplug: 'unplug',
-  plugin: 'plugin',
-};
+/**
+ * Notification events by lower-cased name: the document's tables write "start_Charging" and
+ * "charging_delayed_due_to_toU" where its examples have "start_charging" and "..._ToU".
+ */
+const NOTIFICATION_EVENT_BY_LOWER = new Map<string, string>(NOTIFICATION_EVENTS.map((e) => [e.toLowerCase(), e]));
 /** Minutes of the day: 0..1440. */
 const MINUTES_PER_DAY = 1440;
 /** A unit that hasn't checked in for this many update intervals is reported as `disconnect`. */
@@ -86,7 +81,6 @@ const MIN_AMPS = 6;
 /** Share PIN: 15 real minutes, single use, a few wrong tries. */
 const PIN_REAL_TTL_S = 900;
 const PIN_MAX_WRONG = 5;
-const MAX_PLOT_INTERVALS = 2000;
 
 interface Account {
   token: string;
@@ -598,8 +592,9 @@ export class SimEngine {
         savings: Math.round(car ? car.sessionSavingsCents : 0),
         watt_power: powerW,
         seconds_charging: Math.round(car ? car.secondsCharging : 0),
-        wh_energy_at_plugin: car ? car.energyAtPluginWh : 0,
-        wh_energy_to_add: car ? car.energyToAddWh : 0,
+        // Every field the document declares Integer goes out whole.
+        wh_energy_at_plugin: car ? Math.round(car.energyAtPluginWh) : 0,
+        wh_energy_to_add: car ? Math.round(car.energyToAddWh) : 0,
         flags: 0,
         co2: { nonstop: Math.round(sessionWh * 0.42), actual: Math.round(sessionWh * 0.36) },
       },
@@ -610,9 +605,9 @@ export class SimEngine {
       },
       charging_time_left: chargingTimeLeft,
       plug_unplug_time: u.plugUnplugTime,
-      target_time: targetTime,
-      override_time: u.overrideTime,
-      default_target_time: windowStart ?? nowS,
+      target_time: Math.floor(targetTime),
+      override_time: Math.floor(u.overrideTime),
+      default_target_time: Math.floor(windowStart ?? nowS),
       time_last_ping: this.lastPingS(u, now),
       utc_time: nowS,
       unit_time: nowS + lt.offsetS,
@@ -741,7 +736,14 @@ export class SimEngine {
   // ---------------------------------------------------------------- commands
 
   /** Runs one protocol command for an endpoint. Throws SimError for success:false replies. */
-  execute(endpoint: '/box_pin' | '/box_api_secure', body: Record<string, unknown>): EngineReply {
+  execute(endpoint: '/box_pin' | '/box_api_secure', rawBody: Record<string, unknown>): EngineReply {
+    // Keys are trimmed before anything is read ("cmd " like " wh_energy"): the document is sloppy.
+    let body: Record<string, unknown>;
+    try {
+      body = normaliseKeys(rawBody) as Record<string, unknown>;
+    } catch (e) {
+      return malformed((e as Error).message);
+    }
     const cmd = body.cmd;
     if (typeof cmd !== 'string' || cmd === '') return malformed('Missing field "cmd"');
     const pinCmd = (BOX_PIN_COMMANDS as readonly string[]).includes(cmd);
@@ -817,9 +819,13 @@ export class SimEngine {
       case 'get_schedule':
         return { ...structuredClone(u.schedule), info_timestamp: u.infoTimestamp, success: true, ID: u.unitId };
       case 'set_schedule': {
+        // The document marks no field required: {type:"disabled"} alone keeps the stored windows
+        // (they apply again when the schedule is turned back on); "custom" needs both.
         const r = req as SimRequest<'set_schedule'>;
         if (r.type !== 'disabled' && r.type !== 'custom') throw new SimError(422, `Unknown schedule type "${r.type}": use "disabled" or "custom"`);
-        if (r.type === 'custom' && (!r.weekday || !r.weekend)) throw new SimError(422, 'A custom schedule needs both "weekday" and "weekend" windows');
+        if (r.type === 'custom' && (!r.weekday || !r.weekend)) {
+          throw new SimError(422, `A custom schedule needs both windows: "${r.weekday ? 'weekend' : 'weekday'}" is missing`);
+        }
         const weekday = r.weekday ? checkWindow('weekday', r.weekday) : u.schedule.weekday;
         const weekend = r.weekend ? checkWindow('weekend', r.weekend) : u.schedule.weekend;
         u.schedule = { type: r.type, weekday, weekend };
@@ -849,39 +855,52 @@ export class SimEngine {
           ['energy_to_add', r.energy_to_add],
           ['energy_at_plugin', r.energy_at_plugin],
         ] as const) {
-          if (v !== undefined && (!Number.isFinite(v) || v < 0 || v > 1_000_000)) throw new SimError(422, `${k} must be between 0 and 1000000 Wh`);
+          if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1_000_000)) throw new SimError(422, `${k} must be a whole number of Wh from 0 to 1000000`);
         }
         u.overrideTime = r.override_time;
+        // energy_to_add is the session's goal, as get_state's wh_energy_to_add reports it ("amount
+        // of energy to be added", counted from plug-in like wh_energy), not an amount on top of what
+        // the car already took. 0 means "not set": the car's own need stays.
         if (r.override_time > 0 && r.energy_to_add !== undefined && r.energy_to_add > 0) {
           if (u.car) {
-            u.car.energyToAddWh = u.car.sessionWh + r.energy_to_add;
-            u.car.full = false;
+            if (u.car.energyToAddWh !== r.energy_to_add) {
+              u.car.energyToAddWh = r.energy_to_add;
+              // A bigger goal restarts a car that had reached the old one; a smaller one may end the session.
+              u.car.full = u.car.sessionWh >= r.energy_to_add;
+            }
           } else u.pendingEnergyToAddWh = r.energy_to_add;
         }
         if (r.override_time > 0 && r.energy_at_plugin !== undefined) {
           if (u.car) u.car.energyAtPluginWh = r.energy_at_plugin;
-          else u.pendingEnergyAtPluginWh = r.energy_at_plugin;
+          else if (r.energy_at_plugin > 0) u.pendingEnergyAtPluginWh = r.energy_at_plugin;
         }
         // Overriding a full car restarts nothing: the battery is full.
+        this.bumpInfoTimestamp(u);
         return { success: true };
       }
       case 'set_charging_time': {
         const t = (req as SimRequest<'set_charging_time'>).charging_time;
         if (!Number.isInteger(t) || t < 0) throw new SimError(422, 'charging_time must be 0 (no hold) or epoch seconds');
         u.chargingTime = t;
+        this.bumpInfoTimestamp(u);
         return { success: true };
       }
       case 'get_notifications': {
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(u.notifications)) out[NOTIFICATION_WIRE_KEYS[k] ?? k] = structuredClone(v);
+        const wireKeys: Readonly<Record<string, string>> = NOTIFICATION_WIRE_KEYS;
+        for (const [k, v] of Object.entries(u.notifications)) out[Object.hasOwn(wireKeys, k) ? wireKeys[k] : k] = structuredClone(v);
         return { success: true, notifications: out };
       }
       case 'set_notifications': {
         const incoming = (req as SimRequest<'set_notifications'>).notifications;
         const next = structuredClone(u.notifications);
         for (const [rawKey, val] of Object.entries(incoming)) {
-          const key = rawKey.trim();
-          if (!key) throw new SimError(422, 'Empty notification event name');
+          // Keys arrive trimmed ("start_charging " and "start_charging" are the same event).
+          const key = NOTIFICATION_EVENT_BY_LOWER.get(rawKey.trim().toLowerCase());
+          if (!key) {
+            const shown = rawKey.length > 60 ? `${rawKey.slice(0, 59)}…` : rawKey;
+            throw new SimError(422, `Unknown notification event ${JSON.stringify(shown)}: use one of ${NOTIFICATION_EVENTS.join(', ')}`);
+          }
           if (val.time !== undefined && (!Number.isInteger(val.time) || val.time < 0 || val.time > MINUTES_PER_DAY)) {
             throw new SimError(422, `notifications.${key}.time must be minutes of the day (0..1440)`);
           }
@@ -893,6 +912,7 @@ export class SimEngine {
           next[key] = structuredClone(val) as WireNotification;
         }
         u.notifications = next;
+        this.bumpInfoTimestamp(u);
         return { success: true };
       }
     }
@@ -900,32 +920,26 @@ export class SimEngine {
   }
 
   private setInfo(u: SimUnit, req: Record<string, unknown>): void {
-    const incoming: Record<string, unknown> = {};
+    const fields: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(req)) {
+      // Envelope keys, and info_timestamp: the server's own clock of changes, not the client's to set.
       if (['cmd', 'token', 'account_token', 'device_id', 'success', 'info_timestamp'].includes(k)) continue;
-      incoming[k.trim()] = v;
+      defineData(fields, k, v);
     }
+    // Known fields must have the document's types (a stored "pro" unit_type_id would break every
+    // client's get_info); numbers may come as numeric strings, as this wire sends them.
+    const incoming = checkInfoTypes(INFO_TYPES, fields, '');
     for (const k of ['amps_wire_rating', 'amps_unit_rating']) {
       if (k in incoming) {
-        const v = lenientNumber(incoming[k]);
-        if (v === undefined || !Number.isInteger(v) || v <= 0 || v > 200) throw new SimError(422, `${k} must be a whole number of amps from 1 to 200`);
-        incoming[k] = v;
+        const v = incoming[k] as number;
+        if (v <= 0 || v > 200) throw new SimError(422, `${k} must be a whole number of amps from 1 to 200`);
       }
     }
     for (const k of ['gascost', 'mpg', 'ecost', 'whpermile']) {
-      if (k in incoming) {
-        const v = lenientNumber(incoming[k]);
-        if (v === undefined || v < 0) throw new SimError(422, `${k} must be a number, 0 or more`);
-        incoming[k] = v;
-      }
+      if (k in incoming && (incoming[k] as number) < 0) throw new SimError(422, `${k} must be a whole number, 0 or more`);
     }
-    if ('name' in incoming && (typeof incoming.name !== 'string' || incoming.name.trim() === '' || incoming.name.length > 100)) {
+    if ('name' in incoming && ((incoming.name as string).trim() === '' || (incoming.name as string).length > 100)) {
       throw new SimError(422, 'name must be 1 to 100 characters');
-    }
-    if ('timeZoneId' in incoming && typeof incoming.timeZoneId !== 'string') throw new SimError(422, 'timeZoneId must be a string');
-    if ('cars' in incoming && !Array.isArray(incoming.cars)) throw new SimError(422, 'cars must be an array');
-    if ('policy' in incoming && (typeof incoming.policy !== 'object' || incoming.policy === null || Array.isArray(incoming.policy))) {
-      throw new SimError(422, 'policy must be an object');
     }
     // The whole object is stored: fields the simulator does not know are kept for get_info.
     u.info = { ...u.info, ...structuredClone(incoming) };
@@ -950,7 +964,9 @@ export class SimEngine {
     const more = i >= 0;
     const reply: Record<string, unknown> = {
       success: true,
-      sessions: page.map((s) => ({ id: s.id, time_start: s.timeStart, time_end: s.timeEnd, duration: s.durationS, wh_energy: s.energyWh, savings: s.savingsCents })),
+      // The document's own example sends " wh_energy" (leading space) on one session: every session
+      // with an odd id does here, so that clients meet the quirk over HTTP.
+      sessions: page.map((s) => ({ id: s.id, time_start: s.timeStart, time_end: s.timeEnd, duration: s.durationS, [s.id % 2 === 1 ? ' wh_energy' : 'wh_energy']: s.energyWh, savings: s.savingsCents })),
     };
     if (more && page.length > 0) reply.continuity_token = `h1.${(u.seed >>> 0).toString(16)}.${page[page.length - 1].id}`;
     return reply;
@@ -958,8 +974,8 @@ export class SimEngine {
 
   private plot(u: SimUnit, sessionId: number, intervals: number, attribute: string, now: number): { t: number; v: number }[] {
     if (attribute !== 'power') throw new SimError(422, `Unknown attribute "${attribute}": the simulator plots "power"`);
-    if (!Number.isInteger(intervals) || intervals < 1 || intervals > MAX_PLOT_INTERVALS) {
-      throw new SimError(422, `intervals must be a whole number from 1 to ${MAX_PLOT_INTERVALS}`);
+    if (!Number.isInteger(intervals) || intervals < MIN_PLOT_INTERVALS || intervals > MAX_PLOT_INTERVALS) {
+      throw new SimError(422, `intervals must be a whole number from ${MIN_PLOT_INTERVALS} to ${MAX_PLOT_INTERVALS}`);
     }
     let start: number;
     let end: number;
@@ -1023,8 +1039,104 @@ function checkWindow(name: string, w: { start: number; end: number; car_ready_by
   return { start: w.start, end: w.end, car_ready_by: w.car_ready_by ?? 0 };
 }
 
-function lenientNumber(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
+/** The types get_info's fields have in the document (also what set_info may store). */
+type InfoType = 'string' | 'int' | 'bool' | 'object' | { object: InfoTypes } | { array: InfoTypes };
+type InfoTypes = Readonly<Record<string, InfoType>>;
+const IMAGES_TYPES: InfoTypes = { charging: 'string', default: 'string', plugged: 'string' };
+const MODEL_INFO_TYPES: InfoTypes = {
+  model_id: 'string',
+  description: 'string',
+  make: 'string',
+  model: 'string',
+  year: 'int',
+  range_m: 'int',
+  range_city_m: 'int',
+  range_highway_m: 'int',
+  battery_size_wh: 'int',
+  charging_rate_w: 'int',
+  images: { object: IMAGES_TYPES },
+};
+const CAR_TYPES: InfoTypes = {
+  car_id: 'int',
+  description: 'string',
+  battery_size_wh: 'int',
+  battery_range_m: 'int',
+  charging_rate_w: 'int',
+  model_id: 'string',
+  model_info: { object: MODEL_INFO_TYPES },
+};
+const INFO_TYPES: InfoTypes = {
+  name: 'string',
+  address: 'string',
+  city: 'string',
+  zip: 'string',
+  country_code: 'string',
+  load_group_id: 'string',
+  unit_type_id: 'int',
+  IP: 'string',
+  gascost: 'int',
+  mpg: 'int',
+  ecost: 'int',
+  whpermile: 'int',
+  timeZoneId: 'string',
+  amps_wire_rating: 'int',
+  amps_unit_rating: 'int',
+  garage_id: 'string',
+  cars: { array: CAR_TYPES },
+  policy: { object: { name: 'string', user_control_allowed: 'bool', charge_control_type: 'string' } },
+  restrictions: 'object',
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Sets a key as data (a "__proto__" key stays a key). */
+function defineData(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/**
+ * A copy of `obj` whose known fields (`types`) have the document's types, numeric strings of
+ * integer fields turned into numbers; unknown fields are kept as they are. Throws SimError 422
+ * naming the first field of the wrong type ("cars[0].car_id must be a whole number, got "x"").
+ */
+function checkInfoTypes(types: InfoTypes, obj: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const type = Object.hasOwn(types, k) ? types[k] : undefined;
+    const path = `${prefix}${k}`;
+    const bad = (what: string) => new SimError(422, `${path} must be ${what}, got ${describeValue(v)}`);
+    let value = v;
+    if (type === 'string') {
+      if (typeof v !== 'string') throw bad('a string');
+    } else if (type === 'int') {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad('a whole number');
+      value = n;
+    } else if (type === 'bool') {
+      if (typeof v !== 'boolean') throw bad('true or false');
+    } else if (type === 'object') {
+      if (!isPlainObject(v)) throw bad('an object');
+    } else if (type && 'object' in type) {
+      if (!isPlainObject(v)) throw bad('an object');
+      value = checkInfoTypes(type.object, v, `${path}.`);
+    } else if (type && 'array' in type) {
+      if (!Array.isArray(v)) throw bad('an array');
+      value = v.map((item, n) => {
+        if (!isPlainObject(item)) throw new SimError(422, `${path}[${n}] must be an object, got ${describeValue(item)}`);
+        return checkInfoTypes(type.array, item, `${path}[${n}].`);
+      });
+    }
+    defineData(out, k, value);
+  }
+  return out;
 }

@@ -42,6 +42,36 @@ class VirtualClock {
   }
 }
 
+/**
+ * A socket address of this machine: 127/8 or ::1, also IPv4-mapped ("::ffff:127.0.0.1", as a
+ * dual-stack listener reports an IPv4 peer). For peers, not URLs: the client's base-URL check
+ * (isLoopbackHost in src/api/client.ts) stays stricter on purpose.
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.toLowerCase().replace(/^::ffff:/, '');
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/**
+ * The command a request names: its `cmd` key, found by trimmed key like every other key ("cmd "
+ * works; an exact "cmd" wins over a padded one). Undefined when there is no string command.
+ */
+export function requestCommand(body: Record<string, unknown>): string | undefined {
+  if (typeof body.cmd === 'string') return body.cmd;
+  for (const [k, v] of Object.entries(body)) if (k.trim() === 'cmd' && typeof v === 'string') return v;
+  return undefined;
+}
+
+/** Keys whose values a captured request shows masked (tests read captures; tokens stay out). */
+const SECRET_KEYS = new Set(['token', 'account_token']);
+
+/** A deep copy of a request body as received (keys untrimmed), its tokens masked. */
+function captureRequest(body: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(body);
+  for (const k of Object.keys(copy)) if (SECRET_KEYS.has(k.trim()) && typeof copy[k] === 'string') copy[k] = '(token)';
+  return copy;
+}
+
 function checkRate(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new Error(`fault ${name} must be a number from 0 to 1`);
   return v;
@@ -94,6 +124,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   let requests = 0;
   let connections = 0;
   let perCommand: Record<string, number> = {};
+  /** The last protocol request per command (as received, tokens masked), for tests. */
+  let lastRequests = new Map<string, Record<string, unknown>>();
   const sockets = new Set<Socket>();
 
   const setFaults = (f: Partial<FaultConfig>) => {
@@ -133,10 +165,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     addUnitToAccount: (t, id) => engine.attach(t, knownUnit(id)),
     requestCount: () => requests,
     commandCounts: () => ({ ...perCommand }),
+    lastRequest: (cmd) => {
+      const r = lastRequests.get(cmd);
+      return r ? structuredClone(r) : undefined;
+    },
     resetRequestCount: () => {
       requests = 0;
       connections = 0;
       perCommand = {};
+      lastRequests = new Map();
     },
     connectionCount: () => connections,
     close: () => close(),
@@ -236,14 +273,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       }
       const obj = body as Record<string, unknown>;
       if (path === CONTROL_PATH) {
+        // The controls hand out every token and can rewrite any unit: only for this machine, even
+        // when the protocol endpoints listen on the network (--host 0.0.0.0).
+        if (!isLoopbackAddress(req.socket.remoteAddress ?? '')) {
+          return send(res, 403, { success: false, error_code: 403, error_message: `${CONTROL_PATH} answers only loopback clients (127.0.0.1, ::1)` });
+        }
         try {
           return send(res, 200, { success: true, ...control(obj) });
         } catch (e) {
           return send(res, 400, { success: false, error_code: 400, error_message: (e as Error).message });
         }
       }
-      const cmdName = typeof obj.cmd === 'string' ? obj.cmd : '(none)';
+      const cmd = requestCommand(obj);
+      const cmdName = cmd ?? '(none)';
       perCommand[cmdName] = (perCommand[cmdName] ?? 0) + 1;
+      if (lastRequests.has(cmdName) || lastRequests.size < 64) lastRequests.set(cmdName, captureRequest(obj));
+      // The document: a reply carries the command (`cmd`), failures included.
+      const withCmd = (b: Record<string, unknown>) => (cmd === undefined ? b : { ...b, cmd });
       // Five draws per request whatever the rates, so a seed reproduces the fault sequence.
       const f = faults;
       const dDrop = faultRng.next();
@@ -256,7 +302,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         const status = dWhich < 0.5 ? 500 : 503;
         return send(res, status, status === 500 ? 'Internal Server Error' : 'Service Unavailable', { 'content-type': 'text/plain' });
       }
-      if (dFailure < f.failureRate) return send(res, 200, { success: false, error_code: 500, error_message: 'Temporary failure' });
+      if (dFailure < f.failureRate) return send(res, 200, withCmd({ success: false, error_code: 500, error_message: 'Temporary failure' }));
       let reply: EngineReply;
       try {
         reply = engine.execute(path as '/box_pin' | '/box_api_secure', obj);
@@ -268,7 +314,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         req.socket.destroy();
         return;
       }
-      const out = f.numbersAsStrings ? stringifyNumbers(reply.body) : reply.body;
+      const out = f.numbersAsStrings ? stringifyNumbers(withCmd(reply.body)) : withCmd(reply.body);
       if (dMalformed < f.malformedRate) {
         const full = JSON.stringify(out);
         return send(res, reply.status, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
@@ -309,6 +355,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     });
   });
   const addr = server.address() as AddressInfo;
+  if (!isLoopbackAddress(addr.address)) {
+    process.stderr.write(
+      `simulator: warning: listening on ${addr.address}, reachable from other machines. The protocol endpoints take anyone who has a token; ${CONTROL_PATH} still answers loopback clients only.\n`,
+    );
+  }
   sim.port = addr.port;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   sim.baseUrl = `http://${host}:${addr.port}`;

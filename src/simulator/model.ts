@@ -171,6 +171,11 @@ export interface RunningSimulator {
   requestCount(): number;
   /** Requests per command (protocol requests only). */
   commandCounts(): Record<string, number>;
+  /**
+   * The last protocol request naming `cmd` since the last resetRequestCount(), exactly as
+   * the server received it: keys untrimmed ("start_charging "), `token`/`account_token` masked.
+   */
+  lastRequest(cmd: string): Record<string, unknown> | undefined;
   resetRequestCount(): void;
   connectionCount(): number;
   close(): Promise<void>;

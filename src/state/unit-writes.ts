@@ -11,7 +11,7 @@
 // the read-back worked.
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError, toJuiceNetError, writeOutcomeUncertain } from '../api/errors';
 import { describeWindow } from '../api/schedule';
-import type { JuiceNetApi, NotificationSettings, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
+import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
 export interface UnitTarget {
@@ -114,6 +114,33 @@ export function chargeNowConfirmed(after: UnitStatus, sent: { overrideTime: numb
   );
 }
 
+/** The session energies set_override carries besides the override time. */
+export type OverrideEnergies = Pick<OverrideRequest, 'energyAtPluginWh' | 'energyToAddWh'>;
+
+/** A whole, non-negative Wh value from get_state, or undefined (a field the server did not send is not sent back). */
+function wholeWh(v: number | undefined): number | undefined {
+  return v === undefined || !Number.isFinite(v) ? undefined : Math.max(0, Math.round(v));
+}
+
+/**
+ * The energies to send with set_override: the caller's, else the unit's current ones (get_state's
+ * charging.wh_energy_at_plugin / wh_energy_to_add). The document lists all three fields and every
+ * known client sends them, so an override must not leave the server to guess (or zero) the energy
+ * the driver asked for. Reads the unit when a value is missing; that read failing fails the write
+ * before anything is sent.
+ */
+async function overrideEnergies(t: UnitTarget, given: OverrideEnergies, signal?: AbortSignal): Promise<OverrideEnergies> {
+  if (given.energyAtPluginWh !== undefined && given.energyToAddWh !== undefined) return given;
+  const c = (await t.client.getState(t.auth, { signal })).charging;
+  const out: OverrideEnergies = {
+    energyAtPluginWh: given.energyAtPluginWh ?? wholeWh(c.energyAtPluginWh),
+    energyToAddWh: given.energyToAddWh ?? wholeWh(c.energyToAddWh),
+  };
+  if (out.energyAtPluginWh === undefined) delete out.energyAtPluginWh;
+  if (out.energyToAddWh === undefined) delete out.energyToAddWh;
+  return out;
+}
+
 export interface StateWrite extends WriteOutcome {
   /** get_state read back after the write. */
   after: UnitStatus;
@@ -122,13 +149,20 @@ export interface StateWrite extends WriteOutcome {
 /**
  * Charge now: restores the limit first when `restoreAmps` is given, then set_override; verified by
  * get_state. The two writes count as one: a lost reply to either leads to the read-back (after a
- * lost set_limit reply, set_override is not sent, so that read-back cannot confirm).
+ * lost set_limit reply, set_override is not sent, so that read-back cannot confirm). The energies
+ * sent are the caller's or the unit's current ones (see overrideEnergies): "charge now" changes
+ * the override only.
  */
-export async function writeStartCharging(t: UnitTarget, req: { overrideTime: number; restoreAmps?: number }, signal?: AbortSignal): Promise<StateWrite> {
+export async function writeStartCharging(
+  t: UnitTarget,
+  req: { overrideTime: number; restoreAmps?: number } & OverrideEnergies,
+  signal?: AbortSignal,
+): Promise<StateWrite> {
+  const energies = await overrideEnergies(t, req, signal);
   return verifiedWrite(
     async () => {
       if (req.restoreAmps !== undefined) await t.client.setLimit(t.auth, req.restoreAmps, { signal });
-      await t.client.setOverride(t.auth, { overrideTime: req.overrideTime }, { signal });
+      await t.client.setOverride(t.auth, { overrideTime: req.overrideTime, ...energies }, { signal });
     },
     () => t.client.getState(t.auth, { signal }),
     (after) => ({ after, confirmed: chargeNowConfirmed(after, req) }),
@@ -140,10 +174,14 @@ export async function writeStartCharging(t: UnitTarget, req: { overrideTime: num
   );
 }
 
-/** set_override 0 (the schedule applies again), verified by get_state's override_time. */
-export async function writeCancelOverride(t: UnitTarget, signal?: AbortSignal): Promise<StateWrite> {
+/**
+ * set_override 0 (the schedule applies again), verified by get_state's override_time. Sends the
+ * unit's current energies too (see overrideEnergies), unless the caller gives them.
+ */
+export async function writeCancelOverride(t: UnitTarget, signal?: AbortSignal, given: OverrideEnergies = {}): Promise<StateWrite> {
+  const energies = await overrideEnergies(t, given, signal);
   return verifiedWrite(
-    () => t.client.setOverride(t.auth, { overrideTime: 0 }, { signal }),
+    () => t.client.setOverride(t.auth, { overrideTime: 0, ...energies }, { signal }),
     () => t.client.getState(t.auth, { signal }),
     (after) => ({ after, confirmed: after.overrideTime === undefined || after.overrideTime === 0 }),
     () => 'the charger still reports an override',

@@ -149,13 +149,68 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
         account_token: ACCOUNT_TOKEN,
       });
     });
+    it("setNotifications answers in the spelling of the server's last get_notifications reply", async () => {
+      // This server writes every event unpadded (and one padded the other way): its keys are used
+      // as it sent them; another unit, never read, gets the document's spelling.
+      handler = sequence(
+        reply(200, JSON.stringify({ success: true, notifications: { start_charging: { email: false, push: false }, ' is_offline': { email: true, push: false } } })),
+        reply(200, '{"success":true}'),
+      );
+      const c = client();
+      const n = await c.getNotifications(UNIT);
+      assert.deepEqual(Object.keys(n), ['start_charging', 'is_offline']);
+      await c.setNotifications(UNIT, { start_charging: { email: true, push: false }, is_offline: { email: false, push: false }, stop_charging: { email: true, push: true } });
+      assert.deepEqual(Object.keys(seen[1].body.notifications as object), ['start_charging', ' is_offline', 'stop_charging ']);
+      await c.setNotifications({ ...UNIT, token: 'ffffffffffffffffffffffffffffffff' }, { start_charging: { email: true, push: false } });
+      assert.deepEqual(Object.keys(seen[2].body.notifications as object), ['start_charging ']);
+    });
+    it('get_info: a known field of the wrong type reads as unknown; raw keeps it and set_info sends it back as it was', async () => {
+      const info = {
+        success: true,
+        cmd: 'get_info',
+        name: 'Garage',
+        unit_type_id: 'pro',
+        IP: 5,
+        garage_id: [],
+        zip: 94070,
+        amps_wire_rating: '40',
+        amps_unit_rating: { a: 1 },
+        timeZoneId: 'Pacific Standard Time',
+        cars: [{ car_id: 'x', description: 'Bolt', battery_size_wh: 60000, model_info: { year: 'old', make: 'Chevrolet' } }, 7],
+        policy: 'none',
+        future: { kept: true },
+      };
+      handler = sequence(reply(200, JSON.stringify(info)), reply(200, '{"success":true}'));
+      const c = client();
+      const got = await c.getInfo(UNIT);
+      assert.equal(got.name, 'Garage');
+      assert.equal(got.ampsWireRating, 40, 'a numeric string is still read');
+      assert.equal(got.ampsUnitRating, undefined, 'the wrong type reads as unknown');
+      assert.equal(got.policy, undefined);
+      assert.deepEqual(got.cars, [{ description: 'Bolt', batterySizeWh: 60000, modelInfo: { make: 'Chevrolet' } }]);
+      const { success: _s, cmd: _c, ...expectedRaw } = info;
+      assert.deepEqual(got.raw, { ...expectedRaw, zip: '94070', IP: '5', amps_wire_rating: 40 });
+      await c.setInfo(UNIT, got.raw);
+      const sent = { ...seen[1].body };
+      for (const k of ['cmd', 'device_id', 'token', 'account_token']) delete sent[k];
+      assert.deepEqual(sent, got.raw, 'set_info sends back what get_info held');
+      assert.equal((sent.cars as unknown[])[1], 7);
+      assert.equal(sent.unit_type_id, 'pro');
+    });
+    it('get_info whose body is not an object, or whose success is not a boolean, is still a ProtocolError', async () => {
+      handler = reply(200, '[1, 2]');
+      await assert.rejects(client({ retry: { retries: 0 } }).getInfo(UNIT), (e: unknown) => e instanceof ProtocolError && e.path === '(body)');
+      handler = reply(200, JSON.stringify({ success: 'perhaps', name: 'x' }));
+      await assert.rejects(client({ retry: { retries: 0 } }).getInfo(UNIT), (e: unknown) => e instanceof ProtocolError && e.path === 'success');
+    });
     it('setSchedule and setNotifications send the wire names; invalid input never leaves the machine', async () => {
       handler = reply(200, '{"success":true}');
       const c = client();
       await c.setSchedule(UNIT, { type: 'custom', weekday: { start: 1380, end: 420, carReadyBy: 0 }, weekend: { start: 0, end: 1440, carReadyBy: 480 } });
       assert.deepEqual(seen[0].body.weekday, { start: 1380, end: 420, car_ready_by: 0 });
       await c.setNotifications(UNIT, { start_charging: { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorizationHeaders: 'Bearer abc' } } });
-      assert.deepEqual(seen[1].body.notifications, { start_charging: { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorization_headers: 'Bearer abc' } } });
+      // No get_notifications reply seen yet: the document's spelling, "start_charging " with its space.
+      assert.deepEqual(seen[1].body.notifications, { 'start_charging ': { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorization_headers: 'Bearer abc' } } });
       await assert.rejects(c.setSchedule(UNIT, { type: 'custom', weekday: { start: 1500, end: 0, carReadyBy: 0 }, weekend: { start: 0, end: 0, carReadyBy: 0 } }), InvalidInputError);
       await assert.rejects(c.setLimit(UNIT, 12.5), InvalidInputError);
       await assert.rejects(c.setLimit(UNIT, -1), InvalidInputError);

@@ -108,6 +108,46 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     assert.equal(chargeNowOverrideTime({}, 1000), 999);
   });
 
+  it('writeStartCharging / writeCancelOverride send all three set_override fields, the energies unchanged', async () => {
+    // The document lists energy_at_plugin and energy_to_add with override_time and every known
+    // client sends the three: "charge now" must not zero or re-aim the driver's energy goal.
+    sim.plugIn(id, { energyToAddWh: 20000, energyAtPluginWh: 15000 });
+    sim.advance(1234.5); // mid-minute: the session's energy is fractional on the server
+    const state = await client.getState(t.auth);
+    assert.equal(state.charging.energyToAddWh, 20000);
+    const overrideTime = chargeNowOverrideTime(state);
+    const r = await writeStartCharging(t, { overrideTime }, undefined);
+    assert.equal(r.confirmed, true);
+    const sent = sim.lastRequest('set_override')!;
+    assert.deepEqual(
+      { override_time: sent.override_time, energy_at_plugin: sent.energy_at_plugin, energy_to_add: sent.energy_to_add },
+      { override_time: overrideTime, energy_at_plugin: 15000, energy_to_add: 20000 },
+    );
+    assert.equal(r.after.charging.energyToAddWh, 20000, 'get_state: wh_energy_to_add not changed by a plain charge now');
+    assert.equal(sim.unit(id).car!.energyToAddWh, 20000);
+    assert.equal(sim.unit(id).car!.energyAtPluginWh, 15000);
+
+    const c = await writeCancelOverride(t);
+    assert.equal(c.confirmed, true);
+    const cancel = sim.lastRequest('set_override')!;
+    assert.deepEqual([cancel.override_time, cancel.energy_at_plugin, cancel.energy_to_add], [0, 15000, 20000]);
+    assert.equal(sim.unit(id).car!.energyToAddWh, 20000);
+
+    // The caller's own values win over the unit's.
+    await writeStartCharging(t, { overrideTime, energyToAddWh: 30000, energyAtPluginWh: 15000 }, undefined);
+    assert.equal(sim.lastRequest('set_override')!.energy_to_add, 30000);
+    assert.equal((await client.getState(t.auth)).charging.energyToAddWh, 30000);
+  });
+
+  it('writeStartCharging whose read of the energies fails sends nothing', async () => {
+    sim.setFaults({ http5xxRate: 1 });
+    sim.resetRequestCount();
+    await assert.rejects(writeStartCharging(t, { overrideTime: Math.floor(sim.now()) - 1 }, undefined), HttpStatusError);
+    sim.clearFaults();
+    assert.equal(sim.commandCounts().set_override, undefined, 'set_override never sent');
+    assert.equal(sim.unit(id).overrideTime, 0);
+  });
+
   it('writeCancelOverride: confirmed by override_time 0', async () => {
     await client.setOverride(t.auth, { overrideTime: Math.floor(sim.now()) - 10 });
     const r = await writeCancelOverride(t);
