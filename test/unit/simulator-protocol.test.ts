@@ -16,6 +16,22 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
   return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
 }
 
+
+/** Runs `f` with process.stderr captured; resolves with its value and what it wrote. */
+async function withStderr<T>(f: () => Promise<T>): Promise<{ value: T; stderr: string }> {
+  const written: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { value: await f(), stderr: written.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 describe('simulator: the document\'s wire details', () => {
   let sim: RunningSimulator;
   let unitToken: string;
@@ -203,20 +219,9 @@ describe('simulator: the control endpoint answers loopback clients only', () => 
       .flat()
       .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (!external) this.skip(); // a machine with no network interface has no non-loopback peer to test with
-    const written: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    let sim: RunningSimulator;
+    const { value: sim, stderr } = await withStderr(() => startSimulator({ host: '0.0.0.0', seed: 3, manualClock: true, autoPlug: false }));
     try {
-      sim = await startSimulator({ host: '0.0.0.0', seed: 3, manualClock: true, autoPlug: false });
-    } finally {
-      process.stderr.write = write;
-    }
-    try {
-      assert.match(written.join(''), /warning: listening on 0\.0\.0\.0, reachable from other machines/);
+      assert.match(stderr, /warning: listening on 0\.0\.0\.0, reachable from other machines/);
       const viaNetwork = `http://${external!.address}:${sim.port}`;
       const refused = await post(`${viaNetwork}/_sim/control`, { action: 'info' });
       assert.equal(refused.status, 403);
@@ -233,19 +238,8 @@ describe('simulator: the control endpoint answers loopback clients only', () => 
   });
 
   it('on 127.0.0.1 it prints no warning', async () => {
-    const written: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    let sim: RunningSimulator;
-    try {
-      sim = await startSimulator({ seed: 3, manualClock: true, autoPlug: false });
-    } finally {
-      process.stderr.write = write;
-    }
+    const { value: sim, stderr } = await withStderr(() => startSimulator({ seed: 3, manualClock: true, autoPlug: false }));
     await sim.close();
-    assert.equal(written.join('').includes('warning'), false);
+    assert.equal(stderr.includes('warning'), false);
   });
 });
