@@ -2,7 +2,7 @@
 // The webhook's authorization header is a password field: never logged, and never kept in the
 // webview state with the other unsaved edits (webview/drafts.ts).
 import { NOTIFICATION_EVENTS, type NotificationSetting } from '../src/api/types';
-import { minutesToHHMM, parseHHMM } from '../src/api/schedule';
+import { isSameTime, minutesToHHMM, parseHHMM } from '../src/api/schedule';
 import { notificationMismatches } from '../src/state/unit-writes';
 import type { Result } from '../src/protocol/messages';
 import { clear, confirmInline, errorInfoOf, h, showMessage, showRestored, showWriteError } from './dom';
@@ -29,15 +29,6 @@ interface Row {
   method: HTMLSelectElement;
   auth: HTMLInputElement;
   hook: HTMLDetailsElement;
-}
-
-/** A time field's text means the loaded minutes (07:00 and 7:00 are the same). */
-function sameTime(text: string, minutes: number): boolean {
-  try {
-    return parseHHMM(text) === minutes;
-  } catch {
-    return false;
-  }
 }
 
 export class NotificationsTab {
@@ -135,7 +126,7 @@ export class NotificationsTab {
     const differs =
       r.email.checked !== s.email ||
       r.push.checked !== s.push ||
-      (r.time !== undefined && !sameTime(r.time.value, s.time ?? 0)) ||
+      (r.time !== undefined && !isSameTime(r.time.value, s.time ?? 0)) ||
       r.url.value.trim() !== (s.webhook?.url ?? '') ||
       r.method.value !== (s.webhook?.method ?? 'POST') ||
       authEdited;

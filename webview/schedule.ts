@@ -3,7 +3,7 @@
 // Schedule command's own validator (an empty window is refused); unsaved edits survive the page
 // being discarded (webview/drafts.ts).
 import type { ScheduleWindow } from '../src/api/types';
-import { MINUTES_PER_DAY, minutesToHHMM, parseHHMM } from '../src/api/schedule';
+import { isSameTime, MINUTES_PER_DAY, minutesToHHMM, parseHHMM } from '../src/api/schedule';
 import { toWindow } from '../src/commands/validate';
 import { sameSchedule } from '../src/state/unit-writes';
 import { allowedSegments, segmentToPercent } from '../src/protocol/scheduleBar';
@@ -47,15 +47,6 @@ function hhmm(m: number): string {
     return minutesToHHMM(m);
   } catch {
     return `${m} minutes`;
-  }
-}
-
-/** A typed time means the loaded minutes (07:00 and 7:00 are the same). */
-function sameTime(text: string, minutes: number): boolean {
-  try {
-    return parseHHMM(text) === minutes;
-  } catch {
-    return false;
   }
 }
 
@@ -165,7 +156,7 @@ export class ScheduleTab {
     if (!s) return false;
     if (this.typeSelect.value !== s.type) return true;
     for (const day of DAYS) {
-      for (const [part] of PARTS) if (!sameTime(this.inputs.get(`${day}.${part}`)!.value, s[day][part])) return true;
+      for (const [part] of PARTS) if (!isSameTime(this.inputs.get(`${day}.${part}`)!.value, s[day][part])) return true;
     }
     return false;
   }

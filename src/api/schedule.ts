@@ -28,6 +28,15 @@ export function parseHHMM(text: string): number {
   return h * 60 + min;
 }
 
+/** Whether typed text means `minutes` ("07:00" and "7:00" both mean 420); false when it is no time. */
+export function isSameTime(text: string, minutes: number): boolean {
+  try {
+    return parseHHMM(text) === minutes;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Problems with a window, as sentences (empty when valid): start 0..1439, end 0..1440,
  * car_ready_by 0..1440, all whole minutes.

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import {
   describeWindow,
+  isSameTime,
   isChargingAllowed,
   isMinuteInWindow,
   minutesToHHMM,
@@ -12,6 +13,13 @@ import {
 import type { Schedule } from '../../src/api/types';
 
 describe('schedule maths', () => {
+  it('compares typed text with minutes, whatever the spelling; a non-time is never the same', () => {
+    assert.equal(isSameTime('07:00', 420), true);
+    assert.equal(isSameTime(' 7:00 ', 420), true);
+    assert.equal(isSameTime('07:01', 420), false);
+    assert.equal(isSameTime('', 0), false);
+    assert.equal(isSameTime('soon', 420), false);
+  });
   it('formats and parses HH:MM, including 24:00 as 1440', () => {
     assert.equal(minutesToHHMM(0), '00:00');
     assert.equal(minutesToHHMM(420), '07:00');
