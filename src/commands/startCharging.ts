@@ -7,7 +7,7 @@ import type { CommandDeps } from './deps';
 import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress } from './common';
 import { ampsChoices, maxAmpsOf, validateAmps, parseAmps } from './validate';
 import { forgetLimit, rememberedLimit } from './limitMemory';
-import { chargeNowOverrideTime, writeStartCharging } from '../state/unit-writes';
+import { chargeNowOverrideTime, currentOverrideEnergies, writeStartCharging } from '../state/unit-writes';
 
 export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Start Charging');
@@ -42,7 +42,8 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     // "In the past" by the server's clock when it reports one (utc_time).
     const overrideTime = chargeNowOverrideTime(state);
     const { after, confirmed, replyLost } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
-      writeStartCharging(api, { overrideTime, restoreAmps: restore }, signal),
+      // The energies of the reading above: the write need not read the unit again.
+      writeStartCharging(api, { overrideTime, restoreAmps: restore, ...currentOverrideEnergies(state) }, signal),
     );
     if (restore !== undefined) forgetLimit(unit.unitId);
     await refreshAfterWrite(deps, unit.unitId);

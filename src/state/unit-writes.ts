@@ -131,13 +131,26 @@ function wholeWh(v: number | undefined): number | undefined {
  */
 async function overrideEnergies(t: UnitTarget, given: OverrideEnergies, signal?: AbortSignal): Promise<OverrideEnergies> {
   if (given.energyAtPluginWh !== undefined && given.energyToAddWh !== undefined) return given;
-  const c = (await t.client.getState(t.auth, { signal })).charging;
+  const current = currentOverrideEnergies(await t.client.getState(t.auth, { signal }));
   const out: OverrideEnergies = {
-    energyAtPluginWh: given.energyAtPluginWh ?? wholeWh(c.energyAtPluginWh),
-    energyToAddWh: given.energyToAddWh ?? wholeWh(c.energyToAddWh),
+    energyAtPluginWh: given.energyAtPluginWh ?? current.energyAtPluginWh,
+    energyToAddWh: given.energyToAddWh ?? current.energyToAddWh,
   };
   if (out.energyAtPluginWh === undefined) delete out.energyAtPluginWh;
   if (out.energyToAddWh === undefined) delete out.energyToAddWh;
+  return out;
+}
+
+/**
+ * The unit's current energies as set_override sends them back (whole Wh; a field the server did not
+ * send stays out). For a caller that has just read the unit, so the write need not read it again.
+ */
+export function currentOverrideEnergies(state: Pick<UnitStatus, 'charging'>): OverrideEnergies {
+  const out: OverrideEnergies = {};
+  const atPlugin = wholeWh(state.charging.energyAtPluginWh);
+  const toAdd = wholeWh(state.charging.energyToAddWh);
+  if (atPlugin !== undefined) out.energyAtPluginWh = atPlugin;
+  if (toAdd !== undefined) out.energyToAddWh = toAdd;
   return out;
 }
 

@@ -130,6 +130,9 @@ describe('unit commands (issue 4)', function () {
     assert.ok(s.overrideTime > 0 && s.overrideTime <= nowS + 1, `override in the past (${s.overrideTime} vs ${nowS})`);
     assert.equal(last().level, 'info');
     assert.match(last().text, /will charge now.*Limit restored to 16 A/);
+    // All three documented parameters, the energies being the unit's own (read once, before the write).
+    const sent = sim.lastRequest('set_override');
+    assert.ok(sent && 'override_time' in sent && 'energy_at_plugin' in sent && 'energy_to_add' in sent, JSON.stringify(sent));
   });
 
   it('cancelOverride sets override_time 0', async () => {
