@@ -46,7 +46,7 @@ export function vsixProblems(entries) {
     if (/\.map$/.test(e)) problems.push(`source map packaged: ${e}`);
     if (/^extension\/(test|bench|src|webview|scripts|\.ci|\.host-cache|node_modules)\//.test(e)) problems.push(`not for users: ${e}`);
   }
-  for (const must of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/webview/main.js', 'extension/readme.md', 'extension/media/icon.png']) {
+  for (const must of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/simulator.js', 'extension/dist/webview/main.js', 'extension/readme.md', 'extension/media/icon.png']) {
     if (!entries.some((e) => e.toLowerCase() === must.toLowerCase())) problems.push(`missing: ${must}`);
   }
   return problems;
