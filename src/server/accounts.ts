@@ -68,6 +68,11 @@ export class Accounts {
     return token;
   }
 
+  /** Puts back a stored account (no listener call). */
+  restoreAccount(token: string): void {
+    if (!this.accounts.has(token)) this.accounts.set(token, new Map());
+  }
+
   /** Puts back an account's unit token as stored (no listener call). */
   restore(accountToken: string, unitId: string, unitToken: string): void {
     let acc = this.accounts.get(accountToken);

@@ -28,6 +28,15 @@ export function ratingAmps(info: Record<string, unknown>): number {
   return Math.min(infoNumber(info, 'amps_wire_rating', 40), infoNumber(info, 'amps_unit_rating', 32));
 }
 
+/** Cents saved per Wh: gas not bought (gascost ¢/gal, mpg, whpermile) minus electricity (ecost ¢/kWh). */
+export function savingsPerWh(info: Record<string, unknown>): number {
+  const gascost = infoNumber(info, 'gascost', 350);
+  const mpg = Math.max(1, infoNumber(info, 'mpg', 25));
+  const whpermile = Math.max(1, infoNumber(info, 'whpermile', 300));
+  const ecost = infoNumber(info, 'ecost', 12);
+  return gascost / mpg / whpermile - ecost / 1000;
+}
+
 /** The unit's IANA zone from its info's timeZoneId. */
 export function unitZone(info: Record<string, unknown>): string {
   return toIanaZone(typeof info.timeZoneId === 'string' ? info.timeZoneId : undefined);

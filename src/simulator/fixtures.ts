@@ -2,7 +2,8 @@
 // schedules) drawn from a seed, and the story each starts in (a car charging, one waiting for
 // its time-of-use window, an empty driveway).
 import type { SimSchedule, WireNotification } from '../server/types';
-import { SimUnit, plug, savingsPerWh } from './physics';
+import { savingsPerWh } from '../server/rules';
+import { SimUnit, plug } from './physics';
 import { Prng, childSeed } from './prng';
 
 const UNIT_NAMES = ['Garage', 'Driveway', 'Carport', 'Side Yard', 'Workshop', 'Office Lot', 'Barn', 'Visitor Bay', 'Cottage', 'North Gate'];
@@ -113,7 +114,7 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
     offlineFault: false,
     error: false,
   };
-  u.lifetimeSavingsCents = u.lifetimeWh * savingsPerWh(u);
+  u.lifetimeSavingsCents = u.lifetimeWh * savingsPerWh(u.info);
   u.lifetimeCo2Nonstop = u.lifetimeWh * 0.42;
   u.lifetimeCo2Actual = u.lifetimeWh * 0.36;
   // Seeded history takes sequence numbers 0..59; live sessions follow.

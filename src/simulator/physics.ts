@@ -7,7 +7,7 @@
 // noise of a minute (voltage, frequency, temperature) is a stateless hash of (unit, minute), and
 // each unit's cars come from its own event stream, so the outcome does not depend on how often
 // or in which order units are looked at: a seed and a start time reproduce a run.
-import { MIN_AMPS, MINUTES_PER_DAY, nextWindowStart, ratingAmps, scheduleAllows, unitZone } from '../server/rules';
+import { MIN_AMPS, MINUTES_PER_DAY, nextWindowStart, ratingAmps, savingsPerWh, scheduleAllows, unitZone } from '../server/rules';
 import { localTime } from '../server/timezone';
 import type { SessionRecord, UnitSettings } from '../server/types';
 import type { PluggedCar } from './model';
@@ -65,20 +65,6 @@ function zone(u: SimUnit): string {
 
 function nextMinute(t: number): number {
   return (Math.floor(t / 60) + 1) * 60;
-}
-
-export function num(u: SimUnit, key: string, fallback: number): number {
-  const v = u.info[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
-
-/** Cents saved per Wh: gas not bought (gascost ¢/gal, mpg, whpermile) minus electricity (ecost ¢/kWh). */
-export function savingsPerWh(u: SimUnit): number {
-  const gascost = num(u, 'gascost', 350);
-  const mpg = Math.max(1, num(u, 'mpg', 25));
-  const whpermile = Math.max(1, num(u, 'whpermile', 300));
-  const ecost = num(u, 'ecost', 12);
-  return gascost / mpg / whpermile - ecost / 1000;
 }
 
 export function carInfo(u: SimUnit): { carId: number; batteryWh: number; rateW: number } {
@@ -154,7 +140,7 @@ export function advanceUnit(u: SimUnit, to: number): void {
 }
 
 export function accumulate(u: SimUnit, car: PluggedCar, a: number, b: number, e: number): void {
-  const saved = e * savingsPerWh(u);
+  const saved = e * savingsPerWh(u.info);
   car.sessionWh += e;
   car.sessionSavingsCents += saved;
   car.secondsCharging += b - a;
@@ -232,7 +218,7 @@ export function ensureHistory(u: SimUnit): SessionRecord[] {
   const out: SessionRecord[] = [];
   let cursor = u.historyEndS;
   const maxW = Math.min(ratingAmps(u.info), Math.floor(carInfo(u).rateW / 240)) * 240;
-  const perWh = savingsPerWh(u);
+  const perWh = savingsPerWh(u.info);
   for (let i = count - 1; i >= 0; i--) {
     const end = cursor - r.int(2 * 3600, 26 * 3600);
     const plugged = r.int(3 * 3600, 14 * 3600);
