@@ -25,11 +25,15 @@ export interface LocalSourceOptions {
   onEvent: (unitId: string, event: BoxEvent, notification: WireNotification | undefined, details: Record<string, unknown>) => void;
   /** One line for the log (never a token). */
   log: (line: string) => void;
+  /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
+  offlineAfterS?: number;
 }
 
 /** The smallest time a box must be silent before it is offline. */
 export const MIN_OFFLINE_AFTER_S = 60;
 const DEBUG_LINES_KEPT = 20;
+/** The offline limit given to a box that does not report its own (v07, the old form). */
+export const UNKNOWN_OFFLINE_LIMIT_A = 16;
 
 interface LiveSession {
   id: number;
@@ -198,7 +202,11 @@ export class LocalSource implements UnitSource {
         const box = this.boxes.get(d.serial);
         if (box && box.firmware !== d.boot.firmware) {
           box.firmware = d.boot.firmware;
-          this.db.saveBoxFacts(box.unitId, box.firmware, box.protocolVersion);
+          box.settings = { ...box.settings, info: { ...box.settings.info, firmware_version: d.boot.firmware } };
+          this.db.transaction(() => {
+            this.db.saveBoxFacts(box.unitId, box.firmware, box.protocolVersion);
+            this.save(box);
+          });
         }
       }
       return undefined;
@@ -234,7 +242,9 @@ export class LocalSource implements UnitSource {
     const now = this.opts.now();
     const rating = r.ratingA && r.ratingA > 0 ? r.ratingA : 40;
     const online = r.onlineLimitA !== undefined && r.onlineLimitA > 0 ? Math.min(r.onlineLimitA, rating) : rating;
-    const offline = r.offlineLimitA ?? r.onlineLimitA ?? rating;
+    // v07 and older boxes do not report their offline limit: the first reply sets it once to a
+    // value every charger and wire can take, and it stays unless the owner changes it.
+    const offline = r.offlineLimitA ?? Math.min(UNKNOWN_OFFLINE_LIMIT_A, rating);
     const settings: UnitSettings = {
       info: {
         name: `JuiceBox ${r.serial.slice(-4)}`,
@@ -249,6 +259,7 @@ export class LocalSource implements UnitSource {
         amps_unit_rating: rating,
         cars: [],
         protocol_version: r.protocolVersion ?? 'none',
+        ...(this.diag.get(r.serial)?.firmware ? { firmware_version: this.diag.get(r.serial)?.firmware } : {}),
       },
       infoTimestamp: Math.floor(now),
       ampsLimit: online,
@@ -284,7 +295,7 @@ export class LocalSource implements UnitSource {
   }
 
   private offlineAfterS(box: LocalBox): number {
-    return Math.max(MIN_OFFLINE_AFTER_S, 2 * (box.last?.reportIntervalS ?? 30));
+    return this.opts.offlineAfterS ?? Math.max(MIN_OFFLINE_AFTER_S, 2 * (box.last?.reportIntervalS ?? 30));
   }
 
   /** The limit the replies carry now: the owner's limit unless a schedule, a hold or a reached goal says 0. */
@@ -310,8 +321,9 @@ export class LocalSource implements UnitSource {
     let settingsChanged = false;
     if (r.protocolVersion !== box.protocolVersion && r.protocolVersion !== undefined) {
       box.protocolVersion = r.protocolVersion;
-      box.settings.info = { ...box.settings.info, protocol_version: r.protocolVersion };
+      box.settings = { ...box.settings, info: { ...box.settings.info, protocol_version: r.protocolVersion } };
       this.db.saveBoxFacts(box.unitId, box.firmware, box.protocolVersion);
+      settingsChanged = true;
     }
     const plugged = PLUGGED.has(state);
     const wasPlugged = box.session !== undefined;

@@ -15,6 +15,7 @@ import { Notifier } from './notify';
 
 export const DIAGNOSTICS_PATH = '/local/diagnostics';
 export const HEALTH_PATH = '/local/health';
+export const ACCOUNTS_PATH = '/local/accounts';
 export const TOKEN_FILE = 'account-token';
 export const DATABASE_FILE = 'juicenet-local.sqlite';
 
@@ -39,6 +40,8 @@ export interface LocalServerOptions {
   tickMs?: number;
   /** Webhook retry delays (ms). */
   webhookRetryDelaysMs?: readonly number[];
+  /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
+  offlineAfterS?: number;
   /** Log lines (default: stderr with a time stamp). Never given a token. */
   log?: (line: string) => void;
 }
@@ -102,6 +105,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       now,
       defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
       allowAddressChange: opts.allowAddressChange ?? false,
+      offlineAfterS: opts.offlineAfterS,
       onEvent: (unitId, event, n, details) => notifier.notify(unitId, event, n, details),
       log,
     });
@@ -192,7 +196,17 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       host: opts.httpHost ?? '127.0.0.1',
       port: opts.httpPort ?? 8080,
       execute: (endpoint, body) => protocol.execute(endpoint, body),
-      routes: { [DIAGNOSTICS_PATH]: { loopbackOnly: true, handle: diagnostics } },
+      routes: {
+        [DIAGNOSTICS_PATH]: { loopbackOnly: true, handle: diagnostics },
+        // A second account (a household member) that a unit can be shared to with its share PIN.
+        [ACCOUNTS_PATH]: {
+          loopbackOnly: true,
+          handle: (body) => {
+            if (body.account_token !== accountToken) throw new ProtocolError(401, 'Invalid token: creating an account needs the owner\'s account token');
+            return { account_token: accounts.create() };
+          },
+        },
+      },
       healthPath: HEALTH_PATH,
       publicWarning: 'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
