@@ -72,6 +72,21 @@ describe('juicenet-local (the command)', function () {
     for (const f of flags) assert.ok(r.stdout.includes(f), `--help lists ${f}`);
   });
 
+  it('docs/juicenet-local.service passes systemd-analyze verify and starts the command with options it has', () => {
+    const unit = readFileSync(join(ROOT, 'docs', 'juicenet-local.service'), 'utf8');
+    const exec = /^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '';
+    assert.match(exec, /dist\/local-cli\.js/);
+    const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout;
+    for (const flag of exec.match(/--[a-z-]+/g) ?? []) assert.ok(help.includes(flag), `the service's ${flag} is an option`);
+    assert.match(unit, /^User=/m);
+    const which = spawnSync('sh', ['-c', 'command -v systemd-analyze'], { encoding: 'utf8' });
+    if (which.status === 0) {
+      const r = spawnSync('systemd-analyze', ['verify', join(ROOT, 'docs', 'juicenet-local.service')], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /juicenet-local\.service/, r.stderr);
+    }
+  });
+
   it('refuses a bad option with a message and exit code 2', () => {
     const r = spawnSync(process.execPath, [CLI, '--udp-port', 'eighty'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
@@ -92,6 +107,13 @@ describe('juicenet-local (the command)', function () {
       assert.equal(statSync(dataDir).mode & 0o777, 0o700);
       const units = await post(a.baseUrl, '/box_pin', { cmd: 'get_account_units', device_id: 't', account_token: token });
       assert.deepEqual(units.body.units, []);
+      // The README's diagnostics command, as a user runs it.
+      const curl = spawnSync('sh', ['-c', `curl -s -X POST ${a.baseUrl}/local/diagnostics -d "{\\"account_token\\": \\"$(cat ${dataDir}/account-token)\\"}"`], { encoding: 'utf8' });
+      assert.equal(curl.status, 0, curl.stderr);
+      const diag = JSON.parse(curl.stdout) as { success: boolean; waitingToBeAdded: string[]; server: { schemaVersion: number } };
+      assert.equal(diag.success, true);
+      assert.deepEqual(diag.waitingToBeAdded, []);
+      assert.ok(diag.server.schemaVersion >= 1);
       a.proc.kill('SIGTERM');
       assert.deepEqual(await a.exited, { code: 0, signal: null });
       const b = await startCli(['--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir]);
