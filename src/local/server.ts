@@ -99,7 +99,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const accountToken = accountTokenIn(opts.dataDir);
   const databaseFile = join(opts.dataDir, DATABASE_FILE);
-  const db = openDatabase(databaseFile);
+  const db = openDatabase(databaseFile, { backgroundCheckpoints: true });
   // Unit tokens live in it: owner-only, like the token file (the WAL and SHM files follow its mode).
   chmodSync(databaseFile, 0o600);
   const notifier = new Notifier({ log, now, retryDelaysMs: opts.webhookRetryDelaysMs });
@@ -253,7 +253,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
           notifier.close();
           await new Promise<void>((r) => sock.close(() => r()));
           await httpServer.close();
-          db.close();
+          await db.close();
         })()),
     };
   } catch (e) {
@@ -261,7 +261,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     notifier.close();
     udp?.close();
     await http?.close();
-    db.close();
+    await db.close();
     throw e;
   }
 }
