@@ -11,7 +11,7 @@
 //   BOXES=1000 REPORTS=100000 SPEED=20 npm run bench:local
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeCommand } from '../src/juicebox/codec';
 import { openDatabase } from '../src/local/db';
@@ -232,6 +232,7 @@ async function main(): Promise<void> {
     const r = spawnSync(process.execPath, ['esbuild.mjs', '--only=local'], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('could not build dist/local-cli.js');
   }
+  const loadAtStart = loadavg()[0];
   const work = mkdtempSync(join(tmpdir(), 'juicenet-local-bench-'));
   try {
     // ---- baseline: a fixed-reply UDP server
@@ -304,6 +305,7 @@ async function main(): Promise<void> {
     await hs.stop();
 
     const result = {
+      machine: { node: process.version, cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0], note: 'timings depend on other load on the machine: the server shares its cores with the emulator, which drives 1,000 boxes from one process' },
       boxes: BOXES,
       reportIntervalS: REPORT_INTERVAL_S,
       speed: SPEED,

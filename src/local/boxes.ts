@@ -32,6 +32,8 @@ export interface LocalSourceOptions {
 /** The smallest time a box must be silent before it is offline. */
 export const MIN_OFFLINE_AFTER_S = 60;
 const DEBUG_LINES_KEPT = 20;
+/** Boxes learned at most (a flood of made-up serials must not fill the database). */
+export const MAX_BOXES = 10_000;
 /** The offline limit given to a box that does not report its own (v07, the old form). */
 export const UNKNOWN_OFFLINE_LIMIT_A = 16;
 
@@ -214,6 +216,11 @@ export class LocalSource implements UnitSource {
     let box = this.boxes.get(d.serial);
     if (box && plainAddress(box.firstAddress) !== from && !this.opts.allowAddressChange) {
       g.refusedFromOtherAddress++;
+      return undefined;
+    }
+    if (!box && this.boxes.size >= MAX_BOXES) {
+      this.unattributed.count++;
+      this.unattributed.recent = [...this.unattributed.recent.slice(-9), `a new box ${d.serial} was not learned: ${MAX_BOXES} boxes are known already`];
       return undefined;
     }
     g.reports++;
