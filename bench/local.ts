@@ -250,7 +250,9 @@ async function main(): Promise<void> {
     console.log(`juicenet-local: ${BOXES} boxes, ${REPORTS} reports every ${REPORT_INTERVAL_S} s virtual at speed ${SPEED}`);
     const run = await drive(server, REPORTS);
     const diag = await post(server.baseUrl!, '/local/diagnostics', { account_token: server.token });
-    const serverReplyMs = (diag.server as { replyMs: { count: number; p50: number; p99: number; max: number } }).replyMs;
+    type Summary = { count: number; p50: number; p99: number; max: number };
+    const serverReplyMs = (diag.server as { replyMs: Summary }).replyMs;
+    const serverHandlingMs = (diag.server as { handlingMs: Summary }).handlingMs;
     await server.stop(); // checkpoints the WAL into the database file
     const size1 = dbBytes(dataDir);
     const check = openDatabase(join(dataDir, 'juicenet-local.sqlite'));
@@ -315,6 +317,7 @@ async function main(): Promise<void> {
         wallS: run.wallS,
         reportsPerSecond: run.reportsPerSecond,
         replyMs: serverReplyMs,
+        handlingMs: serverHandlingMs,
         replyMsSeenByBoxes: run.replyMs,
         replies: run.replies,
         unanswered: run.unanswered,

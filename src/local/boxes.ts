@@ -146,9 +146,9 @@ export class LocalSource implements UnitSource {
       box.session = { id: s.id, timeStart: s.time_start, startLifetimeWh: s.start_lifetime_wh ?? undefined, energyWh: s.energy_wh, durationS: s.duration_s, goalReached: s.goal_reached === 1 };
       box.plugUnplugTime = s.time_start;
     }
-    for (const s of this.db.lastSamples()) {
-      const box = this.boxes.get(s.unit_id);
-      if (!box) continue;
+    for (const box of this.boxes.values()) {
+      const s = this.db.lastSample(box.unitId);
+      if (!s) continue;
       box.last = {
         atS: s.t,
         state: s.state as JuiceBoxState,

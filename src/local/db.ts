@@ -168,7 +168,7 @@ export class LocalDatabase {
         'INSERT INTO samples (unit_id, t, session_id, state, current_da, voltage_dv, power_w, session_wh, lifetime_wh, temperature_c, frequency_chz, online_limit_a) VALUES (@unit_id, @t, @session_id, @state, @current_da, @voltage_dv, @power_w, @session_wh, @lifetime_wh, @temperature_c, @frequency_chz, @online_limit_a)',
       ),
       sessionSamples: db.prepare('SELECT t, power_w, lifetime_wh, state FROM samples WHERE session_id = ? ORDER BY t'),
-      lastSamples: db.prepare('SELECT s.* FROM samples s JOIN (SELECT unit_id, MAX(rowid) AS r FROM samples GROUP BY unit_id) m ON s.rowid = m.r'),
+      lastSample: db.prepare('SELECT * FROM samples WHERE unit_id = ? ORDER BY t DESC LIMIT 1'),
       pruneSamples: db.prepare('DELETE FROM samples WHERE t < ?'),
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -244,9 +244,9 @@ export class LocalDatabase {
     return this.st.sessionSamples.all(sessionId) as { t: number; power_w: number | null; lifetime_wh: number | null; state: string }[];
   }
 
-  /** Each unit's newest sample (to pick up where a restart left off). */
-  lastSamples(): SampleRow[] {
-    return this.st.lastSamples.all() as SampleRow[];
+  /** A unit's newest sample (to pick up where a restart left off); one index lookup. */
+  lastSample(unitId: string): SampleRow | undefined {
+    return this.st.lastSample.get(unitId) as SampleRow | undefined;
   }
 
   /** Deletes samples older than `beforeS`; returns how many. */

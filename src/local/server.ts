@@ -158,9 +158,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     tick.unref();
 
     const stats = { datagrams: 0, replies: 0, errors: 0 };
-    // Reply latency inside the server (datagram received -> reply handed to the kernel), recent window.
+    // Reply latency inside the server, recent window: datagram received -> reply handed to send()
+    // (handling), and -> send() completed (what a box waits for, less the network).
     const latency = new Float64Array(65536);
+    const handling = new Float64Array(65536);
     let latencyCount = 0;
+    let handlingCount = 0;
     udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     const sock = udp;
     sock.on('message', (msg, rinfo) => {
@@ -175,6 +178,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         return;
       }
       if (reply === undefined) return;
+      handling[handlingCount++ % handling.length] = performance.now() - t0;
       sock.send(reply, rinfo.port, rinfo.address, (err) => {
         if (err) {
           stats.errors++;
@@ -207,6 +211,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
           replies: stats.replies,
           errors: stats.errors,
           replyMs: latencySummary(latency.subarray(0, Math.min(latencyCount, latency.length))),
+          handlingMs: latencySummary(handling.subarray(0, Math.min(handlingCount, handling.length))),
         },
         unattributed: source.unattributed,
         boxes,
