@@ -36,24 +36,16 @@ import type {
   UnitInfo,
   UnitStatus,
 } from '../src/api/types';
-import { buildNotificationSettings, maxAmpsOf, notificationEvents } from '../src/commands/validate';
-import { forgetLimit, rememberLimit, rememberedLimit } from '../src/commands/limitMemory';
+import { buildNotificationSettings, notificationEvents } from '../src/domain/notifications';
+import { maxAmpsOf } from '../src/domain/amps';
+import { forgetLimit, rememberLimit, rememberedLimit } from '../src/state/limit-memory';
 import { Prng } from '../src/simulator/prng';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../src/simulator/index';
 import { AccountManager, MemoryKeyValueStore, MemorySecretStore } from '../src/state/accounts';
 import type { Logger, UnitView } from '../src/state/contracts';
 import type { PolicyClock } from '../src/state/refresh-policy';
 import { STALE_AFTER_INTERVALS, UnitStore, type ClientLike } from '../src/state/unit-store';
-import {
-  chargeNowOverrideTime,
-  writeCancelOverride,
-  writeChargingTime,
-  writeLimit,
-  writeNotifications,
-  writeSchedule,
-  writeStartCharging,
-  type UnitTarget,
-} from '../src/state/unit-writes';
+import { chargeNowOverrideTime, writeCancelOverride, writeChargingTime, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../src/state/unit-writes';
 import { TruthLog, writeNotHeld, type SoakWrite } from './lib/soak-truth';
 
 // ---------------------------------------------------------------- configuration

@@ -1,9 +1,9 @@
 // History tab: sessions (paged), sortable table, CSV export, and the selected session's power plot.
 import uPlot from 'uplot';
-import type { HistorySession, PlotPoint } from '../src/api/types';
-import { formatDuration } from '../src/api/units';
-import { sessionsToCsv } from '../src/protocol/csv';
-import { energyUnderCurveWh, plotIntervalsForWidth, toPlotColumns } from '../src/protocol/plot';
+import type { HistorySession, PlotPoint } from '../src/protocol/messages';
+import { formatDuration } from '../src/domain/format';
+import { sessionsToCsv } from './csv';
+import { energyUnderCurveWh, plotIntervalsForWidth, toPlotColumns } from './plot';
 import { clear, errorInfoOf, h, localTime, showMessage } from './dom';
 import type { Rpc } from './rpc';
 

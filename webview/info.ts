@@ -1,7 +1,7 @@
 // Info tab: structured fields and a JSON editor over the same draft, validated as typed, a diff
 // before set_info, a conflict check against the server's info_timestamp, and a read-back after it.
 // Unsaved edits survive the page being discarded (webview/drafts.ts).
-import { describeChange, diffInfo, getAtPath, parseInfoJson, setAtPath, validateInfo, type FieldProblem } from '../src/protocol/info';
+import { describeChange, diffInfo, getAtPath, parseInfoJson, setAtPath, validateInfo, type FieldProblem } from './info-model';
 import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showRestored, showWriteError } from './dom';
 import type { DraftStore } from './drafts';
 import type { Result } from '../src/protocol/messages';

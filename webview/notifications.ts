@@ -1,9 +1,8 @@
 // Notifications tab: email/push per event, the not-plugged-in-by time, and webhook settings.
 // The webhook's authorization header is a password field: never logged, and never kept in the
 // webview state with the other unsaved edits (webview/drafts.ts).
-import { NOTIFICATION_EVENTS, type NotificationSetting } from '../src/api/types';
-import { isSameTime, minutesToHHMM, parseHHMM } from '../src/api/schedule';
-import { notificationMismatches } from '../src/state/unit-writes';
+import { isSameTime, minutesToHHMM, parseHHMM } from '../src/domain/schedule';
+import { NOTIFICATION_EVENTS, notificationMismatches, type NotificationSetting } from '../src/domain/notifications';
 import type { Result } from '../src/protocol/messages';
 import { clear, confirmInline, errorInfoOf, h, showMessage, showRestored, showWriteError } from './dom';
 import type { DraftStore, NotificationEventDraft, NotificationsDraft } from './drafts';

@@ -1,6 +1,6 @@
 // Overview tab: the unit's live state, as in the tree.
 import type { UnitSnapshot } from '../src/protocol/messages';
-import { formatPowerW, formatEnergyWh, formatTimeLeft, formatFrequencyHz, formatTemperatureC, formatCents, formatAmps, formatVoltageV } from '../src/api/units';
+import { formatPowerW, formatEnergyWh, formatTimeLeft, formatFrequencyHz, formatTemperatureC, formatCents, formatAmps, formatVoltageV } from '../src/domain/format';
 import { clear, h } from './dom';
 
 

@@ -1,20 +1,20 @@
-// Registers the unit commands (issue 4). Each lives in its own file: ask, validate, call the
-// client, read back, refresh the store, report through deps.notify.
+// The unit commands, registered from one table. Each lives in its own file: ask, validate (src/domain),
+// call through the verified writes (src/state), refresh the store, report through deps.notify.
 import * as vscode from 'vscode';
-import type { CommandDeps } from './deps';
-import { setLimit } from './setLimit';
-import { startCharging } from './startCharging';
-import { stopCharging } from './stopCharging';
-import { cancelOverride } from './cancelOverride';
-import { editSchedule } from './editSchedule';
-import { setChargingTime } from './setChargingTime';
-import { addUnit } from './addUnit';
-import { getSharePin } from './getSharePin';
-import { addSharedUnit } from './addSharedUnit';
-import { editNotifications } from './editNotifications';
-import { copyUnitId } from './copyUnitId';
+import { setLimit } from './set-limit';
+import { startCharging } from './start-charging';
+import { stopCharging } from './stop-charging';
+import { cancelOverride } from './cancel-override';
+import { editSchedule } from './edit-schedule';
+import { setChargingTime } from './set-charging-time';
+import { addUnit } from './add-unit';
+import { getSharePin } from './get-share-pin';
+import { addSharedUnit } from './add-shared-unit';
+import { editNotifications } from './edit-notifications';
+import { copyUnitId } from './copy-unit-id';
+import type { CommandDeps } from './run';
 
-export type { CommandDeps } from './deps';
+export type { CommandDeps } from './run';
 
 /** The command ids this module registers (COMMON.md's list; package.json declares them). */
 export const UNIT_COMMAND_IDS = [

@@ -5,7 +5,7 @@ import type { PanelBackend, Logger, UnitView } from '../state/contracts';
 import type { NotificationSettings } from '../api/types';
 import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeNotifications, writeSchedule } from '../state/unit-writes';
-import { toWindow } from '../commands/validate';
+import { toWindow } from '../domain/schedule';
 import {
   parseParams,
   parseWebviewMessage,

@@ -10,7 +10,7 @@ const optNum = num.optional();
 // ---- shapes shared by requests and replies ----
 
 /**
- * A window the panel may send: validateWindow's bounds (src/api/schedule.ts), so that the host's
+ * A window the panel may send: validateWindow's bounds (src/domain/schedule.ts), so that the host's
  * client never refuses one the schema let through. A window cannot start at 24:00 (that is 00:00).
  */
 export const scheduleWindowSchema = z.object({
@@ -53,6 +53,8 @@ export const historyPageSchema = z.object({
   continuityToken: z.string().optional(),
 });
 export const plotPointSchema = z.object({ t: num, v: num });
+export type HistorySession = z.infer<typeof historySessionSchema>;
+export type PlotPoint = z.infer<typeof plotPointSchema>;
 
 /** get_info as the panel sees it: the raw object (edited and sent back) and its timestamp. */
 export const infoResultSchema = z.object({

@@ -10,7 +10,8 @@
 // the original error is thrown, wrapped in an UncertainWriteError saying what the unit reports when
 // the read-back worked.
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError, toJuiceNetError, writeOutcomeUncertain } from '../api/errors';
-import { describeWindow } from '../api/schedule';
+import { describeWindow, sameSchedule } from '../domain/schedule';
+import { notificationMismatches } from '../domain/notifications';
 import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
@@ -265,28 +266,4 @@ export async function writeNotifications(t: UnitTarget, settings: NotificationSe
     },
     (readBack) => `the charger reports other settings for: ${notificationMismatches(settings, readBack).join(', ')}`,
   );
-}
-
-/** Two schedules mean the same charging windows (the windows of a disabled schedule do not matter). */
-export function sameSchedule(
-  a: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
-  b: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
-): boolean {
-  if (a.type !== b.type) return false;
-  if (a.type === 'disabled') return true;
-  const eq = (x: ScheduleWindow, y: ScheduleWindow) => x.start === y.start && x.end === y.end && x.carReadyBy === y.carReadyBy;
-  return eq(a.weekday, b.weekday) && eq(a.weekend, b.weekend);
-}
-
-/** Events (keys) whose read-back differs from what was sent (email, push, time); empty when all match. */
-export function notificationMismatches(sent: NotificationSettings, readBack: NotificationSettings): string[] {
-  const bad: string[] = [];
-  for (const [event, s] of Object.entries(sent)) {
-    if (!s) continue;
-    const r = readBack[event];
-    // An event the server does not list (the document's get reply omits unplug/plugin) can't be checked.
-    if (!r) continue;
-    if (r.email !== s.email || r.push !== s.push || (s.time !== undefined && r.time !== s.time)) bad.push(event);
-  }
-  return bad;
 }

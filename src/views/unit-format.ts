@@ -1,8 +1,9 @@
 // How a unit is presented (labels, badges, detail rows, status bar text), as plain data.
 // No vscode import: the tree and status bar wrap these, and the unit tests check them in Node.
 import type { UnitView } from '../state/contracts';
-import { describeWindow } from '../api/schedule';
+import { describeWindow } from '../domain/schedule';
 import {
+  clockTime,
   formatAmps,
   formatCents,
   formatTimeLeft,
@@ -11,7 +12,7 @@ import {
   formatPowerW,
   formatTemperatureC,
   formatVoltageV,
-} from '../api/units';
+} from '../domain/format';
 
 export interface Badge {
   /** Codicon id for a ThemeIcon. */
@@ -50,11 +51,6 @@ export function badgeFor(v: UnitView): Badge {
     default:
       return { icon: 'question', label: v.status ? `unknown state "${v.status.rawState}"` : 'not read yet' };
   }
-}
-
-/** HH:MM of an epoch-ms time, in local time (the tree shows "last good 14:05"). */
-export function clockTime(epochMs: number, timeZone?: string): string {
-  return new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
 }
 
 /** The row's description: "charging · 7.2 kW", "plugged in", "offline (stale, last good 14:05)". */

@@ -13,7 +13,7 @@ import { PanelRouter, type PanelHostIo } from '../../src/panel/router';
 import { methods, parseHostMessage, parseParams, parseResult, parseWebviewMessage, type HostMessage, type MethodName } from '../../src/protocol/messages';
 import { InvalidInputError } from '../../src/api/errors';
 import { registerSecret, forgetSecret, redact } from '../../src/api/redact';
-import { validateWindow } from '../../src/api/schedule';
+import { validateWindow } from '../../src/domain/schedule';
 import type { JuiceNetApi, NotificationSettings, Schedule, UnitAuth, UnitInfo, UnitStatus } from '../../src/api/types';
 import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
 import { CHECK_COVERAGE, RUNS, fuzzAsync, params } from './arbitraries';

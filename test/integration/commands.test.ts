@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/extension';
-import { parseChargingTime } from '../../src/commands/validate';
+import { parseChargingTime } from '../../src/domain/charging-time';
 import { EXT_ID, waitFor } from './helpers';
 import { faultedCalls, type FaultedCallsOptions } from '../fixtures/faulted-client';
 

@@ -20,17 +20,7 @@ import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
 import { faultedCalls } from '../fixtures/faulted-client';
-import {
-  chargeNowConfirmed,
-  chargeNowOverrideTime,
-  writeCancelOverride,
-  writeChargingTime,
-  writeLimit,
-  writeNotifications,
-  writeSchedule,
-  writeStartCharging,
-  type UnitTarget,
-} from '../../src/state/unit-writes';
+import { chargeNowConfirmed, chargeNowOverrideTime, writeCancelOverride, writeChargingTime, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../../src/state/unit-writes';
 
 describe('unit writes (write, read back, confirm) against the simulator', function () {
   let sim: RunningSimulator;
