@@ -255,6 +255,11 @@ describe('JuiceBox emulator', function () {
     server.onlineA = 10;
     await emu.waitFor(() => emu!.boxes.every((b) => b.appliedLimitA === 10), 3000, 'every box at 10 A');
     assert.ok(emu.boxes.every((b) => engine.snapshot(b.serial).ampsLimit === 10));
+    const st = emu.stats();
+    assert.deepEqual(
+      { boxes: st.boxes, reportsSent: st.reportsSent, commandsObeyed: st.commandsObeyed, datagramsSent: st.datagramsSent, fallenBack: st.fallenBack, limitErrors: st.limitErrors },
+      { boxes: 3, reportsSent: 3, commandsObeyed: 3, datagramsSent: 6, fallenBack: 0, limitErrors: 0 },
+    );
   });
 
   it('sends nothing while a box is off the network', async () => {
@@ -267,6 +272,20 @@ describe('JuiceBox emulator', function () {
     emu.setBoxOnline(box.serial, true);
     emu.simulator!.advance(30);
     assert.equal(await emu.tick(), 1);
+  });
+
+  it('reports to an IPv6 loopback server (::1) as well', async () => {
+    const v6 = dgram.createSocket('udp6');
+    const got: JuiceBoxDatagram[] = [];
+    v6.on('message', (b) => got.push(decodeDatagram(b)));
+    await new Promise<void>((resolve) => v6.bind(0, '::1', resolve));
+    try {
+      emu = await startJuiceBoxEmulator({ target: { host: '::1', port: v6.address().port }, tickMs: 0, simulatorOptions: { units: 1, manualClock: true, autoPlug: false, startTime: START } });
+      await emu.sendReport(emu.boxes[0].serial);
+      await emu.waitFor(() => got.some((d) => d.kind === 'report'), 3000, 'a report over IPv6');
+    } finally {
+      v6.close();
+    }
   });
 
   it('refuses any target that is not this machine, with a clear message', async () => {
