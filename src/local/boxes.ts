@@ -4,7 +4,7 @@
 // report, sessions from plug-in to unplug with energy from lifetime-energy differences.
 // Garbage, bad checksums, encrypted reports and reports from an unexpected address never touch
 // a box's state; they are counted for the diagnostics read.
-import { type JuiceBoxReport, type JuiceBoxState, decodeDatagram, encodeCommand, nextCommandCounter } from '../juicebox/codec';
+import { type JuiceBoxReport, type JuiceBoxState, REFUSAL_WORDS, decodeDatagram, encodeCommand, nextCommandCounter } from '../juicebox/codec';
 import { MIN_AMPS, ProtocolError, nextWindowStart, ratingAmps, savingsPerWh, scheduleAllows, unitZone } from '../server/rules';
 import { localTime } from '../server/timezone';
 import type { ChargeInterval, OverrideRequest, SessionSummary, UnitSettings, UnitSource, WireNotification } from '../server/types';
@@ -179,7 +179,7 @@ export class LocalSource implements UnitSource {
         if (d.reason === 'bad-checksum') g.checksumFailures++;
         g.lastRawReport = d.raw;
       } else this.unattributed.count++;
-      this.unattributed.recent = [...this.unattributed.recent.slice(-9), `${d.reason}: ${d.detail}`];
+      this.unattributed.recent = [...this.unattributed.recent.slice(-9), `${REFUSAL_WORDS[d.reason]}: ${d.detail}`];
       return undefined;
     }
     const g = this.diagFor(d.serial);
@@ -390,7 +390,7 @@ export class LocalSource implements UnitSource {
         state,
         current_da: r.currentA === undefined ? null : Math.round(r.currentA * 10),
         voltage_dv: r.voltageV === undefined ? null : Math.round(r.voltageV * 10),
-        power_w: r.currentA !== undefined && r.voltageV !== undefined ? Math.round(r.currentA * r.voltageV) : null,
+        power_w: r.powerW ?? null,
         session_wh: r.sessionEnergyWh ?? null,
         lifetime_wh: r.lifetimeEnergyWh ?? null,
         temperature_c: r.temperatureC ?? null,
