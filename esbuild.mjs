@@ -27,7 +27,8 @@ const node = {
   sourcemap: production ? 'linked' : 'inline',
   minify: production,
   logLevel: 'warning',
-  external: ['vscode'],
+  // better-sqlite3 is a native module: loaded from node_modules at run time, never bundled.
+  external: ['vscode', 'better-sqlite3'],
 };
 
 /** name -> esbuild options. */
@@ -36,6 +37,7 @@ const targets = {
   // The demo's simulator, its own bundle: the extension requires it on first use (src/demo.ts).
   demo: { ...node, entryPoints: ['src/simulator/index.ts'], outfile: 'dist/simulator.js' },
   simulator: { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator-cli.js' },
+  local: { ...node, entryPoints: ['src/local/cli.ts'], outfile: 'dist/local-cli.js', banner: { js: '#!/usr/bin/env node' } },
   webview: {
     bundle: true,
     platform: 'browser',
@@ -53,7 +55,7 @@ const targets = {
     ...node,
     entryPoints: [...tsFiles('test/integration')],
     outdir: 'dist/test/integration',
-    external: ['vscode', 'mocha'],
+    external: ['vscode', 'mocha', 'better-sqlite3'],
   },
 };
 
