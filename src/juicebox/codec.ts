@@ -160,7 +160,10 @@ function decode(input: Uint8Array | string, opts: DecodeOptions): JuiceBoxDatagr
   if (serial !== undefined) {
     const after = text.slice(serial.length + 1);
     for (const v of ENCRYPTED_VERSIONS) {
-      if (after.startsWith(v) && !/^\d|^[a-z]/.test(after.slice(v.length))) {
+      // Whatever byte the ciphertext starts with (a digit, a letter, a comma), it is encrypted unless a
+      // plain, printable field list follows the version.
+      const plain = after.startsWith(',', v.length) && isPrintableAscii(after.slice(v.length).replace(/[\r\n]+$/, ''));
+      if (after.startsWith(v) && !plain) {
         return { kind: 'encrypted', serial, protocolVersion: v, raw: printable(text) };
       }
     }

@@ -161,6 +161,12 @@ describe('JuiceBox encrypted reports', () => {
     const d8 = decodeDatagram(Buffer.concat([Buffer.from('42:v08'), Buffer.from([1, 2, 250])]));
     assert.ok(d8.kind === 'encrypted' && d8.protocolVersion === 'v08');
   });
+  it('recognises encrypted reports whatever byte the ciphertext starts with', () => {
+    for (let b = 0; b < 256; b++) {
+      const d = decodeDatagram(Buffer.concat([Buffer.from('0910000000000000000000000000:v09e'), Buffer.from([b, 0x8f, 0x00, 0x41])]));
+      assert.equal(d.kind, 'encrypted', `first byte 0x${b.toString(16)} after v09e`);
+    }
+  });
 });
 
 describe('JuiceBox refusals', () => {

@@ -247,8 +247,8 @@ describe('JuiceNet Local server (emulated JuiceBoxes over UDP, the API over HTTP
       await rig.emu.sendFault({ kind: 'garbage', serial: id, bytes: 1 + i * 7 });
       await rig.emu.sendFault({ kind: 'bad-checksum', serial: id });
       await rig.emu.sendFault({ kind: 'too-long', serial: id });
-      // Counted as the codec reads them (one whose random bytes look like a broken text report is refused instead).
-      if (decodeDatagram(await rig.emu.sendFault({ kind: 'encrypted', serial: id })).kind === 'encrypted') encrypted++;
+      assert.equal(decodeDatagram(await rig.emu.sendFault({ kind: 'encrypted', serial: id })).kind, 'encrypted');
+      encrypted++;
       await rig.emu.sendFault({ kind: 'spoofed', serial: id, fromHost: '127.0.0.2' });
       await rig.emu.sendFault({ kind: 'raw', serial: id, text: `${id}:v09u,S02,A00999,L99999999999!ZZZ:` });
     }
@@ -259,7 +259,7 @@ describe('JuiceNet Local server (emulated JuiceBoxes over UDP, the API over HTTP
     for (const k of ['state', 'charging', 'lifetime', 'time_last_ping', 'plug_unplug_time'] as const) assert.deepEqual(after.state[k], before.state[k], k);
     const diag = ((await post(rig.server.baseUrl, '/local/diagnostics', { account_token: rig.server.accountToken })).body.boxes as Record<string, Record<string, number>>)[id];
     assert.equal(diag.checksumFailures - diag0.checksumFailures, 80, 'bad checksums counted');
-    assert.ok(encrypted > 20);
+    assert.equal(encrypted, 40);
     assert.equal(diag.encryptedReports - diag0.encryptedReports, encrypted);
     assert.equal(diag.refusedFromOtherAddress - diag0.refusedFromOtherAddress, 40);
     assert.ok(rig.logs.some((l) => l.includes('encrypted') && l.includes('directory-api.emotorwerks.com')), 'the encrypted-firmware remedy is logged');
