@@ -12,13 +12,14 @@
 //   RUNS=3 POLL_WINDOW_S=60 npm run bench:extension
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO, CODE_SERVER_VERSION, CS_DIR } from '../test/host/paths.mjs';
 import { startServer } from '../test/host/server.mjs';
 import { launchBrowser } from '../test/host/browser.mjs';
+import { packageVsix, vsixEntries, vsixProblems } from '../scripts/package.mjs';
 
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 3));
 const POLL_WINDOW_S = Number(process.env.POLL_WINDOW_S ?? 60);
@@ -28,6 +29,7 @@ const SEED = 3;
 const TARGETS = {
   activationMs: 250,
   bundleBytes: 1024 * 1024,
+  vsixBytes: 2 * 1024 * 1024,
   hiddenGetState: 0,
   /** Visible: measured within one request per unit of the expected count. */
   visibleToleranceRequests: UNITS,
@@ -81,6 +83,21 @@ const bundle = {
   },
 };
 console.log(`[bench:extension] production bundle ${bundle.extensionJsBytes} B (${bundle.extensionJsGzipBytes} B gzip)`);
+
+// ---- (b') the .vsix a user installs: exactly what `npm run package` makes, beside the source maps it leaves out ----
+{
+  const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`production build failed: ${build.stderr}`);
+  const vsixPath = join(mkdtempSync(join(tmpdir(), 'juicenet-bench-vsix-')), 'juicenet.vsix');
+  const { bytes: vsixBytes } = packageVsix(vsixPath);
+  const entries = vsixEntries(vsixPath);
+  const mapBytes = ['dist', 'dist/webview'].flatMap((d) => readdirSync(join(REPO, d)).filter((f) => f.endsWith('.map')).map((f) => statSync(join(REPO, d, f)).size)).reduce((a, b) => a + b, 0);
+  bundle.vsix = { bytes: vsixBytes, files: entries.length, problems: vsixProblems(entries), sourceMapsLeftOutBytes: mapBytes };
+  rmSync(dirname(vsixPath), { recursive: true, force: true });
+  // Back to the development build that the rest of `npm run bench` expects in dist/.
+  spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'ignore' });
+  console.log(`[bench:extension] .vsix ${vsixBytes} B, ${entries.length} files; source maps left out: ${mapBytes} B`);
+}
 
 // require() of the bundle alone, in plain Node with vscode stubbed (no workbench starting beside it):
 // the production bundle, and the development bundle (unminified, inline source map) as the naive alternative.
@@ -192,6 +209,7 @@ const result = {
   pass: {
     activationMs: activationMs !== undefined && activationMs < TARGETS.activationMs && runs.every((r) => r.marksFound && !r.forcedActivation),
     bundleBytes: bundle.extensionJsBytes < TARGETS.bundleBytes,
+    vsixBytes: bundle.vsix.bytes < TARGETS.vsixBytes && bundle.vsix.problems.length === 0,
     hiddenGetState: polling.hidden.getState === TARGETS.hiddenGetState && !polling.hidden.viewVisibleDuringWindow,
     visibleGetState: Math.abs(visibleDiff) <= TARGETS.visibleToleranceRequests && !polling.visible.viewHiddenDuringWindow,
   },

@@ -107,6 +107,7 @@ const ROWS = {
     ['… host total incl. context preparation', ms(get(j, 'activation.hostTotalMedianMs')), '—', '—', undefined],
     ['require() of the bundle alone, quiet Node', ms(get(j, 'activation.requireIsolated.productionMsMedian')), '—', `${ms(get(j, 'activation.requireIsolated.naiveDevBundleMsMedian'))} (dev bundle)`, undefined],
     ['production bundle dist/extension.js', bytes(get(j, 'bundle.extensionJsBytes')), `< ${bytes(j.targets?.bundleBytes)}`, `${bytes(get(j, 'bundle.naiveUnbundled.bytes'))} (undici + zod unbundled)`, j.pass?.bundleBytes],
+    [`the .vsix (npm run package, ${n(get(j, 'bundle.vsix.files'), 0)} files, no source maps, tests or sources)`, bytes(get(j, 'bundle.vsix.bytes')), `< ${bytes(j.targets?.vsixBytes)}`, `${bytes(get(j, 'bundle.vsix.sourceMapsLeftOutBytes'))} of source maps left out`, j.pass?.vsixBytes],
     ['… gzip', bytes(get(j, 'bundle.extensionJsGzipBytes')), '—', '—', undefined],
     [`get_state in ${n(get(j, 'polling.hidden.windowS'), 0)} s, view hidden, status bar off`, n(get(j, 'polling.hidden.getState')), '0', '—', j.pass?.hiddenGetState],
     [`get_state in ${n(get(j, 'polling.visible.windowS'), 0)} s, view visible, ${get(j, 'polling.units')} units (intervals ${(get(j, 'polling.visible.units') ?? []).map((u) => `${u.updateIntervalS}→${u.clampedS}`).join(', ')} s)`,
