@@ -20,7 +20,7 @@ import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
 import { faultedCalls } from '../fixtures/faulted-client';
-import { chargeNowConfirmed, chargeNowOverrideTime, writeCancelOverride, writeChargingTime, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../../src/state/unit-writes';
+import { chargeNowConfirmed, chargeNowOverrideTime, writeCancelOverride, writeChargingTime, writeInfo, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../../src/state/unit-writes';
 
 describe('unit writes (write, read back, confirm) against the simulator', function () {
   let sim: RunningSimulator;
@@ -321,6 +321,18 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       const r = await writeSchedule(faulted({ dropRate: 1 }), schedule);
       assert.deepEqual([r.confirmed, r.replyLost], [true, true]);
       assert.deepEqual(sim.unit(id).schedule.weekday, { start: 1380, end: 420, car_ready_by: 0 });
+    });
+
+    it('writeInfo: dropped reply (applied) confirmed; HTTP 5xx (not applied) names the fields that differ', async () => {
+      const { raw } = await client.getInfo(t.auth);
+      const err = await rejection(writeInfo(faulted({ http5xxRate: 1 }), { ...raw, name: 'Renamed', gascost: '410' }));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.equal(err.readBackSummary, 'the charger reports other values for: name, gascost');
+      assert.equal((await client.getInfo(t.auth)).name, raw.name);
+      const r = await writeInfo(faulted({ dropRate: 1 }), { ...raw, name: 'Renamed', gascost: '410' });
+      assert.deepEqual([r.confirmed, r.replyLost, r.mismatches], [true, true, []]);
+      assert.equal(r.readBack.name, 'Renamed');
+      assert.equal(r.readBack.raw.gascost, 410, 'the numeric string is stored as a number and still confirms');
     });
 
     it('writeNotifications: malformed reply (applied) confirmed; HTTP 5xx (not applied) names the events that differ', async () => {
