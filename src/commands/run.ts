@@ -22,6 +22,8 @@ export interface Notifier {
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
   warn(message: string, ...actions: string[]): Thenable<string | undefined>;
   error(message: string, ...actions: string[]): Thenable<string | undefined>;
+  /** A modal question with one action besides Cancel; resolves with the action when chosen. */
+  confirm(message: string, detail: string, action: string): Thenable<string | undefined>;
 }
 
 /** What the unit commands get from the extension (implemented in src/extension.ts from the state layer). */
