@@ -155,6 +155,18 @@ export function currentOverrideEnergies(state: Pick<UnitStatus, 'charging'>): Ov
   return out;
 }
 
+/** What "charge now" sends after the unit was just read. */
+export type ChargeNowRequest = { overrideTime: number; restoreAmps?: number } & OverrideEnergies;
+
+/**
+ * "Charge now" from a fresh reading of the unit (the Start Charging command and the soak build it
+ * here): an override a second in the past by the unit's clock, the limit to restore first if any,
+ * and the energies of that reading (so the write need not read the unit again).
+ */
+export function chargeNowRequest(state: Pick<UnitStatus, 'utcTime' | 'charging'>, restoreAmps?: number): ChargeNowRequest {
+  return { overrideTime: chargeNowOverrideTime(state), restoreAmps, ...currentOverrideEnergies(state) };
+}
+
 export interface StateWrite extends WriteOutcome {
   /** get_state read back after the write. */
   after: UnitStatus;

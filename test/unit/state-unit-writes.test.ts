@@ -20,7 +20,7 @@ import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
 import { faultedCalls } from '../fixtures/faulted-client';
-import { chargeNowConfirmed, chargeNowOverrideTime, writeCancelOverride, writeChargingTime, writeInfo, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../../src/state/unit-writes';
+import { chargeNowConfirmed, chargeNowOverrideTime, chargeNowRequest, writeCancelOverride, writeChargingTime, writeInfo, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../../src/state/unit-writes';
 
 describe('unit writes (write, read back, confirm) against the simulator', function () {
   let sim: RunningSimulator;
@@ -96,6 +96,13 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     assert.equal(chargeNowOverrideTime({ utcTime: 500 }, 1000), 499, "the server's clock when it is behind");
     assert.equal(chargeNowOverrideTime({ utcTime: 5000 }, 1000), 999);
     assert.equal(chargeNowOverrideTime({}, 1000), 999);
+  });
+
+  it('chargeNowRequest: the override by the unit\'s clock, the limit to restore, and the energies of the reading (whole Wh)', () => {
+    const state = { utcTime: 500, charging: { energyAtPluginWh: 1200.4, energyToAddWh: 8000 } } as UnitStatus;
+    assert.deepEqual(chargeNowRequest(state, 24), { overrideTime: 499, restoreAmps: 24, energyAtPluginWh: 1200, energyToAddWh: 8000 });
+    const bare = chargeNowRequest({ utcTime: 500, charging: {} } as UnitStatus);
+    assert.deepEqual([bare.overrideTime, bare.restoreAmps, 'energyAtPluginWh' in bare, 'energyToAddWh' in bare], [499, undefined, false, false]);
   });
 
   it('writeStartCharging / writeCancelOverride send all three set_override fields, the energies unchanged', async () => {
