@@ -155,25 +155,28 @@ export async function reportFailure(deps: CommandDeps, what: string, e: unknown,
   // A lost reply whose read-back did not show the change: say what the unit reports instead.
   const seen = err instanceof UncertainWriteError ? ` The server did not confirm the change: ${err.readBackSummary}.` : '';
   const { short, nextStep } = describeFailure(err instanceof UncertainWriteError ? err.cause : err, '');
-  offerRetry(deps, shortMessage(`JuiceNet: ${what} failed.${seen}`, short, nextStep), retry);
+  offerRetry(deps, shortMessage(`JuiceNet: ${what} failed.`, seen, short, nextStep), retry);
 }
 
 /**
- * A message of about 25 words at most: the parts in order, each cut (at a sentence end when it can)
- * so that the last part, usually what to do, still fits.
+ * A message of about 25 words (30 at most): the parts in order, each whole while it fits; the first
+ * one that does not is cut (at a sentence end when it can) if there is room left, and the rest dropped.
  */
 export function shortMessage(...parts: string[]): string {
   const words = (t: string) => t.trim().split(/\s+/).filter(Boolean).length;
-  const budget = 28;
+  const max = 30;
   const out: string[] = [];
   let used = 0;
-  parts.forEach((part, i) => {
-    const rest = parts.slice(i + 1).reduce((n, p) => n + Math.min(words(p), 12), 0);
-    const room = Math.max(6, budget - used - rest);
-    const cut = limitWords(part, room);
-    if (cut) out.push(cut);
-    used += words(cut);
-  });
+  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
+    const n = words(part);
+    if (used + n <= max) {
+      out.push(part);
+      used += n;
+      continue;
+    }
+    if (max - used >= 6 || out.length === 0) out.push(limitWords(part, Math.max(6, max - used)));
+    break;
+  }
   return out.join(' ');
 }
 

@@ -335,7 +335,7 @@ export function describeFailure(e: unknown, action?: string): FailureText {
   let nextStep = f.nextStep ? withoutWireNames(f.nextStep) : 'Try again; the log has the details.';
   if (typeof f.status === 'number' && f.status >= 500) {
     short = `The server failed${whileDoing}.`;
-    nextStep = 'Try again in a moment; if it keeps failing, the server has a problem.';
+    nextStep = 'Try again in a moment.';
   } else if (f.name === 'AuthError' || f.status === 401 || f.status === 403) {
     short = `The server refused the sign-in${whileDoing}.`;
   } else if (f.errorMessage !== undefined || f.name === 'ApiError') {
