@@ -11,7 +11,9 @@ import type { RunningSimulator } from '../simulator';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
 import { writeLimit, type LimitWrite } from '../state/unit-writes';
-import { describeFailure, limitWords } from '../domain/labels';
+import { describeFailure, shortMessage } from '../domain/labels';
+
+export { shortMessage } from '../domain/labels';
 import { unitPickRow } from '../views/unit-format';
 
 // The backend contract lives with the state layer that implements it; commands see it from here.
@@ -156,28 +158,6 @@ export async function reportFailure(deps: CommandDeps, what: string, e: unknown,
   const seen = err instanceof UncertainWriteError ? ` The server did not confirm the change: ${err.readBackSummary}.` : '';
   const { short, nextStep } = describeFailure(err instanceof UncertainWriteError ? err.cause : err, '');
   offerRetry(deps, shortMessage(`JuiceNet: ${what} failed.`, seen, short, nextStep), retry);
-}
-
-/**
- * A message of about 25 words (30 at most): the parts in order, each whole while it fits; the first
- * one that does not is cut (at a sentence end when it can) if there is room left, and the rest dropped.
- */
-export function shortMessage(...parts: string[]): string {
-  const words = (t: string) => t.trim().split(/\s+/).filter(Boolean).length;
-  const max = 30;
-  const out: string[] = [];
-  let used = 0;
-  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
-    const n = words(part);
-    if (used + n <= max) {
-      out.push(part);
-      used += n;
-      continue;
-    }
-    if (max - used >= 6 || out.length === 0) out.push(limitWords(part, Math.max(6, max - used)));
-    break;
-  }
-  return out.join(' ');
 }
 
 /** The note of a success message when the write's reply was lost but its read-back shows `what`. */
