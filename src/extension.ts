@@ -4,15 +4,14 @@
 // configuration plumbing.
 import * as vscode from 'vscode';
 import { JuiceNetClient, isLoopbackHost } from './api/client';
-import { DEFAULT_BASE_URL } from './api/types';
 import { registerCommands } from './commands/index';
 import type { CommandContext } from './commands/run';
-import { signIn } from './commands/sign-in';
+import { configuredServerUrl, signIn } from './commands/sign-in';
 import { createDemoController } from './demo';
 import { RedactingLogger } from './log';
 import { registerLazyUnitPanel } from './panel/lazy';
 import { AccountManager } from './state/accounts';
-import { ALERT_EVENTS, AlertEvent, UnitStore } from './state/unit-store';
+import { AlertEvent, DEFAULT_ALERT_EVENTS, UnitStore } from './state/unit-store';
 import { createTestApi, RecordingNotifier, type JuiceNetTestApi } from './test-api';
 import { bindViewState } from './views/view-state';
 import { ChargersTreeProvider, ChargerNode } from './views/tree';
@@ -38,10 +37,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId, deviceName: 'VS Code' }),
     onAlert: (_unit, event: AlertEvent, text) => {
       const c = cfg();
-      if (!c.get<boolean>('alerts.enabled', false)) return;
-      if (!c.get<string[]>('alerts.events', ALERT_EVENTS).includes(event)) return;
+      if (!c.get<boolean>('alerts.enabled', true)) return;
+      if (!c.get<readonly string[]>('alerts.events', DEFAULT_ALERT_EVENTS).includes(event)) return;
       log.info(`Alert: ${text}`);
-      void (event === 'went_offline' ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
+      void (['went_offline', 'charger_fault', 'server_failed'].includes(event) ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
     },
   });
   const demo = createDemoController(log, () => showing.update());
@@ -66,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     store,
     log,
     notify,
-    baseUrl: () => cfg().get<string>('baseUrl', DEFAULT_BASE_URL) || DEFAULT_BASE_URL,
+    baseUrl: () => configuredServerUrl(cfg()),
     demo,
     showLog: () => log.show(),
     openUnitPanel: (arg) => panel.open(arg),
@@ -119,8 +118,8 @@ function watchConfiguration(store: UnitStore, statusBar: ChargingStatusBar, log:
       statusBar.setEnabled(c.get<boolean>('statusBar.enabled', true));
       updateVisibility();
     }
-    if (e.affectsConfiguration('juicenet.baseUrl')) {
-      log.info(`Base URL is now ${c.get<string>('baseUrl')}; it applies to the next sign-in (signed-in accounts keep theirs).`);
+    if (e.affectsConfiguration('juicenet.serverURL') || e.affectsConfiguration('juicenet.baseUrl')) {
+      log.info(`Server URL is now ${configuredServerUrl(c)}; it applies to the next sign-in (signed-in accounts keep theirs).`);
     }
   });
 }

@@ -11,6 +11,39 @@ async function palette(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** The workbench theme kind now: 'dark' or 'light' (the class VS Code puts on the workbench). */
+async function themeKind(page) {
+  const cls = (await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '';
+  return /\bvs-dark\b|\bhc-black\b/.test(cls) ? 'dark' : 'light';
+}
+
+/** Switches to the other of the preferred light and dark themes (nothing is downloaded). */
+async function toggleTheme(page) {
+  const before = await themeKind(page);
+  await palette(page, 'Preferences: Toggle between Light/Dark Themes');
+  const deadline = Date.now() + 15000;
+  while ((await themeKind(page)) === before) {
+    if (Date.now() > deadline) assert.fail(`the theme stayed ${before}`);
+    await page.waitForTimeout(200);
+  }
+  await page.waitForTimeout(500);
+  return themeKind(page);
+}
+
+/** Waits until the tree row of `name` contains text matching `re`; returns the row. */
+async function rowSaying(page, name, re, timeoutMs = 30000) {
+  const row = page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: name }).first();
+  if (!(await row.isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="JuiceNet"]').first().click();
+  await row.waitFor({ timeout: 15000 });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await row.innerText().catch(() => '');
+    if (re.test(text)) return row;
+    if (Date.now() > deadline) assert.fail(`the row of ${name} says "${text}", expected ${re}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 export const checks = [
   {
     name: 'activity bar shows JuiceNet and the tree lists the simulator units',
@@ -44,6 +77,8 @@ export const checks = [
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: units[0].name }).first();
       if (await row.isVisible().catch(() => false)) await row.click();
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('13');
       await page.keyboard.press('Enter');
       const deadline = Date.now() + 20000;
@@ -68,6 +103,8 @@ export const checks = [
       if (await row.isVisible().catch(() => false)) await row.click();
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('99');
       const refused = page.locator('.quick-input-list .monaco-list-row', { hasText: 'out of range' }).first();
       await refused.waitFor({ timeout: 15000 });
@@ -114,6 +151,68 @@ export const checks = [
       const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
       await inner.locator('body').getByText(units[0].name).first().waitFor({ timeout: 30000 });
       await shot('panel');
+    },
+  },
+  {
+    name: 'the reason a car is not charging shows in the row and its tooltip, in the dark and the light theme',
+    async run({ page, units, simControl, shot }) {
+      const u = units[1];
+      await simControl({ action: 'plug', unitId: u.unitId, plugged: true });
+      await palette(page, 'JuiceNet: Set Current Limit');
+      await page.waitForTimeout(500);
+      const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
+      if (await pick.isVisible().catch(() => false)) {
+        // The picker names each charger and says what it does, never its ID.
+        assert.ok(!(await pick.innerText()).includes(u.unitId), 'no unit ID in the charger picker');
+        await pick.click();
+      }
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
+      await input.fill('0');
+      await page.keyboard.press('Enter');
+      await palette(page, 'JuiceNet: Refresh');
+      // Both themes: the one the workbench starts with, then the other one.
+      const kinds = [await themeKind(page)];
+      for (const pass of [0, 1]) {
+        if (pass === 1) kinds.push(await toggleTheme(page));
+        const row = await rowSaying(page, u.name, /stopped by you \(0 A\)/);
+        await shot(`reason-${kinds[pass]}`);
+        await row.hover();
+        await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first().waitFor({ timeout: 15000 });
+        await shot(`reason-tooltip-${kinds[pass]}`);
+        await page.mouse.move(5, 5);
+        await page.keyboard.press('Escape');
+      }
+      assert.deepEqual([...kinds].sort(), ['dark', 'light'], 'screenshots in the light and the dark theme');
+      await toggleTheme(page);
+    },
+  },
+  {
+    name: 'a limit picker opened while the server fails says the value shown is the last known one',
+    async run({ page, units, simControl, shot }) {
+      const u = units[0];
+      await simControl({ action: 'faults', faults: { http5xxRate: 1 } });
+      try {
+        await palette(page, 'JuiceNet: Set Current Limit');
+        await page.waitForTimeout(500);
+        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
+        if (await pick.isVisible().catch(() => false)) await pick.click();
+        const input = page.locator('.quick-input-widget input');
+        const deadline = Date.now() + 30000;
+        for (;;) {
+          const placeholder = (await input.getAttribute('placeholder').catch(() => '')) ?? '';
+          if (/^Last known: \d+ A — the charger cannot be reached now/.test(placeholder)) break;
+          if (Date.now() > deadline) assert.fail(`the picker says "${placeholder}"`);
+          await page.waitForTimeout(250);
+        }
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'last known' }).first().waitFor({ timeout: 5000 });
+        await shot('limit-last-known');
+        await page.keyboard.press('Escape');
+      } finally {
+        await simControl({ action: 'clear_faults' });
+      }
     },
   },
 ];
