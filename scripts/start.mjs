@@ -27,7 +27,7 @@ const dataDir = tempDir('juicenet-start-');
 installVsix(dataDir, vsix);
 // No smoke-test driver here: it would keep notification toasts from showing.
 const server = await startServer({ host, port, dataDir, testDriver: false,
-  settings: { 'juicenet.baseUrl': sim.baseUrl, 'workbench.startupEditor': 'none' },
+  settings: { 'juicenet.serverURL': sim.baseUrl, 'workbench.startupEditor': 'none' },
   env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
 console.log(`\nJuiceNet demo: open ${server.url}/?folder=${encodeURIComponent(REPO)}\n(simulator at ${sim.baseUrl}; Ctrl-C stops everything)`);
 const stopAll = () => { server.stop(); sim.stop(); process.exit(0); };

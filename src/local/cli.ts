@@ -25,7 +25,7 @@ Usage: juicenet-local [options]   (or: npm run local -- [options])
   -h, --help              this text
 
 The account token is printed at start and kept in <data-dir>/account-token: sign in to the
-server's URL with it (VS Code: setting juicenet.baseUrl, then JuiceNet: Sign In).
+server's URL with it (VS Code: the setting JuiceNet: Server URL, then JuiceNet: Sign In).
 Diagnostics: POST {"account_token": "..."} to /local/diagnostics (this machine only).
 `;
 

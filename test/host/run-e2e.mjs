@@ -17,7 +17,7 @@ const state = await (await fetch(`${sim.baseUrl}/_sim/control`, { method: 'POST'
 const simControl = async (body) => (await fetch(`${sim.baseUrl}/_sim/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
 const units = state?.units ?? [];
 const workspace = tempDir('juicenet-e2e-ws-');
-const server = await startServer({ settings: { 'juicenet.baseUrl': sim.baseUrl }, env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
+const server = await startServer({ settings: { 'juicenet.serverURL': sim.baseUrl }, env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
 console.log(`[e2e] simulator ${sim.baseUrl}, VS Code ${server.url} (server ready in ${server.startMs} ms)`);
 const { context, close } = await launchBrowser();
 let passed = 0, failed = 0;
