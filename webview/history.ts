@@ -22,12 +22,15 @@ const COLUMNS: { key: SortKey; label: string; show: (s: HistorySession) => strin
   { key: 'savingsCents', label: 'Savings', show: (s) => (s.savingsCents === undefined ? '—' : `$${(s.savingsCents / 100).toFixed(2)}`) },
 ];
 
-/** Draws a power plot (kW over local time) into `host`; returns the uPlot instance. Exported for the bench. */
-export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], widthPx: number): uPlot {
+/**
+ * Draws a power plot (kW over local time) into `host`; returns the uPlot instance. The read-out
+ * shows the time as the session table does (localTime). Exported for the bench and the Overview.
+ */
+export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], widthPx: number, heightPx = 260): uPlot {
   const data = toPlotColumns(points);
   const opts: uPlot.Options = {
     width: Math.max(200, widthPx),
-    height: 260,
+    height: heightPx,
     // Local time axis; uPlot formats epoch seconds in the browser's time zone.
     scales: { x: { time: true }, kW: { auto: true, range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
     axes: [
@@ -35,7 +38,7 @@ export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], w
       { scale: 'kW', label: 'kW', stroke: cssVar('--vscode-foreground', '#888'), grid: { stroke: cssVar('--vscode-editorWidget-border', '#8884') } },
     ],
     series: [
-      { label: 'Time' },
+      { label: 'Time', value: (_u, v) => (v == null ? '—' : localTime(v)) },
       { label: 'Power', scale: 'kW', stroke: cssVar('--vscode-charts-blue', '#3794ff'), width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} kW`) },
     ],
     // Drag to zoom on x; double-click resets (uPlot's default).
@@ -45,7 +48,7 @@ export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], w
   return new uPlot(opts, data, host);
 }
 
-function cssVar(name: string, fallback: string): string {
+export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
 }

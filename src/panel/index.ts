@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
 import { makeNonce, renderPanelHtml } from './html';
+import { PowerLog } from './power-log';
 
 export const UNIT_PANEL_VIEW_TYPE = 'juicenet.unitPanel';
 
@@ -44,6 +45,14 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+  // Every reading the store makes (while anything shows the unit) goes into the last hour's chart.
+  const powerLog = new PowerLog();
+  const logPower = (unitId: string) => {
+    const v = backend.getUnit(unitId);
+    if (v && !v.stale) powerLog.record(unitId, v.lastGoodAt, v.status?.charging.powerW);
+  };
+  for (const u of backend.units()) logPower(u.unitId);
+  const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
   const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
     panels.set(unitId, panel);
@@ -69,6 +78,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
 
     const router = new PanelRouter(unitId, backend, log, {
       post: (m) => webview.postMessage(m),
+      recentPower: () => powerLog.recent(unitId),
       saveCsv: async (csv, suggestedName) => {
         const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
         const target = await vscode.window.showSaveDialog({
@@ -163,5 +173,14 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     },
   };
 
-  return { open, serializer, panels, readyUnits, dispose: () => [...panels.values()].forEach((p) => p.dispose()) };
+  return {
+    open,
+    serializer,
+    panels,
+    readyUnits,
+    dispose: () => {
+      powerSub.dispose();
+      [...panels.values()].forEach((p) => p.dispose());
+    },
+  };
 }

@@ -6,6 +6,8 @@ import type { NotificationSettings } from '../api/types';
 import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
+import { maxAmpsOf } from '../domain/amps';
+import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
 import {
   parseParams,
   parseWebviewMessage,
@@ -15,6 +17,7 @@ import {
   type Result,
   type UnitSnapshot,
   type ErrorInfo,
+  type PlotPoint,
 } from '../protocol/messages';
 
 export interface PanelHostIo {
@@ -22,6 +25,8 @@ export interface PanelHostIo {
   post(message: HostMessage): void | Thenable<boolean> | Promise<unknown>;
   /** Asks the user where to save the CSV and writes it; undefined when cancelled. */
   saveCsv?(csv: string, suggestedName: string): Promise<string | undefined>;
+  /** The unit's power readings of the last hour (src/panel/power-log.ts), oldest first. */
+  recentPower?(): PlotPoint[];
 }
 interface Thenable<T> {
   then<R>(onfulfilled?: (value: T) => R): unknown;
@@ -33,6 +38,8 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
   const s = v.status;
   return {
     unitId: v.unitId,
+    accountId: v.accountId,
+    maxAmps: maxAmpsOf(v.info),
     name: v.name,
     accountLabel: v.accountLabel,
     demo: v.demo,
@@ -214,6 +221,13 @@ export class PanelRouter {
         this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
         return stripUndefined(readBack) as Result<M>;
       }
+      case 'getRecentPower':
+        return (this.io.recentPower?.() ?? []) as Result<M>;
+      case 'setLimit':
+      case 'stopCharging':
+      case 'startCharging':
+      case 'holdUntil':
+        return (await this.control(method, p as Params<'setLimit' | 'startCharging' | 'holdUntil'>)) as Result<M>;
       case 'saveCsv': {
         const { csv, suggestedName } = p as Params<'saveCsv'>;
         if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
@@ -222,6 +236,24 @@ export class PanelRouter {
       }
     }
     throw new Error(`Unknown method ${String(method)}`);
+  }
+
+  /** The Overview's controls: the commands' verified writes, then a refresh so every view shows the result. */
+  private async control(method: 'setLimit' | 'stopCharging' | 'startCharging' | 'holdUntil', p: Partial<Params<'setLimit'> & Params<'startCharging'> & Params<'holdUntil'>>) {
+    const target = this.api();
+    const view = this.backend.getUnit(this.unitId);
+    const memoryKey = this.unitId;
+    const result =
+      method === 'setLimit'
+        ? await setLimitControl(target, memoryKey, p.amps!, await maxAmpsFor(target, view?.info))
+        : method === 'stopCharging'
+          ? await stopChargingControl(target, memoryKey)
+          : method === 'startCharging'
+            ? await startChargingControl(target, memoryKey, p.restoreAmps, await maxAmpsFor(target, view?.info))
+            : await holdUntilControl(target, p.epochS!);
+    this.log.info(`Unit panel ${this.unitId}: ${method} sent${writeNote(result.confirmed, result.replyLost)}`);
+    void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+    return result;
   }
 }
 

@@ -14,6 +14,7 @@ import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
 import type { UnitStatus } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
+import { PowerLog } from '../../src/panel/power-log';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = join(__dirname, '..', '..');
@@ -92,6 +93,8 @@ export interface Harness {
   savedCsv: string[];
   /** A store refresh of the unit (get_state), which pushes the new view to the page. */
   refreshUnit(): Promise<void>;
+  /** The power readings the host logged for the Overview's chart (what the extension's controller keeps). */
+  powerLog: PowerLog;
   cspViolations(): Promise<string[]>;
   setTheme(theme: ThemeName): Promise<void>;
   /**
@@ -159,7 +162,9 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
       const a = auth(id);
       if (!a) return;
       const status: UnitStatus = await client.getState(a);
-      views.set(id, { ...views.get(id)!, status, lastGoodAt: Date.now(), stale: false });
+      // As the store does: the info (ratings) with the first reading, and after a write.
+      const info = await client.getInfo(a).catch(() => views.get(id)?.info);
+      views.set(id, { ...views.get(id)!, status, info, lastGoodAt: Date.now(), stale: false });
       listeners.forEach((l) => l([id]));
     },
   };
@@ -208,7 +213,15 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
   const page = await context.newPage();
   let router: PanelRouter | undefined;
   const savedCsv: string[] = [];
+  const powerLog = new PowerLog();
+  const logSub = backend.onDidChangeUnits((ids) => {
+    for (const id of ids) {
+      const v = backend.getUnit(id);
+      if (v && !v.stale) powerLog.record(id, v.lastGoodAt, v.status?.charging.powerW);
+    }
+  });
   router = new PanelRouter(unitId, backend, log, {
+    recentPower: () => powerLog.recent(unitId),
     post: async (m) => {
       await page.evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m).catch(() => undefined);
     },
@@ -261,6 +274,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
     logs,
     savedCsv,
     refreshUnit: () => backend.refresh(unitId, 'manual'),
+    powerLog,
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
     setTheme,
     afterNextWrite: (fn) => {
@@ -268,6 +282,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
     },
     close: async () => {
       sub.dispose();
+      logSub.dispose();
       router?.dispose();
       router = undefined;
       await browser.close().catch(() => undefined);

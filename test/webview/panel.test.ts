@@ -372,7 +372,8 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await tab('overview');
     const dd = P().locator('[data-testid=overview] dt:text-is("Override") + dd');
     await P().waitForFunction(() => /charges from/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
-    assert.equal(await dd.innerText(), `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(), overrideS)}`);
+    // The panel's one date format (as the history table and the plot read-out).
+    assert.equal(await dd.innerText(), `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), overrideS)}`);
     await asOtherDevice({ cmd: 'set_override', override_time: 0 });
     await hx.refreshUnit();
   });
