@@ -55,7 +55,8 @@ app.append(tabs);
 const overviewRoot = h('div', { class: 'overview' });
 panels[0].append(overviewRoot);
 const overview = new OverviewTab(overviewRoot, rpc);
-const history = new HistoryTab(panels[1], rpc, state.history, saveUi);
+let unitName: string | undefined;
+const history = new HistoryTab(panels[1], rpc, state.history, saveUi, () => unitName);
 const info = new InfoTab(panels[2], rpc, store);
 const schedule = new ScheduleTab(panels[3], rpc, store);
 const notifications = new NotificationsTab(panels[4], rpc, store);
@@ -70,6 +71,7 @@ tabs.addEventListener('vsc-tabs-select', (ev) => {
 
 rpc.onUnit = (u: UnitSnapshot | null) => {
   overview.update(u);
+  unitName = u?.name;
   if (u) document.title = u.name;
 };
 rpc.ready();
