@@ -47,6 +47,13 @@ export interface AccountCommandDeps {
   demo: DemoController;
 }
 
+/** Everything the command table hands its commands (src/commands/index.ts). */
+export interface CommandContext extends CommandDeps, AccountCommandDeps {
+  showLog(): void;
+  /** Opens a charger's panel (the panel host is loaded on first use); resolves with the panel, if one opened. */
+  openUnitPanel(arg?: unknown): Promise<unknown>;
+}
+
 /** A command's first argument: a tree item carrying `unitId`, a unit id string, or nothing. */
 export function unitIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg.trim()) return arg.trim();

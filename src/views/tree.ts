@@ -19,7 +19,10 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
 
   constructor(private readonly store: UnitStore) {
     // One event per store change (a refresh emits once), whole tree: rows are cheap to rebuild.
-    this.sub = store.onDidChangeUnits(() => this.fire());
+    const units = store.onDidChangeUnits(() => this.fire());
+    // Accounts are rows too (and an account without chargers changes no unit).
+    const accounts = store.onDidChangeAccounts(() => this.fire());
+    this.sub = { dispose: () => (units.dispose(), accounts.dispose()) };
   }
 
   fire(): void {

@@ -153,4 +153,28 @@ describe('UnitStore against the simulator', function () {
     assert.ok([...secrets.map.values()].includes(added.token));
     assert.ok(!JSON.stringify([...state.map.entries()]).includes(added.token));
   });
+
+  it('tells when accounts change, also for an account without chargers, whose own client adds one', async () => {
+    const empty = await startSimulator({ units: 0, seed: 7, manualClock: true });
+    try {
+      let changes = 0;
+      const unitEvents: string[][] = [];
+      const subs = [store.onDidChangeAccounts(() => changes++), store.onDidChangeUnits((ids) => unitEvents.push(ids))];
+      const summary = await store.signIn({ accountToken: empty.accountToken, baseUrl: empty.baseUrl, label: 'Empty' });
+      assert.equal(changes, 1, 'signing in fires once');
+      assert.deepEqual(unitEvents, [], 'no unit changed, so only the accounts event says so');
+      const client = store.accountClient(summary.accountId);
+      assert.ok(client, 'the account has a client before it has a unit');
+      const spare = empty.spareUnitIds[0];
+      const added = await client.addUnit(empty.accountToken, spare);
+      await store.addUnitToAccount(summary.accountId, added);
+      assert.deepEqual(store.units().map((u) => u.unitId), [spare]);
+      assert.equal(store.accountClient('no-such-account'), undefined);
+      await store.signOut(summary.accountId);
+      assert.equal(changes, 2, 'signing out fires once');
+      subs.forEach((d) => d.dispose());
+    } finally {
+      await empty.close();
+    }
+  });
 });
