@@ -10,7 +10,7 @@ import { parseChargingTime, validateChargingTime } from '../src/domain/charging-
 import { clear, errorInfoOf, h, localTime, showMessage, showWriteError } from './dom';
 import { drawPowerPlot } from './history';
 import { energyUnderCurveWh } from './plot';
-import { stateWords } from './words';
+import { stateLabel as stateWords } from './words';
 import type { Rpc } from './rpc';
 
 const HOUR_S = 3600;
