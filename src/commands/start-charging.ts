@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { ampsChoices, maxAmpsOf, validateAmps, parseAmps } from '../domain/amps';
 import { forgetLimit, rememberedLimit } from '../state/limit-memory';
-import { chargeNowOverrideTime, currentOverrideEnergies, writeStartCharging } from '../state/unit-writes';
+import { chargeNowRequest, writeStartCharging } from '../state/unit-writes';
 
 export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Start Charging');
@@ -38,11 +38,10 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
       if (bad) return reportInvalid(deps, bad);
       restore = parseAmps(input);
     }
-    // "In the past" by the server's clock when it reports one (utc_time).
-    const overrideTime = chargeNowOverrideTime(state);
+    // "In the past" by the server's clock, with the energies of the reading above.
+    const request = chargeNowRequest(state, restore);
     const { after, confirmed, replyLost } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
-      // The energies of the reading above: the write need not read the unit again.
-      writeStartCharging(api, { overrideTime, restoreAmps: restore, ...currentOverrideEnergies(state) }, signal),
+      writeStartCharging(api, request, signal),
     );
     if (restore !== undefined) forgetLimit(unit.unitId);
     await refreshAfterWrite(deps, unit.unitId);
