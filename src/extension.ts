@@ -12,7 +12,7 @@ import { createDemoController } from './demo';
 import { RedactingLogger } from './log';
 import { registerLazyUnitPanel } from './panel/lazy';
 import { AccountManager } from './state/accounts';
-import { ALERT_EVENTS, AlertEvent, UnitStore } from './state/unit-store';
+import { AlertEvent, DEFAULT_ALERT_EVENTS, UnitStore } from './state/unit-store';
 import { createTestApi, RecordingNotifier, type JuiceNetTestApi } from './test-api';
 import { ChargersTreeProvider, chargingCount, ChargerNode } from './views/tree';
 import { ChargingStatusBar } from './views/status-bar';
@@ -37,10 +37,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId, deviceName: 'VS Code' }),
     onAlert: (_unit, event: AlertEvent, text) => {
       const c = cfg();
-      if (!c.get<boolean>('alerts.enabled', false)) return;
-      if (!c.get<string[]>('alerts.events', ALERT_EVENTS).includes(event)) return;
+      if (!c.get<boolean>('alerts.enabled', true)) return;
+      if (!c.get<readonly string[]>('alerts.events', DEFAULT_ALERT_EVENTS).includes(event)) return;
       log.info(`Alert: ${text}`);
-      void (event === 'went_offline' ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
+      void (['went_offline', 'charger_fault', 'server_failed'].includes(event) ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
     },
   });
   const demo = createDemoController(log, () => onStoreChange());

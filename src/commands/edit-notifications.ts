@@ -25,7 +25,7 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
   try {
     current = await withCallProgress(`JuiceNet: reading the notifications of ${unit.name}…`, (signal) => api.client.getNotifications(api.auth, { signal }));
   } catch (e) {
-    return reportFailure(deps, `reading the notifications of ${unit.name}`, e, () => editNotifications(deps, unit.unitId, arg, draft));
+    return reportFailure(deps, `reading the notifications of ${unit.name}`, e, () => editNotifications(deps, unit.key, arg, draft));
   }
   let input = arg;
   if (!input) {
@@ -50,7 +50,7 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
     input = { picked: picked.map((p) => `${p.event}.${p.channel}`), notPluggedInBy: time.trim() };
   }
   const events = notificationEvents(current);
-  const again = () => editNotifications(deps, unit.unitId, undefined, input);
+  const again = () => editNotifications(deps, unit.key, undefined, input);
   const parsed: { event: string; channel: 'email' | 'push' }[] = [];
   for (const p of input.picked) {
     const m = /^(.+)\.(email|push)$/.exec(p);
@@ -69,7 +69,7 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
     const { mismatches: bad, confirmed, replyLost } = await withCallProgress(`JuiceNet: saving the notifications of ${unit.name}…`, (signal) =>
       writeNotifications(api, settings, signal),
     );
-    await refreshAfterWrite(deps, unit.unitId);
+    await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the notifications but reports different values for: ${bad.map(eventLabel).join(', ')}. Open the command again to check.`);
       return;

@@ -31,16 +31,18 @@ export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, when
     epochS = input;
   } else {
     const bad = validateChargingTime(input, new Date());
-    if (bad) return reportInvalid(deps, bad, () => setChargingTime(deps, unit.unitId, undefined, String(input)));
+    if (bad) return reportInvalid(deps, bad, () => setChargingTime(deps, unit.key, undefined, String(input)));
     epochS = parseChargingTime(input, new Date());
   }
   const whenText = new Date(epochS * 1000).toLocaleString();
   try {
     const { after } = await withCallProgress(`JuiceNet: holding charging of ${unit.name} until ${whenText}…`, (signal) => writeChargingTime(api, epochS, signal));
-    await refreshAfterWrite(deps, unit.unitId);
+    // The protocol cannot read the hold back: remember it (per account and unit) to show it until it passes.
+    await deps.backend.rememberHold(unit.key, epochS);
+    await refreshAfterWrite(deps, unit.key);
     const now = after.state === 'charging' ? ' It is charging now (an override or a running session wins).' : '';
     void deps.notify.info(`JuiceNet: ${unit.name} will not start charging by itself before ${whenText}.${now}`);
   } catch (e) {
-    await reportFailure(deps, `holding charging of ${unit.name}`, e, () => setChargingTime(deps, unit.unitId, undefined, String(input)));
+    await reportFailure(deps, `holding charging of ${unit.name}`, e, () => setChargingTime(deps, unit.key, undefined, String(input)));
   }
 }

@@ -7,7 +7,7 @@ import type { UnitView } from '../state/contracts';
 
 /** Reads the unit's rating (get_info) and current limit (get_state); either may be unknown. */
 async function readLimits(deps: CommandDeps, unit: UnitView): Promise<{ maxAmps?: number; currentAmps?: number }> {
-  const api = deps.backend.api(unit.unitId);
+  const api = deps.backend.api(unit.key);
   let maxAmps = maxAmpsOf(unit.info);
   let currentAmps = unit.status?.charging.ampsLimit;
   if (!api) return { maxAmps, currentAmps };
@@ -28,7 +28,7 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
   if (!unit || !apiOf(deps, unit)) return;
   const { maxAmps, currentAmps } = await readLimits(deps, unit);
   const title = `JuiceNet: Charging limit of ${unit.name}`;
-  const again = (text: string) => () => setLimit(deps, unit.unitId, undefined, text);
+  const again = (text: string) => () => setLimit(deps, unit.key, undefined, text);
 
   let input: string | number | undefined = ampsArg;
   if (input === undefined) {
@@ -63,8 +63,8 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
   const amps = parseAmps(input);
   try {
     const { readBack, previous, confirmed, replyLost } = await applyLimit(deps, unit, amps);
-    if (previous !== undefined && previous > 0 && amps === 0) rememberLimit(unit.unitId, previous);
-    await refreshAfterWrite(deps, unit.unitId);
+    if (previous !== undefined && previous > 0 && amps === 0) rememberLimit(unit.key, previous);
+    await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(
         `JuiceNet: ${unit.name} accepted ${amps} A but now reports ${readBack ?? 'no'} A. The unit may apply it at its next check-in; refresh in a minute.`,

@@ -20,7 +20,7 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     const maxAmps = maxAmpsOf(info ?? unit.info);
     let restore: number | undefined;
     if (state.charging.ampsLimit === 0) {
-      let input: number | string | undefined = restoreAmps ?? rememberedLimit(unit.unitId);
+      let input: number | string | undefined = restoreAmps ?? rememberedLimit(unit.key);
       if (input === undefined) {
         const items = ampsChoices(maxAmps, undefined)
           .filter((c) => c.amps !== undefined && c.amps > 0)
@@ -43,8 +43,8 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     const { after, confirmed, replyLost } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
       writeStartCharging(api, request, signal),
     );
-    if (restore !== undefined) forgetLimit(unit.unitId);
-    await refreshAfterWrite(deps, unit.unitId);
+    if (restore !== undefined) forgetLimit(unit.key);
+    await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the request but does not report an active override yet. Refresh in a minute.`);
       return;
@@ -53,6 +53,6 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     const plugged = after.state === 'standby' ? ' Plug the car in to start.' : '';
     void deps.notify.info(`JuiceNet: ${unit.name} will charge now, ignoring the schedule${replyLostNote(replyLost, 'the override')}.${restored}${plugged}`);
   } catch (e) {
-    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.unitId, restoreAmps));
+    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.key, restoreAmps));
   }
 }
