@@ -7,18 +7,9 @@ import type { Result } from '../src/protocol/messages';
 import { clear, confirmInline, errorInfoOf, h, showMessage, showRestored, showWriteError } from './dom';
 import type { DraftStore, NotificationEventDraft, NotificationsDraft } from './drafts';
 import type { Rpc } from './rpc';
+import { eventLabel } from './words';
 
-const LABELS: Record<string, string> = {
-  charging_delayed_due_to_ToU: 'Charging delayed by the schedule',
-  start_charging: 'Charging started',
-  stop_charging: 'Charging stopped',
-  is_offline: 'Charger offline',
-  is_back_online: 'Charger back online',
-  is_not_plugged_in_by: 'Not plugged in by…',
-  unplug: 'Unplugged',
-  plugin: 'Plugged in',
-};
-const labelOf = (ev: string) => LABELS[ev] ?? ev;
+const labelOf = (ev: string) => eventLabel(ev);
 
 /**
  * What is wrong with a webhook URL as typed, or undefined (empty = no webhook). The check the

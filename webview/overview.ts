@@ -148,9 +148,16 @@ export class OverviewTab {
       this.reason.append(h('strong', { text: 'Waiting for the first reading…' }));
       return;
     }
-    this.reason.append(h('strong', { 'data-testid': 'overview-state', text: stateWords(s.state) }));
-    if (s.state === 'charging') this.reason.append(' ', h('span', { text: `at ${formatPowerW(s.charging.powerW)}` }));
-    else if (s.charging.ampsLimit === 0) this.reason.append(' ', h('span', { text: '· stopped by you (limit 0 A)' }));
+    // The reason as the tree row and the status bar say it (domain/charging-reason, computed by the host).
+    const r = u.reason;
+    if (!r) {
+      this.reason.append(h('strong', { 'data-testid': 'overview-state', text: stateWords(s.state) }));
+      return;
+    }
+    this.reason.dataset.kind = r.kind;
+    this.reason.append(h('strong', { 'data-testid': 'overview-state', text: capitalise(r.short) }));
+    if (r.detail) this.reason.append(h('span', { class: 'explanation', 'data-testid': 'overview-reason-detail', text: r.detail }));
+    if (r.todo) this.reason.append(h('span', { class: 'action', 'data-testid': 'overview-reason-todo', text: r.todo }));
   }
 
   private renderControls(u: UnitSnapshot): void {
@@ -192,6 +199,7 @@ export class OverviewTab {
       ['Temperature', formatTemperatureC(s.temperatureC)],
       ['Grid frequency', formatFrequencyHz(s.frequencyHz)],
       ['Override', override],
+      ...(u.holdUntilS !== undefined && u.holdUntilS * 1000 > Date.now() ? ([['Held until', localTime(u.holdUntilS)]] as [string, string][]) : []),
       ['Lifetime energy', formatEnergyWh(s.lifetime.energyWh)],
       ['Lifetime savings', formatCents(s.lifetime.savingsCents)],
     ];
@@ -330,6 +338,10 @@ export class OverviewTab {
   chartLength(): number {
     return this.chart ? this.chart.data[0].length : 0;
   }
+}
+
+function capitalise(t: string): string {
+  return t ? t[0].toUpperCase() + t.slice(1) : t;
 }
 
 function lostNote(r: ControlResult): string {

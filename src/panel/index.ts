@@ -12,14 +12,27 @@ import { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
 export { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
-/** What a restored panel remembers: the unit id only (never a token). */
+/**
+ * What a restored panel remembers: the unit's key (account and unit, domain/ids unitKey) under
+ * `unitId`, never a token. A state from before keys held a bare unit ID: it opens the charger
+ * through the first account that has it.
+ */
 export interface PersistedState {
   unitId?: unknown;
 }
 
-function unitIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  if (arg && typeof arg === 'object' && typeof (arg as { unitId?: unknown }).unitId === 'string') return (arg as { unitId: string }).unitId;
+/**
+ * The unit the command's argument names: a tree row or snapshot (`unitKey`, or `key` with
+ * `unitId`), a key, or a bare unit ID (the first account that has the charger).
+ */
+function unitRefOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg.trim()) return arg.trim();
+  if (arg && typeof arg === 'object') {
+    const o = arg as { unitKey?: unknown; key?: unknown; unitId?: unknown };
+    if (typeof o.unitKey === 'string') return o.unitKey;
+    if (typeof o.key === 'string' && typeof o.unitId === 'string') return o.key;
+    if (typeof o.unitId === 'string') return o.unitId;
+  }
   return undefined;
 }
 
@@ -27,9 +40,9 @@ function unitIdOf(arg: unknown): string | undefined {
 export interface UnitPanelController {
   open(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
   serializer: vscode.WebviewPanelSerializer<PersistedState>;
-  /** Open panels by unit id. */
+  /** Open panels by unit key (account and unit): one charger seen by two accounts has two panels. */
   panels: ReadonlyMap<string, vscode.WebviewPanel>;
-  /** Units whose page has loaded and said 'ready' (its script ran under the CSP). */
+  /** Unit keys whose page has loaded and said 'ready' (its script ran under the CSP). */
   readyUnits: ReadonlySet<string>;
   dispose(): void;
 }
@@ -40,13 +53,14 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   // Every reading the store makes (while anything shows the unit) goes into the last hour's chart.
   const powerLog = new PowerLog();
-  const logPower = (unitId: string) => {
-    const v = backend.getUnit(unitId);
-    if (v && !v.stale) powerLog.record(unitId, v.lastGoodAt, v.status?.charging.powerW);
+  const logPower = (ref: string) => {
+    const v = backend.getUnit(ref);
+    if (v && !v.stale) powerLog.record(v.key, v.lastGoodAt, v.status?.charging.powerW);
   };
-  for (const u of backend.units()) logPower(u.unitId);
+  for (const u of backend.units()) logPower(u.key);
   const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
+  /** `unitId` is the unit's key (account and unit): every backend call names the account too. */
   const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
     panels.set(unitId, panel);
     const view = backend.getUnit(unitId);
@@ -121,20 +135,22 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   };
 
   const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    let unitId = unitIdOf(arg);
+    const ref = unitRefOf(arg);
+    // The key names the account: a charger shared into a second account opens its own panel.
+    let unitId = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
     if (!unitId) {
       const units = backend.units();
       if (units.length === 0) {
         void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
         return undefined;
       }
-      if (units.length === 1) unitId = units[0].unitId;
+      if (units.length === 1) unitId = units[0].key;
       else {
         const pick = await vscode.window.showQuickPick(
-          units.map((u) => ({ label: u.name, description: u.unitId, detail: u.accountLabel, unitId: u.unitId })),
+          units.map((u) => ({ label: u.name, description: u.accountLabel, key: u.key })),
           { placeHolder: 'Open which charger?' },
         );
-        unitId = pick?.unitId;
+        unitId = pick?.key;
       }
       if (!unitId) return undefined;
     }
@@ -155,7 +171,9 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
 
   const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
     async deserializeWebviewPanel(panel, state) {
-      const unitId = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      const saved = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      // A saved key keeps its account; a bare unit ID (an older state) becomes the first account's key.
+      const unitId = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
       if (!unitId || panels.has(unitId)) {
         // Nothing to restore into (or a duplicate): close rather than show an empty page.
         panel.dispose();

@@ -7,6 +7,7 @@ import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
+import { reasonOf } from '../views/unit-format';
 import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
 import {
   parseParams,
@@ -41,6 +42,8 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
     unitId: v.unitId,
     accountId: v.accountId,
     maxAmps: maxAmpsOf(v.info),
+    reason: (({ kind, short, detail, todo }) => ({ kind, short, detail, todo }))(reasonOf(v)),
+    holdUntilS: v.holdUntilS,
     name: v.name,
     accountLabel: v.accountLabel,
     demo: v.demo,
@@ -234,7 +237,12 @@ export class PanelRouter {
       const target = this.api();
       return this.afterControl('startCharging', await startChargingControl(target, this.unitId, restoreAmps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
     },
-    holdUntil: async ({ epochS }) => this.afterControl('holdUntil', await holdUntilControl(this.api(), epochS)),
+    holdUntil: async ({ epochS }) => {
+      const result = await holdUntilControl(this.api(), epochS);
+      // The protocol cannot read the hold back: remembered (per account and unit), as the command does.
+      await this.backend.rememberHold?.(this.unitId, epochS);
+      return this.afterControl('holdUntil', result);
+    },
     saveCsv: async ({ csv, suggestedName }) => {
       if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
       const path = await this.io.saveCsv(csv, suggestedName);

@@ -128,6 +128,10 @@ export const unitSnapshotSchema = z.object({
   status: unitStatusSchema.optional(),
   /** The highest limit the unit accepts (min of its wire and unit ratings), when get_info told it. */
   maxAmps: optNum,
+  /** Why the car is (not) charging (domain/charging-reason), as the tree and the status bar say it. */
+  reason: z.object({ kind: z.string(), short: z.string(), detail: z.string(), todo: z.string() }).optional(),
+  /** Epoch seconds of the hold set by Hold Charging Until, while it has not passed. */
+  holdUntilS: optNum,
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 

@@ -84,6 +84,8 @@ export interface LogLine {
 export interface Harness {
   sim: RunningSimulator;
   unitId: string;
+  /** The panel's unit key (account and unit). */
+  unitKey: string;
   page: Page;
   browser: Browser;
   origin: string;
@@ -141,13 +143,21 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
   const views = new Map<string, UnitView>();
   const listeners = new Set<(ids: string[]) => void>();
   for (const u of sim.units) views.set(u.unitId, { key: `sim/${u.unitId}`, unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
-  const auth = (unitId: string) => {
-    const u = sim.units.find((x) => x.unitId === unitId);
-    return u && { token: u.token, accountToken: sim.accountToken, unitId };
+  // As the store: a unit is named by its key ("sim/<unitId>", account and unit) or by its bare ID.
+  const idOf = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
+  const auth = (ref: string) => {
+    const u = sim.units.find((x) => x.unitId === idOf(ref));
+    return u && { token: u.token, accountToken: sim.accountToken, unitId: u.unitId };
   };
+  const fire = (id: string) => listeners.forEach((l) => l([views.get(id)!.key, id]));
   return {
     views,
-    getUnit: (id) => views.get(id),
+    getUnit: (ref) => views.get(idOf(ref)),
+    rememberHold: async (ref, untilS) => {
+      const id = idOf(ref);
+      views.set(id, { ...views.get(id)!, holdUntilS: untilS > Date.now() / 1000 ? untilS : undefined });
+      fire(id);
+    },
     units: () => [...views.values()],
     onDidChangeUnits: (l) => {
       listeners.add(l);
@@ -158,14 +168,15 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
       return a && { client, auth: a };
     },
     holdVisible: () => ({ dispose: () => undefined }),
-    refresh: async (id) => {
+    refresh: async (ref) => {
+      const id = idOf(ref);
       const a = auth(id);
       if (!a) return;
       const status: UnitStatus = await client.getState(a);
       // As the store does: the info (ratings) with the first reading, and after a write.
       const info = await client.getInfo(a).catch(() => views.get(id)?.info);
       views.set(id, { ...views.get(id)!, status, info, lastGoodAt: Date.now(), stale: false });
-      listeners.forEach((l) => l([id]));
+      fire(id);
     },
   };
 }
@@ -176,7 +187,9 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
   const writeHook: { next?: (method: string) => Promise<void> | void } = {};
   const backend = makeBackend(client, sim, writeHook);
   const unitId = sim.units[0].unitId;
-  await backend.refresh(unitId, 'manual');
+  // The panel is keyed by account and unit, as in the extension.
+  const unitKey = backend.getUnit(unitId)!.key;
+  await backend.refresh(unitKey, 'manual');
   const logs: LogLine[] = [];
   const log = memoryLogger(logs);
   const nonce = makeNonce((n) => randomBytes(n));
@@ -187,7 +200,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
       const url = new URL(req.url ?? '/', origin);
       if (url.pathname === '/panel.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId, allowRemoteImages: false }));
+        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId: unitKey, allowRemoteImages: false }));
         return;
       }
       const file = normalize(join(WEBVIEW_DIR, url.pathname));
@@ -217,11 +230,11 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
   const logSub = backend.onDidChangeUnits((ids) => {
     for (const id of ids) {
       const v = backend.getUnit(id);
-      if (v && !v.stale) powerLog.record(id, v.lastGoodAt, v.status?.charging.powerW);
+      if (v && !v.stale) powerLog.record(v.key, v.lastGoodAt, v.status?.charging.powerW);
     }
   });
-  router = new PanelRouter(unitId, backend, log, {
-    recentPower: () => powerLog.recent(unitId),
+  router = new PanelRouter(unitKey, backend, log, {
+    recentPower: () => powerLog.recent(unitKey),
     post: async (m) => {
       await page.evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m).catch(() => undefined);
     },
@@ -231,7 +244,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
       return `/virtual/${name}`;
     },
   });
-  const sub = backend.onDidChangeUnits((ids) => ids.includes(unitId) && router?.pushUnit());
+  const sub = backend.onDidChangeUnits((ids) => ids.includes(unitKey) && router?.pushUnit());
   await page.exposeFunction('__juicenetToHost', (m: unknown) => void router?.handle(m));
   // A string, not a function: tsx's transform would add `__name` helpers the page doesn't have.
   await page.addInitScript(`
@@ -273,7 +286,8 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
     nonce,
     logs,
     savedCsv,
-    refreshUnit: () => backend.refresh(unitId, 'manual'),
+    refreshUnit: () => backend.refresh(unitKey, 'manual'),
+    unitKey,
     powerLog,
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
     setTheme,

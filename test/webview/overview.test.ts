@@ -72,14 +72,16 @@ describe('unit panel Overview (Chromium)', function () {
     assert.equal(sim().ampsLimit, 0);
     // Off: no Stop, and the reason says who stopped it.
     await P().waitForFunction(() => (document.querySelector('[data-testid=overview-stop]') as HTMLElement).hidden);
-    assert.match(await P().locator('[data-testid=overview-reason]').innerText(), /stopped by you \(limit 0 A\)/);
+    // The reason line is the tree's and the status bar's (domain/charging-reason), with its explanation.
+    await P().waitForFunction(() => /Stopped by you \(0 A\)/.test(document.querySelector('[data-testid=overview-reason]')?.textContent ?? ''));
+    assert.ok((await P().locator('[data-testid=overview-reason-detail]').innerText()).length > 10);
     await P().locator('[data-testid=overview-start]').click();
     assert.match(await waitMessage(/Charging now/), /Charging now, ignoring the schedule, at 16 A\./);
     assert.equal(sim().ampsLimit, 16);
     assert.ok(sim().overrideTime > 0, 'an override was sent');
     // While it charges, Start is not offered beside Stop.
     await hx.refreshUnit();
-    await P().waitForFunction(() => /charging/.test(document.querySelector('[data-testid=overview-state]')?.textContent ?? ''));
+    await P().waitForFunction(() => /^Charging now, ignoring the schedule/.test(document.querySelector('[data-testid=overview-state]')?.textContent ?? ''));
     assert.equal(await P().locator('[data-testid=overview-start]').isHidden(), true);
     assert.equal(await P().locator('[data-testid=overview-stop]').isVisible(), true);
   });
@@ -98,6 +100,9 @@ describe('unit panel Overview (Chromium)', function () {
     const sentS = sim().chargingTime;
     assert.equal(new Date(sentS * 1000).getHours(), when.getHours());
     assert.equal(new Date(sentS * 1000).getMinutes(), when.getMinutes());
+    // Remembered as the command remembers it, so the panel shows the hold (the protocol cannot read it back).
+    await P().waitForFunction(() => /Held until/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
+    assert.match(await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(), new RegExp(`${when.getMinutes() < 10 ? '0' : ''}${when.getMinutes()}`));
   });
 
   it('keeps the typed limit and says what failed when the write is refused', async () => {
@@ -121,7 +126,7 @@ describe('unit panel Overview (Chromium)', function () {
     }
     const chartLength = () => P().evaluate(() => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength());
     await P().waitForFunction(() => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength() >= 4);
-    const logged = hx.powerLog.recent(hx.unitId).length;
+    const logged = hx.powerLog.recent(hx.unitKey).length;
     assert.ok(logged >= 5, `host logged ${logged} readings`);
     assert.match(await P().locator('[data-testid=overview-chart-note]').innerText(), /^\d+ readings since .+ · .+ in this window$/);
     await P().reload();

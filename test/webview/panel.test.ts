@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, panelCsp, type Harness } from './harness';
+import { eventLabel, stateLabel } from '../../src/domain/labels';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -41,7 +42,8 @@ describe('unit panel (Chromium)', function () {
     assert.equal(await stateText(), 'standby');
     hx.sim.plugIn(hx.unitId);
     await hx.refreshUnit();
-    const expected = hx.sim.unit(hx.unitId).reportedState;
+    // In words: "plugged in", never the protocol's `plugged`.
+    const expected = stateLabel(hx.sim.unit(hx.unitId).reportedState);
     await hx.page.waitForFunction((s) => document.querySelector('[data-testid=overview] dd')?.textContent === s, expected);
     assert.equal(await stateText(), expected);
   });
@@ -473,7 +475,7 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await P().locator('[data-testid=notif-plugin-email]').waitFor();
     // Webhook controls are read when their section is open, as a user would meet them.
     await P().locator('details.webhook').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-    for (const label of ['Plugged in', 'Charger offline', 'Not plugged in by…']) {
+    for (const label of ['plugin', 'is_offline', 'is_not_plugged_in_by'].map(eventLabel)) {
       for (const name of [`${label}: email`, `${label}: push`]) assert.equal(await P().getByRole('checkbox', { name, exact: true }).count(), 1, name);
       assert.equal(await P().getByRole('textbox', { name: `${label}: webhook URL`, exact: true }).count(), 1);
       assert.equal(await P().getByRole('combobox', { name: `${label}: webhook method`, exact: true }).count(), 1);
@@ -483,7 +485,7 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     const notPluggedIn = P().locator('[data-testid=notif-is_not_plugged_in_by-email]');
     const wasOn = await notPluggedIn.isChecked();
     await notPluggedIn.setChecked(true);
-    assert.equal(await P().getByRole('textbox', { name: 'Not plugged in by…: time (HH:MM)', exact: true }).count(), 1);
+    assert.equal(await P().getByRole('textbox', { name: `${eventLabel('is_not_plugged_in_by')}: time (HH:MM)`, exact: true }).count(), 1);
     await notPluggedIn.setChecked(wasOn);
   });
 
