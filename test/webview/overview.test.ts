@@ -81,7 +81,9 @@ describe('unit panel Overview (Chromium)', function () {
     assert.ok(sim().overrideTime > 0, 'an override was sent');
     // While it charges, Start is not offered beside Stop.
     await hx.refreshUnit();
-    await P().waitForFunction(() => /^Charging now, ignoring the schedule/.test(document.querySelector('[data-testid=overview-state]')?.textContent ?? ''));
+    // "charging now, ignoring the schedule", or with the energy the override adds.
+    await P().waitForFunction(() => ['charging-override', 'override-energy'].includes((document.querySelector('[data-testid=overview-reason]') as HTMLElement).dataset.kind ?? ''));
+    assert.match(await P().locator('[data-testid=overview-state]').innerText(), /override|ignoring the schedule/i);
     assert.equal(await P().locator('[data-testid=overview-start]').isHidden(), true);
     assert.equal(await P().locator('[data-testid=overview-stop]').isVisible(), true);
   });

@@ -570,7 +570,7 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await P().reload();
     await hx.setTheme('dark');
     await P().locator('[data-testid=notif-restored]').waitFor();
-    assert.match(await messageOf('notif-restored'), /Restored your unsaved edits\. The webhook authorization header is not kept .*: type it again for Plugged in\./);
+    assert.match(await messageOf('notif-restored'), new RegExp(`Restored your unsaved edits\\. The webhook authorization header is not kept .*: type it again for ${eventLabel('plugin')}\\.`));
     assert.equal(await P().locator('[data-testid=notif-plugin-push]').isChecked(), push);
     assert.equal(await P().locator('#notif-plugin-url').inputValue(), 'https://hooks.example/draft');
     assert.notEqual(await P().locator('#notif-plugin-auth').inputValue(), 'Bearer draft-secret-9');
