@@ -116,4 +116,34 @@ export const checks = [
       await shot('panel');
     },
   },
+  {
+    name: 'unit panel Overview (reason, controls, last hour) and Info (typed fields) in light and dark themes',
+    async run({ page, shot }) {
+      const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+      await inner.locator('[data-testid=overview-controls]').waitFor({ timeout: 30000 });
+      await inner.locator('[data-testid=overview-state]').waitFor({ timeout: 30000 });
+      const reason = await inner.locator('[data-testid=overview-reason]').innerText();
+      assert.ok(!/\b(plugged|disconnect|amps_limit|override_time)\b/.test(reason), `reason in words: ${reason}`);
+      for (const [theme, kind] of [['Light Modern', 'light'], ['Dark Modern', 'dark']]) {
+        await palette(page, 'Preferences: Color Theme');
+        const input = page.locator('.quick-input-widget input');
+        await input.fill(theme);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15000 });
+        await page.keyboard.press('Enter');
+        await page.locator(`body.vs${kind === 'dark' ? '-dark' : ''}`).first().waitFor({ timeout: 15000 }).catch(() => undefined);
+        await inner.locator('vscode-tab-header[data-tab="overview"]').click();
+        await inner.locator('[data-testid=overview-controls]').waitFor({ timeout: 15000 });
+        await page.waitForTimeout(500);
+        await shot(`panel-overview-${kind}`);
+        await inner.locator('vscode-tab-header[data-tab="info"]').click();
+        await inner.locator('[data-testid=info-json]').waitFor({ timeout: 15000 });
+        const label = inner.locator('label[for=info-amps_wire_rating]');
+        await label.waitFor({ timeout: 15000 });
+        assert.equal(await label.innerText(), 'Wire rating');
+        await page.waitForTimeout(500);
+        await shot(`panel-info-${kind}`);
+      }
+      await inner.locator('vscode-tab-header[data-tab="overview"]').click();
+    },
+  },
 ];
