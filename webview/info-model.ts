@@ -3,44 +3,43 @@
 // A namespace import: esbuild can then drop zod's locales (85 KB instead of 450 KB minified).
 import * as z from 'zod';
 
-const positiveInt = (what: string) =>
-  z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).positive(`${what} must be above 0`);
-const nonNegInt = (what: string) =>
-  z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).nonnegative(`${what} cannot be negative`);
+// Messages say what is wrong without the field's wire name: the JSON pane shows them after the
+// field's path, the form beside the field's label.
+const positiveInt = () => z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be above 0');
+const nonNegInt = () => z.number({ error: 'must be a number' }).int('must be a whole number').nonnegative('cannot be negative');
 
 const carSchema = z.looseObject({
   car_id: z.number().int().optional(),
   description: z.string().optional(),
-  battery_size_wh: nonNegInt('battery size (Wh)').optional(),
-  battery_range_m: nonNegInt('battery range').optional(),
-  charging_rate_w: nonNegInt('charging rate (W)').optional(),
+  battery_size_wh: nonNegInt().optional(),
+  battery_range_m: nonNegInt().optional(),
+  charging_rate_w: nonNegInt().optional(),
 });
 
 /** What may be sent through set_info. Unknown fields are kept (looseObject) so nothing is lost. */
-export const editableInfoSchema = z
-  .looseObject({
-    name: z.string({ error: 'name must be text' }).trim().min(1, 'name cannot be empty').max(100, 'name is too long (100 characters at most)'),
-    address: z.string().optional(),
-    city: z.string().optional(),
-    zip: z.string().max(20, 'zip is too long').optional(),
-    country_code: z.string().regex(/^[A-Za-z]{2}$/, 'country_code must be two letters (ISO 3166 alpha-2)').optional(),
-    timeZoneId: z.string().min(1, 'timeZoneId cannot be empty').optional(),
-    gascost: nonNegInt('gascost (cents per gallon)').optional(),
-    ecost: nonNegInt('ecost (cents per kWh)').optional(),
-    mpg: nonNegInt('mpg').optional(),
-    whpermile: nonNegInt('whpermile').optional(),
-    amps_wire_rating: positiveInt('amps_wire_rating').optional(),
-    amps_unit_rating: positiveInt('amps_unit_rating').optional(),
-    info_timestamp: z.number().optional(),
-    cars: z.array(carSchema).optional(),
-    policy: z
-      .looseObject({
-        name: z.string().optional(),
-        user_control_allowed: z.boolean('policy.user_control_allowed must be true or false').optional(),
-        charge_control_type: z.string().optional(),
-      })
-      .optional(),
-  });
+export const editableInfoSchema = z.looseObject({
+  name: z.string({ error: 'must be text' }).trim().min(1, 'cannot be empty').max(100, 'is too long (100 characters at most)'),
+  address: z.string({ error: 'must be text' }).optional(),
+  city: z.string({ error: 'must be text' }).optional(),
+  zip: z.string({ error: 'must be text' }).max(20, 'is too long (20 characters at most)').optional(),
+  country_code: z.string({ error: 'must be text' }).regex(/^[A-Za-z]{2}$/, 'must be two letters (e.g. US)').optional(),
+  timeZoneId: z.string({ error: 'must be text' }).min(1, 'cannot be empty').optional(),
+  gascost: nonNegInt().optional(),
+  ecost: nonNegInt().optional(),
+  mpg: nonNegInt().optional(),
+  whpermile: nonNegInt().optional(),
+  amps_wire_rating: positiveInt().optional(),
+  amps_unit_rating: positiveInt().optional(),
+  info_timestamp: z.number().optional(),
+  cars: z.array(carSchema, { error: 'must be a list' }).optional(),
+  policy: z
+    .looseObject({
+      name: z.string({ error: 'must be text' }).optional(),
+      user_control_allowed: z.boolean('must be true or false').optional(),
+      charge_control_type: z.string({ error: 'must be text' }).optional(),
+    })
+    .optional(),
+});
 
 export interface FieldProblem {
   /** "amps_wire_rating", "cars[0].description" */

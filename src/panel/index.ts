@@ -6,19 +6,34 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
+import type { HostMessage } from '../protocol/messages';
 import { makeNonce, renderPanelHtml } from './html';
+import { PowerLog } from './power-log';
 import { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
 export { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
-/** What a restored panel remembers: the unit id only (never a token). */
+/**
+ * What a restored panel remembers: the unit's key (account and unit, domain/ids unitKey) under
+ * `unitId`, never a token. A state from before keys held a bare unit ID: it opens the charger
+ * through the first account that has it.
+ */
 export interface PersistedState {
   unitId?: unknown;
 }
 
-function unitIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  if (arg && typeof arg === 'object' && typeof (arg as { unitId?: unknown }).unitId === 'string') return (arg as { unitId: string }).unitId;
+/**
+ * The unit the command's argument names: a tree row or snapshot (`unitKey`, or `key` with
+ * `unitId`), a key, or a bare unit ID (the first account that has the charger).
+ */
+function unitRefOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg.trim()) return arg.trim();
+  if (arg && typeof arg === 'object') {
+    const o = arg as { unitKey?: unknown; key?: unknown; unitId?: unknown };
+    if (typeof o.unitKey === 'string') return o.unitKey;
+    if (typeof o.key === 'string' && typeof o.unitId === 'string') return o.key;
+    if (typeof o.unitId === 'string') return o.unitId;
+  }
   return undefined;
 }
 
@@ -26,10 +41,15 @@ function unitIdOf(arg: unknown): string | undefined {
 export interface UnitPanelController {
   open(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
   serializer: vscode.WebviewPanelSerializer<PersistedState>;
-  /** Open panels by unit id. */
+  /** Open panels by unit key (account and unit): one charger seen by two accounts has two panels. */
   panels: ReadonlyMap<string, vscode.WebviewPanel>;
-  /** Units whose page has loaded and said 'ready' (its script ran under the CSP). */
+  /** Unit keys whose page has loaded and said 'ready' (its script ran under the CSP). */
   readyUnits: ReadonlySet<string>;
+  /**
+   * Hands a message to the panel of `unitKey` as its page would send it; resolves with the reply
+   * the page gets. For the in-host tests, which cannot click inside a webview.
+   */
+  deliver(unitKey: string, message: unknown): Promise<HostMessage | undefined>;
   dispose(): void;
 }
 
@@ -37,7 +57,17 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+  // Every reading the store makes (while anything shows the unit) goes into the last hour's chart.
+  const powerLog = new PowerLog();
+  const logPower = (ref: string) => {
+    const v = backend.getUnit(ref);
+    if (v && !v.stale) powerLog.record(v.key, v.lastGoodAt, v.status?.charging.powerW);
+  };
+  for (const u of backend.units()) logPower(u.key);
+  const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
+  /** `unitId` is the unit's key (account and unit): every backend call names the account too. */
+  const routers = new Map<string, { router: PanelRouter; replies: Map<number, (m: HostMessage) => void> }>();
   const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
     panels.set(unitId, panel);
     const view = backend.getUnit(unitId);
@@ -60,8 +90,13 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       title: panel.title,
     });
 
+    const replies = new Map<number, (m: HostMessage) => void>();
     const router = new PanelRouter(unitId, backend, log, {
-      post: (m) => webview.postMessage(m),
+      post: (m) => {
+        if (m.kind === 'reply') replies.get(m.id)?.(m);
+        return webview.postMessage(m);
+      },
+      recentPower: () => powerLog.recent(unitId),
       saveCsv: async (csv, suggestedName) => {
         const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
         const target = await vscode.window.showSaveDialog({
@@ -75,6 +110,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       },
     });
 
+    routers.set(unitId, { router, replies });
     const subs: vscode.Disposable[] = [];
     let hold: { dispose(): void } | undefined;
     const syncHold = () => {
@@ -96,8 +132,15 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
         if (panel.visible) router.pushUnit();
       }),
       backend.onDidChangeUnits((ids) => {
-        if (panel.visible && ids.includes(unitId)) router.pushUnit();
+        if (!ids.includes(unitId)) return;
         const v = backend.getUnit(unitId);
+        // Its account signed out (or the charger was removed from it): the panel goes with it.
+        if (!v) {
+          log.info(`Unit panel ${unitId} closed: the charger left its account`);
+          panel.dispose();
+          return;
+        }
+        if (panel.visible) router.pushUnit();
         if (v && v.name !== panel.title) panel.title = v.name;
       }),
     );
@@ -105,26 +148,31 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       router.dispose();
       hold?.dispose();
       subs.forEach((d) => d.dispose());
-      if (panels.get(unitId) === panel) panels.delete(unitId);
+      if (panels.get(unitId) === panel) {
+        panels.delete(unitId);
+        routers.delete(unitId);
+      }
       readyUnits.delete(unitId);
     });
   };
 
   const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    let unitId = unitIdOf(arg);
+    const ref = unitRefOf(arg);
+    // The key names the account: a charger shared into a second account opens its own panel.
+    let unitId = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
     if (!unitId) {
       const units = backend.units();
       if (units.length === 0) {
         void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
         return undefined;
       }
-      if (units.length === 1) unitId = units[0].unitId;
+      if (units.length === 1) unitId = units[0].key;
       else {
         const pick = await vscode.window.showQuickPick(
-          units.map((u) => ({ label: u.name, description: u.unitId, detail: u.accountLabel, unitId: u.unitId })),
+          units.map((u) => ({ label: u.name, description: u.accountLabel, key: u.key })),
           { placeHolder: 'Open which charger?' },
         );
-        unitId = pick?.unitId;
+        unitId = pick?.key;
       }
       if (!unitId) return undefined;
     }
@@ -145,7 +193,9 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
 
   const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
     async deserializeWebviewPanel(panel, state) {
-      const unitId = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      const saved = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      // A saved key keeps its account; a bare unit ID (an older state) becomes the first account's key.
+      const unitId = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
       if (!unitId || panels.has(unitId)) {
         // Nothing to restore into (or a duplicate): close rather than show an empty page.
         panel.dispose();
@@ -156,5 +206,29 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     },
   };
 
-  return { open, serializer, panels, readyUnits, dispose: () => [...panels.values()].forEach((p) => p.dispose()) };
+  const deliver = async (unitKey: string, message: unknown): Promise<HostMessage | undefined> => {
+    const r = routers.get(unitKey);
+    if (!r) return undefined;
+    const id = (message as { id?: unknown } | null)?.id;
+    if (typeof id !== 'number') {
+      await r.router.handle(message);
+      return undefined;
+    }
+    const reply = new Promise<HostMessage>((resolve) => r.replies.set(id, resolve));
+    await r.router.handle(message);
+    r.replies.delete(id);
+    return reply;
+  };
+
+  return {
+    open,
+    serializer,
+    panels,
+    readyUnits,
+    deliver,
+    dispose: () => {
+      powerSub.dispose();
+      [...panels.values()].forEach((p) => p.dispose());
+    },
+  };
 }

@@ -6,6 +6,10 @@ import type { NotificationSettings } from '../api/types';
 import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
+import { maxAmpsOf } from '../domain/amps';
+import { reasonOf } from '../views/unit-format';
+import { describeFailure, withoutWireNames } from '../domain/labels';
+import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
 import {
   parseParams,
   parseWebviewMessage,
@@ -15,6 +19,8 @@ import {
   type Result,
   type UnitSnapshot,
   type ErrorInfo,
+  type PlotPoint,
+  type ControlResult,
 } from '../protocol/messages';
 
 export interface PanelHostIo {
@@ -22,6 +28,8 @@ export interface PanelHostIo {
   post(message: HostMessage): void | Thenable<boolean> | Promise<unknown>;
   /** Asks the user where to save the CSV and writes it; undefined when cancelled. */
   saveCsv?(csv: string, suggestedName: string): Promise<string | undefined>;
+  /** The unit's power readings of the last hour (src/panel/power-log.ts), oldest first. */
+  recentPower?(): PlotPoint[];
 }
 interface Thenable<T> {
   then<R>(onfulfilled?: (value: T) => R): unknown;
@@ -33,6 +41,10 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
   const s = v.status;
   return {
     unitId: v.unitId,
+    accountId: v.accountId,
+    maxAmps: maxAmpsOf(v.info),
+    reason: (({ kind, short, detail, todo }) => ({ kind, short, detail, todo }))(reasonOf(v)),
+    holdUntilS: v.holdUntilS,
     name: v.name,
     accountLabel: v.accountLabel,
     demo: v.demo,
@@ -64,11 +76,18 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
  */
 export function toErrorInfo(e: unknown): ErrorInfo {
   if (e && typeof e === 'object') {
-    const o = e as { userMessage?: unknown; nextStep?: unknown; message?: unknown };
-    let message = typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.';
-    const info: ErrorInfo = { message, nextStep: typeof o.nextStep === 'string' ? o.nextStep : undefined };
+    const o = e as { userMessage?: unknown; nextStep?: unknown; message?: unknown; cmd?: unknown; status?: unknown };
+    // The page shows words, never the protocol's names (domain/labels); the log keeps the detail.
+    let message: string;
+    let nextStep = typeof o.nextStep === 'string' ? withoutWireNames(o.nextStep) : undefined;
+    if (typeof o.cmd === 'string' || typeof o.status === 'number') {
+      const f = describeFailure(e);
+      message = f.short;
+      nextStep = f.nextStep;
+    } else message = withoutWireNames(typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.');
+    const info: ErrorInfo = { message, nextStep };
     if (e instanceof UncertainWriteError) {
-      message += ` The server did not confirm the change: ${e.readBackSummary}.`;
+      message += ` The server did not confirm the change: ${withoutWireNames(e.readBackSummary)}.`;
       return { ...info, message, code: 'uncertainWrite' };
     }
     if (e instanceof UnverifiedWriteError) return { ...info, code: 'unverifiedWrite' };
@@ -215,12 +234,36 @@ export class PanelRouter {
       this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
       return stripUndefined(readBack);
     },
+    getRecentPower: async () => this.io.recentPower?.() ?? [],
+    // The Overview's controls: the commands' verified writes (src/panel/unit-controls.ts).
+    setLimit: async ({ amps }) => {
+      const target = this.api();
+      return this.afterControl('setLimit', await setLimitControl(target, this.unitId, amps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
+    },
+    stopCharging: async () => this.afterControl('stopCharging', await stopChargingControl(this.api(), this.unitId)),
+    startCharging: async ({ restoreAmps }) => {
+      const target = this.api();
+      return this.afterControl('startCharging', await startChargingControl(target, this.unitId, restoreAmps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
+    },
+    holdUntil: async ({ epochS }) => {
+      const result = await holdUntilControl(this.api(), epochS);
+      // The protocol cannot read the hold back: remembered (per account and unit), as the command does.
+      await this.backend.rememberHold?.(this.unitId, epochS);
+      return this.afterControl('holdUntil', result);
+    },
     saveCsv: async ({ csv, suggestedName }) => {
       if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
       const path = await this.io.saveCsv(csv, suggestedName);
       return path ? { saved: true, path } : { saved: false };
     },
   };
+
+  /** After an Overview control's write: logged, and a refresh so that every view shows the result. */
+  private afterControl(method: string, result: ControlResult): ControlResult {
+    this.log.info(`Unit panel ${this.unitId}: ${method} sent${writeNote(result.confirmed, result.replyLost)}`);
+    void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+    return result;
+  }
 }
 
 type Handler<M extends MethodName> = (params: Params<M>) => Promise<Result<M>>;

@@ -53,6 +53,21 @@ export const historyPageSchema = z.object({
   continuityToken: z.string().optional(),
 });
 export const plotPointSchema = z.object({ t: num, v: num });
+
+/**
+ * How an Overview control's write ended: `confirmed` only when the read-back shows what was sent,
+ * `replyLost` when the reply was lost and the read-back settled it, and the limit read back.
+ */
+export const controlResultSchema = z.object({
+  confirmed: z.boolean(),
+  replyLost: z.boolean(),
+  limitAmps: optNum,
+  /** Start Charging restored this limit first (the one Stop Charging remembered, or the one asked for). */
+  restoredAmps: optNum,
+  /** Stop Charging: the limit before, which Start Charging restores. */
+  previousAmps: optNum,
+});
+export type ControlResult = z.infer<typeof controlResultSchema>;
 export type HistorySession = z.infer<typeof historySessionSchema>;
 export type PlotPoint = z.infer<typeof plotPointSchema>;
 
@@ -102,6 +117,8 @@ export const unitStatusSchema = z.object({
 /** UnitView without anything secret: what the Overview tab renders. */
 export const unitSnapshotSchema = z.object({
   unitId: z.string(),
+  /** The account the panel shows the unit through (a charger may be seen by two accounts). */
+  accountId: z.string().optional(),
   name: z.string(),
   accountLabel: z.string(),
   demo: z.boolean(),
@@ -109,6 +126,12 @@ export const unitSnapshotSchema = z.object({
   lastGoodAt: optNum,
   error: z.string().optional(),
   status: unitStatusSchema.optional(),
+  /** The highest limit the unit accepts (min of its wire and unit ratings), when get_info told it. */
+  maxAmps: optNum,
+  /** Why the car is (not) charging (domain/charging-reason), as the tree and the status bar say it. */
+  reason: z.object({ kind: z.string(), short: z.string(), detail: z.string(), todo: z.string() }).optional(),
+  /** Epoch seconds of the hold set by Hold Charging Until, while it has not passed. */
+  holdUntilS: optNum,
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 
@@ -138,6 +161,14 @@ export const methods = {
   setSchedule: [z.object({ type: scheduleSchema.shape.type, weekday: scheduleWindowSchema, weekend: scheduleWindowSchema }), scheduleSchema],
   getNotifications: [z.object({}), notificationSettingsSchema],
   setNotifications: [z.object({ settings: notificationSettingsSchema }), notificationSettingsSchema],
+  /** The unit's power over the last hour, from the readings the extension polled (oldest first). */
+  getRecentPower: [z.object({}), z.array(plotPointSchema)],
+  /** Overview controls: the verified writes the commands use (src/state/unit-writes.ts). */
+  setLimit: [z.object({ amps: z.number().int().min(0).max(1000) }), controlResultSchema],
+  stopCharging: [z.object({}), controlResultSchema],
+  /** `restoreAmps`: the limit to charge at when the unit is off (0 A) and no earlier limit is remembered. */
+  startCharging: [z.object({ restoreAmps: z.number().int().min(1).max(1000).optional() }), controlResultSchema],
+  holdUntil: [z.object({ epochS: z.number().int().positive() }), controlResultSchema],
   /** The webview hands the CSV text over; the host asks where to save it. */
   saveCsv: [
     z.object({ csv: z.string().max(50_000_000), suggestedName: z.string().max(200) }),

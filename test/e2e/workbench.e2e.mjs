@@ -154,6 +154,34 @@ export const checks = [
     },
   },
   {
+    name: 'unit panel Overview (reason, controls, last hour) and Info (typed fields) in light and dark themes',
+    async run({ page, shot }) {
+      const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+      await inner.locator('[data-testid=overview-controls]').waitFor({ timeout: 30000 });
+      await inner.locator('[data-testid=overview-state]').waitFor({ timeout: 30000 });
+      const reason = await inner.locator('[data-testid=overview-reason]').innerText();
+      assert.ok(!/\b(plugged|disconnect|amps_limit|override_time)\b(?! in)/.test(reason), `reason in words: ${reason}`);
+      // Both themes: the one the workbench starts with, then the other one (and back).
+      const kinds = [await themeKind(page)];
+      for (const pass of [0, 1]) {
+        if (pass === 1) kinds.push(await toggleTheme(page));
+        await inner.locator('vscode-tab-header[data-tab="overview"]').click();
+        await inner.locator('[data-testid=overview-controls]').waitFor({ timeout: 15000 });
+        await page.waitForTimeout(500);
+        await shot(`panel-overview-${kinds[pass]}`);
+        await inner.locator('vscode-tab-header[data-tab="info"]').click();
+        const label = inner.locator('label[for=info-amps_wire_rating]');
+        await label.waitFor({ timeout: 15000 });
+        assert.equal(await label.innerText(), 'Wire rating');
+        await page.waitForTimeout(500);
+        await shot(`panel-info-${kinds[pass]}`);
+      }
+      assert.deepEqual([...kinds].sort(), ['dark', 'light'], 'screenshots in the light and the dark theme');
+      await toggleTheme(page);
+      await inner.locator('vscode-tab-header[data-tab="overview"]').click();
+    },
+  },
+  {
     name: 'the reason a car is not charging shows in the row and its tooltip, in the dark and the light theme',
     async run({ page, units, simControl, shot }) {
       const u = units[1];

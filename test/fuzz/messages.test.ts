@@ -136,6 +136,11 @@ const VALID_PARAMS: Record<MethodName, fc.Arbitrary<unknown>> = {
   setSchedule: fc.record({ type: fc.constantFrom('disabled' as const, 'custom' as const), weekday: windowArb, weekend: windowArb }),
   getNotifications: fc.constant({}),
   setNotifications: fc.record({ settings: fc.dictionary(fc.constantFrom('is_offline', 'start_charging', 'plugin', 'unplug'), settingArb, { maxKeys: 4 }) }),
+  getRecentPower: fc.constant({}),
+  setLimit: fc.record({ amps: fc.integer({ min: 0, max: 1000 }) }),
+  stopCharging: fc.constant({}),
+  startCharging: fc.record({ restoreAmps: fc.integer({ min: 1, max: 1000 }) }, { requiredKeys: [] }),
+  holdUntil: fc.record({ epochS: fc.integer({ min: 1, max: 2 ** 40 }) }),
   saveCsv: fc.record({ csv: fc.string({ maxLength: 200 }), suggestedName: fc.string({ maxLength: 30 }) }),
 };
 

@@ -14,6 +14,7 @@ import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
 import type { UnitStatus } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
+import { PowerLog } from '../../src/panel/power-log';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = join(__dirname, '..', '..');
@@ -83,6 +84,8 @@ export interface LogLine {
 export interface Harness {
   sim: RunningSimulator;
   unitId: string;
+  /** The panel's unit key (account and unit). */
+  unitKey: string;
   page: Page;
   browser: Browser;
   origin: string;
@@ -92,6 +95,10 @@ export interface Harness {
   savedCsv: string[];
   /** A store refresh of the unit (get_state), which pushes the new view to the page. */
   refreshUnit(): Promise<void>;
+  /** Changes the unit's view as the store would (e.g. stale after failed readings) and pushes it. */
+  patchUnit(patch: Partial<UnitView>): void;
+  /** The power readings the host logged for the Overview's chart (what the extension's controller keeps). */
+  powerLog: PowerLog;
   cspViolations(): Promise<string[]>;
   setTheme(theme: ThemeName): Promise<void>;
   /**
@@ -138,13 +145,21 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
   const views = new Map<string, UnitView>();
   const listeners = new Set<(ids: string[]) => void>();
   for (const u of sim.units) views.set(u.unitId, { key: `sim/${u.unitId}`, unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
-  const auth = (unitId: string) => {
-    const u = sim.units.find((x) => x.unitId === unitId);
-    return u && { token: u.token, accountToken: sim.accountToken, unitId };
+  // As the store: a unit is named by its key ("sim/<unitId>", account and unit) or by its bare ID.
+  const idOf = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
+  const auth = (ref: string) => {
+    const u = sim.units.find((x) => x.unitId === idOf(ref));
+    return u && { token: u.token, accountToken: sim.accountToken, unitId: u.unitId };
   };
+  const fire = (id: string) => listeners.forEach((l) => l([views.get(id)!.key, id]));
   return {
     views,
-    getUnit: (id) => views.get(id),
+    getUnit: (ref) => views.get(idOf(ref)),
+    rememberHold: async (ref, untilS) => {
+      const id = idOf(ref);
+      views.set(id, { ...views.get(id)!, holdUntilS: untilS > Date.now() / 1000 ? untilS : undefined });
+      fire(id);
+    },
     units: () => [...views.values()],
     onDidChangeUnits: (l) => {
       listeners.add(l);
@@ -155,12 +170,15 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
       return a && { client, auth: a };
     },
     holdVisible: () => ({ dispose: () => undefined }),
-    refresh: async (id) => {
+    refresh: async (ref) => {
+      const id = idOf(ref);
       const a = auth(id);
       if (!a) return;
       const status: UnitStatus = await client.getState(a);
-      views.set(id, { ...views.get(id)!, status, lastGoodAt: Date.now(), stale: false });
-      listeners.forEach((l) => l([id]));
+      // As the store does: the info (ratings) with the first reading, and after a write.
+      const info = await client.getInfo(a).catch(() => views.get(id)?.info);
+      views.set(id, { ...views.get(id)!, status, info, lastGoodAt: Date.now(), stale: false });
+      fire(id);
     },
   };
 }
@@ -171,7 +189,9 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
   const writeHook: { next?: (method: string) => Promise<void> | void } = {};
   const backend = makeBackend(client, sim, writeHook);
   const unitId = sim.units[0].unitId;
-  await backend.refresh(unitId, 'manual');
+  // The panel is keyed by account and unit, as in the extension.
+  const unitKey = backend.getUnit(unitId)!.key;
+  await backend.refresh(unitKey, 'manual');
   const logs: LogLine[] = [];
   const log = memoryLogger(logs);
   const nonce = makeNonce((n) => randomBytes(n));
@@ -182,7 +202,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
       const url = new URL(req.url ?? '/', origin);
       if (url.pathname === '/panel.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId, allowRemoteImages: false }));
+        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId: unitKey, allowRemoteImages: false }));
         return;
       }
       const file = normalize(join(WEBVIEW_DIR, url.pathname));
@@ -208,7 +228,15 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
   const page = await context.newPage();
   let router: PanelRouter | undefined;
   const savedCsv: string[] = [];
-  router = new PanelRouter(unitId, backend, log, {
+  const powerLog = new PowerLog();
+  const logSub = backend.onDidChangeUnits((ids) => {
+    for (const id of ids) {
+      const v = backend.getUnit(id);
+      if (v && !v.stale) powerLog.record(v.key, v.lastGoodAt, v.status?.charging.powerW);
+    }
+  });
+  router = new PanelRouter(unitKey, backend, log, {
+    recentPower: () => powerLog.recent(unitKey),
     post: async (m) => {
       await page.evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m).catch(() => undefined);
     },
@@ -218,7 +246,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
       return `/virtual/${name}`;
     },
   });
-  const sub = backend.onDidChangeUnits((ids) => ids.includes(unitId) && router?.pushUnit());
+  const sub = backend.onDidChangeUnits((ids) => ids.includes(unitKey) && router?.pushUnit());
   await page.exposeFunction('__juicenetToHost', (m: unknown) => void router?.handle(m));
   // A string, not a function: tsx's transform would add `__name` helpers the page doesn't have.
   await page.addInitScript(`
@@ -260,7 +288,13 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
     nonce,
     logs,
     savedCsv,
-    refreshUnit: () => backend.refresh(unitId, 'manual'),
+    refreshUnit: () => backend.refresh(unitKey, 'manual'),
+    patchUnit: (patch) => {
+      backend.views.set(unitId, { ...backend.views.get(unitId)!, ...patch });
+      router?.pushUnit();
+    },
+    unitKey,
+    powerLog,
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
     setTheme,
     afterNextWrite: (fn) => {
@@ -268,6 +302,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
     },
     close: async () => {
       sub.dispose();
+      logSub.dispose();
       router?.dispose();
       router = undefined;
       await browser.close().catch(() => undefined);
