@@ -27,13 +27,15 @@ const node = {
   sourcemap: production ? 'linked' : 'inline',
   minify: production,
   logLevel: 'warning',
-  external: ['vscode'],
+  // better-sqlite3 is a native module: loaded from node_modules at run time, never bundled.
+  external: ['vscode', 'better-sqlite3'],
 };
 
 /** name -> esbuild options. */
 const targets = {
   extension: { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   simulator: { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator-cli.js' },
+  local: { ...node, entryPoints: ['src/local/cli.ts'], outfile: 'dist/local-cli.js', banner: { js: '#!/usr/bin/env node' } },
   webview: {
     bundle: true,
     platform: 'browser',
@@ -51,7 +53,7 @@ const targets = {
     ...node,
     entryPoints: [...tsFiles('test/integration')],
     outdir: 'dist/test/integration',
-    external: ['vscode', 'mocha'],
+    external: ['vscode', 'mocha', 'better-sqlite3'],
   },
 };
 

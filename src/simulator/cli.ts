@@ -1,6 +1,7 @@
 // Command line: node dist/simulator-cli.js --port 8080 --account-token TOKEN --units 3 --speed 60 --seed 1
 // Prints the base URL and the (simulated) account token, serves until SIGINT/SIGTERM.
 import { startSimulator } from './index';
+import { EMULATED_PROTOCOLS, EmulatedProtocol, parseUdpTarget, startJuiceBoxEmulator } from './juicebox-udp';
 import { FaultConfig, SimulatorOptions } from './model';
 
 const HELP = `JuiceNet simulator
@@ -25,10 +26,27 @@ Usage: node dist/simulator-cli.js [options]   (or: npm run sim -- [options])
   --failure-rate R      share of replies success:false (500, "Temporary failure")
   --numbers-as-strings  send numbers as strings
   --offline ID,ID       units that stop checking in
+
+JuiceBox emulator (the units also speak the box's UDP protocol to a local JuiceNet server):
+  --juicebox-udp H:P    send each unit's UDP reports to H:P (loopback only: 127.0.0.1, ::1)
+                        and obey the server's command replies
+  --protocol P[,P...]   report form, cycled over the units: v09u (default), v07, legacy
+                        (no version, no checksum), v09e (encrypted firmware)
+  --report-interval S   seconds between reports (default 9-10 charging, 30 otherwise)
+  --offline-limit A     each box's offline current limit to start with (default 16)
 `;
 
-function parseArgs(argv: string[]): SimulatorOptions {
+interface CliOptions {
+  sim: SimulatorOptions;
+  juicebox?: { target: { host: string; port: number }; protocols: EmulatedProtocol[]; reportIntervalS?: number; offlineLimitA?: number };
+}
+
+function parseArgs(argv: string[]): CliOptions {
   const opts: SimulatorOptions = {};
+  let udpTarget: { host: string; port: number } | undefined;
+  let protocols: EmulatedProtocol[] | undefined;
+  let reportIntervalS: number | undefined;
+  let offlineLimitA: number | undefined;
   const faults: Partial<FaultConfig> = {};
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -61,35 +79,57 @@ function parseArgs(argv: string[]): SimulatorOptions {
       case '--failure-rate': faults.failureRate = num(flag, value()); break;
       case '--numbers-as-strings': faults.numbersAsStrings = true; break;
       case '--offline': faults.offlineUnits = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--juicebox-udp': udpTarget = parseUdpTarget(value() ?? ''); break;
+      case '--protocol':
+        protocols = (value() ?? '').split(',').map((p) => p.trim()) as EmulatedProtocol[];
+        for (const p of protocols) if (!EMULATED_PROTOCOLS.includes(p)) throw new Error(`--protocol: unknown protocol ${JSON.stringify(p)}, use ${EMULATED_PROTOCOLS.join(', ')}`);
+        break;
+      case '--report-interval': reportIntervalS = num(flag, value()); break;
+      case '--offline-limit': offlineLimitA = num(flag, value()); break;
       default:
         throw new Error(`unknown option ${arg} (see --help)`);
     }
   }
   if (Object.keys(faults).length > 0) opts.faults = faults;
-  return opts;
+  if (!udpTarget && (protocols || reportIntervalS !== undefined || offlineLimitA !== undefined)) {
+    throw new Error('--protocol, --report-interval and --offline-limit need --juicebox-udp HOST:PORT');
+  }
+  if (reportIntervalS !== undefined && !(reportIntervalS > 0)) throw new Error('--report-interval needs a positive number of seconds');
+  const juicebox = udpTarget ? { target: udpTarget, protocols: protocols ?? ['v09u' as const], reportIntervalS, offlineLimitA } : undefined;
+  return { sim: opts, juicebox };
 }
 
 async function main(): Promise<void> {
-  let opts: SimulatorOptions;
+  let cli: CliOptions;
   try {
-    opts = parseArgs(process.argv.slice(2));
+    cli = parseArgs(process.argv.slice(2));
   } catch (e) {
     process.stderr.write(`simulator: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const sim = await startSimulator(opts);
+  const sim = await startSimulator(cli.sim);
   // This is simulated test data: printing the account token is what the demo needs.
   process.stdout.write(`JuiceNet simulator listening on ${sim.baseUrl}\n`);
   process.stdout.write(`Account token: ${sim.accountToken}\n`);
   for (const u of sim.units.slice(0, 10)) process.stdout.write(`  unit ${u.unitId}  ${u.name}\n`);
   if (sim.units.length > 10) process.stdout.write(`  ... and ${sim.units.length - 10} more\n`);
-  process.stdout.write(`SIMULATOR_READY ${JSON.stringify({ baseUrl: sim.baseUrl, accountToken: sim.accountToken, units: sim.units.length })}\n`);
+  const emulator = cli.juicebox
+    ? await startJuiceBoxEmulator({ simulator: sim, target: cli.juicebox.target, protocol: cli.juicebox.protocols, reportIntervalS: cli.juicebox.reportIntervalS, offlineLimitA: cli.juicebox.offlineLimitA }).catch(async (e) => {
+        await sim.close();
+        throw e;
+      })
+    : undefined;
+  if (emulator) {
+    const t = emulator.target;
+    process.stdout.write(`JuiceBox emulator: ${emulator.boxes.length} boxes (${cli.juicebox!.protocols.join(', ')}) reporting over UDP to ${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}\n`);
+  }
+  process.stdout.write(`SIMULATOR_READY ${JSON.stringify({ baseUrl: sim.baseUrl, accountToken: sim.accountToken, units: sim.units.length, ...(emulator ? { juiceboxUdp: emulator.target, boxes: emulator.boxes.map((b) => ({ serial: b.serial, protocol: b.protocol, sourcePort: b.sourcePort })) } : {}) })}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`simulator: ${signal}, closing\n`);
-    sim.close().then(
+    (emulator ? emulator.stop() : Promise.resolve()).then(() => sim.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -10,16 +10,15 @@
 // command runs and never apply it. Dropped connections and malformed replies are decided after:
 // the command IS applied and only the reply is lost or corrupted (the dangerous case for a
 // client; `unit()` shows the truth).
-import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { SimEngine, SimError, EngineReply } from './engine';
 import { Prng, childSeed } from './prng';
+import { SimEngine } from './engine';
 import { FaultConfig, NO_FAULTS, RunningSimulator, SimulatorOptions } from './model';
+import { startHttpServer, type FaultDecision } from '../server/http';
 
 export * from './model';
 export { SimEngine, SimError, inWindow, DISCONNECT_AFTER_INTERVALS } from './engine';
+export { isLoopbackAddress, requestCommand } from '../server/http';
 
-const PROTOCOL_PATHS = new Set(['/box_pin', '/box_api_secure']);
 const CONTROL_PATH = '/_sim/control';
 const HEALTH_PATH = '/_sim/health';
 
@@ -42,36 +41,6 @@ class VirtualClock {
   }
 }
 
-/**
- * A socket address of this machine: 127/8 or ::1, also IPv4-mapped ("::ffff:127.0.0.1", as a
- * dual-stack listener reports an IPv4 peer). For peers, not URLs: the client's base-URL check
- * (isLoopbackHost in src/api/client.ts) stays stricter on purpose.
- */
-export function isLoopbackAddress(address: string): boolean {
-  const a = address.toLowerCase().replace(/^::ffff:/, '');
-  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-/**
- * The command a request names: its `cmd` key, found by trimmed key like every other key ("cmd "
- * works; an exact "cmd" wins over a padded one). Undefined when there is no string command.
- */
-export function requestCommand(body: Record<string, unknown>): string | undefined {
-  if (typeof body.cmd === 'string') return body.cmd;
-  for (const [k, v] of Object.entries(body)) if (k.trim() === 'cmd' && typeof v === 'string') return v;
-  return undefined;
-}
-
-/** Keys whose values a captured request shows masked (tests read captures; tokens stay out). */
-const SECRET_KEYS = new Set(['token', 'account_token']);
-
-/** A deep copy of a request body as received (keys untrimmed), its tokens masked. */
-function captureRequest(body: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(body);
-  for (const k of Object.keys(copy)) if (SECRET_KEYS.has(k.trim()) && typeof copy[k] === 'string') copy[k] = '(token)';
-  return copy;
-}
-
 function checkRate(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new Error(`fault ${name} must be a number from 0 to 1`);
   return v;
@@ -85,18 +54,6 @@ function mergeFaults(base: FaultConfig, f: Partial<FaultConfig>): FaultConfig {
   next.numbersAsStrings = Boolean(next.numbersAsStrings);
   next.offlineUnits = [...next.offlineUnits];
   return next;
-}
-
-/** Every number in a reply as a string, as some vendor endpoints sent them. */
-function stringifyNumbers(v: unknown): unknown {
-  if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return v.map(stringifyNumbers);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = stringifyNumbers(x);
-    return out;
-  }
-  return v;
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -121,12 +78,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   let faults = mergeFaults(NO_FAULTS, opts.faults ?? {});
   engine.setFaultOffline(faults.offlineUnits);
   const faultRng = new Prng(childSeed(seed, 0, 9));
-  let requests = 0;
-  let connections = 0;
-  let perCommand: Record<string, number> = {};
-  /** The last protocol request per command (as received, tokens masked), for tests. */
-  let lastRequests = new Map<string, Record<string, unknown>>();
-  const sockets = new Set<Socket>();
+  // Five draws per request whatever the rates, so a seed reproduces the fault sequence.
+  const decideFaults = (): FaultDecision => {
+    const f = faults;
+    const dDrop = faultRng.next();
+    const d5xx = faultRng.next();
+    const dMalformed = faultRng.next();
+    const dFailure = faultRng.next();
+    const dWhich = faultRng.next();
+    return {
+      latencyMs: f.latencyMs,
+      httpStatus: d5xx < f.http5xxRate ? (dWhich < 0.5 ? 500 : 503) : undefined,
+      failure: dFailure < f.failureRate,
+      drop: dDrop < f.dropRate,
+      malformed: dMalformed < f.malformedRate,
+      numbersAsStrings: f.numbersAsStrings,
+    };
+  };
 
   const setFaults = (f: Partial<FaultConfig>) => {
     faults = mergeFaults(faults, f);
@@ -163,20 +131,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     setUnitError: (id, error) => engine.setError(knownUnit(id), error),
     createAccount: (t) => engine.createAccount(t),
     addUnitToAccount: (t, id) => engine.attach(t, knownUnit(id)),
-    requestCount: () => requests,
-    commandCounts: () => ({ ...perCommand }),
-    lastRequest: (cmd) => {
-      const r = lastRequests.get(cmd);
-      return r ? structuredClone(r) : undefined;
-    },
-    resetRequestCount: () => {
-      requests = 0;
-      connections = 0;
-      perCommand = {};
-      lastRequests = new Map();
-    },
-    connectionCount: () => connections,
-    close: () => close(),
+    requestCount: () => http.requestCount(),
+    commandCounts: () => http.commandCounts(),
+    lastRequest: (cmd) => http.lastRequest(cmd),
+    resetRequestCount: () => http.resetCounts(),
+    connectionCount: () => http.connectionCount(),
+    close: () => http.close(),
   };
 
   function control(body: Record<string, unknown>): Record<string, unknown> {
@@ -206,7 +166,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         sim.resetRequestCount();
         return {};
       case 'counts':
-        return { requests, connections, commands: perCommand };
+        return { requests: http.requestCount(), connections: http.connectionCount(), commands: http.commandCounts() };
       case 'create_account':
         return { accountToken: sim.createAccount(body.accountToken as string | undefined) };
       case 'info':
@@ -215,153 +175,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     throw new Error(`unknown action ${JSON.stringify(body.action)}`);
   }
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) => {
-    if (res.writableEnded || res.destroyed) return;
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...extraHeaders });
-    res.end(text);
-  };
-
-  const readBody = (req: http.IncomingMessage): Promise<{ tooLarge: boolean; text: string }> =>
-    new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let tooLarge = false;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxBodyBytes) {
-          tooLarge = true;
-          chunks.length = 0;
-          // Stop buffering; a huge body is not worth reading to the end.
-          if (size > maxBodyBytes * 16) req.destroy();
-        } else chunks.push(c);
-      });
-      req.on('end', () => resolve({ tooLarge, text: tooLarge ? '' : Buffer.concat(chunks).toString('utf8') }));
-      req.on('error', reject);
-    });
-
-  const server = http.createServer(async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const isControl = path === CONTROL_PATH || path === HEALTH_PATH;
-    if (!isControl) requests++;
-    try {
-      if (path === HEALTH_PATH) return send(res, 200, { ok: true });
-      if (!PROTOCOL_PATHS.has(path) && path !== CONTROL_PATH) {
-        req.resume();
-        return send(res, 404, { success: false, error_code: 404, error_message: `Not found: ${path}` });
-      }
-      if (req.method !== 'POST') {
-        req.resume();
-        return send(res, 405, { success: false, error_code: 405, error_message: `Method ${req.method} not allowed: use POST` }, { allow: 'POST' });
-      }
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > maxBodyBytes) {
-        return send(res, 413, { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` }, { connection: 'close' });
-      }
-      const { tooLarge, text } = await readBody(req);
-      if (tooLarge) {
-        return send(res, 413, { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` }, { connection: 'close' });
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (e) {
-        return send(res, 400, { success: false, error_code: 400, error_message: `Malformed JSON in request body: ${(e as Error).message}` });
-      }
-      if (!body || typeof body !== 'object' || Array.isArray(body)) {
-        return send(res, 400, { success: false, error_code: 400, error_message: 'The request body must be a JSON object' });
-      }
-      const obj = body as Record<string, unknown>;
-      if (path === CONTROL_PATH) {
-        // The controls hand out every token and can rewrite any unit: only for this machine, even
-        // when the protocol endpoints listen on the network (--host 0.0.0.0).
-        if (!isLoopbackAddress(req.socket.remoteAddress ?? '')) {
-          return send(res, 403, { success: false, error_code: 403, error_message: `${CONTROL_PATH} answers only loopback clients (127.0.0.1, ::1)` });
-        }
-        try {
-          return send(res, 200, { success: true, ...control(obj) });
-        } catch (e) {
-          return send(res, 400, { success: false, error_code: 400, error_message: (e as Error).message });
-        }
-      }
-      const cmd = requestCommand(obj);
-      const cmdName = cmd ?? '(none)';
-      perCommand[cmdName] = (perCommand[cmdName] ?? 0) + 1;
-      if (lastRequests.has(cmdName) || lastRequests.size < 64) lastRequests.set(cmdName, captureRequest(obj));
-      // The document: a reply carries the command (`cmd`), failures included.
-      const withCmd = (b: Record<string, unknown>) => (cmd === undefined ? b : { ...b, cmd });
-      // Five draws per request whatever the rates, so a seed reproduces the fault sequence.
-      const f = faults;
-      const dDrop = faultRng.next();
-      const d5xx = faultRng.next();
-      const dMalformed = faultRng.next();
-      const dFailure = faultRng.next();
-      const dWhich = faultRng.next();
-      if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
-      if (d5xx < f.http5xxRate) {
-        const status = dWhich < 0.5 ? 500 : 503;
-        return send(res, status, status === 500 ? 'Internal Server Error' : 'Service Unavailable', { 'content-type': 'text/plain' });
-      }
-      if (dFailure < f.failureRate) return send(res, 200, withCmd({ success: false, error_code: 500, error_message: 'Temporary failure' }));
-      let reply: EngineReply;
-      try {
-        reply = engine.execute(path as '/box_pin' | '/box_api_secure', obj);
-      } catch (e) {
-        if (!(e instanceof SimError)) throw e;
-        reply = { status: 200, body: { success: false, error_code: e.code, error_message: e.message } };
-      }
-      if (dDrop < f.dropRate) {
-        req.socket.destroy();
-        return;
-      }
-      const out = f.numbersAsStrings ? stringifyNumbers(withCmd(reply.body)) : withCmd(reply.body);
-      if (dMalformed < f.malformedRate) {
-        const full = JSON.stringify(out);
-        return send(res, reply.status, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
-      }
-      return send(res, reply.status, out);
-    } catch (e) {
-      console.error('simulator: internal error', e);
-      return send(res, 500, { success: false, error_code: 500, error_message: 'Simulator internal error' });
-    }
+  const http = await startHttpServer({
+    name: 'simulator',
+    host: opts.host,
+    port: opts.port,
+    maxBodyBytes,
+    execute: (endpoint, body) => engine.execute(endpoint, body),
+    // The controls hand out every token and can rewrite any unit: only for this machine, even
+    // when the protocol endpoints listen on the network (--host 0.0.0.0).
+    routes: { [CONTROL_PATH]: { loopbackOnly: true, handle: control } },
+    healthPath: HEALTH_PATH,
+    faults: decideFaults,
+    captureRequests: true,
+    publicWarning: `The protocol endpoints take anyone who has a token; ${CONTROL_PATH} still answers loopback clients only.`,
   });
-  server.keepAliveTimeout = 10_000;
-  server.headersTimeout = 15_000;
-  server.on('connection', (s: Socket) => {
-    connections++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-
-  let closing: Promise<void> | undefined;
-  function close(): Promise<void> {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-      for (const s of sockets) s.destroy();
-    });
-    return closing;
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  if (!isLoopbackAddress(addr.address)) {
-    process.stderr.write(
-      `simulator: warning: listening on ${addr.address}, reachable from other machines. The protocol endpoints take anyone who has a token; ${CONTROL_PATH} still answers loopback clients only.\n`,
-    );
-  }
-  sim.port = addr.port;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  sim.baseUrl = `http://${host}:${addr.port}`;
+  sim.port = http.port;
+  sim.baseUrl = http.baseUrl;
   return sim;
 }

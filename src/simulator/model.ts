@@ -55,45 +55,8 @@ export interface SimulatorOptions {
   maxBodyBytes?: number;
 }
 
-export interface WireWindow {
-  start: number;
-  end: number;
-  car_ready_by: number;
-}
-
-export interface SimSchedule {
-  type: 'disabled' | 'custom';
-  weekday: WireWindow;
-  weekend: WireWindow;
-}
-
-export interface WireWebhook {
-  url?: string;
-  method?: 'PUT' | 'POST';
-  authorization_headers?: string;
-}
-
-export interface WireNotification {
-  email: boolean;
-  push: boolean;
-  time?: number;
-  webhook?: WireWebhook;
-  [k: string]: unknown;
-}
-
-/** A charging interval inside a session: [startS, endS, energyWh]. */
-export type ChargeInterval = [number, number, number];
-
-export interface SessionRecord {
-  id: number;
-  timeStart: number;
-  timeEnd: number;
-  /** Seconds actually charging. */
-  durationS: number;
-  energyWh: number;
-  savingsCents: number;
-  intervals: ChargeInterval[];
-}
+export type { WireWindow, SimSchedule, WireWebhook, WireNotification, ChargeInterval, SessionRecord, AccountUnitEntry } from '../server/types';
+import type { ChargeInterval, SimSchedule, WireNotification, SessionRecord, AccountUnitEntry } from '../server/types';
 
 export interface PluggedCar {
   carId: number;
@@ -138,12 +101,6 @@ export interface SimUnitSnapshot {
   /** Account tokens that have this unit. */
   accounts: number;
   sharePin?: string;
-}
-
-export interface AccountUnitEntry {
-  unitId: string;
-  name: string;
-  token: string;
 }
 
 export interface RunningSimulator {

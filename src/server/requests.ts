@@ -1,9 +1,9 @@
-// Request validation for the simulator, on the client's own wire schemas (src/api/wire.ts): the
-// simulator accepts exactly the requests the client is built to send.
+// Request validation for the protocol server, on the client's own wire schemas (src/api/wire.ts): the
+// server accepts exactly the requests the client is built to send.
 //
 // Shape errors (missing field, wrong type) are malformed requests: HTTP 400. A request whose only
 // problems are values out of range (amperage 50, minutes 1500, type "sometimes", 16.5 A) goes on
-// to the engine, which knows the unit's ratings and answers success:false, error_code 422 with a
+// to the command, which knows the unit's ratings and answers success:false, error_code 422 with a
 // message that names the allowed range.
 import type * as z from 'zod';
 import { normaliseKeys, requestSchemas } from '../api/wire';

@@ -1,5 +1,5 @@
-// Local time of a unit. The document's get_info carries Windows-style zone names
-// ("Pacific Standard Time"); the simulator also accepts IANA names ("Europe/Berlin").
+// Local time of a unit: schedules are enforced in it by both unit sources. The document's get_info
+// carries Windows-style zone names ("Pacific Standard Time"); IANA names ("Europe/Berlin") work too.
 // Unknown names fall back to UTC (the real service's behaviour is not documented).
 
 const WINDOWS_TO_IANA: Record<string, string> = {

@@ -1,0 +1,111 @@
+// Command line of JuiceNet Local:
+//   juicenet-local --udp-port 8047 --http-port 8080 --data-dir DIR
+// Prints where it listens and the account token, serves until SIGINT/SIGTERM.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalServer, type LocalServerOptions } from './server';
+
+const HELP = `JuiceNet Local: the JuiceNet API (all 16 commands) for your own JuiceBoxes
+
+Usage: juicenet-local [options]   (or: npm run local -- [options])
+
+  --data-dir DIR          folder for the database and the account token
+                          (default ~/.juicenet-local; created with owner-only permissions)
+  --udp-port N            UDP port the boxes send their reports to (default 8047)
+  --udp-host H            address the UDP port listens on (default 0.0.0.0, every interface)
+  --http-port N           port of the JuiceNet HTTP API (default 8080)
+  --http-host H           address of the HTTP API (default 127.0.0.1, this machine only; any
+                          other address opens the API to the network, with a warning)
+  --allow-address-change  take a box's reports from any address, not only the one it first
+                          reported from (for boxes whose address changes, e.g. by DHCP)
+  --retention-days N      days raw samples are kept; sessions are kept for ever
+                          (default 365; 0 keeps samples for ever)
+  --time-zone Z           time zone of newly seen boxes (default: this machine's); each box's
+                          own zone is set with set_info (timeZoneId)
+  -h, --help              this text
+
+The account token is printed at start and kept in <data-dir>/account-token: sign in to the
+server's URL with it (VS Code: setting juicenet.baseUrl, then JuiceNet: Sign In).
+Diagnostics: POST {"account_token": "..."} to /local/diagnostics (this machine only).
+`;
+
+function parseArgs(argv: string[]): LocalServerOptions {
+  const opts: LocalServerOptions = { dataDir: join(homedir(), '.juicenet-local') };
+  const num = (flag: string, v: string | undefined, min: number, max: number): number => {
+    const n = Number(v);
+    if (v === undefined || v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`${flag} needs a whole number from ${min} to ${max}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    }
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value (see --help)`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        process.exit(0);
+        break;
+      case '--data-dir': opts.dataDir = value(); break;
+      case '--udp-port': opts.udpPort = num(flag, value(), 0, 65535); break;
+      case '--udp-host': opts.udpHost = value(); break;
+      case '--http-port': opts.httpPort = num(flag, value(), 0, 65535); break;
+      case '--http-host': opts.httpHost = value(); break;
+      case '--allow-address-change': opts.allowAddressChange = true; break;
+      case '--retention-days': opts.retentionDays = num(flag, value(), 0, 36500); break;
+      case '--time-zone': {
+        const z = value();
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: z });
+        } catch {
+          if (!/Standard Time$/.test(z)) throw new Error(`--time-zone: unknown time zone ${JSON.stringify(z)} (use an IANA name like Europe/Berlin)`);
+        }
+        opts.timeZone = z;
+        break;
+      }
+      default:
+        throw new Error(`unknown option ${arg} (see --help)`);
+    }
+  }
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts: LocalServerOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`juicenet-local: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const server = await startLocalServer(opts);
+  process.stdout.write(`JuiceNet Local listening for JuiceBox reports on UDP port ${server.udpPort} (${opts.udpHost ?? '0.0.0.0'})\n`);
+  process.stdout.write(`JuiceNet API on ${server.baseUrl}\n`);
+  process.stdout.write(`Data in ${opts.dataDir}\n`);
+  // Printed on the terminal only, never logged: the owner needs it to sign in.
+  process.stdout.write(`Account token: ${server.accountToken}   (also in ${server.tokenFile})\n`);
+  process.stdout.write(`LOCAL_READY ${JSON.stringify({ baseUrl: server.baseUrl, udpPort: server.udpPort })}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`juicenet-local: ${signal}, closing\n`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`juicenet-local: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,253 @@
+// The local server's database: SQLite (better-sqlite3) in WAL mode, one file in the data folder.
+// Every change a client or a box is told about is committed before the reply goes out, so a
+// `kill -9` at any moment loses nothing that was acknowledged (WAL with synchronous=NORMAL keeps
+// committed transactions across a process crash; FULL would add an fsync per commit for power loss).
+// The schema is versioned (PRAGMA user_version) and moved forward by the migrations below.
+import Database from 'better-sqlite3';
+import type { UnitSettings } from '../server/types';
+
+/** Migrations by target version: each runs once, in order, inside a transaction. */
+const MIGRATIONS: readonly string[] = [
+  // 1: accounts, tokens, boxes, sessions, samples
+  `
+  CREATE TABLE accounts (token TEXT PRIMARY KEY, created_s INTEGER NOT NULL);
+  CREATE TABLE unit_tokens (
+    token TEXT PRIMARY KEY,
+    account TEXT NOT NULL REFERENCES accounts(token),
+    unit_id TEXT NOT NULL,
+    UNIQUE (account, unit_id)
+  );
+  CREATE TABLE boxes (
+    unit_id TEXT PRIMARY KEY,
+    first_address TEXT NOT NULL,
+    first_seen_s INTEGER NOT NULL,
+    settings TEXT NOT NULL,
+    offline_limit_a INTEGER NOT NULL,
+    override_energy_wh INTEGER NOT NULL DEFAULT 0,
+    firmware TEXT,
+    protocol_version TEXT
+  );
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id TEXT NOT NULL,
+    time_start INTEGER NOT NULL,
+    time_end INTEGER,
+    start_lifetime_wh INTEGER,
+    energy_wh REAL NOT NULL DEFAULT 0,
+    duration_s REAL NOT NULL DEFAULT 0,
+    goal_reached INTEGER NOT NULL DEFAULT 0,
+    open INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX sessions_by_unit ON sessions (unit_id, id);
+  CREATE TABLE samples (
+    unit_id TEXT NOT NULL,
+    t REAL NOT NULL,
+    session_id INTEGER,
+    state TEXT NOT NULL,
+    current_da INTEGER,
+    voltage_dv INTEGER,
+    power_w INTEGER,
+    session_wh INTEGER,
+    lifetime_wh INTEGER,
+    temperature_c INTEGER,
+    frequency_chz INTEGER,
+    online_limit_a INTEGER,
+    raw TEXT
+  );
+  CREATE INDEX samples_by_unit ON samples (unit_id, t);
+  CREATE INDEX samples_by_session ON samples (session_id, t);
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export interface BoxRow {
+  unit_id: string;
+  first_address: string;
+  first_seen_s: number;
+  settings: string;
+  offline_limit_a: number;
+  override_energy_wh: number;
+  firmware: string | null;
+  protocol_version: string | null;
+}
+
+export interface SessionRow {
+  id: number;
+  unit_id: string;
+  time_start: number;
+  time_end: number | null;
+  start_lifetime_wh: number | null;
+  energy_wh: number;
+  duration_s: number;
+  goal_reached: number;
+  open: number;
+}
+
+export interface SampleRow {
+  unit_id: string;
+  t: number;
+  session_id: number | null;
+  state: string;
+  current_da: number | null;
+  voltage_dv: number | null;
+  power_w: number | null;
+  session_wh: number | null;
+  lifetime_wh: number | null;
+  temperature_c: number | null;
+  frequency_chz: number | null;
+  online_limit_a: number | null;
+  raw: string | null;
+}
+
+/** Opens (creating or migrating) the database at `file`. */
+export function openDatabase(file: string): LocalDatabase {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new Error(`${file} has schema version ${version}, newer than this program's ${SCHEMA_VERSION}: run a newer juicenet-local or use another --data-dir`);
+  }
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return new LocalDatabase(db);
+}
+
+/** The prepared statements the server uses; every method is one committed transaction. */
+export class LocalDatabase {
+  private readonly st;
+
+  constructor(readonly db: Database.Database) {
+    this.st = {
+      insertAccount: db.prepare('INSERT OR IGNORE INTO accounts (token, created_s) VALUES (?, ?)'),
+      insertUnitToken: db.prepare('INSERT INTO unit_tokens (token, account, unit_id) VALUES (?, ?, ?)'),
+      accounts: db.prepare('SELECT token FROM accounts ORDER BY rowid'),
+      unitTokens: db.prepare('SELECT token, account, unit_id FROM unit_tokens ORDER BY rowid'),
+      insertBox: db.prepare(
+        'INSERT INTO boxes (unit_id, first_address, first_seen_s, settings, offline_limit_a, firmware, protocol_version) VALUES (@unit_id, @first_address, @first_seen_s, @settings, @offline_limit_a, @firmware, @protocol_version)',
+      ),
+      boxes: db.prepare('SELECT * FROM boxes ORDER BY rowid'),
+      updateSettings: db.prepare('UPDATE boxes SET settings = ?, offline_limit_a = ?, override_energy_wh = ? WHERE unit_id = ?'),
+      updateBoxFacts: db.prepare('UPDATE boxes SET firmware = ?, protocol_version = ? WHERE unit_id = ?'),
+      openSession: db.prepare('INSERT INTO sessions (unit_id, time_start, start_lifetime_wh) VALUES (?, ?, ?)'),
+      updateSession: db.prepare('UPDATE sessions SET energy_wh = ?, duration_s = ?, goal_reached = ? WHERE id = ?'),
+      closeSession: db.prepare('UPDATE sessions SET open = 0, time_end = ?, energy_wh = ?, duration_s = ? WHERE id = ?'),
+      openSessions: db.prepare('SELECT * FROM sessions WHERE open = 1'),
+      history: db.prepare('SELECT * FROM sessions WHERE unit_id = ? AND open = 0 AND id < ? ORDER BY id DESC LIMIT ?'),
+      session: db.prepare('SELECT * FROM sessions WHERE unit_id = ? AND id = ?'),
+      insertSample: db.prepare(
+        'INSERT INTO samples (unit_id, t, session_id, state, current_da, voltage_dv, power_w, session_wh, lifetime_wh, temperature_c, frequency_chz, online_limit_a, raw) VALUES (@unit_id, @t, @session_id, @state, @current_da, @voltage_dv, @power_w, @session_wh, @lifetime_wh, @temperature_c, @frequency_chz, @online_limit_a, @raw)',
+      ),
+      sessionSamples: db.prepare('SELECT t, power_w, lifetime_wh, state FROM samples WHERE session_id = ? ORDER BY t'),
+      lastSamples: db.prepare('SELECT s.* FROM samples s JOIN (SELECT unit_id, MAX(rowid) AS r FROM samples GROUP BY unit_id) m ON s.rowid = m.r'),
+      pruneSamples: db.prepare('DELETE FROM samples WHERE t < ?'),
+      getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
+      putSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  addAccount(token: string, nowS: number): void {
+    this.st.insertAccount.run(token, Math.floor(nowS));
+  }
+
+  addUnitToken(account: string, unitId: string, token: string): void {
+    this.st.insertUnitToken.run(token, account, unitId);
+  }
+
+  accounts(): string[] {
+    return (this.st.accounts.all() as { token: string }[]).map((r) => r.token);
+  }
+
+  unitTokens(): { token: string; account: string; unit_id: string }[] {
+    return this.st.unitTokens.all() as { token: string; account: string; unit_id: string }[];
+  }
+
+  addBox(row: Omit<BoxRow, 'override_energy_wh'>): void {
+    this.st.insertBox.run(row);
+  }
+
+  boxes(): BoxRow[] {
+    return this.st.boxes.all() as BoxRow[];
+  }
+
+  saveSettings(unitId: string, settings: UnitSettings, offlineLimitA: number, overrideEnergyWh: number): void {
+    this.st.updateSettings.run(JSON.stringify(settings), offlineLimitA, overrideEnergyWh, unitId);
+  }
+
+  saveBoxFacts(unitId: string, firmware: string | undefined, protocolVersion: string | undefined): void {
+    this.st.updateBoxFacts.run(firmware ?? null, protocolVersion ?? null, unitId);
+  }
+
+  openSession(unitId: string, timeStart: number, startLifetimeWh: number | undefined): number {
+    return Number(this.st.openSession.run(unitId, Math.floor(timeStart), startLifetimeWh ?? null).lastInsertRowid);
+  }
+
+  updateSession(id: number, energyWh: number, durationS: number, goalReached: boolean): void {
+    this.st.updateSession.run(energyWh, durationS, goalReached ? 1 : 0, id);
+  }
+
+  closeSession(id: number, timeEnd: number, energyWh: number, durationS: number): void {
+    this.st.closeSession.run(Math.floor(timeEnd), energyWh, durationS, id);
+  }
+
+  openSessions(): SessionRow[] {
+    return this.st.openSessions.all() as SessionRow[];
+  }
+
+  /** Finished sessions of a unit with an id below `beforeId`, newest first. */
+  history(unitId: string, beforeId: number, limit: number): SessionRow[] {
+    return this.st.history.all(unitId, Number.isFinite(beforeId) ? beforeId : Number.MAX_SAFE_INTEGER, limit) as SessionRow[];
+  }
+
+  session(unitId: string, id: number): SessionRow | undefined {
+    return this.st.session.get(unitId, id) as SessionRow | undefined;
+  }
+
+  addSample(row: SampleRow): void {
+    this.st.insertSample.run(row);
+  }
+
+  sessionSamples(sessionId: number): { t: number; power_w: number | null; lifetime_wh: number | null; state: string }[] {
+    return this.st.sessionSamples.all(sessionId) as { t: number; power_w: number | null; lifetime_wh: number | null; state: string }[];
+  }
+
+  /** Each unit's newest sample (to pick up where a restart left off). */
+  lastSamples(): SampleRow[] {
+    return this.st.lastSamples.all() as SampleRow[];
+  }
+
+  /** Deletes samples older than `beforeS`; returns how many. */
+  pruneSamples(beforeS: number): number {
+    return this.st.pruneSamples.run(beforeS).changes;
+  }
+
+  getSetting(key: string): string | undefined {
+    return (this.st.getSetting.get(key) as { value: string } | undefined)?.value;
+  }
+
+  putSetting(key: string, value: string): void {
+    this.st.putSetting.run(key, value);
+  }
+
+  /** Runs `fn` as one transaction. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,244 @@
+// JuiceNet Local: the JuiceNet protocol server (src/server) for real JuiceBoxes. Boxes send UDP
+// status reports here and obey the replies; the 16 HTTP commands read and change them as the
+// JuiceNet cloud did. State lives in SQLite in the data folder, with the account token beside it.
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as dgram from 'node:dgram';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Accounts } from '../server/accounts';
+import { startHttpServer, type HttpServer } from '../server/http';
+import { JuiceNetProtocol } from '../server/protocol';
+import { ProtocolError } from '../server/rules';
+import { openDatabase, type LocalDatabase } from './db';
+import { LocalSource } from './boxes';
+import { Notifier } from './notify';
+
+export const DIAGNOSTICS_PATH = '/local/diagnostics';
+export const HEALTH_PATH = '/local/health';
+export const ACCOUNTS_PATH = '/local/accounts';
+export const TOKEN_FILE = 'account-token';
+export const DATABASE_FILE = 'juicenet-local.sqlite';
+
+export interface LocalServerOptions {
+  /** Folder for the database and the account token (created, owner-only). */
+  dataDir: string;
+  /** UDP port the boxes report to (default 8047; 0 = a free port). */
+  udpPort?: number;
+  /** Address the UDP socket binds (default 0.0.0.0: boxes are on the network). */
+  udpHost?: string;
+  /** HTTP port of the JuiceNet API (default 8080; 0 = a free port). */
+  httpPort?: number;
+  /** HTTP address (default 127.0.0.1; another one opens the API to the network, with a warning). */
+  httpHost?: string;
+  /** Take a known box's reports from any address, not only the one it first reported from. */
+  allowAddressChange?: boolean;
+  /** Days raw samples are kept (sessions are kept for ever; default 365; 0 = for ever). */
+  retentionDays?: number;
+  /** Time zone of newly learned boxes (default: this machine's). */
+  timeZone?: string;
+  /** How often offline boxes are looked for, in ms (default 5000). */
+  tickMs?: number;
+  /** Webhook retry delays (ms). */
+  webhookRetryDelaysMs?: readonly number[];
+  /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
+  offlineAfterS?: number;
+  /** Log lines (default: stderr with a time stamp). Never given a token. */
+  log?: (line: string) => void;
+}
+
+export interface RunningLocalServer {
+  baseUrl: string;
+  httpPort: number;
+  udpPort: number;
+  /** The owner's account token (also in `<dataDir>/account-token`). */
+  accountToken: string;
+  tokenFile: string;
+  databaseFile: string;
+  source: LocalSource;
+  db: LocalDatabase;
+  http: HttpServer;
+  notifier: Notifier;
+  /** Datagrams received, replies sent, internal errors. */
+  stats(): { datagrams: number; replies: number; errors: number };
+  close(): Promise<void>;
+}
+
+const SERVER_VERSION = '0.1.0';
+
+/** The account token: read from the data folder, or created there once with owner-only permissions. */
+function accountTokenIn(dataDir: string): string {
+  const file = join(dataDir, TOKEN_FILE);
+  if (existsSync(file)) {
+    const t = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-f-]{32,64}$/i.test(t)) throw new Error(`${file} does not hold an account token: delete it to create a new one (clients must then sign in again)`);
+    chmodSync(file, 0o600);
+    return t;
+  }
+  const token = randomUUID();
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    writeSync(fd, `${token}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return token;
+}
+
+export async function startLocalServer(opts: LocalServerOptions): Promise<RunningLocalServer> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} juicenet-local: ${line}\n`));
+  const now = () => Date.now() / 1000;
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const accountToken = accountTokenIn(opts.dataDir);
+  const databaseFile = join(opts.dataDir, DATABASE_FILE);
+  const db = openDatabase(databaseFile);
+  // Unit tokens live in it: owner-only, like the token file (the WAL and SHM files follow its mode).
+  chmodSync(databaseFile, 0o600);
+  const notifier = new Notifier({ log, now, retryDelaysMs: opts.webhookRetryDelaysMs });
+  let source: LocalSource;
+  let http: HttpServer | undefined;
+  let udp: dgram.Socket | undefined;
+  let tick: NodeJS.Timeout | undefined;
+  try {
+    source = new LocalSource({
+      db,
+      now,
+      defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+      allowAddressChange: opts.allowAddressChange ?? false,
+      offlineAfterS: opts.offlineAfterS,
+      onEvent: (unitId, event, n, details) => notifier.notify(unitId, event, n, details),
+      log,
+    });
+    const accounts = new Accounts(
+      { accountToken: () => randomUUID(), unitToken: () => randomBytes(16).toString('hex'), next: () => randomBytes(4).readUInt32BE() / 2 ** 32 },
+      {
+        accountCreated: (t) => db.addAccount(t, now()),
+        unitAttached: (account, unitId, token) => db.addUnitToken(account, unitId, token),
+      },
+    );
+    for (const t of db.accounts()) accounts.restoreAccount(t);
+    for (const r of db.unitTokens()) accounts.restore(r.account, r.unit_id, r.token);
+    accounts.create(accountToken);
+    const protocol = new JuiceNetProtocol({
+      accounts,
+      source,
+      now,
+      historyPageSize: 20,
+      pinTtlS: 900,
+      unitIdPattern: /^\d{6,40}$/,
+      unitIdMessage: 'The unit ID is the serial the JuiceBox reports (its digits, as listed in the diagnostics)',
+    });
+    const retentionS = (opts.retentionDays ?? 365) * 86400;
+    let lastPrune = 0;
+    const prune = () => {
+      if (retentionS <= 0) return;
+      const n = db.pruneSamples(now() - retentionS);
+      if (n > 0) log(`Removed ${n} samples older than ${opts.retentionDays ?? 365} days`);
+    };
+    prune();
+    tick = setInterval(() => {
+      try {
+        source.tick();
+        if (now() - lastPrune > 86400) {
+          lastPrune = now();
+          prune();
+        }
+      } catch (e) {
+        log(`internal error while checking boxes: ${(e as Error).message}`);
+      }
+    }, opts.tickMs ?? 5000);
+    tick.unref();
+
+    const stats = { datagrams: 0, replies: 0, errors: 0 };
+    udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    const sock = udp;
+    sock.on('message', (msg, rinfo) => {
+      stats.datagrams++;
+      let reply: string | undefined;
+      try {
+        reply = source.handleDatagram(msg, rinfo.address);
+      } catch (e) {
+        stats.errors++;
+        log(`internal error on a datagram from ${rinfo.address}: ${(e as Error).message}`);
+        return;
+      }
+      if (reply === undefined) return;
+      sock.send(reply, rinfo.port, rinfo.address, (err) => {
+        if (err) {
+          stats.errors++;
+          log(`could not answer ${rinfo.address}:${rinfo.port}: ${err.message}`);
+        } else stats.replies++;
+      });
+    });
+    sock.on('error', (e) => log(`UDP error: ${e.message}`));
+    await new Promise<void>((resolve, reject) => {
+      sock.once('error', reject);
+      sock.bind(opts.udpPort ?? 8047, opts.udpHost ?? '0.0.0.0', () => {
+        sock.off('error', reject);
+        resolve();
+      });
+    });
+
+    const diagnostics = (body: Record<string, unknown>): Record<string, unknown> => {
+      if (body.account_token !== accountToken) throw new ProtocolError(401, 'Invalid token: the diagnostics need the account token');
+      const boxes = source.diagnostics();
+      const waiting = source.unitIds().filter((id) => accounts.ownerCount(id) === 0);
+      return {
+        server: { version: SERVER_VERSION, schemaVersion: db.schemaVersion, udpPort: sock.address().port, datagrams: stats.datagrams, replies: stats.replies, errors: stats.errors },
+        unattributed: source.unattributed,
+        boxes,
+        waitingToBeAdded: waiting,
+        webhooks: { pending: notifier.pending, recent: notifier.recent },
+      };
+    };
+    http = await startHttpServer({
+      name: 'juicenet-local',
+      host: opts.httpHost ?? '127.0.0.1',
+      port: opts.httpPort ?? 8080,
+      execute: (endpoint, body) => protocol.execute(endpoint, body),
+      routes: {
+        [DIAGNOSTICS_PATH]: { loopbackOnly: true, handle: diagnostics },
+        // A second account (a household member) that a unit can be shared to with its share PIN.
+        [ACCOUNTS_PATH]: {
+          loopbackOnly: true,
+          handle: (body) => {
+            if (body.account_token !== accountToken) throw new ProtocolError(401, 'Invalid token: creating an account needs the owner\'s account token');
+            return { account_token: accounts.create() };
+          },
+        },
+      },
+      healthPath: HEALTH_PATH,
+      publicWarning: 'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
+    });
+    const httpServer = http;
+    let closing: Promise<void> | undefined;
+    return {
+      baseUrl: httpServer.baseUrl,
+      httpPort: httpServer.port,
+      udpPort: sock.address().port,
+      accountToken,
+      tokenFile: join(opts.dataDir, TOKEN_FILE),
+      databaseFile,
+      source,
+      db,
+      http: httpServer,
+      notifier,
+      stats: () => ({ ...stats }),
+      close: () =>
+        (closing ??= (async () => {
+          clearInterval(tick);
+          notifier.close();
+          await new Promise<void>((r) => sock.close(() => r()));
+          await httpServer.close();
+          db.close();
+        })()),
+    };
+  } catch (e) {
+    clearInterval(tick);
+    notifier.close();
+    udp?.close();
+    await http?.close();
+    db.close();
+    throw e;
+  }
+}

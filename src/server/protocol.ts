@@ -1,0 +1,288 @@
+// The 16 JuiceNet commands over a source of units: request checks, accounts and tokens, and the
+// meaning of every command in the protocol document's wire format. No HTTP here (see http.ts) and
+// no charger facts: those come from the UnitSource (simulated physics or real boxes over UDP).
+import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, MAX_PLOT_INTERVALS, MIN_PLOT_INTERVALS, NOTIFICATION_EVENTS, NOTIFICATION_WIRE_KEYS } from '../api/types';
+import { normaliseKeys } from '../api/wire';
+import { Accounts } from './accounts';
+import { SimCommand, SimRequest, validateRequest } from './requests';
+import { INFO_TYPES, MIN_AMPS, MINUTES_PER_DAY, ProtocolError, checkInfoTypes, checkWindow, defineData, plotPoints, ratingAmps } from './rules';
+import type { AccountUnitEntry, UnitSource, WireNotification } from './types';
+
+/** A reply: HTTP status and JSON body. */
+export interface ProtocolReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export type Endpoint = '/box_pin' | '/box_api_secure';
+
+export interface ProtocolOptions {
+  accounts: Accounts;
+  source: UnitSource;
+  now: () => number;
+  /** Sessions per get_history page. */
+  historyPageSize: number;
+  /** How long a share PIN stays valid, in the source's seconds. */
+  pinTtlS: number;
+  /** Unit IDs add_unit and share_device accept, and the message for others. */
+  unitIdPattern: RegExp;
+  unitIdMessage: string;
+}
+
+/**
+ * Notification events by lower-cased name: the document's tables write "start_Charging" and
+ * "charging_delayed_due_to_toU" where its examples have "start_charging" and "..._ToU".
+ */
+const NOTIFICATION_EVENT_BY_LOWER = new Map<string, string>(NOTIFICATION_EVENTS.map((e) => [e.toLowerCase(), e]));
+
+function malformed(message: string): ProtocolReply {
+  return { status: 400, body: { success: false, error_code: 400, error_message: message } };
+}
+
+export class JuiceNetProtocol {
+  constructor(private readonly opts: ProtocolOptions) {}
+
+  get accounts(): Accounts {
+    return this.opts.accounts;
+  }
+
+  private get source(): UnitSource {
+    return this.opts.source;
+  }
+
+  /** An account's units with its tokens for them. */
+  accountUnits(accountToken: string): AccountUnitEntry[] {
+    return this.accounts.unitsOf(accountToken).map(([unitId, token]) => ({ unitId, name: this.unitName(unitId), token }));
+  }
+
+  /** Adds a unit to an account directly (no PIN). */
+  attach(accountToken: string, unitId: string): AccountUnitEntry {
+    if (!this.source.hasUnit(unitId)) throw new ProtocolError(404, `Unknown unit ${unitId}`);
+    const token = this.accounts.attach(accountToken, unitId);
+    return { unitId, name: this.unitName(unitId), token };
+  }
+
+  private unitName(unitId: string): string {
+    const name = this.source.settings(unitId).info.name;
+    return typeof name === 'string' ? name : '';
+  }
+
+  /** Runs one protocol command, replying success:false (HTTP 200) for a ProtocolError. */
+  execute(endpoint: Endpoint, rawBody: Record<string, unknown>): ProtocolReply {
+    try {
+      return this.run(endpoint, rawBody);
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      return { status: 200, body: { success: false, error_code: e.code, error_message: e.message } };
+    }
+  }
+
+  /** Runs one protocol command. Throws ProtocolError for success:false replies. */
+  run(endpoint: Endpoint, rawBody: Record<string, unknown>): ProtocolReply {
+    // Keys are trimmed before anything is read ("cmd " like " wh_energy"): the document is sloppy.
+    let body: Record<string, unknown>;
+    try {
+      body = normaliseKeys(rawBody) as Record<string, unknown>;
+    } catch (e) {
+      return malformed((e as Error).message);
+    }
+    const cmd = body.cmd;
+    if (typeof cmd !== 'string' || cmd === '') return malformed('Missing field "cmd"');
+    const pinCmd = (BOX_PIN_COMMANDS as readonly string[]).includes(cmd);
+    const apiCmd = (BOX_API_COMMANDS as readonly string[]).includes(cmd);
+    if (!pinCmd && !apiCmd) throw new ProtocolError(400, `Unknown command "${cmd}"`);
+    if (pinCmd && endpoint !== '/box_pin') throw new ProtocolError(400, `Command "${cmd}" is served by /box_pin`);
+    if (apiCmd && endpoint !== '/box_api_secure') throw new ProtocolError(400, `Command "${cmd}" is served by /box_api_secure`);
+    const v = validateRequest(cmd as SimCommand, body);
+    if (!v.ok) return malformed(v.message);
+    const req = v.value as Record<string, unknown>;
+    if (pinCmd) return { status: 200, body: this.boxPin(cmd, req) };
+    // box_api_secure: the unit token decides the unit; an account token, when sent, must match it.
+    const unitId = this.accounts.resolve(req.token as string, req.account_token as string | undefined);
+    if (!this.source.hasUnit(unitId)) throw new ProtocolError(404, 'Unknown unit');
+    this.source.prepare(unitId, this.opts.now());
+    return { status: 200, body: this.boxApi(cmd, unitId, req) };
+  }
+
+  private boxPin(cmd: string, req: Record<string, unknown>): Record<string, unknown> {
+    const accountToken = req.account_token as string;
+    if (!this.accounts.has(accountToken)) throw new ProtocolError(401, 'Invalid token');
+    if (cmd === 'get_account_units') {
+      return { success: true, units: this.accountUnits(accountToken).map((e) => ({ name: e.name, token: e.token, unit_id: e.unitId })) };
+    }
+    const r = req as SimRequest<'add_unit'>;
+    const unitId = r.ID.trim();
+    if (!this.opts.unitIdPattern.test(unitId)) throw new ProtocolError(422, this.opts.unitIdMessage);
+    if (!this.source.hasUnit(unitId)) throw new ProtocolError(404, `Unknown unit ${unitId}`);
+    const has = this.accounts.hasUnit(accountToken, unitId);
+    if (cmd === 'add_unit') {
+      if (!has && this.accounts.ownerCount(unitId) > 0) {
+        throw new ProtocolError(403, 'This unit belongs to another account: ask its owner for a share PIN');
+      }
+    } else if (!has) {
+      // share_device
+      this.accounts.redeemPin(unitId, (req as SimRequest<'share_device'>).pin, this.opts.now());
+    }
+    const e = this.attach(accountToken, unitId);
+    return { success: true, unit_id: e.unitId, name: e.name, token: e.token };
+  }
+
+  /** infoTimestamp grows on every change, and is never behind the clock. */
+  private bumped(unitId: string): number {
+    return Math.max(Math.floor(this.opts.now()), this.source.settings(unitId).infoTimestamp + 1);
+  }
+
+  private boxApi(cmd: string, unitId: string, req: Record<string, unknown>): Record<string, unknown> {
+    const now = this.opts.now();
+    const src = this.source;
+    const s = src.settings(unitId);
+    switch (cmd) {
+      case 'get_state':
+        return src.state(unitId, now);
+      case 'set_limit': {
+        const a = (req as SimRequest<'set_limit'>).amperage;
+        const max = ratingAmps(s.info);
+        if (!Number.isInteger(a) || (a !== 0 && (a < MIN_AMPS || a > max))) {
+          throw new ProtocolError(422, `Invalid amperage ${a}: use 0 (off) or a whole number from ${MIN_AMPS} to ${max} A`);
+        }
+        src.update(unitId, { ampsLimit: a, infoTimestamp: this.bumped(unitId) });
+        return { success: true };
+      }
+      case 'get_schedule':
+        return { ...structuredClone(s.schedule), info_timestamp: s.infoTimestamp, success: true, ID: unitId };
+      case 'set_schedule': {
+        // The document marks no field required: {type:"disabled"} alone keeps the stored windows
+        // (they apply again when the schedule is turned back on); "custom" needs both.
+        const r = req as SimRequest<'set_schedule'>;
+        if (r.type !== 'disabled' && r.type !== 'custom') throw new ProtocolError(422, `Unknown schedule type "${r.type}": use "disabled" or "custom"`);
+        if (r.type === 'custom' && (!r.weekday || !r.weekend)) {
+          throw new ProtocolError(422, `A custom schedule needs both windows: "${r.weekday ? 'weekend' : 'weekday'}" is missing`);
+        }
+        const weekday = r.weekday ? checkWindow('weekday', r.weekday) : s.schedule.weekday;
+        const weekend = r.weekend ? checkWindow('weekend', r.weekend) : s.schedule.weekend;
+        src.update(unitId, { schedule: { type: r.type, weekday, weekend }, infoTimestamp: this.bumped(unitId) });
+        return { success: true };
+      }
+      case 'get_history':
+        return this.history(unitId, (req as SimRequest<'get_history'>).continuity_token);
+      case 'get_plot': {
+        const r = req as SimRequest<'get_plot'>;
+        return { success: true, points: this.plot(unitId, r.session_id, r.intervals, r.attribute ?? 'power', now) };
+      }
+      case 'get_share_pin':
+        return { success: true, pin: this.accounts.issuePin(unitId, now + this.opts.pinTtlS) };
+      case 'get_info':
+        return { ...structuredClone(s.info), info_timestamp: s.infoTimestamp, success: true };
+      case 'set_info':
+        this.setInfo(unitId, req);
+        return { success: true };
+      case 'set_override': {
+        const r = req as SimRequest<'set_override'>;
+        if (!Number.isInteger(r.override_time) || r.override_time < 0) throw new ProtocolError(422, 'override_time must be 0 (cancel) or epoch seconds');
+        for (const [k, v] of [
+          ['energy_to_add', r.energy_to_add],
+          ['energy_at_plugin', r.energy_at_plugin],
+        ] as const) {
+          if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1_000_000)) throw new ProtocolError(422, `${k} must be a whole number of Wh from 0 to 1000000`);
+        }
+        src.setOverride(unitId, { overrideTime: r.override_time, energyToAddWh: r.energy_to_add, energyAtPluginWh: r.energy_at_plugin }, now);
+        src.update(unitId, { infoTimestamp: this.bumped(unitId) });
+        return { success: true };
+      }
+      case 'set_charging_time': {
+        const t = (req as SimRequest<'set_charging_time'>).charging_time;
+        if (!Number.isInteger(t) || t < 0) throw new ProtocolError(422, 'charging_time must be 0 (no hold) or epoch seconds');
+        src.update(unitId, { chargingTime: t, infoTimestamp: this.bumped(unitId) });
+        return { success: true };
+      }
+      case 'get_notifications': {
+        const out: Record<string, unknown> = {};
+        const wireKeys: Readonly<Record<string, string>> = NOTIFICATION_WIRE_KEYS;
+        for (const [k, v] of Object.entries(s.notifications)) out[Object.hasOwn(wireKeys, k) ? wireKeys[k] : k] = structuredClone(v);
+        return { success: true, notifications: out };
+      }
+      case 'set_notifications': {
+        const incoming = (req as SimRequest<'set_notifications'>).notifications;
+        const next = structuredClone(s.notifications);
+        for (const [rawKey, val] of Object.entries(incoming)) {
+          // Keys arrive trimmed ("start_charging " and "start_charging" are the same event).
+          const key = NOTIFICATION_EVENT_BY_LOWER.get(rawKey.trim().toLowerCase());
+          if (!key) {
+            const shown = rawKey.length > 60 ? `${rawKey.slice(0, 59)}…` : rawKey;
+            throw new ProtocolError(422, `Unknown notification event ${JSON.stringify(shown)}: use one of ${NOTIFICATION_EVENTS.join(', ')}`);
+          }
+          if (val.time !== undefined && (!Number.isInteger(val.time) || val.time < 0 || val.time > MINUTES_PER_DAY)) {
+            throw new ProtocolError(422, `notifications.${key}.time must be minutes of the day (0..1440)`);
+          }
+          if (val.webhook) {
+            const w = val.webhook;
+            if (w.method !== undefined && w.method !== 'PUT' && w.method !== 'POST') throw new ProtocolError(422, `notifications.${key}.webhook.method must be PUT or POST`);
+            if (w.url !== undefined && w.url !== '' && !/^https?:\/\/\S+$/i.test(w.url)) throw new ProtocolError(422, `notifications.${key}.webhook.url must be an http(s) URL`);
+          }
+          next[key] = structuredClone(val) as WireNotification;
+        }
+        src.update(unitId, { notifications: next, infoTimestamp: this.bumped(unitId) });
+        return { success: true };
+      }
+    }
+    throw new ProtocolError(400, `Unknown command "${cmd}"`);
+  }
+
+  private setInfo(unitId: string, req: Record<string, unknown>): void {
+    const s = this.source.settings(unitId);
+    const fields: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(req)) {
+      // Envelope keys, and info_timestamp: the server's own clock of changes, not the client's to set.
+      if (['cmd', 'token', 'account_token', 'device_id', 'success', 'info_timestamp'].includes(k)) continue;
+      defineData(fields, k, v);
+    }
+    // Known fields must have the document's types (a stored "pro" unit_type_id would break every
+    // client's get_info); numbers may come as numeric strings, as this wire sends them.
+    const incoming = checkInfoTypes(INFO_TYPES, fields, '');
+    for (const k of ['amps_wire_rating', 'amps_unit_rating']) {
+      if (k in incoming) {
+        const v = incoming[k] as number;
+        if (v <= 0 || v > 200) throw new ProtocolError(422, `${k} must be a whole number of amps from 1 to 200`);
+      }
+    }
+    for (const k of ['gascost', 'mpg', 'ecost', 'whpermile']) {
+      if (k in incoming && (incoming[k] as number) < 0) throw new ProtocolError(422, `${k} must be a whole number, 0 or more`);
+    }
+    if ('name' in incoming && ((incoming.name as string).trim() === '' || (incoming.name as string).length > 100)) {
+      throw new ProtocolError(422, 'name must be 1 to 100 characters');
+    }
+    // The whole object is stored: fields the server does not know are kept for get_info.
+    const info = { ...s.info, ...structuredClone(incoming) };
+    this.source.update(unitId, { info, ampsLimit: Math.min(s.ampsLimit, ratingAmps(info)), infoTimestamp: this.bumped(unitId) });
+  }
+
+  private history(unitId: string, token: string | undefined): Record<string, unknown> {
+    const key = this.source.historyKey(unitId);
+    let before = Infinity;
+    if (token !== undefined && token !== '') {
+      const m = /^h1\.([0-9a-z]+)\.(\d+)$/.exec(token);
+      if (!m || m[1] !== key) throw new ProtocolError(400, 'Invalid continuity_token: start again without it');
+      before = Number(m[2]);
+    }
+    // Newest first; the token is "sessions older than id N", stable while new sessions arrive.
+    const { sessions: page, more } = this.source.history(unitId, before, this.opts.historyPageSize);
+    const quirk = this.source.historyQuirk;
+    const reply: Record<string, unknown> = {
+      success: true,
+      // The document's own example sends " wh_energy" (leading space) on one session.
+      sessions: page.map((s) => ({ id: s.id, time_start: s.timeStart, time_end: s.timeEnd, duration: s.durationS, [quirk && s.id % 2 === 1 ? ' wh_energy' : 'wh_energy']: s.energyWh, savings: s.savingsCents })),
+    };
+    if (more && page.length > 0) reply.continuity_token = `h1.${key}.${page[page.length - 1].id}`;
+    return reply;
+  }
+
+  private plot(unitId: string, sessionId: number, intervals: number, attribute: string, now: number): { t: number; v: number }[] {
+    if (attribute !== 'power') throw new ProtocolError(422, `Unknown attribute "${attribute}": the server plots "power"`);
+    if (!Number.isInteger(intervals) || intervals < MIN_PLOT_INTERVALS || intervals > MAX_PLOT_INTERVALS) {
+      throw new ProtocolError(422, `intervals must be a whole number from ${MIN_PLOT_INTERVALS} to ${MAX_PLOT_INTERVALS}`);
+    }
+    const s = this.source.sessionIntervals(unitId, sessionId, now);
+    if (!s) throw new ProtocolError(404, `Unknown session ${sessionId}`);
+    return plotPoints(s.start, s.end, s.parts, intervals);
+  }
+}

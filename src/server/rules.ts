@@ -1,0 +1,210 @@
+// The protocol's rules that do not depend on where a unit's facts come from: errors, ratings,
+// schedule windows and their enforcement, set_info's field types, plot buckets.
+import { localTime, toIanaZone } from './timezone';
+import type { ChargeInterval, SimSchedule, WireWindow } from './types';
+
+/** A command failed in a way the protocol reports with success:false (`code` is its error_code). */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Minutes of the day: 0..1440. */
+export const MINUTES_PER_DAY = 1440;
+/** The lowest current a J1772 charger offers (0 = off is the other allowed limit). */
+export const MIN_AMPS = 6;
+
+function infoNumber(info: Record<string, unknown>, key: string, fallback: number): number {
+  const v = info[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/** The highest limit a unit may be set to: the lower of its wire rating and its own rating. */
+export function ratingAmps(info: Record<string, unknown>): number {
+  return Math.min(infoNumber(info, 'amps_wire_rating', 40), infoNumber(info, 'amps_unit_rating', 32));
+}
+
+/** Cents saved per Wh: gas not bought (gascost ¢/gal, mpg, whpermile) minus electricity (ecost ¢/kWh). */
+export function savingsPerWh(info: Record<string, unknown>): number {
+  const gascost = infoNumber(info, 'gascost', 350);
+  const mpg = Math.max(1, infoNumber(info, 'mpg', 25));
+  const whpermile = Math.max(1, infoNumber(info, 'whpermile', 300));
+  const ecost = infoNumber(info, 'ecost', 12);
+  return gascost / mpg / whpermile - ecost / 1000;
+}
+
+/** The unit's IANA zone from its info's timeZoneId. */
+export function unitZone(info: Record<string, unknown>): string {
+  return toIanaZone(typeof info.timeZoneId === 'string' ? info.timeZoneId : undefined);
+}
+
+/** Inside the time-of-use window? The day type and window are those of the local day (a wrapping window covers its day's late evening and early morning). */
+export function scheduleAllows(schedule: SimSchedule, zone: string, atS: number): boolean {
+  if (schedule.type !== 'custom') return true;
+  const lt = localTime(zone, atS);
+  return inWindow(lt.weekend ? schedule.weekend : schedule.weekday, lt.minuteOfDay);
+}
+
+/**
+ * Start of the next allowed time-of-use period at or after `from` (epoch s): `from` itself when
+ * the schedule allows charging then; undefined without a custom schedule.
+ */
+export function nextWindowStart(schedule: SimSchedule, zone: string, from: number): number | undefined {
+  if (schedule.type !== 'custom') return undefined;
+  if (scheduleAllows(schedule, zone, from)) return Math.floor(from);
+  const off = localTime(zone, from).offsetS;
+  const midnight0 = Math.floor((from + off) / 86400) * 86400 - off;
+  for (let d = 0; d <= 8; d++) {
+    const midnight = midnight0 + d * 86400;
+    const w = localTime(zone, midnight + 3600).weekend ? schedule.weekend : schedule.weekday;
+    // Allowed periods begin at a window's start or at a midnight where the day type changes.
+    for (const c of [midnight, midnight + w.start * 60].sort((x, y) => x - y)) {
+      if (c >= from && scheduleAllows(schedule, zone, c) && !scheduleAllows(schedule, zone, c - 60)) return c;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * get_plot's points: `intervals` buckets from start to end, each the bucket's mean power (W), so
+ * that sum(v x width) equals the energy of the charging intervals.
+ */
+export function plotPoints(start: number, end: number, parts: readonly ChargeInterval[], intervals: number): { t: number; v: number }[] {
+  const width = Math.max(0, end - start) / intervals;
+  const points: { t: number; v: number }[] = [];
+  for (let i = 0; i < intervals; i++) {
+    const b0 = start + i * width;
+    const b1 = b0 + width;
+    let wh = 0;
+    for (const [a, b, e] of parts) {
+      const overlap = Math.min(b, b1) - Math.max(a, b0);
+      if (overlap > 0 && b > a) wh += (e * overlap) / (b - a);
+    }
+    points.push({ t: Math.round(b0), v: width > 0 ? Math.round((wh * 3600) / width) : 0 });
+  }
+  return points;
+}
+
+/** A window's minutes: start <= m < end, or across midnight when end < start. start == end is an empty window. */
+export function inWindow(w: WireWindow, minute: number): boolean {
+  if (w.start === w.end) return false;
+  if (w.start < w.end) return minute >= w.start && minute < w.end;
+  return minute >= w.start || minute < w.end;
+}
+
+export function checkWindow(name: string, w: { start: number; end: number; car_ready_by?: number }): WireWindow {
+  for (const [k, v] of [
+    ['start', w.start],
+    ['end', w.end],
+    ['car_ready_by', w.car_ready_by ?? 0],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > MINUTES_PER_DAY) throw new ProtocolError(422, `${name}.${k} must be minutes of the day (0..1440), got ${v}`);
+  }
+  return { start: w.start, end: w.end, car_ready_by: w.car_ready_by ?? 0 };
+}
+
+/** The types get_info's fields have in the document (also what set_info may store). */
+type InfoType = 'string' | 'int' | 'bool' | 'object' | { object: InfoTypes } | { array: InfoTypes };
+type InfoTypes = Readonly<Record<string, InfoType>>;
+const IMAGES_TYPES: InfoTypes = { charging: 'string', default: 'string', plugged: 'string' };
+const MODEL_INFO_TYPES: InfoTypes = {
+  model_id: 'string',
+  description: 'string',
+  make: 'string',
+  model: 'string',
+  year: 'int',
+  range_m: 'int',
+  range_city_m: 'int',
+  range_highway_m: 'int',
+  battery_size_wh: 'int',
+  charging_rate_w: 'int',
+  images: { object: IMAGES_TYPES },
+};
+const CAR_TYPES: InfoTypes = {
+  car_id: 'int',
+  description: 'string',
+  battery_size_wh: 'int',
+  battery_range_m: 'int',
+  charging_rate_w: 'int',
+  model_id: 'string',
+  model_info: { object: MODEL_INFO_TYPES },
+};
+export const INFO_TYPES: InfoTypes = {
+  name: 'string',
+  address: 'string',
+  city: 'string',
+  zip: 'string',
+  country_code: 'string',
+  load_group_id: 'string',
+  unit_type_id: 'int',
+  IP: 'string',
+  gascost: 'int',
+  mpg: 'int',
+  ecost: 'int',
+  whpermile: 'int',
+  timeZoneId: 'string',
+  amps_wire_rating: 'int',
+  amps_unit_rating: 'int',
+  garage_id: 'string',
+  cars: { array: CAR_TYPES },
+  policy: { object: { name: 'string', user_control_allowed: 'bool', charge_control_type: 'string' } },
+  restrictions: 'object',
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Sets a key as data (a "__proto__" key stays a key). */
+export function defineData(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/**
+ * A copy of `obj` whose known fields (`types`) have the document's types, numeric strings of
+ * integer fields turned into numbers; unknown fields are kept as they are. Throws ProtocolError 422
+ * naming the first field of the wrong type ("cars[0].car_id must be a whole number, got "x"").
+ */
+export function checkInfoTypes(types: InfoTypes, obj: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const type = Object.hasOwn(types, k) ? types[k] : undefined;
+    const path = `${prefix}${k}`;
+    const bad = (what: string) => new ProtocolError(422, `${path} must be ${what}, got ${describeValue(v)}`);
+    let value = v;
+    if (type === 'string') {
+      if (typeof v !== 'string') throw bad('a string');
+    } else if (type === 'int') {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad('a whole number');
+      value = n;
+    } else if (type === 'bool') {
+      if (typeof v !== 'boolean') throw bad('true or false');
+    } else if (type === 'object') {
+      if (!isPlainObject(v)) throw bad('an object');
+    } else if (type && 'object' in type) {
+      if (!isPlainObject(v)) throw bad('an object');
+      value = checkInfoTypes(type.object, v, `${path}.`);
+    } else if (type && 'array' in type) {
+      if (!Array.isArray(v)) throw bad('an array');
+      value = v.map((item, n) => {
+        if (!isPlainObject(item)) throw new ProtocolError(422, `${path}[${n}] must be an object, got ${describeValue(item)}`);
+        return checkInfoTypes(type.array, item, `${path}[${n}].`);
+      });
+    }
+    defineData(out, k, value);
+  }
+  return out;
+}
