@@ -48,8 +48,6 @@ export interface AccountCommandDeps {
 }
 
 /** A command's first argument: a tree item carrying `unitId`, a unit id string, or nothing. */
-export type UnitArg = string | { unitId?: unknown } | undefined;
-
 export function unitIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg.trim()) return arg.trim();
   if (arg && typeof arg === 'object' && typeof (arg as { unitId?: unknown }).unitId === 'string') return (arg as { unitId: string }).unitId;
@@ -266,16 +264,9 @@ export async function resolveAccount(deps: CommandDeps, arg: unknown, action: st
   return pick?.account;
 }
 
-/** The account's client; else the client of one of its units; else any unit's (same server). */
+/** The client of the account's server (for add_unit and share_device, which need no unit yet). */
 export function clientOf(deps: CommandDeps, accountId: string): JuiceNetApi | undefined {
-  const own = deps.backend.accountClient?.(accountId);
-  if (own) return own;
-  const units = deps.backend.units();
-  for (const u of [...units.filter((x) => x.accountId === accountId), ...units]) {
-    const api = deps.backend.api(u.unitId);
-    if (api) return api.client;
-  }
-  return undefined;
+  return deps.backend.accountClient(accountId);
 }
 
 /** Sends set_limit and verifies it; used by setLimit, stopCharging and startCharging. Throws on failure. */

@@ -120,7 +120,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
     let unitId = unitIdOf(arg);
     if (!unitId) {
-      const units = backend.listUnits?.() ?? [];
+      const units = backend.units();
       if (units.length === 0) {
         void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
         return undefined;

@@ -41,7 +41,7 @@ export interface PanelBackend {
   holdVisible(unitId: string, holder: string): Disposable;
   refresh(unitId: string, reason: RefreshReason): Promise<void>;
   /** Every unit the backend knows (for the panel's quick pick when opened without a unit). */
-  listUnits?(): UnitView[];
+  units(): UnitView[];
 }
 
 /** A logger that redacts secrets before anything is written. */
@@ -61,15 +61,11 @@ export interface AccountSummary {
 
 /** What the unit commands need from the state layer (UnitStore implements it). */
 export interface CommandBackend extends PanelBackend {
-  units(): UnitView[];
   accounts(): AccountSummary[];
   /** The account token (secret), for box_pin calls (add_unit, share_device). Never shown or logged. */
   accountToken(accountId: string): Promise<string | undefined>;
   /** Stores a newly added/shared unit's token in SecretStorage and starts showing it. */
   addUnitToAccount(accountId: string, unit: AccountUnit): Promise<void>;
-  /**
-   * The client for an account's box_pin calls (add_unit, share_device), also when the account has
-   * no unit yet. Optional; without it the commands use any unit's client.
-   */
-  accountClient?(accountId: string): JuiceNetApi | undefined;
+  /** The client of an account's server, for its box_pin calls (add_unit, share_device), also before it has a unit. */
+  accountClient(accountId: string): JuiceNetApi | undefined;
 }

@@ -96,6 +96,11 @@ export class UnitStore implements CommandBackend, Disposable {
     return this.loaded.get(accountId)?.baseUrl;
   }
 
+  accountClient(accountId: string): JuiceNetApi | undefined {
+    const a = this.loaded.get(accountId);
+    return a && this.clientFor(a.baseUrl);
+  }
+
   accountToken(accountId: string): Promise<string | undefined> {
     return Promise.resolve(this.loaded.get(accountId)?.accountToken);
   }
@@ -116,11 +121,6 @@ export class UnitStore implements CommandBackend, Disposable {
 
   units(): UnitView[] {
     return [...this.views.values()].map((v) => this.withStaleness(v));
-  }
-
-  /** PanelBackend.listUnits: the same as units(). */
-  listUnits(): UnitView[] {
-    return this.units();
   }
 
   getUnit(unitId: string): UnitView | undefined {

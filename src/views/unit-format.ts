@@ -33,7 +33,7 @@ export function presentedState(v: UnitView): PresentedState {
   if (v.error) return 'offline';
   if (s === 'disconnect') return 'offline';
   if (s === 'charging' || s === 'plugged' || s === 'standby' || s === 'error') return s;
-  return v.error ? 'offline' : 'unknown';
+  return 'unknown';
 }
 
 export function badgeFor(v: UnitView): Badge {

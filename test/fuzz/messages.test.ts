@@ -83,6 +83,7 @@ function fakeBackend(calls: Calls): PanelBackend {
   };
   return {
     getUnit: (id) => (id === UNIT_ID ? view : undefined),
+    units: () => [view],
     onDidChangeUnits: () => ({ dispose: () => undefined }),
     api: (id) => (id === UNIT_ID ? { client, auth: { token: UNIT_TOKEN, accountToken: ACCOUNT_TOKEN, unitId: UNIT_ID } } : undefined),
     holdVisible: () => ({ dispose: () => undefined }),

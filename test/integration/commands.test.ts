@@ -1,4 +1,4 @@
-// In-host tests of the unit commands (issue 4): each command, run with test arguments, changes the
+// In-host tests of the unit commands: each command, run with test arguments, changes the
 // simulator's state (checked through its server-side snapshot) and reports it (test API
 // messages()); bad input, a server that is down and injected `success:false` give the right
 // message and change nothing on the server.
@@ -10,7 +10,7 @@ import { parseChargingTime } from '../../src/domain/charging-time';
 import { EXT_ID, waitFor } from './helpers';
 import { faultedCalls, type FaultedCallsOptions } from '../fixtures/faulted-client';
 
-describe('unit commands (issue 4)', function () {
+describe('unit commands', function () {
   this.timeout(60000);
   let sim: RunningSimulator;
   let api: JuiceNetTestApi;

@@ -47,6 +47,7 @@ describe('unit panel writes (host and page logic)', () => {
       const u = sim.units[0];
       const backend: PanelBackend = {
         getUnit: () => undefined,
+        units: () => [],
         onDidChangeUnits: () => ({ dispose: () => undefined }),
         api: () => ({ client, auth: { token: u.token, accountToken: sim.accountToken, unitId: u.unitId } }),
         holdVisible: () => ({ dispose: () => undefined }),

@@ -347,6 +347,7 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       const posted: HostMessage[] = [];
       const backend = {
         getUnit: () => undefined,
+        units: () => [],
         onDidChangeUnits: () => ({ dispose: () => undefined }),
         api: () => t,
         holdVisible: () => ({ dispose: () => undefined }),

@@ -145,7 +145,7 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
   return {
     views,
     getUnit: (id) => views.get(id),
-    listUnits: () => [...views.values()],
+    units: () => [...views.values()],
     onDidChangeUnits: (l) => {
       listeners.add(l);
       return { dispose: () => listeners.delete(l) };
