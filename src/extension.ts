@@ -16,6 +16,7 @@ import { registerUnitPanel } from './panel/index';
 import { ChargersTreeProvider, chargingCount, ChargerNode } from './views/tree';
 import { ChargingStatusBar } from './views/status-bar';
 import { startSimulator, RunningSimulator } from './simulator';
+import { registerLocalSetup, LocalServerTreeRows, type LocalSetup } from './setup/index';
 
 /** What activate() returns, for the in-host tests. Nothing in it exposes a token. */
 export interface JuiceNetTestApi {
@@ -39,6 +40,8 @@ export interface JuiceNetTestApi {
   /** The log lines written to the JuiceNet output channel (last 2000), as written. */
   logLines(): string[];
   demo?: { baseUrl: string; control: RunningSimulator };
+  /** Local servers: the one run here, the setup assistant. */
+  local: LocalSetup;
 }
 
 /** A user-facing message as the test API records it. */
@@ -131,10 +134,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   for (const a of store.accounts().filter((x) => x.demo)) await store.signOut(a.accountId);
 
   // ---- views ----
-  const tree = new ChargersTreeProvider(store);
+  const localRows = new LocalServerTreeRows();
+  const tree = new ChargersTreeProvider(store, localRows);
   const view = vscode.window.createTreeView<ChargerNode>('juicenet.units', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ChargingStatusBar(store, cfg().get<boolean>('statusBar.enabled', true));
-  context.subscriptions.push(tree, view, statusBar);
+  context.subscriptions.push(tree, view, statusBar, localRows);
 
   const updateVisibility = () => {
     store.policy.setVisible('tree', view.visible);
@@ -203,6 +207,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     vscode.commands.registerCommand('juicenet.showLog', () => log.show()),
   );
   context.subscriptions.push(...registerUnitCommands({ backend: store, log, notify }));
+  const local = registerLocalSetup(context, accountDeps, accounts, store, afterAccountChange, localRows);
+  void local.resume();
   context.subscriptions.push(registerUnitPanel(context, store, log));
 
   // ---- configuration ----
@@ -232,6 +238,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   }
 
   deactivateHook = async () => {
+    local.dispose();
+    await local.server.stop();
     await demo.stop();
     await store.dispose();
   };
@@ -270,6 +278,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     get demo() {
       return demoSim ? { baseUrl: demoSim.baseUrl, control: demoSim } : undefined;
     },
+    local,
   };
 }
 

@@ -10,6 +10,7 @@ import type { JuiceNetApi, UnitAuth } from '../api/types';
 import type { RunningSimulator } from '../simulator';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
+import type { LocalServerProcess } from '../state/local-server-process';
 import { writeLimit, type LimitWrite } from '../state/unit-writes';
 
 // The backend contract lives with the state layer that implements it; commands see it from here.
@@ -45,6 +46,17 @@ export interface AccountCommandDeps {
   /** The configured base URL (juicenet.baseUrl). */
   baseUrl(): string;
   demo: DemoController;
+}
+
+/** What the local server commands (connect, start, stop, the setup assistant) get (wired in src/setup). */
+export interface LocalServerCommandDeps extends AccountCommandDeps {
+  /** The server run by this editor as a child process. */
+  server: LocalServerProcess;
+  /** The token file of a server on this machine answering at `origin`, when one is known. */
+  tokenFileFor(origin: string): string | undefined;
+  /** Remembers that the account at `origin` (if given) is a local server, and whether the server runs here (restarted with the editor). */
+  rememberLocal(origin: string | undefined, runHere: boolean): Promise<void>;
+  openAssistant(): void;
 }
 
 /** A command's first argument: a tree item carrying `unitId`, a unit id string, or nothing. */
