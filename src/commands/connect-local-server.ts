@@ -48,7 +48,7 @@ function readToken(file: string | undefined): string | undefined {
 export async function connectLocalServer(deps: LocalServerCommandDeps, args?: ConnectLocalArgs): Promise<boolean> {
   let input = args?.baseUrl;
   if (input === undefined) {
-    const here = deps.server.state;
+    const here = deps.local.server.state;
     input = await vscode.window.showInputBox({
       title: 'JuiceNet: Connect to a Local Server',
       prompt: 'Address of the JuiceNet Local server’s HTTP API (it prints it when it starts)',
@@ -65,7 +65,7 @@ export async function connectLocalServer(deps: LocalServerCommandDeps, args?: Co
   }
   const origin = new URL(input.trim()).origin;
   const onThisMachine = isLoopbackHost(new URL(origin).hostname);
-  let token = args?.token ?? (onThisMachine ? readToken(deps.tokenFileFor(origin)) : undefined);
+  let token = args?.token ?? (onThisMachine ? readToken(deps.local.tokenFileFor(origin)) : undefined);
   if (token === undefined) {
     token = await vscode.window.showInputBox({
       title: 'JuiceNet: Connect to a Local Server',
@@ -80,12 +80,12 @@ export async function connectLocalServer(deps: LocalServerCommandDeps, args?: Co
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `JuiceNet: connecting to ${origin}…` }, () =>
       deps.store.signIn({ accountToken: token.trim(), baseUrl: origin, label: localLabel(origin) }),
     );
-    await deps.rememberLocal(origin, deps.server.state.kind === 'running');
+    await deps.local.rememberLocal(origin, deps.local.server.state.kind === 'running');
     const n = deps.store.units().filter((u) => u.accountId === summary.accountId).length;
     const text = n
       ? `JuiceNet: connected to the local server at ${origin}: ${n} charger${n === 1 ? '' : 's'}.`
       : `JuiceNet: connected to the local server at ${origin}. No charger is added yet: the setup assistant shows which boxes report and how to point one here.`;
-    void Promise.resolve(deps.notify.info(text, 'Open Setup Assistant')).then((c) => (c === 'Open Setup Assistant' ? deps.openAssistant() : undefined));
+    void Promise.resolve(deps.notify.info(text, 'Open Setup Assistant')).then((c) => (c === 'Open Setup Assistant' ? deps.local.openAssistant() : undefined));
     return true;
   } catch (e) {
     const err = toJuiceNetError(e);

@@ -3,5 +3,5 @@
 import type { LocalServerCommandDeps } from './run';
 
 export async function openSetupAssistant(deps: LocalServerCommandDeps): Promise<void> {
-  deps.openAssistant();
+  deps.local.openAssistant();
 }

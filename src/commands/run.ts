@@ -48,8 +48,8 @@ export interface AccountCommandDeps {
   demo: DemoController;
 }
 
-/** What the local server commands (connect, start, stop, the setup assistant) get (wired in src/setup). */
-export interface LocalServerCommandDeps extends AccountCommandDeps {
+/** What the local server commands (connect, start, stop, the setup assistant) need beyond an account command (wired in src/setup). */
+export interface LocalServerHooks {
   /** The server run by this editor as a child process. */
   server: LocalServerProcess;
   /** The token file of a server on this machine answering at `origin`, when one is known. */
@@ -58,6 +58,17 @@ export interface LocalServerCommandDeps extends AccountCommandDeps {
   rememberLocal(origin: string | undefined, runHere: boolean): Promise<void>;
   openAssistant(): void;
 }
+
+/** Everything the command table hands its commands (src/commands/index.ts). */
+export interface CommandContext extends CommandDeps, AccountCommandDeps {
+  showLog(): void;
+  /** Opens a charger's panel (the panel host is loaded on first use); resolves with the panel, if one opened. */
+  openUnitPanel(arg?: unknown): Promise<unknown>;
+  local: LocalServerHooks;
+}
+
+/** What the local server commands get. */
+export type LocalServerCommandDeps = AccountCommandDeps & { local: LocalServerHooks };
 
 /** A command's first argument: a tree item carrying `unitId`, a unit id string, or nothing. */
 export function unitIdOf(arg: unknown): string | undefined {

@@ -5,18 +5,18 @@ import * as vscode from 'vscode';
 import type { LocalServerCommandDeps } from './run';
 
 export async function startLocalServer(deps: LocalServerCommandDeps): Promise<boolean> {
-  const before = deps.server.state;
+  const before = deps.local.server.state;
   if (before.kind === 'running') {
     void deps.notify.info(`JuiceNet: the local server already runs here (${before.baseUrl}, UDP port ${before.udpPort}).`);
     return true;
   }
-  const s = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'JuiceNet: starting the local server…' }, () => deps.server.start());
+  const s = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'JuiceNet: starting the local server…' }, () => deps.local.server.start());
   if (s.kind !== 'running') {
     const text = s.kind === 'failed' ? `JuiceNet: the local server could not start. ${s.message} ${s.nextStep}` : 'JuiceNet: the local server did not start.';
     void Promise.resolve(deps.notify.error(text, 'Show Log')).then((c) => (c === 'Show Log' ? vscode.commands.executeCommand('juicenet.showLog') : undefined));
     return false;
   }
   deps.log.info(`Local server running here: ${s.baseUrl}, UDP port ${s.udpPort} (process ${s.pid}).`);
-  await deps.rememberLocal(new URL(s.baseUrl).origin, true);
+  await deps.local.rememberLocal(new URL(s.baseUrl).origin, true);
   return (await vscode.commands.executeCommand<boolean>('juicenet.connectLocalServer', { baseUrl: s.baseUrl })) === true;
 }

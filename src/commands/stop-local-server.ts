@@ -3,11 +3,11 @@
 import type { LocalServerCommandDeps } from './run';
 
 export async function stopLocalServer(deps: LocalServerCommandDeps): Promise<void> {
-  if (deps.server.state.kind !== 'running' && deps.server.state.kind !== 'starting') {
+  if (deps.local.server.state.kind !== 'running' && deps.local.server.state.kind !== 'starting') {
     void deps.notify.info('JuiceNet: the local server does not run here.');
     return;
   }
-  await deps.server.stop();
-  await deps.rememberLocal(undefined, false);
+  await deps.local.server.stop();
+  await deps.local.rememberLocal(undefined, false);
   void deps.notify.info('JuiceNet: local server stopped. Its chargers show as unreachable until it runs again; their data is kept.');
 }

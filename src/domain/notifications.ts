@@ -2,25 +2,14 @@
 // choice and compared with a read-back. Pure (no vscode): the command, the panel and the soak
 // benchmark share these.
 import { NOTIFICATION_EVENTS, type NotificationSettings } from '../api/types';
+import { eventLabel } from './labels';
 
 // The vocabulary the panel's page needs besides the rules (the webview imports only the domain
 // and the message protocol).
 export { NOTIFICATION_EVENTS, type NotificationSetting, type NotificationSettings } from '../api/types';
 
-const EVENT_LABELS: Record<string, string> = {
-  charging_delayed_due_to_ToU: 'Charging delayed by the schedule',
-  start_charging: 'Charging started',
-  stop_charging: 'Charging stopped',
-  is_offline: 'Unit went offline',
-  is_back_online: 'Unit back online',
-  is_not_plugged_in_by: 'Car not plugged in by a time',
-  unplug: 'Car unplugged',
-  plugin: 'Car plugged in',
-};
-
-export function eventLabel(event: string): string {
-  return EVENT_LABELS[event] ?? event;
-}
+// One label per event, shared with the alerts and the panel (./labels).
+export { eventLabel } from './labels';
 
 export interface NotificationChoice {
   label: string;

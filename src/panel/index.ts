@@ -1,16 +1,18 @@
-// The unit panel's VS Code wiring: command, one panel per unit, serializer, HTML/CSP.
-// The message routing lives in router.ts (no vscode import, driven by the browser tests too).
+// The unit panel host: one panel per unit, the serializer that restores them, HTML/CSP. Loaded
+// on first use (see lazy.ts). The message routing lives in router.ts (no vscode import, driven by
+// the browser tests too).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
 import { makeNonce, renderPanelHtml } from './html';
+import { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
-export const UNIT_PANEL_VIEW_TYPE = 'juicenet.unitPanel';
+export { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
 /** What a restored panel remembers: the unit id only (never a token). */
-interface PersistedState {
+export interface PersistedState {
   unitId?: unknown;
 }
 
@@ -29,15 +31,6 @@ export interface UnitPanelController {
   /** Units whose page has loaded and said 'ready' (its script ran under the CSP). */
   readyUnits: ReadonlySet<string>;
   dispose(): void;
-}
-
-export function registerUnitPanel(context: vscode.ExtensionContext, backend: PanelBackend, log: Logger): vscode.Disposable {
-  const c = createUnitPanelController(context.extensionUri, backend, log);
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand('juicenet.openUnitPanel', c.open),
-    vscode.window.registerWebviewPanelSerializer(UNIT_PANEL_VIEW_TYPE, c.serializer),
-    c,
-  );
 }
 
 export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger): UnitPanelController {

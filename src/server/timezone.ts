@@ -2,42 +2,11 @@
 // carries Windows-style zone names ("Pacific Standard Time"); IANA names ("Europe/Berlin") work too.
 // Unknown names fall back to UTC (the real service's behaviour is not documented).
 
-const WINDOWS_TO_IANA: Record<string, string> = {
-  'Pacific Standard Time': 'America/Los_Angeles',
-  'Mountain Standard Time': 'America/Denver',
-  'US Mountain Standard Time': 'America/Phoenix',
-  'Central Standard Time': 'America/Chicago',
-  'Eastern Standard Time': 'America/New_York',
-  'Alaskan Standard Time': 'America/Anchorage',
-  'Hawaiian Standard Time': 'Pacific/Honolulu',
-  'GMT Standard Time': 'Europe/London',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Romance Standard Time': 'Europe/Paris',
-  UTC: 'UTC',
-};
+export { toIanaZone } from '../domain/time-zone';
 
-const ianaCache = new Map<string, string>();
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Offset cache: `${zone}|${hourIndex}` -> offset seconds. Offsets change at most on the hour. */
 const offsetCache = new Map<string, number>();
-
-/** The IANA zone for a document-style or IANA zone name; 'UTC' when unknown. */
-export function toIanaZone(name: string | undefined): string {
-  if (!name) return 'UTC';
-  const cached = ianaCache.get(name);
-  if (cached) return cached;
-  let zone = WINDOWS_TO_IANA[name.trim()];
-  if (!zone) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: name });
-      zone = name;
-    } catch {
-      zone = 'UTC';
-    }
-  }
-  ianaCache.set(name, zone);
-  return zone;
-}
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);

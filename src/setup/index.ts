@@ -1,6 +1,6 @@
 // Local servers in the editor: the server run here as a child process, which accounts are local
-// servers, the four commands (connect, start, stop, setup assistant), the assistant's backend,
-// and the tree row of the server run here. src/extension.ts calls registerLocalSetup once.
+// servers, what the local server commands need (hooks), the setup assistant's backend, and the
+// tree row of the server run here. src/extension.ts calls createLocalSetup once.
 import * as vscode from 'vscode';
 import { networkInterfaces, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +9,8 @@ import { readLocalDiagnostics, LocalDiagnosticsError } from '../api/local-diagno
 import type { AccountManager } from '../state/accounts';
 import type { UnitStore } from '../state/unit-store';
 import { LocalServerProcess, type LocalServerState } from '../state/local-server-process';
-import type { AccountCommandDeps, LocalServerCommandDeps } from '../commands/run';
-import { connectLocalServer, type ConnectLocalArgs } from '../commands/connect-local-server';
-import { startLocalServer } from '../commands/start-local-server';
-import { stopLocalServer } from '../commands/stop-local-server';
-import { openSetupAssistant } from '../commands/open-setup-assistant';
+import type { LocalServerHooks } from '../commands/run';
+import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
 import { SetupAssistant, type SetupBackend } from './panel';
 import type { SetupModel } from '../protocol/setup-messages';
@@ -73,6 +70,8 @@ export class LocalServerTreeRows implements ExtraRows, vscode.Disposable {
 export interface LocalSetup extends vscode.Disposable {
   server: LocalServerProcess;
   assistant: SetupAssistant;
+  /** What the local server commands need (src/commands/run.ts). */
+  hooks: LocalServerHooks;
   /** The local-server account to set up: the one run here first. */
   localAccount(): { accountId: string; baseUrl: string } | undefined;
   /** Restarts the server if it ran here when the editor closed. */
@@ -80,17 +79,13 @@ export interface LocalSetup extends vscode.Disposable {
   dispose(): void;
 }
 
-export function registerLocalSetup(
+export function createLocalSetup(
   context: vscode.ExtensionContext,
-  accountDeps: AccountCommandDeps,
-  accounts: AccountManager,
-  store: UnitStore,
-  afterAccountChange: () => void,
-  treeRows: LocalServerTreeRows,
+  parts: { store: UnitStore; accounts: AccountManager; log: Logger; rows: LocalServerTreeRows },
 ): LocalSetup {
+  const { store, accounts, log, rows: treeRows } = parts;
   const cfg = () => vscode.workspace.getConfiguration('juicenet.localServer');
   const dataDir = () => cfg().get<string>('dataDir') || join(context.globalStorageUri.fsPath, 'local-server');
-  const log = accountDeps.log;
   const makeServer = () =>
     new LocalServerProcess({
       cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'),
@@ -146,7 +141,9 @@ export function registerLocalSetup(
       }
     },
     onDidChange(listener) {
-      return store.onDidChangeUnits(() => listener());
+      const units = store.onDidChangeUnits(() => listener());
+      const accountsSub = store.onDidChangeAccounts(() => listener());
+      return { dispose: () => (units.dispose(), accountsSub.dispose()) };
     },
     async act(m) {
       if (m.kind === 'copy') {
@@ -168,8 +165,7 @@ export function registerLocalSetup(
   const assistant = new SetupAssistant(context.extensionUri, backend, log);
   treeRows.source = () => localServerRow(server.state, shownHere);
 
-  const deps: LocalServerCommandDeps = {
-    ...accountDeps,
+  const hooks: LocalServerHooks = {
     get server() {
       return server;
     },
@@ -187,21 +183,7 @@ export function registerLocalSetup(
     openAssistant: () => void assistant.open(),
   };
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand('juicenet.connectLocalServer', async (args?: ConnectLocalArgs) => {
-      const ok = await connectLocalServer(deps, args && typeof args === 'object' ? args : undefined);
-      afterAccountChange();
-      void assistant.push();
-      return ok;
-    }),
-    vscode.commands.registerCommand('juicenet.startLocalServer', async () => {
-      const ok = await startLocalServer(deps);
-      afterAccountChange();
-      return ok;
-    }),
-    vscode.commands.registerCommand('juicenet.stopLocalServer', () => stopLocalServer(deps)),
-    vscode.commands.registerCommand('juicenet.openSetupAssistant', () => openSetupAssistant(deps)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
+  const configSub = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('juicenet.localServer')) return;
       if (server.state.kind === 'running' || server.state.kind === 'starting') {
         log.info('Local server settings changed: they apply when it is next started.');
@@ -210,14 +192,14 @@ export function registerLocalSetup(
       serverSub.dispose();
       server = makeServer();
       serverSub = watch(server);
-    }),
-  );
+  });
 
   return {
     get server() {
       return server;
     },
     assistant,
+    hooks,
     localAccount,
     async resume() {
       if (context.globalState.get<boolean>(RUN_HERE_KEY) !== true) return;
@@ -227,6 +209,7 @@ export function registerLocalSetup(
     },
     dispose() {
       assistant.dispose();
+      configSub.dispose();
       serverSub.dispose();
       void server.stop();
     },

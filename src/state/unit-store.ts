@@ -39,6 +39,7 @@ export class UnitStore implements CommandBackend, Disposable {
   /** Highest info_timestamp for which info and schedule were read. */
   private readonly infoReadAt = new Map<string, number>();
   private readonly listeners = new Set<(ids: string[]) => void>();
+  private readonly accountListeners = new Set<() => void>();
   private readonly clock: PolicyClock;
 
   constructor(private readonly opts: UnitStoreOptions) {
@@ -55,6 +56,7 @@ export class UnitStore implements CommandBackend, Disposable {
   async load(): Promise<void> {
     for (const a of await this.opts.accounts.loadAll()) this.addLoaded(a, false);
     this.syncPolicy();
+    this.emitAccounts();
     this.emit([...this.views.keys()]);
   }
 
@@ -73,6 +75,7 @@ export class UnitStore implements CommandBackend, Disposable {
     if (previous) this.dropAccount(previous.accountId, false);
     this.addLoaded(loaded, true);
     this.syncPolicy();
+    this.emitAccounts();
     this.emit(loaded.units.map((u) => u.unitId));
     this.opts.log.info(`Signed in to ${label} (${input.baseUrl}): ${units.length} charger(s).`);
     await Promise.all(loaded.units.map((u) => this.policy.refresh(u.unitId, 'signin')));
@@ -84,6 +87,7 @@ export class UnitStore implements CommandBackend, Disposable {
     await this.opts.accounts.remove(accountId);
     if (a) {
       this.dropAccount(accountId, true);
+      this.emitAccounts();
       this.opts.log.info(`Signed out of ${a.label}.`);
     }
   }
@@ -131,6 +135,15 @@ export class UnitStore implements CommandBackend, Disposable {
   onDidChangeUnits(listener: (unitIds: string[]) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /**
+   * Fires after an account was signed in (also one without chargers, which changes no unit) or
+   * signed out, and after the kept accounts were loaded: what shows accounts re-renders on it.
+   */
+  onDidChangeAccounts(listener: () => void): Disposable {
+    this.accountListeners.add(listener);
+    return { dispose: () => this.accountListeners.delete(listener) };
   }
 
   api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined {
@@ -298,6 +311,16 @@ export class UnitStore implements CommandBackend, Disposable {
     }
     const n = [...this.loaded.values()].filter((a) => !a.demo).length;
     return n === 0 ? `JuiceNet (${host})` : `JuiceNet account ${n + 1} (${host})`;
+  }
+
+  private emitAccounts(): void {
+    for (const l of [...this.accountListeners]) {
+      try {
+        l();
+      } catch (e) {
+        this.opts.log.error(e instanceof Error ? e : String(e));
+      }
+    }
   }
 
   private emit(ids: string[]): void {

@@ -31,7 +31,10 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
     private readonly extra?: ExtraRows,
   ) {
     // One event per store change (a refresh emits once), whole tree: rows are cheap to rebuild.
-    this.sub = store.onDidChangeUnits(() => this.fire());
+    const units = store.onDidChangeUnits(() => this.fire());
+    // Accounts are rows too (and an account without chargers changes no unit).
+    const accounts = store.onDidChangeAccounts(() => this.fire());
+    this.sub = { dispose: () => (units.dispose(), accounts.dispose()) };
     this.extraSub = extra?.onDidChange(() => this.fire());
   }
 

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import type { JuiceNetTestApi } from '../../src/extension';
+import type { JuiceNetTestApi } from '../../src/test-api';
 import { parseChargingTime } from '../../src/domain/charging-time';
 import { EXT_ID, waitFor } from './helpers';
 import { faultedCalls, type FaultedCallsOptions } from '../fixtures/faulted-client';

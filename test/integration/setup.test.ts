@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import { encodeDebug } from '../../src/juicebox/codec';
-import type { JuiceNetTestApi } from '../../src/extension';
+import type { JuiceNetTestApi } from '../../src/test-api';
 import type { SetupModel } from '../../src/protocol/setup-messages';
 import { extensionApi, waitFor } from './helpers';
 
