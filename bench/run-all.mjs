@@ -20,6 +20,7 @@ const BENCHES = [
   { name: 'webview', cmd: ['bench/webview.mjs'], result: 'webview.json', needs: 'bench/webview.mjs' },
   { name: 'extension', cmd: ['bench/extension.mjs'], result: 'extension.json', needs: 'bench/extension.mjs' },
   { name: 'load', cmd: ['dist/bench/load.js'], result: 'load.json', needs: 'dist/bench/load.js' },
+  { name: 'local', cmd: ['dist/bench/local.js'], result: 'local.json', needs: 'dist/local-cli.js' },
   {
     name: 'soak',
     cmd: ['dist/bench/soak.js'],
@@ -122,6 +123,17 @@ const ROWS = {
     ['simulator: get_state round over all units, clock running (median)', ms(get(j, 'simulator.getStateRoundMsMedian')), `< ${j.targets?.simGetStateRoundMs} ms`, '—', j.pass?.simGetStateRoundMs],
   ],
 };
+
+ROWS.local = (j) => [
+  [`reports handled (${n(j.boxes, 0)} boxes every ${j.reportIntervalS} s virtual, ×${j.speed})`, `${n(get(j, 'server.reports'), 0)} at ${n(get(j, 'server.reportsPerSecond'), 0)}/s`, `≥ ${n(j.targets?.reportsAtLeast, 0)}`, `${n(get(j, 'baselineFixedReply.reportsPerSecond'), 0)}/s (fixed-reply UDP server)`, j.pass?.reports, 'reports'],
+  ['reply latency in the server p50 / p99', `${ms(get(j, 'server.replyMs.p50'))} / ${ms(get(j, 'server.replyMs.p99'))}`, `p99 < ${j.targets?.replyP99Ms} ms`, '—', j.pass?.replyP99Ms, 'replyP99Ms'],
+  ['reply latency seen by the boxes p50 / p99', `${ms(get(j, 'server.replyMsSeenByBoxes.p50'))} / ${ms(get(j, 'server.replyMsSeenByBoxes.p99'))}`, '—', `${ms(get(j, 'baselineFixedReply.replyMs.p50'))} / ${ms(get(j, 'baselineFixedReply.replyMs.p99'))} (fixed-reply server)`, undefined],
+  ['valid reports left unanswered', n(get(j, 'server.unanswered'), 0), `${j.targets?.unanswered}`, n(get(j, 'baselineFixedReply.unanswered'), 0), j.pass?.unanswered, 'unanswered'],
+  ['server CPU per report / share of one core', `${n(get(j, 'server.cpuMsPerReport'), 3)} ms / ${n((get(j, 'server.cpuShareOfOneCore') ?? NaN) * 100)} %`, '—', `${n(get(j, 'baselineFixedReply.cpuMsPerReport'), 3)} ms (fixed-reply server)`, undefined],
+  ['server RSS idle / peak', `${mib(get(j, 'server.rssIdleMiB'))} / ${mib(get(j, 'server.peakRssMiB'))}`, '—', mib(get(j, 'baselineFixedReply.peakRssMiB')), undefined],
+  ['database per box-month (typical / a report every 10 s)', `${mib(get(j, 'database.perBoxMonthTypicalMiB'))} / ${mib(get(j, 'database.perBoxMonthWorstMiB'))}`, '—', `${n(get(j, 'database.bytesPerSample'), 0)} B per sample`, undefined],
+  [`get_history over a year (${n(get(j, 'history.sessionsInYear'), 0)} sessions), median / whole year in ${n(get(j, 'history.wholeYearPages'), 0)} pages`, `${ms(get(j, 'history.getHistoryMs.median'))} / ${ms(get(j, 'history.wholeYearMs'))}`, `< ${j.targets?.getHistoryMs} ms`, `${ms(get(j, 'history.getStateMs.median'))} (get_state, same server)`, j.pass?.getHistoryMs, 'getHistoryMs'],
+];
 
 // The soak (bench/soak.ts) reports its own checks; rows for the keys known when
 // this was written, and genericRows() below adds any `pass` key these rows do not cover.

@@ -389,7 +389,6 @@ export class LocalSource implements UnitSource {
         temperature_c: r.temperatureC ?? null,
         frequency_chz: r.frequencyHz === undefined ? null : Math.round(r.frequencyHz * 100),
         online_limit_a: r.onlineLimitA ?? null,
-        raw: r.raw,
       });
       if (settingsChanged) this.save(box);
     });

@@ -84,25 +84,31 @@ async function main(): Promise<void> {
     process.stderr.write(`juicenet-local: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const server = await startLocalServer(opts);
-  process.stdout.write(`JuiceNet Local listening for JuiceBox reports on UDP port ${server.udpPort} (${opts.udpHost ?? '0.0.0.0'})\n`);
-  process.stdout.write(`JuiceNet API on ${server.baseUrl}\n`);
-  process.stdout.write(`Data in ${opts.dataDir}\n`);
-  // Printed on the terminal only, never logged: the owner needs it to sign in.
-  process.stdout.write(`Account token: ${server.accountToken}   (also in ${server.tokenFile})\n`);
-  process.stdout.write(`LOCAL_READY ${JSON.stringify({ baseUrl: server.baseUrl, udpPort: server.udpPort })}\n`);
+  // Signals are taken before anything listens, so a stop during start-up is clean too.
+  const running: { server?: Awaited<ReturnType<typeof startLocalServer>> } = {};
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`juicenet-local: ${signal}, closing\n`);
-    server.close().then(
+    (running.server ? running.server.close() : Promise.resolve()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const server = (running.server = await startLocalServer(opts));
+  if (stopping) {
+    await server.close();
+    process.exit(0);
+  }
+  process.stdout.write(`JuiceNet Local listening for JuiceBox reports on UDP port ${server.udpPort} (${opts.udpHost ?? '0.0.0.0'})\n`);
+  process.stdout.write(`JuiceNet API on ${server.baseUrl}\n`);
+  process.stdout.write(`Data in ${opts.dataDir}\n`);
+  // Printed on the terminal only, never logged: the owner needs it to sign in.
+  process.stdout.write(`Account token: ${server.accountToken}   (also in ${server.tokenFile})\n`);
+  process.stdout.write(`LOCAL_READY ${JSON.stringify({ baseUrl: server.baseUrl, udpPort: server.udpPort })}\n`);
 }
 
 main().catch((e) => {

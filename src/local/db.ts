@@ -51,8 +51,7 @@ const MIGRATIONS: readonly string[] = [
     lifetime_wh INTEGER,
     temperature_c INTEGER,
     frequency_chz INTEGER,
-    online_limit_a INTEGER,
-    raw TEXT
+    online_limit_a INTEGER
   );
   CREATE INDEX samples_by_unit ON samples (unit_id, t);
   CREATE INDEX samples_by_session ON samples (session_id, t);
@@ -98,7 +97,6 @@ export interface SampleRow {
   temperature_c: number | null;
   frequency_chz: number | null;
   online_limit_a: number | null;
-  raw: string | null;
 }
 
 /** Opens (creating or migrating) the database at `file`. */
@@ -145,7 +143,7 @@ export class LocalDatabase {
       history: db.prepare('SELECT * FROM sessions WHERE unit_id = ? AND open = 0 AND id < ? ORDER BY id DESC LIMIT ?'),
       session: db.prepare('SELECT * FROM sessions WHERE unit_id = ? AND id = ?'),
       insertSample: db.prepare(
-        'INSERT INTO samples (unit_id, t, session_id, state, current_da, voltage_dv, power_w, session_wh, lifetime_wh, temperature_c, frequency_chz, online_limit_a, raw) VALUES (@unit_id, @t, @session_id, @state, @current_da, @voltage_dv, @power_w, @session_wh, @lifetime_wh, @temperature_c, @frequency_chz, @online_limit_a, @raw)',
+        'INSERT INTO samples (unit_id, t, session_id, state, current_da, voltage_dv, power_w, session_wh, lifetime_wh, temperature_c, frequency_chz, online_limit_a) VALUES (@unit_id, @t, @session_id, @state, @current_da, @voltage_dv, @power_w, @session_wh, @lifetime_wh, @temperature_c, @frequency_chz, @online_limit_a)',
       ),
       sessionSamples: db.prepare('SELECT t, power_w, lifetime_wh, state FROM samples WHERE session_id = ? ORDER BY t'),
       lastSamples: db.prepare('SELECT s.* FROM samples s JOIN (SELECT unit_id, MAX(rowid) AS r FROM samples GROUP BY unit_id) m ON s.rowid = m.r'),

@@ -65,6 +65,14 @@ export interface RunningLocalServer {
 
 const SERVER_VERSION = '0.1.0';
 
+/** p50/p99/max of recent reply latencies (ms). */
+function latencySummary(xs: Float64Array): { count: number; p50?: number; p99?: number; max?: number } {
+  if (xs.length === 0) return { count: 0 };
+  const s = Float64Array.from(xs).sort();
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { count: s.length, p50: at(0.5), p99: at(0.99), max: s[s.length - 1] };
+}
+
 /** The account token: read from the data folder, or created there once with owner-only permissions. */
 function accountTokenIn(dataDir: string): string {
   const file = join(dataDir, TOKEN_FILE);
@@ -150,9 +158,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     tick.unref();
 
     const stats = { datagrams: 0, replies: 0, errors: 0 };
+    // Reply latency inside the server (datagram received -> reply handed to the kernel), recent window.
+    const latency = new Float64Array(65536);
+    let latencyCount = 0;
     udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     const sock = udp;
     sock.on('message', (msg, rinfo) => {
+      const t0 = performance.now();
       stats.datagrams++;
       let reply: string | undefined;
       try {
@@ -167,7 +179,10 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         if (err) {
           stats.errors++;
           log(`could not answer ${rinfo.address}:${rinfo.port}: ${err.message}`);
-        } else stats.replies++;
+        } else {
+          stats.replies++;
+          latency[latencyCount++ % latency.length] = performance.now() - t0;
+        }
       });
     });
     sock.on('error', (e) => log(`UDP error: ${e.message}`));
@@ -184,7 +199,15 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       const boxes = source.diagnostics();
       const waiting = source.unitIds().filter((id) => accounts.ownerCount(id) === 0);
       return {
-        server: { version: SERVER_VERSION, schemaVersion: db.schemaVersion, udpPort: sock.address().port, datagrams: stats.datagrams, replies: stats.replies, errors: stats.errors },
+        server: {
+          version: SERVER_VERSION,
+          schemaVersion: db.schemaVersion,
+          udpPort: sock.address().port,
+          datagrams: stats.datagrams,
+          replies: stats.replies,
+          errors: stats.errors,
+          replyMs: latencySummary(latency.subarray(0, Math.min(latencyCount, latency.length))),
+        },
         unattributed: source.unattributed,
         boxes,
         waitingToBeAdded: waiting,
