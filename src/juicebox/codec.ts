@@ -36,6 +36,8 @@ export interface JuiceBoxReport {
   reportIntervalS?: number;
   slotOfDay?: number;
   reportCounter?: number;
+  /** Not sent by the box: voltage x current, in whole watts, when both are in the report. */
+  powerW?: number;
   raw: string;
 }
 
@@ -70,6 +72,22 @@ export interface JuiceBoxRefused {
   detail: string;
   raw: string;
 }
+
+/** Words for the owner (diagnostics, the setup assistant) for each state and refusal. */
+export const JUICEBOX_STATE_WORDS: Record<JuiceBoxState, string> = {
+  standby: 'no car plugged in',
+  plugged: 'plugged in, not charging',
+  charging: 'charging',
+  error: 'error',
+  unknown: 'state not reported',
+};
+
+export const REFUSAL_WORDS: Record<RefusalReason, string> = {
+  'bad-checksum': 'the checksum did not match (damaged in transit, or not from a JuiceBox)',
+  'not-a-report': 'not a JuiceBox report',
+  'too-long': 'longer than any JuiceBox report',
+  'not-text': 'not text (random bytes)',
+};
 
 export type JuiceBoxDatagram = JuiceBoxReport | JuiceBoxDebug | JuiceBoxEncrypted | JuiceBoxRefused;
 
@@ -239,6 +257,7 @@ function statusReport(serial: string, list: string, checksum: 'valid' | 'absent'
   set('reportIntervalS', int('t'));
   set('slotOfDay', int('i'));
   set('reportCounter', int('s'));
+  if (r.voltageV !== undefined && r.currentA !== undefined) r.powerW = Math.round(r.voltageV * r.currentA);
   r.state = stateOf(int('S'), r.currentA);
   return r;
 }

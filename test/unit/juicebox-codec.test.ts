@@ -68,6 +68,7 @@ describe('JuiceBox status reports', () => {
     assert.equal(r.frequencyHz, 59.99);
     assert.equal(r.reportCounter, 627);
     assert.equal(r.currentA, undefined, 'the example has no A field');
+    assert.equal(r.powerW, undefined, 'no power without a current');
     assert.equal(r.fields.length, 18);
     assert.deepEqual(r.fields[0], ['v', '09u']);
     assert.deepEqual(r.fields[3], ['u', '01254993']);
@@ -129,6 +130,8 @@ describe('JuiceBox status reports', () => {
     const r = asReport(decodeDatagram(text));
     assert.deepEqual(r.fields, fields);
     assert.equal(r.currentA, 32);
+    assert.equal(r.voltageV, 240);
+    assert.equal(r.powerW, 7680, 'power is voltage x current');
     assert.equal(r.offlineLimitA, 16);
     assert.equal(encodeReport('555', [['V', '240']], { checksum: false }), '555:V240:');
   });

@@ -255,6 +255,11 @@ describe('JuiceBox emulator', function () {
     server.onlineA = 10;
     await emu.waitFor(() => emu!.boxes.every((b) => b.appliedLimitA === 10), 3000, 'every box at 10 A');
     assert.ok(emu.boxes.every((b) => engine.snapshot(b.serial).ampsLimit === 10));
+    const st = emu.stats();
+    assert.deepEqual(
+      { boxes: st.boxes, reportsSent: st.reportsSent, commandsObeyed: st.commandsObeyed, datagramsSent: st.datagramsSent, fallenBack: st.fallenBack, limitErrors: st.limitErrors },
+      { boxes: 3, reportsSent: 3, commandsObeyed: 3, datagramsSent: 6, fallenBack: 0, limitErrors: 0 },
+    );
   });
 
   it('sends nothing while a box is off the network', async () => {
