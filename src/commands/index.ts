@@ -23,6 +23,7 @@ import { connectLocalServer, type ConnectLocalArgs } from './connect-local-serve
 import { startLocalServer } from './start-local-server';
 import { stopLocalServer } from './stop-local-server';
 import { openSetupAssistant } from './open-setup-assistant';
+import { pointBoxHere, type PointBoxArgs } from './point-box-here';
 
 type Command = (ctx: CommandContext, ...args: never[]) => unknown;
 
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'juicenet.startLocalServer': (ctx) => startLocalServer(ctx),
   'juicenet.stopLocalServer': (ctx) => stopLocalServer(ctx),
   'juicenet.openSetupAssistant': (ctx) => openSetupAssistant(ctx),
+  'juicenet.pointBoxHere': (ctx, args?: unknown) => pointBoxHere(ctx, args && typeof args === 'object' ? (args as PointBoxArgs) : undefined),
 } satisfies Record<string, Command>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -57,6 +57,15 @@ export interface LocalServerHooks {
   /** Remembers that the account at `origin` (if given) is a local server, and whether the server runs here (restarted with the editor). */
   rememberLocal(origin: string | undefined, runHere: boolean): Promise<void>;
   openAssistant(): void;
+  /** Where boxes send reports (the connected local server's UDP port, this machine's addresses), or undefined without one. */
+  reportTarget(): Promise<ReportTarget | undefined>;
+}
+
+export interface ReportTarget {
+  udpPort: number;
+  addresses: string[];
+  /** Resolves with the serial of a box reporting from `address` after `sinceS` (epoch s), or undefined after `timeoutMs`. */
+  waitForReport(address: string, sinceS: number, timeoutMs: number): Promise<string | undefined>;
 }
 
 /** Everything the command table hands its commands (src/commands/index.ts). */

@@ -181,6 +181,30 @@ export function createLocalSetup(
       await context.globalState.update(RUN_HERE_KEY, runHere);
     },
     openAssistant: () => void assistant.open(),
+    async reportTarget() {
+      const a = localAccount();
+      const token = a && (await accounts.accountToken(a.accountId));
+      if (!a || !token) return undefined;
+      const read = () => readLocalDiagnostics(a.baseUrl, token);
+      const first = await read().catch(() => undefined);
+      const here = server.state;
+      const udpPort = first?.server.udpPort ?? (here.kind === 'running' ? here.udpPort : undefined);
+      if (udpPort === undefined) return undefined;
+      return {
+        udpPort,
+        addresses: machineAddresses(),
+        async waitForReport(address, sinceS, timeoutMs) {
+          const end = Date.now() + timeoutMs;
+          while (Date.now() < end) {
+            const d = await read().catch(() => undefined);
+            const hit = Object.entries(d?.boxes ?? {}).find(([, b]) => (b.address ?? b.firstAddress) === address && (b.lastReportS ?? 0) >= sinceS && b.reports > 0);
+            if (hit) return hit[0];
+            await new Promise((r) => setTimeout(r, 500));
+          }
+          return undefined;
+        },
+      };
+    },
   };
 
   const configSub = vscode.workspace.onDidChangeConfiguration((e) => {

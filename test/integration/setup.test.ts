@@ -4,6 +4,9 @@
 // the assistant, change its limit and see the emulated box follow. The assistant's problem states
 // (encrypted firmware, bad checksums, Miss CRC) are each driven by the emulator.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import { encodeDebug } from '../../src/juicebox/codec';
@@ -39,6 +42,8 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     // Free ports: parallel runs and the machine's own services never collide.
     await cfg().update('udpPort', 0, vscode.ConfigurationTarget.Global);
     await cfg().update('httpPort', 0, vscode.ConfigurationTarget.Global);
+    // A data folder of its own: boxes other suites taught the server are not in it.
+    await cfg().update('dataDir', mkdtempSync(join(tmpdir(), 'juicenet-local-host-')), vscode.ConfigurationTarget.Global);
   });
   after(async () => {
     for (const e of emulators) await e.stop();
@@ -48,6 +53,9 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     for (const a of local) await vscode.commands.executeCommand('juicenet.signOut', a.accountId);
     await cfg().update('udpPort', undefined, vscode.ConfigurationTarget.Global);
     await cfg().update('httpPort', undefined, vscode.ConfigurationTarget.Global);
+    const dir = cfg().get<string>('dataDir');
+    await cfg().update('dataDir', undefined, vscode.ConfigurationTarget.Global);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('starts the local server from VS Code, connects with the token from its data folder, and shows "Local server"', async () => {
