@@ -9,6 +9,7 @@ import { readLocalDiagnostics, LocalDiagnosticsError } from '../api/local-diagno
 import type { AccountManager } from '../state/accounts';
 import type { UnitStore } from '../state/unit-store';
 import { LocalServerProcess, type LocalServerState } from '../state/local-server-process';
+import { LocalPush, type PushAccount } from '../state/local-push';
 import type { LocalServerHooks } from '../commands/run';
 import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
@@ -70,6 +71,8 @@ export class LocalServerTreeRows implements ExtraRows, vscode.Disposable {
 export interface LocalSetup extends vscode.Disposable {
   server: LocalServerProcess;
   assistant: SetupAssistant;
+  /** Push updates from local servers. */
+  push: LocalPush;
   /** What the local server commands need (src/commands/run.ts). */
   hooks: LocalServerHooks;
   /** The local-server account to set up: the one run here first. */
@@ -163,6 +166,19 @@ export function createLocalSetup(
     },
   };
   const assistant = new SetupAssistant(context.extensionUri, backend, log);
+  // Push updates from every local server account that offers them; polling stays the fallback.
+  const push = new LocalPush(store, log);
+  const syncPush = async () => {
+    const urls = localUrls();
+    const list: PushAccount[] = [];
+    for (const a of accounts.list().filter((x) => urls.includes(x.baseUrl))) {
+      const token = await accounts.accountToken(a.accountId);
+      if (token) list.push({ accountId: a.accountId, baseUrl: a.baseUrl, accountToken: token });
+    }
+    push.sync(list);
+  };
+  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push())];
+  void syncPush();
   treeRows.source = () => localServerRow(server.state, shownHere);
 
   const hooks: LocalServerHooks = {
@@ -179,6 +195,7 @@ export function createLocalSetup(
     async rememberLocal(origin, runHere) {
       if (origin && !localUrls().includes(origin)) await context.globalState.update(LOCAL_URLS_KEY, [...localUrls(), origin]);
       await context.globalState.update(RUN_HERE_KEY, runHere);
+      await syncPush();
     },
     openAssistant: () => void assistant.open(),
     async reportTarget() {
@@ -231,7 +248,10 @@ export function createLocalSetup(
       const s = await server.start();
       if (s.kind === 'failed') log.warn(`The local server could not start again: ${s.message} ${s.nextStep}`);
     },
+    push,
     dispose() {
+      push.dispose();
+      pushSubs.forEach((d) => d.dispose());
       assistant.dispose();
       configSub.dispose();
       serverSub.dispose();

@@ -136,6 +136,15 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     });
   });
 
+  it('the server pushes each report: the charger is refreshed at once, not at its next poll', async () => {
+    const account = api.backend.accounts().find((a) => a.label === 'Local server')!;
+    await waitFor('the push channel', () => api.local.push.isConnected(account.accountId));
+    const before = api.local.push.events;
+    const t0 = Date.now();
+    await emulators[0].sendReport(serial);
+    await waitFor('a pushed refresh', () => api.local.push.events > before && api.backend.getUnit(serial)?.lastGoodAt !== undefined && api.backend.getUnit(serial)!.lastGoodAt! >= t0, 5000);
+  });
+
   it('checksum failures and Miss CRC lines are explained', async () => {
     const emu = emulators[0];
     await emu.sendFault({ kind: 'bad-checksum', serial });
