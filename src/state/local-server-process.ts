@@ -197,6 +197,6 @@ export class LocalServerProcess {
       child.kill('SIGTERM');
     });
     this.child = undefined;
-    this.set({ kind: 'stopped' });
+    if (this.current.kind !== 'stopped') this.set({ kind: 'stopped' });
   }
 }
