@@ -57,6 +57,8 @@ export interface LocalServerHooks {
   /** Remembers that the account at `origin` (if given) is a local server, and whether the server runs here (restarted with the editor). */
   rememberLocal(origin: string | undefined, runHere: boolean): Promise<void>;
   openAssistant(): void;
+  /** The account is a local server's (JuiceNet Local), whose facts differ: no email or push, boxes known only once they report. */
+  isLocalAccount(accountId: string): boolean;
   /** Where boxes send reports (the connected local server's UDP port, this machine's addresses), or undefined without one. */
   reportTarget(): Promise<ReportTarget | undefined>;
 }
@@ -78,6 +80,11 @@ export interface CommandContext extends CommandDeps, AccountCommandDeps {
 
 /** What the local server commands get. */
 export type LocalServerCommandDeps = AccountCommandDeps & { local: LocalServerHooks };
+
+/** Whether the account is a local server's (commands then say what a local server cannot do). */
+export function onLocalServer(deps: CommandDeps, accountId: string): boolean {
+  return (deps as Partial<CommandContext>).local?.isLocalAccount(accountId) ?? false;
+}
 
 /** A command's first argument: a tree item carrying `unitId`, a unit id string, or nothing. */
 export function unitIdOf(arg: unknown): string | undefined {

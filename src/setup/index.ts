@@ -198,6 +198,10 @@ export function createLocalSetup(
       await syncPush();
     },
     openAssistant: () => void assistant.open(),
+    isLocalAccount: (accountId) => {
+      const urls = localUrls();
+      return accounts.list().some((a) => a.accountId === accountId && urls.includes(a.baseUrl));
+    },
     async reportTarget() {
       const a = localAccount();
       const token = a && (await accounts.accountToken(a.accountId));

@@ -175,6 +175,18 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     assert.match(p.remedy, /restart the box/);
   });
 
+  it('says what a local server cannot do instead of failing: email and push, a box that has not reported', async () => {
+    api.clearMessages();
+    await vscode.commands.executeCommand('juicenet.editNotifications', serial);
+    assert.match(api.messages().slice(-1)[0]?.text ?? '', /local server, which cannot send email or push notifications/);
+    const account = api.backend.accounts().find((a) => a.label === 'Local server')!;
+    api.answerNextMessage(Promise.resolve(undefined));
+    await vscode.commands.executeCommand('juicenet.addUnit', account.accountId, '0912345678901234567890123456');
+    const m = api.messages().slice(-1)[0];
+    assert.match(m?.text ?? '', /no report from JuiceBox 0912345678901234567890123456 has reached the local server yet/);
+    assert.deepEqual(m?.actions, ['Open Setup Assistant']);
+  });
+
   it('stopping the server shows it in the tree and the assistant says the server cannot be read', async () => {
     await vscode.commands.executeCommand('juicenet.stopLocalServer');
     const tree = await api.treeSnapshot();
