@@ -274,6 +274,20 @@ describe('JuiceBox emulator', function () {
     assert.equal(await emu.tick(), 1);
   });
 
+  it('reports to an IPv6 loopback server (::1) as well', async () => {
+    const v6 = dgram.createSocket('udp6');
+    const got: JuiceBoxDatagram[] = [];
+    v6.on('message', (b) => got.push(decodeDatagram(b)));
+    await new Promise<void>((resolve) => v6.bind(0, '::1', resolve));
+    try {
+      emu = await startJuiceBoxEmulator({ target: { host: '::1', port: v6.address().port }, tickMs: 0, simulatorOptions: { units: 1, manualClock: true, autoPlug: false, startTime: START } });
+      await emu.sendReport(emu.boxes[0].serial);
+      await emu.waitFor(() => got.some((d) => d.kind === 'report'), 3000, 'a report over IPv6');
+    } finally {
+      v6.close();
+    }
+  });
+
   it('refuses any target that is not this machine, with a clear message', async () => {
     for (const host of ['192.168.1.20', '10.0.0.1', 'juicenet-udp-prod3-usa.enelx.com', '0.0.0.0', '::ffff:8.8.8.8']) {
       await assert.rejects(startJuiceBoxEmulator({ target: { host, port: 8047 }, simulatorOptions: { units: 1 } }), /only sends to this machine/);
