@@ -11,7 +11,7 @@
 //   BOXES=1000 REPORTS=100000 SPEED=20 npm run bench:local
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeCommand } from '../src/juicebox/codec';
 import { openDatabase } from '../src/local/db';
@@ -111,7 +111,12 @@ interface RunFigures {
 }
 
 /** Drives BOXES emulated boxes at a server until `reports` have been sent, then waits for the last replies. */
-async function drive(server: Server, reports: number): Promise<RunFigures> {
+async function drive(server: Server, reports: number): Promise<RunFigures & { received?: number; answered?: number }> {
+  const counts = async () => {
+    if (!server.baseUrl) return undefined;
+    const d = await post(server.baseUrl, '/local/diagnostics', { account_token: server.token });
+    return d.server as { datagrams: number; replies: number };
+  };
   const sim = await startSimulator({ units: BOXES, seed: 3, speed: SPEED, spareUnits: 0 });
   const latencies: number[] = [];
   const emu = await startJuiceBoxEmulator({
@@ -128,15 +133,25 @@ async function drive(server: Server, reports: number): Promise<RunFigures> {
   const t0 = performance.now();
   const startReports = emu.reportCount;
   const startObeyed = obeyed();
+  const c0 = await counts();
   latencies.length = 0;
   while (emu.reportCount - startReports < reports) {
     await emu.tick();
     await new Promise((r) => setTimeout(r, 5));
   }
   const sent = emu.reportCount - startReports;
-  // The last replies: the boxes stop reporting, replies still in flight arrive.
-  await emu.waitFor(() => obeyed() - startObeyed >= sent, 3000, 'the last replies').catch(() => undefined);
   const wallS = (performance.now() - t0) / 1000;
+  // The last replies: the boxes stop reporting; wait until no reply has arrived for 2 s (at most 60 s).
+  for (let last = -1, quietSince = performance.now(), end = performance.now() + 60_000; performance.now() < end; ) {
+    const now = obeyed();
+    if (now - startObeyed >= sent) break;
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince > 2000) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const c1 = await counts();
   const cpu1 = procStats(server.proc.pid!);
   const replies = obeyed() - startObeyed;
   const virtualS = emu.now() - v0;
@@ -154,6 +169,9 @@ async function drive(server: Server, reports: number): Promise<RunFigures> {
     rssMiB: cpu1.rssMiB,
     peakRssMiB: cpu1.peakRssMiB,
     virtualS,
+    // What the server itself saw: every datagram of the run is a valid report.
+    received: c0 && c1 ? c1.datagrams - c0.datagrams : undefined,
+    answered: c0 && c1 ? c1.replies - c0.replies : undefined,
   };
 }
 
@@ -214,6 +232,7 @@ async function main(): Promise<void> {
     const r = spawnSync(process.execPath, ['esbuild.mjs', '--only=local'], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('could not build dist/local-cli.js');
   }
+  const loadAtStart = loadavg()[0];
   const work = mkdtempSync(join(tmpdir(), 'juicenet-local-bench-'));
   try {
     // ---- baseline: a fixed-reply UDP server
@@ -231,7 +250,9 @@ async function main(): Promise<void> {
     console.log(`juicenet-local: ${BOXES} boxes, ${REPORTS} reports every ${REPORT_INTERVAL_S} s virtual at speed ${SPEED}`);
     const run = await drive(server, REPORTS);
     const diag = await post(server.baseUrl!, '/local/diagnostics', { account_token: server.token });
-    const serverReplyMs = (diag.server as { replyMs: { count: number; p50: number; p99: number; max: number } }).replyMs;
+    type Summary = { count: number; p50: number; p99: number; max: number };
+    const serverReplyMs = (diag.server as { replyMs: Summary }).replyMs;
+    const serverHandlingMs = (diag.server as { handlingMs: Summary }).handlingMs;
     await server.stop(); // checkpoints the WAL into the database file
     const size1 = dbBytes(dataDir);
     const check = openDatabase(join(dataDir, 'juicenet-local.sqlite'));
@@ -286,6 +307,7 @@ async function main(): Promise<void> {
     await hs.stop();
 
     const result = {
+      machine: { node: process.version, cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0], note: 'timings depend on other load on the machine: the server shares its cores with the emulator, which drives 1,000 boxes from one process' },
       boxes: BOXES,
       reportIntervalS: REPORT_INTERVAL_S,
       speed: SPEED,
@@ -295,9 +317,14 @@ async function main(): Promise<void> {
         wallS: run.wallS,
         reportsPerSecond: run.reportsPerSecond,
         replyMs: serverReplyMs,
+        handlingMs: serverHandlingMs,
         replyMsSeenByBoxes: run.replyMs,
         replies: run.replies,
         unanswered: run.unanswered,
+        receivedByServer: run.received,
+        answeredByServer: run.answered,
+        unansweredByServer: run.received !== undefined && run.answered !== undefined ? run.received - run.answered : undefined,
+        lostBeforeTheServer: run.received !== undefined ? run.reports - run.received : undefined,
         cpuS: run.cpuS,
         cpuShareOfOneCore: run.cpuS / run.wallS,
         cpuMsPerReport: run.cpuMsPerReport,

@@ -4,7 +4,7 @@
 // report, sessions from plug-in to unplug with energy from lifetime-energy differences.
 // Garbage, bad checksums, encrypted reports and reports from an unexpected address never touch
 // a box's state; they are counted for the diagnostics read.
-import { type JuiceBoxReport, type JuiceBoxState, decodeDatagram, encodeCommand, nextCommandCounter } from '../juicebox/codec';
+import { type JuiceBoxReport, type JuiceBoxState, REFUSAL_WORDS, decodeDatagram, encodeCommand, nextCommandCounter } from '../juicebox/codec';
 import { MIN_AMPS, ProtocolError, nextWindowStart, ratingAmps, savingsPerWh, scheduleAllows, unitZone } from '../server/rules';
 import { localTime } from '../server/timezone';
 import type { ChargeInterval, OverrideRequest, SessionSummary, UnitSettings, UnitSource, WireNotification } from '../server/types';
@@ -32,6 +32,8 @@ export interface LocalSourceOptions {
 /** The smallest time a box must be silent before it is offline. */
 export const MIN_OFFLINE_AFTER_S = 60;
 const DEBUG_LINES_KEPT = 20;
+/** Boxes learned at most (a flood of made-up serials must not fill the database). */
+export const MAX_BOXES = 10_000;
 /** The offline limit given to a box that does not report its own (v07, the old form). */
 export const UNKNOWN_OFFLINE_LIMIT_A = 16;
 
@@ -144,9 +146,9 @@ export class LocalSource implements UnitSource {
       box.session = { id: s.id, timeStart: s.time_start, startLifetimeWh: s.start_lifetime_wh ?? undefined, energyWh: s.energy_wh, durationS: s.duration_s, goalReached: s.goal_reached === 1 };
       box.plugUnplugTime = s.time_start;
     }
-    for (const s of this.db.lastSamples()) {
-      const box = this.boxes.get(s.unit_id);
-      if (!box) continue;
+    for (const box of this.boxes.values()) {
+      const s = this.db.lastSample(box.unitId);
+      if (!s) continue;
       box.last = {
         atS: s.t,
         state: s.state as JuiceBoxState,
@@ -177,7 +179,7 @@ export class LocalSource implements UnitSource {
         if (d.reason === 'bad-checksum') g.checksumFailures++;
         g.lastRawReport = d.raw;
       } else this.unattributed.count++;
-      this.unattributed.recent = [...this.unattributed.recent.slice(-9), `${d.reason}: ${d.detail}`];
+      this.unattributed.recent = [...this.unattributed.recent.slice(-9), `${REFUSAL_WORDS[d.reason]}: ${d.detail}`];
       return undefined;
     }
     const g = this.diagFor(d.serial);
@@ -214,6 +216,11 @@ export class LocalSource implements UnitSource {
     let box = this.boxes.get(d.serial);
     if (box && plainAddress(box.firstAddress) !== from && !this.opts.allowAddressChange) {
       g.refusedFromOtherAddress++;
+      return undefined;
+    }
+    if (!box && this.boxes.size >= MAX_BOXES) {
+      this.unattributed.count++;
+      this.unattributed.recent = [...this.unattributed.recent.slice(-9), `a new box ${d.serial} was not learned: ${MAX_BOXES} boxes are known already`];
       return undefined;
     }
     g.reports++;
@@ -383,7 +390,7 @@ export class LocalSource implements UnitSource {
         state,
         current_da: r.currentA === undefined ? null : Math.round(r.currentA * 10),
         voltage_dv: r.voltageV === undefined ? null : Math.round(r.voltageV * 10),
-        power_w: r.currentA !== undefined && r.voltageV !== undefined ? Math.round(r.currentA * r.voltageV) : null,
+        power_w: r.powerW ?? null,
         session_wh: r.sessionEnergyWh ?? null,
         lifetime_wh: r.lifetimeEnergyWh ?? null,
         temperature_c: r.temperatureC ?? null,

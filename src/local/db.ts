@@ -3,6 +3,7 @@
 // `kill -9` at any moment loses nothing that was acknowledged (WAL with synchronous=NORMAL keeps
 // committed transactions across a process crash; FULL would add an fsync per commit for power loss).
 // The schema is versioned (PRAGMA user_version) and moved forward by the migrations below.
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { UnitSettings } from '../server/types';
 
@@ -99,11 +100,17 @@ export interface SampleRow {
   online_limit_a: number | null;
 }
 
-/** Opens (creating or migrating) the database at `file`. */
-export function openDatabase(file: string): LocalDatabase {
+/**
+ * Opens (creating or migrating) the database at `file`. With `backgroundCheckpoints`, the WAL is
+ * copied into the database file by a worker thread with its own connection (checkpoints fsync,
+ * which can take tens of milliseconds: never on the thread that answers the boxes); the main
+ * connection then checkpoints only as a backstop, when the WAL has grown large.
+ */
+export function openDatabase(file: string, opts: { backgroundCheckpoints?: boolean } = {}): LocalDatabase {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  if (opts.backgroundCheckpoints) db.pragma('wal_autocheckpoint = 50000');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -117,12 +124,27 @@ export function openDatabase(file: string): LocalDatabase {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
-  return new LocalDatabase(db);
+  const local = new LocalDatabase(db);
+  if (opts.backgroundCheckpoints) local.startCheckpointer(file);
+  return local;
 }
+
+/** The worker: a PASSIVE checkpoint every second on its own connection (never blocks the writer). */
+const CHECKPOINT_WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { parentPort.postMessage(String(e && e.message)); }
+}, workerData.everyMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
+`;
 
 /** The prepared statements the server uses; every method is one committed transaction. */
 export class LocalDatabase {
   private readonly st;
+  private checkpointer?: Worker;
 
   constructor(readonly db: Database.Database) {
     this.st = {
@@ -146,7 +168,7 @@ export class LocalDatabase {
         'INSERT INTO samples (unit_id, t, session_id, state, current_da, voltage_dv, power_w, session_wh, lifetime_wh, temperature_c, frequency_chz, online_limit_a) VALUES (@unit_id, @t, @session_id, @state, @current_da, @voltage_dv, @power_w, @session_wh, @lifetime_wh, @temperature_c, @frequency_chz, @online_limit_a)',
       ),
       sessionSamples: db.prepare('SELECT t, power_w, lifetime_wh, state FROM samples WHERE session_id = ? ORDER BY t'),
-      lastSamples: db.prepare('SELECT s.* FROM samples s JOIN (SELECT unit_id, MAX(rowid) AS r FROM samples GROUP BY unit_id) m ON s.rowid = m.r'),
+      lastSample: db.prepare('SELECT * FROM samples WHERE unit_id = ? ORDER BY t DESC LIMIT 1'),
       pruneSamples: db.prepare('DELETE FROM samples WHERE t < ?'),
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -222,9 +244,9 @@ export class LocalDatabase {
     return this.st.sessionSamples.all(sessionId) as { t: number; power_w: number | null; lifetime_wh: number | null; state: string }[];
   }
 
-  /** Each unit's newest sample (to pick up where a restart left off). */
-  lastSamples(): SampleRow[] {
-    return this.st.lastSamples.all() as SampleRow[];
+  /** A unit's newest sample (to pick up where a restart left off); one index lookup. */
+  lastSample(unitId: string): SampleRow | undefined {
+    return this.st.lastSample.get(unitId) as SampleRow | undefined;
   }
 
   /** Deletes samples older than `beforeS`; returns how many. */
@@ -245,7 +267,22 @@ export class LocalDatabase {
     return this.db.transaction(fn)();
   }
 
-  close(): void {
+  startCheckpointer(file: string, everyMs = 1000): void {
+    this.checkpointer = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { module: require.resolve('better-sqlite3'), file, everyMs } });
+    this.checkpointer.on('error', () => undefined);
+    this.checkpointer.unref();
+  }
+
+  /** Stops the checkpoint worker (after its last checkpoint) and closes the database (a final checkpoint). */
+  async close(): Promise<void> {
+    const w = this.checkpointer;
+    this.checkpointer = undefined;
+    if (w) {
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage('stop');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      await w.terminate();
+    }
     if (this.db.open) this.db.close();
   }
 }

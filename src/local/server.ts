@@ -102,7 +102,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const accountToken = accountTokenIn(opts.dataDir);
   const databaseFile = join(opts.dataDir, DATABASE_FILE);
-  const db = openDatabase(databaseFile);
+  const db = openDatabase(databaseFile, { backgroundCheckpoints: true });
   // Unit tokens live in it: owner-only, like the token file (the WAL and SHM files follow its mode).
   chmodSync(databaseFile, 0o600);
   const notifier = new Notifier({ log, now, retryDelaysMs: opts.webhookRetryDelaysMs });
@@ -162,9 +162,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     tick.unref();
 
     const stats = { datagrams: 0, replies: 0, errors: 0 };
-    // Reply latency inside the server (datagram received -> reply handed to the kernel), recent window.
+    // Reply latency inside the server, recent window: datagram received -> reply handed to send()
+    // (handling), and -> send() completed (what a box waits for, less the network).
     const latency = new Float64Array(65536);
+    const handling = new Float64Array(65536);
     let latencyCount = 0;
+    let handlingCount = 0;
     udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     const sock = udp;
     sock.on('message', (msg, rinfo) => {
@@ -180,6 +183,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       }
       events.changed(serialOf(msg), now());
       if (reply === undefined) return;
+      handling[handlingCount++ % handling.length] = performance.now() - t0;
       sock.send(reply, rinfo.port, rinfo.address, (err) => {
         if (err) {
           stats.errors++;
@@ -212,6 +216,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
           replies: stats.replies,
           errors: stats.errors,
           replyMs: latencySummary(latency.subarray(0, Math.min(latencyCount, latency.length))),
+          handlingMs: latencySummary(handling.subarray(0, Math.min(handlingCount, handling.length))),
         },
         unattributed: source.unattributed,
         boxes,
@@ -261,7 +266,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
           events.close();
           await new Promise<void>((r) => sock.close(() => r()));
           await httpServer.close();
-          db.close();
+          await db.close();
         })()),
     };
   } catch (e) {
@@ -270,7 +275,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     events.close();
     udp?.close();
     await http?.close();
-    db.close();
+    await db.close();
     throw e;
   }
 }

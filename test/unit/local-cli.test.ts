@@ -126,6 +126,23 @@ describe('juicenet-local (the command)', function () {
     }
   });
 
+  it('--http-host opens the API beyond this machine only with a warning (and the diagnostics stay local)', async () => {
+    const tmp = tempDir();
+    try {
+      const c = await startCli(['--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--http-host', '0.0.0.0', '--data-dir', join(tmp.dir, 'd')]);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.match(c.stderr(), /warning: listening on 0\.0\.0\.0, reachable from other machines/);
+      c.proc.kill('SIGTERM');
+      assert.equal((await c.exited).code, 0);
+      const quiet = await startCli(['--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', join(tmp.dir, 'd')]);
+      assert.doesNotMatch(quiet.stderr(), /warning/);
+      quiet.proc.kill('SIGTERM');
+      await quiet.exited;
+    } finally {
+      tmp.remove();
+    }
+  });
+
   it('survives kill -9 in the middle of the traffic: nothing acknowledged is lost and the open session continues', async () => {
     const tmp = tempDir();
     const dataDir = join(tmp.dir, 'data');
