@@ -10,13 +10,13 @@ export async function cancelOverride(deps: CommandDeps, unitArg?: unknown): Prom
   if (!api) return;
   try {
     const { confirmed, replyLost } = await withCallProgress(`JuiceNet: cancelling the override on ${unit.name}…`, (signal) => writeCancelOverride(api, signal));
-    await refreshAfterWrite(deps, unit.unitId);
+    await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the cancel but still reports an override. Refresh in a minute.`);
       return;
     }
     void deps.notify.info(`JuiceNet: override cancelled on ${unit.name}${replyLostNote(replyLost, 'no override')}; the schedule applies again.`);
   } catch (e) {
-    await reportFailure(deps, `cancelling the override on ${unit.name}`, e, () => cancelOverride(deps, unit.unitId));
+    await reportFailure(deps, `cancelling the override on ${unit.name}`, e, () => cancelOverride(deps, unit.key));
   }
 }

@@ -65,7 +65,7 @@ export async function editSchedule(deps: CommandDeps, unitArg?: unknown, schedul
     try {
       current = await withCallProgress(`JuiceNet: reading the schedule of ${unit.name}…`, (signal) => api.client.getSchedule(api.auth, { signal }));
     } catch (e) {
-      return reportFailure(deps, `reading the schedule of ${unit.name}`, e, () => editSchedule(deps, unit.unitId, undefined, draft));
+      return reportFailure(deps, `reading the schedule of ${unit.name}`, e, () => editSchedule(deps, unit.key, undefined, draft));
     }
   }
   let arg = scheduleArg;
@@ -92,7 +92,7 @@ export async function editSchedule(deps: CommandDeps, unitArg?: unknown, schedul
   try {
     schedule = toSchedule(arg, current);
   } catch (e) {
-    return reportInvalid(deps, `schedule not sent: ${(e as Error).message}`, () => editSchedule(deps, unit.unitId, undefined, arg));
+    return reportInvalid(deps, `schedule not sent: ${(e as Error).message}`, () => editSchedule(deps, unit.key, undefined, arg));
   }
   if (!scheduleArg) {
     const ok = await vscode.window.showQuickPick(
@@ -103,17 +103,17 @@ export async function editSchedule(deps: CommandDeps, unitArg?: unknown, schedul
       { title: `${title}: confirm`, placeHolder: `Send: ${describeSchedule(schedule)}?`, ignoreFocusOut: true },
     );
     if (!ok) return;
-    if (!ok.go) return editSchedule(deps, unit.unitId, undefined, arg);
+    if (!ok.go) return editSchedule(deps, unit.key, undefined, arg);
   }
   try {
     const { readBack, confirmed, replyLost } = await withCallProgress(`JuiceNet: saving the schedule of ${unit.name}…`, (signal) => writeSchedule(api, schedule, signal));
-    await refreshAfterWrite(deps, unit.unitId);
+    await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the schedule but reports ${describeSchedule(readBack)}. Check it and try again.`);
       return;
     }
     void deps.notify.info(`JuiceNet: schedule of ${unit.name} saved: ${describeSchedule(schedule)}${replyLostNote(replyLost, 'the new schedule')}.`);
   } catch (e) {
-    await reportFailure(deps, `saving the schedule of ${unit.name}`, e, () => editSchedule(deps, unit.unitId, undefined, arg));
+    await reportFailure(deps, `saving the schedule of ${unit.name}`, e, () => editSchedule(deps, unit.key, undefined, arg));
   }
 }

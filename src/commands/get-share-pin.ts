@@ -24,6 +24,6 @@ export async function getSharePin(deps: CommandDeps, unitArg?: unknown): Promise
       ),
     ).then((choice) => (choice === 'Copy' ? vscode.env.clipboard.writeText(pin) : undefined), () => undefined);
   } catch (e) {
-    await reportFailure(deps, `getting a share PIN of ${unit.name}`, e, () => getSharePin(deps, unit.unitId));
+    await reportFailure(deps, `getting a share PIN of ${unit.name}`, e, () => getSharePin(deps, unit.key));
   }
 }

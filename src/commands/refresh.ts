@@ -1,8 +1,8 @@
 // juicenet.refresh: reads one charger again (from its row) or every charger shown.
-import type { CommandContext } from './run';
+import { unitRefOf, type CommandContext } from './run';
 
 export async function refresh(ctx: CommandContext, arg?: unknown): Promise<void> {
-  const unitId = typeof arg === 'string' ? arg : (arg as { unitId?: string } | undefined)?.unitId;
-  if (unitId) await ctx.store.refresh(unitId, 'manual');
+  const ref = unitRefOf(arg);
+  if (ref) await ctx.store.refresh(ref, 'manual');
   else await ctx.store.refreshAll('manual');
 }

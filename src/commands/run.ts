@@ -12,6 +12,10 @@ import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/
 import type { UnitStore } from '../state/unit-store';
 import type { LocalServerProcess } from '../state/local-server-process';
 import { writeLimit, type LimitWrite } from '../state/unit-writes';
+import { describeFailure, shortMessage } from '../domain/labels';
+
+export { shortMessage } from '../domain/labels';
+import { unitPickRow } from '../views/unit-format';
 
 // The backend contract lives with the state layer that implements it; commands see it from here.
 export type { AccountSummary, CommandBackend } from '../state/contracts';
@@ -21,6 +25,8 @@ export interface Notifier {
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
   warn(message: string, ...actions: string[]): Thenable<string | undefined>;
   error(message: string, ...actions: string[]): Thenable<string | undefined>;
+  /** A modal question with one action besides Cancel; resolves with the action when chosen. */
+  confirm(message: string, detail: string, action: string): Thenable<string | undefined>;
 }
 
 /** What the unit commands get from the extension (implemented in src/extension.ts from the state layer). */
@@ -86,20 +92,29 @@ export function onLocalServer(deps: CommandDeps, accountId: string): boolean {
   return (deps as Partial<CommandContext>).local?.isLocalAccount(accountId) ?? false;
 }
 
-/** A command's first argument: a tree item carrying `unitId`, a unit id string, or nothing. */
-export function unitIdOf(arg: unknown): string | undefined {
+/**
+ * A command's first argument as a unit reference: a tree row or snapshot carrying `unitKey`
+ * (account and unit) or `unitId`, a key or unit ID string, or nothing. A bare unit ID means the
+ * first account that has the charger; a key names the account too.
+ */
+export function unitRefOf(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg.trim()) return arg.trim();
-  if (arg && typeof arg === 'object' && typeof (arg as { unitId?: unknown }).unitId === 'string') return (arg as { unitId: string }).unitId;
+  if (arg && typeof arg === 'object') {
+    const o = arg as { unitKey?: unknown; key?: unknown; unitId?: unknown };
+    if (typeof o.unitKey === 'string') return o.unitKey;
+    if (typeof o.key === 'string' && typeof o.unitId === 'string') return o.key;
+    if (typeof o.unitId === 'string') return o.unitId;
+  }
   return undefined;
 }
 
 /** The unit the command acts on; asks with a quick pick when the argument names none. */
 export async function resolveUnit(deps: CommandDeps, arg: unknown, action: string): Promise<UnitView | undefined> {
-  const id = unitIdOf(arg);
+  const ref = unitRefOf(arg);
   const units = deps.backend.units();
-  if (id) {
-    const u = deps.backend.getUnit(id) ?? units.find((x) => x.unitId === id);
-    if (!u) void deps.notify.error(`JuiceNet: no unit ${id} in the signed-in accounts. Refresh the Chargers view or sign in again.`);
+  if (ref) {
+    const u = deps.backend.getUnit(ref);
+    if (!u) void deps.notify.error('JuiceNet: that charger is not in a signed-in account. Refresh the Chargers view or sign in again.');
     return u;
   }
   if (units.length === 0) {
@@ -118,8 +133,8 @@ export async function resolveUnit(deps: CommandDeps, arg: unknown, action: strin
   }
   if (units.length === 1) return units[0];
   const pick = await vscode.window.showQuickPick(
-    units.map((u) => ({ label: u.name, description: u.unitId, detail: u.accountLabel, unit: u })),
-    { title: `JuiceNet: ${action}`, placeHolder: 'Which charger?', matchOnDescription: true, ignoreFocusOut: true },
+    units.map((u) => ({ ...unitPickRow(u, units), unit: u })),
+    { title: `JuiceNet: ${action}`, placeHolder: 'Which charger?', matchOnDetail: true, ignoreFocusOut: true },
   );
   return pick?.unit;
 }
@@ -133,7 +148,7 @@ export function offerActions(deps: CommandDeps, text: string, actions: Record<st
 
 /** The client and credentials of a unit, or a message when they are missing. */
 export function apiOf(deps: CommandDeps, unit: UnitView): { client: JuiceNetApi; auth: UnitAuth } | undefined {
-  const api = deps.backend.api(unit.unitId);
+  const api = deps.backend.api(unit.key);
   if (!api) void deps.notify.error(`JuiceNet: no credentials for ${unit.name}. Sign in again, then retry.`);
   return api;
 }
@@ -155,25 +170,26 @@ export function withCallProgress<T>(title: string, work: (signal: AbortSignal, r
 }
 
 /**
- * Reports a failed call: what went wrong, what to do next, and "Retry" (which calls `retry`, the
- * command again with what the user typed, so nothing is lost). Cancelled calls only log.
+ * Reports a failed call: what went wrong and what to do next in about 25 words, the details in the
+ * log ("Show Log"), and "Retry" (which calls `retry`, the command again with what the user typed,
+ * so nothing is lost). Cancelled calls only say so.
  */
 export async function reportFailure(deps: CommandDeps, what: string, e: unknown, retry?: () => unknown): Promise<void> {
   const err = toJuiceNetError(e);
   deps.log.warn(`${what} failed: ${redact(err.message)}`);
   if (err.name === 'AbortedError') {
-    void deps.notify.info(`JuiceNet: ${what} cancelled. Nothing may have changed; check the unit before trying again.`);
+    void deps.notify.info(`JuiceNet: ${what} cancelled. It may have reached the charger; check it before trying again.`);
     return;
   }
   if (err instanceof UnverifiedWriteError) {
     // Accepted by the server; only the read-back failed. Not "failed", and no Retry (it would write again).
-    void deps.notify.warn(`JuiceNet: ${what}: ${err.userMessage} ${err.nextStep}`);
+    void deps.notify.warn(shortMessage(`JuiceNet: ${what}: the server accepted it, but reading the charger back failed.`, err.nextStep));
     return;
   }
   // A lost reply whose read-back did not show the change: say what the unit reports instead.
   const seen = err instanceof UncertainWriteError ? ` The server did not confirm the change: ${err.readBackSummary}.` : '';
-  const text = `JuiceNet: ${what} failed. ${err.userMessage}${seen} ${err.nextStep}`.trim();
-  offerRetry(deps, text, retry);
+  const { short, nextStep } = describeFailure(err instanceof UncertainWriteError ? err.cause : err, '');
+  offerRetry(deps, shortMessage(`JuiceNet: ${what} failed.`, seen, short, nextStep), retry);
 }
 
 /** The note of a success message when the write's reply was lost but its read-back shows `what`. */
@@ -185,18 +201,19 @@ export function replyLostNote(replyLost: boolean, what: string): string {
  * Shows an error with "Retry" without waiting for it: the command ends now (a message stays
  * until dismissed), and a later click on Retry runs `retry`.
  */
-export function offerRetry(deps: CommandDeps, text: string, retry?: () => unknown): void {
-  const shown = retry ? deps.notify.error(text, 'Retry') : deps.notify.error(text);
+export function offerRetry(deps: CommandDeps, text: string, retry?: () => unknown, showLog = true): void {
+  const actions = [...(retry ? ['Retry'] : []), ...(showLog ? ['Show Log'] : [])];
+  const shown = deps.notify.error(text, ...actions);
   void Promise.resolve(shown).then(
-    (choice) => (choice === 'Retry' && retry ? retry() : undefined),
+    (choice) => (choice === 'Retry' && retry ? retry() : choice === 'Show Log' ? vscode.commands.executeCommand('juicenet.showLog') : undefined),
     () => undefined,
   );
 }
 
 /** Refreshes the store after a write; a failed refresh is logged, not reported (the write succeeded). */
-export async function refreshAfterWrite(deps: CommandDeps, unitId: string): Promise<void> {
+export async function refreshAfterWrite(deps: CommandDeps, unitKey: string): Promise<void> {
   try {
-    await deps.backend.refresh(unitId, 'write');
+    await deps.backend.refresh(unitKey, 'write');
   } catch (e) {
     deps.log.warn(`refresh after write failed: ${redact(e instanceof Error ? e.message : String(e))}`);
   }
@@ -204,7 +221,7 @@ export async function refreshAfterWrite(deps: CommandDeps, unitId: string): Prom
 
 /** A refused test argument or typed value: says why; "Retry" reopens the prompt pre-filled. */
 export async function reportInvalid(deps: CommandDeps, message: string, retry?: () => unknown): Promise<void> {
-  offerRetry(deps, `JuiceNet: ${message}`, retry);
+  offerRetry(deps, `JuiceNet: ${message}`, retry, false);
 }
 
 /** An InputBox with live validation, pre-filled with `value`. */
@@ -310,7 +327,7 @@ export function clientOf(deps: CommandDeps, accountId: string): JuiceNetApi | un
 
 /** Sends set_limit and verifies it; used by setLimit, stopCharging and startCharging. Throws on failure. */
 export async function applyLimit(deps: CommandDeps, unit: UnitView, amps: number): Promise<LimitWrite> {
-  const api = deps.backend.api(unit.unitId);
+  const api = deps.backend.api(unit.key);
   if (!api) throw new Error(`no credentials for ${unit.name}`);
   return withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, (signal) => writeLimit(api, amps, signal));
 }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { ampsChoices, maxAmpsOf, validateAmps, parseAmps } from '../domain/amps';
 import { forgetLimit, rememberedLimit } from '../state/limit-memory';
-import { chargeNowOverrideTime, currentOverrideEnergies, writeStartCharging } from '../state/unit-writes';
+import { chargeNowRequest, writeStartCharging } from '../state/unit-writes';
 
 export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Start Charging');
@@ -20,7 +20,7 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     const maxAmps = maxAmpsOf(info ?? unit.info);
     let restore: number | undefined;
     if (state.charging.ampsLimit === 0) {
-      let input: number | string | undefined = restoreAmps ?? rememberedLimit(unit.unitId);
+      let input: number | string | undefined = restoreAmps ?? rememberedLimit(unit.key);
       if (input === undefined) {
         const items = ampsChoices(maxAmps, undefined)
           .filter((c) => c.amps !== undefined && c.amps > 0)
@@ -38,14 +38,13 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
       if (bad) return reportInvalid(deps, bad);
       restore = parseAmps(input);
     }
-    // "In the past" by the server's clock when it reports one (utc_time).
-    const overrideTime = chargeNowOverrideTime(state);
+    // "In the past" by the server's clock, with the energies of the reading above.
+    const request = chargeNowRequest(state, restore);
     const { after, confirmed, replyLost } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
-      // The energies of the reading above: the write need not read the unit again.
-      writeStartCharging(api, { overrideTime, restoreAmps: restore, ...currentOverrideEnergies(state) }, signal),
+      writeStartCharging(api, request, signal),
     );
-    if (restore !== undefined) forgetLimit(unit.unitId);
-    await refreshAfterWrite(deps, unit.unitId);
+    if (restore !== undefined) forgetLimit(unit.key);
+    await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the request but does not report an active override yet. Refresh in a minute.`);
       return;
@@ -54,6 +53,6 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     const plugged = after.state === 'standby' ? ' Plug the car in to start.' : '';
     void deps.notify.info(`JuiceNet: ${unit.name} will charge now, ignoring the schedule${replyLostNote(replyLost, 'the override')}.${restored}${plugged}`);
   } catch (e) {
-    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.unitId, restoreAmps));
+    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.key, restoreAmps));
   }
 }

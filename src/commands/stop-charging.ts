@@ -10,8 +10,8 @@ export async function stopCharging(deps: CommandDeps, unitArg?: unknown): Promis
   if (!unit || !apiOf(deps, unit)) return;
   try {
     const { readBack, previous, confirmed, replyLost } = await applyLimit(deps, unit, 0);
-    if (previous !== undefined && previous > 0) rememberLimit(unit.unitId, previous);
-    await refreshAfterWrite(deps, unit.unitId);
+    if (previous !== undefined && previous > 0) rememberLimit(unit.key, previous);
+    await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted "off" but still reports a ${readBack ?? 'unknown'} A limit. Refresh in a minute.`);
       return;
@@ -19,6 +19,6 @@ export async function stopCharging(deps: CommandDeps, unitArg?: unknown): Promis
     const restore = previous && previous > 0 ? ` 'Start Charging' restores the ${previous} A limit.` : '';
     void deps.notify.info(`JuiceNet: charging stopped on ${unit.name} (limit 0 A)${replyLostNote(replyLost, 'the 0 A limit')}.${restore}`);
   } catch (e) {
-    await reportFailure(deps, `stopping charging on ${unit.name}`, e, () => stopCharging(deps, unit.unitId));
+    await reportFailure(deps, `stopping charging on ${unit.name}`, e, () => stopCharging(deps, unit.key));
   }
 }

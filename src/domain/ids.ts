@@ -18,3 +18,18 @@ export function validatePin(input: string): string | undefined {
   return undefined;
 }
 
+
+/**
+ * What names one charger as seen by one account: the same charger signed in through two accounts
+ * (shared by PIN) is two entries, each with its own credentials. "<accountId>/<unitId>".
+ */
+export function unitKey(accountId: string, unitId: string): string {
+  return `${accountId}/${unitId}`;
+}
+
+/** The account and unit of a key from unitKey; undefined for a bare unit ID (no "/"). */
+export function splitUnitKey(key: string): { accountId: string; unitId: string } | undefined {
+  const i = key.lastIndexOf('/');
+  if (i <= 0 || i === key.length - 1) return undefined;
+  return { accountId: key.slice(0, i), unitId: key.slice(i + 1) };
+}

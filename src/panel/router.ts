@@ -4,7 +4,7 @@
 import type { PanelBackend, Logger, UnitView } from '../state/contracts';
 import type { NotificationSettings } from '../api/types';
 import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
-import { writeNotifications, writeSchedule } from '../state/unit-writes';
+import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
 import {
   parseParams,
@@ -150,80 +150,80 @@ export class PanelRouter {
     return a;
   }
 
-  private async call<M extends MethodName>(method: M, p: Params<M>): Promise<Result<M>> {
-    // Each branch returns the result for its method; the casts bridge TS's lack of narrowing on M.
-    const params = p as Record<string, unknown>;
-    switch (method) {
-      case 'getUnit':
-        return toSnapshot(this.backend.getUnit(this.unitId)) as Result<M>;
-      case 'refresh':
-        await this.backend.refresh(this.unitId, 'manual');
-        return {} as Result<M>;
-      case 'getHistoryPage': {
-        const { client, auth } = this.api();
-        return (await client.getHistoryPage(auth, params.continuityToken as string | undefined)) as Result<M>;
-      }
-      case 'getPlot': {
-        const { client, auth } = this.api();
-        return (await client.getPlot(auth, params.sessionId as number, params.intervals as number, 'power')) as Result<M>;
-      }
-      case 'getInfo': {
-        const { client, auth } = this.api();
-        const info = await client.getInfo(auth);
-        return { raw: info.raw, infoTimestamp: info.infoTimestamp } as Result<M>;
-      }
-      case 'setInfo': {
-        const { client, auth } = this.api();
-        const { raw, loadedInfoTimestamp, force } = p as Params<'setInfo'>;
-        if (!force) {
-          // Re-read before writing: someone else may have changed the info since the form loaded.
-          const fresh = await client.getInfo(auth);
-          if (fresh.infoTimestamp !== undefined && loadedInfoTimestamp !== undefined && fresh.infoTimestamp !== loadedInfoTimestamp) {
-            return { outcome: 'conflict', serverInfoTimestamp: fresh.infoTimestamp, loadedInfoTimestamp } as Result<M>;
-          }
-        }
-        await client.setInfo(auth, raw);
-        this.log.info(`Unit panel ${this.unitId}: set_info sent (${Object.keys(raw).length} fields)`);
-        void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
-        return { outcome: 'saved' } as Result<M>;
-      }
-      case 'getSchedule': {
-        const { client, auth } = this.api();
-        const s = await client.getSchedule(auth);
-        return { type: s.type, weekday: s.weekday, weekend: s.weekend, infoTimestamp: s.infoTimestamp } as Result<M>;
-      }
-      case 'setSchedule': {
-        const s = p as Params<'setSchedule'>;
-        // The Edit Schedule command's rule (an empty window, start == end, would never charge),
-        // checked here too so that no page can save one.
-        if (s.type === 'custom') for (const day of ['weekday', 'weekend'] as const) toWindow(s[day], day);
-        // Read back (unit-writes): what the server kept is what the editor shows.
-        const { readBack: back, confirmed, replyLost } = await writeSchedule(this.api(), { type: s.type, weekday: s.weekday, weekend: s.weekend });
-        this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);
-        void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
-        return { type: back.type, weekday: back.weekday, weekend: back.weekend, infoTimestamp: back.infoTimestamp } as Result<M>;
-      }
-      case 'getNotifications': {
-        const { client, auth } = this.api();
-        return stripUndefined(await client.getNotifications(auth)) as Result<M>;
-      }
-      case 'setNotifications': {
-        const { settings } = p as Params<'setNotifications'>;
-        const { readBack, confirmed, replyLost } = await writeNotifications(this.api(), settings as NotificationSettings);
-        // Never log the webhook's authorization header: only which events were sent.
-        this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
-        return stripUndefined(readBack) as Result<M>;
-      }
-      case 'saveCsv': {
-        const { csv, suggestedName } = p as Params<'saveCsv'>;
-        if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
-        const path = await this.io.saveCsv(csv, suggestedName);
-        return (path ? { saved: true, path } : { saved: false }) as Result<M>;
-      }
-    }
-    throw new Error(`Unknown method ${String(method)}`);
+  private call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    // The one cast: TypeScript does not relate handlers[M] to Params<M> for a generic M.
+    return (this.handlers[method] as Handler<M>)(params);
   }
+
+  /** One handler per method of the message contract (src/protocol/messages.ts), typed by it. */
+  private readonly handlers: { [M in MethodName]: Handler<M> } = {
+    getUnit: async () => toSnapshot(this.backend.getUnit(this.unitId)),
+    refresh: async () => {
+      await this.backend.refresh(this.unitId, 'manual');
+      return {};
+    },
+    getHistoryPage: async ({ continuityToken }) => {
+      const { client, auth } = this.api();
+      return client.getHistoryPage(auth, continuityToken);
+    },
+    getPlot: async ({ sessionId, intervals }) => {
+      const { client, auth } = this.api();
+      return client.getPlot(auth, sessionId, intervals, 'power');
+    },
+    getInfo: async () => {
+      const { client, auth } = this.api();
+      const info = await client.getInfo(auth);
+      return { raw: info.raw, infoTimestamp: info.infoTimestamp };
+    },
+    setInfo: async ({ raw, loadedInfoTimestamp, force }) => {
+      const target = this.api();
+      if (!force) {
+        // Re-read before writing: someone else may have changed the info since the form was loaded.
+        const fresh = await target.client.getInfo(target.auth);
+        if (fresh.infoTimestamp !== undefined && loadedInfoTimestamp !== undefined && fresh.infoTimestamp !== loadedInfoTimestamp) {
+          return { outcome: 'conflict', serverInfoTimestamp: fresh.infoTimestamp, loadedInfoTimestamp };
+        }
+      }
+      // Read back (unit-writes), like every other write: a lost reply the read-back shows is saved.
+      const { confirmed, replyLost } = await writeInfo(target, raw);
+      this.log.info(`Unit panel ${this.unitId}: set_info sent (${Object.keys(raw).length} fields)${writeNote(confirmed, replyLost)}`);
+      void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+      return { outcome: 'saved' };
+    },
+    getSchedule: async () => {
+      const { client, auth } = this.api();
+      const s = await client.getSchedule(auth);
+      return { type: s.type, weekday: s.weekday, weekend: s.weekend, infoTimestamp: s.infoTimestamp };
+    },
+    setSchedule: async (s) => {
+      // The Edit Schedule command's rule (an empty window, start == end, would never charge),
+      // checked here too so that no page can save one.
+      if (s.type === 'custom') for (const day of ['weekday', 'weekend'] as const) toWindow(s[day], day);
+      // Read back (unit-writes): what the server kept is what the editor shows.
+      const { readBack: back, confirmed, replyLost } = await writeSchedule(this.api(), { type: s.type, weekday: s.weekday, weekend: s.weekend });
+      this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);
+      void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+      return { type: back.type, weekday: back.weekday, weekend: back.weekend, infoTimestamp: back.infoTimestamp };
+    },
+    getNotifications: async () => {
+      const { client, auth } = this.api();
+      return stripUndefined(await client.getNotifications(auth));
+    },
+    setNotifications: async ({ settings }) => {
+      const { readBack, confirmed, replyLost } = await writeNotifications(this.api(), settings as NotificationSettings);
+      // Never log the webhook's authorization header: only which events were sent.
+      this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
+      return stripUndefined(readBack);
+    },
+    saveCsv: async ({ csv, suggestedName }) => {
+      if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
+      const path = await this.io.saveCsv(csv, suggestedName);
+      return path ? { saved: true, path } : { saved: false };
+    },
+  };
 }
+
+type Handler<M extends MethodName> = (params: Params<M>) => Promise<Result<M>>;
 
 /** For the log: how a verified write ended, when not plainly. */
 function writeNote(confirmed: boolean, replyLost: boolean): string {

@@ -161,7 +161,10 @@ export function createLocalSetup(
         return added ? { ok: true, message: `Added ${m.serial}: it is in the Chargers view.` } : { ok: false, message: `${m.serial} was not added (see the message in the corner).` };
       }
       const ids = { connect: 'juicenet.connectLocalServer', start: 'juicenet.startLocalServer', stop: 'juicenet.stopLocalServer', telnet: 'juicenet.pointBoxHere', setLimit: 'juicenet.setLimit', showLog: 'juicenet.showLog' } as const;
-      await vscode.commands.executeCommand(ids[m.command], ...(m.serial ? [m.serial] : []));
+      // The connected account's view of the charger (another account may show the same one).
+      const a = localAccount();
+      const ref = m.serial && (store.units().find((u) => u.accountId === a?.accountId && u.unitId === m.serial)?.key ?? m.serial);
+      await vscode.commands.executeCommand(ids[m.command], ...(ref ? [ref] : []));
       return undefined;
     },
   };

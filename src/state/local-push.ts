@@ -58,18 +58,22 @@ export class LocalPush {
   private onChange(accountId: string, c: LocalChange): void {
     this.events++;
     for (const l of [...this.listeners]) l(accountId, c);
-    const mine = new Set(this.target.units().filter((u) => u.accountId === accountId).map((u) => u.unitId));
-    for (const unitId of c.units) if (mine.has(unitId)) void this.refresh(unitId, Math.floor(c.atS));
+    // This account's view of each charger (another account may show the same one).
+    const mine = new Map(this.target.units().filter((u) => u.accountId === accountId).map((u) => [u.unitId, u.key]));
+    for (const unitId of c.units) {
+      const key = mine.get(unitId);
+      if (key) void this.refresh(key, Math.floor(c.atS));
+    }
   }
 
   /** Refreshes; a refresh already in flight may have read before the report, so read once more if it did. */
-  private async refresh(unitId: string, reportS: number): Promise<void> {
+  private async refresh(key: string, reportS: number): Promise<void> {
     try {
-      await this.target.refresh(unitId, 'push');
-      const seen = this.target.getUnit(unitId)?.status?.timeLastPing ?? 0;
-      if (seen < reportS) await this.target.refresh(unitId, 'push');
+      await this.target.refresh(key, 'push');
+      const seen = this.target.getUnit(key)?.status?.timeLastPing ?? 0;
+      if (seen < reportS) await this.target.refresh(key, 'push');
     } catch (e) {
-      this.log.warn(`A pushed refresh of ${unitId} failed: ${(e as Error).message}`);
+      this.log.warn(`A pushed refresh of ${key} failed: ${(e as Error).message}`);
     }
   }
 

@@ -1,15 +1,17 @@
 // The cache of what the views show (UnitView per unit) and the one place that reads the server for
 // them. Implements CommandBackend (and so PanelBackend). No vscode import: unit-tested in Node
 // against the real simulator over HTTP.
-import type { AccountUnit, JuiceNetApi, UnitAuth, UnitState } from '../api/types';
-import { toJuiceNetError } from '../api/errors';
+import type { AccountUnit, JuiceNetApi, UnitAuth } from '../api/types';
+import { HttpStatusError, toJuiceNetError } from '../api/errors';
+import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
+import { unitKey } from '../domain/ids';
 import type { AccountSummary, CommandBackend } from './contracts';
 import type { Disposable, Logger, RefreshReason, UnitView } from './contracts';
 import { AccountManager, LoadedAccount } from './accounts';
+import { HoldMemory } from './hold-memory';
 import { PolicyClock, RefreshPolicy, realClock } from './refresh-policy';
 
-export type AlertEvent = 'charging_started' | 'charging_stopped' | 'plugged_in' | 'unplugged' | 'went_offline' | 'back_online';
-export const ALERT_EVENTS: AlertEvent[] = ['charging_started', 'charging_stopped', 'plugged_in', 'unplugged', 'went_offline', 'back_online'];
+export { ALERT_EVENTS, DEFAULT_ALERT_EVENTS, type AlertEvent } from '../domain/alerts';
 
 export interface ClientLike extends JuiceNetApi {
   close?(): Promise<void>;
@@ -32,9 +34,9 @@ export const STALE_AFTER_INTERVALS = 3;
 export class UnitStore implements CommandBackend, Disposable {
   readonly policy: RefreshPolicy;
   private readonly loaded = new Map<string, LoadedAccount>();
+  /** By unit key (account and unit): the same charger in two accounts is two views. */
   private readonly views = new Map<string, UnitView>();
-  /** unitId -> accountId that owns the credentials used for it. */
-  private readonly owner = new Map<string, string>();
+  private readonly holds: HoldMemory;
   private readonly clients = new Map<string, ClientLike>();
   /** Highest info_timestamp for which info and schedule were read. */
   private readonly infoReadAt = new Map<string, number>();
@@ -44,6 +46,7 @@ export class UnitStore implements CommandBackend, Disposable {
 
   constructor(private readonly opts: UnitStoreOptions) {
     this.clock = opts.clock ?? realClock;
+    this.holds = new HoldMemory(opts.accounts.storage, () => this.clock.now() / 1000);
     this.policy = new RefreshPolicy({
       clock: this.clock,
       minIntervalS: opts.minIntervalS,
@@ -76,15 +79,17 @@ export class UnitStore implements CommandBackend, Disposable {
     this.addLoaded(loaded, true);
     this.syncPolicy();
     this.emitAccounts();
-    this.emit(loaded.units.map((u) => u.unitId));
+    const keys = loaded.units.map((u) => unitKey(loaded.accountId, u.unitId));
+    this.emit(keys);
     this.opts.log.info(`Signed in to ${label} (${input.baseUrl}): ${units.length} charger(s).`);
-    await Promise.all(loaded.units.map((u) => this.policy.refresh(u.unitId, 'signin')));
+    await Promise.all(keys.map((k) => this.policy.refresh(k, 'signin')));
     return { accountId: loaded.accountId, label, demo: loaded.demo };
   }
 
   async signOut(accountId: string): Promise<void> {
     const a = this.loaded.get(accountId);
     await this.opts.accounts.remove(accountId);
+    await this.holds.forgetAccount(accountId);
     if (a) {
       this.dropAccount(accountId, true);
       this.emitAccounts();
@@ -115,10 +120,17 @@ export class UnitStore implements CommandBackend, Disposable {
     await this.opts.accounts.addUnit(accountId, unit);
     a.units = [...a.units.filter((u) => u.unitId !== unit.unitId), { unitId: unit.unitId, name: unit.name }];
     a.unitTokens.set(unit.unitId, unit.token);
-    this.putView(a, unit.unitId, unit.name);
+    const key = this.putView(a, unit.unitId, unit.name);
     this.syncPolicy();
-    this.emit([unit.unitId]);
-    await this.policy.refresh(unit.unitId, 'write');
+    this.emit([key]);
+    await this.policy.refresh(key, 'write');
+  }
+
+  async rememberHold(key: string, untilS: number): Promise<void> {
+    const k = this.keyOf(key);
+    if (!k) return;
+    await this.holds.set(k, untilS);
+    this.emit([k]);
   }
 
   // ---- units ----
@@ -127,12 +139,25 @@ export class UnitStore implements CommandBackend, Disposable {
     return [...this.views.values()].map((v) => this.withStaleness(v));
   }
 
-  getUnit(unitId: string): UnitView | undefined {
-    const v = this.views.get(unitId);
+  getUnit(ref: string): UnitView | undefined {
+    const k = this.keyOf(ref);
+    const v = k === undefined ? undefined : this.views.get(k);
     return v && this.withStaleness(v);
   }
 
-  onDidChangeUnits(listener: (unitIds: string[]) => void): Disposable {
+  /** Every view of a charger, one per account that has it. */
+  viewsOfUnit(unitId: string): UnitView[] {
+    return this.units().filter((v) => v.unitId === unitId);
+  }
+
+  /** The key of a unit reference: a key as is, a bare unit ID as the first account's view of it. */
+  keyOf(ref: string): string | undefined {
+    if (this.views.has(ref)) return ref;
+    for (const [k, v] of this.views) if (v.unitId === ref) return k;
+    return undefined;
+  }
+
+  onDidChangeUnits(listener: (unitKeys: string[]) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
@@ -146,21 +171,23 @@ export class UnitStore implements CommandBackend, Disposable {
     return { dispose: () => this.accountListeners.delete(listener) };
   }
 
-  api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined {
-    const accountId = this.owner.get(unitId);
-    const a = accountId ? this.loaded.get(accountId) : undefined;
-    const token = a?.unitTokens.get(unitId);
-    if (!a || !token) return undefined;
-    return { client: this.clientFor(a.baseUrl), auth: { token, accountToken: a.accountToken, unitId } };
+  api(ref: string): { client: JuiceNetApi; auth: UnitAuth } | undefined {
+    const k = this.keyOf(ref);
+    const v = k === undefined ? undefined : this.views.get(k);
+    const a = v ? this.loaded.get(v.accountId) : undefined;
+    const token = v && a?.unitTokens.get(v.unitId);
+    if (!v || !a || !token) return undefined;
+    return { client: this.clientFor(a.baseUrl), auth: { token, accountToken: a.accountToken, unitId: v.unitId } };
   }
 
-  holdVisible(unitId: string, holder: string): Disposable {
-    return this.policy.hold(unitId, holder);
+  holdVisible(ref: string, holder: string): Disposable {
+    return this.policy.hold(this.keyOf(ref) ?? ref, holder);
   }
 
-  refresh(unitId: string, reason: RefreshReason): Promise<void> {
-    if (reason === 'write') this.infoReadAt.delete(unitId);
-    return this.policy.refresh(unitId, reason);
+  refresh(ref: string, reason: RefreshReason): Promise<void> {
+    const k = this.keyOf(ref) ?? ref;
+    if (reason === 'write') this.infoReadAt.delete(k);
+    return this.policy.refresh(k, reason);
   }
 
   refreshAll(reason: RefreshReason): Promise<void> {
@@ -181,22 +208,25 @@ export class UnitStore implements CommandBackend, Disposable {
 
   // ---- internals ----
 
-  private async readUnit(unitId: string, reason: RefreshReason): Promise<{ ok: boolean; updateIntervalS?: number }> {
-    const view = this.views.get(unitId);
-    const target = this.api(unitId);
+  private async readUnit(key: string, reason: RefreshReason): Promise<{ ok: boolean; updateIntervalS?: number }> {
+    const view = this.views.get(key);
+    const target = this.api(key);
     if (!view || !target) return { ok: false };
     const { client, auth } = target;
-    const before = { state: view.status?.state, failed: !!view.error };
+    const unitId = view.unitId;
+    const before = this.alertReading(view);
     try {
       const status = await client.getState(auth);
-      const cur = this.views.get(unitId);
+      const cur = this.views.get(key);
       if (cur !== view) return { ok: true, updateIntervalS: status.updateIntervalS };
       view.status = status;
       view.lastGoodAt = this.clock.now();
       view.error = undefined;
+      view.failedSince = undefined;
+      view.serverFailed = undefined;
       view.stale = false;
       const ts = status.infoTimestamp ?? 0;
-      const readTs = this.infoReadAt.get(unitId);
+      const readTs = this.infoReadAt.get(key);
       // info and schedule change rarely: re-read them only when info_timestamp grows (or after a write).
       if (readTs === undefined || ts > readTs || reason === 'write') {
         try {
@@ -204,80 +234,89 @@ export class UnitStore implements CommandBackend, Disposable {
           view.info = info;
           view.schedule = schedule;
           if (info.name && info.name !== view.name) view.name = info.name;
-          this.infoReadAt.set(unitId, ts);
+          this.infoReadAt.set(key, ts);
         } catch (e) {
           this.opts.log.warn(`Reading info/schedule of ${unitId} failed: ${toJuiceNetError(e).message}`);
         }
       }
       this.opts.log.trace(`Refreshed ${unitId} (${reason}): ${status.state}`);
-      this.alerts(view, before, status.state, false);
-      this.emit([unitId]);
+      this.alerts(view, before);
+      this.emit([key]);
       return { ok: true, updateIntervalS: status.updateIntervalS };
     } catch (e) {
       const err = toJuiceNetError(e);
-      if (this.views.get(unitId) !== view) return { ok: false };
+      if (this.views.get(key) !== view) return { ok: false };
       view.error = err.userMessage;
+      view.failedSince ??= this.clock.now();
+      view.serverFailed = err instanceof HttpStatusError && err.status >= 500;
       view.stale = true;
       this.opts.log.warn(`Refreshing ${unitId} (${reason}) failed: ${err.message}`);
-      this.alerts(view, before, view.status?.state, true);
-      this.emit([unitId]);
+      this.alerts(view, before);
+      this.emit([key]);
       return { ok: false };
     }
   }
 
-  private alerts(view: UnitView, before: { state?: UnitState; failed: boolean }, after: UnitState | undefined, failedNow: boolean): void {
+  private alertReading(v: UnitView): AlertReading {
+    const c = v.status?.charging;
+    return {
+      state: v.status?.state,
+      failed: !!v.error,
+      serverFailed: v.serverFailed,
+      ampsLimit: c?.ampsLimit,
+      energyWh: c?.energyWh,
+      energyToAddWh: c?.energyToAddWh,
+    };
+  }
+
+  private alerts(view: UnitView, before: AlertReading): void {
     const onAlert = this.opts.onAlert;
     if (!onAlert) return;
-    const say = (ev: AlertEvent, text: string) => onAlert(view, ev, `${view.name}: ${text}${view.demo ? ' (demo)' : ''}`);
-    const wasOffline = before.failed || before.state === 'disconnect';
-    const isOffline = failedNow || after === 'disconnect';
-    if (before.state === undefined && !before.failed) return; // first reading: no transition
-    if (!wasOffline && isOffline) return say('went_offline', 'went offline.');
-    if (wasOffline && !isOffline) say('back_online', 'is back online.');
-    if (isOffline || before.state === after || !after) return;
-    const plugged = (s?: UnitState) => s === 'plugged' || s === 'charging';
-    if (after === 'charging' && before.state !== 'charging') say('charging_started', 'started charging.');
-    if (before.state === 'charging' && after !== 'charging') say('charging_stopped', 'stopped charging.');
-    if (!plugged(before.state) && plugged(after)) say('plugged_in', 'a car was plugged in.');
-    if (plugged(before.state) && !plugged(after) && before.state !== undefined && !wasOffline) say('unplugged', 'the car was unplugged.');
+    // A charger in two accounts is read twice: only its first view raises alerts.
+    for (const [k, v] of this.views) {
+      if (v.unitId !== view.unitId) continue;
+      if (k !== view.key) return;
+      break;
+    }
+    for (const a of alertsFor(before, this.alertReading(view))) {
+      onAlert(view, a.event, `${view.name}: ${a.text}${view.demo ? ' (demo)' : ''}`);
+    }
   }
 
   private withStaleness(v: UnitView): UnitView {
-    if (v.stale || v.lastGoodAt === undefined) return { ...v };
+    const holdUntilS = this.holds.get(v.key);
+    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS };
     const intervalS = this.policy.intervalFor(v.status?.updateIntervalS);
     const old = this.clock.now() - v.lastGoodAt > STALE_AFTER_INTERVALS * intervalS * 1000;
-    return { ...v, stale: old };
+    return { ...v, stale: old, holdUntilS };
   }
 
   private addLoaded(a: LoadedAccount, fresh: boolean): void {
     this.loaded.set(a.accountId, a);
-    for (const u of a.units) this.putView(a, u.unitId, u.name);
-    if (fresh) for (const u of a.units) this.infoReadAt.delete(u.unitId);
+    for (const u of a.units) {
+      const key = this.putView(a, u.unitId, u.name);
+      if (fresh) this.infoReadAt.delete(key);
+    }
   }
 
-  private putView(a: LoadedAccount, unitId: string, name: string): void {
-    this.owner.set(unitId, a.accountId);
-    const existing = this.views.get(unitId);
-    if (existing && existing.accountId === a.accountId) {
-      existing.name = existing.info?.name ?? name;
-      return;
-    }
-    this.views.set(unitId, { unitId, name, accountLabel: a.label, accountId: a.accountId, demo: a.demo, stale: false });
+  private putView(a: LoadedAccount, unitId: string, name: string): string {
+    const key = unitKey(a.accountId, unitId);
+    const existing = this.views.get(key);
+    if (existing) existing.name = existing.info?.name ?? name;
+    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, demo: a.demo, stale: false });
+    return key;
   }
 
   private dropAccount(accountId: string, emit: boolean): void {
     this.loaded.delete(accountId);
     const removed: string[] = [];
-    for (const [id, v] of this.views) {
+    for (const [key, v] of this.views) {
       if (v.accountId === accountId) {
-        this.views.delete(id);
-        this.owner.delete(id);
-        this.infoReadAt.delete(id);
-        removed.push(id);
+        this.views.delete(key);
+        this.infoReadAt.delete(key);
+        removed.push(key);
       }
     }
-    // Another account may hold the same unit: show it from there.
-    for (const a of this.loaded.values()) for (const u of a.units) if (!this.views.has(u.unitId)) this.putView(a, u.unitId, u.name);
     this.syncPolicy();
     if (emit) this.emit(removed);
   }
@@ -323,8 +362,10 @@ export class UnitStore implements CommandBackend, Disposable {
     }
   }
 
-  private emit(ids: string[]): void {
-    if (ids.length === 0) return;
+  /** Tells the listeners about `keys`, followed by their bare unit IDs (see PanelBackend.onDidChangeUnits). */
+  private emit(keys: string[]): void {
+    if (keys.length === 0) return;
+    const ids = [...new Set([...keys, ...keys.map((k) => k.slice(k.lastIndexOf('/') + 1))])];
     for (const l of [...this.listeners]) {
       try {
         l(ids);

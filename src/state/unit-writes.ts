@@ -12,7 +12,7 @@
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError, toJuiceNetError, writeOutcomeUncertain } from '../api/errors';
 import { describeWindow, sameSchedule } from '../domain/schedule';
 import { notificationMismatches } from '../domain/notifications';
-import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
+import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
 export interface UnitTarget {
@@ -155,6 +155,18 @@ export function currentOverrideEnergies(state: Pick<UnitStatus, 'charging'>): Ov
   return out;
 }
 
+/** What "charge now" sends after the unit was just read. */
+export type ChargeNowRequest = { overrideTime: number; restoreAmps?: number } & OverrideEnergies;
+
+/**
+ * "Charge now" from a fresh reading of the unit (the Start Charging command and the soak build it
+ * here): an override a second in the past by the unit's clock, the limit to restore first if any,
+ * and the energies of that reading (so the write need not read the unit again).
+ */
+export function chargeNowRequest(state: Pick<UnitStatus, 'utcTime' | 'charging'>, restoreAmps?: number): ChargeNowRequest {
+  return { overrideTime: chargeNowOverrideTime(state), restoreAmps, ...currentOverrideEnergies(state) };
+}
+
 export interface StateWrite extends WriteOutcome {
   /** get_state read back after the write. */
   after: UnitStatus;
@@ -266,4 +278,41 @@ export async function writeNotifications(t: UnitTarget, settings: NotificationSe
     },
     (readBack) => `the charger reports other settings for: ${notificationMismatches(settings, readBack).join(', ')}`,
   );
+}
+
+export interface InfoWrite extends WriteOutcome {
+  readBack: UnitInfo;
+  /** Fields sent whose read-back differs. */
+  mismatches: string[];
+}
+
+/** set_info (the whole object, unknown fields included), verified by get_info. */
+export async function writeInfo(t: UnitTarget, raw: Record<string, unknown>, signal?: AbortSignal): Promise<InfoWrite> {
+  return verifiedWrite(
+    () => t.client.setInfo(t.auth, raw, { signal }),
+    () => t.client.getInfo(t.auth, { signal }),
+    (readBack) => {
+      const mismatches = infoMismatches(raw, readBack.raw);
+      return { readBack, mismatches, confirmed: mismatches.length === 0 };
+    },
+    (readBack) => `the charger reports other values for: ${infoMismatches(raw, readBack.raw).join(', ')}`,
+  );
+}
+
+/**
+ * Fields of `sent` whose read-back differs: every value sent must read back (objects may gain
+ * fields the server adds). info_timestamp is the server's clock of changes, not a value the client
+ * sets; a number sent as a numeric string (as this wire sends them) matches the number read back.
+ */
+function infoMismatches(sent: Record<string, unknown>, readBack: Record<string, unknown>): string[] {
+  const same = (a: unknown, b: unknown): boolean => {
+    if (a === b) return true;
+    if (typeof a === 'string' && typeof b === 'number') return a.trim() !== '' && Number(a) === b;
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      if (Array.isArray(a) !== Array.isArray(b) || (Array.isArray(a) && a.length !== (b as unknown[]).length)) return false;
+      return Object.keys(a).every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    }
+    return false;
+  };
+  return Object.keys(sent).filter((k) => k !== 'info_timestamp' && !same(sent[k], readBack[k]));
 }

@@ -11,6 +11,31 @@ async function palette(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** Picks a color theme by name with "Preferences: Color Theme". */
+async function colorTheme(page, name) {
+  await palette(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(800);
+}
+
+/** Waits until the tree row of `name` contains text matching `re`; returns the row. */
+async function rowSaying(page, name, re, timeoutMs = 30000) {
+  const row = page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: name }).first();
+  if (!(await row.isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="JuiceNet"]').first().click();
+  await row.waitFor({ timeout: 15000 });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await row.innerText().catch(() => '');
+    if (re.test(text)) return row;
+    if (Date.now() > deadline) assert.fail(`the row of ${name} says "${text}", expected ${re}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 export const checks = [
   {
     name: 'activity bar shows JuiceNet and the tree lists the simulator units',
@@ -114,6 +139,43 @@ export const checks = [
       const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
       await inner.locator('body').getByText(units[0].name).first().waitFor({ timeout: 30000 });
       await shot('panel');
+    },
+  },
+  {
+    name: 'the reason a car is not charging shows in the row and its tooltip, in the dark and the light theme',
+    async run({ page, units, simControl, shot }) {
+      const u = units[1];
+      await simControl({ action: 'plug', unitId: u.unitId, plugged: true });
+      await palette(page, 'JuiceNet: Set Current Limit');
+      await page.waitForTimeout(500);
+      const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
+      if (await pick.isVisible().catch(() => false)) {
+        // The picker names each charger and says what it does, never its ID.
+        assert.ok(!(await pick.innerText()).includes(u.unitId), 'no unit ID in the charger picker');
+        await pick.click();
+      }
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('0');
+      await page.keyboard.press('Enter');
+      await palette(page, 'JuiceNet: Refresh');
+      const row = await rowSaying(page, u.name, /stopped by you \(0 A\)/);
+      await shot('reason-dark');
+      await row.hover();
+      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first();
+      await hover.waitFor({ timeout: 15000 });
+      await shot('reason-tooltip-dark');
+      await page.mouse.move(5, 5);
+      await colorTheme(page, 'Light Modern');
+      await rowSaying(page, u.name, /stopped by you \(0 A\)/);
+      await shot('reason-light');
+      await (await rowSaying(page, u.name, /stopped by you/)).hover();
+      await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first().waitFor({ timeout: 15000 });
+      await shot('reason-tooltip-light');
+      await page.mouse.move(5, 5);
+      await colorTheme(page, 'Dark Modern');
+      const status = page.locator('[id="workbench.parts.statusbar"]');
+      assert.ok((await status.innerText()).length > 0);
     },
   },
 ];

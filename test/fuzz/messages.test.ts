@@ -72,6 +72,7 @@ function fakeClient(calls: Calls): JuiceNetApi {
 function fakeBackend(calls: Calls): PanelBackend {
   const client = fakeClient(calls);
   const view: UnitView = {
+    key: `acct-1/${UNIT_ID}`,
     unitId: UNIT_ID,
     name: 'Garage',
     accountLabel: 'Fuzz account',

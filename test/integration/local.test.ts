@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
-import type { JuiceNetTestApi } from '../../src/extension';
+import type { JuiceNetTestApi } from '../../src/test-api';
 import { EXT_ID, waitFor } from './helpers';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');

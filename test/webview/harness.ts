@@ -137,7 +137,7 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
   const client = withWriteHook(realClient, hook);
   const views = new Map<string, UnitView>();
   const listeners = new Set<(ids: string[]) => void>();
-  for (const u of sim.units) views.set(u.unitId, { unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
+  for (const u of sim.units) views.set(u.unitId, { key: `sim/${u.unitId}`, unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
   const auth = (unitId: string) => {
     const u = sim.units.find((x) => x.unitId === unitId);
     return u && { token: u.token, accountToken: sim.accountToken, unitId };
