@@ -11,15 +11,23 @@ async function palette(page, title) {
   await page.keyboard.press('Enter');
 }
 
-/** Picks a color theme by name with "Preferences: Color Theme". */
-async function colorTheme(page, name) {
-  await palette(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(800);
+/** The workbench theme kind now: 'dark' or 'light' (the class VS Code puts on the workbench). */
+async function themeKind(page) {
+  const cls = (await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '';
+  return /\bvs-dark\b|\bhc-black\b/.test(cls) ? 'dark' : 'light';
+}
+
+/** Switches to the other of the preferred light and dark themes (nothing is downloaded). */
+async function toggleTheme(page) {
+  const before = await themeKind(page);
+  await palette(page, 'Preferences: Toggle between Light/Dark Themes');
+  const deadline = Date.now() + 15000;
+  while ((await themeKind(page)) === before) {
+    if (Date.now() > deadline) assert.fail(`the theme stayed ${before}`);
+    await page.waitForTimeout(200);
+  }
+  await page.waitForTimeout(500);
+  return themeKind(page);
 }
 
 /** Waits until the tree row of `name` contains text matching `re`; returns the row. */
@@ -159,23 +167,20 @@ export const checks = [
       await input.fill('0');
       await page.keyboard.press('Enter');
       await palette(page, 'JuiceNet: Refresh');
-      const row = await rowSaying(page, u.name, /stopped by you \(0 A\)/);
-      await shot('reason-dark');
-      await row.hover();
-      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first();
-      await hover.waitFor({ timeout: 15000 });
-      await shot('reason-tooltip-dark');
-      await page.mouse.move(5, 5);
-      await colorTheme(page, 'Light Modern');
-      await rowSaying(page, u.name, /stopped by you \(0 A\)/);
-      await shot('reason-light');
-      await (await rowSaying(page, u.name, /stopped by you/)).hover();
-      await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first().waitFor({ timeout: 15000 });
-      await shot('reason-tooltip-light');
-      await page.mouse.move(5, 5);
-      await colorTheme(page, 'Dark Modern');
-      const status = page.locator('[id="workbench.parts.statusbar"]');
-      assert.ok((await status.innerText()).length > 0);
+      // Both themes: the one the workbench starts with, then the other one.
+      const kinds = [await themeKind(page)];
+      for (const pass of [0, 1]) {
+        if (pass === 1) kinds.push(await toggleTheme(page));
+        const row = await rowSaying(page, u.name, /stopped by you \(0 A\)/);
+        await shot(`reason-${kinds[pass]}`);
+        await row.hover();
+        await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first().waitFor({ timeout: 15000 });
+        await shot(`reason-tooltip-${kinds[pass]}`);
+        await page.mouse.move(5, 5);
+        await page.keyboard.press('Escape');
+      }
+      assert.deepEqual([...kinds].sort(), ['dark', 'light'], 'screenshots in the light and the dark theme');
+      await toggleTheme(page);
     },
   },
 ];
