@@ -3,6 +3,7 @@
 // the log, stops on request, and a failure to start names its cause: a port in use, no
 // permission for a port below 1024, a database locked by another server, no Node.js.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ describe('local server child process', function () {
     return p;
   };
   before(function () {
+    // The command line this test runs is the bundle the extension ships: build it when missing.
+    if (!existsSync(CLI)) spawnSync(process.execPath, ['esbuild.mjs', '--only=local'], { cwd: join(__dirname, '..', '..'), stdio: 'inherit' });
     if (!existsSync(CLI)) throw new Error(`missing ${CLI}: run \`node esbuild.mjs --only=local\` first`);
   });
   beforeEach(() => {
