@@ -77,6 +77,8 @@ export const checks = [
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: units[0].name }).first();
       if (await row.isVisible().catch(() => false)) await row.click();
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('13');
       await page.keyboard.press('Enter');
       const deadline = Date.now() + 20000;
@@ -101,6 +103,8 @@ export const checks = [
       if (await row.isVisible().catch(() => false)) await row.click();
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('99');
       const refused = page.locator('.quick-input-list .monaco-list-row', { hasText: 'out of range' }).first();
       await refused.waitFor({ timeout: 15000 });
@@ -164,6 +168,8 @@ export const checks = [
       }
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('0');
       await page.keyboard.press('Enter');
       await palette(page, 'JuiceNet: Refresh');
@@ -181,6 +187,32 @@ export const checks = [
       }
       assert.deepEqual([...kinds].sort(), ['dark', 'light'], 'screenshots in the light and the dark theme');
       await toggleTheme(page);
+    },
+  },
+  {
+    name: 'a limit picker opened while the server fails says the value shown is the last known one',
+    async run({ page, units, simControl, shot }) {
+      const u = units[0];
+      await simControl({ action: 'faults', faults: { http5xxRate: 1 } });
+      try {
+        await palette(page, 'JuiceNet: Set Current Limit');
+        await page.waitForTimeout(500);
+        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
+        if (await pick.isVisible().catch(() => false)) await pick.click();
+        const input = page.locator('.quick-input-widget input');
+        const deadline = Date.now() + 30000;
+        for (;;) {
+          const placeholder = (await input.getAttribute('placeholder').catch(() => '')) ?? '';
+          if (/^Last known: \d+ A — the charger cannot be reached now/.test(placeholder)) break;
+          if (Date.now() > deadline) assert.fail(`the picker says "${placeholder}"`);
+          await page.waitForTimeout(250);
+        }
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'last known' }).first().waitFor({ timeout: 5000 });
+        await shot('limit-last-known');
+        await page.keyboard.press('Escape');
+      } finally {
+        await simControl({ action: 'clear_faults' });
+      }
     },
   },
 ];
