@@ -46,7 +46,7 @@ const targets = {
     sourcemap: production ? 'linked' : 'inline',
     minify: production,
     logLevel: 'warning',
-    entryPoints: { main: 'webview/main.ts' },
+    entryPoints: { main: 'webview/main.ts', setup: 'webview/setup/main.ts' },
     outdir: 'dist/webview',
     loader: { '.css': 'css' },
   },

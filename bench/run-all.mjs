@@ -21,6 +21,7 @@ const BENCHES = [
   { name: 'extension', cmd: ['bench/extension.mjs'], result: 'extension.json', needs: 'bench/extension.mjs' },
   { name: 'load', cmd: ['dist/bench/load.js'], result: 'load.json', needs: 'dist/bench/load.js' },
   { name: 'local', cmd: ['dist/bench/local.js'], result: 'local.json', needs: 'dist/local-cli.js' },
+  { name: 'push', cmd: ['dist/bench/push.js'], result: 'push.json', needs: 'dist/bench/push.js' },
   {
     name: 'soak',
     cmd: ['dist/bench/soak.js'],
@@ -124,6 +125,10 @@ const ROWS = {
     ['simulator: get_state round over all units, clock running (median)', ms(get(j, 'simulator.getStateRoundMsMedian')), `< ${j.targets?.simGetStateRoundMs} ms`, '—', j.pass?.simGetStateRoundMs],
   ],
 };
+
+ROWS.push = (j) => [
+  [`report reaching the local server -> charger row changed, push p50 / p95 (${n(j.push?.n, 0)} reports)`, `${ms(j.push?.p50)} / ${ms(j.push?.p95)}`, `p95 < ${j.targets?.pushP95Ms} ms`, `${ms(j.polling?.p50)} / ${ms(j.polling?.p95)} (polling, same reports; ×${n(j.ratioPollingToPushP95, 0)} at p95)`, j.pass?.pushP95Ms, 'pushP95Ms'],
+];
 
 ROWS.local = (j) => [
   [`reports handled (${n(j.boxes, 0)} boxes every ${j.reportIntervalS} s virtual, ×${j.speed})`, `${n(get(j, 'server.reports'), 0)} at ${n(get(j, 'server.reportsPerSecond'), 0)}/s`, `≥ ${n(j.targets?.reportsAtLeast, 0)}`, `${n(get(j, 'baselineFixedReply.reportsPerSecond'), 0)}/s (fixed-reply UDP server)`, j.pass?.reports, 'reports'],

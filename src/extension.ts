@@ -16,6 +16,7 @@ import { createTestApi, RecordingNotifier, type JuiceNetTestApi } from './test-a
 import { bindViewState } from './views/view-state';
 import { ChargersTreeProvider, ChargerNode } from './views/tree';
 import { ChargingStatusBar } from './views/status-bar';
+import { createLocalSetup, LocalServerTreeRows } from './setup/index';
 
 const CONFIG = 'juicenet';
 
@@ -50,16 +51,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   for (const a of store.accounts().filter((x) => x.demo)) await store.signOut(a.accountId);
 
   // ---- views ----
-  const tree = new ChargersTreeProvider(store);
+  const localRows = new LocalServerTreeRows();
+  const tree = new ChargersTreeProvider(store, localRows);
   const view = vscode.window.createTreeView<ChargerNode>('juicenet.units', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ChargingStatusBar(store, cfg().get<boolean>('statusBar.enabled', true));
-  context.subscriptions.push(tree, view, statusBar);
+  context.subscriptions.push(tree, view, statusBar, localRows);
 
   const showing = bindViewState({ store, view, statusBar, demoRunning: () => !!demo.running });
   context.subscriptions.push(showing);
 
   // ---- the panel and the commands ----
   const panel = registerLazyUnitPanel(context.extensionUri, store, log);
+  const local = createLocalSetup(context, { store, accounts, log, rows: localRows });
   const commands: CommandContext = {
     backend: store,
     store,
@@ -69,8 +72,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     demo,
     showLog: () => log.show(),
     openUnitPanel: (arg) => panel.open(arg),
+    local: local.hooks,
   };
-  context.subscriptions.push(panel, ...registerCommands(commands));
+  context.subscriptions.push(panel, local, ...registerCommands(commands));
+  void local.resume();
 
   // ---- configuration ----
   context.subscriptions.push(watchConfiguration(store, statusBar, log, () => showing.update()));
@@ -83,12 +88,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   }
 
   deactivateHook = async () => {
+    await local.server.stop();
     await demo.stop();
     await store.dispose();
   };
   context.subscriptions.push({ dispose: () => void deactivateHook?.() });
 
-  return createTestApi({ context, store, notifier: notify, log, tree, view, statusBar, demo });
+  return createTestApi({ context, store, notifier: notify, log, tree, view, statusBar, demo, local });
 }
 
 export async function deactivate(): Promise<void> {

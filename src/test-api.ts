@@ -9,6 +9,7 @@ import type { CommandBackend } from './state/contracts';
 import type { UnitStore } from './state/unit-store';
 import type { ChargingStatusBar } from './views/status-bar';
 import type { ChargerNode, ChargersTreeProvider } from './views/tree';
+import type { LocalSetup } from './setup/index';
 
 export interface JuiceNetTestApi {
   backend: CommandBackend;
@@ -31,6 +32,8 @@ export interface JuiceNetTestApi {
   /** The log lines written to the JuiceNet output channel (last 2000), as written. */
   logLines(): string[];
   demo?: { baseUrl: string; control: RunningSimulator };
+  /** Local servers: the one run here, the setup assistant. */
+  local: LocalSetup;
 }
 
 /** A user-facing message as the test API records it. */
@@ -86,6 +89,7 @@ export interface TestApiParts {
   view: vscode.TreeView<ChargerNode>;
   statusBar: ChargingStatusBar;
   demo: DemoController;
+  local: LocalSetup;
 }
 
 export function createTestApi(p: TestApiParts): JuiceNetTestApi {
@@ -118,6 +122,7 @@ export function createTestApi(p: TestApiParts): JuiceNetTestApi {
     viewVisible: () => p.view.visible,
     globalStateSnapshot: () => Object.fromEntries(p.context.globalState.keys().map((k) => [k, p.context.globalState.get(k)])),
     logLines: () => p.log.lines(),
+    local: p.local,
     get demo() {
       const sim = p.demo.running;
       return sim ? { baseUrl: sim.baseUrl, control: sim } : undefined;

@@ -2,7 +2,8 @@
 // label; the returned device token goes to SecretStorage through backend.addUnitToAccount.
 // Verified by the reply's unit_id matching and the unit then being listed.
 // Test arguments: (account node | accountId | undefined, unitId).
-import { askText, offerRetry, reportFailure, reportInvalid, withCallProgress, resolveAccount, clientOf, type CommandDeps } from './run';
+import { ApiError } from '../api/errors';
+import { askText, offerActions, onLocalServer, offerRetry, reportFailure, reportInvalid, withCallProgress, resolveAccount, clientOf, type CommandDeps } from './run';
 import { validateUnitId } from '../domain/ids';
 
 export async function addUnit(deps: CommandDeps, accountArg?: unknown, unitIdArg?: string, typed?: string): Promise<void> {
@@ -46,6 +47,13 @@ export async function addUnit(deps: CommandDeps, accountArg?: unknown, unitIdArg
     await deps.backend.addUnitToAccount(account.accountId, added);
     void deps.notify.info(`JuiceNet: added ${added.name || unitId} (${unitId}) to ${account.label}.`);
   } catch (e) {
+    if (onLocalServer(deps, account.accountId) && e instanceof ApiError && e.errorCode === 404) {
+      // A local server knows a box only from its reports.
+      offerActions(deps, `JuiceNet: no report from JuiceBox ${unitId} has reached the local server yet, so it cannot be added. Point the box at the server, then add it from the setup assistant.`, {
+        'Open Setup Assistant': 'juicenet.openSetupAssistant',
+      });
+      return;
+    }
     await reportFailure(deps, `adding unit ${unitId}`, e, again);
   }
 }

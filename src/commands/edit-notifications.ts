@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { NotificationSettings } from '../api/types';
 import { minutesToHHMM, toMinutes, validateHHMM } from '../domain/schedule';
-import { apiOf, askText, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
+import { apiOf, askText, onLocalServer, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { buildNotificationSettings, eventLabel, needsNotPluggedInTime, notificationChoices, notificationEvents } from '../domain/notifications';
 import { writeNotifications } from '../state/unit-writes';
 
@@ -18,6 +18,12 @@ export interface NotificationsArg {
 export async function editNotifications(deps: CommandDeps, unitArg?: unknown, arg?: NotificationsArg, draft?: NotificationsArg): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Edit Notifications');
   if (!unit) return;
+  if (onLocalServer(deps, unit.accountId)) {
+    void deps.notify.info(
+      `JuiceNet: ${unit.name} is on a local server, which cannot send email or push notifications (those were the JuiceNet cloud's). It sends each event to a webhook instead: set one in the charger panel's Notifications tab.`,
+    );
+    return;
+  }
   const api = apiOf(deps, unit);
   if (!api) return;
   const title = `JuiceNet: Notifications of ${unit.name}`;

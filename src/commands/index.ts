@@ -19,6 +19,11 @@ import { signOut } from './sign-out';
 import { startCharging } from './start-charging';
 import { stopCharging } from './stop-charging';
 import { tryDemo } from './try-demo';
+import { connectLocalServer, type ConnectLocalArgs } from './connect-local-server';
+import { startLocalServer } from './start-local-server';
+import { stopLocalServer } from './stop-local-server';
+import { openSetupAssistant } from './open-setup-assistant';
+import { pointBoxHere, type PointBoxArgs } from './point-box-here';
 
 type Command = (ctx: CommandContext, ...args: never[]) => unknown;
 
@@ -41,6 +46,11 @@ export const COMMANDS = {
   'juicenet.addSharedUnit': addSharedUnit,
   'juicenet.editNotifications': editNotifications,
   'juicenet.copyUnitId': copyUnitId,
+  'juicenet.connectLocalServer': (ctx, args?: unknown) => connectLocalServer(ctx, args && typeof args === 'object' ? (args as ConnectLocalArgs) : undefined),
+  'juicenet.startLocalServer': (ctx) => startLocalServer(ctx),
+  'juicenet.stopLocalServer': (ctx) => stopLocalServer(ctx),
+  'juicenet.openSetupAssistant': (ctx) => openSetupAssistant(ctx),
+  'juicenet.pointBoxHere': (ctx, args?: unknown) => pointBoxHere(ctx, args && typeof args === 'object' ? (args as PointBoxArgs) : undefined),
 } satisfies Record<string, Command>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -10,6 +10,7 @@ import type { JuiceNetApi, UnitAuth } from '../api/types';
 import type { RunningSimulator } from '../simulator';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
+import type { LocalServerProcess } from '../state/local-server-process';
 import { writeLimit, type LimitWrite } from '../state/unit-writes';
 import { describeFailure, shortMessage } from '../domain/labels';
 
@@ -53,11 +54,42 @@ export interface AccountCommandDeps {
   demo: DemoController;
 }
 
+/** What the local server commands (connect, start, stop, the setup assistant) need beyond an account command (wired in src/setup). */
+export interface LocalServerHooks {
+  /** The server run by this editor as a child process. */
+  server: LocalServerProcess;
+  /** The token file of a server on this machine answering at `origin`, when one is known. */
+  tokenFileFor(origin: string): string | undefined;
+  /** Remembers that the account at `origin` (if given) is a local server, and whether the server runs here (restarted with the editor). */
+  rememberLocal(origin: string | undefined, runHere: boolean): Promise<void>;
+  openAssistant(): void;
+  /** The account is a local server's (JuiceNet Local), whose facts differ: no email or push, boxes known only once they report. */
+  isLocalAccount(accountId: string): boolean;
+  /** Where boxes send reports (the connected local server's UDP port, this machine's addresses), or undefined without one. */
+  reportTarget(): Promise<ReportTarget | undefined>;
+}
+
+export interface ReportTarget {
+  udpPort: number;
+  addresses: string[];
+  /** Resolves with the serial of a box reporting from `address` after `sinceS` (epoch s), or undefined after `timeoutMs`. */
+  waitForReport(address: string, sinceS: number, timeoutMs: number): Promise<string | undefined>;
+}
+
 /** Everything the command table hands its commands (src/commands/index.ts). */
 export interface CommandContext extends CommandDeps, AccountCommandDeps {
   showLog(): void;
   /** Opens a charger's panel (the panel host is loaded on first use); resolves with the panel, if one opened. */
   openUnitPanel(arg?: unknown): Promise<unknown>;
+  local: LocalServerHooks;
+}
+
+/** What the local server commands get. */
+export type LocalServerCommandDeps = AccountCommandDeps & { local: LocalServerHooks };
+
+/** Whether the account is a local server's (commands then say what a local server cannot do). */
+export function onLocalServer(deps: CommandDeps, accountId: string): boolean {
+  return (deps as Partial<CommandContext>).local?.isLocalAccount(accountId) ?? false;
 }
 
 /**

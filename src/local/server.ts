@@ -12,6 +12,7 @@ import { ProtocolError } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
 import { LocalSource } from './boxes';
 import { Notifier } from './notify';
+import { EVENTS_PATH, LocalEvents, serialOf } from './events';
 
 export const DIAGNOSTICS_PATH = '/local/diagnostics';
 export const HEALTH_PATH = '/local/health';
@@ -58,6 +59,8 @@ export interface RunningLocalServer {
   db: LocalDatabase;
   http: HttpServer;
   notifier: Notifier;
+  /** The push channel (GET /local/events). */
+  events: LocalEvents;
   /** Datagrams received, replies sent, internal errors. */
   stats(): { datagrams: number; replies: number; errors: number };
   close(): Promise<void>;
@@ -103,6 +106,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   // Unit tokens live in it: owner-only, like the token file (the WAL and SHM files follow its mode).
   chmodSync(databaseFile, 0o600);
   const notifier = new Notifier({ log, now, retryDelaysMs: opts.webhookRetryDelaysMs });
+  const events = new LocalEvents({ accountToken, log });
   let source: LocalSource;
   let http: HttpServer | undefined;
   let udp: dgram.Socket | undefined;
@@ -177,6 +181,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         log(`internal error on a datagram from ${rinfo.address}: ${(e as Error).message}`);
         return;
       }
+      events.changed(serialOf(msg), now());
       if (reply === undefined) return;
       handling[handlingCount++ % handling.length] = performance.now() - t0;
       sock.send(reply, rinfo.port, rinfo.address, (err) => {
@@ -235,6 +240,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
           },
         },
       },
+      streams: { [EVENTS_PATH]: (req, res) => events.handle(req, res) },
       healthPath: HEALTH_PATH,
       publicWarning: 'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
@@ -251,11 +257,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       db,
       http: httpServer,
       notifier,
+      events,
       stats: () => ({ ...stats }),
       close: () =>
         (closing ??= (async () => {
           clearInterval(tick);
           notifier.close();
+          events.close();
           await new Promise<void>((r) => sock.close(() => r()));
           await httpServer.close();
           await db.close();
@@ -264,6 +272,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   } catch (e) {
     clearInterval(tick);
     notifier.close();
+    events.close();
     udp?.close();
     await http?.close();
     await db.close();

@@ -83,6 +83,8 @@ export interface HttpServerOptions {
   execute(endpoint: Endpoint, body: Record<string, unknown>): ProtocolReply;
   /** Extra POST routes by path. */
   routes?: Record<string, ExtraRoute>;
+  /** Paths answered by their own handler (any method, uncounted), e.g. a long-lived event stream. */
+  streams?: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>;
   /** A GET/POST path that answers {ok:true}, uncounted. */
   healthPath?: string;
   /** Called once per protocol request, in arrival order. */
@@ -141,6 +143,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
 
   const server = http.createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (opts.streams && Object.hasOwn(opts.streams, path)) return opts.streams[path](req, res);
     const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (path !== opts.healthPath && (!route || route.counted)) requests++;
     try {

@@ -7,7 +7,7 @@ export interface Disposable {
 }
 
 /** Why a refresh happened (logged, and used to decide what to re-read). */
-export type RefreshReason = 'interval' | 'manual' | 'write' | 'visibility' | 'config' | 'signin' | 'recover';
+export type RefreshReason = 'interval' | 'manual' | 'write' | 'visibility' | 'config' | 'signin' | 'recover' | 'push';
 
 /** What the views know of one unit. Never holds a token. */
 export interface UnitView {

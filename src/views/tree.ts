@@ -8,7 +8,15 @@ import { badgeFor, describeUnit, detailRows, presentedState, unitContextValue, u
 export type ChargerNode =
   | { kind: 'account'; accountId: string; label: string; demo: boolean }
   | { kind: 'unit'; unitKey: string }
-  | { kind: 'detail'; unitKey: string; key: string; label: string; value: string };
+  | { kind: 'detail'; unitKey: string; key: string; label: string; value: string }
+  | { kind: 'note'; id: string; label: string; description: string; tooltip: string; icon: string; color?: string; contextValue: string };
+
+/** Rows shown above the chargers that are not chargers (the local server run here). */
+export interface ExtraRows {
+  rows(): Extract<ChargerNode, { kind: 'note' }>[];
+  onDidChange(listener: () => void): { dispose(): void };
+}
+
 
 export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ChargerNode | undefined>();
@@ -17,12 +25,18 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
   /** How many times the tree was told to re-render (for the test API). */
   fires = 0;
 
-  constructor(private readonly store: UnitStore) {
+  private readonly extraSub?: { dispose(): void };
+
+  constructor(
+    private readonly store: UnitStore,
+    private readonly extra?: ExtraRows,
+  ) {
     // One event per store change (a refresh emits once), whole tree: rows are cheap to rebuild.
     const units = store.onDidChangeUnits(() => this.fire());
     // Accounts are rows too (and an account without chargers changes no unit).
     const accounts = store.onDidChangeAccounts(() => this.fire());
     this.sub = { dispose: () => (units.dispose(), accounts.dispose()) };
+    this.extraSub = extra?.onDidChange(() => this.fire());
   }
 
   fire(): void {
@@ -32,9 +46,10 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
 
   getChildren(node?: ChargerNode): ChargerNode[] {
     if (!node) {
+      const notes = this.extra?.rows() ?? [];
       const accounts = this.store.accounts();
-      if (accounts.length > 1) return accounts.map((a) => ({ kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo }));
-      return this.store.units().map((u) => ({ kind: 'unit', unitKey: u.key }));
+      if (accounts.length > 1) return [...notes, ...accounts.map((a): ChargerNode => ({ kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo }))];
+      return [...notes, ...this.store.units().map((u): ChargerNode => ({ kind: 'unit', unitKey: u.key }))];
     }
     if (node.kind === 'account') return this.store.units().filter((u) => u.accountId === node.accountId).map((u) => ({ kind: 'unit', unitKey: u.key }));
     if (node.kind === 'unit') {
@@ -52,6 +67,15 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
       item.iconPath = new vscode.ThemeIcon(node.demo ? 'beaker' : 'account');
       item.description = node.demo ? 'simulator' : undefined;
       item.tooltip = node.demo ? 'Demo (simulator): a JuiceNet simulator running inside VS Code' : node.label;
+      return item;
+    }
+    if (node.kind === 'note') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+      item.id = `note:${node.id}`;
+      item.description = node.description;
+      item.tooltip = node.tooltip;
+      item.contextValue = node.contextValue;
+      item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
       return item;
     }
     if (node.kind === 'detail') {
@@ -86,6 +110,7 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
 
   dispose(): void {
     this.sub.dispose();
+    this.extraSub?.dispose();
     this.changed.dispose();
   }
 }

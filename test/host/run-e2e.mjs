@@ -6,6 +6,7 @@ import { REPO } from './paths.mjs';
 import { startServer, startSimulatorProcess, tempDir } from './server.mjs';
 import { launchBrowser } from './browser.mjs';
 import { checks } from '../e2e/workbench.e2e.mjs';
+import { setupChecks } from '../e2e/setup.e2e.mjs';
 
 const t0 = Date.now();
 const resultsDir = join(REPO, 'test-results', 'e2e');
@@ -17,7 +18,9 @@ const state = await (await fetch(`${sim.baseUrl}/_sim/control`, { method: 'POST'
 const simControl = async (body) => (await fetch(`${sim.baseUrl}/_sim/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
 const units = state?.units ?? [];
 const workspace = tempDir('juicenet-e2e-ws-');
-const server = await startServer({ settings: { 'juicenet.serverURL': sim.baseUrl }, env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
+// The local server run from VS Code: free ports and a data folder of its own.
+const localSettings = { 'juicenet.localServer.udpPort': 0, 'juicenet.localServer.httpPort': 0, 'juicenet.localServer.dataDir': tempDir('juicenet-e2e-local-') };
+const server = await startServer({ settings: { 'juicenet.serverURL': sim.baseUrl, ...localSettings }, env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
 console.log(`[e2e] simulator ${sim.baseUrl}, VS Code ${server.url} (server ready in ${server.startMs} ms)`);
 const { context, close } = await launchBrowser();
 let passed = 0, failed = 0;
@@ -28,7 +31,7 @@ try {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   const shot = (n) => page.screenshot({ path: join(resultsDir, `${n}.png`) });
   if (units.length === 0) throw new Error('could not read the simulator units from /_sim/control');
-  for (const c of checks) {
+  for (const c of [...checks, ...setupChecks]) {
     const s = Date.now();
     try { await c.run({ page, units, sim, simControl, shot }); passed++; console.log(`  ✓ ${c.name} (${Date.now() - s} ms)`); }
     catch (e) { failed++; console.log(`  ✗ ${c.name}\n      ${String(e.message).split('\n')[0]}`); await shot(`fail-${passed + failed}`).catch(() => {}); await page.keyboard.press('Escape').catch(() => {}); }

@@ -1,0 +1,98 @@
+// The diagnostics read of a JuiceNet Local server (POST /local/diagnostics with the account token,
+// answered on this machine only): what arrived over UDP, per box serial. The setup assistant is
+// built from it. No vscode; the reply is checked with zod and unknown fields are dropped.
+import * as z from 'zod';
+
+export const LOCAL_DIAGNOSTICS_PATH = '/local/diagnostics';
+
+const count = z.number().int().nonnegative().catch(0);
+
+export const localBoxDiagnosticsSchema = z.object({
+  reports: count,
+  checksumFailures: count,
+  encryptedReports: count,
+  refusedFromOtherAddress: count,
+  lastRawReport: z.string().optional(),
+  /** Epoch seconds of the last valid status report. */
+  lastReportS: z.number().optional(),
+  protocolVersion: z.string().optional(),
+  firmware: z.string().optional(),
+  address: z.string().optional(),
+  debugLines: z.array(z.string()).catch([]),
+  missCrc: count,
+  /** True once the box sent a valid status report (the server then knows it as a unit). */
+  known: z.boolean().catch(false),
+  online: z.boolean().optional(),
+  firstAddress: z.string().optional(),
+});
+
+export const localDiagnosticsSchema = z.object({
+  server: z.object({
+    version: z.string().catch('unknown'),
+    udpPort: z.number().int(),
+    datagrams: count,
+    replies: count,
+    errors: count,
+  }),
+  unattributed: z.object({ count, recent: z.array(z.string()).catch([]) }).catch({ count: 0, recent: [] }),
+  boxes: z.record(z.string(), localBoxDiagnosticsSchema).catch({}),
+  /** Serials that reported but are on no account yet. */
+  waitingToBeAdded: z.array(z.string()).catch([]),
+});
+
+export type LocalBoxDiagnostics = z.infer<typeof localBoxDiagnosticsSchema>;
+export type LocalDiagnostics = z.infer<typeof localDiagnosticsSchema>;
+
+/** Why the diagnostics could not be read, with what to do. */
+export class LocalDiagnosticsError extends Error {
+  constructor(
+    message: string,
+    readonly nextStep: string,
+    readonly kind: 'unreachable' | 'token' | 'not-local' | 'protocol',
+  ) {
+    super(message);
+    this.name = 'LocalDiagnosticsError';
+  }
+}
+
+/** Reads the diagnostics of the server at `baseUrl` (its HTTP API address). Never logs the token. */
+export async function readLocalDiagnostics(baseUrl: string, accountToken: string, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<LocalDiagnostics> {
+  const url = new URL(LOCAL_DIAGNOSTICS_PATH, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 5000), ...(opts.signal ? [opts.signal] : [])];
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account_token: accountToken }),
+      signal: AbortSignal.any(signals),
+    });
+  } catch (e) {
+    throw new LocalDiagnosticsError(
+      `Could not reach the local server at ${url.origin} (${(e as Error).name === 'TimeoutError' ? 'no answer within 5 s' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)}).`,
+      'Start it (JuiceNet: Start Local Server, or its service), then try again.',
+      'unreachable',
+    );
+  }
+  const text = await res.text();
+  if (res.status === 401 || res.status === 403) {
+    const local = /this machine|loopback/i.test(text);
+    throw local
+      ? new LocalDiagnosticsError('The server answers its diagnostics only on the machine it runs on.', 'Open the assistant in VS Code on that machine (or through an SSH tunnel to it).', 'not-local')
+      : new LocalDiagnosticsError('The server refused the account token.', 'Connect again with the token from its data folder (account-token).', 'token');
+  }
+  if (res.status === 404) {
+    throw new LocalDiagnosticsError(`${url.origin} has no diagnostics: it is not a JuiceNet Local server (the cloud and the simulator have none).`, 'Connect to the address the local server prints when it starts.', 'protocol');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new LocalDiagnosticsError(`The local server's diagnostics were not JSON (HTTP ${res.status}).`, 'Check that the address is the local server\'s HTTP port.', 'protocol');
+  }
+  const parsed = localDiagnosticsSchema.safeParse(json);
+  if (!res.ok || !parsed.success) {
+    throw new LocalDiagnosticsError(`The local server's diagnostics were not understood (HTTP ${res.status}).`, 'Update the local server to this version of the extension.', 'protocol');
+  }
+  return parsed.data;
+}

@@ -1,0 +1,272 @@
+// Local servers in the editor: the server run here as a child process, which accounts are local
+// servers, what the local server commands need (hooks), the setup assistant's backend, and the
+// tree row of the server run here. src/extension.ts calls createLocalSetup once.
+import * as vscode from 'vscode';
+import { networkInterfaces, homedir } from 'node:os';
+import { join } from 'node:path';
+import { isLoopbackHost } from '../api/client';
+import { readLocalDiagnostics, LocalDiagnosticsError } from '../api/local-diagnostics';
+import type { AccountManager } from '../state/accounts';
+import type { UnitStore } from '../state/unit-store';
+import { LocalServerProcess, type LocalServerState } from '../state/local-server-process';
+import { LocalPush, type PushAccount } from '../state/local-push';
+import type { LocalServerHooks } from '../commands/run';
+import type { Logger } from '../state/contracts';
+import { buildSetupModel } from './model';
+import { SetupAssistant, type SetupBackend } from './panel';
+import type { SetupModel } from '../protocol/setup-messages';
+import type { ChargerNode, ExtraRows } from '../views/tree';
+
+const LOCAL_URLS_KEY = 'juicenet.localServers';
+const RUN_HERE_KEY = 'juicenet.localServer.runHere';
+
+/** This machine's addresses a box on the network can reach: private IPv4 first, then the rest. */
+export function machineAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') out.push(a.address);
+  const isPrivate = (ip: string) => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(ip);
+  return out.sort((a, b) => Number(isPrivate(b)) - Number(isPrivate(a)));
+}
+
+/** A tree row about the server run here (running, starting, stopped, failed with its reason). */
+export interface LocalServerRow {
+  label: string;
+  description: string;
+  tooltip: string;
+  icon: string;
+  color?: string;
+  contextValue: string;
+}
+
+export function localServerRow(s: LocalServerState, shown: boolean): LocalServerRow | undefined {
+  switch (s.kind) {
+    case 'running':
+      return { label: 'Local server: running', description: `${s.baseUrl} · UDP ${s.udpPort}`, tooltip: `JuiceNet Local runs here (process ${s.pid}): the API at ${s.baseUrl}, JuiceBox reports on UDP port ${s.udpPort}.`, icon: 'server-process', color: 'testing.iconPassed', contextValue: 'localServer.running' };
+    case 'starting':
+      return { label: 'Local server: starting…', description: '', tooltip: 'JuiceNet Local is starting.', icon: 'loading~spin', contextValue: 'localServer.starting' };
+    case 'failed':
+      return { label: 'Local server: failed', description: s.message, tooltip: `${s.message} ${s.nextStep}`, icon: 'error', color: 'errorForeground', contextValue: 'localServer.failed' };
+    case 'stopped':
+      return shown ? { label: 'Local server: stopped', description: 'start it from here', tooltip: 'JuiceNet Local does not run. Its data is kept; start it again to use its chargers.', icon: 'debug-stop', contextValue: 'localServer.stopped' } : undefined;
+  }
+}
+
+/** The tree's rows about the server run here; created before the setup so the tree can take it. */
+export class LocalServerTreeRows implements ExtraRows, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  source: (() => LocalServerRow | undefined) | undefined;
+  rows(): Extract<ChargerNode, { kind: 'note' }>[] {
+    const r = this.source?.();
+    return r ? [{ kind: 'note', id: 'local-server', ...r }] : [];
+  }
+  fire(): void {
+    this.changed.fire();
+  }
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export interface LocalSetup extends vscode.Disposable {
+  server: LocalServerProcess;
+  assistant: SetupAssistant;
+  /** Push updates from local servers. */
+  push: LocalPush;
+  /** What the local server commands need (src/commands/run.ts). */
+  hooks: LocalServerHooks;
+  /** The local-server account to set up: the one run here first. */
+  localAccount(): { accountId: string; baseUrl: string } | undefined;
+  /** Restarts the server if it ran here when the editor closed. */
+  resume(): Promise<void>;
+  dispose(): void;
+}
+
+export function createLocalSetup(
+  context: vscode.ExtensionContext,
+  parts: { store: UnitStore; accounts: AccountManager; log: Logger; rows: LocalServerTreeRows },
+): LocalSetup {
+  const { store, accounts, log, rows: treeRows } = parts;
+  const cfg = () => vscode.workspace.getConfiguration('juicenet.localServer');
+  const dataDir = () => cfg().get<string>('dataDir') || join(context.globalStorageUri.fsPath, 'local-server');
+  const makeServer = () =>
+    new LocalServerProcess({
+      cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'),
+      nodePath: cfg().get<string>('nodePath') || 'node',
+      dataDir: dataDir(),
+      udpPort: cfg().get<number>('udpPort', 8047),
+      httpPort: cfg().get<number>('httpPort', 8080),
+      log: (level, line) => (level === 'warn' ? log.warn(`[local server] ${line}`) : log.info(`[local server] ${line}`)),
+    });
+  let server = makeServer();
+  let shownHere = context.globalState.get<boolean>(RUN_HERE_KEY) === true;
+  const watch = (s: LocalServerProcess) =>
+    s.onDidChange((st) => {
+      if (st.kind !== 'stopped') shownHere = true;
+      void vscode.commands.executeCommand('setContext', 'juicenet.localServerRunning', st.kind === 'running' || st.kind === 'starting');
+      treeRows.fire();
+      void assistant.push();
+    });
+  let serverSub = watch(server);
+
+  const localUrls = () => context.globalState.get<string[]>(LOCAL_URLS_KEY) ?? [];
+  const localAccount = () => {
+    const urls = localUrls();
+    const list = accounts.list().filter((a) => urls.includes(a.baseUrl));
+    const here = server.state.kind === 'running' ? new URL(server.state.baseUrl).origin : undefined;
+    const a = list.find((x) => x.baseUrl === here) ?? list[list.length - 1];
+    return a ? { accountId: a.accountId, baseUrl: a.baseUrl } : undefined;
+  };
+
+  const runHereState = (): SetupModel['server']['runHere'] => {
+    const a = localAccount();
+    const s = server.state;
+    if (s.kind === 'running') return a && a.baseUrl !== new URL(s.baseUrl).origin ? 'elsewhere' : 'running';
+    if (a && !isThisMachine(a.baseUrl)) return 'elsewhere';
+    return s.kind;
+  };
+
+  const backend: SetupBackend = {
+    async model() {
+      const a = localAccount();
+      const units = new Map<string, { name: string; limitA?: number }>();
+      const base = { runHere: runHereState(), accountUnits: units, addresses: machineAddresses(), fallbackUdpPort: cfg().get<number>('udpPort', 8047) || 8047, nowMs: Date.now() };
+      if (!a) return buildSetupModel({ ...base, notConnected: true });
+      for (const u of store.units().filter((x) => x.accountId === a.accountId)) units.set(u.unitId, { name: u.name, limitA: u.status?.charging.ampsLimit });
+      const token = await accounts.accountToken(a.accountId);
+      if (!token) return buildSetupModel({ ...base, notConnected: true });
+      try {
+        const diagnostics = await readLocalDiagnostics(a.baseUrl, token);
+        return buildSetupModel({ ...base, baseUrl: a.baseUrl, diagnostics });
+      } catch (e) {
+        const err = e instanceof LocalDiagnosticsError ? e : new LocalDiagnosticsError(String(e), "See 'JuiceNet: Show Log'.", 'protocol');
+        return buildSetupModel({ ...base, baseUrl: a.baseUrl, error: { message: err.message, nextStep: err.nextStep } });
+      }
+    },
+    onDidChange(listener) {
+      const units = store.onDidChangeUnits(() => listener());
+      const accountsSub = store.onDidChangeAccounts(() => listener());
+      return { dispose: () => (units.dispose(), accountsSub.dispose()) };
+    },
+    async act(m) {
+      if (m.kind === 'copy') {
+        await vscode.env.clipboard.writeText(m.text);
+        return { ok: true, message: `Copied: ${m.text}` };
+      }
+      if (m.kind === 'add') {
+        const a = localAccount();
+        if (!a) return { ok: false, message: 'Connect to the local server first.' };
+        await vscode.commands.executeCommand('juicenet.addUnit', a.accountId, m.serial);
+        const added = store.units().some((u) => u.accountId === a.accountId && u.unitId === m.serial);
+        return added ? { ok: true, message: `Added ${m.serial}: it is in the Chargers view.` } : { ok: false, message: `${m.serial} was not added (see the message in the corner).` };
+      }
+      const ids = { connect: 'juicenet.connectLocalServer', start: 'juicenet.startLocalServer', stop: 'juicenet.stopLocalServer', telnet: 'juicenet.pointBoxHere', setLimit: 'juicenet.setLimit', showLog: 'juicenet.showLog' } as const;
+      // The connected account's view of the charger (another account may show the same one).
+      const a = localAccount();
+      const ref = m.serial && (store.units().find((u) => u.accountId === a?.accountId && u.unitId === m.serial)?.key ?? m.serial);
+      await vscode.commands.executeCommand(ids[m.command], ...(ref ? [ref] : []));
+      return undefined;
+    },
+  };
+  const assistant = new SetupAssistant(context.extensionUri, backend, log);
+  // Push updates from every local server account that offers them; polling stays the fallback.
+  const push = new LocalPush(store, log);
+  const syncPush = async () => {
+    const urls = localUrls();
+    const list: PushAccount[] = [];
+    for (const a of accounts.list().filter((x) => urls.includes(x.baseUrl))) {
+      const token = await accounts.accountToken(a.accountId);
+      if (token) list.push({ accountId: a.accountId, baseUrl: a.baseUrl, accountToken: token });
+    }
+    push.sync(list);
+  };
+  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push())];
+  void syncPush();
+  treeRows.source = () => localServerRow(server.state, shownHere);
+
+  const hooks: LocalServerHooks = {
+    get server() {
+      return server;
+    },
+    tokenFileFor(origin) {
+      const s = server.state;
+      if (s.kind === 'running' && new URL(s.baseUrl).origin === origin) return server.tokenFile;
+      const configured = cfg().get<string>('dataDir');
+      // A server started by hand (npm run local) keeps its token in ~/.juicenet-local by default.
+      return join(configured || join(homedir(), '.juicenet-local'), 'account-token');
+    },
+    async rememberLocal(origin, runHere) {
+      if (origin && !localUrls().includes(origin)) await context.globalState.update(LOCAL_URLS_KEY, [...localUrls(), origin]);
+      await context.globalState.update(RUN_HERE_KEY, runHere);
+      await syncPush();
+    },
+    openAssistant: () => void assistant.open(),
+    isLocalAccount: (accountId) => {
+      const urls = localUrls();
+      return accounts.list().some((a) => a.accountId === accountId && urls.includes(a.baseUrl));
+    },
+    async reportTarget() {
+      const a = localAccount();
+      const token = a && (await accounts.accountToken(a.accountId));
+      if (!a || !token) return undefined;
+      const read = () => readLocalDiagnostics(a.baseUrl, token);
+      const first = await read().catch(() => undefined);
+      const here = server.state;
+      const udpPort = first?.server.udpPort ?? (here.kind === 'running' ? here.udpPort : undefined);
+      if (udpPort === undefined) return undefined;
+      return {
+        udpPort,
+        addresses: machineAddresses(),
+        async waitForReport(address, sinceS, timeoutMs) {
+          const end = Date.now() + timeoutMs;
+          while (Date.now() < end) {
+            const d = await read().catch(() => undefined);
+            const hit = Object.entries(d?.boxes ?? {}).find(([, b]) => (b.address ?? b.firstAddress) === address && (b.lastReportS ?? 0) >= sinceS && b.reports > 0);
+            if (hit) return hit[0];
+            await new Promise((r) => setTimeout(r, 500));
+          }
+          return undefined;
+        },
+      };
+    },
+  };
+
+  const configSub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('juicenet.localServer')) return;
+      if (server.state.kind === 'running' || server.state.kind === 'starting') {
+        log.info('Local server settings changed: they apply when it is next started.');
+        return;
+      }
+      serverSub.dispose();
+      server = makeServer();
+      serverSub = watch(server);
+  });
+
+  return {
+    get server() {
+      return server;
+    },
+    assistant,
+    hooks,
+    localAccount,
+    async resume() {
+      if (context.globalState.get<boolean>(RUN_HERE_KEY) !== true) return;
+      log.info('The local server ran here when VS Code closed: starting it again.');
+      const s = await server.start();
+      if (s.kind === 'failed') log.warn(`The local server could not start again: ${s.message} ${s.nextStep}`);
+    },
+    push,
+    dispose() {
+      push.dispose();
+      pushSubs.forEach((d) => d.dispose());
+      assistant.dispose();
+      configSub.dispose();
+      serverSub.dispose();
+      void server.stop();
+    },
+  };
+}
+
+function isThisMachine(origin: string): boolean {
+  return isLoopbackHost(new URL(origin).hostname);
+}
