@@ -379,9 +379,15 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
       const ac = new AbortController();
       const c = client({ retry: { retries: 5, baseDelayMs: 500, maxDelayMs: 500 } });
       const p = c.getState(UNIT, { signal: ac.signal });
-      setTimeout(() => ac.abort(), 50);
+      // Abort once the first reply has come back, while the client waits to retry; nothing is sent after
+      // the abort (counted when it happens, so a slow machine cannot make the count drift).
+      while (seen.length < 1) await new Promise((r) => setTimeout(r, 5));
+      ac.abort();
+      const sentBeforeAbort = seen.length;
       await assert.rejects(p, AbortedError);
-      assert.ok(seen.length <= 2);
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(seen.length, sentBeforeAbort, 'no request after the abort');
+      assert.ok(sentBeforeAbort <= 2);
     });
   });
 
