@@ -111,7 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     },
     async start() {
       if (demoSim) return demoSim;
-      demoSim = await startSimulator({ units: DEMO_UNITS, speed: DEMO_SPEED, host: '127.0.0.1', port: 0 });
+      demoSim = await startSimulator({ units: DEMO_UNITS, speed: DEMO_SPEED, host: '127.0.0.1', port: 0, historyDays: 365 });
       return demoSim;
     },
     async stop() {

@@ -18,6 +18,8 @@ Usage: node dist/simulator-cli.js [options]   (or: npm run sim -- [options])
   --seed N              seed of every random choice (default 1)
   --start-time EPOCH_S  virtual start time (default now)
   --no-auto-plug        cars do not plug in and out by themselves
+  --history-days N      days of seeded charging history per unit, with seasons and
+                        weekday habits (default 365; 0 = a few weeks)
   --latency-ms N        added latency per request
   --http5xx-rate R      share of requests answered 500/503 (0..1)
   --drop-rate R         share of connections dropped without a reply
@@ -28,7 +30,7 @@ Usage: node dist/simulator-cli.js [options]   (or: npm run sim -- [options])
 `;
 
 function parseArgs(argv: string[]): SimulatorOptions {
-  const opts: SimulatorOptions = {};
+  const opts: SimulatorOptions = { historyDays: 365 };
   const faults: Partial<FaultConfig> = {};
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -54,6 +56,7 @@ function parseArgs(argv: string[]): SimulatorOptions {
       case '--seed': opts.seed = num(flag, value()); break;
       case '--start-time': opts.startTime = num(flag, value()); break;
       case '--no-auto-plug': opts.autoPlug = false; break;
+      case '--history-days': opts.historyDays = num(flag, value()); break;
       case '--latency-ms': faults.latencyMs = num(flag, value()); break;
       case '--http5xx-rate': faults.http5xxRate = num(flag, value()); break;
       case '--drop-rate': faults.dropRate = num(flag, value()); break;

@@ -10,6 +10,7 @@ import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, MAX_PLOT_INTERVALS, MIN_PLOT_INTERV
 import { normaliseKeys } from '../api/wire';
 import { Prng, childSeed, hashUnit } from './prng';
 import { localTime, toIanaZone } from './timezone';
+import { yearOfHistory } from './year-history';
 import {
   AccountUnitEntry,
   ChargeInterval,
@@ -46,6 +47,8 @@ export interface EngineOptions {
   accountToken?: string;
   autoPlug: boolean;
   historyPageSize: number;
+  /** Days of seeded history (0: the short default past). */
+  historyDays?: number;
   /** Virtual seconds per real second, for the share PIN's lifetime (15 real minutes). */
   speed: number;
   now: () => number;
@@ -290,8 +293,8 @@ export class SimEngine {
     u.lifetimeSavingsCents = u.lifetimeWh * this.savingsPerWh(u);
     u.lifetimeCo2Nonstop = u.lifetimeWh * 0.42;
     u.lifetimeCo2Actual = u.lifetimeWh * 0.36;
-    // Seeded history takes sequence numbers 0..59; live sessions follow.
-    u.nextSessionSeq = 100;
+    // Seeded history takes sequence numbers 0..59 (a year's: up to a few hundred); live sessions follow.
+    u.nextSessionSeq = this.opts.historyDays ? 10_000 : 100;
     if (this.opts.autoPlug) {
       // Start the unit six hours in the past so that it reaches "now" mid-story: some cars
       // charging, some waiting for the ToU window, some driveways empty.
@@ -489,6 +492,7 @@ export class SimEngine {
   /** The seeded past: 30-60 sessions over the weeks before the simulation starts. */
   private ensureHistory(u: SimUnit): SessionRecord[] {
     if (u.history) return u.history;
+    if (this.opts.historyDays) return (u.history = this.seedYearOfHistory(u, this.opts.historyDays));
     const r = new Prng(childSeed(this.opts.seed, u.index, 4));
     const count = r.int(30, 60);
     const out: SessionRecord[] = [];
@@ -515,6 +519,22 @@ export class SimEngine {
     out.reverse();
     u.history = out;
     return out;
+  }
+
+  private seedYearOfHistory(u: SimUnit, days: number): SessionRecord[] {
+    const schedule = u.schedule.type === 'custom' ? u.schedule.weekday.start : undefined;
+    return yearOfHistory({
+      seed: childSeed(this.opts.seed, u.index, 5),
+      idBase: (u.index + 1) * 100_000,
+      endS: u.historyEndS,
+      days,
+      zone: toIanaZone(typeof u.info.timeZoneId === 'string' ? u.info.timeZoneId : undefined),
+      maxPowerW: Math.min(this.ratingAmps(u), Math.floor(this.carInfo(u).rateW / 240)) * 240,
+      batteryWh: this.carInfo(u).batteryWh,
+      whPerMile: Math.max(1, this.num(u, 'whpermile', 300)),
+      savingsPerWh: this.savingsPerWh(u),
+      windowStartMin: schedule,
+    });
   }
 
   // ---------------------------------------------------------------- reporting

@@ -137,7 +137,7 @@ export interface CalendarDay {
   column: number;
   energyWh: number;
   sessions: number;
-  /** 0 = no charging; 1..4 = quartiles of the charging days' energy. */
+  /** 0 = no charging; 1..4 = the day's energy in quarters of the busiest day's (1: up to a quarter). */
   level: number;
 }
 
@@ -154,15 +154,12 @@ export function calendar(sessions: readonly SessionFigures[], today: number, wee
     energy[i] += s.energyWh;
     count[i]++;
   }
-  const charged = [...energy].filter((e) => e > 0).sort((a, b) => a - b);
-  const q = (f: number) => charged[Math.min(charged.length - 1, Math.floor(f * charged.length))] ?? 0;
-  const q1 = q(0.25);
-  const q2 = q(0.5);
-  const q3 = q(0.75);
+  let max = 0;
+  for (const e of energy) if (e > max) max = e;
   const out: CalendarDay[] = [];
   for (let i = 0; i < n; i++) {
     const e = energy[i];
-    const level = e <= 0 ? 0 : e <= q1 ? 1 : e <= q2 ? 2 : e <= q3 ? 3 : 4;
+    const level = e <= 0 ? 0 : Math.max(1, Math.ceil((4 * e) / max));
     out.push({ day: first + i, date: isoDate(first + i), row: i % 7, column: Math.floor(i / 7), energyWh: e, sessions: count[i], level });
   }
   return out;

@@ -10,6 +10,7 @@
 //  - a sample is priced by the calendar day it falls on; on clock-change days the local clock
 //    decides (a 02:00 boundary on the day clocks go forward simply does not occur that day).
 import { toIanaZone, weekdayOfDay, zoneOffsetS } from '../time-zone';
+import { minutesToHHMM, parseHHMM } from '../../api/schedule';
 
 /** One price window as typed in the settings: "HH:MM" times, a price in US cents per kWh. */
 export interface TariffWindowSetting {
@@ -56,18 +57,16 @@ export type TariffParse =
   | { ok: true; mode: 'timeOfUse'; tariff: TimeOfUseTariff }
   | { ok: false; errors: string[] };
 
-const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
-
 /** "HH:MM" of minutes of the day (1440 -> "24:00"). */
-export function hhmm(min: number): string {
-  return `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-}
+export const hhmm = minutesToHHMM;
 
 function parseTime(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  const m = HHMM.exec(v.trim());
-  if (!m) return undefined;
-  return v.trim() === '24:00' ? 1440 : Number(m[1]) * 60 + Number(m[2]);
+  try {
+    return parseHHMM(v);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A window's minutes as segments inside 0..1440 (a wrapping window gives two). */
