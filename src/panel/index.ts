@@ -6,6 +6,23 @@ import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
 import { makeNonce, renderPanelHtml } from './html';
+import { HistoryCache } from '../state/history-cache';
+import type { KeyValueStore } from '../state/accounts';
+import type { InsightsHostDeps } from './insights-host';
+
+/** The Insights tab's settings, read when the tab asks (so edits apply on its next load). */
+function insightsDeps(storage: KeyValueStore): InsightsHostDeps {
+  return {
+    cache: new HistoryCache(storage),
+    settings: () => {
+      const c = vscode.workspace.getConfiguration('juicenet');
+      return {
+        tariff: { mode: c.get('tariff.mode'), weekday: c.get('tariff.weekday'), weekend: c.get('tariff.weekend') },
+        co2GramsPerKwh: c.get('insights.co2GramsPerKwh'),
+      };
+    },
+  };
+}
 
 export const UNIT_PANEL_VIEW_TYPE = 'juicenet.unitPanel';
 
@@ -32,7 +49,7 @@ export interface UnitPanelController {
 }
 
 export function registerUnitPanel(context: vscode.ExtensionContext, backend: PanelBackend, log: Logger): vscode.Disposable {
-  const c = createUnitPanelController(context.extensionUri, backend, log);
+  const c = createUnitPanelController(context.extensionUri, backend, log, context.globalState);
   return vscode.Disposable.from(
     vscode.commands.registerCommand('juicenet.openUnitPanel', c.open),
     vscode.window.registerWebviewPanelSerializer(UNIT_PANEL_VIEW_TYPE, c.serializer),
@@ -40,7 +57,8 @@ export function registerUnitPanel(context: vscode.ExtensionContext, backend: Pan
   );
 }
 
-export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger): UnitPanelController {
+export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger, storage?: KeyValueStore): UnitPanelController {
+  const insights = storage ? insightsDeps(storage) : undefined;
   const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -69,12 +87,13 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
 
     const router = new PanelRouter(unitId, backend, log, {
       post: (m) => webview.postMessage(m),
+      insights,
       saveCsv: async (csv, suggestedName) => {
         const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
         const target = await vscode.window.showSaveDialog({
           defaultUri: vscode.Uri.joinPath(base, suggestedName),
           filters: { CSV: ['csv'] },
-          saveLabel: 'Export history',
+          saveLabel: 'Export',
         });
         if (!target) return undefined;
         await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));

@@ -6,6 +6,8 @@ import type { NotificationSettings } from '../api/types';
 import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../commands/validate';
+import { loadInsights, type InsightsHostDeps } from './insights-host';
+import { unitFullAt } from '../views/unit-format';
 import {
   parseParams,
   parseWebviewMessage,
@@ -22,6 +24,8 @@ export interface PanelHostIo {
   post(message: HostMessage): void | Thenable<boolean> | Promise<unknown>;
   /** Asks the user where to save the CSV and writes it; undefined when cancelled. */
   saveCsv?(csv: string, suggestedName: string): Promise<string | undefined>;
+  /** The history cache and the insights settings (the Insights tab). */
+  insights?: InsightsHostDeps;
 }
 interface Thenable<T> {
   then<R>(onfulfilled?: (value: T) => R): unknown;
@@ -39,6 +43,7 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
     stale: v.stale,
     lastGoodAt: v.lastGoodAt,
     error: v.error,
+    fullAt: unitFullAt(v),
     status: s && {
       unitId: s.unitId,
       state: s.state,
@@ -213,6 +218,10 @@ export class PanelRouter {
         // Never log the webhook's authorization header: only which events were sent.
         this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
         return stripUndefined(readBack) as Result<M>;
+      }
+      case 'getInsights': {
+        if (!this.io.insights) throw new Error('Insights are not available here.');
+        return (await loadInsights(this.backend, this.io.insights, this.log, this.unitId, (p as Params<'getInsights'>).scope)) as Result<M>;
       }
       case 'saveCsv': {
         const { csv, suggestedName } = p as Params<'saveCsv'>;

@@ -54,6 +54,38 @@ export const historyPageSchema = z.object({
 });
 export const plotPointSchema = z.object({ t: num, v: num });
 
+/** A session as the history cache keeps it, with its power samples when read (Insights). */
+export const cachedSessionSchema = historySessionSchema.extend({
+  samples: z.object({ t0: num, stepS: num.positive(), w: z.array(num).max(10_000) }).optional(),
+});
+/** One charger's part of the Insights: its get_info facts and its cached sessions. */
+export const insightsChargerSchema = z.object({
+  unitId: z.string(),
+  name: z.string(),
+  /** IANA zone of the charger. */
+  zone: z.string(),
+  ecostCents: optNum,
+  gasCentsPerGallon: optNum,
+  mpg: optNum,
+  whPerMile: optNum,
+  sessions: z.array(cachedSessionSchema),
+  /** Every page of the history was read at least once. */
+  complete: z.boolean(),
+  /** Sessions read from the server this time (the others came from the cache). */
+  newSessions: z.number().int().nonnegative(),
+  /** Sessions without power samples while a time-of-use tariff is set. */
+  samplesMissing: z.number().int().nonnegative(),
+  error: z.string().optional(),
+});
+export const insightsResultSchema = z.object({
+  chargers: z.array(insightsChargerSchema),
+  /** The juicenet.tariff settings as typed; the page validates them (src/domain/insights). */
+  tariff: z.object({ mode: z.unknown(), weekday: z.unknown(), weekend: z.unknown() }),
+  co2GramsPerKwh: z.unknown(),
+  nowS: num,
+  scope: z.enum(['unit', 'account']),
+});
+
 /** get_info as the panel sees it: the raw object (edited and sent back) and its timestamp. */
 export const infoResultSchema = z.object({
   raw: z.record(z.string(), z.unknown()),
@@ -107,6 +139,8 @@ export const unitSnapshotSchema = z.object({
   lastGoodAt: optNum,
   error: z.string().optional(),
   status: unitStatusSchema.optional(),
+  /** "full at 06:40" and its explanation (src/domain/insights fullAtText), while charging. */
+  fullAt: z.object({ short: z.string().optional(), detail: z.string().optional() }).optional(),
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 
@@ -136,6 +170,8 @@ export const methods = {
   setSchedule: [z.object({ type: scheduleSchema.shape.type, weekday: scheduleWindowSchema, weekend: scheduleWindowSchema }), scheduleSchema],
   getNotifications: [z.object({}), notificationSettingsSchema],
   setNotifications: [z.object({ settings: notificationSettingsSchema }), notificationSettingsSchema],
+  /** Insights: this charger's (or its account's) sessions from the history cache, brought up to date. */
+  getInsights: [z.object({ scope: z.enum(['unit', 'account']) }), insightsResultSchema],
   /** The webview hands the CSV text over; the host asks where to save it. */
   saveCsv: [
     z.object({ csv: z.string().max(50_000_000), suggestedName: z.string().max(200) }),

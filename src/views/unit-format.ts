@@ -12,6 +12,19 @@ import {
   formatTemperatureC,
   formatVoltageV,
 } from '../api/units';
+import { fullAtText } from '../domain/insights/full-at';
+import { toIanaZone } from '../domain/time-zone';
+
+/**
+ * "full at 06:40" (short) and its explanation (detail) while charging, in the charger's time zone
+ * when known: the one source of the tree row, its tooltip, the status bar tooltip and the panel.
+ */
+export function unitFullAt(v: UnitView, nowS = Date.now() / 1000): { short?: string; detail?: string } | undefined {
+  if (presentedState(v) !== 'charging') return undefined;
+  const zone = v.info?.timeZoneId ? toIanaZone(v.info.timeZoneId) : undefined;
+  const t = fullAtText(v.status, v.info?.cars, nowS, zone);
+  return t.short || t.detail ? t : undefined;
+}
 
 export interface Badge {
   /** Codicon id for a ThemeIcon. */
@@ -62,6 +75,8 @@ export function describeUnit(v: UnitView, timeZone?: string): string {
   const b = badgeFor(v);
   const parts = [b.label];
   if (presentedState(v) === 'charging' && v.status?.charging.powerW !== undefined) parts.push(formatPowerW(v.status.charging.powerW));
+  const full = unitFullAt(v)?.short;
+  if (full) parts.push(full);
   let text = parts.join(' · ');
   if (v.error && v.status) {
     // Unreachable now: when it was last read, and what it was doing then.
@@ -135,6 +150,8 @@ export function unitTooltipMarkdown(v: UnitView, timeZone?: string): string {
   if (v.stale) lines.push(v.lastGoodAt !== undefined ? `*Stale: last good reading at ${clockTime(v.lastGoodAt, timeZone)}*` : '*Not read yet*', '');
   lines.push('| | |', '|---|---|');
   for (const r of detailRows(v).filter((r) => r.key !== 'error')) lines.push(`| ${esc(r.label)} | ${esc(r.value)} |`);
+  const full = unitFullAt(v)?.detail;
+  if (full) lines.push('', esc(full));
   return lines.join('\n');
 }
 

@@ -134,6 +134,7 @@ const VALID_PARAMS: Record<MethodName, fc.Arbitrary<unknown>> = {
   setSchedule: fc.record({ type: fc.constantFrom('disabled' as const, 'custom' as const), weekday: windowArb, weekend: windowArb }),
   getNotifications: fc.constant({}),
   setNotifications: fc.record({ settings: fc.dictionary(fc.constantFrom('is_offline', 'start_charging', 'plugin', 'unplug'), settingArb, { maxKeys: 4 }) }),
+  getInsights: fc.record({ scope: fc.constantFrom('unit' as const, 'account' as const) }),
   saveCsv: fc.record({ csv: fc.string({ maxLength: 200 }), suggestedName: fc.string({ maxLength: 30 }) }),
 };
 
