@@ -32,6 +32,7 @@ export function renderOverview(root: HTMLElement, u: UnitSnapshot | null): void 
     ['Voltage', formatVoltageV(c.voltageV)],
     ['Energy this session', formatEnergyWh(c.energyWh)],
     ['Time left', formatTimeLeft(s.state, s.chargingTimeLeftS)],
+    ...(u.fullAt ? ([['When full', u.fullAt.detail ?? u.fullAt.short ?? '']] as [string, string][]) : []),
     ['Temperature', formatTemperatureC(s.temperatureC)],
     ['Grid frequency', formatFrequencyHz(s.frequencyHz)],
     ['Override', override],

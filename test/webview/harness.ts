@@ -14,6 +14,9 @@ import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
 import type { UnitStatus } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
+import { HistoryCache } from '../../src/state/history-cache';
+import { MemoryKeyValueStore } from '../../src/state/accounts';
+import type { InsightsSettings } from '../../src/panel/insights-host';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = join(__dirname, '..', '..');
@@ -100,6 +103,10 @@ export interface Harness {
    * stand-in for another app changing the unit in between, or for the unit going unreachable.
    */
   afterNextWrite(fn: (method: string) => Promise<void> | void): void;
+  /** The insights settings the host reads (change them, then reload the tab). */
+  insightsSettings: InsightsSettings;
+  /** The storage the history cache keeps its sessions in. */
+  insightsStorage: MemoryKeyValueStore;
   close(): Promise<void>;
 }
 
@@ -165,8 +172,8 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
   };
 }
 
-export async function startHarness(opts: { theme?: ThemeName; width?: number } = {}): Promise<Harness> {
-  const sim = await startSimulator({ units: 2, seed: 7 });
+export async function startHarness(opts: { theme?: ThemeName; width?: number; historyDays?: number; startTime?: number } = {}): Promise<Harness> {
+  const sim = await startSimulator({ units: 2, seed: 7, historyDays: opts.historyDays, startTime: opts.startTime });
   const client = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'webview-test' });
   const writeHook: { next?: (method: string) => Promise<void> | void } = {};
   const backend = makeBackend(client, sim, writeHook);
@@ -208,7 +215,11 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
   const page = await context.newPage();
   let router: PanelRouter | undefined;
   const savedCsv: string[] = [];
+  const insightsSettings: InsightsSettings = { tariff: { mode: 'charger' } };
+  const insightsStorage = new MemoryKeyValueStore();
+  const insights = { cache: new HistoryCache(insightsStorage), settings: () => insightsSettings, nowS: () => sim.now() };
   router = new PanelRouter(unitId, backend, log, {
+    insights,
     post: async (m) => {
       await page.evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m).catch(() => undefined);
     },
@@ -266,6 +277,8 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
     afterNextWrite: (fn) => {
       writeHook.next = fn;
     },
+    insightsSettings,
+    insightsStorage,
     close: async () => {
       sub.dispose();
       router?.dispose();
