@@ -18,7 +18,7 @@ const WINDOWS_TO_IANA: Record<string, string> = {
 
 const ianaCache = new Map<string, string>();
 const formatters = new Map<string, Intl.DateTimeFormat>();
-/** `${zone}|${hourIndex}` -> offset seconds. Offsets change at most on the hour. */
+/** `${zone}|${quarterIndex}` -> offset seconds. Offsets change on a quarter hour of UTC (St John's and Lord Howe on the half hour). */
 const offsetCache = new Map<string, number>();
 /** `${zone}|${dayIndex}` -> the offset when it is the same all (UTC) day, else NaN. */
 const dayCache = new Map<string, number>();
@@ -59,14 +59,17 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function hourOffset(zone: string, hour: number): number {
-  const key = `${zone}|${hour}`;
+/** Seconds in which an offset is constant: offsets change on a quarter hour of UTC. */
+export const OFFSET_STEP_S = 900;
+
+function quarterOffset(zone: string, quarter: number): number {
+  const key = `${zone}|${quarter}`;
   const cached = offsetCache.get(key);
   if (cached !== undefined) return cached;
-  const parts = formatterFor(zone).formatToParts(new Date(hour * 3600 * 1000));
+  const parts = formatterFor(zone).formatToParts(new Date(quarter * OFFSET_STEP_S * 1000));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) / 1000;
-  const offset = Math.round(asUtc - hour * 3600);
+  const offset = Math.round(asUtc - quarter * OFFSET_STEP_S);
   if (offsetCache.size > 50_000) offsetCache.clear();
   offsetCache.set(key, offset);
   return offset;
@@ -75,19 +78,20 @@ function hourOffset(zone: string, hour: number): number {
 /** Seconds to add to UTC epoch seconds to get the zone's wall clock (as if it were UTC). */
 export function zoneOffsetS(zone: string, epochS: number): number {
   if (zone === 'UTC') return 0;
-  const hour = Math.floor(epochS / 3600);
-  // Most days have one offset all day: two look-ups per day instead of 24.
-  const day = Math.floor(hour / 24);
+  const quarter = Math.floor(epochS / OFFSET_STEP_S);
+  // Most days have one offset all day (a zone changes its clock at most once a day): two look-ups
+  // per day instead of 96.
+  const day = Math.floor(quarter / 96);
   const dayKey = `${zone}|${day}`;
   let whole = dayCache.get(dayKey);
   if (whole === undefined) {
-    const a = hourOffset(zone, day * 24);
-    const b = hourOffset(zone, day * 24 + 23);
+    const a = quarterOffset(zone, day * 96);
+    const b = quarterOffset(zone, day * 96 + 95);
     whole = a === b ? a : NaN;
     if (dayCache.size > 20_000) dayCache.clear();
     dayCache.set(dayKey, whole);
   }
-  return Number.isNaN(whole) ? hourOffset(zone, hour) : whole;
+  return Number.isNaN(whole) ? quarterOffset(zone, quarter) : whole;
 }
 
 /** Local wall-clock facts for a zone at an instant. */
@@ -132,10 +136,10 @@ export function isoDate(dayNumber: number): string {
  * back, a repeated time maps to its first occurrence.
  */
 export function instantOfLocal(zone: string, localS: number): number {
-  let t = localS - zoneOffsetS(zone, localS);
-  // Two corrections settle every real zone (the offset at the guess may differ from the answer's).
-  for (let i = 0; i < 2; i++) t = localS - zoneOffsetS(zone, t);
-  const early = localS - zoneOffsetS(zone, t - 3600);
-  if (early < t && early + zoneOffsetS(zone, early) === localS) return early;
-  return t;
+  // The offsets in force within a day either side; a candidate is right when its own offset is the one used.
+  const offsets = [...new Set([zoneOffsetS(zone, localS - 86400), zoneOffsetS(zone, localS), zoneOffsetS(zone, localS + 86400)])];
+  const valid = offsets.map((o) => localS - o).filter((t) => zoneOffsetS(zone, t) === localS - t);
+  if (valid.length > 0) return Math.min(...valid);
+  // In the gap of a clock going forward (the offset grows): the time under the earlier offset.
+  return localS - Math.min(...offsets);
 }

@@ -9,7 +9,7 @@
 //    22:00-06:00 on weekdays prices 00:00-06:00 and 22:00-24:00 of every weekday;
 //  - a sample is priced by the calendar day it falls on; on clock-change days the local clock
 //    decides (a 02:00 boundary on the day clocks go forward simply does not occur that day).
-import { toIanaZone, weekdayOfDay, zoneOffsetS } from '../time-zone';
+import { OFFSET_STEP_S, toIanaZone, weekdayOfDay, zoneOffsetS } from '../time-zone';
 import { minutesToHHMM, parseHHMM } from '../../api/schedule';
 
 /** One price window as typed in the settings: "HH:MM" times, a price in US cents per kWh. */
@@ -200,11 +200,11 @@ export function costOfConstantPower(t: TimeOfUseTariff, zone: string, startS: nu
     let next = Math.min(endS, untilS);
     const off = zoneOffsetS(zone, at);
     if (zoneOffsetS(zone, next - 1e-6) !== off) {
-      // A clock change before the boundary: stop at the first hour where the offset differs
-      // (offsets change on the hour) and look the price up again under the new offset.
-      let h = Math.floor(at / 3600) + 1;
-      while (h * 3600 < next && zoneOffsetS(zone, h * 3600) === off) h++;
-      next = Math.min(next, h * 3600);
+      // A clock change before the boundary: stop where the offset changes (on a quarter hour of
+      // UTC) and look the price up again under the new offset.
+      let q = Math.floor(at / OFFSET_STEP_S) + 1;
+      while (q * OFFSET_STEP_S < next && zoneOffsetS(zone, q * OFFSET_STEP_S) === off) q++;
+      next = Math.min(next, q * OFFSET_STEP_S);
     }
     if (!(next > at)) next = Math.min(endS, at + 60);
     cents += ((powerW * (next - at)) / 3_600_000) * centsPerKwh;
