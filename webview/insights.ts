@@ -229,6 +229,18 @@ export class InsightsTab {
     );
   }
 
+  /** Shown by juicenet.openInsights: for this charger or the whole account. */
+  async show(scope: 'unit' | 'account'): Promise<void> {
+    if (this.loaded && scope === this.ui.scope) {
+      this.renderChart();
+      return;
+    }
+    this.ui.scope = scope;
+    this.scopeSel.value = scope;
+    this.saveUi();
+    await this.load();
+  }
+
   async activate(): Promise<void> {
     if (this.loaded) {
       this.renderChart();

@@ -72,6 +72,13 @@ tabs.addEventListener('vsc-tabs-select', (ev) => {
   void activators[idx]?.();
 });
 
+rpc.onShowInsights = (scope) => {
+  const idx = TABS.indexOf('Insights');
+  state.tab = idx;
+  saveUi();
+  (tabs as unknown as { selectedIndex: number }).selectedIndex = idx;
+  void insights.show(scope);
+};
 rpc.onUnit = (u) => {
   unit = u;
   renderOverview(overviewRoot, unit);

@@ -40,6 +40,11 @@ function unitIdOf(arg: unknown): string | undefined {
 /** The panel machinery without the registrations (the in-host tests drive one directly). */
 export interface UnitPanelController {
   open(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
+  /**
+   * juicenet.openInsights: the charger's panel on its Insights tab. From a charger (tree item, id):
+   * that charger; from the palette: every charger of the account (picked when there are several accounts).
+   */
+  openInsights(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
   serializer: vscode.WebviewPanelSerializer<PersistedState>;
   /** Open panels by unit id. */
   panels: ReadonlyMap<string, vscode.WebviewPanel>;
@@ -52,6 +57,7 @@ export function registerUnitPanel(context: vscode.ExtensionContext, backend: Pan
   const c = createUnitPanelController(context.extensionUri, backend, log, context.globalState);
   return vscode.Disposable.from(
     vscode.commands.registerCommand('juicenet.openUnitPanel', c.open),
+    vscode.commands.registerCommand('juicenet.openInsights', c.openInsights),
     vscode.window.registerWebviewPanelSerializer(UNIT_PANEL_VIEW_TYPE, c.serializer),
     c,
   );
@@ -61,6 +67,9 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   const insights = storage ? insightsDeps(storage) : undefined;
   const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
+  const routers = new Map<string, PanelRouter>();
+  /** Insights asked for before the page said 'ready' (shown when it does). */
+  const pendingInsights = new Map<string, 'unit' | 'account'>();
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
 
   const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
@@ -101,6 +110,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       },
     });
 
+    routers.set(unitId, router);
     const subs: vscode.Disposable[] = [];
     let hold: { dispose(): void } | undefined;
     const syncHold = () => {
@@ -114,7 +124,13 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     syncHold();
     subs.push(
       webview.onDidReceiveMessage((m: unknown) => {
-        if ((m as { kind?: unknown } | null)?.kind === 'ready') readyUnits.add(unitId);
+        if ((m as { kind?: unknown } | null)?.kind === 'ready') {
+          readyUnits.add(unitId);
+          const scope = pendingInsights.get(unitId);
+          pendingInsights.delete(unitId);
+          void router.handle(m).then(() => scope && router.showInsights(scope));
+          return;
+        }
         void router.handle(m);
       }),
       panel.onDidChangeViewState(() => {
@@ -132,6 +148,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       hold?.dispose();
       subs.forEach((d) => d.dispose());
       if (panels.get(unitId) === panel) panels.delete(unitId);
+      if (routers.get(unitId) === router) routers.delete(unitId);
       readyUnits.delete(unitId);
     });
   };
@@ -169,6 +186,34 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     return panel;
   };
 
+  const openInsights = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
+    let unitId = unitIdOf(arg);
+    const scope = unitId ? 'unit' : 'account';
+    if (!unitId) {
+      const units = backend.listUnits?.() ?? [];
+      const accounts = [...new Map(units.map((u) => [u.accountId, u])).values()];
+      if (accounts.length === 0) {
+        void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
+        return undefined;
+      }
+      if (accounts.length === 1) unitId = accounts[0].unitId;
+      else {
+        const pick = await vscode.window.showQuickPick(
+          accounts.map((u) => ({ label: u.accountLabel, description: `${units.filter((x) => x.accountId === u.accountId).length} chargers`, unitId: u.unitId })),
+          { placeHolder: 'Insights for which account?' },
+        );
+        unitId = pick?.unitId;
+      }
+      if (!unitId) return undefined;
+    }
+    const panel = await open(unitId);
+    if (!panel) return undefined;
+    const router = routers.get(unitId);
+    if (router && readyUnits.has(unitId)) router.showInsights(scope);
+    else pendingInsights.set(unitId, scope);
+    return panel;
+  };
+
   const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
     async deserializeWebviewPanel(panel, state) {
       const unitId = typeof state?.unitId === 'string' ? state.unitId : undefined;
@@ -182,5 +227,5 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     },
   };
 
-  return { open, serializer, panels, readyUnits, dispose: () => [...panels.values()].forEach((p) => p.dispose()) };
+  return { open, openInsights, serializer, panels, readyUnits, dispose: () => [...panels.values()].forEach((p) => p.dispose()) };
 }

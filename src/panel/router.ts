@@ -101,6 +101,11 @@ export class PanelRouter {
     this.send({ kind: 'push', type: 'unit', unit: toSnapshot(this.backend.getUnit(this.unitId)) });
   }
 
+  /** Asks the page to show the Insights tab (juicenet.openInsights). */
+  showInsights(scope: 'unit' | 'account'): void {
+    this.send({ kind: 'push', type: 'showInsights', scope });
+  }
+
   /** Entry point for every message from the webview. Never throws. */
   async handle(raw: unknown): Promise<void> {
     const parsed = parseWebviewMessage(raw);

@@ -218,11 +218,15 @@ export const replySchema = z.discriminatedUnion('ok', [
   z.object({ kind: z.literal('reply'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
   z.object({ kind: z.literal('reply'), id: z.number().int(), ok: z.literal(false), error: errorInfoSchema }),
 ]);
-export const pushSchema = z.object({
-  kind: z.literal('push'),
-  type: z.literal('unit'),
-  unit: unitSnapshotSchema.nullable(),
-});
+export const pushSchema = z.discriminatedUnion('type', [
+  z.object({
+    kind: z.literal('push'),
+    type: z.literal('unit'),
+    unit: unitSnapshotSchema.nullable(),
+  }),
+  /** Show the Insights tab (juicenet.openInsights), for this charger or every charger of its account. */
+  z.object({ kind: z.literal('push'), type: z.literal('showInsights'), scope: z.enum(['unit', 'account']) }),
+]);
 export const hostMessageSchema = z.union([replySchema, pushSchema]);
 export type ReplyMessage = z.infer<typeof replySchema>;
 export type PushMessage = z.infer<typeof pushSchema>;

@@ -107,6 +107,8 @@ export interface Harness {
   insightsSettings: InsightsSettings;
   /** The storage the history cache keeps its sessions in. */
   insightsStorage: MemoryKeyValueStore;
+  /** What juicenet.openInsights does once the page is up: the host asks it to show the Insights tab. */
+  showInsights(scope: 'unit' | 'account'): void;
   close(): Promise<void>;
 }
 
@@ -279,6 +281,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
     },
     insightsSettings,
     insightsStorage,
+    showInsights: (scope) => router?.showInsights(scope),
     close: async () => {
       sub.dispose();
       router?.dispose();

@@ -218,6 +218,19 @@ describe('Insights tab (Chromium)', function () {
     await hx.page.waitForFunction(() => /the charger's own electricity price/.test(document.querySelector('[data-testid=insights-how]')?.textContent ?? ''));
   });
 
+  it('switches to the account when the host asks (juicenet.openInsights from the palette)', async () => {
+    await hx.page.locator('vscode-tab-header[data-tab="overview"]').click();
+    hx.showInsights('account');
+    await hx.page.locator('vscode-tab-panel[data-panel="insights"]').waitFor({ state: 'visible' });
+    await waitLoaded(2);
+    assert.equal(await hx.page.locator('[data-testid=insights-scope]').inputValue(), 'account');
+    const saved = await hx.page.evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState')!));
+    assert.equal(saved.tab, 5);
+    assert.equal(saved.insights.scope, 'account');
+    hx.showInsights('unit');
+    await waitLoaded(1);
+  });
+
   it('exports every session with its figures, and a monthly summary', async () => {
     const t = truth(hx.unitId);
     await hx.page.locator('[data-testid=insights-export-sessions]').click();
