@@ -4,6 +4,11 @@ import { strict as assert } from 'node:assert';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { JuiceNetClient } from '../../src/api/client';
 import { localTime, toIanaZone } from '../../src/simulator/timezone';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
 
 const START = Date.UTC(2026, 10, 30, 12) / 1000;
 
@@ -106,5 +111,51 @@ describe('simulator: a year of charging history', function () {
 
   it('refuses a history length that is not a whole number of days', async () => {
     await assert.rejects(startSimulator({ historyDays: 1.5 }), /historyDays must be a whole number/);
+  });
+
+  it('serves a year from the command line by default, and the days asked for with --history-days', async function () {
+    this.timeout(30_000);
+    const dir = mkdtempSync(join(tmpdir(), 'juicenet-sim-year-'));
+    const cli = join(dir, 'simulator-cli.js');
+    await esbuild.build({ entryPoints: ['src/simulator/cli.ts'], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+    const sessionsFrom = async (args: string[]) => {
+      const token = '7f3c1e00-1017-4048-b0bd-423da512f4c2';
+      const child = spawn(process.execPath, [cli, '--port', '0', '--account-token', token, '--units', '1', '--no-auto-plug', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      try {
+        let out = '';
+        const url = await new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 10_000);
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+            if (m && out.includes('SIMULATOR_READY')) {
+              clearTimeout(timer);
+              resolve(m[1]);
+            }
+          });
+        });
+        const c = new JuiceNetClient({ baseUrl: url, deviceId: 'cli-year' });
+        try {
+          const [unit] = await c.getAccountUnits(token);
+          return await c.getHistory({ token: unit.token, accountToken: token, unitId: unit.unitId });
+        } finally {
+          await c.close();
+        }
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+    try {
+      const year = await sessionsFrom([]);
+      const days = (Math.max(...year.map((s) => s.timeStart!)) - Math.min(...year.map((s) => s.timeStart!))) / 86400;
+      assert.ok(days > 340 && year.length > 120, `${year.length} sessions over ${days} days`);
+      const month = await sessionsFrom(['--history-days', '30']);
+      assert.ok(month.length > 5 && month.length < 40, `${month.length} sessions`);
+      assert.ok(Math.max(...month.map((s) => s.timeStart!)) - Math.min(...month.map((s) => s.timeStart!)) < 31 * 86400);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
