@@ -19,6 +19,8 @@ import {
 } from '../../src/domain/insights';
 import { dayOfYmd } from '../../src/domain/time-zone';
 import type { UnitStatus } from '../../src/api/types';
+import type { UnitView } from '../../src/state/contracts';
+import { describeUnit, statusBarModel, unitFullAt, unitTooltipMarkdown } from '../../src/views/unit-format';
 
 const facts: ChargerFacts = { unitId: 'u1', name: 'Garage', zone: 'America/Los_Angeles', ecostCents: 12, gasCentsPerGallon: 350, mpg: 25, whPerMile: 300 };
 const opts = { gridCo2GPerKwh: 373 };
@@ -165,5 +167,36 @@ describe('insights CSV', () => {
       '2026-05,1,15.000,1.80,0,5.20,5.59,17.77',
       '2026-06,1,3.000,0.36,0,1.04,1.12,3.55',
     ]);
+  });
+});
+
+describe('"full at" in the tree row, its tooltip and the status bar (one domain function)', () => {
+  const view = (charging: Partial<UnitStatus['charging']>, state: UnitStatus['state'] = 'charging'): UnitView => ({
+    unitId: 'u1',
+    name: 'Garage',
+    accountLabel: 'Home',
+    accountId: 'a',
+    demo: false,
+    stale: false,
+    status: { unitId: 'u1', state, rawState: state, charging: { powerW: 7200, energyWh: 2000, ...charging }, lifetime: {} },
+    info: { timeZoneId: 'Pacific Standard Time', cars: [], raw: {} },
+  });
+
+  it('adds the time to the row, the explanation to the tooltip and the status bar, in the charger’s zone', () => {
+    const v = view({ energyToAddWh: 20_000 });
+    const now = Date.now() / 1000;
+    const expected = new Date((now + 2.5 * 3600) * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'America/Los_Angeles' });
+    const row = describeUnit(v);
+    assert.match(row, /^charging · 7\.2 kW · full at \d\d:\d\d/);
+    assert.ok(row.includes(`full at ${expected}`) || row.includes(`full at ${new Date((now + 2.5 * 3600 + 60) * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'America/Los_Angeles' })}`), row);
+    assert.match(unitTooltipMarkdown(v), /Full at \d\d:\d\d.*18\\\.0 kWh still to add/);
+    assert.match(statusBarModel([v], true).tooltip, /Garage: charging · 7\.2 kW · full at \d\d:\d\d/);
+    assert.deepEqual(unitFullAt(view({ energyToAddWh: 20_000 }, 'plugged')), undefined, 'not charging: nothing');
+  });
+
+  it('says what it would need in the tooltip, and leaves the row alone', () => {
+    const v = view({ energyToAddWh: 0 });
+    assert.equal(describeUnit(v), 'charging · 7.2 kW');
+    assert.match(unitTooltipMarkdown(v), /Full at: unknown — needs an energy to add for this session/);
   });
 });

@@ -258,4 +258,15 @@ describe('Insights tab (Chromium)', function () {
       assert.equal(kwh, (ss.reduce((a, s) => a + s.energyWh, 0) / 1000).toFixed(3));
     }
   });
+
+  it('says in the Overview when the charging car will be full', async () => {
+    if (hx.sim.unit(hx.unitId).car) hx.sim.unplug(hx.unitId);
+    hx.sim.plugIn(hx.unitId, { energyToAddWh: 25_000 });
+    await hx.refreshUnit();
+    await hx.page.locator('vscode-tab-header[data-tab="overview"]').click();
+    assert.equal(hx.sim.unit(hx.unitId).state, 'charging', 'the first simulated charger has no schedule: it charges at once');
+    const dd = hx.page.locator('[data-testid=overview] dt:text-is("When full") + dd');
+    await dd.waitFor();
+    assert.match(await dd.innerText(), /^Full at \d\d:\d\d( tomorrow)?: 25\.0 kWh still to add \(the session’s energy to add\) at the current \d+\.\d kW\.$/);
+  });
 });
