@@ -9,6 +9,7 @@ import { makeNonce, renderPanelHtml } from './html';
 import { HistoryCache } from '../state/history-cache';
 import type { KeyValueStore } from '../state/accounts';
 import type { InsightsHostDeps } from './insights-host';
+import { parseTariffSetting, tariffProblemsMessage } from '../domain/insights/tariff';
 
 /** The Insights tab's settings, read when the tab asks (so edits apply on its next load). */
 function insightsDeps(storage: KeyValueStore): InsightsHostDeps {
@@ -55,7 +56,18 @@ export interface UnitPanelController {
 
 export function registerUnitPanel(context: vscode.ExtensionContext, backend: PanelBackend, log: Logger): vscode.Disposable {
   const c = createUnitPanelController(context.extensionUri, backend, log, context.globalState);
+  // The tariff is checked as it is saved: overlaps and times without a price are named at once.
+  const checkTariff = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration('juicenet.tariff')) return;
+    const r = parseTariffSetting(insightsDeps(context.globalState).settings().tariff);
+    if (r.ok) return;
+    log.warn(`Tariff settings: ${r.errors.join(' ')}`);
+    void vscode.window.showWarningMessage(tariffProblemsMessage(r.errors), 'Open Settings').then((a) => {
+      if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'juicenet.tariff');
+    });
+  });
   return vscode.Disposable.from(
+    checkTariff,
     vscode.commands.registerCommand('juicenet.openUnitPanel', c.open),
     vscode.commands.registerCommand('juicenet.openInsights', c.openInsights),
     vscode.window.registerWebviewPanelSerializer(UNIT_PANEL_VIEW_TYPE, c.serializer),

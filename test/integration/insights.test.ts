@@ -85,4 +85,17 @@ describe('charging insights (in the host, on the demo)', function () {
     assert.match(row.tooltip ?? '', /still to add \\\(the session’s energy to add\\\) at the current/);
     assert.match(t.statusBarSnapshot().tooltip, /full at \d\d:\d\d/);
   });
+
+  it('names the problems of a time-of-use tariff as soon as it is saved', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('juicenet');
+    const G = vscode.ConfigurationTarget.Global;
+    try {
+      await cfg().update('tariff.weekday', [{ from: '00:00', to: '08:00', centsPerKwh: 10 }, { from: '07:00', to: '24:00', centsPerKwh: 30 }], G);
+      await cfg().update('tariff.mode', 'timeOfUse', G);
+      await waitFor('the tariff warning in the log', () => t.logLines().some((l) => /Tariff settings: Weekday window 1 \(00:00–08:00\) overlaps Weekday window 2 \(07:00–24:00\) from 07:00 to 08:00/.test(l)));
+    } finally {
+      await cfg().update('tariff.mode', undefined, G);
+      await cfg().update('tariff.weekday', undefined, G);
+    }
+  });
 });

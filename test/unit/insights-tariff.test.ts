@@ -7,6 +7,7 @@ import {
   makeTimeOfUse,
   parseTariffSetting,
   samplesFromPlot,
+  tariffProblemsMessage,
   type TimeOfUseTariff,
 } from '../../src/domain/insights';
 import { instantOfLocal, localDayNumber, toIanaZone, zoneOffsetS } from '../../src/domain/time-zone';
@@ -77,6 +78,11 @@ describe('tariff settings', () => {
     assert.ok(errors.some((e) => e.startsWith('Weekday window 3: "from" must be a time')));
     assert.ok(errors.includes('Weekend prices: add at least one window (for one price all day: from 00:00 to 24:00).'));
     assert.deepEqual(parseTariffSetting({ mode: 'cheap' }), { ok: false, errors: ['Tariff: unknown mode "cheap"; use "charger" or "timeOfUse".'] });
+  });
+
+  it('sums the problems up in one notification', () => {
+    assert.equal(tariffProblemsMessage(['A.', 'B.']), 'The time-of-use tariff in the settings cannot be used: A. B. Costs stay unknown until it is fixed.');
+    assert.equal(tariffProblemsMessage(['A.', 'B.', 'C.', 'D.', 'E.']), 'The time-of-use tariff in the settings cannot be used: A. B. C. (and 2 more) Costs stay unknown until it is fixed.');
   });
 });
 

@@ -161,6 +161,13 @@ export function parseTariffSetting(s: TariffSetting): TariffParse {
   return { ok: true, mode: 'timeOfUse', tariff: makeTimeOfUse(weekday, weekend) };
 }
 
+/** The problems of a tariff setting in one notification: the first few, and what follows from them. */
+export function tariffProblemsMessage(errors: readonly string[]): string {
+  const shown = errors.slice(0, 3).join(' ');
+  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+  return `The time-of-use tariff in the settings cannot be used: ${shown}${more} Costs stay unknown until it is fixed.`;
+}
+
 /** A time-of-use tariff from windows already known to be valid (the tests build them directly). */
 export function makeTimeOfUse(weekday: PriceWindow[], weekend: PriceWindow[]): TimeOfUseTariff {
   return { kind: 'timeOfUse', weekday, weekend, segments: { weekday: spansSorted(weekday), weekend: spansSorted(weekend) } };
