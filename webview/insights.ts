@@ -342,8 +342,16 @@ export class InsightsTab {
     for (const d of days) {
       grid.append(h('div', { class: `cal-day cal-l${d.level} cal-r${d.row}`, 'data-date': d.date, 'data-energy-wh': d.energyWh, title: `${d.date}: ${d.sessions ? `${formatEnergyWh(d.energyWh)} in ${d.sessions} session${d.sessions === 1 ? '' : 's'}` : 'no charging'}` }));
     }
+    // Month names over the week where each month starts; Monday, Wednesday and Friday beside the rows.
+    const weeks = days.length ? days[days.length - 1].column + 1 : 0;
+    const months = h('div', { class: 'cal-months muted', 'aria-hidden': 'true' });
+    for (let w = 0; w < weeks; w++) {
+      const first = days.find((d) => d.column === w && d.date.endsWith('-01'));
+      months.append(h('span', { text: first ? MONTHS[Number(first.date.slice(5, 7)) - 1] : '' }));
+    }
+    const rows = h('div', { class: 'cal-rows muted', 'aria-hidden': 'true' }, ...['Mon', '', 'Wed', '', 'Fri', '', ''].map((t) => h('span', { text: t })));
     const legend = h('div', { class: 'cal-legend muted' }, 'less ', ...[0, 1, 2, 3, 4].map((l) => h('span', { class: `cal-day cal-l${l}` })), ' more (a full square: the busiest day)');
-    this.calendarHost.append(grid, legend);
+    this.calendarHost.append(h('div', { class: 'cal-wrap' }, h('span'), months, rows, grid), legend);
   }
 
   private renderHow(): void {
