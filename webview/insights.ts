@@ -283,7 +283,7 @@ export class InsightsTab {
       if (ch.error) this.problems.append(h('li', { text: `${ch.name}: ${ch.error}` }));
       const missing = missingFacts(ch, c.options);
       if (missing.length) this.problems.append(h('li', { class: 'muted', text: `${ch.name} needs ${missing.join('; ')}.` }));
-      if (ch.samplesMissing > 0) this.problems.append(h('li', { class: 'muted', text: `${ch.name}: ${ch.samplesMissing} session${ch.samplesMissing === 1 ? '' : 's'} without power samples: costed with their energy spread evenly over the session.` }));
+      if (ch.samplesMissing > 0) this.problems.append(h('li', { class: 'muted', text: `${ch.name}: ${ch.samplesMissing} session${ch.samplesMissing === 1 ? '' : 's'} without power samples yet: costed with their energy spread evenly over the session (Reload reads more).` }));
       if (!ch.complete && !ch.error) this.problems.append(h('li', { class: 'muted', text: `${ch.name}: older history is still to be read (Reload goes on).` }));
     }
     this.problems.hidden = this.problems.childElementCount === 0;

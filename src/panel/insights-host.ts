@@ -13,6 +13,9 @@ export interface InsightsSettings {
   co2GramsPerKwh?: unknown;
 }
 
+/** Power plots read per charger and load; the rest on the next load (the page says so). */
+export const SAMPLES_PER_LOAD = 400;
+
 export interface InsightsHostDeps {
   cache: HistoryCache;
   settings(): InsightsSettings;
@@ -64,7 +67,8 @@ export async function loadInsights(backend: PanelBackend, deps: InsightsHostDeps
       complete = r.complete;
       newSessions = r.newSessions;
       if (needSamples) {
-        const s = await deps.cache.ensureSamples(view.unitId, api);
+        // At most a few hundred plots per load, so the page's request stays well inside its time limit.
+        const s = await deps.cache.ensureSamples(view.unitId, api, { max: SAMPLES_PER_LOAD });
         if (s.failed > 0) log.warn(`Insights ${view.unitId}: ${s.failed} power plots could not be read; those sessions are costed without samples`);
       }
     } catch (e) {
