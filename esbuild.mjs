@@ -33,6 +33,8 @@ const node = {
 /** name -> esbuild options. */
 const targets = {
   extension: { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  // The demo's simulator, its own bundle: the extension requires it on first use (src/demo.ts).
+  demo: { ...node, entryPoints: ['src/simulator/index.ts'], outfile: 'dist/simulator.js' },
   simulator: { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator-cli.js' },
   webview: {
     bundle: true,

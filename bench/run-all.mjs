@@ -127,7 +127,7 @@ const ROWS = {
   ],
 };
 
-// The soak (bench/soak.ts, another helper's) reports its own checks; rows for the keys known when
+// The soak (bench/soak.ts) reports its own checks; rows for the keys known when
 // this was written, and genericRows() below adds any `pass` key these rows do not cover.
 ROWS.soak = (j) => [
   [`requests (${n(j.units, 0)} units, time ×${n(j.timeCompression, 0)}, ${n(j.requestsPerSecond, 0)}/s)`, n(j.requests, 0), `≥ ${n(j.targets?.requestsAtLeast, 0)}`, '—', j.pass?.requests, 'requests'],

@@ -1,9 +1,9 @@
 // History tab: sessions (paged), sortable table, CSV export, and the selected session's power plot.
 import uPlot from 'uplot';
-import type { HistorySession, PlotPoint } from '../src/api/types';
-import { formatDuration } from '../src/api/units';
-import { sessionsToCsv } from '../src/protocol/csv';
-import { energyUnderCurveWh, plotIntervalsForWidth, toPlotColumns } from '../src/protocol/plot';
+import type { HistorySession, PlotPoint } from '../src/protocol/messages';
+import { formatCents, formatDuration, formatEnergyWh } from '../src/domain/format';
+import { sessionsToCsv } from './csv';
+import { energyUnderCurveWh, plotIntervalsForWidth, toPlotColumns } from './plot';
 import { clear, errorInfoOf, h, localTime, showMessage } from './dom';
 import type { Rpc } from './rpc';
 
@@ -12,22 +12,59 @@ export interface HistoryUiState {
   sortKey: SortKey;
   sortDesc: boolean;
   selectedSessionId?: number;
+  /** Pages read so far ("Load more"): a page rebuilt after being discarded reads as many again. */
+  pagesLoaded?: number;
 }
 
-const COLUMNS: { key: SortKey; label: string; show: (s: HistorySession) => string }[] = [
+/** Pages a rebuilt page reads back at most (the simulator's pages hold 20 sessions). */
+const MAX_RESTORED_PAGES = 50;
+
+const COLUMNS: { key: SortKey; label: string; num?: boolean; show: (s: HistorySession) => string }[] = [
   { key: 'timeStart', label: 'Start', show: (s) => localTime(s.timeStart) },
   { key: 'timeEnd', label: 'End', show: (s) => localTime(s.timeEnd) },
-  { key: 'durationS', label: 'Charging time', show: (s) => (s.durationS === undefined ? 'unknown' : formatDuration(s.durationS)) },
-  { key: 'energyWh', label: 'Energy (kWh)', show: (s) => (s.energyWh === undefined ? 'unknown' : (s.energyWh / 1000).toFixed(2)) },
-  { key: 'savingsCents', label: 'Savings', show: (s) => (s.savingsCents === undefined ? '—' : `$${(s.savingsCents / 100).toFixed(2)}`) },
+  { key: 'durationS', label: 'Charging time', num: true, show: (s) => (s.durationS === undefined ? 'unknown' : formatDuration(s.durationS)) },
+  { key: 'energyWh', label: 'Energy (kWh)', num: true, show: (s) => (s.energyWh === undefined ? 'unknown' : (s.energyWh / 1000).toFixed(2)) },
+  { key: 'savingsCents', label: 'Savings', num: true, show: (s) => (s.savingsCents === undefined ? '—' : formatCents(s.savingsCents)) },
 ];
 
-/** Draws a power plot (kW over local time) into `host`; returns the uPlot instance. Exported for the bench. */
-export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], widthPx: number): uPlot {
+export interface SessionTotals {
+  count: number;
+  energyWh: number;
+  durationS: number;
+  savingsCents: number;
+}
+
+/** Sums of the loaded sessions; a value the server did not send counts as nothing (never a made-up figure). */
+export function sessionTotals(sessions: readonly HistorySession[]): SessionTotals {
+  const t: SessionTotals = { count: sessions.length, energyWh: 0, durationS: 0, savingsCents: 0 };
+  for (const s of sessions) {
+    t.energyWh += s.energyWh ?? 0;
+    t.durationS += s.durationS ?? 0;
+    t.savingsCents += s.savingsCents ?? 0;
+  }
+  return t;
+}
+
+/** The CSV's file name: the charger's name made safe for a file system ("Garage / left" → "Garage-left-charging-history.csv"). */
+export function csvFileName(chargerName: string | undefined): string {
+  const base = (chargerName ?? '')
+    .normalize('NFKD')
+    .replace(/[^\w\s-]+/g, ' ')
+    .trim()
+    .replace(/[\s_-]+/g, '-')
+    .slice(0, 60);
+  return `${base || 'charger'}-charging-history.csv`;
+}
+
+/**
+ * Draws a power plot (kW over local time) into `host`; returns the uPlot instance. The read-out
+ * shows the time as the session table does (localTime). Exported for the bench and the Overview.
+ */
+export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], widthPx: number, heightPx = 260): uPlot {
   const data = toPlotColumns(points);
   const opts: uPlot.Options = {
     width: Math.max(200, widthPx),
-    height: 260,
+    height: heightPx,
     // Local time axis; uPlot formats epoch seconds in the browser's time zone.
     scales: { x: { time: true }, kW: { auto: true, range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
     axes: [
@@ -35,7 +72,7 @@ export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], w
       { scale: 'kW', label: 'kW', stroke: cssVar('--vscode-foreground', '#888'), grid: { stroke: cssVar('--vscode-editorWidget-border', '#8884') } },
     ],
     series: [
-      { label: 'Time' },
+      { label: 'Time', value: (_u, v) => (v == null ? '—' : localTime(v)) },
       { label: 'Power', scale: 'kW', stroke: cssVar('--vscode-charts-blue', '#3794ff'), width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} kW`) },
     ],
     // Drag to zoom on x; double-click resets (uPlot's default).
@@ -45,7 +82,7 @@ export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], w
   return new uPlot(opts, data, host);
 }
 
-function cssVar(name: string, fallback: string): string {
+export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
 }
@@ -64,15 +101,27 @@ export class HistoryTab {
   private readonly moreBtn = h('vscode-button', { secondary: true, 'data-testid': 'load-more', hidden: true }, 'Load more');
   private readonly plotHost = h('div', { class: 'plot-host', 'data-testid': 'plot' });
   private readonly plotInfo = h('p', { class: 'plot-info', 'data-testid': 'plot-energy' });
+  private readonly totals = h('p', { class: 'totals', 'data-testid': 'history-totals' });
+  private readonly exportBtn = h('vscode-button', { 'data-testid': 'export-csv' }, 'Export CSV');
+  private readonly exportAllBtn = h('vscode-button', { secondary: true, 'data-testid': 'export-csv-all' }, 'Export all sessions…');
+  private readonly cancelBtn = h('vscode-button', { secondary: true, 'data-testid': 'export-cancel', hidden: true }, 'Cancel');
+  /** "Export all sessions" is reading pages; Cancel sets this. */
+  private exportRun: { cancelled: boolean } | undefined;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly rpc: Rpc,
     private readonly ui: HistoryUiState,
     private readonly saveUi: () => void,
+    /** The charger's name, for the CSV's file name. */
+    private readonly chargerName: () => string | undefined = () => undefined,
   ) {
-    const exportBtn = h('vscode-button', { 'data-testid': 'export-csv' }, 'Export CSV');
+    const exportBtn = this.exportBtn;
     exportBtn.addEventListener('click', () => void this.exportCsv());
+    this.exportAllBtn.addEventListener('click', () => void this.exportAll());
+    this.cancelBtn.addEventListener('click', () => {
+      if (this.exportRun) this.exportRun.cancelled = true;
+    });
     this.moreBtn.addEventListener('click', () => void this.loadPage());
     // uPlot draws on a canvas with colours read once: redraw when VS Code switches theme (body class).
     new MutationObserver(() => this.redraw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -83,8 +132,9 @@ export class HistoryTab {
       resizeTimer = setTimeout(() => this.fitPlotWidth(), 120);
     }).observe(this.plotHost);
     root.append(
-      h('div', { class: 'toolbar' }, exportBtn, this.moreBtn),
+      h('div', { class: 'toolbar' }, exportBtn, this.exportAllBtn, this.cancelBtn, this.moreBtn),
       this.msg,
+      this.totals,
       this.tableHost,
       h('h3', { text: 'Power' }),
       this.plotInfo,
@@ -96,7 +146,10 @@ export class HistoryTab {
   async activate(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
+    // Restoring: as many pages as were loaded before the page was discarded.
+    const pages = Math.min(MAX_RESTORED_PAGES, Math.max(1, this.ui.pagesLoaded ?? 1));
     await this.loadPage();
+    for (let i = 1; i < pages && this.continuityToken; i++) await this.loadPage();
     // Restoring: read on (a few pages at most) until the session that was selected is back.
     const wanted = this.ui.selectedSessionId;
     for (let i = 0; wanted !== undefined && i < 5 && this.continuityToken && !this.sessions.some((s) => s.id === wanted); i++) await this.loadPage();
@@ -107,17 +160,22 @@ export class HistoryTab {
     }
   }
 
-  private async loadPage(): Promise<void> {
-    if (this.loadingPage) return;
+  /** Reads the next page; false when it failed (the message says why). */
+  private async loadPage(progress?: string): Promise<boolean> {
+    if (this.loadingPage) return false;
     this.loadingPage = true;
     this.moreBtn.setAttribute('disabled', '');
-    showMessage(this.msg, 'info', 'Loading history…');
+    showMessage(this.msg, 'info', progress ?? 'Loading history…');
+    let ok = false;
     try {
       const page = await this.rpc.call('getHistoryPage', { continuityToken: this.continuityToken });
       this.sessions.push(...page.sessions);
       this.continuityToken = page.continuityToken;
+      this.ui.pagesLoaded = (this.pagesRead += 1);
+      this.saveUi();
       showMessage(this.msg, 'info', `${this.sessions.length} session${this.sessions.length === 1 ? '' : 's'}${this.continuityToken ? ' (more available)' : ''}.`);
       this.renderTable();
+      ok = true;
     } catch (e) {
       this.loaded = this.sessions.length > 0;
       const info = errorInfoOf(e);
@@ -127,7 +185,10 @@ export class HistoryTab {
       this.moreBtn.removeAttribute('disabled');
     }
     this.moreBtn.hidden = !this.continuityToken;
+    return ok;
   }
+
+  private pagesRead = 0;
 
   private sorted(): HistorySession[] {
     const { sortKey, sortDesc } = this.ui;
@@ -146,7 +207,7 @@ export class HistoryTab {
     const headRow = h('tr');
     for (const c of COLUMNS) {
       const active = this.ui.sortKey === c.key;
-      const btn = h('button', { class: 'sort', 'data-sort': c.key }, c.label + (active ? (this.ui.sortDesc ? ' ▼' : ' ▲') : ''));
+      const btn = h('button', { class: 'sort', 'data-sort': c.key, type: 'button' }, c.label + (active ? (this.ui.sortDesc ? ' ▼' : ' ▲') : ''));
       btn.addEventListener('click', () => {
         if (this.ui.sortKey === c.key) this.ui.sortDesc = !this.ui.sortDesc;
         else {
@@ -157,7 +218,7 @@ export class HistoryTab {
         this.renderTable();
       });
       // aria-sort belongs on the column header, not on the button inside it.
-      headRow.append(h('th', { scope: 'col', 'aria-sort': active ? (this.ui.sortDesc ? 'descending' : 'ascending') : undefined }, btn));
+      headRow.append(h('th', { scope: 'col', class: c.num ? 'num' : undefined, 'aria-sort': active ? (this.ui.sortDesc ? 'descending' : 'ascending') : undefined }, btn));
     }
     const body = h('tbody');
     for (const s of this.sorted()) {
@@ -168,7 +229,7 @@ export class HistoryTab {
         tabindex: s.id === undefined ? undefined : 0,
         'aria-selected': s.id === undefined ? undefined : String(selected),
       });
-      for (const c of COLUMNS) row.append(h('td', { text: c.show(s) }));
+      for (const c of COLUMNS) row.append(h('td', { class: c.num ? 'num' : undefined, text: c.show(s) }));
       if (s.id !== undefined) {
         const id = s.id;
         row.title = 'Show this session’s power plot';
@@ -183,7 +244,17 @@ export class HistoryTab {
       } else row.title = 'The server sent no session id: no plot for this one';
       body.append(row);
     }
-    this.tableHost.append(h('table', { class: 'sessions', 'data-testid': 'history-table' }, h('thead', {}, headRow), body));
+    const t = sessionTotals(this.sessions);
+    const foot = h(
+      'tr',
+      { 'data-testid': 'history-totals-row' },
+      h('td', { colspan: 2, text: `Total of ${t.count} session${t.count === 1 ? '' : 's'}` }),
+      h('td', { class: 'num', text: formatDuration(t.durationS) }),
+      h('td', { class: 'num', text: (t.energyWh / 1000).toFixed(2) }),
+      h('td', { class: 'num', text: formatCents(t.savingsCents) }),
+    );
+    this.totals.textContent = `${t.count} session${t.count === 1 ? '' : 's'} loaded: ${formatEnergyWh(t.energyWh)}, ${formatDuration(t.durationS)} of charging, ${formatCents(t.savingsCents)} saved.`;
+    this.tableHost.append(h('table', { class: 'sessions', 'data-testid': 'history-table' }, h('thead', {}, headRow), body, h('tfoot', {}, foot)));
   }
 
   private async select(sessionId: number): Promise<void> {
@@ -204,7 +275,7 @@ export class HistoryTab {
       this.plotPoints = points;
       this.plot = drawPowerPlot(this.plotHost, points, width);
       const kwh = energyUnderCurveWh(points) / 1000;
-      showMessage(this.plotInfo, 'ok', `Energy under the curve: ${kwh.toFixed(2)} kWh (${points.length} points). Drag to zoom, double-click to reset.`);
+      showMessage(this.plotInfo, 'ok', `Energy under the curve: ${kwh.toFixed(2)} kWh, from ${points.length} power readings. Drag to zoom, double-click to reset.`);
     } catch (e) {
       const info = errorInfoOf(e);
       showMessage(this.plotInfo, 'error', `Could not read the power plot: ${info.message}`, info.nextStep);
@@ -243,11 +314,40 @@ export class HistoryTab {
       return;
     }
     try {
-      const r = await this.rpc.call('saveCsv', { csv: sessionsToCsv(this.sorted()), suggestedName: 'juicenet-history.csv' });
+      const r = await this.rpc.call('saveCsv', { csv: sessionsToCsv(this.sorted()), suggestedName: csvFileName(this.chargerName()) });
       showMessage(this.msg, r.saved ? 'ok' : 'info', r.saved ? `Saved ${this.sessions.length} sessions to ${r.path}.` : 'Export cancelled.');
     } catch (e) {
       const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not export: ${info.message}`, info.nextStep);
+    }
+  }
+
+  /** Reads every remaining page (with progress and Cancel), then exports all sessions. */
+  private async exportAll(): Promise<void> {
+    if (this.exportRun) return;
+    const run = { cancelled: false };
+    this.exportRun = run;
+    this.exportAllBtn.setAttribute('disabled', '');
+    this.exportBtn.setAttribute('disabled', '');
+    this.cancelBtn.hidden = false;
+    try {
+      if (!this.loaded) {
+        this.loaded = true;
+        if (!(await this.loadPage('Reading the history…'))) return;
+      }
+      while (this.continuityToken && !run.cancelled) {
+        if (!(await this.loadPage(`Reading every session: ${this.sessions.length} so far…`))) return;
+      }
+      if (run.cancelled) {
+        showMessage(this.msg, 'info', `Export cancelled after reading ${this.sessions.length} sessions; they stay in the table.`);
+        return;
+      }
+      await this.exportCsv();
+    } finally {
+      this.exportRun = undefined;
+      this.cancelBtn.hidden = true;
+      this.exportAllBtn.removeAttribute('disabled');
+      this.exportBtn.removeAttribute('disabled');
     }
   }
 }

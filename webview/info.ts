@@ -1,34 +1,72 @@
 // Info tab: structured fields and a JSON editor over the same draft, validated as typed, a diff
 // before set_info, a conflict check against the server's info_timestamp, and a read-back after it.
 // Unsaved edits survive the page being discarded (webview/drafts.ts).
-import { describeChange, diffInfo, getAtPath, parseInfoJson, setAtPath, validateInfo, type FieldProblem } from '../src/protocol/info';
+import { diffInfo, getAtPath, parseInfoJson, setAtPath, validateInfo, type FieldProblem, type InfoChange } from './info-model';
 import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showRestored, showWriteError } from './dom';
 import type { DraftStore } from './drafts';
 import type { Result } from '../src/protocol/messages';
 import type { Rpc } from './rpc';
+import { fieldInfo } from './words';
 
+/** A form field: its wire path (shown only in the JSON pane) and the control that fits its value. */
 interface FieldDef {
   path: string;
-  label: string;
-  kind: 'text' | 'int';
-  help?: string;
+  kind: 'text' | 'int' | 'timeZone' | 'switch';
+  placeholder?: string;
 }
 const FIELDS: FieldDef[] = [
-  { path: 'name', label: 'Name', kind: 'text' },
-  { path: 'address', label: 'Address', kind: 'text' },
-  { path: 'city', label: 'City', kind: 'text' },
-  { path: 'zip', label: 'Zip', kind: 'text' },
-  { path: 'country_code', label: 'Country code', kind: 'text', help: 'ISO alpha-2, e.g. US' },
-  { path: 'timeZoneId', label: 'Time zone', kind: 'text' },
-  { path: 'amps_wire_rating', label: 'Wire rating (A)', kind: 'int' },
-  { path: 'amps_unit_rating', label: 'Unit rating (A)', kind: 'int' },
-  { path: 'gascost', label: 'Gas cost (¢/gal)', kind: 'int' },
-  { path: 'ecost', label: 'Electricity cost (¢/kWh)', kind: 'int' },
-  { path: 'mpg', label: 'Miles per gallon', kind: 'int' },
-  { path: 'whpermile', label: 'Wh per mile', kind: 'int' },
-  { path: 'policy.name', label: 'Policy', kind: 'text' },
-  { path: 'policy.charge_control_type', label: 'Charge control', kind: 'text' },
+  { path: 'name', kind: 'text' },
+  { path: 'address', kind: 'text' },
+  { path: 'city', kind: 'text' },
+  { path: 'zip', kind: 'text' },
+  { path: 'country_code', kind: 'text', placeholder: 'e.g. US' },
+  { path: 'timeZoneId', kind: 'timeZone' },
+  { path: 'amps_wire_rating', kind: 'int' },
+  { path: 'amps_unit_rating', kind: 'int' },
+  { path: 'ecost', kind: 'int' },
+  { path: 'gascost', kind: 'int' },
+  { path: 'mpg', kind: 'int' },
+  { path: 'whpermile', kind: 'int' },
+  { path: 'policy.user_control_allowed', kind: 'switch' },
+  { path: 'policy.name', kind: 'text' },
+  { path: 'policy.charge_control_type', kind: 'text' },
 ];
+
+/** The wire rating bounds the current the charger may draw: changing it is a safety matter. */
+const WIRE_RATING = 'amps_wire_rating';
+
+/** The label of a field for the form, the review and the messages (never its wire name). */
+function labelOf(path: string): string {
+  return path === 'policy.name' ? 'Policy name' : fieldInfo(path).label;
+}
+
+/** A value as the review shows it: with the field's unit, text in quotes, "(none)" when absent. */
+function showValue(path: string, v: unknown): string {
+  if (v === undefined) return '(none)';
+  const unit = fieldInfo(path).unit;
+  if (typeof v === 'number' && unit) return `${v} ${unit}`;
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return JSON.stringify(v);
+}
+
+/** "Wire rating: 40 A → 32 A": a change in words, for the review before sending. */
+export function describeChangeInWords(c: InfoChange): string {
+  return `${labelOf(c.path)}: ${showValue(c.path, c.before)} → ${showValue(c.path, c.after)}`;
+}
+
+/** The time zones this browser knows, with `current` first when it is not one of them. */
+function timeZones(current: string | undefined): string[] {
+  let zones: string[] = [];
+  try {
+    zones = (Intl as unknown as { supportedValuesOf?(k: string): string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    zones = [];
+  }
+  if (!zones.includes('UTC')) zones = ['UTC', ...zones];
+  return current && !zones.includes(current) ? [current, ...zones] : zones;
+}
+
+type FieldControl = HTMLInputElement | HTMLSelectElement;
 
 export class InfoTab {
   private loaded: Record<string, unknown> | undefined;
@@ -38,7 +76,8 @@ export class InfoTab {
   /** set_info (and its read-back) is on its way: a second click must not send twice. */
   private sending = false;
   private problemCount = 0;
-  private readonly inputs = new Map<string, HTMLInputElement>();
+  private readonly inputs = new Map<string, FieldControl>();
+  private readonly wireWarning = h('p', { class: 'wire-warning', role: 'alert', 'data-testid': 'info-wire-warning', hidden: true });
   private readonly fieldErrors = new Map<string, HTMLElement>();
   private readonly json = h('textarea', { class: 'json', rows: 18, spellcheck: 'false', 'aria-label': 'Info as JSON', 'aria-describedby': 'info-problems', 'data-testid': 'info-json' });
   // The one live region of the form: announced politely, and only when the problems change.
@@ -54,13 +93,28 @@ export class InfoTab {
     const form = h('div', { class: 'form-grid' });
     for (const f of FIELDS) {
       const id = `info-${f.path.replace(/\./g, '-')}`;
-      const input = h('input', { id, type: 'text', 'data-path': f.path, inputmode: f.kind === 'int' ? 'numeric' : undefined, placeholder: f.help, 'aria-describedby': `${id}-error` });
-      // Not a live region: the summary above announces; this one is read with its field.
+      const info = fieldInfo(f.path);
+      const common = { id, 'data-path': f.path, 'aria-describedby': `${id}-error`, title: info.help };
+      const input: FieldControl =
+        f.kind === 'timeZone'
+          ? h('select', common)
+          : f.kind === 'switch'
+            ? h('input', { ...common, type: 'checkbox', role: 'switch' })
+            : f.kind === 'int'
+              ? h('input', { ...common, type: 'number', step: 1, inputmode: 'numeric' })
+              : h('input', { ...common, type: 'text', placeholder: f.placeholder });
+      // Not a live region: the summary announces; this one is read with its field.
       const err = h('span', { id: `${id}-error`, class: 'field-error', 'data-error-for': f.path });
-      input.addEventListener('input', () => this.onFieldInput(f, input.value));
+      input.addEventListener(f.kind === 'text' || f.kind === 'int' ? 'input' : 'change', () => this.onFieldInput(f, input));
       this.inputs.set(f.path, input);
       this.fieldErrors.set(f.path, err);
-      form.append(h('label', { for: id, text: f.label }), h('div', {}, input, err));
+      const control =
+        f.kind === 'switch'
+          ? h('label', { class: 'switch' }, input, h('span', { class: 'switch-state', 'data-switch-for': f.path }))
+          : info.unit
+            ? h('div', { class: 'field-with-unit' }, input, h('span', { class: 'unit-suffix', text: info.unit }))
+            : input;
+      form.append(h('label', { for: id, text: labelOf(f.path) }), h('div', {}, control, err, f.path === WIRE_RATING ? this.wireWarning : null));
     }
     this.json.addEventListener('input', () => this.onJsonInput());
     this.saveBtn.addEventListener('click', () => this.review());
@@ -73,8 +127,7 @@ export class InfoTab {
       this.restoreBox,
       h('div', { class: 'info-columns' },
         h('section', {}, h('h3', { text: 'Fields' }), form, h('h3', { text: 'Cars' }), this.cars),
-        h('section', {}, h('h3', { text: 'JSON' }), this.json)),
-      this.problems,
+        h('section', {}, h('h3', { text: 'JSON' }), this.json, this.problems)),
       h('div', { class: 'toolbar' }, this.saveBtn, reload),
       this.reloadConfirm,
       this.confirmBox,
@@ -108,6 +161,7 @@ export class InfoTab {
         this.syncFromJson();
       }
       this.renderFields();
+      this.syncWireWarning();
       this.renderCars();
       if (!saved) this.validate();
       this.saveDraft();
@@ -140,17 +194,31 @@ export class InfoTab {
     if (!dirty) clear(this.restoreBox);
   }
 
-  private onFieldInput(f: FieldDef, text: string): void {
+  private onFieldInput(f: FieldDef, input: FieldControl): void {
+    const text = input.value;
     let value: unknown = text;
-    if (f.kind === 'int') {
+    if (f.kind === 'switch') value = (input as HTMLInputElement).checked;
+    else if (f.kind === 'int') {
       const t = text.trim();
-      // Keep what was typed when it isn't a number, so the validator names the field.
-      value = t === '' ? undefined : /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+      // A number field holds '' for text that is not a number: the field goes (the validator names it when required).
+      value = t === '' ? undefined : Number(t);
     } else if (text === '' && getAtPath(this.loaded ?? {}, f.path) === undefined) value = undefined;
     this.draft = setAtPath(this.draft, f.path, value);
     this.renderJson();
     this.validate();
+    this.syncWireWarning();
     this.saveDraft();
+  }
+
+  /** Beside the wire rating, while it differs from what the charger has: what it bounds. */
+  private syncWireWarning(): void {
+    const before = getAtPath(this.loaded ?? {}, WIRE_RATING);
+    const after = getAtPath(this.draft, WIRE_RATING);
+    const changed = this.loaded !== undefined && JSON.stringify(before) !== JSON.stringify(after);
+    this.wireWarning.hidden = !changed;
+    this.wireWarning.textContent = changed
+      ? 'The wire rating caps the charging current. Set it to what the circuit’s wiring and breaker are rated for: a value above that can overheat the wiring.'
+      : '';
   }
 
   private onJsonInput(): void {
@@ -172,14 +240,31 @@ export class InfoTab {
       this.draft = obj as Record<string, unknown>;
       this.renderFields();
     }
+    this.syncWireWarning();
     this.showProblems(r.problems);
   }
 
   private renderFields(): void {
     for (const [path, input] of this.inputs) {
       const v = getAtPath(this.draft, path);
+      if (input instanceof HTMLInputElement && input.type === 'checkbox') {
+        input.checked = v === true;
+        const state = input.parentElement?.querySelector('.switch-state');
+        if (state) state.textContent = v === true ? 'on' : v === false ? 'off' : 'not set';
+        continue;
+      }
       const text = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-      if (document.activeElement !== input) input.value = text;
+      if (input instanceof HTMLSelectElement) {
+        if (input.options.length === 0 || ![...input.options].some((o) => o.value === text)) {
+          clear(input);
+          if (text === '') input.append(h('option', { value: '', text: '(not set)' }));
+          for (const z of timeZones(text || undefined)) input.append(h('option', { value: z, text: z.replace(/_/g, ' ') }));
+        }
+        input.value = text;
+        continue;
+      }
+      // A number field cannot show text that is not a number: the JSON pane shows it with its problem.
+      if (document.activeElement !== input) input.value = input.type === 'number' && typeof v !== 'number' ? '' : text;
     }
   }
 
@@ -204,12 +289,13 @@ export class InfoTab {
   }
 
   private showProblems(problems: FieldProblem[]): void {
+    // The JSON pane names the field's path; the form says it beside the field, in words.
     setLiveText(this.problems, problems.map((p) => `${p.path}: ${p.message}`));
     for (const e of this.fieldErrors.values()) e.textContent = '';
     for (const input of this.inputs.values()) input.removeAttribute('aria-invalid');
     for (const p of problems) {
       const fe = this.fieldErrors.get(p.path);
-      if (fe) fe.textContent = p.message;
+      if (fe) fe.textContent = `${labelOf(p.path)} ${p.message}.`;
       this.inputs.get(p.path)?.setAttribute('aria-invalid', 'true');
     }
     this.problemCount = problems.length;
@@ -237,12 +323,32 @@ export class InfoTab {
       return;
     }
     const list = h('ul', { class: 'diff', 'data-testid': 'info-diff' });
-    for (const c of changes) list.append(h('li', { text: describeChange(c) }));
+    for (const c of changes) list.append(h('li', { text: describeChangeInWords(c) }));
     const send = h('vscode-button', { 'data-testid': 'info-confirm-send' }, 'Send to charger');
     const cancel = h('vscode-button', { secondary: true }, 'Cancel');
-    send.addEventListener('click', () => void this.send(r.value!, false));
+    send.addEventListener('click', () => {
+      if (!send.hasAttribute('disabled')) void this.send(r.value!, false);
+    });
     cancel.addEventListener('click', () => clear(this.confirmBox));
-    this.confirmBox.append(h('p', { text: `${changes.length} change${changes.length === 1 ? '' : 's'} will be sent:` }), list, h('div', { class: 'toolbar' }, send, cancel));
+    this.confirmBox.append(h('p', { text: `${changes.length} change${changes.length === 1 ? '' : 's'} will be sent:` }), list);
+    // A new wire rating changes the most current the charger will draw: said, and confirmed on its own.
+    const wire = changes.find((c) => c.path === WIRE_RATING);
+    if (wire) {
+      const ok = h('input', { type: 'checkbox', id: 'info-wire-confirm', 'data-testid': 'info-wire-confirm' });
+      send.setAttribute('disabled', '');
+      ok.addEventListener('change', () => send.toggleAttribute('disabled', !ok.checked));
+      this.confirmBox.append(
+        h(
+          'div',
+          { class: 'wire-warning', role: 'alert', 'data-testid': 'info-wire-review' },
+          h('p', {
+            text: `You are changing the wire rating from ${showValue(WIRE_RATING, wire.before)} to ${showValue(WIRE_RATING, wire.after)}. The charger will then allow up to that current. Set it only to what the circuit’s wiring and breaker are rated for: a value above that can overheat the wiring.`,
+          }),
+          h('label', {}, ok, ` The circuit is rated for ${showValue(WIRE_RATING, wire.after)} or more`),
+        ),
+      );
+    }
+    this.confirmBox.append(h('div', { class: 'toolbar' }, send, cancel));
   }
 
   private async send(value: Record<string, unknown>, force: boolean): Promise<void> {
@@ -278,6 +384,7 @@ export class InfoTab {
         this.draft = structuredClone(fresh.raw);
         this.renderJson();
         this.renderFields();
+        this.syncWireWarning();
         this.renderCars();
         this.validate();
         this.saveDraft();
@@ -285,7 +392,7 @@ export class InfoTab {
       } else {
         // The user's input stays in the form (and in the draft: it differs from what the charger has).
         this.saveDraft();
-        const names = differs.map((c) => c.path);
+        const names = differs.map((c) => labelOf(c.path));
         showMessage(this.msg, 'warn', `Sent, but the charger reports different values for ${names.join(', ')}. Your input is kept; Reload shows the charger’s values.`);
       }
     } catch (e) {

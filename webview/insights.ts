@@ -26,7 +26,7 @@ import {
   type Totals,
 } from '../src/domain/insights';
 import { isoDate, localDayNumber } from '../src/domain/time-zone';
-import { formatCents, formatEnergyWh } from '../src/api/units';
+import { formatCents, formatEnergyWh } from '../src/domain/format';
 import type { Result } from '../src/protocol/messages';
 import { clear, errorInfoOf, h, showMessage } from './dom';
 import type { Rpc } from './rpc';

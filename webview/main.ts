@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './panel.css';
 import { Rpc } from './rpc';
 import { h, clear } from './dom';
-import { renderOverview } from './overview';
+import { OverviewTab } from './overview';
 import { HistoryTab, type HistoryUiState } from './history';
 import { InfoTab } from './info';
 import { ScheduleTab } from './schedule';
@@ -55,15 +55,16 @@ const panels = TABS.map((name) => {
 });
 app.append(tabs);
 
-let unit: UnitSnapshot | null = null;
 const overviewRoot = h('div', { class: 'overview' });
 panels[0].append(overviewRoot);
-const history = new HistoryTab(panels[1], rpc, state.history, saveUi);
+const overview = new OverviewTab(overviewRoot, rpc);
+let unitName: string | undefined;
+const history = new HistoryTab(panels[1], rpc, state.history, saveUi, () => unitName);
 const info = new InfoTab(panels[2], rpc, store);
 const schedule = new ScheduleTab(panels[3], rpc, store);
 const notifications = new NotificationsTab(panels[4], rpc, store);
 const insights = new InsightsTab(panels[5], rpc, state.insights, saveUi);
-const activators = [async () => undefined, () => history.activate(), () => info.activate(), () => schedule.activate(), () => notifications.activate(), () => insights.activate()];
+const activators = [() => overview.activate(), () => history.activate(), () => info.activate(), () => schedule.activate(), () => notifications.activate(), () => insights.activate()];
 
 tabs.addEventListener('vsc-tabs-select', (ev) => {
   const idx = (ev as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
@@ -79,15 +80,20 @@ rpc.onShowInsights = (scope) => {
   (tabs as unknown as { selectedIndex: number }).selectedIndex = idx;
   void insights.show(scope);
 };
-rpc.onUnit = (u) => {
-  unit = u;
-  renderOverview(overviewRoot, unit);
+rpc.onUnit = (u: UnitSnapshot | null) => {
+  overview.update(u);
+  unitName = u?.name;
   if (u) document.title = u.name;
 };
-renderOverview(overviewRoot, null);
-overviewRoot.textContent = 'Waiting for the charger’s state…';
 rpc.ready();
 void activators[state.tab]?.();
+// The Overview's chart wants the last hour whichever tab the page comes back on.
+if (state.tab !== 0) void overview.activate();
 
 // For the browser tests and the benchmark: read-only views into the page's state.
-(window as unknown as { juicenetPanel: unknown }).juicenetPanel = { historyPlotLength: () => history.plotLength(), historyPlotWidth: () => history.plotWidth(), insightsBars: () => insights.bars() };
+(window as unknown as { juicenetPanel: unknown }).juicenetPanel = {
+  historyPlotLength: () => history.plotLength(),
+  historyPlotWidth: () => history.plotWidth(),
+  overviewChartLength: () => overview.chartLength(),
+  insightsBars: () => insights.bars(),
+};

@@ -1,31 +1,43 @@
 // Notifications tab: email/push per event, the not-plugged-in-by time, and webhook settings.
 // The webhook's authorization header is a password field: never logged, and never kept in the
 // webview state with the other unsaved edits (webview/drafts.ts).
-import { NOTIFICATION_EVENTS, type NotificationSetting } from '../src/api/types';
-import { isSameTime, minutesToHHMM, parseHHMM } from '../src/api/schedule';
-import { notificationMismatches } from '../src/state/unit-writes';
+import { isSameTime, minutesToHHMM, parseHHMM } from '../src/domain/schedule';
+import { NOTIFICATION_EVENTS, notificationMismatches, type NotificationSetting } from '../src/domain/notifications';
 import type { Result } from '../src/protocol/messages';
 import { clear, confirmInline, errorInfoOf, h, showMessage, showRestored, showWriteError } from './dom';
 import type { DraftStore, NotificationEventDraft, NotificationsDraft } from './drafts';
 import type { Rpc } from './rpc';
+import { eventLabel } from './words';
 
-const LABELS: Record<string, string> = {
-  charging_delayed_due_to_ToU: 'Charging delayed by the schedule',
-  start_charging: 'Charging started',
-  stop_charging: 'Charging stopped',
-  is_offline: 'Charger offline',
-  is_back_online: 'Charger back online',
-  is_not_plugged_in_by: 'Not plugged in by…',
-  unplug: 'Unplugged',
-  plugin: 'Plugged in',
-};
-const labelOf = (ev: string) => LABELS[ev] ?? ev;
+const labelOf = (ev: string) => eventLabel(ev);
+
+/**
+ * What is wrong with a webhook URL as typed, or undefined (empty = no webhook). The check the
+ * Save button applies too.
+ */
+export function webhookUrlProblem(text: string): string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (!/^https?:\/\//i.test(t)) return 'Start the address with https:// (or http://).';
+  if (/\s/.test(t)) return 'This is not a web address: it has a space in it.';
+  let u: URL;
+  try {
+    u = new URL(t);
+  } catch {
+    return 'This is not a web address; check for spaces or a missing part.';
+  }
+  if (!u.hostname) return 'The address needs a host name after https://.';
+  return undefined;
+}
 
 interface Row {
   email: HTMLInputElement;
   push: HTMLInputElement;
   time?: HTMLInputElement;
+  /** The time's cell content: shown only while the event is on. */
+  timeBox?: HTMLElement;
   url: HTMLInputElement;
+  urlError: HTMLElement;
   method: HTMLSelectElement;
   auth: HTMLInputElement;
   hook: HTMLDetailsElement;
@@ -87,6 +99,9 @@ export class NotificationsTab {
     this.rows.clear();
     clear(this.table);
     const events = [...new Set<string>([...NOTIFICATION_EVENTS, ...Object.keys(settings)])];
+    // One grid: every event's controls in the same columns.
+    const head = h('tr', {}, ...['Event', 'Email', 'Push', 'Time', 'Webhook'].map((t) => h('th', { scope: 'col', text: t })));
+    const body = h('tbody');
     for (const ev of events) {
       const s: NotificationSetting = settings[ev] ?? { email: false, push: false };
       const id = `notif-${ev}`;
@@ -96,27 +111,60 @@ export class NotificationsTab {
       const push = h('input', { type: 'checkbox', id: `${id}-push`, 'data-testid': `${id}-push`, 'aria-label': `${label}: push` });
       email.checked = s.email;
       push.checked = s.push;
-      const url = h('input', { type: 'url', id: `${id}-url`, placeholder: 'https://…', size: 30, 'aria-label': `${label}: webhook URL` });
+      const url = h('input', { type: 'url', id: `${id}-url`, placeholder: 'https://…', size: 30, 'aria-label': `${label}: webhook URL`, 'aria-describedby': `${id}-url-error` });
       url.value = s.webhook?.url ?? '';
+      const urlError = h('span', { id: `${id}-url-error`, class: 'field-error', 'data-testid': `${id}-url-error` });
       const method = h('select', { id: `${id}-method`, 'aria-label': `${label}: webhook method` }, h('option', { value: 'POST', text: 'POST' }), h('option', { value: 'PUT', text: 'PUT' }));
       method.value = s.webhook?.method ?? 'POST';
       // A password field: masked on screen; the value goes to the host only on save.
       const auth = h('input', { type: 'password', id: `${id}-auth`, autocomplete: 'off', placeholder: 'Authorization header', 'aria-label': `${label}: webhook authorization header` });
       auth.value = s.webhook?.authorizationHeaders ?? '';
-      const hook = h('details', { class: 'webhook' }, h('summary', { text: 'Webhook' }), h('label', { for: url.id, text: 'URL ' }), url, ' ', method, ' ', auth);
-      const row: Row = { email, push, url, method, auth, hook };
-      const line = h('div', { class: 'notif-row' }, h('strong', { text: label }), h('label', {}, email, ' Email'), h('label', {}, push, ' Push'));
+      const hook = h('details', { class: 'webhook' }, h('summary', { text: s.webhook?.url ? 'Webhook (set)' : 'Webhook' }), h('label', { for: url.id, text: 'URL ' }), url, ' ', method, ' ', auth, urlError);
+      const row: Row = { email, push, url, urlError, method, auth, hook };
+      const timeCell = h('td', { class: 'time-cell' });
       if (ev === 'is_not_plugged_in_by') {
-        row.time = h('input', { type: 'text', id: `${id}-time`, size: 6, placeholder: 'HH:MM', 'aria-label': `${label}: time (HH:MM)` });
+        row.time = h('input', { type: 'text', id: `${id}-time`, size: 6, placeholder: 'HH:MM', 'aria-label': `${label}: time (HH:MM)`, 'data-testid': `${id}-time` });
         row.time.value = minutesToHHMM(s.time ?? 0);
-        line.append(h('label', {}, 'by ', row.time));
+        row.timeBox = h('label', {}, 'by ', row.time);
+        timeCell.append(row.timeBox);
       }
-      line.append(hook);
+      body.append(
+        h(
+          'tr',
+          { 'data-event': ev },
+          h('th', { scope: 'row', text: label }),
+          h('td', { class: 'check' }, email),
+          h('td', { class: 'check' }, push),
+          timeCell,
+          h('td', {}, hook),
+        ),
+      );
       // 'input' fires for text, checkboxes and selects alike.
-      for (const el of [email, push, row.time, url, method, auth]) el?.addEventListener('input', () => this.saveDraft());
+      for (const el of [email, push, row.time, url, method, auth]) el?.addEventListener('input', () => this.onRowInput(row));
       this.rows.set(ev, row);
-      this.table.append(line);
+      this.syncRow(row);
     }
+    this.table.append(h('table', { class: 'notif-table', 'data-testid': 'notif-table' }, h('thead', {}, head), body));
+  }
+
+  /** The time is asked only while its event is on; the webhook URL is checked as typed. */
+  private syncRow(r: Row): void {
+    if (r.timeBox) r.timeBox.hidden = !(r.email.checked || r.push.checked);
+    const bad = webhookUrlProblem(r.url.value);
+    r.urlError.textContent = bad ?? '';
+    if (bad) r.url.setAttribute('aria-invalid', 'true');
+    else r.url.removeAttribute('aria-invalid');
+    this.syncSave();
+  }
+
+  private syncSave(): void {
+    const invalid = [...this.rows.values()].some((r) => webhookUrlProblem(r.url.value) !== undefined);
+    this.saveBtn.toggleAttribute('disabled', this.saving || invalid);
+  }
+
+  private onRowInput(r: Row): void {
+    this.syncRow(r);
+    this.saveDraft();
   }
 
   /** The row of `ev` as a draft when it differs from what was loaded; undefined when it does not. */
@@ -167,6 +215,7 @@ export class NotificationsTab {
       r.method.value = e.method;
       // Show the webhook whose header must be typed again.
       if (e.authEdited || e.url !== (this.settings[ev]?.webhook?.url ?? '')) r.hook.open = true;
+      this.syncRow(r);
     }
   }
 
@@ -179,17 +228,22 @@ export class NotificationsTab {
       const known = this.settings[ev] !== undefined;
       const s: NotificationSetting = { email: r.email.checked, push: r.push.checked };
       if (r.time) {
-        try {
-          s.time = parseHHMM(r.time.value);
-        } catch (e) {
-          showMessage(this.msg, 'error', `Not plugged in by: ${(e as Error).message}; nothing was sent.`);
-          return;
-        }
+        // Asked only while the event is on; otherwise the charger keeps the time it had.
+        if (r.timeBox?.hidden) s.time = this.settings[ev]?.time ?? 0;
+        else
+          try {
+            s.time = parseHHMM(r.time.value);
+          } catch (e) {
+            showMessage(this.msg, 'error', `${labelOf(ev)}: ${(e as Error).message}; nothing was sent.`);
+            return;
+          }
       }
       const url = r.url.value.trim();
       if (url) {
-        if (!/^https?:\/\//i.test(url)) {
-          showMessage(this.msg, 'error', `${labelOf(ev)}: the webhook URL must start with https:// or http://; nothing was sent.`);
+        const bad = webhookUrlProblem(url);
+        if (bad) {
+          r.hook.open = true;
+          showMessage(this.msg, 'error', `${labelOf(ev)}, webhook: ${bad} Nothing was sent.`);
           return;
         }
         s.webhook = { url, method: r.method.value as 'PUT' | 'POST', authorizationHeaders: r.auth.value || undefined };
@@ -218,7 +272,7 @@ export class NotificationsTab {
       showWriteError(this.msg, errorInfoOf(e));
     } finally {
       this.saving = false;
-      this.saveBtn.removeAttribute('disabled');
+      this.syncSave();
     }
   }
 }

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startSimulator } from '../../src/simulator';
-import type { JuiceNetTestApi } from '../../src/extension';
+import type { JuiceNetTestApi } from '../../src/test-api';
 
 const EXT_ID = 'juicenet-vscode.juicenet-vscode';
 

@@ -19,7 +19,7 @@ import {
 import { DEFAULT_MAX_REPLY_BYTES } from './lenient-json';
 import { notificationWireKeys, parseReply, type ReplyDomainMap } from './normalise';
 import { registerSecret } from './redact';
-import { validateWindow } from './schedule';
+import { validateWindow } from '../domain/schedule';
 import {
   DEFAULT_BASE_URL,
   MAX_PLOT_INTERVALS,

@@ -48,8 +48,3 @@ export function redact(text: unknown): string {
   out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@'"<>]+@/gi, `$1${REDACTED}@`);
   return out;
 }
-
-/** For tests: how many secrets are registered. */
-export function registeredSecretCount(): number {
-  return secrets.size;
-}

@@ -1,63 +1,70 @@
-// Registers the unit commands (issue 4). Each lives in its own file: ask, validate, call the
-// client, read back, refresh the store, report through deps.notify.
+// Every command of the extension, registered from this one table, in the order of package.json's
+// contributes.commands (the in-host smoke test checks that each declared command is registered).
+// Each runs through the same wrapper: the arguments it declares, and one way of logging and
+// reporting an unexpected failure.
 import * as vscode from 'vscode';
-import type { CommandDeps } from './deps';
-import { setLimit } from './setLimit';
-import { startCharging } from './startCharging';
-import { stopCharging } from './stopCharging';
-import { cancelOverride } from './cancelOverride';
-import { editSchedule } from './editSchedule';
-import { setChargingTime } from './setChargingTime';
-import { addUnit } from './addUnit';
-import { getSharePin } from './getSharePin';
-import { addSharedUnit } from './addSharedUnit';
-import { editNotifications } from './editNotifications';
-import { copyUnitId } from './copyUnitId';
+import { addSharedUnit } from './add-shared-unit';
+import { addUnit } from './add-unit';
+import { cancelOverride } from './cancel-override';
+import { copyUnitId } from './copy-unit-id';
+import { editNotifications } from './edit-notifications';
+import { editSchedule } from './edit-schedule';
+import { getSharePin } from './get-share-pin';
+import { refresh } from './refresh';
+import type { CommandContext } from './run';
+import { setChargingTime } from './set-charging-time';
+import { setLimit } from './set-limit';
+import { signIn, type SignInArgs } from './sign-in';
+import { signOut } from './sign-out';
+import { startCharging } from './start-charging';
+import { stopCharging } from './stop-charging';
+import { tryDemo } from './try-demo';
 
-export type { CommandDeps } from './deps';
+type Command = (ctx: CommandContext, ...args: never[]) => unknown;
 
-/** The command ids this module registers (COMMON.md's list; package.json declares them). */
-export const UNIT_COMMAND_IDS = [
-  'juicenet.setLimit',
-  'juicenet.startCharging',
-  'juicenet.stopCharging',
-  'juicenet.cancelOverride',
-  'juicenet.editSchedule',
-  'juicenet.setChargingTime',
-  'juicenet.addUnit',
-  'juicenet.getSharePin',
-  'juicenet.addSharedUnit',
-  'juicenet.editNotifications',
-  'juicenet.copyUnitId',
-] as const;
+export const COMMANDS = {
+  'juicenet.signIn': (ctx, args?: unknown) => signIn(ctx, args && typeof args === 'object' ? (args as SignInArgs) : undefined),
+  // From an account row's context menu the argument is the row (it carries accountId).
+  'juicenet.signOut': (ctx, arg?: unknown) => signOut(ctx, arg as Parameters<typeof signOut>[1]),
+  'juicenet.tryDemo': (ctx) => tryDemo(ctx),
+  'juicenet.refresh': refresh,
+  'juicenet.showLog': (ctx) => ctx.showLog(),
+  'juicenet.openUnitPanel': (ctx, arg?: unknown) => ctx.openUnitPanel(arg),
+  'juicenet.startCharging': startCharging,
+  'juicenet.stopCharging': stopCharging,
+  'juicenet.cancelOverride': cancelOverride,
+  'juicenet.setLimit': setLimit,
+  'juicenet.editSchedule': editSchedule,
+  'juicenet.setChargingTime': setChargingTime,
+  'juicenet.addUnit': addUnit,
+  'juicenet.getSharePin': getSharePin,
+  'juicenet.addSharedUnit': addSharedUnit,
+  'juicenet.editNotifications': editNotifications,
+  'juicenet.copyUnitId': copyUnitId,
+  'juicenet.openInsights': (ctx, arg?: unknown) => ctx.openInsights(arg),
+} satisfies Record<string, Command>;
 
-type Handler = (deps: CommandDeps, ...args: never[]) => Promise<void>;
+export type CommandId = keyof typeof COMMANDS;
 
-export function registerUnitCommands(deps: CommandDeps): vscode.Disposable[] {
-  const table: Record<(typeof UNIT_COMMAND_IDS)[number], Handler> = {
-    'juicenet.setLimit': setLimit,
-    'juicenet.startCharging': startCharging,
-    'juicenet.stopCharging': stopCharging,
-    'juicenet.cancelOverride': cancelOverride,
-    'juicenet.editSchedule': editSchedule,
-    'juicenet.setChargingTime': setChargingTime,
-    'juicenet.addUnit': addUnit,
-    'juicenet.getSharePin': getSharePin,
-    'juicenet.addSharedUnit': addSharedUnit,
-    'juicenet.editNotifications': editNotifications,
-    'juicenet.copyUnitId': copyUnitId,
-  };
-  return UNIT_COMMAND_IDS.map((id) =>
+/**
+ * The arguments a command declares (a row, a unit or account id, then test answers). VS Code
+ * passes extra ones from menus: a tree context menu passes (item, selectedItems[]), and no command
+ * takes an array there.
+ */
+function ownArguments(args: unknown[]): unknown[] {
+  return Array.isArray(args[1]) ? args.slice(0, 1) : args.slice(0, 3);
+}
+
+/** Registers every command of the table; a command's unexpected failure is logged and reported, never thrown at the caller. */
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        // Only the arguments a command declares (tree item/unit/account, then test answers);
-        // VS Code passes extra ones from menus (the selection list), which are dropped.
-        // A tree context menu passes (item, selectedItems[]): no command takes an array there.
-        const own = Array.isArray(args[1]) ? args.slice(0, 1) : args.slice(0, 3);
-        await (table[id] as (deps: CommandDeps, ...a: unknown[]) => Promise<void>)(deps, ...own);
+        return await (run as (ctx: CommandContext, ...a: unknown[]) => unknown)(ctx, ...ownArguments(args));
       } catch (e) {
-        deps.log.error(e instanceof Error ? e : new Error(String(e)));
-        void deps.notify.error(`JuiceNet: ${id.replace('juicenet.', '')} failed unexpectedly. See 'JuiceNet: Show Log' for details.`);
+        ctx.log.error(e instanceof Error ? e : new Error(String(e)));
+        void ctx.notify.error(`JuiceNet: ${id.replace('juicenet.', '')} failed unexpectedly. See 'JuiceNet: Show Log' for details.`);
+        return undefined;
       }
     }),
   );

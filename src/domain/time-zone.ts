@@ -1,6 +1,8 @@
-// Local time of a charger. The protocol's get_info carries Windows-style zone names
-// ("Pacific Standard Time"); IANA names ("Europe/Berlin") are accepted too. Unknown names fall
-// back to UTC (the real service's behaviour is not documented). Pure: no vscode, no Node APIs.
+// A charger's local time. The protocol's get_info carries Windows-style zone names ("Pacific
+// Standard Time"); servers may also send IANA names ("Europe/Berlin"). Unknown names fall back to
+// UTC (the real service's behaviour is not documented). Shared by the simulator (which runs the
+// unit's schedule in it), the views (which show the unit's times in it) and the insights (days,
+// tariff windows). Pure: no vscode, no Node APIs.
 
 const WINDOWS_TO_IANA: Record<string, string> = {
   'Pacific Standard Time': 'America/Los_Angeles',
@@ -142,4 +144,9 @@ export function instantOfLocal(zone: string, localS: number): number {
   if (valid.length > 0) return Math.min(...valid);
   // In the gap of a clock going forward (the offset grows): the time under the earlier offset.
   return localS - Math.min(...offsets);
+}
+
+/** The zone to show a unit's times in: its own (see toIanaZone), or this machine's when the unit has none. */
+export function unitTimeZone(name: string | undefined): string | undefined {
+  return name && name.trim() ? toIanaZone(name) : undefined;
 }

@@ -1,40 +1,40 @@
-// The unit panel's VS Code wiring: command, one panel per unit, serializer, HTML/CSP.
-// The message routing lives in router.ts (no vscode import, driven by the browser tests too).
+// The unit panel host: one panel per unit, the serializer that restores them, HTML/CSP. Loaded
+// on first use (see lazy.ts). The message routing lives in router.ts (no vscode import, driven by
+// the browser tests too).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
 import { makeNonce, renderPanelHtml } from './html';
-import { HistoryCache } from '../state/history-cache';
+import { PowerLog } from './power-log';
+import { UNIT_PANEL_VIEW_TYPE } from './view-type';
 import type { KeyValueStore } from '../state/accounts';
-import type { InsightsHostDeps } from './insights-host';
-import { parseTariffSetting, tariffProblemsMessage } from '../domain/insights/tariff';
+import { insightsDeps } from './insights-settings';
 
-/** The Insights tab's settings, read when the tab asks (so edits apply on its next load). */
-function insightsDeps(storage: KeyValueStore): InsightsHostDeps {
-  return {
-    cache: new HistoryCache(storage),
-    settings: () => {
-      const c = vscode.workspace.getConfiguration('juicenet');
-      return {
-        tariff: { mode: c.get('tariff.mode'), weekday: c.get('tariff.weekday'), weekend: c.get('tariff.weekend') },
-        co2GramsPerKwh: c.get('insights.co2GramsPerKwh'),
-      };
-    },
-  };
-}
+export { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
-export const UNIT_PANEL_VIEW_TYPE = 'juicenet.unitPanel';
-
-/** What a restored panel remembers: the unit id only (never a token). */
-interface PersistedState {
+/**
+ * What a restored panel remembers: the unit's key (account and unit, domain/ids unitKey) under
+ * `unitId`, never a token. A state from before keys held a bare unit ID: it opens the charger
+ * through the first account that has it.
+ */
+export interface PersistedState {
   unitId?: unknown;
 }
 
-function unitIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  if (arg && typeof arg === 'object' && typeof (arg as { unitId?: unknown }).unitId === 'string') return (arg as { unitId: string }).unitId;
+/**
+ * The unit the command's argument names: a tree row or snapshot (`unitKey`, or `key` with
+ * `unitId`), a key, or a bare unit ID (the first account that has the charger).
+ */
+function unitRefOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg.trim()) return arg.trim();
+  if (arg && typeof arg === 'object') {
+    const o = arg as { unitKey?: unknown; key?: unknown; unitId?: unknown };
+    if (typeof o.unitKey === 'string') return o.unitKey;
+    if (typeof o.key === 'string' && typeof o.unitId === 'string') return o.key;
+    if (typeof o.unitId === 'string') return o.unitId;
+  }
   return undefined;
 }
 
@@ -47,34 +47,14 @@ export interface UnitPanelController {
    */
   openInsights(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
   serializer: vscode.WebviewPanelSerializer<PersistedState>;
-  /** Open panels by unit id. */
+  /** Open panels by unit key (account and unit): one charger seen by two accounts has two panels. */
   panels: ReadonlyMap<string, vscode.WebviewPanel>;
-  /** Units whose page has loaded and said 'ready' (its script ran under the CSP). */
+  /** Unit keys whose page has loaded and said 'ready' (its script ran under the CSP). */
   readyUnits: ReadonlySet<string>;
   dispose(): void;
 }
 
-export function registerUnitPanel(context: vscode.ExtensionContext, backend: PanelBackend, log: Logger): vscode.Disposable {
-  const c = createUnitPanelController(context.extensionUri, backend, log, context.globalState);
-  // The tariff is checked as it is saved: overlaps and times without a price are named at once.
-  const checkTariff = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (!e.affectsConfiguration('juicenet.tariff')) return;
-    const r = parseTariffSetting(insightsDeps(context.globalState).settings().tariff);
-    if (r.ok) return;
-    log.warn(`Tariff settings: ${r.errors.join(' ')}`);
-    void vscode.window.showWarningMessage(tariffProblemsMessage(r.errors), 'Open Settings').then((a) => {
-      if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'juicenet.tariff');
-    });
-  });
-  return vscode.Disposable.from(
-    checkTariff,
-    vscode.commands.registerCommand('juicenet.openUnitPanel', c.open),
-    vscode.commands.registerCommand('juicenet.openInsights', c.openInsights),
-    vscode.window.registerWebviewPanelSerializer(UNIT_PANEL_VIEW_TYPE, c.serializer),
-    c,
-  );
-}
-
+/** `storage`: where the Insights' history cache keeps its sessions (the extension's globalState); without it there is no Insights tab. */
 export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger, storage?: KeyValueStore): UnitPanelController {
   const insights = storage ? insightsDeps(storage) : undefined;
   const panels = new Map<string, vscode.WebviewPanel>();
@@ -83,7 +63,16 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   /** Insights asked for before the page said 'ready' (shown when it does). */
   const pendingInsights = new Map<string, 'unit' | 'account'>();
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+  // Every reading the store makes (while anything shows the unit) goes into the last hour's chart.
+  const powerLog = new PowerLog();
+  const logPower = (ref: string) => {
+    const v = backend.getUnit(ref);
+    if (v && !v.stale) powerLog.record(v.key, v.lastGoodAt, v.status?.charging.powerW);
+  };
+  for (const u of backend.units()) logPower(u.key);
+  const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
+  /** `unitId` is the unit's key (account and unit): every backend call names the account too. */
   const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
     panels.set(unitId, panel);
     const view = backend.getUnit(unitId);
@@ -109,6 +98,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     const router = new PanelRouter(unitId, backend, log, {
       post: (m) => webview.postMessage(m),
       insights,
+      recentPower: () => powerLog.recent(unitId),
       saveCsv: async (csv, suggestedName) => {
         const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
         const target = await vscode.window.showSaveDialog({
@@ -166,20 +156,22 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   };
 
   const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    let unitId = unitIdOf(arg);
+    const ref = unitRefOf(arg);
+    // The key names the account: a charger shared into a second account opens its own panel.
+    let unitId = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
     if (!unitId) {
-      const units = backend.listUnits?.() ?? [];
+      const units = backend.units();
       if (units.length === 0) {
         void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
         return undefined;
       }
-      if (units.length === 1) unitId = units[0].unitId;
+      if (units.length === 1) unitId = units[0].key;
       else {
         const pick = await vscode.window.showQuickPick(
-          units.map((u) => ({ label: u.name, description: u.unitId, detail: u.accountLabel, unitId: u.unitId })),
+          units.map((u) => ({ label: u.name, description: u.accountLabel, key: u.key })),
           { placeHolder: 'Open which charger?' },
         );
-        unitId = pick?.unitId;
+        unitId = pick?.key;
       }
       if (!unitId) return undefined;
     }
@@ -199,36 +191,43 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   };
 
   const openInsights = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    let unitId = unitIdOf(arg);
-    const scope = unitId ? 'unit' : 'account';
-    if (!unitId) {
-      const units = backend.listUnits?.() ?? [];
+    const ref = unitRefOf(arg);
+    const scope = ref ? 'unit' : 'account';
+    let unitKey = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
+    if (!unitKey) {
+      // From the palette: every charger of an account, shown in the panel of its first charger.
+      const units = backend.units();
       const accounts = [...new Map(units.map((u) => [u.accountId, u])).values()];
       if (accounts.length === 0) {
         void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
         return undefined;
       }
-      if (accounts.length === 1) unitId = accounts[0].unitId;
+      if (accounts.length === 1) unitKey = accounts[0].key;
       else {
         const pick = await vscode.window.showQuickPick(
-          accounts.map((u) => ({ label: u.accountLabel, description: `${units.filter((x) => x.accountId === u.accountId).length} chargers`, unitId: u.unitId })),
+          accounts.map((u) => {
+            const n = units.filter((x) => x.accountId === u.accountId).length;
+            return { label: u.accountLabel, description: `${n} charger${n === 1 ? '' : 's'}`, key: u.key };
+          }),
           { placeHolder: 'Insights for which account?' },
         );
-        unitId = pick?.unitId;
+        unitKey = pick?.key;
       }
-      if (!unitId) return undefined;
+      if (!unitKey) return undefined;
     }
-    const panel = await open(unitId);
+    const panel = await open(unitKey);
     if (!panel) return undefined;
-    const router = routers.get(unitId);
-    if (router && readyUnits.has(unitId)) router.showInsights(scope);
-    else pendingInsights.set(unitId, scope);
+    const router = routers.get(unitKey);
+    if (router && readyUnits.has(unitKey)) router.showInsights(scope);
+    else pendingInsights.set(unitKey, scope);
     return panel;
   };
 
   const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
     async deserializeWebviewPanel(panel, state) {
-      const unitId = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      const saved = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      // A saved key keeps its account; a bare unit ID (an older state) becomes the first account's key.
+      const unitId = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
       if (!unitId || panels.has(unitId)) {
         // Nothing to restore into (or a duplicate): close rather than show an empty page.
         panel.dispose();
@@ -239,5 +238,15 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     },
   };
 
-  return { open, openInsights, serializer, panels, readyUnits, dispose: () => [...panels.values()].forEach((p) => p.dispose()) };
+  return {
+    open,
+    openInsights,
+    serializer,
+    panels,
+    readyUnits,
+    dispose: () => {
+      powerSub.dispose();
+      [...panels.values()].forEach((p) => p.dispose());
+    },
+  };
 }

@@ -23,14 +23,13 @@ export interface InsightsHostDeps {
   nowS?(): number;
 }
 
-/** Chargers shown in the account-wide view: every unit of this unit's account. */
-function unitsInScope(backend: PanelBackend, unitId: string, scope: 'unit' | 'account'): UnitView[] {
-  const self = backend.getUnit(unitId);
+/** Chargers shown in the account-wide view: every unit of this unit's account. `unitKey`: account and unit (or a bare unit ID). */
+function unitsInScope(backend: PanelBackend, unitKey: string, scope: 'unit' | 'account'): UnitView[] {
+  const self = backend.getUnit(unitKey);
   if (!self) return [];
   if (scope === 'unit') return [self];
-  const all = backend.listUnits?.() ?? [self];
-  const same = all.filter((u) => u.accountId === self.accountId);
-  return same.some((u) => u.unitId === unitId) ? same : [self, ...same];
+  const same = backend.units().filter((u) => u.accountId === self.accountId);
+  return same.some((u) => u.key === self.key) ? same : [self, ...same];
 }
 
 function errorText(e: unknown): string {
@@ -38,14 +37,19 @@ function errorText(e: unknown): string {
   return typeof o?.userMessage === 'string' ? o.userMessage : typeof o?.message === 'string' ? o.message : String(e);
 }
 
-export async function loadInsights(backend: PanelBackend, deps: InsightsHostDeps, log: Logger, unitId: string, scope: 'unit' | 'account'): Promise<Result<'getInsights'>> {
+/**
+ * The Insights of the panel's unit (`unitKey`: its account and unit) or of every charger of its
+ * account. Sessions are cached per charger (unit ID): a charger seen by two accounts has one history.
+ */
+export async function loadInsights(backend: PanelBackend, deps: InsightsHostDeps, log: Logger, unitKey: string, scope: 'unit' | 'account'): Promise<Result<'getInsights'>> {
   const settings = deps.settings();
   const tariff = parseTariffSetting(settings.tariff);
   const needSamples = tariff.ok && tariff.mode === 'timeOfUse';
   const chargers: Result<'getInsights'>['chargers'] = [];
   // One charger after the other: a year of pages (and plots) per charger is plenty of traffic.
-  for (const view of unitsInScope(backend, unitId, scope)) {
-    const api = backend.api(view.unitId);
+  for (const view of unitsInScope(backend, unitKey, scope)) {
+    // The view's own account reads it.
+    const api = backend.api(view.key);
     const base = { unitId: view.unitId, name: view.name };
     if (!api) {
       chargers.push({ ...base, zone: 'UTC', sessions: deps.cache.cached(view.unitId), complete: false, newSessions: 0, samplesMissing: 0, error: 'This charger is not available (signed out or removed): showing what was kept.' });

@@ -4,10 +4,12 @@
 import type { PanelBackend, Logger, UnitView } from '../state/contracts';
 import type { NotificationSettings } from '../api/types';
 import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
-import { writeNotifications, writeSchedule } from '../state/unit-writes';
-import { toWindow } from '../commands/validate';
+import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
+import { toWindow } from '../domain/schedule';
+import { maxAmpsOf } from '../domain/amps';
+import { reasonOf, unitFullAt } from '../views/unit-format';
+import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
 import { loadInsights, type InsightsHostDeps } from './insights-host';
-import { unitFullAt } from '../views/unit-format';
 import {
   parseParams,
   parseWebviewMessage,
@@ -17,6 +19,8 @@ import {
   type Result,
   type UnitSnapshot,
   type ErrorInfo,
+  type PlotPoint,
+  type ControlResult,
 } from '../protocol/messages';
 
 export interface PanelHostIo {
@@ -26,6 +30,8 @@ export interface PanelHostIo {
   saveCsv?(csv: string, suggestedName: string): Promise<string | undefined>;
   /** The history cache and the insights settings (the Insights tab). */
   insights?: InsightsHostDeps;
+  /** The unit's power readings of the last hour (src/panel/power-log.ts), oldest first. */
+  recentPower?(): PlotPoint[];
 }
 interface Thenable<T> {
   then<R>(onfulfilled?: (value: T) => R): unknown;
@@ -37,6 +43,10 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
   const s = v.status;
   return {
     unitId: v.unitId,
+    accountId: v.accountId,
+    maxAmps: maxAmpsOf(v.info),
+    reason: (({ kind, short, detail, todo }) => ({ kind, short, detail, todo }))(reasonOf(v)),
+    holdUntilS: v.holdUntilS,
     name: v.name,
     accountLabel: v.accountLabel,
     demo: v.demo,
@@ -160,84 +170,108 @@ export class PanelRouter {
     return a;
   }
 
-  private async call<M extends MethodName>(method: M, p: Params<M>): Promise<Result<M>> {
-    // Each branch returns the result for its method; the casts bridge TS's lack of narrowing on M.
-    const params = p as Record<string, unknown>;
-    switch (method) {
-      case 'getUnit':
-        return toSnapshot(this.backend.getUnit(this.unitId)) as Result<M>;
-      case 'refresh':
-        await this.backend.refresh(this.unitId, 'manual');
-        return {} as Result<M>;
-      case 'getHistoryPage': {
-        const { client, auth } = this.api();
-        return (await client.getHistoryPage(auth, params.continuityToken as string | undefined)) as Result<M>;
-      }
-      case 'getPlot': {
-        const { client, auth } = this.api();
-        return (await client.getPlot(auth, params.sessionId as number, params.intervals as number, 'power')) as Result<M>;
-      }
-      case 'getInfo': {
-        const { client, auth } = this.api();
-        const info = await client.getInfo(auth);
-        return { raw: info.raw, infoTimestamp: info.infoTimestamp } as Result<M>;
-      }
-      case 'setInfo': {
-        const { client, auth } = this.api();
-        const { raw, loadedInfoTimestamp, force } = p as Params<'setInfo'>;
-        if (!force) {
-          // Re-read before writing: someone else may have changed the info since the form loaded.
-          const fresh = await client.getInfo(auth);
-          if (fresh.infoTimestamp !== undefined && loadedInfoTimestamp !== undefined && fresh.infoTimestamp !== loadedInfoTimestamp) {
-            return { outcome: 'conflict', serverInfoTimestamp: fresh.infoTimestamp, loadedInfoTimestamp } as Result<M>;
-          }
+  private call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    // The one cast: TypeScript does not relate handlers[M] to Params<M> for a generic M.
+    return (this.handlers[method] as Handler<M>)(params);
+  }
+
+  /** One handler per method of the message contract (src/protocol/messages.ts), typed by it. */
+  private readonly handlers: { [M in MethodName]: Handler<M> } = {
+    getUnit: async () => toSnapshot(this.backend.getUnit(this.unitId)),
+    refresh: async () => {
+      await this.backend.refresh(this.unitId, 'manual');
+      return {};
+    },
+    getHistoryPage: async ({ continuityToken }) => {
+      const { client, auth } = this.api();
+      return client.getHistoryPage(auth, continuityToken);
+    },
+    getPlot: async ({ sessionId, intervals }) => {
+      const { client, auth } = this.api();
+      return client.getPlot(auth, sessionId, intervals, 'power');
+    },
+    getInfo: async () => {
+      const { client, auth } = this.api();
+      const info = await client.getInfo(auth);
+      return { raw: info.raw, infoTimestamp: info.infoTimestamp };
+    },
+    setInfo: async ({ raw, loadedInfoTimestamp, force }) => {
+      const target = this.api();
+      if (!force) {
+        // Re-read before writing: someone else may have changed the info since the form was loaded.
+        const fresh = await target.client.getInfo(target.auth);
+        if (fresh.infoTimestamp !== undefined && loadedInfoTimestamp !== undefined && fresh.infoTimestamp !== loadedInfoTimestamp) {
+          return { outcome: 'conflict', serverInfoTimestamp: fresh.infoTimestamp, loadedInfoTimestamp };
         }
-        await client.setInfo(auth, raw);
-        this.log.info(`Unit panel ${this.unitId}: set_info sent (${Object.keys(raw).length} fields)`);
-        void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
-        return { outcome: 'saved' } as Result<M>;
       }
-      case 'getSchedule': {
-        const { client, auth } = this.api();
-        const s = await client.getSchedule(auth);
-        return { type: s.type, weekday: s.weekday, weekend: s.weekend, infoTimestamp: s.infoTimestamp } as Result<M>;
-      }
-      case 'setSchedule': {
-        const s = p as Params<'setSchedule'>;
-        // The Edit Schedule command's rule (an empty window, start == end, would never charge),
-        // checked here too so that no page can save one.
-        if (s.type === 'custom') for (const day of ['weekday', 'weekend'] as const) toWindow(s[day], day);
-        // Read back (unit-writes): what the server kept is what the editor shows.
-        const { readBack: back, confirmed, replyLost } = await writeSchedule(this.api(), { type: s.type, weekday: s.weekday, weekend: s.weekend });
-        this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);
-        void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
-        return { type: back.type, weekday: back.weekday, weekend: back.weekend, infoTimestamp: back.infoTimestamp } as Result<M>;
-      }
-      case 'getNotifications': {
-        const { client, auth } = this.api();
-        return stripUndefined(await client.getNotifications(auth)) as Result<M>;
-      }
-      case 'setNotifications': {
-        const { settings } = p as Params<'setNotifications'>;
-        const { readBack, confirmed, replyLost } = await writeNotifications(this.api(), settings as NotificationSettings);
-        // Never log the webhook's authorization header: only which events were sent.
-        this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
-        return stripUndefined(readBack) as Result<M>;
-      }
-      case 'getInsights': {
-        if (!this.io.insights) throw new Error('Insights are not available here.');
-        return (await loadInsights(this.backend, this.io.insights, this.log, this.unitId, (p as Params<'getInsights'>).scope)) as Result<M>;
-      }
-      case 'saveCsv': {
-        const { csv, suggestedName } = p as Params<'saveCsv'>;
-        if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
-        const path = await this.io.saveCsv(csv, suggestedName);
-        return (path ? { saved: true, path } : { saved: false }) as Result<M>;
-      }
-    }
-    throw new Error(`Unknown method ${String(method)}`);
+      // Read back (unit-writes), like every other write: a lost reply the read-back shows is saved.
+      const { confirmed, replyLost } = await writeInfo(target, raw);
+      this.log.info(`Unit panel ${this.unitId}: set_info sent (${Object.keys(raw).length} fields)${writeNote(confirmed, replyLost)}`);
+      void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+      return { outcome: 'saved' };
+    },
+    getSchedule: async () => {
+      const { client, auth } = this.api();
+      const s = await client.getSchedule(auth);
+      return { type: s.type, weekday: s.weekday, weekend: s.weekend, infoTimestamp: s.infoTimestamp };
+    },
+    setSchedule: async (s) => {
+      // The Edit Schedule command's rule (an empty window, start == end, would never charge),
+      // checked here too so that no page can save one.
+      if (s.type === 'custom') for (const day of ['weekday', 'weekend'] as const) toWindow(s[day], day);
+      // Read back (unit-writes): what the server kept is what the editor shows.
+      const { readBack: back, confirmed, replyLost } = await writeSchedule(this.api(), { type: s.type, weekday: s.weekday, weekend: s.weekend });
+      this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);
+      void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+      return { type: back.type, weekday: back.weekday, weekend: back.weekend, infoTimestamp: back.infoTimestamp };
+    },
+    getNotifications: async () => {
+      const { client, auth } = this.api();
+      return stripUndefined(await client.getNotifications(auth));
+    },
+    setNotifications: async ({ settings }) => {
+      const { readBack, confirmed, replyLost } = await writeNotifications(this.api(), settings as NotificationSettings);
+      // Never log the webhook's authorization header: only which events were sent.
+      this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
+      return stripUndefined(readBack);
+    },
+    getRecentPower: async () => this.io.recentPower?.() ?? [],
+    getInsights: async ({ scope }) => {
+      if (!this.io.insights) throw new Error('Insights are not available here.');
+      return loadInsights(this.backend, this.io.insights, this.log, this.unitId, scope);
+    },
+    // The Overview's controls: the commands' verified writes (src/panel/unit-controls.ts).
+    setLimit: async ({ amps }) => {
+      const target = this.api();
+      return this.afterControl('setLimit', await setLimitControl(target, this.unitId, amps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
+    },
+    stopCharging: async () => this.afterControl('stopCharging', await stopChargingControl(this.api(), this.unitId)),
+    startCharging: async ({ restoreAmps }) => {
+      const target = this.api();
+      return this.afterControl('startCharging', await startChargingControl(target, this.unitId, restoreAmps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
+    },
+    holdUntil: async ({ epochS }) => {
+      const result = await holdUntilControl(this.api(), epochS);
+      // The protocol cannot read the hold back: remembered (per account and unit), as the command does.
+      await this.backend.rememberHold?.(this.unitId, epochS);
+      return this.afterControl('holdUntil', result);
+    },
+    saveCsv: async ({ csv, suggestedName }) => {
+      if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
+      const path = await this.io.saveCsv(csv, suggestedName);
+      return path ? { saved: true, path } : { saved: false };
+    },
+  };
+
+  /** After an Overview control's write: logged, and a refresh so that every view shows the result. */
+  private afterControl(method: string, result: ControlResult): ControlResult {
+    this.log.info(`Unit panel ${this.unitId}: ${method} sent${writeNote(result.confirmed, result.replyLost)}`);
+    void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+    return result;
   }
 }
+
+type Handler<M extends MethodName> = (params: Params<M>) => Promise<Result<M>>;
 
 /** For the log: how a verified write ended, when not plainly. */
 function writeNote(confirmed: boolean, replyLost: boolean): string {

@@ -10,7 +10,7 @@ const optNum = num.optional();
 // ---- shapes shared by requests and replies ----
 
 /**
- * A window the panel may send: validateWindow's bounds (src/api/schedule.ts), so that the host's
+ * A window the panel may send: validateWindow's bounds (src/domain/schedule.ts), so that the host's
  * client never refuses one the schema let through. A window cannot start at 24:00 (that is 00:00).
  */
 export const scheduleWindowSchema = z.object({
@@ -85,6 +85,22 @@ export const insightsResultSchema = z.object({
   nowS: num,
   scope: z.enum(['unit', 'account']),
 });
+/**
+ * How an Overview control's write ended: `confirmed` only when the read-back shows what was sent,
+ * `replyLost` when the reply was lost and the read-back settled it, and the limit read back.
+ */
+export const controlResultSchema = z.object({
+  confirmed: z.boolean(),
+  replyLost: z.boolean(),
+  limitAmps: optNum,
+  /** Start Charging restored this limit first (the one Stop Charging remembered, or the one asked for). */
+  restoredAmps: optNum,
+  /** Stop Charging: the limit before, which Start Charging restores. */
+  previousAmps: optNum,
+});
+export type ControlResult = z.infer<typeof controlResultSchema>;
+export type HistorySession = z.infer<typeof historySessionSchema>;
+export type PlotPoint = z.infer<typeof plotPointSchema>;
 
 /** get_info as the panel sees it: the raw object (edited and sent back) and its timestamp. */
 export const infoResultSchema = z.object({
@@ -132,6 +148,8 @@ export const unitStatusSchema = z.object({
 /** UnitView without anything secret: what the Overview tab renders. */
 export const unitSnapshotSchema = z.object({
   unitId: z.string(),
+  /** The account the panel shows the unit through (a charger may be seen by two accounts). */
+  accountId: z.string().optional(),
   name: z.string(),
   accountLabel: z.string(),
   demo: z.boolean(),
@@ -141,6 +159,12 @@ export const unitSnapshotSchema = z.object({
   status: unitStatusSchema.optional(),
   /** "full at 06:40" and its explanation (src/domain/insights fullAtText), while charging. */
   fullAt: z.object({ short: z.string().optional(), detail: z.string().optional() }).optional(),
+  /** The highest limit the unit accepts (min of its wire and unit ratings), when get_info told it. */
+  maxAmps: optNum,
+  /** Why the car is (not) charging (domain/charging-reason), as the tree and the status bar say it. */
+  reason: z.object({ kind: z.string(), short: z.string(), detail: z.string(), todo: z.string() }).optional(),
+  /** Epoch seconds of the hold set by Hold Charging Until, while it has not passed. */
+  holdUntilS: optNum,
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 
@@ -172,6 +196,14 @@ export const methods = {
   setNotifications: [z.object({ settings: notificationSettingsSchema }), notificationSettingsSchema],
   /** Insights: this charger's (or its account's) sessions from the history cache, brought up to date. */
   getInsights: [z.object({ scope: z.enum(['unit', 'account']) }), insightsResultSchema],
+  /** The unit's power over the last hour, from the readings the extension polled (oldest first). */
+  getRecentPower: [z.object({}), z.array(plotPointSchema)],
+  /** Overview controls: the verified writes the commands use (src/state/unit-writes.ts). */
+  setLimit: [z.object({ amps: z.number().int().min(0).max(1000) }), controlResultSchema],
+  stopCharging: [z.object({}), controlResultSchema],
+  /** `restoreAmps`: the limit to charge at when the unit is off (0 A) and no earlier limit is remembered. */
+  startCharging: [z.object({ restoreAmps: z.number().int().min(1).max(1000).optional() }), controlResultSchema],
+  holdUntil: [z.object({ epochS: z.number().int().positive() }), controlResultSchema],
   /** The webview hands the CSV text over; the host asks where to save it. */
   saveCsv: [
     z.object({ csv: z.string().max(50_000_000), suggestedName: z.string().max(200) }),

@@ -73,6 +73,11 @@ export class AccountManager {
     private readonly state: KeyValueStore,
   ) {}
 
+  /** The plain storage the accounts live in (for other token-free memory, e.g. holds). */
+  get storage(): KeyValueStore {
+    return this.state;
+  }
+
   /** A stable per-installation device id (random, created once). */
   async deviceId(): Promise<string> {
     let id = this.state.get<string>(DEVICE_ID_KEY);

@@ -11,6 +11,12 @@ export type RefreshReason = 'interval' | 'manual' | 'write' | 'visibility' | 'co
 
 /** What the views know of one unit. Never holds a token. */
 export interface UnitView {
+  /**
+   * The unit as seen by its account (domain/ids unitKey: "<accountId>/<unitId>"): a charger shared
+   * with a second signed-in account is a second view with its own key. Every backend method takes
+   * it (a bare unit ID still works and means the first account that has the unit).
+   */
+  key: string;
   unitId: string;
   name: string;
   /** Label of the account the unit belongs to ("Demo account" for the simulator demo). */
@@ -23,6 +29,12 @@ export interface UnitView {
   lastGoodAt?: number;
   /** User-facing message of the last failed refresh, cleared on success. */
   error?: string;
+  /** Epoch ms of the first failed refresh in the current run of failures (cleared on success). */
+  failedSince?: number;
+  /** The last refresh failed because the server answered with an internal error (HTTP 5xx). */
+  serverFailed?: boolean;
+  /** Epoch seconds of the hold this extension set (Hold Charging Until), while it has not passed. */
+  holdUntilS?: number;
   /** True when the last refresh failed or the reading is older than a few update intervals. */
   stale: boolean;
   /** Read only when info_timestamp grows. */
@@ -32,16 +44,22 @@ export interface UnitView {
 
 /** What the unit panel (src/panel) needs from the rest of the extension. */
 export interface PanelBackend {
-  getUnit(unitId: string): UnitView | undefined;
-  /** Fires with the ids of the units whose view changed. */
-  onDidChangeUnits(listener: (unitIds: string[]) => void): Disposable;
+  /** A unit by its key (UnitView.key), or by a bare unit ID (the first account that has it). */
+  getUnit(unitKey: string): UnitView | undefined;
+  /**
+   * Fires with the keys of the units whose view changed, followed by their bare unit IDs (for a
+   * listener that holds only a unit ID).
+   */
+  onDidChangeUnits(listener: (unitKeys: string[]) => void): Disposable;
   /** The client and the unit's credentials, for the panel host's calls. Never sent to a webview. */
   api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
   /** Keeps the unit polled while held (e.g. while a panel is visible). */
   holdVisible(unitId: string, holder: string): Disposable;
   refresh(unitId: string, reason: RefreshReason): Promise<void>;
   /** Every unit the backend knows (for the panel's quick pick when opened without a unit). */
-  listUnits?(): UnitView[];
+  units(): UnitView[];
+  /** The panel's Hold until remembers its hold as the command does (CommandBackend.rememberHold). */
+  rememberHold?(unitKey: string, untilS: number): Promise<void>;
 }
 
 /** A logger that redacts secrets before anything is written. */
@@ -61,15 +79,13 @@ export interface AccountSummary {
 
 /** What the unit commands need from the state layer (UnitStore implements it). */
 export interface CommandBackend extends PanelBackend {
-  units(): UnitView[];
   accounts(): AccountSummary[];
   /** The account token (secret), for box_pin calls (add_unit, share_device). Never shown or logged. */
   accountToken(accountId: string): Promise<string | undefined>;
   /** Stores a newly added/shared unit's token in SecretStorage and starts showing it. */
   addUnitToAccount(accountId: string, unit: AccountUnit): Promise<void>;
-  /**
-   * The client for an account's box_pin calls (add_unit, share_device), also when the account has
-   * no unit yet. Optional; without it the commands use any unit's client.
-   */
-  accountClient?(accountId: string): JuiceNetApi | undefined;
+  /** Remembers the hold set by Hold Charging Until (per account and unit) until it passes; 0 forgets it. */
+  rememberHold(unitKey: string, untilS: number): Promise<void>;
+  /** The client of an account's server, for its box_pin calls (add_unit, share_device), also before it has a unit. */
+  accountClient(accountId: string): JuiceNetApi | undefined;
 }

@@ -1,15 +1,17 @@
 // The cache of what the views show (UnitView per unit) and the one place that reads the server for
 // them. Implements CommandBackend (and so PanelBackend). No vscode import: unit-tested in Node
 // against the real simulator over HTTP.
-import type { AccountUnit, JuiceNetApi, UnitAuth, UnitState } from '../api/types';
-import { toJuiceNetError } from '../api/errors';
+import type { AccountUnit, JuiceNetApi, UnitAuth } from '../api/types';
+import { HttpStatusError, toJuiceNetError } from '../api/errors';
+import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
+import { unitKey } from '../domain/ids';
 import type { AccountSummary, CommandBackend } from './contracts';
 import type { Disposable, Logger, RefreshReason, UnitView } from './contracts';
 import { AccountManager, LoadedAccount } from './accounts';
+import { HoldMemory } from './hold-memory';
 import { PolicyClock, RefreshPolicy, realClock } from './refresh-policy';
 
-export type AlertEvent = 'charging_started' | 'charging_stopped' | 'plugged_in' | 'unplugged' | 'went_offline' | 'back_online';
-export const ALERT_EVENTS: AlertEvent[] = ['charging_started', 'charging_stopped', 'plugged_in', 'unplugged', 'went_offline', 'back_online'];
+export { ALERT_EVENTS, DEFAULT_ALERT_EVENTS, type AlertEvent } from '../domain/alerts';
 
 export interface ClientLike extends JuiceNetApi {
   close?(): Promise<void>;
@@ -32,17 +34,19 @@ export const STALE_AFTER_INTERVALS = 3;
 export class UnitStore implements CommandBackend, Disposable {
   readonly policy: RefreshPolicy;
   private readonly loaded = new Map<string, LoadedAccount>();
+  /** By unit key (account and unit): the same charger in two accounts is two views. */
   private readonly views = new Map<string, UnitView>();
-  /** unitId -> accountId that owns the credentials used for it. */
-  private readonly owner = new Map<string, string>();
+  private readonly holds: HoldMemory;
   private readonly clients = new Map<string, ClientLike>();
   /** Highest info_timestamp for which info and schedule were read. */
   private readonly infoReadAt = new Map<string, number>();
   private readonly listeners = new Set<(ids: string[]) => void>();
+  private readonly accountListeners = new Set<() => void>();
   private readonly clock: PolicyClock;
 
   constructor(private readonly opts: UnitStoreOptions) {
     this.clock = opts.clock ?? realClock;
+    this.holds = new HoldMemory(opts.accounts.storage, () => this.clock.now() / 1000);
     this.policy = new RefreshPolicy({
       clock: this.clock,
       minIntervalS: opts.minIntervalS,
@@ -55,6 +59,7 @@ export class UnitStore implements CommandBackend, Disposable {
   async load(): Promise<void> {
     for (const a of await this.opts.accounts.loadAll()) this.addLoaded(a, false);
     this.syncPolicy();
+    this.emitAccounts();
     this.emit([...this.views.keys()]);
   }
 
@@ -73,17 +78,21 @@ export class UnitStore implements CommandBackend, Disposable {
     if (previous) this.dropAccount(previous.accountId, false);
     this.addLoaded(loaded, true);
     this.syncPolicy();
-    this.emit(loaded.units.map((u) => u.unitId));
+    this.emitAccounts();
+    const keys = loaded.units.map((u) => unitKey(loaded.accountId, u.unitId));
+    this.emit(keys);
     this.opts.log.info(`Signed in to ${label} (${input.baseUrl}): ${units.length} charger(s).`);
-    await Promise.all(loaded.units.map((u) => this.policy.refresh(u.unitId, 'signin')));
+    await Promise.all(keys.map((k) => this.policy.refresh(k, 'signin')));
     return { accountId: loaded.accountId, label, demo: loaded.demo };
   }
 
   async signOut(accountId: string): Promise<void> {
     const a = this.loaded.get(accountId);
     await this.opts.accounts.remove(accountId);
+    await this.holds.forgetAccount(accountId);
     if (a) {
       this.dropAccount(accountId, true);
+      this.emitAccounts();
       this.opts.log.info(`Signed out of ${a.label}.`);
     }
   }
@@ -96,6 +105,11 @@ export class UnitStore implements CommandBackend, Disposable {
     return this.loaded.get(accountId)?.baseUrl;
   }
 
+  accountClient(accountId: string): JuiceNetApi | undefined {
+    const a = this.loaded.get(accountId);
+    return a && this.clientFor(a.baseUrl);
+  }
+
   accountToken(accountId: string): Promise<string | undefined> {
     return Promise.resolve(this.loaded.get(accountId)?.accountToken);
   }
@@ -106,10 +120,17 @@ export class UnitStore implements CommandBackend, Disposable {
     await this.opts.accounts.addUnit(accountId, unit);
     a.units = [...a.units.filter((u) => u.unitId !== unit.unitId), { unitId: unit.unitId, name: unit.name }];
     a.unitTokens.set(unit.unitId, unit.token);
-    this.putView(a, unit.unitId, unit.name);
+    const key = this.putView(a, unit.unitId, unit.name);
     this.syncPolicy();
-    this.emit([unit.unitId]);
-    await this.policy.refresh(unit.unitId, 'write');
+    this.emit([key]);
+    await this.policy.refresh(key, 'write');
+  }
+
+  async rememberHold(key: string, untilS: number): Promise<void> {
+    const k = this.keyOf(key);
+    if (!k) return;
+    await this.holds.set(k, untilS);
+    this.emit([k]);
   }
 
   // ---- units ----
@@ -118,36 +139,55 @@ export class UnitStore implements CommandBackend, Disposable {
     return [...this.views.values()].map((v) => this.withStaleness(v));
   }
 
-  /** PanelBackend.listUnits: the same as units(). */
-  listUnits(): UnitView[] {
-    return this.units();
-  }
-
-  getUnit(unitId: string): UnitView | undefined {
-    const v = this.views.get(unitId);
+  getUnit(ref: string): UnitView | undefined {
+    const k = this.keyOf(ref);
+    const v = k === undefined ? undefined : this.views.get(k);
     return v && this.withStaleness(v);
   }
 
-  onDidChangeUnits(listener: (unitIds: string[]) => void): Disposable {
+  /** Every view of a charger, one per account that has it. */
+  viewsOfUnit(unitId: string): UnitView[] {
+    return this.units().filter((v) => v.unitId === unitId);
+  }
+
+  /** The key of a unit reference: a key as is, a bare unit ID as the first account's view of it. */
+  keyOf(ref: string): string | undefined {
+    if (this.views.has(ref)) return ref;
+    for (const [k, v] of this.views) if (v.unitId === ref) return k;
+    return undefined;
+  }
+
+  onDidChangeUnits(listener: (unitKeys: string[]) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined {
-    const accountId = this.owner.get(unitId);
-    const a = accountId ? this.loaded.get(accountId) : undefined;
-    const token = a?.unitTokens.get(unitId);
-    if (!a || !token) return undefined;
-    return { client: this.clientFor(a.baseUrl), auth: { token, accountToken: a.accountToken, unitId } };
+  /**
+   * Fires after an account was signed in (also one without chargers, which changes no unit) or
+   * signed out, and after the kept accounts were loaded: what shows accounts re-renders on it.
+   */
+  onDidChangeAccounts(listener: () => void): Disposable {
+    this.accountListeners.add(listener);
+    return { dispose: () => this.accountListeners.delete(listener) };
   }
 
-  holdVisible(unitId: string, holder: string): Disposable {
-    return this.policy.hold(unitId, holder);
+  api(ref: string): { client: JuiceNetApi; auth: UnitAuth } | undefined {
+    const k = this.keyOf(ref);
+    const v = k === undefined ? undefined : this.views.get(k);
+    const a = v ? this.loaded.get(v.accountId) : undefined;
+    const token = v && a?.unitTokens.get(v.unitId);
+    if (!v || !a || !token) return undefined;
+    return { client: this.clientFor(a.baseUrl), auth: { token, accountToken: a.accountToken, unitId: v.unitId } };
   }
 
-  refresh(unitId: string, reason: RefreshReason): Promise<void> {
-    if (reason === 'write') this.infoReadAt.delete(unitId);
-    return this.policy.refresh(unitId, reason);
+  holdVisible(ref: string, holder: string): Disposable {
+    return this.policy.hold(this.keyOf(ref) ?? ref, holder);
+  }
+
+  refresh(ref: string, reason: RefreshReason): Promise<void> {
+    const k = this.keyOf(ref) ?? ref;
+    if (reason === 'write') this.infoReadAt.delete(k);
+    return this.policy.refresh(k, reason);
   }
 
   refreshAll(reason: RefreshReason): Promise<void> {
@@ -168,22 +208,25 @@ export class UnitStore implements CommandBackend, Disposable {
 
   // ---- internals ----
 
-  private async readUnit(unitId: string, reason: RefreshReason): Promise<{ ok: boolean; updateIntervalS?: number }> {
-    const view = this.views.get(unitId);
-    const target = this.api(unitId);
+  private async readUnit(key: string, reason: RefreshReason): Promise<{ ok: boolean; updateIntervalS?: number }> {
+    const view = this.views.get(key);
+    const target = this.api(key);
     if (!view || !target) return { ok: false };
     const { client, auth } = target;
-    const before = { state: view.status?.state, failed: !!view.error };
+    const unitId = view.unitId;
+    const before = this.alertReading(view);
     try {
       const status = await client.getState(auth);
-      const cur = this.views.get(unitId);
+      const cur = this.views.get(key);
       if (cur !== view) return { ok: true, updateIntervalS: status.updateIntervalS };
       view.status = status;
       view.lastGoodAt = this.clock.now();
       view.error = undefined;
+      view.failedSince = undefined;
+      view.serverFailed = undefined;
       view.stale = false;
       const ts = status.infoTimestamp ?? 0;
-      const readTs = this.infoReadAt.get(unitId);
+      const readTs = this.infoReadAt.get(key);
       // info and schedule change rarely: re-read them only when info_timestamp grows (or after a write).
       if (readTs === undefined || ts > readTs || reason === 'write') {
         try {
@@ -191,80 +234,89 @@ export class UnitStore implements CommandBackend, Disposable {
           view.info = info;
           view.schedule = schedule;
           if (info.name && info.name !== view.name) view.name = info.name;
-          this.infoReadAt.set(unitId, ts);
+          this.infoReadAt.set(key, ts);
         } catch (e) {
           this.opts.log.warn(`Reading info/schedule of ${unitId} failed: ${toJuiceNetError(e).message}`);
         }
       }
       this.opts.log.trace(`Refreshed ${unitId} (${reason}): ${status.state}`);
-      this.alerts(view, before, status.state, false);
-      this.emit([unitId]);
+      this.alerts(view, before);
+      this.emit([key]);
       return { ok: true, updateIntervalS: status.updateIntervalS };
     } catch (e) {
       const err = toJuiceNetError(e);
-      if (this.views.get(unitId) !== view) return { ok: false };
+      if (this.views.get(key) !== view) return { ok: false };
       view.error = err.userMessage;
+      view.failedSince ??= this.clock.now();
+      view.serverFailed = err instanceof HttpStatusError && err.status >= 500;
       view.stale = true;
       this.opts.log.warn(`Refreshing ${unitId} (${reason}) failed: ${err.message}`);
-      this.alerts(view, before, view.status?.state, true);
-      this.emit([unitId]);
+      this.alerts(view, before);
+      this.emit([key]);
       return { ok: false };
     }
   }
 
-  private alerts(view: UnitView, before: { state?: UnitState; failed: boolean }, after: UnitState | undefined, failedNow: boolean): void {
+  private alertReading(v: UnitView): AlertReading {
+    const c = v.status?.charging;
+    return {
+      state: v.status?.state,
+      failed: !!v.error,
+      serverFailed: v.serverFailed,
+      ampsLimit: c?.ampsLimit,
+      energyWh: c?.energyWh,
+      energyToAddWh: c?.energyToAddWh,
+    };
+  }
+
+  private alerts(view: UnitView, before: AlertReading): void {
     const onAlert = this.opts.onAlert;
     if (!onAlert) return;
-    const say = (ev: AlertEvent, text: string) => onAlert(view, ev, `${view.name}: ${text}${view.demo ? ' (demo)' : ''}`);
-    const wasOffline = before.failed || before.state === 'disconnect';
-    const isOffline = failedNow || after === 'disconnect';
-    if (before.state === undefined && !before.failed) return; // first reading: no transition
-    if (!wasOffline && isOffline) return say('went_offline', 'went offline.');
-    if (wasOffline && !isOffline) say('back_online', 'is back online.');
-    if (isOffline || before.state === after || !after) return;
-    const plugged = (s?: UnitState) => s === 'plugged' || s === 'charging';
-    if (after === 'charging' && before.state !== 'charging') say('charging_started', 'started charging.');
-    if (before.state === 'charging' && after !== 'charging') say('charging_stopped', 'stopped charging.');
-    if (!plugged(before.state) && plugged(after)) say('plugged_in', 'a car was plugged in.');
-    if (plugged(before.state) && !plugged(after) && before.state !== undefined && !wasOffline) say('unplugged', 'the car was unplugged.');
+    // A charger in two accounts is read twice: only its first view raises alerts.
+    for (const [k, v] of this.views) {
+      if (v.unitId !== view.unitId) continue;
+      if (k !== view.key) return;
+      break;
+    }
+    for (const a of alertsFor(before, this.alertReading(view))) {
+      onAlert(view, a.event, `${view.name}: ${a.text}${view.demo ? ' (demo)' : ''}`);
+    }
   }
 
   private withStaleness(v: UnitView): UnitView {
-    if (v.stale || v.lastGoodAt === undefined) return { ...v };
+    const holdUntilS = this.holds.get(v.key);
+    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS };
     const intervalS = this.policy.intervalFor(v.status?.updateIntervalS);
     const old = this.clock.now() - v.lastGoodAt > STALE_AFTER_INTERVALS * intervalS * 1000;
-    return { ...v, stale: old };
+    return { ...v, stale: old, holdUntilS };
   }
 
   private addLoaded(a: LoadedAccount, fresh: boolean): void {
     this.loaded.set(a.accountId, a);
-    for (const u of a.units) this.putView(a, u.unitId, u.name);
-    if (fresh) for (const u of a.units) this.infoReadAt.delete(u.unitId);
+    for (const u of a.units) {
+      const key = this.putView(a, u.unitId, u.name);
+      if (fresh) this.infoReadAt.delete(key);
+    }
   }
 
-  private putView(a: LoadedAccount, unitId: string, name: string): void {
-    this.owner.set(unitId, a.accountId);
-    const existing = this.views.get(unitId);
-    if (existing && existing.accountId === a.accountId) {
-      existing.name = existing.info?.name ?? name;
-      return;
-    }
-    this.views.set(unitId, { unitId, name, accountLabel: a.label, accountId: a.accountId, demo: a.demo, stale: false });
+  private putView(a: LoadedAccount, unitId: string, name: string): string {
+    const key = unitKey(a.accountId, unitId);
+    const existing = this.views.get(key);
+    if (existing) existing.name = existing.info?.name ?? name;
+    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, demo: a.demo, stale: false });
+    return key;
   }
 
   private dropAccount(accountId: string, emit: boolean): void {
     this.loaded.delete(accountId);
     const removed: string[] = [];
-    for (const [id, v] of this.views) {
+    for (const [key, v] of this.views) {
       if (v.accountId === accountId) {
-        this.views.delete(id);
-        this.owner.delete(id);
-        this.infoReadAt.delete(id);
-        removed.push(id);
+        this.views.delete(key);
+        this.infoReadAt.delete(key);
+        removed.push(key);
       }
     }
-    // Another account may hold the same unit: show it from there.
-    for (const a of this.loaded.values()) for (const u of a.units) if (!this.views.has(u.unitId)) this.putView(a, u.unitId, u.name);
     this.syncPolicy();
     if (emit) this.emit(removed);
   }
@@ -300,8 +352,20 @@ export class UnitStore implements CommandBackend, Disposable {
     return n === 0 ? `JuiceNet (${host})` : `JuiceNet account ${n + 1} (${host})`;
   }
 
-  private emit(ids: string[]): void {
-    if (ids.length === 0) return;
+  private emitAccounts(): void {
+    for (const l of [...this.accountListeners]) {
+      try {
+        l();
+      } catch (e) {
+        this.opts.log.error(e instanceof Error ? e : String(e));
+      }
+    }
+  }
+
+  /** Tells the listeners about `keys`, followed by their bare unit IDs (see PanelBackend.onDidChangeUnits). */
+  private emit(keys: string[]): void {
+    if (keys.length === 0) return;
+    const ids = [...new Set([...keys, ...keys.map((k) => k.slice(k.lastIndexOf('/') + 1))])];
     for (const l of [...this.listeners]) {
       try {
         l(ids);

@@ -10,8 +10,9 @@
 // the original error is thrown, wrapped in an UncertainWriteError saying what the unit reports when
 // the read-back worked.
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError, toJuiceNetError, writeOutcomeUncertain } from '../api/errors';
-import { describeWindow } from '../api/schedule';
-import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitStatus } from '../api/types';
+import { describeWindow, sameSchedule } from '../domain/schedule';
+import { notificationMismatches } from '../domain/notifications';
+import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
 export interface UnitTarget {
@@ -154,6 +155,18 @@ export function currentOverrideEnergies(state: Pick<UnitStatus, 'charging'>): Ov
   return out;
 }
 
+/** What "charge now" sends after the unit was just read. */
+export type ChargeNowRequest = { overrideTime: number; restoreAmps?: number } & OverrideEnergies;
+
+/**
+ * "Charge now" from a fresh reading of the unit (the Start Charging command and the soak build it
+ * here): an override a second in the past by the unit's clock, the limit to restore first if any,
+ * and the energies of that reading (so the write need not read the unit again).
+ */
+export function chargeNowRequest(state: Pick<UnitStatus, 'utcTime' | 'charging'>, restoreAmps?: number): ChargeNowRequest {
+  return { overrideTime: chargeNowOverrideTime(state), restoreAmps, ...currentOverrideEnergies(state) };
+}
+
 export interface StateWrite extends WriteOutcome {
   /** get_state read back after the write. */
   after: UnitStatus;
@@ -267,26 +280,39 @@ export async function writeNotifications(t: UnitTarget, settings: NotificationSe
   );
 }
 
-/** Two schedules mean the same charging windows (the windows of a disabled schedule do not matter). */
-export function sameSchedule(
-  a: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
-  b: { type: string; weekday: ScheduleWindow; weekend: ScheduleWindow },
-): boolean {
-  if (a.type !== b.type) return false;
-  if (a.type === 'disabled') return true;
-  const eq = (x: ScheduleWindow, y: ScheduleWindow) => x.start === y.start && x.end === y.end && x.carReadyBy === y.carReadyBy;
-  return eq(a.weekday, b.weekday) && eq(a.weekend, b.weekend);
+export interface InfoWrite extends WriteOutcome {
+  readBack: UnitInfo;
+  /** Fields sent whose read-back differs. */
+  mismatches: string[];
 }
 
-/** Events (keys) whose read-back differs from what was sent (email, push, time); empty when all match. */
-export function notificationMismatches(sent: NotificationSettings, readBack: NotificationSettings): string[] {
-  const bad: string[] = [];
-  for (const [event, s] of Object.entries(sent)) {
-    if (!s) continue;
-    const r = readBack[event];
-    // An event the server does not list (the document's get reply omits unplug/plugin) can't be checked.
-    if (!r) continue;
-    if (r.email !== s.email || r.push !== s.push || (s.time !== undefined && r.time !== s.time)) bad.push(event);
-  }
-  return bad;
+/** set_info (the whole object, unknown fields included), verified by get_info. */
+export async function writeInfo(t: UnitTarget, raw: Record<string, unknown>, signal?: AbortSignal): Promise<InfoWrite> {
+  return verifiedWrite(
+    () => t.client.setInfo(t.auth, raw, { signal }),
+    () => t.client.getInfo(t.auth, { signal }),
+    (readBack) => {
+      const mismatches = infoMismatches(raw, readBack.raw);
+      return { readBack, mismatches, confirmed: mismatches.length === 0 };
+    },
+    (readBack) => `the charger reports other values for: ${infoMismatches(raw, readBack.raw).join(', ')}`,
+  );
+}
+
+/**
+ * Fields of `sent` whose read-back differs: every value sent must read back (objects may gain
+ * fields the server adds). info_timestamp is the server's clock of changes, not a value the client
+ * sets; a number sent as a numeric string (as this wire sends them) matches the number read back.
+ */
+function infoMismatches(sent: Record<string, unknown>, readBack: Record<string, unknown>): string[] {
+  const same = (a: unknown, b: unknown): boolean => {
+    if (a === b) return true;
+    if (typeof a === 'string' && typeof b === 'number') return a.trim() !== '' && Number(a) === b;
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      if (Array.isArray(a) !== Array.isArray(b) || (Array.isArray(a) && a.length !== (b as unknown[]).length)) return false;
+      return Object.keys(a).every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    }
+    return false;
+  };
+  return Object.keys(sent).filter((k) => k !== 'info_timestamp' && !same(sent[k], readBack[k]));
 }

@@ -2,7 +2,7 @@
 // opens the unit's panel (one unit) or a quick pick of units. Renders the store only.
 import * as vscode from 'vscode';
 import type { UnitStore } from '../state/unit-store';
-import { statusBarModel, StatusBarModel } from './unit-format';
+import { statusBarModel, StatusBarModel, unitPickRow } from './unit-format';
 
 export const STATUS_BAR_ID = 'juicenet.status';
 export const PICK_UNIT_COMMAND = 'juicenet.statusBar.pick';
@@ -53,16 +53,17 @@ export class ChargingStatusBar implements vscode.Disposable {
   private async pick(): Promise<void> {
     const units = this.store.units();
     if (units.length === 0) return;
-    let unitId = units[0].unitId;
+    let key = units[0].key;
     if (units.length > 1) {
       const choice = await vscode.window.showQuickPick(
-        units.map((u) => ({ label: u.name, description: statusBarModel([u], true).text.replace(/\$\([^)]*\)\s*/, ''), detail: u.accountLabel, unitId: u.unitId })),
-        { placeHolder: 'Open which charger?' },
+        units.map((u) => ({ ...unitPickRow(u, units), key: u.key })),
+        { placeHolder: 'Open which charger?', matchOnDetail: true },
       );
       if (!choice) return;
-      unitId = choice.unitId;
+      key = choice.key;
     }
-    await vscode.commands.executeCommand('juicenet.openUnitPanel', unitId);
+    // The key names the account too: the same charger can be in two accounts.
+    await vscode.commands.executeCommand('juicenet.openUnitPanel', key);
   }
 
   dispose(): void {

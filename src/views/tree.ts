@@ -7,8 +7,8 @@ import { badgeFor, describeUnit, detailRows, presentedState, unitContextValue, u
 
 export type ChargerNode =
   | { kind: 'account'; accountId: string; label: string; demo: boolean }
-  | { kind: 'unit'; unitId: string }
-  | { kind: 'detail'; unitId: string; key: string; label: string; value: string };
+  | { kind: 'unit'; unitKey: string }
+  | { kind: 'detail'; unitKey: string; key: string; label: string; value: string };
 
 export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ChargerNode | undefined>();
@@ -19,7 +19,10 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
 
   constructor(private readonly store: UnitStore) {
     // One event per store change (a refresh emits once), whole tree: rows are cheap to rebuild.
-    this.sub = store.onDidChangeUnits(() => this.fire());
+    const units = store.onDidChangeUnits(() => this.fire());
+    // Accounts are rows too (and an account without chargers changes no unit).
+    const accounts = store.onDidChangeAccounts(() => this.fire());
+    this.sub = { dispose: () => (units.dispose(), accounts.dispose()) };
   }
 
   fire(): void {
@@ -31,12 +34,12 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
     if (!node) {
       const accounts = this.store.accounts();
       if (accounts.length > 1) return accounts.map((a) => ({ kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo }));
-      return this.store.units().map((u) => ({ kind: 'unit', unitId: u.unitId }));
+      return this.store.units().map((u) => ({ kind: 'unit', unitKey: u.key }));
     }
-    if (node.kind === 'account') return this.store.units().filter((u) => u.accountId === node.accountId).map((u) => ({ kind: 'unit', unitId: u.unitId }));
+    if (node.kind === 'account') return this.store.units().filter((u) => u.accountId === node.accountId).map((u) => ({ kind: 'unit', unitKey: u.key }));
     if (node.kind === 'unit') {
-      const v = this.store.getUnit(node.unitId);
-      return v ? detailRows(v).map((r) => ({ kind: 'detail', unitId: v.unitId, key: r.key, label: r.label, value: r.value })) : [];
+      const v = this.store.getUnit(node.unitKey);
+      return v ? detailRows(v).map((r) => ({ kind: 'detail', unitKey: v.key, key: r.key, label: r.label, value: r.value })) : [];
     }
     return [];
   }
@@ -53,28 +56,28 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
     }
     if (node.kind === 'detail') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-      item.id = `detail:${node.unitId}:${node.key}`;
+      item.id = `detail:${node.unitKey}:${node.key}`;
       item.description = node.value;
       item.contextValue = 'detail';
       item.tooltip = `${node.label}: ${node.value}`;
       return item;
     }
-    const v = this.store.getUnit(node.unitId);
+    const v = this.store.getUnit(node.unitKey);
     if (!v) return new vscode.TreeItem('(gone)');
     return unitItem(v);
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: ChargerNode): vscode.TreeItem {
     if (node.kind !== 'unit' || item.tooltip !== undefined) return item;
-    const v = this.store.getUnit(node.unitId);
+    const v = this.store.getUnit(node.unitKey);
     if (v) item.tooltip = unitTooltip(v);
     return item;
   }
 
   getParent(node: ChargerNode): ChargerNode | undefined {
-    if (node.kind === 'detail') return { kind: 'unit', unitId: node.unitId };
+    if (node.kind === 'detail') return { kind: 'unit', unitKey: node.unitKey };
     if (node.kind === 'unit' && this.store.accounts().length > 1) {
-      const v = this.store.getUnit(node.unitId);
+      const v = this.store.getUnit(node.unitKey);
       const a = v && this.store.accounts().find((x) => x.accountId === v.accountId);
       if (a) return { kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo };
     }
@@ -87,11 +90,13 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
   }
 }
 
-export function unitItem(v: UnitView): vscode.TreeItem & { unitId: string } {
+export function unitItem(v: UnitView): vscode.TreeItem & { unitId: string; unitKey: string } {
   const label = v.stale ? `${v.name} (stale)` : v.name;
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed) as vscode.TreeItem & { unitId: string };
-  // The unitId property lets unit commands take the tree item as their first argument.
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed) as vscode.TreeItem & { unitId: string; unitKey: string };
+  // These properties let unit commands take the tree item as their first argument; the key names
+  // the account too (the same charger can be in two accounts).
   item.unitId = v.unitId;
+  item.unitKey = v.key;
   item.id = `unit:${v.accountId}:${v.unitId}`;
   const b = badgeFor(v);
   item.iconPath = new vscode.ThemeIcon(b.icon, b.color ? new vscode.ThemeColor(b.color) : undefined);

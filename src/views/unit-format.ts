@@ -1,8 +1,12 @@
 // How a unit is presented (labels, badges, detail rows, status bar text), as plain data.
 // No vscode import: the tree and status bar wrap these, and the unit tests check them in Node.
 import type { UnitView } from '../state/contracts';
-import { describeWindow } from '../api/schedule';
+import { chargingReason, type ChargingReason } from '../domain/charging-reason';
+import { stateLabel, withoutWireNames } from '../domain/labels';
+import { describeWindow } from '../domain/schedule';
+import { unitTimeZone } from '../domain/time-zone';
 import {
+  clockTime,
   formatAmps,
   formatCents,
   formatTimeLeft,
@@ -11,9 +15,8 @@ import {
   formatPowerW,
   formatTemperatureC,
   formatVoltageV,
-} from '../api/units';
+} from '../domain/format';
 import { fullAtText } from '../domain/insights/full-at';
-import { toIanaZone } from '../domain/time-zone';
 
 /**
  * "full at 06:40" (short) and its explanation (detail) while charging, in the charger's time zone
@@ -21,8 +24,7 @@ import { toIanaZone } from '../domain/time-zone';
  */
 export function unitFullAt(v: UnitView, nowS = Date.now() / 1000): { short?: string; detail?: string } | undefined {
   if (presentedState(v) !== 'charging') return undefined;
-  const zone = v.info?.timeZoneId ? toIanaZone(v.info.timeZoneId) : undefined;
-  const t = fullAtText(v.status, v.info?.cars, nowS, zone);
+  const t = fullAtText(v.status, v.info?.cars, nowS, unitTimeZone(v.info?.timeZoneId));
   return t.short || t.detail ? t : undefined;
 }
 
@@ -45,7 +47,7 @@ export function presentedState(v: UnitView): PresentedState {
   if (v.error) return 'offline';
   if (s === 'disconnect') return 'offline';
   if (s === 'charging' || s === 'plugged' || s === 'standby' || s === 'error') return s;
-  return v.error ? 'offline' : 'unknown';
+  return 'unknown';
 }
 
 export function badgeFor(v: UnitView): Badge {
@@ -53,7 +55,7 @@ export function badgeFor(v: UnitView): Badge {
     case 'charging':
       return { icon: 'zap', color: 'charts.green', label: 'charging' };
     case 'plugged':
-      return { icon: 'plug', color: 'charts.blue', label: 'plugged in' };
+      return { icon: 'plug', color: 'charts.blue', label: stateLabel('plugged') };
     case 'standby':
       return { icon: 'circle-large-outline', label: 'standby' };
     case 'error':
@@ -65,36 +67,40 @@ export function badgeFor(v: UnitView): Badge {
   }
 }
 
-/** HH:MM of an epoch-ms time, in local time (the tree shows "last good 14:05"). */
-export function clockTime(epochMs: number, timeZone?: string): string {
-  return new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
+/** Why the unit is (not) charging, from everything the store knows of it (domain/charging-reason). */
+export function reasonOf(v: UnitView, now: Date = new Date()): ChargingReason {
+  return chargingReason({
+    now,
+    status: v.status,
+    schedule: v.schedule,
+    timeZone: v.info?.timeZoneId,
+    holdUntilS: v.holdUntilS,
+    failure: v.error ? { sinceMs: v.failedSince ?? v.lastGoodAt, serverFailed: v.serverFailed } : undefined,
+  });
 }
 
-/** The row's description: "charging · 7.2 kW", "plugged in", "offline (stale, last good 14:05)". */
-export function describeUnit(v: UnitView, timeZone?: string): string {
-  const b = badgeFor(v);
-  const parts = [b.label];
-  if (presentedState(v) === 'charging' && v.status?.charging.powerW !== undefined) parts.push(formatPowerW(v.status.charging.powerW));
-  const full = unitFullAt(v)?.short;
-  if (full) parts.push(full);
-  let text = parts.join(' · ');
-  if (v.error && v.status) {
-    // Unreachable now: when it was last read, and what it was doing then.
-    const then = describeReading(v);
-    text += v.lastGoodAt !== undefined ? ` · last good ${clockTime(v.lastGoodAt, timeZone)}${then ? ` (${then})` : ''}` : '';
-  } else if (v.stale) text += v.lastGoodAt !== undefined ? ` (stale, last good ${clockTime(v.lastGoodAt, timeZone)})` : ' (stale)';
+/**
+ * The row's description: why the unit is (not) charging, e.g. "charging · 7.2 kW · full at 06:40",
+ * "waiting for the schedule window (next 22:00)", "unreachable since 14:02 (last known: charging ·
+ * 7.2 kW)"; "(stale, last good 14:05)" when the reading is old; "· demo" for the demo.
+ */
+export function describeUnit(v: UnitView, timeZone?: string, now: Date = new Date()): string {
+  let text = reasonOf(v, now).short;
+  const full = unitFullAt(v, now.getTime() / 1000)?.short;
+  if (full) text += ` · ${full}`;
+  if (!v.error && v.stale) text += v.lastGoodAt !== undefined ? ` (stale, last good ${clockTime(v.lastGoodAt, timeZone)})` : ' (stale)';
   if (v.demo) text += ' · demo';
   return text;
 }
 
-/** The last good reading in words ("was charging · 7.2 kW"), ignoring the failure since. */
-function describeReading(v: UnitView): string | undefined {
-  if (!v.status) return undefined;
-  const before = presentedState({ ...v, error: undefined });
-  if (before === 'offline' || before === 'unknown') return undefined;
-  const label = badgeFor({ ...v, error: undefined }).label;
-  const w = v.status.charging.powerW;
-  return `was ${label}${before === 'charging' && w !== undefined ? ` · ${formatPowerW(w)}` : ''}`;
+/**
+ * A charger as a pick row: its name, why it is (not) charging, and its account when that tells two
+ * rows apart (two accounts, or the same charger or name twice). Never its unit ID.
+ */
+export function unitPickRow(u: UnitView, all: UnitView[], now: Date = new Date()): { label: string; description: string; detail?: string } {
+  const accounts = new Set(all.map((x) => x.accountId));
+  const twin = all.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
+  return { label: u.name, description: describeUnit(u, undefined, now), detail: accounts.size > 1 || twin ? u.accountLabel : undefined };
 }
 
 export interface DetailRow {
@@ -109,7 +115,7 @@ export function overrideText(v: UnitView, nowS: number): string {
   if (t === undefined) return 'unknown';
   if (t === 0) return 'none (following the schedule)';
   if (t <= nowS) return 'charging now (schedule overridden)';
-  return `charge from ${new Date(t * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: v.info?.timeZoneId })}`;
+  return `charge from ${new Date(t * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: unitTimeZone(v.info?.timeZoneId) })}`;
 }
 
 export function scheduleText(v: UnitView): string {
@@ -124,6 +130,7 @@ export function detailRows(v: UnitView, nowS = Date.now() / 1000): DetailRow[] {
   const st = v.status;
   const c = st?.charging;
   const rows: DetailRow[] = [
+    { key: 'reason', label: 'Now', value: reasonOf(v, new Date(nowS * 1000)).short },
     { key: 'power', label: 'Power', value: formatPowerW(c?.powerW) },
     { key: 'current', label: 'Current / limit', value: `${formatAmps(c?.ampsCurrent)} / ${formatAmps(c?.ampsLimit)}` },
     { key: 'voltage', label: 'Voltage', value: formatVoltageV(c?.voltageV) },
@@ -133,33 +140,47 @@ export function detailRows(v: UnitView, nowS = Date.now() / 1000): DetailRow[] {
     { key: 'frequency', label: 'Grid frequency', value: formatFrequencyHz(st?.frequencyHz) },
     { key: 'schedule', label: 'Schedule', value: scheduleText(v) },
     { key: 'override', label: 'Override', value: overrideText(v, nowS) },
+    ...(v.holdUntilS !== undefined && v.holdUntilS > nowS
+      ? [{ key: 'hold', label: 'Held until', value: new Date(v.holdUntilS * 1000).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: unitTimeZone(v.info?.timeZoneId) }) }]
+      : []),
     { key: 'lifetimeEnergy', label: 'Lifetime energy', value: formatEnergyWh(st?.lifetime.energyWh) },
     { key: 'lifetimeSavings', label: 'Lifetime savings', value: formatCents(st?.lifetime.savingsCents) },
   ];
-  if (v.error) rows.unshift({ key: 'error', label: 'Last error', value: v.error });
+  if (v.error) rows.unshift({ key: 'error', label: 'Last error', value: withoutWireNames(v.error) });
   return rows;
 }
 
-/** Markdown tooltip of a unit row. Text is escaped; never a token. */
-export function unitTooltipMarkdown(v: UnitView, timeZone?: string): string {
+/** Markdown tooltip of a unit row: the state, why, what to do, then the readings. Text is escaped; never a token. */
+export function unitTooltipMarkdown(v: UnitView, timeZone?: string, now: Date = new Date()): string {
   const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-  const lines = [`**${esc(v.name)}** — ${esc(badgeFor(v).label)}${v.demo ? ' — *Demo (simulator)*' : ''}`, ''];
+  const r = reasonOf(v, now);
+  const lines = [`**${esc(v.name)}** — ${esc(r.short)}${v.demo ? ' — *Demo (simulator)*' : ''}`, ''];
+  lines.push(esc(r.detail));
+  if (r.todo) lines.push('', `*${esc(r.todo)}*`);
+  lines.push('');
   lines.push(`Account: ${esc(v.accountLabel)}  `);
   lines.push(`Charger ID: \`${v.unitId}\``, '');
-  if (v.error) lines.push(`⚠ ${esc(v.error)}`, '');
+  if (v.error) lines.push(`⚠ ${esc(withoutWireNames(v.error))}`, '');
   if (v.stale) lines.push(v.lastGoodAt !== undefined ? `*Stale: last good reading at ${clockTime(v.lastGoodAt, timeZone)}*` : '*Not read yet*', '');
   lines.push('| | |', '|---|---|');
-  for (const r of detailRows(v).filter((r) => r.key !== 'error')) lines.push(`| ${esc(r.label)} | ${esc(r.value)} |`);
-  const full = unitFullAt(v)?.detail;
+  for (const row of detailRows(v, now.getTime() / 1000).filter((x) => x.key !== 'error' && x.key !== 'reason')) lines.push(`| ${esc(row.label)} | ${esc(row.value)} |`);
+  const full = unitFullAt(v, now.getTime() / 1000)?.detail;
   if (full) lines.push('', esc(full));
   return lines.join('\n');
 }
 
-export function unitContextValue(v: UnitView): string {
-  const s = presentedState(v);
-  const base = `unit.${s}`;
+/**
+ * The row's context value, which chooses its menu items (package.json, view/item/context):
+ * "unit.<state>" then ".override" (an override is set), ".off" (the limit is 0 A), ".held" (a
+ * hold of this extension runs). The state is the presented one: offline while unreachable.
+ */
+export function unitContextValue(v: UnitView, nowS = Date.now() / 1000): string {
+  let value = `unit.${presentedState(v)}`;
   const t = v.status?.overrideTime;
-  return t !== undefined && t !== 0 ? `${base}.override` : base;
+  if (t !== undefined && t !== 0) value += '.override';
+  if (v.status?.charging.ampsLimit === 0) value += '.off';
+  if (v.holdUntilS !== undefined && v.holdUntilS > nowS) value += '.held';
+  return value;
 }
 
 export interface StatusBarModel {
@@ -172,21 +193,26 @@ export interface StatusBarModel {
 
 /**
  * The status bar item. One charging unit: "$(zap) 7.2 kW"; several: "$(zap) 2 charging · 14.4 kW";
- * none charging: a quiet "$(plug)" (so that the item, and the way to open a unit, stays put).
- * Hidden when no unit is known (signed out) or when disabled by the setting.
+ * none charging: a short "$(plug) Idle" ("$(debug-disconnect) Offline" when one is unreachable), so
+ * that the item, and the way to open a unit, stays put. The tooltip gives each unit's reason. A
+ * charger in two accounts counts once. Hidden when no unit is known or when disabled.
  */
-export function statusBarModel(units: UnitView[], enabled: boolean, timeZone?: string): StatusBarModel {
+export function statusBarModel(units: UnitView[], enabled: boolean, timeZone?: string, now: Date = new Date()): StatusBarModel {
   if (!enabled || units.length === 0) return { visible: false, text: '', tooltip: '', warning: false };
-  const charging = units.filter((u) => presentedState(u) === 'charging');
-  const unreachable = units.filter((u) => presentedState(u) === 'offline' || (u.stale && u.error));
+  const once = [...new Map(units.map((u) => [u.unitId, u])).values()];
+  const charging = once.filter((u) => presentedState(u) === 'charging');
+  const unreachable = once.filter((u) => presentedState(u) === 'offline' || (u.stale && u.error));
   const totalW = charging.reduce((s, u) => s + (u.status?.charging.powerW ?? 0), 0);
   let text: string;
   if (charging.length === 1) text = `$(zap) ${formatPowerW(totalW)}`;
   else if (charging.length > 1) text = `$(zap) ${charging.length} charging · ${formatPowerW(totalW)}`;
-  else text = unreachable.length > 0 ? '$(debug-disconnect)' : '$(plug)';
+  else text = unreachable.length > 0 ? '$(debug-disconnect) Offline' : '$(plug) Idle';
   const demo = units.some((u) => u.demo);
   const lines = [`JuiceNet${demo ? ' — Demo (simulator)' : ''}`];
-  for (const u of units) lines.push(`${u.name}: ${describeUnit(u, timeZone)}`);
+  for (const u of units) {
+    const twin = units.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
+    lines.push(`${u.name}${twin ? ` (${u.accountLabel})` : ''}: ${describeUnit(u, timeZone, now)}`);
+  }
   if (unreachable.length > 0) lines.push(unreachable.length === 1 ? '1 charger unreachable' : `${unreachable.length} chargers unreachable`);
   lines.push(units.length === 1 ? 'Click to open the charger' : 'Click to choose a charger');
   return { visible: true, text, tooltip: lines.join('\n'), warning: unreachable.length > 0 };

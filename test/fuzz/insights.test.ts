@@ -15,7 +15,7 @@ import {
   type TimeOfUseTariff,
 } from '../../src/domain/insights';
 import { instantOfLocal, zoneOffsetS } from '../../src/domain/time-zone';
-import { minutesToHHMM } from '../../src/api/schedule';
+import { minutesToHHMM } from '../../src/domain/schedule';
 import { RUNS, fuzz } from './arbitraries';
 
 const ZONES = ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham'];

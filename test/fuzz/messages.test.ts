@@ -13,7 +13,7 @@ import { PanelRouter, type PanelHostIo } from '../../src/panel/router';
 import { methods, parseHostMessage, parseParams, parseResult, parseWebviewMessage, type HostMessage, type MethodName } from '../../src/protocol/messages';
 import { InvalidInputError } from '../../src/api/errors';
 import { registerSecret, forgetSecret, redact } from '../../src/api/redact';
-import { validateWindow } from '../../src/api/schedule';
+import { validateWindow } from '../../src/domain/schedule';
 import type { JuiceNetApi, NotificationSettings, Schedule, UnitAuth, UnitInfo, UnitStatus } from '../../src/api/types';
 import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
 import { CHECK_COVERAGE, RUNS, fuzzAsync, params } from './arbitraries';
@@ -72,6 +72,7 @@ function fakeClient(calls: Calls): JuiceNetApi {
 function fakeBackend(calls: Calls): PanelBackend {
   const client = fakeClient(calls);
   const view: UnitView = {
+    key: `acct-1/${UNIT_ID}`,
     unitId: UNIT_ID,
     name: 'Garage',
     accountLabel: 'Fuzz account',
@@ -83,6 +84,7 @@ function fakeBackend(calls: Calls): PanelBackend {
   };
   return {
     getUnit: (id) => (id === UNIT_ID ? view : undefined),
+    units: () => [view],
     onDidChangeUnits: () => ({ dispose: () => undefined }),
     api: (id) => (id === UNIT_ID ? { client, auth: { token: UNIT_TOKEN, accountToken: ACCOUNT_TOKEN, unitId: UNIT_ID } } : undefined),
     holdVisible: () => ({ dispose: () => undefined }),
@@ -135,6 +137,11 @@ const VALID_PARAMS: Record<MethodName, fc.Arbitrary<unknown>> = {
   getNotifications: fc.constant({}),
   setNotifications: fc.record({ settings: fc.dictionary(fc.constantFrom('is_offline', 'start_charging', 'plugin', 'unplug'), settingArb, { maxKeys: 4 }) }),
   getInsights: fc.record({ scope: fc.constantFrom('unit' as const, 'account' as const) }),
+  getRecentPower: fc.constant({}),
+  setLimit: fc.record({ amps: fc.integer({ min: 0, max: 1000 }) }),
+  stopCharging: fc.constant({}),
+  startCharging: fc.record({ restoreAmps: fc.integer({ min: 1, max: 1000 }) }, { requiredKeys: [] }),
+  holdUntil: fc.record({ epochS: fc.integer({ min: 1, max: 2 ** 40 }) }),
   saveCsv: fc.record({ csv: fc.string({ maxLength: 200 }), suggestedName: fc.string({ maxLength: 30 }) }),
 };
 

@@ -1,5 +1,5 @@
-// Fuzzing the time-of-use schedule maths (src/api/schedule.ts) and what must agree with it: the
-// webview's schedule bar (src/protocol/scheduleBar.ts), the panel's message schema and the
+// Fuzzing the time-of-use schedule maths (src/domain/schedule.ts) and what must agree with it: the
+// webview's schedule bar (src/domain/schedule-bar.ts), the panel's message schema and the
 // simulator's own window rule (src/simulator/engine.ts inWindow).
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
@@ -13,8 +13,8 @@ import {
   parseHHMM,
   validateWindow,
   windowDurationMinutes,
-} from '../../src/api/schedule';
-import { allowedSegments } from '../../src/protocol/scheduleBar';
+} from '../../src/domain/schedule';
+import { allowedSegments } from '../../src/domain/schedule-bar';
 import { scheduleWindowSchema } from '../../src/protocol/messages';
 import { inWindow as simulatorInWindow } from '../../src/simulator';
 import type { Schedule, ScheduleWindow } from '../../src/api/types';

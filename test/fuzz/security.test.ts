@@ -1,7 +1,7 @@
 // Security checks in plain Node, over real HTTP (node:http on port 0 and the simulator; no mock of
 // fetch/undici). What test/unit already covers is not repeated here (api-client.test.ts: the basic
 // http refusal, a reply over a small maxReplyBytes, one echoed odd-shaped token; redact.test.ts:
-// redaction of errors built by hand; webview-logic.test.ts: the exact CSP string).
+// redaction of errors built by hand; panel-html.test.ts: the exact CSP string).
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

@@ -56,7 +56,9 @@ export function spawnGroup(cmd, args, opts = {}) {
 }
 
 /**
- * @param {{host?:string, port?:number, dataDir?:string, settings?:object, env?:object, onLog?:(line:string)=>void}} o
+ * testDriver (default true) starts the workbench with the smoke-test driver that the in-host tests
+ * need; it also keeps notification toasts from showing, so the run command turns it off.
+ * @param {{host?:string, port?:number, dataDir?:string, settings?:object, env?:object, testDriver?:boolean, onLog?:(line:string)=>void}} o
  */
 export async function startServer(o = {}) {
   if (!existsSync(serverMain())) throw new Error('VS Code host not installed: run `npm run host:install` first');
@@ -71,7 +73,7 @@ export async function startServer(o = {}) {
     writeFileSync(join(d, 'sd/data/Machine/settings.json'), JSON.stringify(o.settings, null, 2));
   }
   const args = [serverMain(), '--host', host, '--port', String(port), '--without-connection-token',
-    '--accept-server-license-terms', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust',
+    '--accept-server-license-terms', ...(o.testDriver === false ? [] : ['--enable-smoke-test-driver']), '--disable-telemetry', '--disable-workspace-trust',
     '--server-data-dir', join(d, 'sd'), '--user-data-dir', join(d, 'ud'), '--extensions-dir', join(d, 'exts')];
   const t0 = Date.now();
   const { child, stop } = spawnGroup(node24Bin(), args, { env: { ...process.env, ...o.env } });

@@ -1,16 +1,16 @@
-// In-host tests of the unit commands (issue 4): each command, run with test arguments, changes the
+// In-host tests of the unit commands: each command, run with test arguments, changes the
 // simulator's state (checked through its server-side snapshot) and reports it (test API
 // messages()); bad input, a server that is down and injected `success:false` give the right
 // message and change nothing on the server.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import type { JuiceNetTestApi } from '../../src/extension';
-import { parseChargingTime } from '../../src/commands/validate';
+import type { JuiceNetTestApi } from '../../src/test-api';
+import { parseChargingTime } from '../../src/domain/charging-time';
 import { EXT_ID, waitFor } from './helpers';
 import { faultedCalls, type FaultedCallsOptions } from '../fixtures/faulted-client';
 
-describe('unit commands (issue 4)', function () {
+describe('unit commands', function () {
   this.timeout(60000);
   let sim: RunningSimulator;
   let api: JuiceNetTestApi;

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startSimulator, RunningSimulator } from '../../src/simulator';
-import type { JuiceNetTestApi, TreeSnapshotNode } from '../../src/extension';
+import type { JuiceNetTestApi, TreeSnapshotNode } from '../../src/test-api';
 import { waitFor, extensionApi } from './helpers';
 
 const api = extensionApi;

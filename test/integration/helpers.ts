@@ -2,7 +2,7 @@
 // Not a *.test.ts file, so index.ts does not load it as a suite.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { JuiceNetTestApi } from '../../src/extension';
+import type { JuiceNetTestApi } from '../../src/test-api';
 
 export const EXT_ID = 'juicenet-vscode.juicenet-vscode';
 

@@ -4,7 +4,7 @@
 // again reads only the newest page; "full at" reaches the tree row, its tooltip and the status bar.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { JuiceNetTestApi, TreeSnapshotNode } from '../../src/extension';
+import type { JuiceNetTestApi, TreeSnapshotNode } from '../../src/test-api';
 import { extensionApi, waitFor } from './helpers';
 
 function flatten(nodes: TreeSnapshotNode[]): TreeSnapshotNode[] {

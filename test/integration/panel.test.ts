@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import type { JuiceNetTestApi } from '../../src/extension';
+import type { JuiceNetTestApi } from '../../src/test-api';
 import { createUnitPanelController, UNIT_PANEL_VIEW_TYPE } from '../../src/panel/index';
 import type { Logger } from '../../src/state/contracts';
 import { EXT_ID, waitFor } from './helpers';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import type { JuiceNetTestApi } from '../../src/extension';
+import type { JuiceNetTestApi } from '../../src/test-api';
 import { createUnitPanelController } from '../../src/panel/index';
 import type { Logger } from '../../src/state/contracts';
 import { EXT_ID, waitFor } from './helpers';

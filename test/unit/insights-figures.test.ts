@@ -172,6 +172,7 @@ describe('insights CSV', () => {
 
 describe('"full at" in the tree row, its tooltip and the status bar (one domain function)', () => {
   const view = (charging: Partial<UnitStatus['charging']>, state: UnitStatus['state'] = 'charging'): UnitView => ({
+    key: 'a/u1',
     unitId: 'u1',
     name: 'Garage',
     accountLabel: 'Home',

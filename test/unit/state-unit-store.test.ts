@@ -130,14 +130,24 @@ describe('UnitStore against the simulator', function () {
     assert.ok(failed.error && failed.error.length > 0);
     assert.equal(failed.lastGoodAt, lastGood, 'keeps the time of the last good reading');
     assert.ok(failed.status, 'keeps the last good status');
+    assert.equal(failed.serverFailed, true, 'HTTP 5xx: the server failed');
+    assert.ok(failed.failedSince !== undefined, 'remembers since when it fails');
+    assert.ok(alerts.some((a) => a.event === 'server_failed'), 'an HTTP 5xx is the server failing');
+    assert.ok(!alerts.some((a) => a.event === 'went_offline'), 'never "went offline" for a server error');
+    assert.equal(store.policy.failuresOf(store.keyOf(id)!), 1, "the policy counts per account and unit");
+
+    // The connection drops: now the charger cannot be reached at all.
+    sim.setFaults({ http5xxRate: 0, dropRate: 1 });
+    await store.refresh(id, 'manual');
+    assert.equal(store.getUnit(id)!.serverFailed, false);
     assert.ok(alerts.some((a) => a.event === 'went_offline'));
-    assert.equal(store.policy.failuresOf(id), 1);
 
     sim.clearFaults();
     await store.refresh(id, 'recover');
     const back = store.getUnit(id)!;
     assert.equal(back.stale, false);
     assert.equal(back.error, undefined);
+    assert.equal(back.failedSince, undefined);
     assert.ok(alerts.some((a) => a.event === 'back_online'));
   });
 
@@ -152,5 +162,82 @@ describe('UnitStore against the simulator', function () {
     assert.ok(store.getUnit(spare)?.status, 'read after adding');
     assert.ok([...secrets.map.values()].includes(added.token));
     assert.ok(!JSON.stringify([...state.map.entries()]).includes(added.token));
+  });
+
+  it('a charger in two accounts is two views, each with its own account, credentials and alerts once', async () => {
+    const home = await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Home' });
+    const otherToken = sim.createAccount();
+    const shared = sim.units[0].unitId;
+    sim.addUnitToAccount(otherToken, shared);
+    const other = await store.signIn({ accountToken: otherToken, baseUrl: sim.baseUrl, label: 'Neighbour' });
+    const views = store.viewsOfUnit(shared);
+    assert.equal(views.length, 2, 'one view per account');
+    assert.deepEqual(views.map((v) => v.accountLabel).sort(), ['Home', 'Neighbour']);
+    assert.notEqual(views[0].key, views[1].key);
+    assert.equal(store.units().filter((u) => u.accountId === home.accountId).length, 3, 'the first account keeps all its chargers');
+    assert.equal(store.units().filter((u) => u.accountId === other.accountId).length, 1);
+    // Each key reaches the charger with its own account's credentials.
+    const byKey = (accountId: string) => store.api(views.find((v) => v.accountId === accountId)!.key)!;
+    assert.equal(byKey(home.accountId).auth.accountToken, sim.accountToken);
+    assert.equal(byKey(other.accountId).auth.accountToken, otherToken);
+    for (const v of views) assert.equal(store.getUnit(v.key)!.status!.state, sim.unit(shared).state);
+
+    // A change raises one alert, not one per account.
+    alerts.length = 0;
+    if (sim.unit(shared).state === 'standby') sim.plugIn(shared);
+    else sim.unplug(shared);
+    sim.advance(60);
+    await Promise.all(views.map((v) => store.refresh(v.key, 'manual')));
+    const kinds = alerts.map((a) => a.event);
+    assert.equal(new Set(kinds).size, kinds.length, `no alert twice: ${kinds.join(', ')}`);
+
+    // Signing out of one account leaves the other's view of the charger as it was.
+    await store.signOut(other.accountId);
+    assert.equal(store.viewsOfUnit(shared).length, 1);
+    assert.equal(store.getUnit(shared)!.accountId, home.accountId);
+    assert.equal(store.units().length, 3);
+  });
+
+  it('remembers the hold of a unit per account until it passes, and forgets it at sign-out', async () => {
+    const home = await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Home' });
+    const key = store.units()[0].key;
+    const until = Math.floor(Date.now() / 1000) + 3600;
+    await store.rememberHold(key, until);
+    assert.equal(store.getUnit(key)!.holdUntilS, until);
+    assert.equal(store.units()[1].holdUntilS, undefined, 'only that unit');
+    // Kept in plain storage (no secret), so a new window shows it too.
+    const again = new UnitStore({ accounts: new AccountManager(secrets, state), log, minIntervalS: 5, maxIntervalS: 60, makeClient: (b) => new JuiceNetClient({ baseUrl: b, deviceId: 'x' }) });
+    await again.load();
+    assert.equal(again.getUnit(key)!.holdUntilS, until);
+    await again.dispose();
+    await store.rememberHold(key, 0);
+    assert.equal(store.getUnit(key)!.holdUntilS, undefined, '0 forgets it');
+    await store.rememberHold(key, until);
+    await store.signOut(home.accountId);
+    assert.deepEqual(state.map.get('juicenet.holds'), {}, 'forgotten with the account');
+  });
+
+  it('tells when accounts change, also for an account without chargers, whose own client adds one', async () => {
+    const empty = await startSimulator({ units: 0, seed: 7, manualClock: true });
+    try {
+      let changes = 0;
+      const unitEvents: string[][] = [];
+      const subs = [store.onDidChangeAccounts(() => changes++), store.onDidChangeUnits((ids) => unitEvents.push(ids))];
+      const summary = await store.signIn({ accountToken: empty.accountToken, baseUrl: empty.baseUrl, label: 'Empty' });
+      assert.equal(changes, 1, 'signing in fires once');
+      assert.deepEqual(unitEvents, [], 'no unit changed, so only the accounts event says so');
+      const client = store.accountClient(summary.accountId);
+      assert.ok(client, 'the account has a client before it has a unit');
+      const spare = empty.spareUnitIds[0];
+      const added = await client.addUnit(empty.accountToken, spare);
+      await store.addUnitToAccount(summary.accountId, added);
+      assert.deepEqual(store.units().map((u) => u.unitId), [spare]);
+      assert.equal(store.accountClient('no-such-account'), undefined);
+      await store.signOut(summary.accountId);
+      assert.equal(changes, 2, 'signing out fires once');
+      subs.forEach((d) => d.dispose());
+    } finally {
+      await empty.close();
+    }
   });
 });

@@ -20,17 +20,7 @@ import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
 import { faultedCalls } from '../fixtures/faulted-client';
-import {
-  chargeNowConfirmed,
-  chargeNowOverrideTime,
-  writeCancelOverride,
-  writeChargingTime,
-  writeLimit,
-  writeNotifications,
-  writeSchedule,
-  writeStartCharging,
-  type UnitTarget,
-} from '../../src/state/unit-writes';
+import { chargeNowConfirmed, chargeNowOverrideTime, chargeNowRequest, writeCancelOverride, writeChargingTime, writeInfo, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../../src/state/unit-writes';
 
 describe('unit writes (write, read back, confirm) against the simulator', function () {
   let sim: RunningSimulator;
@@ -106,6 +96,13 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     assert.equal(chargeNowOverrideTime({ utcTime: 500 }, 1000), 499, "the server's clock when it is behind");
     assert.equal(chargeNowOverrideTime({ utcTime: 5000 }, 1000), 999);
     assert.equal(chargeNowOverrideTime({}, 1000), 999);
+  });
+
+  it('chargeNowRequest: the override by the unit\'s clock, the limit to restore, and the energies of the reading (whole Wh)', () => {
+    const state = { utcTime: 500, charging: { energyAtPluginWh: 1200.4, energyToAddWh: 8000 } } as UnitStatus;
+    assert.deepEqual(chargeNowRequest(state, 24), { overrideTime: 499, restoreAmps: 24, energyAtPluginWh: 1200, energyToAddWh: 8000 });
+    const bare = chargeNowRequest({ utcTime: 500, charging: {} } as UnitStatus);
+    assert.deepEqual([bare.overrideTime, bare.restoreAmps, 'energyAtPluginWh' in bare, 'energyToAddWh' in bare], [499, undefined, false, false]);
   });
 
   it('writeStartCharging / writeCancelOverride send all three set_override fields, the energies unchanged', async () => {
@@ -333,6 +330,18 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       assert.deepEqual(sim.unit(id).schedule.weekday, { start: 1380, end: 420, car_ready_by: 0 });
     });
 
+    it('writeInfo: dropped reply (applied) confirmed; HTTP 5xx (not applied) names the fields that differ', async () => {
+      const { raw } = await client.getInfo(t.auth);
+      const err = await rejection(writeInfo(faulted({ http5xxRate: 1 }), { ...raw, name: 'Renamed', gascost: '410' }));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.equal(err.readBackSummary, 'the charger reports other values for: name, gascost');
+      assert.equal((await client.getInfo(t.auth)).name, raw.name);
+      const r = await writeInfo(faulted({ dropRate: 1 }), { ...raw, name: 'Renamed', gascost: '410' });
+      assert.deepEqual([r.confirmed, r.replyLost, r.mismatches], [true, true, []]);
+      assert.equal(r.readBack.name, 'Renamed');
+      assert.equal(r.readBack.raw.gascost, 410, 'the numeric string is stored as a number and still confirms');
+    });
+
     it('writeNotifications: malformed reply (applied) confirmed; HTTP 5xx (not applied) names the events that differ', async () => {
       const was = sim.unit(id).notifications.start_charging.email;
       const settings = { start_charging: { email: !was, push: true } };
@@ -357,6 +366,7 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       const posted: HostMessage[] = [];
       const backend = {
         getUnit: () => undefined,
+        units: () => [],
         onDidChangeUnits: () => ({ dispose: () => undefined }),
         api: () => t,
         holdVisible: () => ({ dispose: () => undefined }),

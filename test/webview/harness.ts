@@ -14,6 +14,7 @@ import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
 import type { UnitStatus } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
+import { PowerLog } from '../../src/panel/power-log';
 import { HistoryCache } from '../../src/state/history-cache';
 import { MemoryKeyValueStore } from '../../src/state/accounts';
 import type { InsightsSettings } from '../../src/panel/insights-host';
@@ -86,6 +87,8 @@ export interface LogLine {
 export interface Harness {
   sim: RunningSimulator;
   unitId: string;
+  /** The panel's unit key (account and unit). */
+  unitKey: string;
   page: Page;
   browser: Browser;
   origin: string;
@@ -95,6 +98,8 @@ export interface Harness {
   savedCsv: string[];
   /** A store refresh of the unit (get_state), which pushes the new view to the page. */
   refreshUnit(): Promise<void>;
+  /** The power readings the host logged for the Overview's chart (what the extension's controller keeps). */
+  powerLog: PowerLog;
   cspViolations(): Promise<string[]>;
   setTheme(theme: ThemeName): Promise<void>;
   /**
@@ -146,15 +151,23 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
   const client = withWriteHook(realClient, hook);
   const views = new Map<string, UnitView>();
   const listeners = new Set<(ids: string[]) => void>();
-  for (const u of sim.units) views.set(u.unitId, { unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
-  const auth = (unitId: string) => {
-    const u = sim.units.find((x) => x.unitId === unitId);
-    return u && { token: u.token, accountToken: sim.accountToken, unitId };
+  for (const u of sim.units) views.set(u.unitId, { key: `sim/${u.unitId}`, unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
+  // As the store: a unit is named by its key ("sim/<unitId>", account and unit) or by its bare ID.
+  const idOf = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
+  const auth = (ref: string) => {
+    const u = sim.units.find((x) => x.unitId === idOf(ref));
+    return u && { token: u.token, accountToken: sim.accountToken, unitId: u.unitId };
   };
+  const fire = (id: string) => listeners.forEach((l) => l([views.get(id)!.key, id]));
   return {
     views,
-    getUnit: (id) => views.get(id),
-    listUnits: () => [...views.values()],
+    getUnit: (ref) => views.get(idOf(ref)),
+    rememberHold: async (ref, untilS) => {
+      const id = idOf(ref);
+      views.set(id, { ...views.get(id)!, holdUntilS: untilS > Date.now() / 1000 ? untilS : undefined });
+      fire(id);
+    },
+    units: () => [...views.values()],
     onDidChangeUnits: (l) => {
       listeners.add(l);
       return { dispose: () => listeners.delete(l) };
@@ -164,12 +177,15 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
       return a && { client, auth: a };
     },
     holdVisible: () => ({ dispose: () => undefined }),
-    refresh: async (id) => {
+    refresh: async (ref) => {
+      const id = idOf(ref);
       const a = auth(id);
       if (!a) return;
       const status: UnitStatus = await client.getState(a);
-      views.set(id, { ...views.get(id)!, status, lastGoodAt: Date.now(), stale: false });
-      listeners.forEach((l) => l([id]));
+      // As the store does: the info (ratings) with the first reading, and after a write.
+      const info = await client.getInfo(a).catch(() => views.get(id)?.info);
+      views.set(id, { ...views.get(id)!, status, info, lastGoodAt: Date.now(), stale: false });
+      fire(id);
     },
   };
 }
@@ -180,7 +196,9 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
   const writeHook: { next?: (method: string) => Promise<void> | void } = {};
   const backend = makeBackend(client, sim, writeHook);
   const unitId = sim.units[0].unitId;
-  await backend.refresh(unitId, 'manual');
+  // The panel is keyed by account and unit, as in the extension.
+  const unitKey = backend.getUnit(unitId)!.key;
+  await backend.refresh(unitKey, 'manual');
   const logs: LogLine[] = [];
   const log = memoryLogger(logs);
   const nonce = makeNonce((n) => randomBytes(n));
@@ -191,7 +209,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
       const url = new URL(req.url ?? '/', origin);
       if (url.pathname === '/panel.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId, allowRemoteImages: false }));
+        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId: unitKey, allowRemoteImages: false }));
         return;
       }
       const file = normalize(join(WEBVIEW_DIR, url.pathname));
@@ -217,11 +235,19 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
   const page = await context.newPage();
   let router: PanelRouter | undefined;
   const savedCsv: string[] = [];
+  const powerLog = new PowerLog();
+  const logSub = backend.onDidChangeUnits((ids) => {
+    for (const id of ids) {
+      const v = backend.getUnit(id);
+      if (v && !v.stale) powerLog.record(v.key, v.lastGoodAt, v.status?.charging.powerW);
+    }
+  });
   const insightsSettings: InsightsSettings = { tariff: { mode: 'charger' } };
   const insightsStorage = new MemoryKeyValueStore();
   const insights = { cache: new HistoryCache(insightsStorage), settings: () => insightsSettings, nowS: () => sim.now() };
-  router = new PanelRouter(unitId, backend, log, {
+  router = new PanelRouter(unitKey, backend, log, {
     insights,
+    recentPower: () => powerLog.recent(unitKey),
     post: async (m) => {
       await page.evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m).catch(() => undefined);
     },
@@ -231,7 +257,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
       return `/virtual/${name}`;
     },
   });
-  const sub = backend.onDidChangeUnits((ids) => ids.includes(unitId) && router?.pushUnit());
+  const sub = backend.onDidChangeUnits((ids) => ids.includes(unitKey) && router?.pushUnit());
   await page.exposeFunction('__juicenetToHost', (m: unknown) => void router?.handle(m));
   // A string, not a function: tsx's transform would add `__name` helpers the page doesn't have.
   await page.addInitScript(`
@@ -273,7 +299,9 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
     nonce,
     logs,
     savedCsv,
-    refreshUnit: () => backend.refresh(unitId, 'manual'),
+    refreshUnit: () => backend.refresh(unitKey, 'manual'),
+    unitKey,
+    powerLog,
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
     setTheme,
     afterNextWrite: (fn) => {
@@ -284,6 +312,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
     showInsights: (scope) => router?.showInsights(scope),
     close: async () => {
       sub.dispose();
+      logSub.dispose();
       router?.dispose();
       router = undefined;
       await browser.close().catch(() => undefined);

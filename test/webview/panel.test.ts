@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, panelCsp, type Harness } from './harness';
+import { eventLabel, stateLabel } from '../../src/domain/labels';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -41,7 +42,8 @@ describe('unit panel (Chromium)', function () {
     assert.equal(await stateText(), 'standby');
     hx.sim.plugIn(hx.unitId);
     await hx.refreshUnit();
-    const expected = hx.sim.unit(hx.unitId).reportedState;
+    // In words: "plugged in", never the protocol's `plugged`.
+    const expected = stateLabel(hx.sim.unit(hx.unitId).reportedState);
     await hx.page.waitForFunction((s) => document.querySelector('[data-testid=overview] dd')?.textContent === s, expected);
     assert.equal(await stateText(), expected);
   });
@@ -125,14 +127,16 @@ describe('unit panel (Chromium)', function () {
     const before = hx.sim.unit(hx.unitId).info;
     await wire.fill('-5');
     const problems = hx.page.locator('[data-testid=info-problems]');
-    assert.match(await problems.innerText(), /amps_wire_rating: amps_wire_rating must be above 0/);
+    // The JSON pane names the field's path; the form says it in words beside the field.
+    assert.match(await problems.innerText(), /amps_wire_rating: must be above 0/);
+    assert.equal(await hx.page.locator('[data-error-for=amps_wire_rating]').innerText(), 'Wire rating must be above 0.');
     assert.equal(await wire.getAttribute('aria-invalid'), 'true');
     assert.equal(await hx.page.locator('[data-testid=info-save]').getAttribute('disabled'), '');
     // Invalid JSON in the editor is refused too, naming (json).
     await hx.page.locator('[data-testid=info-json]').fill('{"name": ');
     assert.match(await problems.innerText(), /\(json\): JSON does not parse/);
     await hx.page.locator('[data-testid=info-json]').fill(JSON.stringify({ ...before, name: '' }));
-    assert.match(await problems.innerText(), /name: name cannot be empty/);
+    assert.match(await problems.innerText(), /name: cannot be empty/);
     // The structured form follows the JSON editor.
     assert.equal(await hx.page.locator('input[data-path=name]').inputValue(), '');
     assert.deepEqual(hx.sim.unit(hx.unitId).info, before);
@@ -152,8 +156,15 @@ describe('unit panel (Chromium)', function () {
     assert.equal(JSON.parse(await hx.page.locator('[data-testid=info-json]').inputValue()).amps_wire_rating, newRating);
     await hx.page.locator('[data-testid=info-save]').click();
     const diff = await hx.page.locator('[data-testid=info-diff]').innerText();
-    assert.match(diff, new RegExp(`amps_wire_rating: ${before.amps_wire_rating} → ${newRating}`));
-    assert.match(diff, /name: .* → "Garage \(edited\)"/);
+    // The review speaks in words, with the units.
+    assert.match(diff, new RegExp(`Wire rating: ${before.amps_wire_rating} A → ${newRating} A`));
+    assert.match(diff, /Name: .* → "Garage \(edited\)"/);
+    assert.ok(!/amps_wire_rating/.test(diff), diff);
+    // A new wire rating is confirmed on its own before anything is sent.
+    assert.equal(await hx.page.locator('[data-testid=info-confirm-send]').getAttribute('disabled'), '');
+    await hx.page.locator('[data-testid=info-confirm-send]').click({ force: true });
+    assert.notEqual(hx.sim.unit(hx.unitId).info.amps_wire_rating, newRating, 'not sent before the confirmation');
+    await hx.page.locator('[data-testid=info-wire-confirm]').check();
     await hx.page.locator('[data-testid=info-confirm-send]').click();
     await hx.page.locator('[data-testid=info-message].ok').waitFor();
     const after = hx.sim.unit(hx.unitId).info;
@@ -372,7 +383,8 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await tab('overview');
     const dd = P().locator('[data-testid=overview] dt:text-is("Override") + dd');
     await P().waitForFunction(() => /charges from/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
-    assert.equal(await dd.innerText(), `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(), overrideS)}`);
+    // The panel's one date format (as the history table and the plot read-out).
+    assert.equal(await dd.innerText(), `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), overrideS)}`);
     await asOtherDevice({ cmd: 'set_override', override_time: 0 });
     await hx.refreshUnit();
   });
@@ -463,13 +475,18 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await P().locator('[data-testid=notif-plugin-email]').waitFor();
     // Webhook controls are read when their section is open, as a user would meet them.
     await P().locator('details.webhook').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-    for (const label of ['Plugged in', 'Charger offline', 'Not plugged in by…']) {
+    for (const label of ['plugin', 'is_offline', 'is_not_plugged_in_by'].map(eventLabel)) {
       for (const name of [`${label}: email`, `${label}: push`]) assert.equal(await P().getByRole('checkbox', { name, exact: true }).count(), 1, name);
       assert.equal(await P().getByRole('textbox', { name: `${label}: webhook URL`, exact: true }).count(), 1);
       assert.equal(await P().getByRole('combobox', { name: `${label}: webhook method`, exact: true }).count(), 1);
       assert.equal(await P().getByLabel(`${label}: webhook authorization header`, { exact: true }).count(), 1);
     }
-    assert.equal(await P().getByRole('textbox', { name: 'Not plugged in by…: time (HH:MM)', exact: true }).count(), 1);
+    // The time is asked only while its event is on.
+    const notPluggedIn = P().locator('[data-testid=notif-is_not_plugged_in_by-email]');
+    const wasOn = await notPluggedIn.isChecked();
+    await notPluggedIn.setChecked(true);
+    assert.equal(await P().getByRole('textbox', { name: `${eventLabel('is_not_plugged_in_by')}: time (HH:MM)`, exact: true }).count(), 1);
+    await notPluggedIn.setChecked(wasOn);
   });
 
   it('saves notifications once for a double click, and names the events the charger reports differently', async () => {
@@ -506,7 +523,7 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     assert.equal(await P().locator('[data-testid=info-save]').getAttribute('disabled'), '', 'disabled while sending');
     await P().locator('[data-testid=info-message].warn').waitFor();
     assert.equal(count('set_info') - sets, 2, 'the panel’s write and the other app’s');
-    assert.match(await messageOf('info-message'), /charger reports different values for city\. Your input is kept/);
+    assert.match(await messageOf('info-message'), /charger reports different values for City\. Your input is kept/);
     assert.equal(await P().locator('input[data-path=city]').inputValue(), 'Mine');
     assert.equal(await P().locator('[data-testid=info-save]').getAttribute('disabled'), null);
     // Reload asks first: the form differs from what the charger has.
@@ -553,7 +570,7 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await P().reload();
     await hx.setTheme('dark');
     await P().locator('[data-testid=notif-restored]').waitFor();
-    assert.match(await messageOf('notif-restored'), /Restored your unsaved edits\. The webhook authorization header is not kept .*: type it again for Plugged in\./);
+    assert.match(await messageOf('notif-restored'), new RegExp(`Restored your unsaved edits\\. The webhook authorization header is not kept .*: type it again for ${eventLabel('plugin')}\\.`));
     assert.equal(await P().locator('[data-testid=notif-plugin-push]').isChecked(), push);
     assert.equal(await P().locator('#notif-plugin-url').inputValue(), 'https://hooks.example/draft');
     assert.notEqual(await P().locator('#notif-plugin-auth').inputValue(), 'Bearer draft-secret-9');

@@ -1,5 +1,5 @@
 // CSV exports of the insights: one row per session, and one row per month. Pure.
-import { csvField } from '../../protocol/csv';
+import { csvField } from '../csv';
 import { isoDate, ymdOfDay } from '../time-zone';
 import { addTo, emptyTotals, type Totals } from './aggregate';
 import type { SessionFigures } from './sessions';

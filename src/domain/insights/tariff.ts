@@ -10,7 +10,7 @@
 //  - a sample is priced by the calendar day it falls on; on clock-change days the local clock
 //    decides (a 02:00 boundary on the day clocks go forward simply does not occur that day).
 import { OFFSET_STEP_S, toIanaZone, weekdayOfDay, zoneOffsetS } from '../time-zone';
-import { minutesToHHMM, parseHHMM } from '../../api/schedule';
+import { minutesToHHMM, parseHHMM } from '../schedule';
 
 /** One price window as typed in the settings: "HH:MM" times, a price in US cents per kWh. */
 export interface TariffWindowSetting {

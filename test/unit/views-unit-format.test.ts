@@ -1,0 +1,146 @@
+// What the tree and status bar show for a unit, as plain data (src/views/unit-format.ts).
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UnitView } from '../../src/state/contracts';
+import type { UnitStatus } from '../../src/api/types';
+import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../../src/views/unit-format';
+
+function status(over: Partial<UnitStatus> = {}): UnitStatus {
+  return {
+    unitId: '1234567890',
+    state: 'charging',
+    rawState: 'charging',
+    charging: { powerW: 7200, ampsCurrent: 30, ampsLimit: 32, voltageV: 240, energyWh: 4134 },
+    lifetime: { energyWh: 431000, savingsCents: 12345 },
+    chargingTimeLeftS: 3 * 3600 + 19 * 60,
+    temperatureC: 30.46,
+    frequencyHz: 59.99,
+    overrideTime: 0,
+    ...over,
+  };
+}
+function unit(over: Partial<UnitView> = {}): UnitView {
+  return { key: 'acc/1234567890', unitId: '1234567890', name: 'Garage', accountLabel: 'Home', accountId: 'acc', demo: false, stale: false, status: status(), ...over };
+}
+
+describe('views/unit-format: how a charger is presented', () => {
+  it('badges each state with its codicon and colour', () => {
+    assert.deepEqual(badgeFor(unit()), { icon: 'zap', color: 'charts.green', label: 'charging' });
+    assert.equal(badgeFor(unit({ status: status({ state: 'plugged' }) })).icon, 'plug');
+    assert.equal(badgeFor(unit({ status: status({ state: 'plugged' }) })).color, 'charts.blue');
+    assert.equal(badgeFor(unit({ status: status({ state: 'standby' }) })).icon, 'circle-large-outline');
+    assert.equal(badgeFor(unit({ status: status({ state: 'error' }) })).color, 'errorForeground');
+    assert.equal(badgeFor(unit({ status: status({ state: 'disconnect' }) })).icon, 'debug-disconnect');
+    assert.equal(badgeFor(unit({ status: undefined, error: 'Could not reach the JuiceNet server.', stale: true })).icon, 'debug-disconnect');
+    assert.match(badgeFor(unit({ status: status({ state: 'unknown', rawState: 'weird' }) })).label, /weird/);
+  });
+
+  it('describes a row in short words, with stale and demo marks', () => {
+    assert.equal(describeUnit(unit()), 'charging · 7.2 kW');
+    assert.equal(describeUnit(unit({ status: status({ state: 'plugged' }) })), 'plugged in, the car is not taking charge');
+    assert.equal(describeUnit(unit({ status: status({ state: 'plugged', charging: { ampsLimit: 0 } }) })), 'stopped by you (0 A)');
+    const last = Date.UTC(2026, 0, 1, 14, 5);
+    assert.equal(describeUnit(unit({ stale: true, lastGoodAt: last }), 'UTC'), 'charging · 7.2 kW (stale, last good 14:05)');
+    // The last refresh failed: not "charging" any more, but what it was doing when last read.
+    const unreachable = unit({ stale: true, lastGoodAt: last, error: 'x' });
+    assert.equal(describeUnit({ ...unreachable, info: { timeZoneId: 'UTC', cars: [], raw: {} } }, 'UTC', new Date(last + 3600_000)), 'unreachable since 14:05 (last known: charging · 7.2 kW)');
+    assert.equal(badgeFor(unreachable).icon, 'debug-disconnect');
+    assert.equal(statusBarModel([unreachable], true).text, '$(debug-disconnect) Offline', 'not counted as charging in the status bar');
+    assert.equal(describeUnit(unit({ demo: true, status: status({ state: 'standby' }) })), 'no car plugged in · demo');
+  });
+
+  it('lists the detail rows in human units, "unknown" for what was not sent', () => {
+    const rows = Object.fromEntries(detailRows(unit()).map((r) => [r.key, r.value]));
+    assert.equal(rows.power, '7.2 kW');
+    assert.equal(rows.current, '30 A / 32 A');
+    assert.equal(rows.voltage, '240 V');
+    assert.equal(rows.sessionEnergy, '4.13 kWh');
+    assert.equal(rows.timeLeft, '3 h 19 min');
+    assert.equal(rows.temperature, '30.5 °C');
+    assert.equal(rows.frequency, '59.99 Hz');
+    assert.equal(rows.override, 'none (following the schedule)');
+    assert.equal(rows.lifetimeEnergy, '431 kWh');
+    assert.equal(rows.lifetimeSavings, '$123.45');
+    assert.equal(rows.schedule, 'unknown');
+    const bare = Object.fromEntries(detailRows(unit({ status: undefined })).map((r) => [r.key, r.value]));
+    assert.equal(bare.power, 'unknown');
+    const sched = detailRows(
+      unit({ schedule: { type: 'custom', weekday: { start: 1380, end: 420, carReadyBy: 420 }, weekend: { start: 0, end: 1440, carReadyBy: 0 } } }),
+    ).find((r) => r.key === 'schedule');
+    assert.match(sched!.value, /^weekdays 23:00/);
+    const ovr = detailRows(unit({ status: status({ overrideTime: 1000 }) }), 2000).find((r) => r.key === 'override');
+    assert.equal(ovr!.value, 'charging now (schedule overridden)');
+  });
+
+  it('context value names the state and an active override', () => {
+    assert.equal(unitContextValue(unit()), 'unit.charging');
+    assert.equal(unitContextValue(unit({ status: status({ state: 'plugged', overrideTime: 5 }) })), 'unit.plugged.override');
+    assert.equal(unitContextValue(unit({ status: status({ state: 'disconnect' }) })), 'unit.offline');
+    assert.equal(unitContextValue(unit({ status: status({ state: 'plugged', charging: { ampsLimit: 0 } }) })), 'unit.plugged.off');
+    assert.equal(unitContextValue(unit({ status: status({ state: 'plugged' }), holdUntilS: 2000 }), 1000), 'unit.plugged.held');
+    assert.equal(unitContextValue(unit({ status: status({ state: 'plugged' }), holdUntilS: 500 }), 1000), 'unit.plugged', 'a passed hold is gone');
+  });
+
+  it('the menus offer what fits the state: never Start and Stop together while charging', () => {
+    const menus = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+      contributes: { menus: { 'view/item/context': { command: string; when: string }[] } };
+    }).contributes.menus['view/item/context'];
+    // A when clause "view == juicenet.units && viewItem =~ /re/" evaluated for a context value.
+    const offered = (contextValue: string) =>
+      new Set(
+        menus
+          .filter((m) => {
+            const re = /viewItem =~ \/(.*)\/$/.exec(m.when)?.[1];
+            return m.when.includes('view == juicenet.units') && re !== undefined && new RegExp(re).test(contextValue);
+          })
+          .map((m) => m.command),
+      );
+    const charging = offered(unitContextValue(unit()));
+    assert.ok(charging.has('juicenet.stopCharging') && !charging.has('juicenet.startCharging'), 'charging: Stop, not Start');
+    const waiting = offered(unitContextValue(unit({ status: status({ state: 'plugged' }) })));
+    assert.ok(waiting.has('juicenet.startCharging'), 'plugged in: Start');
+    const off = offered(unitContextValue(unit({ status: status({ state: 'plugged', charging: { ampsLimit: 0 } }) })));
+    assert.ok(off.has('juicenet.startCharging') && !off.has('juicenet.stopCharging'), 'stopped at 0 A: Start, not Stop');
+    assert.ok(!off.has('juicenet.cancelOverride'), 'no override: no Cancel Override');
+    const override = offered(unitContextValue(unit({ status: status({ overrideTime: 5 }) })));
+    assert.ok(override.has('juicenet.cancelOverride'));
+    const offline = offered(unitContextValue(unit({ status: status({ state: 'disconnect' }) })));
+    assert.ok(!offline.has('juicenet.startCharging') && !offline.has('juicenet.stopCharging'), 'offline: neither');
+    assert.ok(offline.has('juicenet.openUnitPanel'));
+    const fault = offered(unitContextValue(unit({ status: status({ state: 'error' }) })));
+    assert.ok(!fault.has('juicenet.startCharging'), 'a fault: no Start');
+  });
+
+  it('tooltip escapes markdown and holds no token-shaped text', () => {
+    const md = unitTooltipMarkdown(unit({ name: 'My *bold* [link](x)' }));
+    assert.ok(md.includes('My \\*bold\\* \\[link\\]\\(x\\)'));
+    assert.ok(md.includes('Lifetime energy'));
+  });
+
+  it('status bar: one charging, several charging, none, unreachable, hidden', () => {
+    const a = unit();
+    const b = unit({ unitId: '2', name: 'Drive', status: status({ charging: { powerW: 7200 } }) });
+    const idle = unit({ unitId: '3', name: 'Idle', status: status({ state: 'standby', charging: {} }) });
+    const off = unit({ unitId: '4', name: 'Off', status: undefined, error: 'Could not reach the JuiceNet server.', stale: true });
+    assert.equal(statusBarModel([a, idle], true).text, '$(zap) 7.2 kW');
+    assert.equal(statusBarModel([a, b, idle], true).text, '$(zap) 2 charging · 14.4 kW');
+    const quiet = statusBarModel([idle], true);
+    assert.equal(quiet.text, '$(plug) Idle', 'a short label when nothing charges');
+    assert.equal(quiet.warning, false);
+    const warn = statusBarModel([idle, off], true);
+    assert.equal(warn.warning, true);
+    assert.match(warn.tooltip, /\n1 charger unreachable\n/);
+    assert.match(statusBarModel([off, { ...off, unitId: '5' }], true).tooltip, /\n2 chargers unreachable\n/);
+    assert.match(statusBarModel([a, idle], true).tooltip, /Garage: charging · 7.2 kW\nIdle: no car plugged in/);
+    // The same charger in two accounts counts once, and the tooltip tells the rows apart.
+    const twin = { ...a, key: 'other/1234567890', accountId: 'other', accountLabel: 'Shared' };
+    const both = statusBarModel([a, twin], true);
+    assert.equal(both.text, '$(zap) 7.2 kW');
+    assert.match(both.tooltip, /Garage \(Home\): charging/);
+    assert.match(both.tooltip, /Garage \(Shared\): charging/);
+    assert.equal(statusBarModel([a], false).visible, false);
+    assert.equal(statusBarModel([], true).visible, false);
+    assert.match(statusBarModel([{ ...idle, demo: true }], true).tooltip, /Demo \(simulator\)/);
+  });
+});

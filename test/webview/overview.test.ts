@@ -1,0 +1,150 @@
+// The Overview tab in a real Chromium: the controls reach the simulator through the router and the
+// commands' verified writes, the limit is validated as the Set Current Limit command does, and the
+// last hour's power is drawn from the readings the host logged.
+import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, type Harness } from './harness';
+import { validateAmps, maxAmpsOf } from '../../src/domain/amps';
+
+const RESULTS = join(__dirname, '..', '..', 'test-results');
+
+describe('unit panel Overview (Chromium)', function () {
+  this.timeout(60_000);
+  let hx: Harness;
+  const P = () => hx.page;
+  const sim = () => hx.sim.unit(hx.unitId);
+  const message = () => P().locator('[data-testid=overview-message]');
+  const waitMessage = async (re: RegExp) => {
+    await P().waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=overview-message]')?.textContent ?? ''), re.source);
+    return message().innerText();
+  };
+
+  before(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    hx = await startHarness({ theme: 'light' });
+    hx.sim.plugIn(hx.unitId);
+    await hx.refreshUnit();
+    await P().locator('[data-testid=overview-controls]').waitFor();
+  });
+  after(async () => {
+    await hx?.close();
+  });
+
+  it('validates the limit as typed with the Set Current Limit command’s rule, and sends nothing invalid', async () => {
+    const max = maxAmpsOf({ ampsWireRating: sim().info.amps_wire_rating as number, ampsUnitRating: sim().info.amps_unit_rating as number });
+    assert.ok(max && max > 6);
+    const before = sim().ampsLimit;
+    const field = P().locator('[data-testid=overview-limit]');
+    const error = P().locator('[data-testid=overview-limit-error]');
+    for (const typed of ['5', String(max! + 1), 'ten', '']) {
+      await field.fill(typed);
+      assert.equal(await error.innerText(), validateAmps(typed, max), typed);
+      assert.equal(await field.getAttribute('aria-invalid'), 'true', typed);
+      assert.equal(await P().locator('[data-testid=overview-limit-apply]').getAttribute('disabled'), '', typed);
+    }
+    await field.press('Enter');
+    assert.equal(sim().ampsLimit, before, 'nothing was sent');
+    assert.match(await P().locator('[data-testid=overview-limit-note]').innerText(), new RegExp(`0 \\(off\\) or 6 to ${max} A`));
+  });
+
+  it('sets the limit through the verified write and says so only after the read-back', async () => {
+    const field = P().locator('[data-testid=overview-limit]');
+    await field.fill('12');
+    assert.equal(await P().locator('[data-testid=overview-limit-error]').innerText(), '');
+    // The slider follows the field.
+    assert.equal(await P().locator('[data-testid=overview-limit-range]').inputValue(), '12');
+    await P().locator('[data-testid=overview-limit-apply]').click();
+    assert.match(await waitMessage(/Limit set/), /^Limit set to 12 A\.$/);
+    assert.equal(sim().ampsLimit, 12);
+    assert.ok(hx.logs.some((l) => /setLimit sent/.test(l.message)));
+    // The slider moves the field too.
+    await P().locator('[data-testid=overview-limit-range]').fill('16');
+    assert.equal(await field.inputValue(), '16');
+    await P().locator('[data-testid=overview-limit-apply]').click();
+    await waitMessage(/Limit set to 16 A/);
+    assert.equal(sim().ampsLimit, 16);
+  });
+
+  it('stops (limit 0 A, remembering 16 A) and starts again with that limit, ignoring the schedule', async () => {
+    await P().locator('[data-testid=overview-stop]').click();
+    assert.match(await waitMessage(/Charging stopped/), /Charging stopped \(limit 0 A\)\. Start charging restores 16 A\./);
+    assert.equal(sim().ampsLimit, 0);
+    // Off: no Stop, and the reason says who stopped it.
+    await P().waitForFunction(() => (document.querySelector('[data-testid=overview-stop]') as HTMLElement).hidden);
+    // The reason line is the tree's and the status bar's (domain/charging-reason), with its explanation.
+    await P().waitForFunction(() => /Stopped by you \(0 A\)/.test(document.querySelector('[data-testid=overview-reason]')?.textContent ?? ''));
+    assert.ok((await P().locator('[data-testid=overview-reason-detail]').innerText()).length > 10);
+    await P().locator('[data-testid=overview-start]').click();
+    assert.match(await waitMessage(/Charging now/), /Charging now, ignoring the schedule, at 16 A\./);
+    assert.equal(sim().ampsLimit, 16);
+    assert.ok(sim().overrideTime > 0, 'an override was sent');
+    // While it charges, Start is not offered beside Stop.
+    await hx.refreshUnit();
+    // "charging now, ignoring the schedule", or with the energy the override adds.
+    await P().waitForFunction(() => ['charging-override', 'override-energy'].includes((document.querySelector('[data-testid=overview-reason]') as HTMLElement).dataset.kind ?? ''));
+    assert.match(await P().locator('[data-testid=overview-state]').innerText(), /override|ignoring the schedule/i);
+    assert.equal(await P().locator('[data-testid=overview-start]').isHidden(), true);
+    assert.equal(await P().locator('[data-testid=overview-stop]').isVisible(), true);
+  });
+
+  it('holds charging until a time typed as HH:MM, refusing a time that is not one', async () => {
+    const hold = P().locator('[data-testid=overview-hold]');
+    await hold.fill('25:61');
+    assert.match(await P().locator('[data-testid=overview-hold-error]').innerText(), /.+/);
+    assert.equal(await P().locator('[data-testid=overview-hold-apply]').getAttribute('disabled'), '');
+    const when = new Date(Date.now() + 2 * 3600_000);
+    const hhmm = `${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+    await hold.fill(hhmm);
+    assert.equal(await P().locator('[data-testid=overview-hold-error]').innerText(), '');
+    await P().locator('[data-testid=overview-hold-apply]').click();
+    assert.match(await waitMessage(/will not start charging by itself before/), /before .+\.$/);
+    const sentS = sim().chargingTime;
+    assert.equal(new Date(sentS * 1000).getHours(), when.getHours());
+    assert.equal(new Date(sentS * 1000).getMinutes(), when.getMinutes());
+    // Remembered as the command remembers it, so the panel shows the hold (the protocol cannot read it back).
+    await P().waitForFunction(() => /Held until/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
+    assert.match(await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(), new RegExp(`${when.getMinutes() < 10 ? '0' : ''}${when.getMinutes()}`));
+  });
+
+  it('keeps the typed limit and says what failed when the write is refused', async () => {
+    const before = sim().ampsLimit;
+    await fetch(`${hx.sim.baseUrl}/_sim/control`, { method: 'POST', body: JSON.stringify({ action: 'faults', faults: { failureRate: 1 } }) });
+    try {
+      await P().locator('[data-testid=overview-limit]').fill('10');
+      await P().locator('[data-testid=overview-limit-apply]').click();
+      assert.match(await waitMessage(/Not saved/), /^Not saved: /);
+      assert.equal(await P().locator('[data-testid=overview-limit]').inputValue(), '10', 'the input is kept');
+      assert.equal(sim().ampsLimit, before);
+    } finally {
+      await fetch(`${hx.sim.baseUrl}/_sim/control`, { method: 'POST', body: JSON.stringify({ action: 'clear_faults' }) });
+    }
+  });
+
+  it('draws the last hour’s power from the polled readings, and has it again after the page is discarded', async () => {
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      await hx.refreshUnit();
+    }
+    const chartLength = () => P().evaluate(() => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength());
+    await P().waitForFunction(() => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength() >= 4);
+    const logged = hx.powerLog.recent(hx.unitKey).length;
+    assert.ok(logged >= 5, `host logged ${logged} readings`);
+    assert.match(await P().locator('[data-testid=overview-chart-note]').innerText(), /^\d+ readings since .+ · .+ in this window$/);
+    await P().reload();
+    await hx.setTheme('light');
+    await P().waitForFunction((n) => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength() >= n, logged);
+    assert.ok((await chartLength()) >= logged);
+  });
+
+  it('has no protocol names on the Overview, and screenshots in light and dark', async () => {
+    await P().locator('[data-testid=overview]').waitFor();
+    const text = await P().locator('vscode-tab-panel[data-panel=overview]').innerText();
+    for (const wire of ['amps_limit', 'override_time', 'update_interval', 'plugged', 'disconnect', 'wh_energy']) assert.ok(!new RegExp(`\\b${wire}\\b`).test(text), wire);
+    await hx.setTheme('light');
+    await P().screenshot({ path: join(RESULTS, 'webview-overview-light.png'), fullPage: true });
+    await hx.setTheme('dark');
+    await P().screenshot({ path: join(RESULTS, 'webview-overview-dark.png'), fullPage: true });
+    assert.deepEqual(await hx.cspViolations(), []);
+  });
+});
