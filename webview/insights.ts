@@ -27,6 +27,7 @@ import {
 } from '../src/domain/insights';
 import { isoDate, localDayNumber } from '../src/domain/time-zone';
 import { formatCents, formatEnergyWh } from '../src/domain/format';
+import { fieldLabel } from '../src/domain/labels';
 import type { Result } from '../src/protocol/messages';
 import { clear, errorInfoOf, h, showMessage } from './dom';
 import type { Rpc } from './rpc';
@@ -103,7 +104,7 @@ export function computeFigures(data: InsightsData): Computed {
       const f = sessionFigures(s, parsed.ok ? facts : { ...facts, ecostCents: undefined }, opts);
       if (f) figures.push(f);
     }
-    if (!timeOfUse && parsed.ok) tariffText.push(c.ecostCents === undefined ? `${c.name}: no electricity price reported (Info › ecost), so no cost` : `${c.name}: ${describeTariff({ kind: 'flat', centsPerKwh: c.ecostCents })}`);
+    if (!timeOfUse && parsed.ok) tariffText.push(c.ecostCents === undefined ? `${c.name}: no electricity price reported (Info › ${fieldLabel('ecost')}), so no cost` : `${c.name}: ${describeTariff({ kind: 'flat', centsPerKwh: c.ecostCents })}`);
   }
   if (timeOfUse) tariffText.push(describeTariff(timeOfUse));
   const home = data.chargers[0]?.zone ?? 'UTC';

@@ -2,6 +2,7 @@
 // power it charges with now. One function for the tree, the status bar and the panel. Pure.
 // Nothing is invented: without the figures it needs, it says which are missing.
 import type { Car, UnitStatus } from '../../api/types';
+import { fieldLabel } from '../labels';
 
 export type FullAt =
   | { kind: 'notCharging' }
@@ -31,7 +32,7 @@ export function fullAt(status: UnitStatus | undefined, cars: readonly Car[] | un
   } else {
     const battery = cars?.find((x) => x.batterySizeWh !== undefined && x.batterySizeWh > 0)?.batterySizeWh;
     const atPlugin = c.energyAtPluginWh;
-    if (battery === undefined) needs.push('an energy to add for this session (Start Charging with an amount) or the car’s battery size (Info › cars)');
+    if (battery === undefined) needs.push(`an energy to add for this session (Start Charging with an amount) or the car’s battery size (Info › ${fieldLabel('cars')} › ${fieldLabel('battery_size_wh')})`);
     else if (atPlugin === undefined || atPlugin <= 0) needs.push('how much energy the car had when plugged in (not reported), or an energy to add for this session');
     else {
       source = 'battery';

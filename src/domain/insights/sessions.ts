@@ -2,6 +2,12 @@
 // Pure. Every figure that cannot be computed is undefined, and the reason is kept in words.
 import { costOfSamples, samplesEnergyWh, type PowerSamples, type Tariff } from './tariff';
 import { localDayNumber } from '../time-zone';
+import { fieldLabel } from '../labels';
+
+/** Where the Info tab shows a get_info field: "Info › Electricity price". */
+function info(wireName: string): string {
+  return `Info › ${fieldLabel(wireName)}`;
+}
 
 /**
  * CO2 of US grid electricity: EPA eGRID2022, U.S. national average total output emission rate,
@@ -124,10 +130,10 @@ export function sessionFigures(s: CachedSession, facts: ChargerFacts, o: Insight
 /** What is missing for the figures of a charger, in words (empty when nothing is). */
 export function missingFacts(f: ChargerFacts, o: InsightOptions): string[] {
   const out: string[] = [];
-  if (!o.timeOfUse && f.ecostCents === undefined) out.push('the electricity price (Info › ecost), or a time-of-use tariff in the settings, for the cost');
-  if (f.gasCentsPerGallon === undefined) out.push('the gasoline price (Info › gascost) for the savings');
-  if (!(f.mpg && f.mpg > 0)) out.push('the miles per gallon of the compared gasoline car (Info › mpg) for the savings and the gasoline CO2');
-  if (!(f.whPerMile && f.whPerMile > 0)) out.push('the car’s Wh per mile (Info › whpermile) for the savings and the gasoline CO2');
+  if (!o.timeOfUse && f.ecostCents === undefined) out.push(`the electricity price (${info('ecost')}), or a time-of-use tariff in the settings, for the cost`);
+  if (f.gasCentsPerGallon === undefined) out.push(`the gasoline price (${info('gascost')}) for the savings`);
+  if (!(f.mpg && f.mpg > 0)) out.push(`the miles per gallon of the compared gasoline car (${info('mpg')}) for the savings and the gasoline CO2`);
+  if (!(f.whPerMile && f.whPerMile > 0)) out.push(`the car’s Wh per mile (${info('whpermile')}) for the savings and the gasoline CO2`);
   return out;
 }
 
