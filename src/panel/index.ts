@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
+import type { HostMessage } from '../protocol/messages';
 import { makeNonce, renderPanelHtml } from './html';
 import { PowerLog } from './power-log';
 import { UNIT_PANEL_VIEW_TYPE } from './view-type';
@@ -51,6 +52,11 @@ export interface UnitPanelController {
   panels: ReadonlyMap<string, vscode.WebviewPanel>;
   /** Unit keys whose page has loaded and said 'ready' (its script ran under the CSP). */
   readyUnits: ReadonlySet<string>;
+  /**
+   * Hands a message to the panel of `unitKey` as its page would send it; resolves with the reply
+   * the page gets. For the in-host tests, which cannot click inside a webview.
+   */
+  deliver(unitKey: string, message: unknown): Promise<HostMessage | undefined>;
   dispose(): void;
 }
 
@@ -59,7 +65,6 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   const insights = storage ? insightsDeps(storage) : undefined;
   const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
-  const routers = new Map<string, PanelRouter>();
   /** Insights asked for before the page said 'ready' (shown when it does). */
   const pendingInsights = new Map<string, 'unit' | 'account'>();
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -73,6 +78,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
   /** `unitId` is the unit's key (account and unit): every backend call names the account too. */
+  const routers = new Map<string, { router: PanelRouter; replies: Map<number, (m: HostMessage) => void> }>();
   const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
     panels.set(unitId, panel);
     const view = backend.getUnit(unitId);
@@ -95,8 +101,12 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       title: panel.title,
     });
 
+    const replies = new Map<number, (m: HostMessage) => void>();
     const router = new PanelRouter(unitId, backend, log, {
-      post: (m) => webview.postMessage(m),
+      post: (m) => {
+        if (m.kind === 'reply') replies.get(m.id)?.(m);
+        return webview.postMessage(m);
+      },
       insights,
       recentPower: () => powerLog.recent(unitId),
       saveCsv: async (csv, suggestedName) => {
@@ -112,7 +122,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       },
     });
 
-    routers.set(unitId, router);
+    routers.set(unitId, { router, replies });
     const subs: vscode.Disposable[] = [];
     let hold: { dispose(): void } | undefined;
     const syncHold = () => {
@@ -140,8 +150,15 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
         if (panel.visible) router.pushUnit();
       }),
       backend.onDidChangeUnits((ids) => {
-        if (panel.visible && ids.includes(unitId)) router.pushUnit();
+        if (!ids.includes(unitId)) return;
         const v = backend.getUnit(unitId);
+        // Its account signed out (or the charger was removed from it): the panel goes with it.
+        if (!v) {
+          log.info(`Unit panel ${unitId} closed: the charger left its account`);
+          panel.dispose();
+          return;
+        }
+        if (panel.visible) router.pushUnit();
         if (v && v.name !== panel.title) panel.title = v.name;
       }),
     );
@@ -149,8 +166,10 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       router.dispose();
       hold?.dispose();
       subs.forEach((d) => d.dispose());
-      if (panels.get(unitId) === panel) panels.delete(unitId);
-      if (routers.get(unitId) === router) routers.delete(unitId);
+      if (panels.get(unitId) === panel) {
+        panels.delete(unitId);
+        routers.delete(unitId);
+      }
       readyUnits.delete(unitId);
     });
   };
@@ -217,7 +236,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     }
     const panel = await open(unitKey);
     if (!panel) return undefined;
-    const router = routers.get(unitKey);
+    const router = routers.get(unitKey)?.router;
     if (router && readyUnits.has(unitKey)) router.showInsights(scope);
     else pendingInsights.set(unitKey, scope);
     return panel;
@@ -238,12 +257,27 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     },
   };
 
+  const deliver = async (unitKey: string, message: unknown): Promise<HostMessage | undefined> => {
+    const r = routers.get(unitKey);
+    if (!r) return undefined;
+    const id = (message as { id?: unknown } | null)?.id;
+    if (typeof id !== 'number') {
+      await r.router.handle(message);
+      return undefined;
+    }
+    const reply = new Promise<HostMessage>((resolve) => r.replies.set(id, resolve));
+    await r.router.handle(message);
+    r.replies.delete(id);
+    return reply;
+  };
+
   return {
     open,
     openInsights,
     serializer,
     panels,
     readyUnits,
+    deliver,
     dispose: () => {
       powerSub.dispose();
       [...panels.values()].forEach((p) => p.dispose());

@@ -8,6 +8,7 @@ import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writ
 import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
 import { reasonOf, unitFullAt } from '../views/unit-format';
+import { describeFailure, withoutWireNames } from '../domain/labels';
 import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
 import { loadInsights, type InsightsHostDeps } from './insights-host';
 import {
@@ -79,11 +80,18 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
  */
 export function toErrorInfo(e: unknown): ErrorInfo {
   if (e && typeof e === 'object') {
-    const o = e as { userMessage?: unknown; nextStep?: unknown; message?: unknown };
-    let message = typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.';
-    const info: ErrorInfo = { message, nextStep: typeof o.nextStep === 'string' ? o.nextStep : undefined };
+    const o = e as { userMessage?: unknown; nextStep?: unknown; message?: unknown; cmd?: unknown; status?: unknown };
+    // The page shows words, never the protocol's names (domain/labels); the log keeps the detail.
+    let message: string;
+    let nextStep = typeof o.nextStep === 'string' ? withoutWireNames(o.nextStep) : undefined;
+    if (typeof o.cmd === 'string' || typeof o.status === 'number') {
+      const f = describeFailure(e);
+      message = f.short;
+      nextStep = f.nextStep;
+    } else message = withoutWireNames(typeof o.userMessage === 'string' ? o.userMessage : typeof o.message === 'string' ? o.message : 'Something went wrong.');
+    const info: ErrorInfo = { message, nextStep };
     if (e instanceof UncertainWriteError) {
-      message += ` The server did not confirm the change: ${e.readBackSummary}.`;
+      message += ` The server did not confirm the change: ${withoutWireNames(e.readBackSummary)}.`;
       return { ...info, message, code: 'uncertainWrite' };
     }
     if (e instanceof UnverifiedWriteError) return { ...info, code: 'unverifiedWrite' };

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/test-api';
-import { createUnitPanelController, UNIT_PANEL_VIEW_TYPE } from '../../src/panel/index';
+import { createUnitPanelController, UNIT_PANEL_VIEW_TYPE, type UnitPanelController } from '../../src/panel/index';
 import type { Logger } from '../../src/state/contracts';
 import { EXT_ID, waitFor } from './helpers';
 
@@ -16,6 +16,8 @@ describe('unit panel (in the host)', function () {
   let ext: vscode.Extension<JuiceNetTestApi>;
   let unitId: string;
   let accountId: string;
+  /** The unit as seen by the signed-in account: the panel's key. */
+  let key: string;
   const logLines: string[] = [];
   const log: Logger = { trace: (m) => logLines.push(m), info: (m) => logLines.push(m), warn: (m) => logLines.push(m), error: (m) => logLines.push(String(m)) };
 
@@ -26,7 +28,9 @@ describe('unit panel (in the host)', function () {
     api = await ext.activate();
     await vscode.commands.executeCommand('juicenet.signIn', { token: sim.accountToken, baseUrl: sim.baseUrl, label: 'Panel test' });
     unitId = sim.units[0].unitId;
-    accountId = (await waitFor('the signed-in units', () => api.backend.getUnit(unitId))).accountId;
+    const view = await waitFor('the signed-in units', () => api.backend.getUnit(unitId));
+    accountId = view.accountId;
+    key = view.key;
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -60,7 +64,7 @@ describe('unit panel (in the host)', function () {
     try {
       const panel = await c.open(unitId);
       assert.ok(panel);
-      await waitFor('the page to say ready', () => c.readyUnits.has(unitId), 20000);
+      await waitFor('the page to say ready', () => c.readyUnits.has(key), 20000);
     } finally {
       c.dispose();
     }
@@ -72,11 +76,12 @@ describe('unit panel (in the host)', function () {
     const c = createUnitPanelController(ext.extensionUri, api.backend, log);
     try {
       const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
+      // A state saved before panels were keyed by account holds a bare unit ID: the first account's key.
       await c.serializer.deserializeWebviewPanel(panel, { unitId });
-      assert.strictEqual(c.panels.get(unitId), panel);
+      assert.strictEqual(c.panels.get(key), panel);
       assert.equal(panel.title, api.backend.getUnit(unitId)!.name);
-      assert.match(panel.webview.html, new RegExp(`data-unit-id="${unitId}"`));
-      await waitFor('the restored page to say ready', () => c.readyUnits.has(unitId), 20000);
+      assert.match(panel.webview.html, new RegExp(`data-unit-id="${key}"`));
+      await waitFor('the restored page to say ready', () => c.readyUnits.has(key), 20000);
       // A state without a unit id (or a second restore of the same unit) closes the panel instead.
       const bad = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'bad', vscode.ViewColumn.Active, {});
       let disposed = false;
@@ -94,16 +99,112 @@ describe('unit panel (in the host)', function () {
       const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
       // What webview/main.ts saves with vscode.setState when a form has unsaved edits.
       const state = {
-        unitId,
+        unitId: key,
         tab: 3,
         history: { sortKey: 'timeStart', sortDesc: true },
         drafts: { schedule: { type: 'custom', fields: { 'weekday.start': '21:30' } }, notifications: { events: { plugin: { email: true, push: false, url: '', method: 'POST', authEdited: true } } } },
       };
       await c.serializer.deserializeWebviewPanel(panel, state as never);
-      assert.strictEqual(c.panels.get(unitId), panel);
-      await waitFor('the restored page to say ready', () => c.readyUnits.has(unitId), 20000);
+      assert.strictEqual(c.panels.get(key), panel);
+      await waitFor('the restored page to say ready', () => c.readyUnits.has(key), 20000);
     } finally {
       c.dispose();
+    }
+  });
+
+  /** A request as the page sends it; the reply the page gets. */
+  let nextId = 1000;
+  const request = async (c: UnitPanelController, unitKey: string, method: string, params: unknown = {}) => {
+    const reply = await c.deliver(unitKey, { kind: 'request', id: nextId++, method, params });
+    assert.ok(reply && reply.kind === 'reply', `a reply to ${method}`);
+    if (!reply.ok) assert.fail(`${method} failed: ${reply.error.message}`);
+    return reply.result as Record<string, unknown>;
+  };
+
+  it('Overview Start, Stop, the limit and Hold until reach the simulator through the store’s verified writes', async () => {
+    const c = createUnitPanelController(ext.extensionUri, api.backend, log);
+    try {
+      await c.open(key);
+      sim.plugIn(unitId);
+      const set = await request(c, key, 'setLimit', { amps: 10 });
+      assert.equal(set.confirmed, true);
+      assert.equal(sim.unit(unitId).ampsLimit, 10);
+      await waitFor('the store to read 10 A back', () => api.backend.getUnit(key)?.status?.charging.ampsLimit === 10);
+      // The command's validation: above the unit's rating is refused and nothing is sent.
+      const tooHigh = await c.deliver(key, { kind: 'request', id: nextId++, method: 'setLimit', params: { amps: 500 } });
+      assert.ok(tooHigh?.kind === 'reply' && !tooHigh.ok && /out of range/.test(tooHigh.error.message));
+      assert.equal(sim.unit(unitId).ampsLimit, 10);
+      const stop = await request(c, key, 'stopCharging');
+      assert.deepEqual([stop.confirmed, stop.previousAmps], [true, 10]);
+      assert.equal(sim.unit(unitId).ampsLimit, 0);
+      const start = await request(c, key, 'startCharging');
+      assert.deepEqual([start.confirmed, start.restoredAmps], [true, 10], 'the limit Stop remembered');
+      assert.equal(sim.unit(unitId).ampsLimit, 10);
+      assert.ok(sim.unit(unitId).overrideTime > 0);
+      const holdS = Math.floor(Date.now() / 1000) + 3 * 3600;
+      await request(c, key, 'holdUntil', { epochS: holdS });
+      assert.equal(sim.unit(unitId).chargingTime, holdS);
+      // Remembered per account and unit, as Hold Charging Until does: the tree and the panel show it.
+      await waitFor('the hold in the store', () => api.backend.getUnit(key)?.holdUntilS === holdS);
+      const snap = await request(c, key, 'getUnit');
+      assert.equal(snap.holdUntilS, holdS);
+      assert.ok(typeof (snap.reason as { short?: unknown }).short === 'string');
+      await request(c, key, 'setLimit', { amps: 0 });
+      await request(c, key, 'setLimit', { amps: 16 });
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('keeps the last hour’s power from the readings the store makes', async () => {
+    const c = createUnitPanelController(ext.extensionUri, api.backend, log);
+    try {
+      await c.open(key);
+      for (let i = 0; i < 3; i++) {
+        sim.advance(30);
+        await new Promise((r) => setTimeout(r, 20));
+        await api.backend.refresh(key, 'manual');
+      }
+      const points = (await c.deliver(key, { kind: 'request', id: nextId++, method: 'getRecentPower', params: {} })) as { ok: boolean; result: { t: number; v: number }[] };
+      assert.ok(points.ok && points.result.length >= 3, `points: ${JSON.stringify(points.result)}`);
+      assert.ok(points.result.every((p, i, a) => i === 0 || p.t > a[i - 1].t), 'oldest first');
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it('keys the panel by account and unit: a charger in two accounts has two panels, and restore keeps the account', async () => {
+    await vscode.commands.executeCommand('juicenet.getSharePin', key);
+    const other = sim.createAccount();
+    await vscode.commands.executeCommand('juicenet.signIn', { token: other, baseUrl: sim.baseUrl, label: 'Panel second account' });
+    const second = await waitFor('the second account', () => api.backend.accounts().find((a) => a.label === 'Panel second account'));
+    await vscode.commands.executeCommand('juicenet.addSharedUnit', second.accountId, unitId, sim.unit(unitId).sharePin!);
+    const keyB = await waitFor('the shared charger in the second account', () => api.backend.units().find((u) => u.unitId === unitId && u.accountId === second.accountId)?.key);
+    assert.notEqual(keyB, key);
+    const c = createUnitPanelController(ext.extensionUri, api.backend, log);
+    try {
+      const a = await c.open({ unitKey: key, unitId });
+      const b = await c.open({ unitKey: keyB, unitId });
+      assert.ok(a && b && a !== b, 'two panels');
+      assert.match(b.webview.html, new RegExp(`data-unit-id="${keyB}"`));
+      assert.equal((await request(c, keyB, 'getUnit')).accountId, second.accountId);
+      assert.equal((await request(c, key, 'getUnit')).accountId, accountId);
+      // A reading of the first account's view does not move the second account's panel.
+      assert.strictEqual(c.panels.get(keyB), b);
+      // Restore after a reload: the saved key brings back the second account's panel.
+      b.dispose();
+      const restored = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
+      await c.serializer.deserializeWebviewPanel(restored, { unitId: keyB });
+      assert.strictEqual(c.panels.get(keyB), restored);
+      assert.equal((await request(c, keyB, 'getUnit')).accountId, second.accountId);
+      await waitFor('the restored page to say ready', () => c.readyUnits.has(keyB), 20000);
+      // Signing out of the second account closes its panel, and only its panel.
+      await vscode.commands.executeCommand('juicenet.signOut', second.accountId);
+      await waitFor('the second account’s panel to close', () => !c.panels.has(keyB));
+      assert.strictEqual(c.panels.get(key), a);
+    } finally {
+      c.dispose();
+      await vscode.commands.executeCommand('juicenet.signOut', second.accountId).then(undefined, () => undefined);
     }
   });
 });

@@ -131,7 +131,9 @@ describe('security: no token anywhere after a full session (in the host)', funct
       const p2 = await c.open(spare);
       assert.ok(p2);
       seen.push({ where: 'panel HTML (controller)', text: p2.webview.html });
-      await waitFor('the page to say ready', () => c.readyUnits.has(spare), 20000);
+      // Panels are keyed by account and unit.
+      const spareKey = t.backend.getUnit(spare)!.key;
+      await waitFor('the page to say ready', () => c.readyUnits.has(spareKey), 20000);
     } finally {
       c.dispose();
     }
