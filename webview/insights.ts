@@ -362,8 +362,8 @@ export class InsightsTab {
     const row = (k: string, v: string) => this.how.append(h('dt', { text: k }), h('dd', { text: v }));
     const zones = [...new Set(d.chargers.map((x) => x.zone))].join(', ');
     row('Periods', `Each session counts on the day it started, in the charger’s local time (${zones}); weeks start on Monday. The current period so far is compared with the whole previous one.`);
-    row('Energy', 'The energy of each session as the charger reports it in its history (get_history).');
-    row('Cost', c.tariffErrors.length ? 'Unknown: the time-of-use tariff in the settings has problems (listed above).' : c.options.timeOfUse ? `${c.tariffText.join('; ')}. Each session’s power over time (get_plot, one sample per 15 minutes) is priced interval by interval, split at every price change, midnight and clock change; the session’s reported energy is costed at that mix of prices.` : `${c.tariffText.join('; ')}.`);
+    row('Energy', 'The energy of each session as the charger reports it in its charging history.');
+    row('Cost', c.tariffErrors.length ? 'Unknown: the time-of-use tariff in the settings has problems (listed above).' : c.options.timeOfUse ? `${c.tariffText.join('; ')}. Each session’s power over time (read from the charger once, one sample per 15 minutes) is priced interval by interval, split at every price change, midnight and clock change; the session’s reported energy is costed at that mix of prices.` : `${c.tariffText.join('; ')}.`);
     const facts = d.chargers.map((x) => `${x.name}: gasoline ${x.gasCentsPerGallon === undefined ? 'unknown' : formatCents(x.gasCentsPerGallon)}/gallon, ${x.mpg ?? 'unknown'} mpg, ${x.whPerMile ?? 'unknown'} Wh/mile`).join('; ');
     row('Savings vs gasoline', `Miles driven on the energy (energy ÷ Wh per mile) cost in gasoline (miles ÷ mpg × gasoline price), less the electricity cost. From each charger’s Info: ${facts}.`);
     row('Grid CO2', `Energy × ${c.options.gridCo2GPerKwh} g CO2 per kWh (${c.options.gridCo2GPerKwh === DEFAULT_GRID_CO2_G_PER_KWH ? GRID_CO2_SOURCE : 'your setting juicenet.insights.co2GramsPerKwh'}).`);
