@@ -104,7 +104,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * invent       every 50th get_state shows amps_limit + 1
  * echo-write   set_limit is not sent; the client "remembers" the value and get_state echoes it
  * serve-stale  a failed get_state returns the unit's last good reply instead (errors hidden)
- * never-stale  the store's views always say fresh (see main)
+ * never-stale  the store's views always say fresh (see showEverythingFresh)
  * unhandled    every 200th get_state leaves a rejected promise nobody handles
  */
 function sabotaged(inner: JuiceNetClient, kind: Sabotage | undefined): JuiceNetClient {
@@ -204,15 +204,7 @@ async function main(): Promise<void> {
     makeClient: (baseUrl) => new RecordingClient(sabotaged(new JuiceNetClient({ baseUrl, deviceId: 'soak', deviceName: 'VS Code', retry: RETRY }), sabotage), rec),
   });
 
-  if (sabotage === 'never-stale') {
-    const units = store.units.bind(store);
-    const getUnit = store.getUnit.bind(store);
-    store.units = () => units().map((v) => ({ ...v, stale: false }));
-    store.getUnit = (id) => {
-      const v = getUnit(id);
-      return v && { ...v, stale: false };
-    };
-  }
+  if (sabotage === 'never-stale') showEverythingFresh(store);
 
   // ---- what the store shows, checked; the write path, as the commands drive it ----
   const judge = new Judge(rec, truth, store, clock, TICK_MS * K, defects, example);
@@ -302,34 +294,7 @@ async function main(): Promise<void> {
       while (r.at.size < ids.length && clock.now() < giveUp) await tick(stats, false);
       recovery = undefined;
       const slackMs = Math.max(TIMER_SLACK_MIN_MS, loopDelay.max / 1e6);
-      const slackS = (slackMs * K) / 1000;
-      let worstRatio = 0;
-      let worstAskRatio = 0;
-      let worstS = 0;
-      let worstRealMs = 0;
-      const all: number[] = [];
-      for (const id of ids) {
-        const got = r.at.get(id);
-        const intervalS = store.policy.intervalFor(sim.unit(id).updateIntervalS);
-        const s = got?.s ?? Infinity;
-        all.push(s);
-        worstS = Math.max(worstS, s);
-        worstRealMs = Math.max(worstRealMs, got?.realMs ?? Infinity);
-        worstRatio = Math.max(worstRatio, s / intervalS);
-        worstAskRatio = Math.max(worstAskRatio, got ? (got.askedAfterS - slackS) / intervalS : Infinity);
-      }
-      all.sort((a, b) => a - b);
-      rcv = {
-        units: ids.length,
-        recovered: r.at.size,
-        worstS: round1(worstS),
-        worstPollIntervals: round2(worstRatio),
-        worstRealMs: Math.round(worstRealMs),
-        medianS: round1(all[Math.floor(all.length / 2)]),
-        worstAskedAfterPollIntervals: round2(Math.max(0, worstAskRatio)),
-        timerSlackRealMs: round1(slackMs),
-        pass: r.at.size === ids.length && worstAskRatio <= 1,
-      };
+      rcv = recoveryFigures(r.at, ids, (id) => store.policy.intervalFor(sim.unit(id).updateIntervalS), slackMs);
     }
     figures.push({
       name: phase.name,
@@ -384,6 +349,53 @@ async function main(): Promise<void> {
     figures,
   });
   process.exitCode = ok ? 0 : 1;
+}
+
+/** The recovery figures of a phase, from each unit's time to a fresh post-fault reading. */
+function recoveryFigures(
+  at: Map<string, { s: number; realMs: number; askedAfterS: number }>,
+  ids: string[],
+  intervalS: (unitId: string) => number,
+  slackMs: number,
+): NonNullable<PhaseFigures['recovery']> {
+  const slackS = (slackMs * K) / 1000;
+  let worstRatio = 0;
+  let worstAskRatio = 0;
+  let worstS = 0;
+  let worstRealMs = 0;
+  const all: number[] = [];
+  for (const id of ids) {
+    const got = at.get(id);
+    const s = got?.s ?? Infinity;
+    all.push(s);
+    worstS = Math.max(worstS, s);
+    worstRealMs = Math.max(worstRealMs, got?.realMs ?? Infinity);
+    worstRatio = Math.max(worstRatio, s / intervalS(id));
+    worstAskRatio = Math.max(worstAskRatio, got ? (got.askedAfterS - slackS) / intervalS(id) : Infinity);
+  }
+  all.sort((a, b) => a - b);
+  return {
+    units: ids.length,
+    recovered: at.size,
+    worstS: round1(worstS),
+    worstPollIntervals: round2(worstRatio),
+    worstRealMs: Math.round(worstRealMs),
+    medianS: round1(all[Math.floor(all.length / 2)]),
+    worstAskedAfterPollIntervals: round2(Math.max(0, worstAskRatio)),
+    timerSlackRealMs: round1(slackMs),
+    pass: at.size === ids.length && worstAskRatio <= 1,
+  };
+}
+
+/** The never-stale sabotage: the store's views always say fresh. */
+function showEverythingFresh(store: UnitStore): void {
+  const units = store.units.bind(store);
+  const getUnit = store.getUnit.bind(store);
+  store.units = () => units().map((v) => ({ ...v, stale: false }));
+  store.getUnit = (id) => {
+    const v = getUnit(id);
+    return v && { ...v, stale: false };
+  };
 }
 
 main().catch((e) => {

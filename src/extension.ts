@@ -14,7 +14,8 @@ import { registerLazyUnitPanel } from './panel/lazy';
 import { AccountManager } from './state/accounts';
 import { AlertEvent, DEFAULT_ALERT_EVENTS, UnitStore } from './state/unit-store';
 import { createTestApi, RecordingNotifier, type JuiceNetTestApi } from './test-api';
-import { ChargersTreeProvider, chargingCount, ChargerNode } from './views/tree';
+import { bindViewState } from './views/view-state';
+import { ChargersTreeProvider, ChargerNode } from './views/tree';
 import { ChargingStatusBar } from './views/status-bar';
 
 const CONFIG = 'juicenet';
@@ -43,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
       void (['went_offline', 'charger_fault', 'server_failed'].includes(event) ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
     },
   });
-  const demo = createDemoController(log, () => onStoreChange());
+  const demo = createDemoController(log, () => showing.update());
 
   await store.load();
   // A demo account from an earlier session points at a simulator that no longer runs.
@@ -55,34 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   const statusBar = new ChargingStatusBar(store, cfg().get<boolean>('statusBar.enabled', true));
   context.subscriptions.push(tree, view, statusBar);
 
-  const updateVisibility = () => {
-    store.policy.setVisible('tree', view.visible);
-    // The status bar item counts as "showing the units" only while the window is focused:
-    // an unfocused window (or one in the background) polls nothing unless a view or panel shows.
-    store.policy.setVisible('statusBar', statusBar.enabled && vscode.window.state.focused && store.units().length > 0);
-  };
-  const updateContext = () => {
-    const signedIn = store.accounts().length > 0;
-    void vscode.commands.executeCommand('setContext', 'juicenet.signedIn', signedIn);
-    void vscode.commands.executeCommand('setContext', 'juicenet.demoRunning', !!demo.running);
-    void vscode.commands.executeCommand('setContext', 'juicenet.hasUnits', store.units().length > 0);
-    const n = chargingCount(store.units());
-    view.badge = n > 0 ? { value: n, tooltip: `${n} charger${n === 1 ? '' : 's'} charging` } : undefined;
-    // Only when every account is the demo: with a real account beside it, the demo's rows say so.
-    const all = store.accounts();
-    view.description = all.length > 0 && all.every((a) => a.demo) ? 'Demo (simulator)' : undefined;
-  };
-  function onStoreChange(): void {
-    updateContext();
-    updateVisibility();
-  }
-  context.subscriptions.push(
-    view.onDidChangeVisibility(updateVisibility),
-    vscode.window.onDidChangeWindowState(updateVisibility),
-    store.onDidChangeUnits(onStoreChange),
-    store.onDidChangeAccounts(onStoreChange),
-  );
-  onStoreChange();
+  const showing = bindViewState({ store, view, statusBar, demoRunning: () => !!demo.running });
+  context.subscriptions.push(showing);
 
   // ---- the panel and the commands ----
   const panel = registerLazyUnitPanel(context.extensionUri, store, log, context.globalState);
@@ -100,27 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   context.subscriptions.push(panel, ...registerCommands(commands));
 
   // ---- configuration ----
-  context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(CONFIG)) return;
-      const c = cfg();
-      if (e.affectsConfiguration('juicenet.pollInterval')) {
-        store.setBounds(c.get<number>('pollInterval.minSeconds', 10), c.get<number>('pollInterval.maxSeconds', 300));
-        log.info(`Poll interval bounds now ${store.policy.bounds.minS}..${store.policy.bounds.maxS} s.`);
-      }
-      if (e.affectsConfiguration('juicenet.statusBar.enabled')) {
-        statusBar.setEnabled(c.get<boolean>('statusBar.enabled', true));
-        updateVisibility();
-      }
-      if (e.affectsConfiguration('juicenet.tariff')) {
-        // Loaded with the panel host's code on first use, like the panel itself.
-        void import('./panel/insights-settings').then((m) => m.warnOfTariffProblems(log, notify));
-      }
-      if (e.affectsConfiguration('juicenet.baseUrl')) {
-        log.info(`Base URL is now ${c.get<string>('baseUrl')}; it applies to the next sign-in (signed-in accounts keep theirs).`);
-      }
-    }),
-  );
+  context.subscriptions.push(watchConfiguration(store, statusBar, log, notify, () => showing.update()));
 
   // ---- dev hook: `npm start` runs a simulator beside code-server and passes its account token ----
   const devToken = process.env.JUICENET_DEV_ACCOUNT_TOKEN;
@@ -150,4 +105,30 @@ function isLoopback(baseUrl: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Applies changed settings: poll bounds and the status bar now; a new base URL at the next sign-in;
+ * a time-of-use tariff's problems named as soon as it is saved.
+ */
+function watchConfiguration(store: UnitStore, statusBar: ChargingStatusBar, log: RedactingLogger, notify: RecordingNotifier, updateVisibility: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration(CONFIG)) return;
+    const c = vscode.workspace.getConfiguration(CONFIG);
+    if (e.affectsConfiguration('juicenet.pollInterval')) {
+      store.setBounds(c.get<number>('pollInterval.minSeconds', 10), c.get<number>('pollInterval.maxSeconds', 300));
+      log.info(`Poll interval bounds now ${store.policy.bounds.minS}..${store.policy.bounds.maxS} s.`);
+    }
+    if (e.affectsConfiguration('juicenet.statusBar.enabled')) {
+      statusBar.setEnabled(c.get<boolean>('statusBar.enabled', true));
+      updateVisibility();
+    }
+    if (e.affectsConfiguration('juicenet.tariff')) {
+      // Loaded with the panel host's code on first use, like the panel itself.
+      void import('./panel/insights-settings').then((m) => m.warnOfTariffProblems(log, notify));
+    }
+    if (e.affectsConfiguration('juicenet.baseUrl')) {
+      log.info(`Base URL is now ${c.get<string>('baseUrl')}; it applies to the next sign-in (signed-in accounts keep theirs).`);
+    }
+  });
 }

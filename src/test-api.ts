@@ -66,6 +66,9 @@ export class RecordingNotifier implements Notifier {
   error(m: string, ...a: string[]): Thenable<string | undefined> {
     return this.show('error', m, a, () => vscode.window.showErrorMessage(m, ...a));
   }
+  confirm(m: string, detail: string, action: string): Thenable<string | undefined> {
+    return this.show('confirm', m, [action], () => vscode.window.showWarningMessage(m, { modal: true, detail }, action));
+  }
 
   private show(level: string, text: string, actions: string[], real: () => Thenable<string | undefined>): Thenable<string | undefined> {
     this.recorded.push(actions.length ? { level, text, actions } : { level, text });

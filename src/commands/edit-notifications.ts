@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { NotificationSettings } from '../api/types';
 import { minutesToHHMM, toMinutes, validateHHMM } from '../domain/schedule';
 import { apiOf, askText, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
-import { buildNotificationSettings, eventLabel, notificationChoices, notificationEvents } from '../domain/notifications';
+import { buildNotificationSettings, eventLabel, needsNotPluggedInTime, notificationChoices, notificationEvents } from '../domain/notifications';
 import { writeNotifications } from '../state/unit-writes';
 
 export interface NotificationsArg {
@@ -39,22 +39,26 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
       ignoreFocusOut: true,
     });
     if (!picked) return;
-    const cur = current.is_not_plugged_in_by?.time;
-    const time = await askText({
-      title,
-      prompt: '"Car not plugged in by" time (HH:MM): the notification is sent if the car is not plugged in by then.',
-      value: draft?.notPluggedInBy !== undefined ? String(draft.notPluggedInBy) : cur !== undefined ? minutesToHHMM(cur) : '21:00',
-      validate: validateHHMM,
-    });
-    if (time === undefined) return;
-    input = { picked: picked.map((p) => `${p.event}.${p.channel}`), notPluggedInBy: time.trim() };
+    input = { picked: picked.map((p) => `${p.event}.${p.channel}`) };
+    // The time is asked only when its event is on: otherwise it would mean nothing.
+    if (needsNotPluggedInTime(picked)) {
+      const cur = current.is_not_plugged_in_by?.time;
+      const time = await askText({
+        title,
+        prompt: `"${eventLabel('is_not_plugged_in_by').replace(/ …$/, '')}" time (HH:MM): you are told if the car is not plugged in by then.`,
+        value: draft?.notPluggedInBy !== undefined ? String(draft.notPluggedInBy) : cur !== undefined ? minutesToHHMM(cur) : '21:00',
+        validate: validateHHMM,
+      });
+      if (time === undefined) return;
+      input.notPluggedInBy = time.trim();
+    }
   }
   const events = notificationEvents(current);
   const again = () => editNotifications(deps, unit.key, undefined, input);
   const parsed: { event: string; channel: 'email' | 'push' }[] = [];
   for (const p of input.picked) {
     const m = /^(.+)\.(email|push)$/.exec(p);
-    if (!m || !events.includes(m[1])) return reportInvalid(deps, `"${p}" is not a notification (use event.email or event.push, events: ${events.join(', ')}).`, again);
+    if (!m || !events.includes(m[1])) return reportInvalid(deps, `"${p}" is not a notification: use <event>.email or <event>.push.`, again);
     parsed.push({ event: m[1], channel: m[2] as 'email' | 'push' });
   }
   let minutes: number | undefined;
@@ -76,7 +80,7 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
     }
     const on = parsed.length;
     void deps.notify.info(
-      `JuiceNet: notifications of ${unit.name} saved (${on} on${minutes !== undefined ? `, not-plugged-in-by ${minutesToHHMM(minutes)}` : ''})${replyLostNote(replyLost, 'the new settings')}.`,
+      `JuiceNet: notifications of ${unit.name} saved (${on} on${minutes !== undefined ? `, not plugged in by ${minutesToHHMM(minutes)}` : ''})${replyLostNote(replyLost, 'the new settings')}.`,
     );
   } catch (e) {
     await reportFailure(deps, `saving the notifications of ${unit.name}`, e, again);

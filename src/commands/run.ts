@@ -11,7 +11,9 @@ import type { RunningSimulator } from '../simulator';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
 import { writeLimit, type LimitWrite } from '../state/unit-writes';
-import { describeFailure, limitWords } from '../domain/labels';
+import { describeFailure, shortMessage } from '../domain/labels';
+
+export { shortMessage } from '../domain/labels';
 import { unitPickRow } from '../views/unit-format';
 
 // The backend contract lives with the state layer that implements it; commands see it from here.
@@ -22,6 +24,8 @@ export interface Notifier {
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
   warn(message: string, ...actions: string[]): Thenable<string | undefined>;
   error(message: string, ...actions: string[]): Thenable<string | undefined>;
+  /** A modal question with one action besides Cancel; resolves with the action when chosen. */
+  confirm(message: string, detail: string, action: string): Thenable<string | undefined>;
 }
 
 /** What the unit commands get from the extension (implemented in src/extension.ts from the state layer). */
@@ -155,26 +159,7 @@ export async function reportFailure(deps: CommandDeps, what: string, e: unknown,
   // A lost reply whose read-back did not show the change: say what the unit reports instead.
   const seen = err instanceof UncertainWriteError ? ` The server did not confirm the change: ${err.readBackSummary}.` : '';
   const { short, nextStep } = describeFailure(err instanceof UncertainWriteError ? err.cause : err, '');
-  offerRetry(deps, shortMessage(`JuiceNet: ${what} failed.${seen}`, short, nextStep), retry);
-}
-
-/**
- * A message of about 25 words at most: the parts in order, each cut (at a sentence end when it can)
- * so that the last part, usually what to do, still fits.
- */
-export function shortMessage(...parts: string[]): string {
-  const words = (t: string) => t.trim().split(/\s+/).filter(Boolean).length;
-  const budget = 28;
-  const out: string[] = [];
-  let used = 0;
-  parts.forEach((part, i) => {
-    const rest = parts.slice(i + 1).reduce((n, p) => n + Math.min(words(p), 12), 0);
-    const room = Math.max(6, budget - used - rest);
-    const cut = limitWords(part, room);
-    if (cut) out.push(cut);
-    used += words(cut);
-  });
-  return out.join(' ');
+  offerRetry(deps, shortMessage(`JuiceNet: ${what} failed.`, seen, short, nextStep), retry);
 }
 
 /** The note of a success message when the write's reply was lost but its read-back shows `what`. */

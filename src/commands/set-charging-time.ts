@@ -5,6 +5,7 @@
 // Test arguments: (unit, "07:30" | "2026-11-25T07:30" | epochSeconds).
 import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { parseChargingTime, validateChargingTime } from '../domain/charging-time';
+import { whenText } from '../domain/charging-reason';
 import { writeChargingTime } from '../state/unit-writes';
 
 export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, whenArg?: string | number, typed?: string): Promise<void> {
@@ -27,21 +28,21 @@ export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, when
   let epochS: number;
   if (typeof input === 'number') {
     const nowS = Date.now() / 1000;
-    if (!Number.isInteger(input) || input <= nowS) return reportInvalid(deps, `charging time ${input} is not a future time in epoch seconds.`);
+    if (!Number.isInteger(input) || input <= nowS) return reportInvalid(deps, `${input} is not a future time (epoch seconds).`);
     epochS = input;
   } else {
     const bad = validateChargingTime(input, new Date());
     if (bad) return reportInvalid(deps, bad, () => setChargingTime(deps, unit.key, undefined, String(input)));
     epochS = parseChargingTime(input, new Date());
   }
-  const whenText = new Date(epochS * 1000).toLocaleString();
+  const when = whenText(epochS * 1000, new Date(), unit.info?.timeZoneId);
   try {
-    const { after } = await withCallProgress(`JuiceNet: holding charging of ${unit.name} until ${whenText}…`, (signal) => writeChargingTime(api, epochS, signal));
+    const { after } = await withCallProgress(`JuiceNet: holding charging of ${unit.name} until ${when}…`, (signal) => writeChargingTime(api, epochS, signal));
     // The protocol cannot read the hold back: remember it (per account and unit) to show it until it passes.
     await deps.backend.rememberHold(unit.key, epochS);
     await refreshAfterWrite(deps, unit.key);
     const now = after.state === 'charging' ? ' It is charging now (an override or a running session wins).' : '';
-    void deps.notify.info(`JuiceNet: ${unit.name} will not start charging by itself before ${whenText}.${now}`);
+    void deps.notify.info(`JuiceNet: ${unit.name} will not start charging by itself before ${when}.${now}`);
   } catch (e) {
     await reportFailure(deps, `holding charging of ${unit.name}`, e, () => setChargingTime(deps, unit.key, undefined, String(input)));
   }

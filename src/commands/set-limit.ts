@@ -1,32 +1,34 @@
 // juicenet.setLimit: pick the maximum charging current (0 A = off), send set_limit, verify with
 // get_state's amps_limit. Test arguments: (unit, amps).
 import { apiOf, askText, pickOrType, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, applyLimit, type CommandDeps } from './run';
-import { ampsChoices, maxAmpsOf, parseAmps, validateAmps } from '../domain/amps';
+import { ampsChoices, limitPlaceholder, maxAmpsOf, parseAmps, validateAmps } from '../domain/amps';
 import { rememberLimit } from '../state/limit-memory';
 import type { UnitView } from '../state/contracts';
 
 /** Reads the unit's rating (get_info) and current limit (get_state); either may be unknown. */
-async function readLimits(deps: CommandDeps, unit: UnitView): Promise<{ maxAmps?: number; currentAmps?: number }> {
+async function readLimits(deps: CommandDeps, unit: UnitView): Promise<{ maxAmps?: number; currentAmps?: number; lastKnown: boolean }> {
   const api = deps.backend.api(unit.key);
   let maxAmps = maxAmpsOf(unit.info);
   let currentAmps = unit.status?.charging.ampsLimit;
-  if (!api) return { maxAmps, currentAmps };
+  if (!api) return { maxAmps, currentAmps, lastKnown: true };
   try {
     const [info, state] = await withCallProgress(`JuiceNet: reading ${unit.name}…`, (signal) =>
       Promise.all([api.client.getInfo(api.auth, { signal }), api.client.getState(api.auth, { signal })]),
     );
     maxAmps = maxAmpsOf(info) ?? maxAmps;
     currentAmps = state.charging.ampsLimit ?? currentAmps;
+    return { maxAmps, currentAmps, lastKnown: false };
   } catch (e) {
+    // Unreachable now: the picker shows the last reading and says so.
     deps.log.warn(`setLimit: could not read the rating of ${unit.unitId}: ${e instanceof Error ? e.name : 'error'}`);
+    return { maxAmps, currentAmps, lastKnown: true };
   }
-  return { maxAmps, currentAmps };
 }
 
 export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: number | string, typed?: string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Set Current Limit');
   if (!unit || !apiOf(deps, unit)) return;
-  const { maxAmps, currentAmps } = await readLimits(deps, unit);
+  const { maxAmps, currentAmps, lastKnown } = await readLimits(deps, unit);
   const title = `JuiceNet: Charging limit of ${unit.name}`;
   const again = (text: string) => () => setLimit(deps, unit.key, undefined, text);
 
@@ -34,12 +36,12 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
   if (input === undefined) {
     if (typed === undefined) {
       if (maxAmps === undefined) {
-        void deps.notify.warn(`JuiceNet: ${unit.name} did not report its wire/unit rating, so the maximum is unknown. Type a value the installation allows.`);
+        void deps.notify.warn(`JuiceNet: ${unit.name} did not report its wire or charger rating, so the maximum is unknown. Type a value the installation allows.`);
       }
-      const items = ampsChoices(maxAmps, currentAmps).map((c) => ({ label: c.label, description: c.description, choice: c }));
+      const items = ampsChoices(maxAmps, currentAmps, lastKnown).map((c) => ({ label: c.label, description: c.description, choice: c }));
       const picked = await pickOrType({
         title,
-        placeholder: `${currentAmps !== undefined ? `Now ${currentAmps} A. ` : ''}Pick the maximum charging current, or type it in amps.`,
+        placeholder: limitPlaceholder(currentAmps, lastKnown),
         items,
         validate: (s) => validateAmps(s, maxAmps),
         typedLabel: (s) => `${parseAmps(s)} A`,

@@ -3,7 +3,22 @@
 import * as vscode from 'vscode';
 import { toJuiceNetError } from '../api/errors';
 import { redact } from '../api/redact';
-import type { AccountCommandDeps } from './run';
+import { DEFAULT_BASE_URL } from '../api/types';
+import { describeFailure, settingName, withoutWireNames } from '../domain/labels';
+import { shortMessage, type AccountCommandDeps } from './run';
+
+/** What a user reads when the vendor's cloud, the default server, does not answer. */
+export const CLOUD_CLOSED_MESSAGE =
+  'JuiceNet: the JuiceNet cloud was closed by its vendor and no longer answers. Try the demo, or set your own server in the settings.';
+
+/** Whether a base URL is the vendor's cloud (the default setting). */
+export function isDefaultServer(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).host === new URL(DEFAULT_BASE_URL).host;
+  } catch {
+    return false;
+  }
+}
 
 export interface SignInArgs {
   token?: string;
@@ -11,24 +26,29 @@ export interface SignInArgs {
   label?: string;
 }
 
-/** Why sign-in failed, in words, by the kind of failure (rejected token, network, server). */
-export function signInFailureMessage(e: unknown, baseUrl: string): string {
+/** Why sign-in failed, in words, by the kind of failure (rejected token, network, server), and the buttons to offer. */
+export function signInFailure(e: unknown, baseUrl: string): { text: string; actions: string[] } {
   const err = toJuiceNetError(e);
   const where = redact(baseUrl);
   switch (err.name) {
     case 'BaseUrlError':
-      return `JuiceNet: sign-in failed: ${err.userMessage} ${err.nextStep}`;
+      return { text: shortMessage(`JuiceNet: sign-in failed: ${withoutWireNames(err.userMessage)}`, withoutWireNames(err.nextStep)), actions: ['Open Settings'] };
     case 'AuthError':
-      return `JuiceNet: sign-in failed: the server at ${where} rejected this account token. Check the token (copy it again from the JuiceNet app or portal) and sign in again.`;
+      return {
+        text: `JuiceNet: sign-in failed: the server at ${where} rejected this account token. Copy it again from the JuiceNet app or portal.`,
+        actions: ['Try Another Token'],
+      };
     case 'NetworkError':
     case 'TimeoutError':
-      return `JuiceNet: sign-in failed: could not reach ${where}. ${err.userMessage} ${err.nextStep}`;
+      // The default server is the vendor's cloud, which was shut down: say so, and offer what works.
+      if (isDefaultServer(baseUrl)) return { text: CLOUD_CLOSED_MESSAGE, actions: ['Try the Demo', 'Open Settings'] };
+      return { text: `JuiceNet: sign-in failed: could not reach ${where}. Check the network and the ${settingName('juicenet.baseUrl')} setting.`, actions: ['Retry', 'Open Settings'] };
     case 'HttpStatusError':
     case 'ApiError':
     case 'ProtocolError':
-      return `JuiceNet: sign-in failed: the server at ${where} answered with an error. ${err.userMessage} ${err.nextStep}`;
+      return { text: shortMessage(`JuiceNet: sign-in failed: the server at ${where} answered with an error.`, describeFailure(err, '').short, 'Try again in a moment.'), actions: ['Retry', 'Open Settings'] };
     default:
-      return `JuiceNet: sign-in failed. ${err.userMessage} ${err.nextStep}`;
+      return { text: shortMessage('JuiceNet: sign-in failed.', describeFailure(err, '').short), actions: ['Retry', 'Open Settings'] };
   }
 }
 
@@ -63,11 +83,12 @@ export async function signIn(deps: AccountCommandDeps, args?: SignInArgs): Promi
     const err = toJuiceNetError(e);
     deps.log.warn(`Sign-in to ${baseUrl} failed: ${err.message}`);
     // Nothing typed is lost: Retry signs in again with the same token; a rejected token asks anew.
-    const actions = err.name === 'AuthError' ? ['Try Another Token'] : err.name === 'BaseUrlError' ? ['Open Settings'] : ['Retry', 'Open Settings'];
+    const { text, actions } = signInFailure(e, baseUrl);
     const typed = token;
-    void Promise.resolve(deps.notify.error(signInFailureMessage(e, baseUrl), ...actions)).then((choice) => {
+    void Promise.resolve(deps.notify.error(text, ...actions)).then((choice) => {
       if (choice === 'Retry') return signIn(deps, { ...args, baseUrl, token: typed });
       if (choice === 'Try Another Token') return signIn(deps, { ...args, baseUrl, token: undefined });
+      if (choice === 'Try the Demo') return vscode.commands.executeCommand('juicenet.tryDemo');
       if (choice === 'Open Settings') return vscode.commands.executeCommand('workbench.action.openSettings', 'juicenet.baseUrl');
       return undefined;
     });

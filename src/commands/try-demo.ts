@@ -1,6 +1,7 @@
 // juicenet.tryDemo: starts a simulator of three chargers in the extension host (loopback only)
 // and signs into it as the "Demo (simulator)" account.
 import * as vscode from 'vscode';
+import { withoutWireNames } from '../domain/labels';
 import { toJuiceNetError } from '../api/errors';
 import type { AccountCommandDeps } from './run';
 
@@ -23,7 +24,8 @@ export async function tryDemo(deps: AccountCommandDeps): Promise<boolean> {
   } catch (e) {
     await deps.demo.stop();
     deps.log.error(e instanceof Error ? e : String(e));
-    void deps.notify.error(`JuiceNet: the demo could not start. ${toJuiceNetError(e).userMessage} See "JuiceNet: Show Log".`);
+    const choice = deps.notify.error(`JuiceNet: the demo could not start. ${withoutWireNames(toJuiceNetError(e).userMessage)}`, 'Show Log');
+    void Promise.resolve(choice).then((c) => (c === 'Show Log' ? vscode.commands.executeCommand('juicenet.showLog') : undefined));
     return false;
   }
 }

@@ -42,23 +42,34 @@ export interface AmpsChoice {
   amps?: number;
 }
 
-/** The limit quick pick: sensible values from 6 A to the unit's maximum, 0 = off, Custom…; the current value marked. */
-export function ampsChoices(maxAmps: number | undefined, currentAmps: number | undefined): AmpsChoice[] {
+/**
+ * The limit quick pick: sensible values from 6 A to the unit's maximum, 0 = off, Custom…; the current
+ * value marked ("last known" when the unit could not be read now: the value may have changed).
+ */
+export function ampsChoices(maxAmps: number | undefined, currentAmps: number | undefined, lastKnown = false): AmpsChoice[] {
   const values = new Set<number>();
   if (maxAmps !== undefined && maxAmps >= MIN_AMPS) {
     for (const v of [6, 8, 10, 12, 16, 20, 24, 28, 32, 40, 48, 50, 64, 80]) if (v <= maxAmps) values.add(v);
     values.add(maxAmps);
   }
   const sorted = [...values].sort((a, b) => b - a);
-  const mark = (v: number) => (v === currentAmps ? 'current' : undefined);
+  const now = lastKnown ? 'last known' : 'current';
+  const mark = (v: number) => (v === currentAmps ? now : undefined);
   const items: AmpsChoice[] = sorted.map((v) => ({
     label: `${v} A`,
     description: [v === maxAmps ? 'maximum for this unit' : undefined, mark(v)].filter(Boolean).join(' · ') || undefined,
     amps: v,
   }));
   items.push({ label: '0 A — turn charging off', description: mark(0), amps: 0 });
-  const customDesc = currentAmps !== undefined && currentAmps !== 0 && !values.has(currentAmps) ? `current: ${currentAmps} A` : undefined;
+  const customDesc = currentAmps !== undefined && currentAmps !== 0 && !values.has(currentAmps) ? `${now}: ${currentAmps} A` : undefined;
   items.push({ label: 'Custom…', description: customDesc ?? (maxAmps === undefined ? 'the unit did not report its rating' : undefined) });
   return items;
 }
 
+
+/** The picker's prompt: the limit now, or the last known one when the charger cannot be read. */
+export function limitPlaceholder(currentAmps: number | undefined, lastKnown: boolean): string {
+  const ask = 'Pick the maximum charging current, or type it in amps.';
+  if (currentAmps === undefined) return lastKnown ? `The charger cannot be reached now. ${ask}` : ask;
+  return lastKnown ? `Last known: ${currentAmps} A (the charger cannot be reached now; it may differ). ${ask}` : `Now ${currentAmps} A. ${ask}`;
+}

@@ -267,7 +267,7 @@ export const SETTING_LABELS: Readonly<Record<string, string>> = {
   'juicenet.tariff.mode': 'Tariff: Mode',
   'juicenet.tariff.weekday': 'Tariff: Weekday',
   'juicenet.tariff.weekend': 'Tariff: Weekend',
-  'juicenet.insights.co2GramsPerKwh': 'Insights: Grid CO2 per kWh',
+  'juicenet.insights.co2GramsPerKwh': 'Grid CO2 per kWh',
 };
 
 /** "the JuiceNet: Server URL setting" for juicenet.baseUrl. */
@@ -324,6 +324,28 @@ export function limitWords(text: string, max = 25): string {
 }
 
 /**
+ * A message of about 25 words (30 at most): the parts in order, each whole while it fits; the first
+ * one that does not is cut (at a sentence end when it can) if there is room left, and the rest dropped.
+ */
+export function shortMessage(...parts: string[]): string {
+  const words = (t: string) => t.trim().split(/\s+/).filter(Boolean).length;
+  const max = 30;
+  const out: string[] = [];
+  let used = 0;
+  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
+    const n = words(part);
+    if (used + n <= max) {
+      out.push(part);
+      used += n;
+      continue;
+    }
+    if (max - used >= 6 || out.length === 0) out.push(limitWords(part, Math.max(6, max - used)));
+    break;
+  }
+  return out.join(' ');
+}
+
+/**
  * A failure as the owner reads it: "The server failed while saving the schedule." (HTTP 5xx),
  * "The server refused the current limit: 40 A is out of range." (a refusal), never a wire name,
  * never "went offline" for a server error. `action` (e.g. "saving the schedule") overrides the
@@ -339,7 +361,7 @@ export function describeFailure(e: unknown, action?: string): FailureText {
   let nextStep = f.nextStep ? withoutWireNames(f.nextStep) : 'Try again; the log has the details.';
   if (typeof f.status === 'number' && f.status >= 500) {
     short = `The server failed${whileDoing}.`;
-    nextStep = 'Try again in a moment; if it keeps failing, the server has a problem.';
+    nextStep = 'Try again in a moment.';
   } else if (f.name === 'AuthError' || f.status === 401 || f.status === 403) {
     short = `The server refused the sign-in${whileDoing}.`;
   } else if (f.errorMessage !== undefined || f.name === 'ApiError') {

@@ -33,7 +33,8 @@ export function notificationChoices(current: NotificationSettings): Notification
     for (const channel of ['email', 'push'] as const) {
       items.push({
         label: `${eventLabel(event)} — ${channel === 'email' ? 'email' : 'push'}`,
-        description: event,
+        // Words only: the protocol's event name stays out of sight.
+        description: event === 'is_not_plugged_in_by' ? 'you set the time next' : '',
         event,
         channel,
         picked: current[event]?.[channel] === true,
@@ -41,6 +42,11 @@ export function notificationChoices(current: NotificationSettings): Notification
     }
   }
   return items;
+}
+
+/** Whether the "not plugged in by" time matters: the event is on by email or push. */
+export function needsNotPluggedInTime(picked: { event: string }[]): boolean {
+  return picked.some((p) => p.event === 'is_not_plugged_in_by');
 }
 
 /**

@@ -51,6 +51,11 @@ export interface PanelBackend {
    * listener that holds only a unit ID).
    */
   onDidChangeUnits(listener: (unitKeys: string[]) => void): Disposable;
+  /**
+   * Fires after an account was signed in or out (UnitStore implements it): a panel whose unit
+   * getUnit no longer knows belongs to an account signed out, and closes.
+   */
+  onDidChangeAccounts?(listener: () => void): Disposable;
   /** The client and the unit's credentials, for the panel host's calls. Never sent to a webview. */
   api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
   /** Keeps the unit polled while held (e.g. while a panel is visible). */

@@ -11,6 +11,39 @@ async function palette(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** The workbench theme kind now: 'dark' or 'light' (the class VS Code puts on the workbench). */
+async function themeKind(page) {
+  const cls = (await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '';
+  return /\bvs-dark\b|\bhc-black\b/.test(cls) ? 'dark' : 'light';
+}
+
+/** Switches to the other of the preferred light and dark themes (nothing is downloaded). */
+async function toggleTheme(page) {
+  const before = await themeKind(page);
+  await palette(page, 'Preferences: Toggle between Light/Dark Themes');
+  const deadline = Date.now() + 15000;
+  while ((await themeKind(page)) === before) {
+    if (Date.now() > deadline) assert.fail(`the theme stayed ${before}`);
+    await page.waitForTimeout(200);
+  }
+  await page.waitForTimeout(500);
+  return themeKind(page);
+}
+
+/** Waits until the tree row of `name` contains text matching `re`; returns the row. */
+async function rowSaying(page, name, re, timeoutMs = 30000) {
+  const row = page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: name }).first();
+  if (!(await row.isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="JuiceNet"]').first().click();
+  await row.waitFor({ timeout: 15000 });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await row.innerText().catch(() => '');
+    if (re.test(text)) return row;
+    if (Date.now() > deadline) assert.fail(`the row of ${name} says "${text}", expected ${re}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 export const checks = [
   {
     name: 'activity bar shows JuiceNet and the tree lists the simulator units',
@@ -114,6 +147,68 @@ export const checks = [
       const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
       await inner.locator('body').getByText(units[0].name).first().waitFor({ timeout: 30000 });
       await shot('panel');
+    },
+  },
+  {
+    name: 'unit panel Overview (reason, controls, last hour) and Info (typed fields) in light and dark themes',
+    async run({ page, shot }) {
+      const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+      await inner.locator('[data-testid=overview-controls]').waitFor({ timeout: 30000 });
+      await inner.locator('[data-testid=overview-state]').waitFor({ timeout: 30000 });
+      const reason = await inner.locator('[data-testid=overview-reason]').innerText();
+      assert.ok(!/\b(plugged|disconnect|amps_limit|override_time)\b(?! in)/.test(reason), `reason in words: ${reason}`);
+      // Both themes: the one the workbench starts with, then the other one (and back).
+      const kinds = [await themeKind(page)];
+      for (const pass of [0, 1]) {
+        if (pass === 1) kinds.push(await toggleTheme(page));
+        await inner.locator('vscode-tab-header[data-tab="overview"]').click();
+        await inner.locator('[data-testid=overview-controls]').waitFor({ timeout: 15000 });
+        await page.waitForTimeout(500);
+        await shot(`panel-overview-${kinds[pass]}`);
+        await inner.locator('vscode-tab-header[data-tab="info"]').click();
+        const label = inner.locator('label[for=info-amps_wire_rating]');
+        await label.waitFor({ timeout: 15000 });
+        assert.equal(await label.innerText(), 'Wire rating');
+        await page.waitForTimeout(500);
+        await shot(`panel-info-${kinds[pass]}`);
+      }
+      assert.deepEqual([...kinds].sort(), ['dark', 'light'], 'screenshots in the light and the dark theme');
+      await toggleTheme(page);
+      await inner.locator('vscode-tab-header[data-tab="overview"]').click();
+    },
+  },
+  {
+    name: 'the reason a car is not charging shows in the row and its tooltip, in the dark and the light theme',
+    async run({ page, units, simControl, shot }) {
+      const u = units[1];
+      await simControl({ action: 'plug', unitId: u.unitId, plugged: true });
+      await palette(page, 'JuiceNet: Set Current Limit');
+      await page.waitForTimeout(500);
+      const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
+      if (await pick.isVisible().catch(() => false)) {
+        // The picker names each charger and says what it does, never its ID.
+        assert.ok(!(await pick.innerText()).includes(u.unitId), 'no unit ID in the charger picker');
+        await pick.click();
+      }
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('0');
+      await page.keyboard.press('Enter');
+      await palette(page, 'JuiceNet: Refresh');
+      // Both themes: the one the workbench starts with, then the other one.
+      const kinds = [await themeKind(page)];
+      for (const pass of [0, 1]) {
+        if (pass === 1) kinds.push(await toggleTheme(page));
+        const row = await rowSaying(page, u.name, /stopped by you \(0 A\)/);
+        await shot(`reason-${kinds[pass]}`);
+        await row.hover();
+        await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first().waitFor({ timeout: 15000 });
+        await shot(`reason-tooltip-${kinds[pass]}`);
+        await page.mouse.move(5, 5);
+        await page.keyboard.press('Escape');
+      }
+      assert.deepEqual([...kinds].sort(), ['dark', 'light'], 'screenshots in the light and the dark theme');
+      await toggleTheme(page);
     },
   },
 ];

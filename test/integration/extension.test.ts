@@ -90,7 +90,7 @@ describe('JuiceNet extension (in the host)', function () {
       const m = t.messages().find((x) => x.level === 'error');
       assert.ok(m, `an error for ${url}`);
       assert.match(m.text, why);
-      assert.match(m.text, /juicenet\.baseUrl/);
+      assert.match(m.text, /JuiceNet: Server URL/, 'the setting by its title, not its id');
       assert.deepEqual(m.actions, ['Open Settings']);
       assert.ok(!m.text.includes('hunter2') && !t.logLines().join('\n').includes('hunter2'), 'no password in messages or the log');
     }
@@ -172,7 +172,7 @@ describe('JuiceNet extension (in the host)', function () {
     assert.equal(bar.visible, true);
     if (charging === 1) assert.match(bar.text, /^\$\(zap\) [\d.]+ k?W$/);
     else if (charging > 1) assert.match(bar.text, new RegExp(`^\\$\\(zap\\) ${charging} charging · `));
-    else assert.equal(bar.text, '$(plug)');
+    else assert.equal(bar.text, '$(plug) Idle');
     assert.ok(bar.tooltip.includes(sim.units[0].name));
   });
 
@@ -184,7 +184,7 @@ describe('JuiceNet extension (in the host)', function () {
     assert.ok(t.refreshCount() >= before + 3);
     const rows = unitRows(await t.treeSnapshot());
     assert.ok(rows.every((r) => r.label.endsWith('(stale)')), 'every row stale');
-    assert.ok(rows.every((r) => /last good \d\d:\d\d/.test(r.description ?? '')));
+    assert.ok(rows.every((r) => /^the server failed since \d\d:\d\d/.test(r.description ?? '')), 'an HTTP 5xx is the server failing, with since when');
     assert.equal(t.statusBarSnapshot().backgroundColor, 'statusBarItem.warningBackground');
     sim.clearFaults();
     await vscode.commands.executeCommand('juicenet.refresh');

@@ -2,6 +2,7 @@
 // package.json declares, and contributes its activity-bar container and tree view.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../src/commands/index';
 import { EXT_ID } from './helpers';
 
 interface Manifest {
@@ -33,6 +34,14 @@ describe('smoke: extension in a real VS Code host', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = declared.filter((c) => !registered.has(c));
     assert.deepEqual(missing, [], `commands declared but not registered: ${missing.join(', ')}`);
+  });
+
+  it('registers its commands from one table that mirrors contributes.commands, in order', () => {
+    const manifest = vscode.extensions.getExtension(EXT_ID)!.packageJSON as Manifest;
+    assert.deepEqual(
+      Object.keys(COMMANDS),
+      manifest.contributes.commands.map((c) => c.command),
+    );
   });
 
   it('contributes the JuiceNet view container and the juicenet.units tree', async () => {

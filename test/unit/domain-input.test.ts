@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { ampsChoices, maxAmpsOf, parseAmps, validateAmps } from '../../src/domain/amps';
-import { buildNotificationSettings, notificationChoices, notificationMismatches } from '../../src/domain/notifications';
+import { ampsChoices, limitPlaceholder, maxAmpsOf, parseAmps, validateAmps } from '../../src/domain/amps';
+import { buildNotificationSettings, needsNotPluggedInTime, notificationChoices, notificationMismatches } from '../../src/domain/notifications';
 import { parseChargingTime, validateChargingTime } from '../../src/domain/charging-time';
 import { sameSchedule, toMinutes, toWindow, validateHHMM, windowText } from '../../src/domain/schedule';
 import { validatePin, validateUnitId } from '../../src/domain/ids';
@@ -124,6 +124,12 @@ describe('domain/notifications', () => {
       items.filter((i) => i.picked).map((i) => `${i.event}.${i.channel}`),
       ['start_charging.email', 'is_offline.push'],
     );
+    for (const i of items) assert.doesNotMatch(`${i.label} ${i.description}`, /_/, 'no protocol name in a row');
+    assert.equal(items[0].label, 'Charging delayed by the time-of-use schedule — email');
+  });
+  it('asks the "not plugged in by" time only when that event is on', () => {
+    assert.equal(needsNotPluggedInTime([{ event: 'start_charging' }]), false);
+    assert.equal(needsNotPluggedInTime([{ event: 'is_not_plugged_in_by' }]), true);
   });
   it('builds every event from the picked set, keeps webhooks, sets the time', () => {
     const s = buildNotificationSettings(current, [{ event: 'stop_charging', channel: 'push' }], 1320);
@@ -143,5 +149,14 @@ describe('domain/notifications', () => {
     assert.deepEqual(notificationMismatches(sent, back), ['is_offline']);
     back.is_not_plugged_in_by = { email: false, push: false, time: 0 };
     assert.equal(notificationMismatches(sent, back).length, 2);
+  });
+
+  it('a limit picker opened while the charger is unreachable says the value is the last known one', () => {
+    assert.match(limitPlaceholder(16, true), /^Last known: 16 A \(the charger cannot be reached now; it may differ\)/);
+    assert.match(limitPlaceholder(16, false), /^Now 16 A\./);
+    assert.match(limitPlaceholder(undefined, true), /cannot be reached/);
+    const items = ampsChoices(32, 16, true);
+    assert.equal(items.find((i) => i.amps === 16)?.description, 'last known');
+    assert.ok(!items.some((i) => i.description?.includes('current')));
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { NOTIFICATION_EVENTS } from '../../src/api/types';
-import { commandAction, describeFailure, eventLabel, fieldInfo, fieldLabel, limitWords, stateLabel, withoutWireNames } from '../../src/domain/labels';
+import { commandAction, describeFailure, shortMessage, eventLabel, fieldInfo, fieldLabel, limitWords, stateLabel, withoutWireNames } from '../../src/domain/labels';
 import { ApiError, AuthError, HttpStatusError, NetworkError } from '../../src/api/errors';
 
 describe('domain/labels: the owner words for the protocol', () => {
@@ -70,5 +70,13 @@ describe('domain/labels: the owner words for the protocol', () => {
     assert.ok(long.short.split(/\s+/).length <= 25);
     assert.equal(limitWords('One two three four. Five six', 5), 'One two three four.');
     assert.equal(limitWords('one two three four five six seven', 5), 'one two three four five…');
+  });
+  it('a message keeps its parts in order and stops at about 25 words', () => {
+    assert.equal(shortMessage('JuiceNet: saving failed.', '', 'Try again.'), 'JuiceNet: saving failed. Try again.');
+    const long = shortMessage('JuiceNet: setting the limit of Garage failed.', 'The server did not confirm the change: the charger reports a 13 A limit.', 'The server failed.', 'Try again in a moment.');
+    assert.match(long, /reports a 13 A limit\. The server failed\. Try again in a moment\.$/);
+    const cut = shortMessage('one two three four five.', 'word '.repeat(40).trim(), 'never shown');
+    assert.ok(cut.split(/\s+/).length <= 30);
+    assert.doesNotMatch(cut, /never shown/);
   });
 });

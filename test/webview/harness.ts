@@ -98,6 +98,8 @@ export interface Harness {
   savedCsv: string[];
   /** A store refresh of the unit (get_state), which pushes the new view to the page. */
   refreshUnit(): Promise<void>;
+  /** Changes the unit's view as the store would (e.g. stale after failed readings) and pushes it. */
+  patchUnit(patch: Partial<UnitView>): void;
   /** The power readings the host logged for the Overview's chart (what the extension's controller keeps). */
   powerLog: PowerLog;
   cspViolations(): Promise<string[]>;
@@ -300,6 +302,10 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
     logs,
     savedCsv,
     refreshUnit: () => backend.refresh(unitKey, 'manual'),
+    patchUnit: (patch) => {
+      backend.views.set(unitId, { ...backend.views.get(unitId)!, ...patch });
+      router?.pushUnit();
+    },
     unitKey,
     powerLog,
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),

@@ -137,6 +137,19 @@ describe('unit panel Overview (Chromium)', function () {
     assert.ok((await chartLength()) >= logged);
   });
 
+  it('says the limit shown is the last known one while the charger cannot be reached', async () => {
+    const limit = sim().ampsLimit;
+    hx.patchUnit({ stale: true, error: 'The server could not be reached.', failedSince: Date.now() - 60_000 });
+    try {
+      await P().locator('[data-testid=overview-stale]').waitFor();
+      assert.match(await P().locator('[data-testid=overview-limit-note]').innerText(), new RegExp(`The charger cannot be reached: ${limit} A is the last known limit\\.`));
+    } finally {
+      hx.patchUnit({ stale: false, error: undefined, failedSince: undefined });
+      await hx.refreshUnit();
+    }
+    await P().waitForFunction(() => !/last known/.test(document.querySelector('[data-testid=overview-limit-note]')?.textContent ?? ''));
+  });
+
   it('has no protocol names on the Overview, and screenshots in light and dark', async () => {
     await P().locator('[data-testid=overview]').waitFor();
     const text = await P().locator('vscode-tab-panel[data-panel=overview]').innerText();
