@@ -4,10 +4,9 @@
 // configuration plumbing.
 import * as vscode from 'vscode';
 import { JuiceNetClient, isLoopbackHost } from './api/client';
-import { DEFAULT_BASE_URL } from './api/types';
 import { registerCommands } from './commands/index';
 import type { CommandContext } from './commands/run';
-import { signIn } from './commands/sign-in';
+import { configuredServerUrl, signIn } from './commands/sign-in';
 import { createDemoController } from './demo';
 import { RedactingLogger } from './log';
 import { registerLazyUnitPanel } from './panel/lazy';
@@ -66,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     store,
     log,
     notify,
-    baseUrl: () => cfg().get<string>('baseUrl', DEFAULT_BASE_URL) || DEFAULT_BASE_URL,
+    baseUrl: () => configuredServerUrl(cfg()),
     demo,
     showLog: () => log.show(),
     openUnitPanel: (arg) => panel.open(arg),
@@ -127,8 +126,8 @@ function watchConfiguration(store: UnitStore, statusBar: ChargingStatusBar, log:
       // Loaded with the panel host's code on first use, like the panel itself.
       void import('./panel/insights-settings').then((m) => m.warnOfTariffProblems(log, notify));
     }
-    if (e.affectsConfiguration('juicenet.baseUrl')) {
-      log.info(`Base URL is now ${c.get<string>('baseUrl')}; it applies to the next sign-in (signed-in accounts keep theirs).`);
+    if (e.affectsConfiguration('juicenet.serverURL') || e.affectsConfiguration('juicenet.baseUrl')) {
+      log.info(`Server URL is now ${configuredServerUrl(c)}; it applies to the next sign-in (signed-in accounts keep theirs).`);
     }
   });
 }

@@ -153,7 +153,7 @@ export async function reportFailure(deps: CommandDeps, what: string, e: unknown,
   }
   if (err instanceof UnverifiedWriteError) {
     // Accepted by the server; only the read-back failed. Not "failed", and no Retry (it would write again).
-    void deps.notify.warn(shortMessage(`JuiceNet: ${what}: the server accepted it, but reading the charger back failed.`, err.nextStep));
+    void deps.notify.warn(shortMessage(`JuiceNet: ${what}: the server accepted it, but the charger could not be read back.`, err.nextStep));
     return;
   }
   // A lost reply whose read-back did not show the change: say what the unit reports instead.

@@ -11,6 +11,20 @@ import { shortMessage, type AccountCommandDeps } from './run';
 export const CLOUD_CLOSED_MESSAGE =
   'JuiceNet: the JuiceNet cloud was closed by its vendor and no longer answers. Try the demo, or set your own server in the settings.';
 
+/**
+ * The server to sign in to: the setting "JuiceNet: Server URL" (juicenet.serverURL), else its
+ * former name juicenet.baseUrl when only that one is set (settings written before the rename),
+ * else the default.
+ */
+export function configuredServerUrl(cfg: Pick<vscode.WorkspaceConfiguration, 'inspect'>): string {
+  const set = (key: string) => {
+    const i = cfg.inspect<string>(key);
+    const v = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+  };
+  return set('serverURL') ?? set('baseUrl') ?? DEFAULT_BASE_URL;
+}
+
 /** Whether a base URL is the vendor's cloud (the default setting). */
 export function isDefaultServer(baseUrl: string): boolean {
   try {
@@ -42,7 +56,7 @@ export function signInFailure(e: unknown, baseUrl: string): { text: string; acti
     case 'TimeoutError':
       // The default server is the vendor's cloud, which was shut down: say so, and offer what works.
       if (isDefaultServer(baseUrl)) return { text: CLOUD_CLOSED_MESSAGE, actions: ['Try the Demo', 'Open Settings'] };
-      return { text: `JuiceNet: sign-in failed: could not reach ${where}. Check the network and the ${settingName('juicenet.baseUrl')} setting.`, actions: ['Retry', 'Open Settings'] };
+      return { text: `JuiceNet: sign-in failed: could not reach ${where}. Check the network and the ${settingName('juicenet.serverURL')} setting.`, actions: ['Retry', 'Open Settings'] };
     case 'HttpStatusError':
     case 'ApiError':
     case 'ProtocolError':
@@ -89,7 +103,7 @@ export async function signIn(deps: AccountCommandDeps, args?: SignInArgs): Promi
       if (choice === 'Retry') return signIn(deps, { ...args, baseUrl, token: typed });
       if (choice === 'Try Another Token') return signIn(deps, { ...args, baseUrl, token: undefined });
       if (choice === 'Try the Demo') return vscode.commands.executeCommand('juicenet.tryDemo');
-      if (choice === 'Open Settings') return vscode.commands.executeCommand('workbench.action.openSettings', 'juicenet.baseUrl');
+      if (choice === 'Open Settings') return vscode.commands.executeCommand('workbench.action.openSettings', 'juicenet.serverURL');
       return undefined;
     });
     return false;

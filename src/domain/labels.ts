@@ -257,6 +257,7 @@ export interface FailureText {
 
 /** The settings by their ids, as their titles read ("JuiceNet: Server URL"). */
 export const SETTING_LABELS: Readonly<Record<string, string>> = {
+  'juicenet.serverURL': 'Server URL',
   'juicenet.baseUrl': 'Server URL',
   'juicenet.pollInterval.minSeconds': 'Fastest refresh',
   'juicenet.pollInterval.maxSeconds': 'Slowest refresh',

@@ -109,7 +109,7 @@ describe('unit commands', function () {
       sim.clearFaults();
       assert.equal(sim.unit(unitId).ampsLimit, 24);
       assert.equal(last().level, 'warn');
-      assert.match(last().text, /setting the limit of .*: the server accepted it, but reading the charger back failed\. Refresh in a moment/);
+      assert.match(last().text, /setting the limit of .*: the server accepted it, but the charger could not be read back\. Refresh in a moment/);
       assert.doesNotMatch(last().text, /failed\. /);
     } finally {
       sim.clearFaults();

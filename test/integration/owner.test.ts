@@ -182,6 +182,25 @@ describe("the owner's first minutes", function () {
     assert.deepEqual(own.actions, ['Retry', 'Open Settings']);
   });
 
+  it('signs in to the server of "JuiceNet: Server URL"; its former name still works alone', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('juicenet');
+    const global = vscode.ConfigurationTarget.Global;
+    await cfg().update('baseUrl', sim.baseUrl, global);
+    await cfg().update('serverURL', 'http://192.168.1.5:8080', global);
+    try {
+      assert.equal(await run('juicenet.signIn', { token: sim.accountToken }), false);
+      const refused = t.messages().find((m) => m.level === 'error');
+      assert.match(refused?.text ?? '', /192\.168\.1\.5/, 'the Server URL setting wins');
+      await cfg().update('serverURL', undefined, global);
+      assert.equal(await run('juicenet.signIn', { token: sim.accountToken, label: 'Former setting' }), true);
+      assert.ok(t.backend.accounts().some((a) => a.label === 'Former setting'));
+    } finally {
+      await cfg().update('serverURL', undefined, global);
+      await cfg().update('baseUrl', undefined, global);
+      await run('juicenet.signOut', { all: true });
+    }
+  });
+
   it('every message of this suite is short and speaks no protocol name', () => {
     assert.ok(seen.length >= 8, `messages were shown (${seen.length})`);
     for (const m of seen) {

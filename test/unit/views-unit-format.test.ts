@@ -112,6 +112,17 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.ok(!fault.has('juicenet.startCharging'), 'a fault: no Start');
   });
 
+  it('rows, tooltips and the status bar speak no protocol name, whatever the state', () => {
+    const states = ['charging', 'plugged', 'standby', 'error', 'disconnect', 'unknown'] as const;
+    for (const state of states) {
+      for (const extra of [{}, { error: 'The JuiceNet server had an internal error (HTTP 500).', serverFailed: true, stale: true }]) {
+        const v = unit({ status: status({ state, rawState: state }), ...extra });
+        const text = [describeUnit(v), unitTooltipMarkdown(v), statusBarModel([v], true).tooltip, ...detailRows(v).map((r) => `${r.label} ${r.value}`)].join('\n');
+        assert.doesNotMatch(text, /\b[a-z]+_[a-z_]+\b|\bplugged\b(?! in)|\bdisconnect\b|went offline/, `${state}: ${text}`);
+      }
+    }
+  });
+
   it('tooltip escapes markdown and holds no token-shaped text', () => {
     const md = unitTooltipMarkdown(unit({ name: 'My *bold* [link](x)' }));
     assert.ok(md.includes('My \\*bold\\* \\[link\\]\\(x\\)'));
