@@ -69,7 +69,7 @@ export function ampsChoices(maxAmps: number | undefined, currentAmps: number | u
 
 /** The picker's prompt: the limit now, or the last known one when the charger cannot be read. */
 export function limitPlaceholder(currentAmps: number | undefined, lastKnown: boolean): string {
-  const ask = 'Pick the maximum charging current, or type it in amps.';
+  const ask = 'Pick or type the limit in amps.';
   if (currentAmps === undefined) return lastKnown ? `The charger cannot be reached now. ${ask}` : ask;
-  return lastKnown ? `Last known: ${currentAmps} A (the charger cannot be reached now; it may differ). ${ask}` : `Now ${currentAmps} A. ${ask}`;
+  return lastKnown ? `Last known: ${currentAmps} A — the charger cannot be reached now. ${ask}` : `Now ${currentAmps} A. ${ask}`;
 }

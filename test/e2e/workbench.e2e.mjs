@@ -211,4 +211,30 @@ export const checks = [
       await toggleTheme(page);
     },
   },
+  {
+    name: 'a limit picker opened while the server fails says the value shown is the last known one',
+    async run({ page, units, simControl, shot }) {
+      const u = units[0];
+      await simControl({ action: 'faults', faults: { http5xxRate: 1 } });
+      try {
+        await palette(page, 'JuiceNet: Set Current Limit');
+        await page.waitForTimeout(500);
+        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
+        if (await pick.isVisible().catch(() => false)) await pick.click();
+        const input = page.locator('.quick-input-widget input');
+        const deadline = Date.now() + 30000;
+        for (;;) {
+          const placeholder = (await input.getAttribute('placeholder').catch(() => '')) ?? '';
+          if (/^Last known: \d+ A — the charger cannot be reached now/.test(placeholder)) break;
+          if (Date.now() > deadline) assert.fail(`the picker says "${placeholder}"`);
+          await page.waitForTimeout(250);
+        }
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'last known' }).first().waitFor({ timeout: 5000 });
+        await shot('limit-last-known');
+        await page.keyboard.press('Escape');
+      } finally {
+        await simControl({ action: 'clear_faults' });
+      }
+    },
+  },
 ];

@@ -152,7 +152,7 @@ describe('domain/notifications', () => {
   });
 
   it('a limit picker opened while the charger is unreachable says the value is the last known one', () => {
-    assert.match(limitPlaceholder(16, true), /^Last known: 16 A \(the charger cannot be reached now; it may differ\)/);
+    assert.match(limitPlaceholder(16, true), /^Last known: 16 A — the charger cannot be reached now\./);
     assert.match(limitPlaceholder(16, false), /^Now 16 A\./);
     assert.match(limitPlaceholder(undefined, true), /cannot be reached/);
     const items = ampsChoices(32, 16, true);
