@@ -101,6 +101,10 @@ const ROWS = {
     ['panel first contentful paint (median)', ms(get(j, 'firstContentfulPaintMs.median')), '—', '—', undefined],
     ['panel UI ready (median)', ms(get(j, 'panelUiReadyMs.median')), '—', '—', undefined],
     ['10,000-point power plot (median)', ms(get(j, 'plot10kPointsMs.median')), `< ${get(j, 'plot10kPointsMs.targetMs')} ms`, '—', get(j, 'plot10kPointsMs.pass')],
+    [`Insights: a year (${n(get(j, 'insightsYear.sessions'), 0)} sessions) figured and summed per day/week/month/year + calendar, charger price (median)`, ms(get(j, 'insightsYear.aggregateChargerPriceMs.median')), `< ${get(j, 'insightsYear.targetMs')} ms`, `${ms(get(j, 'insightsYear.naiveFilterPerPeriodMs.median'))} (filter per period; ratio ${get(j, 'insightsYear.ratioToNaive')})`, get(j, 'insightsYear.pass')],
+    [`… with a time-of-use tariff over ${n(get(j, 'insightsYear.powerSamples'), 0)} power samples (median)`, ms(get(j, 'insightsYear.aggregateTimeOfUseMs.median')), `< ${get(j, 'insightsYear.targetMs')} ms`, '—', get(j, 'insightsYear.pass')],
+    ['… first (cold) run, charger price / time-of-use', `${ms(get(j, 'insightsYear.firstRunColdMs.chargerPrice'))} / ${ms(get(j, 'insightsYear.firstRunColdMs.timeOfUse'))}`, `< ${get(j, 'insightsYear.targetMs')} ms`, '—', get(j, 'insightsYear.pass')],
+    ['… drawing the bars (median)', ms(get(j, 'insightsYear.drawBarsMs.median')), '—', '—', undefined],
   ],
   extension: (j) => [
     [`activation in the host: code load + activate() (median of ${get(j, 'activation.runs')?.length})`, ms(get(j, 'activation.medianMs')), `< ${j.targets?.activationMs} ms`, '—', j.pass?.activationMs],

@@ -9,6 +9,8 @@ import type { RunningSimulator } from './simulator';
 const DEMO_UNITS = 3;
 /** One real second is a simulated minute: the demo shows plug-ins and sessions in minutes. */
 const DEMO_SPEED = 60;
+/** A year of charging history per charger, so that the Insights have something to show. */
+const DEMO_HISTORY_DAYS = 365;
 
 function loadSimulator(): typeof import('./simulator') {
   // A path esbuild cannot follow, on purpose: the simulator stays out of the extension bundle.
@@ -25,7 +27,7 @@ export function createDemoController(log: Logger, onDidChange: () => void): Demo
     },
     async start() {
       if (sim) return sim;
-      sim = await loadSimulator().startSimulator({ units: DEMO_UNITS, speed: DEMO_SPEED, host: '127.0.0.1', port: 0 });
+      sim = await loadSimulator().startSimulator({ units: DEMO_UNITS, speed: DEMO_SPEED, host: '127.0.0.1', port: 0, historyDays: DEMO_HISTORY_DAYS });
       onDidChange();
       return sim;
     },

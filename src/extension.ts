@@ -61,7 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
   context.subscriptions.push(showing);
 
   // ---- the panel and the commands ----
-  const panel = registerLazyUnitPanel(context.extensionUri, store, log);
+  const panel = registerLazyUnitPanel(context.extensionUri, store, log, context.globalState);
   const local = createLocalSetup(context, { store, accounts, log, rows: localRows });
   const commands: CommandContext = {
     backend: store,
@@ -73,12 +73,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<JuiceN
     showLog: () => log.show(),
     openUnitPanel: (arg) => panel.open(arg),
     local: local.hooks,
+    openInsights: (arg) => panel.openInsights(arg),
   };
   context.subscriptions.push(panel, local, ...registerCommands(commands));
   void local.resume();
 
   // ---- configuration ----
-  context.subscriptions.push(watchConfiguration(store, statusBar, log, () => showing.update()));
+  context.subscriptions.push(watchConfiguration(store, statusBar, log, notify, () => showing.update()));
 
   // ---- dev hook: `npm start` runs a simulator beside code-server and passes its account token ----
   const devToken = process.env.JUICENET_DEV_ACCOUNT_TOKEN;
@@ -111,8 +112,11 @@ function isLoopback(baseUrl: string): boolean {
   }
 }
 
-/** Applies changed settings: poll bounds and the status bar now; a new base URL at the next sign-in. */
-function watchConfiguration(store: UnitStore, statusBar: ChargingStatusBar, log: RedactingLogger, updateVisibility: () => void): vscode.Disposable {
+/**
+ * Applies changed settings: poll bounds and the status bar now; a new base URL at the next sign-in;
+ * a time-of-use tariff's problems named as soon as it is saved.
+ */
+function watchConfiguration(store: UnitStore, statusBar: ChargingStatusBar, log: RedactingLogger, notify: RecordingNotifier, updateVisibility: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration(CONFIG)) return;
     const c = vscode.workspace.getConfiguration(CONFIG);
@@ -123,6 +127,10 @@ function watchConfiguration(store: UnitStore, statusBar: ChargingStatusBar, log:
     if (e.affectsConfiguration('juicenet.statusBar.enabled')) {
       statusBar.setEnabled(c.get<boolean>('statusBar.enabled', true));
       updateVisibility();
+    }
+    if (e.affectsConfiguration('juicenet.tariff')) {
+      // Loaded with the panel host's code on first use, like the panel itself.
+      void import('./panel/insights-settings').then((m) => m.warnOfTariffProblems(log, notify));
     }
     if (e.affectsConfiguration('juicenet.serverURL') || e.affectsConfiguration('juicenet.baseUrl')) {
       log.info(`Server URL is now ${configuredServerUrl(c)}; it applies to the next sign-in (signed-in accounts keep theirs).`);

@@ -1,14 +1,8 @@
 // History sessions -> CSV (RFC 4180 quoting). Pure: used by the webview, tested in Node.
 import type { HistorySession } from '../src/protocol/messages';
+import { csvField } from '../src/domain/csv';
 
-/** Quotes a field when it holds a comma, quote or line break; doubles inner quotes. */
-export function csvField(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  const s = String(value);
-  // Leading =,+,-,@ would be run as a formula by spreadsheets: prefix a quote mark.
-  const safe = /^[=+\-@]/.test(s) && typeof value === 'string' ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvField };
 
 function iso(epochS: number | undefined): string | undefined {
   return epochS === undefined ? undefined : new Date(epochS * 1000).toISOString();

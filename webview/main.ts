@@ -13,16 +13,18 @@ import { HistoryTab, type HistoryUiState } from './history';
 import { InfoTab } from './info';
 import { ScheduleTab } from './schedule';
 import { NotificationsTab } from './notifications';
+import { InsightsTab, type InsightsUiState } from './insights';
 import { draftStore, parseDrafts, type Drafts } from './drafts';
 import type { UnitSnapshot } from '../src/protocol/messages';
 
-const TABS = ['Overview', 'History', 'Info', 'Schedule', 'Notifications'] as const;
+const TABS = ['Overview', 'History', 'Info', 'Schedule', 'Notifications', 'Insights'] as const;
 
 /** What survives the webview being discarded while hidden. The serializer reads unitId. */
 interface UiState {
   unitId: string;
   tab: number;
   history: HistoryUiState;
+  insights: InsightsUiState;
   /** Unsaved edits of the forms (webview/drafts.ts); absent when there are none. */
   drafts?: Drafts;
 }
@@ -35,6 +37,7 @@ const state: UiState = {
   unitId,
   tab: typeof saved?.tab === 'number' && saved.tab >= 0 && saved.tab < TABS.length ? saved.tab : 0,
   history: { sortKey: 'timeStart', sortDesc: true, ...(saved?.unitId === unitId ? saved?.history : {}) },
+  insights: { scope: 'unit', period: 'month', metric: 'energy', ...(saved?.unitId === unitId ? saved?.insights : {}) },
 };
 // Another unit's drafts (a state restored into a different panel) are not this unit's edits.
 const drafts: Drafts = saved?.unitId === unitId ? parseDrafts(saved?.drafts) : {};
@@ -60,7 +63,8 @@ const history = new HistoryTab(panels[1], rpc, state.history, saveUi, () => unit
 const info = new InfoTab(panels[2], rpc, store);
 const schedule = new ScheduleTab(panels[3], rpc, store);
 const notifications = new NotificationsTab(panels[4], rpc, store);
-const activators = [() => overview.activate(), () => history.activate(), () => info.activate(), () => schedule.activate(), () => notifications.activate()];
+const insights = new InsightsTab(panels[5], rpc, state.insights, saveUi);
+const activators = [() => overview.activate(), () => history.activate(), () => info.activate(), () => schedule.activate(), () => notifications.activate(), () => insights.activate()];
 
 tabs.addEventListener('vsc-tabs-select', (ev) => {
   const idx = (ev as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
@@ -69,6 +73,13 @@ tabs.addEventListener('vsc-tabs-select', (ev) => {
   void activators[idx]?.();
 });
 
+rpc.onShowInsights = (scope) => {
+  const idx = TABS.indexOf('Insights');
+  state.tab = idx;
+  saveUi();
+  (tabs as unknown as { selectedIndex: number }).selectedIndex = idx;
+  void insights.show(scope);
+};
 rpc.onUnit = (u: UnitSnapshot | null) => {
   overview.update(u);
   unitName = u?.name;
@@ -84,4 +95,5 @@ if (state.tab !== 0) void overview.activate();
   historyPlotLength: () => history.plotLength(),
   historyPlotWidth: () => history.plotWidth(),
   overviewChartLength: () => overview.chartLength(),
+  insightsBars: () => insights.bars(),
 };

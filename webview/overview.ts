@@ -196,6 +196,7 @@ export class OverviewTab {
       ['Energy this session', formatEnergyWh(c.energyWh)],
       ['Charging time this session', formatDuration(c.secondsCharging)],
       ['Time left', formatTimeLeft(s.state, s.chargingTimeLeftS)],
+      ...(u.fullAt ? ([['When full', u.fullAt.detail ?? u.fullAt.short ?? '']] as [string, string][]) : []),
       ['Temperature', formatTemperatureC(s.temperatureC)],
       ['Grid frequency', formatFrequencyHz(s.frequencyHz)],
       ['Override', override],

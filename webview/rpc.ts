@@ -34,6 +34,7 @@ export class Rpc {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   onUnit: (u: UnitSnapshot | null) => void = () => undefined;
+  onShowInsights: (scope: 'unit' | 'account') => void = () => undefined;
 
   constructor(private readonly timeoutMs = 60_000) {
     window.addEventListener('message', (ev: MessageEvent) => this.receive(ev.data));
@@ -63,7 +64,8 @@ export class Rpc {
     }
     const msg = parsed.value;
     if (msg.kind === 'push') {
-      this.onUnit(msg.unit);
+      if (msg.type === 'unit') this.onUnit(msg.unit);
+      else this.onShowInsights(msg.scope);
       return;
     }
     const p = this.pending.get(msg.id);

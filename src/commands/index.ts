@@ -51,6 +51,7 @@ export const COMMANDS = {
   'juicenet.stopLocalServer': (ctx) => stopLocalServer(ctx),
   'juicenet.openSetupAssistant': (ctx) => openSetupAssistant(ctx),
   'juicenet.pointBoxHere': (ctx, args?: unknown) => pointBoxHere(ctx, args && typeof args === 'object' ? (args as PointBoxArgs) : undefined),
+  'juicenet.openInsights': (ctx, arg?: unknown) => ctx.openInsights(arg),
 } satisfies Record<string, Command>;
 
 export type CommandId = keyof typeof COMMANDS;

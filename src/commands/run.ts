@@ -82,6 +82,8 @@ export interface CommandContext extends CommandDeps, AccountCommandDeps {
   /** Opens a charger's panel (the panel host is loaded on first use); resolves with the panel, if one opened. */
   openUnitPanel(arg?: unknown): Promise<unknown>;
   local: LocalServerHooks;
+  /** Opens the panel on its Insights tab: a charger's (from a row or ID), or its account's (from the palette). */
+  openInsights(arg?: unknown): Promise<unknown>;
 }
 
 /** What the local server commands get. */

@@ -265,6 +265,10 @@ export const SETTING_LABELS: Readonly<Record<string, string>> = {
   'juicenet.alerts.enabled': 'Alerts',
   'juicenet.alerts.events': 'Alert me about',
   'juicenet.panel.allowRemoteImages': 'Show car pictures from the web',
+  'juicenet.tariff.mode': 'Tariff: Mode',
+  'juicenet.tariff.weekday': 'Tariff: Weekday',
+  'juicenet.tariff.weekend': 'Tariff: Weekend',
+  'juicenet.insights.co2GramsPerKwh': 'Grid CO2 per kWh',
 };
 
 /** "the JuiceNet: Server URL setting" for juicenet.baseUrl. */

@@ -10,6 +10,8 @@ import type { HostMessage } from '../protocol/messages';
 import { makeNonce, renderPanelHtml } from './html';
 import { PowerLog } from './power-log';
 import { UNIT_PANEL_VIEW_TYPE } from './view-type';
+import type { KeyValueStore } from '../state/accounts';
+import { insightsDeps } from './insights-settings';
 
 export { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
@@ -40,6 +42,11 @@ function unitRefOf(arg: unknown): string | undefined {
 /** The panel machinery without the registrations (the in-host tests drive one directly). */
 export interface UnitPanelController {
   open(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
+  /**
+   * juicenet.openInsights: the charger's panel on its Insights tab. From a charger (tree item, id):
+   * that charger; from the palette: every charger of the account (picked when there are several accounts).
+   */
+  openInsights(arg?: unknown): Promise<vscode.WebviewPanel | undefined>;
   serializer: vscode.WebviewPanelSerializer<PersistedState>;
   /** Open panels by unit key (account and unit): one charger seen by two accounts has two panels. */
   panels: ReadonlyMap<string, vscode.WebviewPanel>;
@@ -53,9 +60,13 @@ export interface UnitPanelController {
   dispose(): void;
 }
 
-export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger): UnitPanelController {
+/** `storage`: where the Insights' history cache keeps its sessions (the extension's globalState); without it there is no Insights tab. */
+export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger, storage?: KeyValueStore): UnitPanelController {
+  const insights = storage ? insightsDeps(storage) : undefined;
   const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
+  /** Insights asked for before the page said 'ready' (shown when it does). */
+  const pendingInsights = new Map<string, 'unit' | 'account'>();
   const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   // Every reading the store makes (while anything shows the unit) goes into the last hour's chart.
   const powerLog = new PowerLog();
@@ -96,13 +107,14 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
         if (m.kind === 'reply') replies.get(m.id)?.(m);
         return webview.postMessage(m);
       },
+      insights,
       recentPower: () => powerLog.recent(unitId),
       saveCsv: async (csv, suggestedName) => {
         const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
         const target = await vscode.window.showSaveDialog({
           defaultUri: vscode.Uri.joinPath(base, suggestedName),
           filters: { CSV: ['csv'] },
-          saveLabel: 'Export history',
+          saveLabel: 'Export',
         });
         if (!target) return undefined;
         await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
@@ -124,7 +136,13 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     syncHold();
     subs.push(
       webview.onDidReceiveMessage((m: unknown) => {
-        if ((m as { kind?: unknown } | null)?.kind === 'ready') readyUnits.add(unitId);
+        if ((m as { kind?: unknown } | null)?.kind === 'ready') {
+          readyUnits.add(unitId);
+          const scope = pendingInsights.get(unitId);
+          pendingInsights.delete(unitId);
+          void router.handle(m).then(() => scope && router.showInsights(scope));
+          return;
+        }
         void router.handle(m);
       }),
       panel.onDidChangeViewState(() => {
@@ -191,6 +209,39 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     return panel;
   };
 
+  const openInsights = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
+    const ref = unitRefOf(arg);
+    const scope = ref ? 'unit' : 'account';
+    let unitKey = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
+    if (!unitKey) {
+      // From the palette: every charger of an account, shown in the panel of its first charger.
+      const units = backend.units();
+      const accounts = [...new Map(units.map((u) => [u.accountId, u])).values()];
+      if (accounts.length === 0) {
+        void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
+        return undefined;
+      }
+      if (accounts.length === 1) unitKey = accounts[0].key;
+      else {
+        const pick = await vscode.window.showQuickPick(
+          accounts.map((u) => {
+            const n = units.filter((x) => x.accountId === u.accountId).length;
+            return { label: u.accountLabel, description: `${n} charger${n === 1 ? '' : 's'}`, key: u.key };
+          }),
+          { placeHolder: 'Insights for which account?' },
+        );
+        unitKey = pick?.key;
+      }
+      if (!unitKey) return undefined;
+    }
+    const panel = await open(unitKey);
+    if (!panel) return undefined;
+    const router = routers.get(unitKey)?.router;
+    if (router && readyUnits.has(unitKey)) router.showInsights(scope);
+    else pendingInsights.set(unitKey, scope);
+    return panel;
+  };
+
   const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
     async deserializeWebviewPanel(panel, state) {
       const saved = typeof state?.unitId === 'string' ? state.unitId : undefined;
@@ -222,6 +273,7 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
 
   return {
     open,
+    openInsights,
     serializer,
     panels,
     readyUnits,

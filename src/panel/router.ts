@@ -7,9 +7,10 @@ import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
-import { reasonOf } from '../views/unit-format';
+import { reasonOf, unitFullAt } from '../views/unit-format';
 import { describeFailure, withoutWireNames } from '../domain/labels';
 import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
+import { loadInsights, type InsightsHostDeps } from './insights-host';
 import {
   parseParams,
   parseWebviewMessage,
@@ -28,6 +29,8 @@ export interface PanelHostIo {
   post(message: HostMessage): void | Thenable<boolean> | Promise<unknown>;
   /** Asks the user where to save the CSV and writes it; undefined when cancelled. */
   saveCsv?(csv: string, suggestedName: string): Promise<string | undefined>;
+  /** The history cache and the insights settings (the Insights tab). */
+  insights?: InsightsHostDeps;
   /** The unit's power readings of the last hour (src/panel/power-log.ts), oldest first. */
   recentPower?(): PlotPoint[];
 }
@@ -51,6 +54,7 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
     stale: v.stale,
     lastGoodAt: v.lastGoodAt,
     error: v.error,
+    fullAt: unitFullAt(v),
     status: s && {
       unitId: s.unitId,
       state: s.state,
@@ -113,6 +117,11 @@ export class PanelRouter {
   /** Pushes the unit's current view (called on onDidChangeUnits and on 'ready'). */
   pushUnit(): void {
     this.send({ kind: 'push', type: 'unit', unit: toSnapshot(this.backend.getUnit(this.unitId)) });
+  }
+
+  /** Asks the page to show the Insights tab (juicenet.openInsights). */
+  showInsights(scope: 'unit' | 'account'): void {
+    this.send({ kind: 'push', type: 'showInsights', scope });
   }
 
   /** Entry point for every message from the webview. Never throws. */
@@ -235,6 +244,10 @@ export class PanelRouter {
       return stripUndefined(readBack);
     },
     getRecentPower: async () => this.io.recentPower?.() ?? [],
+    getInsights: async ({ scope }) => {
+      if (!this.io.insights) throw new Error('Insights are not available here.');
+      return loadInsights(this.backend, this.io.insights, this.log, this.unitId, scope);
+    },
     // The Overview's controls: the commands' verified writes (src/panel/unit-controls.ts).
     setLimit: async ({ amps }) => {
       const target = this.api();

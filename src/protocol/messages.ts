@@ -54,6 +54,37 @@ export const historyPageSchema = z.object({
 });
 export const plotPointSchema = z.object({ t: num, v: num });
 
+/** A session as the history cache keeps it, with its power samples when read (Insights). */
+export const cachedSessionSchema = historySessionSchema.extend({
+  samples: z.object({ t0: num, stepS: num.positive(), w: z.array(num).max(10_000) }).optional(),
+});
+/** One charger's part of the Insights: its get_info facts and its cached sessions. */
+export const insightsChargerSchema = z.object({
+  unitId: z.string(),
+  name: z.string(),
+  /** IANA zone of the charger. */
+  zone: z.string(),
+  ecostCents: optNum,
+  gasCentsPerGallon: optNum,
+  mpg: optNum,
+  whPerMile: optNum,
+  sessions: z.array(cachedSessionSchema),
+  /** Every page of the history was read at least once. */
+  complete: z.boolean(),
+  /** Sessions read from the server this time (the others came from the cache). */
+  newSessions: z.number().int().nonnegative(),
+  /** Sessions without power samples while a time-of-use tariff is set. */
+  samplesMissing: z.number().int().nonnegative(),
+  error: z.string().optional(),
+});
+export const insightsResultSchema = z.object({
+  chargers: z.array(insightsChargerSchema),
+  /** The juicenet.tariff settings as typed; the page validates them (src/domain/insights). */
+  tariff: z.object({ mode: z.unknown(), weekday: z.unknown(), weekend: z.unknown() }),
+  co2GramsPerKwh: z.unknown(),
+  nowS: num,
+  scope: z.enum(['unit', 'account']),
+});
 /**
  * How an Overview control's write ended: `confirmed` only when the read-back shows what was sent,
  * `replyLost` when the reply was lost and the read-back settled it, and the limit read back.
@@ -126,6 +157,8 @@ export const unitSnapshotSchema = z.object({
   lastGoodAt: optNum,
   error: z.string().optional(),
   status: unitStatusSchema.optional(),
+  /** "full at 06:40" and its explanation (src/domain/insights fullAtText), while charging. */
+  fullAt: z.object({ short: z.string().optional(), detail: z.string().optional() }).optional(),
   /** The highest limit the unit accepts (min of its wire and unit ratings), when get_info told it. */
   maxAmps: optNum,
   /** Why the car is (not) charging (domain/charging-reason), as the tree and the status bar say it. */
@@ -161,6 +194,8 @@ export const methods = {
   setSchedule: [z.object({ type: scheduleSchema.shape.type, weekday: scheduleWindowSchema, weekend: scheduleWindowSchema }), scheduleSchema],
   getNotifications: [z.object({}), notificationSettingsSchema],
   setNotifications: [z.object({ settings: notificationSettingsSchema }), notificationSettingsSchema],
+  /** Insights: this charger's (or its account's) sessions from the history cache, brought up to date. */
+  getInsights: [z.object({ scope: z.enum(['unit', 'account']) }), insightsResultSchema],
   /** The unit's power over the last hour, from the readings the extension polled (oldest first). */
   getRecentPower: [z.object({}), z.array(plotPointSchema)],
   /** Overview controls: the verified writes the commands use (src/state/unit-writes.ts). */
@@ -215,11 +250,15 @@ export const replySchema = z.discriminatedUnion('ok', [
   z.object({ kind: z.literal('reply'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
   z.object({ kind: z.literal('reply'), id: z.number().int(), ok: z.literal(false), error: errorInfoSchema }),
 ]);
-export const pushSchema = z.object({
-  kind: z.literal('push'),
-  type: z.literal('unit'),
-  unit: unitSnapshotSchema.nullable(),
-});
+export const pushSchema = z.discriminatedUnion('type', [
+  z.object({
+    kind: z.literal('push'),
+    type: z.literal('unit'),
+    unit: unitSnapshotSchema.nullable(),
+  }),
+  /** Show the Insights tab (juicenet.openInsights), for this charger or every charger of its account. */
+  z.object({ kind: z.literal('push'), type: z.literal('showInsights'), scope: z.enum(['unit', 'account']) }),
+]);
 export const hostMessageSchema = z.union([replySchema, pushSchema]);
 export type ReplyMessage = z.infer<typeof replySchema>;
 export type PushMessage = z.infer<typeof pushSchema>;

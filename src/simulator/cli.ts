@@ -19,6 +19,8 @@ Usage: node dist/simulator-cli.js [options]   (or: npm run sim -- [options])
   --seed N              seed of every random choice (default 1)
   --start-time EPOCH_S  virtual start time (default now)
   --no-auto-plug        cars do not plug in and out by themselves
+  --history-days N      days of seeded charging history per unit, with seasons and
+                        weekday habits (default 365; 0 = a few weeks)
   --latency-ms N        added latency per request
   --http5xx-rate R      share of requests answered 500/503 (0..1)
   --drop-rate R         share of connections dropped without a reply
@@ -42,7 +44,7 @@ interface CliOptions {
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const opts: SimulatorOptions = {};
+  const opts: SimulatorOptions = { historyDays: 365 };
   let udpTarget: { host: string; port: number } | undefined;
   let protocols: EmulatedProtocol[] | undefined;
   let reportIntervalS: number | undefined;
@@ -72,6 +74,7 @@ function parseArgs(argv: string[]): CliOptions {
       case '--seed': opts.seed = num(flag, value()); break;
       case '--start-time': opts.startTime = num(flag, value()); break;
       case '--no-auto-plug': opts.autoPlug = false; break;
+      case '--history-days': opts.historyDays = num(flag, value()); break;
       case '--latency-ms': faults.latencyMs = num(flag, value()); break;
       case '--http5xx-rate': faults.http5xxRate = num(flag, value()); break;
       case '--drop-rate': faults.dropRate = num(flag, value()); break;

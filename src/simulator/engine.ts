@@ -28,6 +28,8 @@ export interface EngineOptions {
   accountToken?: string;
   autoPlug: boolean;
   historyPageSize: number;
+  /** Days of seeded history (0 or absent: the short default past). */
+  historyDays?: number;
   /** Virtual seconds per real second, for the share PIN's lifetime (15 real minutes). */
   speed: number;
   now: () => number;
@@ -90,7 +92,7 @@ export class SimEngine implements UnitSource {
   }
 
   private makeUnit(): SimUnit {
-    const u = createSimUnit(this.unitCount++, this.opts.seed, this.opts.startTime, this.opts.autoPlug);
+    const u = createSimUnit(this.unitCount++, this.opts.seed, this.opts.startTime, this.opts.autoPlug, this.opts.historyDays ?? 0);
     this.units.set(u.unitId, u);
     return u;
   }

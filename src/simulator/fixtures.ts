@@ -23,7 +23,7 @@ const RATINGS: [number, number][] = [
 ];
 
 /** Unit number `index` of a simulator with seed `worldSeed` starting at `startTime`. */
-export function createSimUnit(index: number, worldSeed: number, startTime: number, autoPlug: boolean): SimUnit {
+export function createSimUnit(index: number, worldSeed: number, startTime: number, autoPlug: boolean, historyDays = 0): SimUnit {
   const seed = childSeed(worldSeed, index, 2);
   const r = new Prng(seed);
   // 28 decimal digits, like the document's "0814081508141535522516012129".
@@ -109,6 +109,7 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
     nextEventS: Infinity,
     events: new Prng(childSeed(worldSeed, index, 3)),
     nextSessionSeq: 0,
+    historyDays,
     historyEndS: start - 6 * 3600,
     offlineManual: false,
     offlineFault: false,
@@ -117,8 +118,8 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
   u.lifetimeSavingsCents = u.lifetimeWh * savingsPerWh(u.info);
   u.lifetimeCo2Nonstop = u.lifetimeWh * 0.42;
   u.lifetimeCo2Actual = u.lifetimeWh * 0.36;
-  // Seeded history takes sequence numbers 0..59; live sessions follow.
-  u.nextSessionSeq = 100;
+  // Seeded history takes sequence numbers 0..59 (a year's: up to a few hundred); live sessions follow.
+  u.nextSessionSeq = historyDays ? 10_000 : 100;
   if (autoPlug) {
     // Start the unit six hours in the past so that it reaches "now" mid-story: some cars
     // charging, some waiting for the ToU window, some driveways empty.

@@ -62,6 +62,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   if (!Number.isFinite(speed) || speed <= 0) throw new Error('speed must be a positive number');
   const unitCount = opts.units ?? 3;
   if (!Number.isInteger(unitCount) || unitCount < 0 || unitCount > 100_000) throw new Error('units must be a whole number from 0 to 100000');
+  if (opts.historyDays !== undefined && (!Number.isInteger(opts.historyDays) || opts.historyDays < 0 || opts.historyDays > 3660)) throw new Error('historyDays must be a whole number of days from 0 to 3660');
   const clock = new VirtualClock(opts.startTime ?? Math.floor(Date.now() / 1000), speed, opts.manualClock ?? false);
   const engine = new SimEngine({
     seed,
@@ -71,6 +72,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     accountToken: opts.accountToken,
     autoPlug: opts.autoPlug ?? true,
     historyPageSize: opts.historyPageSize ?? 20,
+    historyDays: opts.historyDays,
     speed: opts.manualClock ? 1 : speed,
     now: () => clock.now(),
   });

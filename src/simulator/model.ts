@@ -51,6 +51,11 @@ export interface SimulatorOptions {
   spareUnits?: number;
   /** Sessions per get_history page (default 20). */
   historyPageSize?: number;
+  /**
+   * Days of seeded charging history per unit, with seasons and weekday habits (src/simulator/year-history.ts);
+   * 0 or absent: 30-60 sessions over the weeks before the start. The demo and the CLI use 365.
+   */
+  historyDays?: number;
   /** Largest accepted request body in bytes (default 65536; larger -> HTTP 413). */
   maxBodyBytes?: number;
 }

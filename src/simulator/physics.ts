@@ -12,6 +12,7 @@ import { localTime } from '../server/timezone';
 import type { SessionRecord, UnitSettings } from '../server/types';
 import type { PluggedCar } from './model';
 import { Prng, childSeed, hashUnit } from './prng';
+import { yearOfHistory } from './year-history';
 
 /** A unit that hasn't checked in for this many update intervals is reported as `disconnect`. */
 export const DISCONNECT_AFTER_INTERVALS = 3;
@@ -42,6 +43,8 @@ export interface SimUnit extends UnitSettings {
   nextEventS: number;
   events: Prng;
   nextSessionSeq: number;
+  /** Days of seeded history with seasons and weekday habits (year-history.ts); 0: the short default past. */
+  historyDays: number;
   /** Finished sessions, oldest first; undefined until first needed (seeded lazily). */
   history?: SessionRecord[];
   historyEndS: number;
@@ -213,6 +216,7 @@ export function finishSession(u: SimUnit, at: number): void {
 /** The seeded past: 30-60 sessions over the weeks before the simulation starts. */
 export function ensureHistory(u: SimUnit): SessionRecord[] {
   if (u.history) return u.history;
+  if (u.historyDays) return (u.history = seedYearOfHistory(u, u.historyDays));
   const r = new Prng(childSeed(u.worldSeed, u.index, 4));
   const count = r.int(30, 60);
   const out: SessionRecord[] = [];
@@ -239,6 +243,23 @@ export function ensureHistory(u: SimUnit): SessionRecord[] {
   out.reverse();
   u.history = out;
   return out;
+}
+
+/** A year (or `days`) of believable sessions: weekday commutes, weekend trips, seasons. */
+function seedYearOfHistory(u: SimUnit, days: number): SessionRecord[] {
+  const whPerMile = typeof u.info.whpermile === 'number' && u.info.whpermile > 0 ? u.info.whpermile : 300;
+  return yearOfHistory({
+    seed: childSeed(u.worldSeed, u.index, 5),
+    idBase: (u.index + 1) * 100_000,
+    endS: u.historyEndS,
+    days,
+    zone: zone(u),
+    maxPowerW: Math.min(ratingAmps(u.info), Math.floor(carInfo(u).rateW / 240)) * 240,
+    batteryWh: carInfo(u).batteryWh,
+    whPerMile: Math.max(1, whPerMile),
+    savingsPerWh: savingsPerWh(u.info),
+    windowStartMin: u.schedule.type === 'custom' ? u.schedule.weekday.start : undefined,
+  });
 }
 
 // ---------------------------------------------------------------- reporting

@@ -16,6 +16,17 @@ import {
   formatTemperatureC,
   formatVoltageV,
 } from '../domain/format';
+import { fullAtText } from '../domain/insights/full-at';
+
+/**
+ * "full at 06:40" (short) and its explanation (detail) while charging, in the charger's time zone
+ * when known: the one source of the tree row, its tooltip, the status bar tooltip and the panel.
+ */
+export function unitFullAt(v: UnitView, nowS = Date.now() / 1000): { short?: string; detail?: string } | undefined {
+  if (presentedState(v) !== 'charging') return undefined;
+  const t = fullAtText(v.status, v.info?.cars, nowS, unitTimeZone(v.info?.timeZoneId));
+  return t.short || t.detail ? t : undefined;
+}
 
 export interface Badge {
   /** Codicon id for a ThemeIcon. */
@@ -69,12 +80,14 @@ export function reasonOf(v: UnitView, now: Date = new Date()): ChargingReason {
 }
 
 /**
- * The row's description: why the unit is (not) charging, e.g. "charging · 7.2 kW", "waiting for
- * the schedule window (next 22:00)", "unreachable since 14:02 (last known: charging · 7.2 kW)";
- * "(stale, last good 14:05)" when the reading is old; "· demo" for the demo.
+ * The row's description: why the unit is (not) charging, e.g. "charging · 7.2 kW · full at 06:40",
+ * "waiting for the schedule window (next 22:00)", "unreachable since 14:02 (last known: charging ·
+ * 7.2 kW)"; "(stale, last good 14:05)" when the reading is old; "· demo" for the demo.
  */
 export function describeUnit(v: UnitView, timeZone?: string, now: Date = new Date()): string {
   let text = reasonOf(v, now).short;
+  const full = unitFullAt(v, now.getTime() / 1000)?.short;
+  if (full) text += ` · ${full}`;
   if (!v.error && v.stale) text += v.lastGoodAt !== undefined ? ` (stale, last good ${clockTime(v.lastGoodAt, timeZone)})` : ' (stale)';
   if (v.demo) text += ' · demo';
   return text;
@@ -151,6 +164,8 @@ export function unitTooltipMarkdown(v: UnitView, timeZone?: string, now: Date = 
   if (v.stale) lines.push(v.lastGoodAt !== undefined ? `*Stale: last good reading at ${clockTime(v.lastGoodAt, timeZone)}*` : '*Not read yet*', '');
   lines.push('| | |', '|---|---|');
   for (const row of detailRows(v, now.getTime() / 1000).filter((x) => x.key !== 'error' && x.key !== 'reason')) lines.push(`| ${esc(row.label)} | ${esc(row.value)} |`);
+  const full = unitFullAt(v, now.getTime() / 1000)?.detail;
+  if (full) lines.push('', esc(full));
   return lines.join('\n');
 }
 

@@ -136,6 +136,7 @@ const VALID_PARAMS: Record<MethodName, fc.Arbitrary<unknown>> = {
   setSchedule: fc.record({ type: fc.constantFrom('disabled' as const, 'custom' as const), weekday: windowArb, weekend: windowArb }),
   getNotifications: fc.constant({}),
   setNotifications: fc.record({ settings: fc.dictionary(fc.constantFrom('is_offline', 'start_charging', 'plugin', 'unplug'), settingArb, { maxKeys: 4 }) }),
+  getInsights: fc.record({ scope: fc.constantFrom('unit' as const, 'account' as const) }),
   getRecentPower: fc.constant({}),
   setLimit: fc.record({ amps: fc.integer({ min: 0, max: 1000 }) }),
   stopCharging: fc.constant({}),

@@ -35,6 +35,10 @@ describe('protocol/messages: the webview message contract', () => {
   });
   it('drops unknown fields of a unit snapshot (nothing extra reaches the page)', () => {
     const r = parseHostMessage({ kind: 'push', type: 'unit', unit: { unitId: 'u', name: 'n', accountLabel: 'a', demo: false, stale: false, token: 'secret' } });
-    assert.ok(r.ok && r.value.kind === 'push' && r.value.unit && !('token' in r.value.unit));
+    assert.ok(r.ok && r.value.kind === 'push' && r.value.type === 'unit' && r.value.unit && !('token' in r.value.unit));
+  });
+  it('takes the push that shows the Insights tab, for a charger or its account only', () => {
+    assert.ok(parseHostMessage({ kind: 'push', type: 'showInsights', scope: 'account' }).ok);
+    assert.equal(parseHostMessage({ kind: 'push', type: 'showInsights', scope: 'everything' }).ok, false);
   });
 });

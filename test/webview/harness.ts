@@ -15,6 +15,9 @@ import type { UnitStatus } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
 import { PowerLog } from '../../src/panel/power-log';
+import { HistoryCache } from '../../src/state/history-cache';
+import { MemoryKeyValueStore } from '../../src/state/accounts';
+import type { InsightsSettings } from '../../src/panel/insights-host';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = join(__dirname, '..', '..');
@@ -107,6 +110,12 @@ export interface Harness {
    * stand-in for another app changing the unit in between, or for the unit going unreachable.
    */
   afterNextWrite(fn: (method: string) => Promise<void> | void): void;
+  /** The insights settings the host reads (change them, then reload the tab). */
+  insightsSettings: InsightsSettings;
+  /** The storage the history cache keeps its sessions in. */
+  insightsStorage: MemoryKeyValueStore;
+  /** What juicenet.openInsights does once the page is up: the host asks it to show the Insights tab. */
+  showInsights(scope: 'unit' | 'account'): void;
   close(): Promise<void>;
 }
 
@@ -183,8 +192,8 @@ function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { 
   };
 }
 
-export async function startHarness(opts: { theme?: ThemeName; width?: number } = {}): Promise<Harness> {
-  const sim = await startSimulator({ units: 2, seed: 7 });
+export async function startHarness(opts: { theme?: ThemeName; width?: number; historyDays?: number; startTime?: number } = {}): Promise<Harness> {
+  const sim = await startSimulator({ units: 2, seed: 7, historyDays: opts.historyDays, startTime: opts.startTime });
   const client = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'webview-test' });
   const writeHook: { next?: (method: string) => Promise<void> | void } = {};
   const backend = makeBackend(client, sim, writeHook);
@@ -235,7 +244,11 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
       if (v && !v.stale) powerLog.record(v.key, v.lastGoodAt, v.status?.charging.powerW);
     }
   });
+  const insightsSettings: InsightsSettings = { tariff: { mode: 'charger' } };
+  const insightsStorage = new MemoryKeyValueStore();
+  const insights = { cache: new HistoryCache(insightsStorage), settings: () => insightsSettings, nowS: () => sim.now() };
   router = new PanelRouter(unitKey, backend, log, {
+    insights,
     recentPower: () => powerLog.recent(unitKey),
     post: async (m) => {
       await page.evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m).catch(() => undefined);
@@ -300,6 +313,9 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number } =
     afterNextWrite: (fn) => {
       writeHook.next = fn;
     },
+    insightsSettings,
+    insightsStorage,
+    showInsights: (scope) => router?.showInsights(scope),
     close: async () => {
       sub.dispose();
       logSub.dispose();

@@ -111,7 +111,7 @@ describe('unit panel (Chromium)', function () {
     const selected = await hx.page.locator('[data-testid=history-table] tbody tr.selected').getAttribute('data-session-id');
     assert.ok(selected);
     const saved = await hx.page.evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState')!));
-    assert.deepEqual(Object.keys(saved).sort(), ['history', 'tab', 'unitId'], 'the unit id and UI state only');
+    assert.deepEqual(Object.keys(saved).sort(), ['history', 'insights', 'tab', 'unitId'], 'the unit id and UI state only');
     await hx.page.reload();
     await hx.setTheme('light');
     await hx.page.locator('vscode-tab-panel[data-panel=history] [data-testid=history-table]').waitFor();
@@ -596,6 +596,6 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await tab('notifications');
     await P().locator('[data-testid=notif-restored-discard]').click();
     await P().waitForFunction(() => !JSON.parse(sessionStorage.getItem('vscodeState')!).drafts);
-    assert.deepEqual(Object.keys(await savedState()).sort(), ['history', 'tab', 'unitId']);
+    assert.deepEqual(Object.keys(await savedState()).sort(), ['history', 'insights', 'tab', 'unitId']);
   });
 });
