@@ -18,6 +18,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_RETRY, JuiceNetClient } from '../src/api/client';
 import type { UnitStatus } from '../src/api/types';
+import { splitUnitKey } from '../src/domain/ids';
 import { Prng } from '../src/simulator/prng';
 import { startSimulator, type FaultConfig } from '../src/simulator/index';
 import { AccountManager, MemoryKeyValueStore, MemorySecretStore } from '../src/state/accounts';
@@ -212,8 +213,12 @@ async function main(): Promise<void> {
   /** Per unit after clearFaults: time to a fresh post-fault reading, and how long the policy waited before asking for it. */
   let recovery: { clearAt: number; clearReal: number; at: Map<string, { s: number; realMs: number; askedAfterS: number }> } | undefined;
   store.onDidChangeUnits((changed) => {
-    for (const id of changed) {
-      const view = store.getUnit(id);
+    // Each change names the account's key ("account/unit") and then the bare unit ID: judge each
+    // shown view once, under the unit ID the simulator's truth is recorded by.
+    for (const key of changed) {
+      const id = splitUnitKey(key)?.unitId;
+      if (id === undefined) continue;
+      const view = store.getUnit(key);
       judge.shown(id, view);
       // Recovered: shown fresh, from a reading answered after the faults ended. The policy's part
       // is when it asked: after the faults ended, or after the reading that was still in flight then.

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { JuiceNetClient } from '../../src/api/client';
-import { localTime, toIanaZone } from '../../src/simulator/timezone';
+import { localTime, toIanaZone } from '../../src/domain/time-zone';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
