@@ -102,7 +102,14 @@ export class LocalServerProcess {
     if (this.current.kind === 'running' || this.current.kind === 'starting') return Promise.resolve(this.current);
     const o = this.opts;
     if (!existsSync(o.cliPath)) {
-      const s: LocalServerState = { kind: 'failed', reason: 'exited', message: `The server's program is missing (${o.cliPath}).`, nextStep: 'Reinstall the extension.' };
+      // The packaged extension does not carry JuiceNet Local: its database module is native code
+      // built for one Node.js, so the server is installed from the project or run as a service.
+      const s: LocalServerState = {
+        kind: 'failed',
+        reason: 'exited',
+        message: 'This installation of the extension does not include JuiceNet Local.',
+        nextStep: 'Run it from the project (npm run local) or as its systemd service, then use JuiceNet: Connect to a Local Server.',
+      };
       this.set(s);
       return Promise.resolve(s);
     }

@@ -4,7 +4,7 @@
 // everything it started is gone). Prints "N passed, N failed".
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.mjs';
 import { freePort } from './server.mjs';
@@ -52,7 +52,10 @@ const checks = [
       assert.ok(existsSync(vsix), 'no .vsix was written');
       const entries = vsixEntries(vsix);
       assert.deepEqual(vsixProblems(entries), []);
-      assert.ok(entries.includes('extension/docs/images/workbench.png'), 'the store page screenshot is packaged');
+      // The store page's images, and only those, travel with it.
+      const linked = [...readFileSync(join(REPO, 'MARKETPLACE.md'), 'utf8').matchAll(/\]\((docs\/images\/[^)]+)\)/g)].map((m) => `extension/${m[1]}`).sort();
+      assert.ok(linked.length >= 2, 'the store page shows screenshots');
+      assert.deepEqual(entries.filter((e) => e.startsWith('extension/docs/')).sort(), linked);
       const kib = statSync(vsix).size / 1024;
       console.log(`    .vsix: ${entries.length} files, ${kib.toFixed(0)} KiB`);
       assert.ok(kib < 2048, `the .vsix is ${kib.toFixed(0)} KiB`);

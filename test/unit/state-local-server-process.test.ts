@@ -85,6 +85,15 @@ describe('local server child process', function () {
     }
   });
 
+  it('says that an installation without JuiceNet Local cannot start it, and what to run instead', async () => {
+    const s = await make({ cliPath: join(dir, 'dist', 'local-cli.js') }).start();
+    assert.equal(s.kind, 'failed');
+    const f = s as Extract<LocalServerState, { kind: 'failed' }>;
+    assert.match(f.message, /does not include JuiceNet Local/);
+    assert.match(f.nextStep, /npm run local/);
+    assert.match(f.nextStep, /Connect to a Local Server/);
+  });
+
   it('names a missing Node.js and says how to set one', async () => {
     const s = await make({ nodePath: join(dir, 'no-such-node') }).start();
     assert.equal(s.kind, 'failed');
