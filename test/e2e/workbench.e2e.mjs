@@ -77,6 +77,8 @@ export const checks = [
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: units[0].name }).first();
       if (await row.isVisible().catch(() => false)) await row.click();
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('13');
       await page.keyboard.press('Enter');
       const deadline = Date.now() + 20000;
@@ -101,6 +103,8 @@ export const checks = [
       if (await row.isVisible().catch(() => false)) await row.click();
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('99');
       const refused = page.locator('.quick-input-list .monaco-list-row', { hasText: 'out of range' }).first();
       await refused.waitFor({ timeout: 15000 });
@@ -192,6 +196,8 @@ export const checks = [
       }
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
+      // The limit picker opens once the charger has been read: type only into it, not the charger pick.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
       await input.fill('0');
       await page.keyboard.press('Enter');
       await palette(page, 'JuiceNet: Refresh');
