@@ -32,6 +32,7 @@ describe('unit panel words (Chromium)', function () {
       info: 'input[data-path=name]',
       schedule: '[data-testid=schedule-weekday-start]',
       notifications: '[data-testid=notif-table]',
+      insights: '[data-testid=insights-chart] canvas',
     };
     for (const [tab, sel] of Object.entries(ready)) {
       await P().locator(`vscode-tab-header[data-tab="${tab}"]`).click();
