@@ -16,7 +16,9 @@ const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : undefined;
 /** All .ts files directly in a folder (used for benchmark and test entry points). */
 function tsFiles(dir, suffix = '.ts') {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(suffix))
+    .map((f) => join(dir, f));
 }
 
 const node = {

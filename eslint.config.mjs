@@ -17,7 +17,16 @@ const fence = (files, paths, patterns) => ({
 const UI = ['views', 'commands', 'panel'];
 const fences = [
   // The protocol client: below everything but the pure rules.
-  fence(['src/api/**/*.ts'], [noVscode], [srcFolder([...UI, 'state', 'protocol', 'simulator', 'server', 'local', 'juicebox'], 'src/api is the protocol client: it imports only src/domain besides itself.')]),
+  fence(
+    ['src/api/**/*.ts'],
+    [noVscode],
+    [
+      srcFolder(
+        [...UI, 'state', 'protocol', 'simulator', 'server', 'local', 'juicebox'],
+        'src/api is the protocol client: it imports only src/domain besides itself.',
+      ),
+    ],
+  ),
   // The pure rules: the ground floor. The protocol's vocabulary (src/api/types) is all they see of it.
   fence(
     ['src/domain/**/*.ts'],
@@ -29,16 +38,31 @@ const fences = [
     ],
   ),
   fence(['src/state/**/*.ts'], [noVscode], [srcFolder([...UI, 'protocol'], 'src/state sits below the views, commands and panel.')]),
-  fence(['src/protocol/**/*.ts'], [noVscode], [srcFolder([...UI, 'state', 'api', 'simulator', 'server', 'local', 'juicebox'], 'src/protocol is the message contract alone: zod and src/domain only.')]),
-  fence(['src/simulator/**/*.ts', 'src/server/**/*.ts', 'src/local/**/*.ts', 'src/juicebox/**/*.ts'], [noVscode], [srcFolder(UI, 'The servers and unit sources run without the editor UI.')]),
+  fence(
+    ['src/protocol/**/*.ts'],
+    [noVscode],
+    [srcFolder([...UI, 'state', 'api', 'simulator', 'server', 'local', 'juicebox'], 'src/protocol is the message contract alone: zod and src/domain only.')],
+  ),
+  fence(
+    ['src/simulator/**/*.ts', 'src/server/**/*.ts', 'src/local/**/*.ts', 'src/juicebox/**/*.ts'],
+    [noVscode],
+    [srcFolder(UI, 'The servers and unit sources run without the editor UI.')],
+  ),
   // Views and commands render and act; the panel is opened by its command id, never imported.
-  fence(['src/views/**/*.ts', 'src/commands/**/*.ts'], [], [srcFolder(['panel'], 'Views and commands do not import the panel: run juicenet.openUnitPanel instead.')]),
+  fence(
+    ['src/views/**/*.ts', 'src/commands/**/*.ts'],
+    [],
+    [srcFolder(['panel'], 'Views and commands do not import the panel: run juicenet.openUnitPanel instead.')],
+  ),
   // The webview is a browser bundle: only the pure rules and the message contract come from src/.
   fence(
     ['webview/**/*.ts'],
     [{ ...noVscode, message: 'The webview runs in a browser frame: it cannot import vscode.' }],
     [
-      { regex: '^(\\.\\./)+src/(?!(domain|protocol)/)', message: 'webview/ imports only src/domain and src/protocol (the page talks to the host through messages).' },
+      {
+        regex: '^(\\.\\./)+src/(?!(domain|protocol)/)',
+        message: 'webview/ imports only src/domain and src/protocol (the page talks to the host through messages).',
+      },
       { regex: '^node:', message: 'webview/ runs in a browser: no Node built-ins.' },
     ],
   ),
@@ -59,6 +83,23 @@ export default tseslint.config(
   ...fences,
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', window: 'readonly', document: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        performance: 'readonly',
+      },
+    },
   },
 );

@@ -42,7 +42,11 @@ function startSimulatorProcess(args: string[]): Promise<SimProcess> {
       resolve({
         ...info,
         counts: async () => {
-          const res = await fetch(`${info.baseUrl}/_sim/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'counts' }) });
+          const res = await fetch(`${info.baseUrl}/_sim/control`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ action: 'counts' }),
+          });
           return (await res.json()) as { requests: number; connections: number };
         },
         stop: () => child.kill('SIGKILL'),

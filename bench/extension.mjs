@@ -67,7 +67,13 @@ const log = (line) => appendFileSync(LOG, line + '\n');
 rmSync(OUT, { recursive: true, force: true });
 await esbuild.build({ ...nodeOpts, entryPoints: ['src/extension.ts'], outfile: join(EXT_DIR, 'dist', 'extension.js'), minify: true, sourcemap: 'linked' });
 // The demo's simulator ships as its own bundle, required on first use (src/demo.ts; esbuild.mjs target "demo").
-await esbuild.build({ ...nodeOpts, entryPoints: ['src/simulator/index.ts'], outfile: join(EXT_DIR, 'dist', 'simulator.js'), minify: true, sourcemap: 'linked' });
+await esbuild.build({
+  ...nodeOpts,
+  entryPoints: ['src/simulator/index.ts'],
+  outfile: join(EXT_DIR, 'dist', 'simulator.js'),
+  minify: true,
+  sourcemap: 'linked',
+});
 cpSync(join(REPO, 'package.json'), join(EXT_DIR, 'package.json'));
 cpSync(join(REPO, 'media'), join(EXT_DIR, 'media'), { recursive: true });
 const prodJs = readFileSync(join(EXT_DIR, 'dist', 'extension.js'));
@@ -91,7 +97,13 @@ console.log(`[bench:extension] production bundle ${bundle.extensionJsBytes} B ($
   const vsixPath = join(mkdtempSync(join(tmpdir(), 'juicenet-bench-vsix-')), 'juicenet.vsix');
   const { bytes: vsixBytes } = packageVsix(vsixPath);
   const entries = vsixEntries(vsixPath);
-  const mapBytes = ['dist', 'dist/webview'].flatMap((d) => readdirSync(join(REPO, d)).filter((f) => f.endsWith('.map')).map((f) => statSync(join(REPO, d, f)).size)).reduce((a, b) => a + b, 0);
+  const mapBytes = ['dist', 'dist/webview']
+    .flatMap((d) =>
+      readdirSync(join(REPO, d))
+        .filter((f) => f.endsWith('.map'))
+        .map((f) => statSync(join(REPO, d, f)).size),
+    )
+    .reduce((a, b) => a + b, 0);
   bundle.vsix = { bytes: vsixBytes, files: entries.length, problems: vsixProblems(entries), sourceMapsLeftOutBytes: mapBytes };
   rmSync(dirname(vsixPath), { recursive: true, force: true });
   // Back to the development build that the rest of `npm run bench` expects in dist/.
@@ -118,7 +130,9 @@ const requireIsolated = {
   naiveDevBundleMsMedian: requireMs(devJs),
   devBundleBytes: statSync(devJs).size,
 };
-console.log(`[bench:extension] require() alone: production ${requireIsolated.productionMsMedian} ms, development bundle ${requireIsolated.naiveDevBundleMsMedian} ms`);
+console.log(
+  `[bench:extension] require() alone: production ${requireIsolated.productionMsMedian} ms, development bundle ${requireIsolated.naiveDevBundleMsMedian} ms`,
+);
 
 // The bench entry that runs inside the host.
 await esbuild.build({ ...nodeOpts, entryPoints: ['bench/host/extension-entry.ts'], outfile: join(ENTRY_DIR, 'index.js'), sourcemap: 'inline' });
@@ -129,7 +143,10 @@ if (!existsSync(join(CS_DIR, '.stamp'))) {
 }
 
 async function hostRun(i, mode) {
-  writeFileSync(join(ENTRY_DIR, 'bench-config.json'), JSON.stringify({ mode, hiddenWindowS: POLL_WINDOW_S, visibleWindowS: POLL_WINDOW_S, seed: SEED, units: UNITS }));
+  writeFileSync(
+    join(ENTRY_DIR, 'bench-config.json'),
+    JSON.stringify({ mode, hiddenWindowS: POLL_WINDOW_S, visibleWindowS: POLL_WINDOW_S, seed: SEED, units: UNITS }),
+  );
   rmSync(join(ENTRY_DIR, 'bench-result.json'), { force: true });
   const workspace = mkdtempSync(join(tmpdir(), 'juicenet-bench-ws-'));
   const settings = { 'juicenet.statusBar.enabled': false, 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none' };
@@ -141,7 +158,9 @@ async function hostRun(i, mode) {
     const page = await context.newPage();
     page.on('console', (m) => log(`[run ${i} browser ${m.type()}] ${m.text()}`));
     const done = new Promise((resolve) => {
-      void page.exposeFunction('codeAutomationLog', (type, args) => log(`[run ${i} host ${type}] ${Array.isArray(args) ? args.map(String).join(' ') : String(args)}`));
+      void page.exposeFunction('codeAutomationLog', (type, args) =>
+        log(`[run ${i} host ${type}] ${Array.isArray(args) ? args.map(String).join(' ') : String(args)}`),
+      );
       void page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
     });
     const payload = [
@@ -178,9 +197,14 @@ for (let i = 0; i < RUNS; i++) {
   vscodeVersion = res.vscodeVersion;
   runs.push(res.activation);
   if (res.polling) polling = res.polling;
-  console.log(`[bench:extension] run ${i + 1}/${RUNS} (${mode}): code load ${round1(res.activation.codeLoadMs)} ms + activate ${round1(res.activation.activateMs)} ms` +
-    ` (host total ${round1(res.activation.totalMs)} ms), ${((Date.now() - rs) / 1000).toFixed(1)} s`);
-  if (res.polling) console.log(`[bench:extension] get_state in ${POLL_WINDOW_S} s: hidden ${res.polling.hidden.getState}, visible ${res.polling.visible.getState} (expected ${res.polling.visible.expected})`);
+  console.log(
+    `[bench:extension] run ${i + 1}/${RUNS} (${mode}): code load ${round1(res.activation.codeLoadMs)} ms + activate ${round1(res.activation.activateMs)} ms` +
+      ` (host total ${round1(res.activation.totalMs)} ms), ${((Date.now() - rs) / 1000).toFixed(1)} s`,
+  );
+  if (res.polling)
+    console.log(
+      `[bench:extension] get_state in ${POLL_WINDOW_S} s: hidden ${res.polling.hidden.getState}, visible ${res.polling.visible.getState} (expected ${res.polling.visible.expected})`,
+    );
 }
 
 // What the extension costs: loading its code plus activate() until resolved. The rest of the
@@ -192,8 +216,10 @@ const result = {
   measuredAt: new Date().toISOString(),
   host: `VS Code ${vscodeVersion} (code-server ${CODE_SERVER_VERSION} server, remote Node extension host), headless Chromium`,
   method: {
-    activation: 'extension host performance marks for our extension: medianMs = code load (willLoadExtensionCode -> didLoadExtensionCode) + activate() until its promise resolves (willActivateExtension -> didActivateExtension); hostTotal = willLoad -> didActivate, which adds the host preparing the extension context; production bundle; fresh host and data dir per run; activated by onStartupFinished, not by the bench. requireIsolated: require() of the same bundle in a quiet plain Node process (vscode stubbed)',
-    polling: 'simulator in the extension host (3 units, seed 3, real-time clock), get_state counted server side; status bar item disabled by setting; view hidden = Explorer shown; visible = juicenet.units.focus; TreeView.visible checked through the test API',
+    activation:
+      'extension host performance marks for our extension: medianMs = code load (willLoadExtensionCode -> didLoadExtensionCode) + activate() until its promise resolves (willActivateExtension -> didActivateExtension); hostTotal = willLoad -> didActivate, which adds the host preparing the extension context; production bundle; fresh host and data dir per run; activated by onStartupFinished, not by the bench. requireIsolated: require() of the same bundle in a quiet plain Node process (vscode stubbed)',
+    polling:
+      'simulator in the extension host (3 units, seed 3, real-time clock), get_state counted server side; status bar item disabled by setting; view hidden = Explorer shown; visible = juicenet.units.focus; TreeView.visible checked through the test API',
   },
   activation: {
     medianMs: round1(activationMs),
@@ -201,7 +227,14 @@ const result = {
     codeLoadMedianMs: round1(median(runs.map((r) => r.codeLoadMs))),
     activateMedianMs: round1(median(runs.map((r) => r.activateMs))),
     requireIsolated,
-    runs: runs.map((r) => ({ extensionMs: round1(r.extensionMs), hostTotalMs: round1(r.totalMs), codeLoadMs: round1(r.codeLoadMs), activateMs: round1(r.activateMs), startedAfterHostReadyMs: round1(r.startedAfterHostReadyMs), forcedActivation: r.forcedActivation })),
+    runs: runs.map((r) => ({
+      extensionMs: round1(r.extensionMs),
+      hostTotalMs: round1(r.totalMs),
+      codeLoadMs: round1(r.codeLoadMs),
+      activateMs: round1(r.activateMs),
+      startedAfterHostReadyMs: round1(r.startedAfterHostReadyMs),
+      forcedActivation: r.forcedActivation,
+    })),
   },
   bundle,
   polling,

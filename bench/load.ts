@@ -52,7 +52,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-
 let warnings = 0;
 // The extension's RedactingLogger passes every line through redact() (with 1,000 unit tokens
 // registered) before its output channel; the channel itself needs vscode and is left out.
@@ -158,7 +157,9 @@ function procMemMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
 async function startSimProcess(): Promise<{ child: ChildProcess; baseUrl: string; accountToken: string; startMs: number }> {
   const cli = join(__dirname, '..', 'simulator-cli.js');
   const t = performance.now();
-  const child = spawn(process.execPath, [cli, '--port', '0', '--units', String(UNITS), '--speed', String(SPEED), '--seed', '11'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--port', '0', '--units', String(UNITS), '--speed', String(SPEED), '--seed', '11'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const info = await new Promise<{ baseUrl: string; accountToken: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`simulator not ready in 60 s:\n${out}`)), 60_000);
@@ -225,7 +226,13 @@ async function main(): Promise<void> {
       gc();
       tree = listenTree(store, mode);
       const r = await withLag(() => store.refreshAll('manual'));
-      (mode === 'debounced' ? refresh : naive).push({ ms: r.ms, lag: r.lag, events: tree.events, renders: tree.renders, renderMaxMs: Math.max(0, ...tree.renderMs) });
+      (mode === 'debounced' ? refresh : naive).push({
+        ms: r.ms,
+        lag: r.lag,
+        events: tree.events,
+        renders: tree.renders,
+        renderMaxMs: Math.max(0, ...tree.renderMs),
+      });
       tree.dispose();
     }
 

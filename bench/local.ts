@@ -83,7 +83,10 @@ const stopper = (proc: ChildProcess) => () =>
   });
 
 async function startLocal(dataDir: string): Promise<Server> {
-  const { proc, match } = await startProcess(['dist/local-cli.js', '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'], /LOCAL_READY (\{.*\})/);
+  const { proc, match } = await startProcess(
+    ['dist/local-cli.js', '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'],
+    /LOCAL_READY (\{.*\})/,
+  );
   const info = JSON.parse(match[1]) as { baseUrl: string; udpPort: number };
   return { proc, udpPort: info.udpPort, baseUrl: info.baseUrl, token: readFileSync(join(dataDir, 'account-token'), 'utf8').trim(), stop: stopper(proc) };
 }
@@ -142,7 +145,7 @@ async function drive(server: Server, reports: number): Promise<RunFigures & { re
   const sent = emu.reportCount - startReports;
   const wallS = (performance.now() - t0) / 1000;
   // The last replies: the boxes stop reporting; wait until no reply has arrived for 2 s (at most 60 s).
-  for (let last = -1, quietSince = performance.now(), end = performance.now() + 60_000; performance.now() < end; ) {
+  for (let last = -1, quietSince = performance.now(), end = performance.now() + 60_000; performance.now() < end;) {
     const now = obeyed();
     if (now - startObeyed >= sent) break;
     if (now !== last) {
@@ -200,7 +203,20 @@ function seedYear(dataDir: string, unitId: string): { sessions: number; samples:
         const startLifetime = lifetime;
         for (let t = 0; t <= chargeS; t += REPORT_INTERVAL_S) {
           lifetime += Math.round((7200 * REPORT_INTERVAL_S) / 3600);
-          db.addSample({ unit_id: unitId, t: start + t, session_id: id, state: 'charging', current_da: 300, voltage_dv: 2400, power_w: 7200, session_wh: lifetime - startLifetime, lifetime_wh: lifetime, temperature_c: 30, frequency_chz: 6000, online_limit_a: 30 });
+          db.addSample({
+            unit_id: unitId,
+            t: start + t,
+            session_id: id,
+            state: 'charging',
+            current_da: 300,
+            voltage_dv: 2400,
+            power_w: 7200,
+            session_wh: lifetime - startLifetime,
+            lifetime_wh: lifetime,
+            temperature_c: 30,
+            frequency_chz: 6000,
+            online_limit_a: 30,
+          });
           samples++;
         }
         db.closeSession(id, start + chargeS + 1800, lifetime - startLifetime, chargeS);
@@ -262,7 +278,9 @@ async function main(): Promise<void> {
     // A box-month of reports: every 10 s while charging, every 30 s otherwise; the run's 10 s is the worst case.
     const worstSamplesPerMonth = (30 * 86400) / REPORT_INTERVAL_S;
     const typicalSamplesPerMonth = (30 * 86400 * 0.2) / 10 + (30 * 86400 * 0.8) / 30;
-    console.log(`  ${run.reportsPerSecond.toFixed(0)} reports/s, reply in the server p50 ${serverReplyMs.p50.toFixed(2)} ms p99 ${serverReplyMs.p99.toFixed(2)} ms (seen by the boxes p50 ${run.replyMs.p50.toFixed(2)} ms p99 ${run.replyMs.p99.toFixed(2)} ms), unanswered ${run.unanswered}, ${bytesPerSample.toFixed(0)} B/sample`);
+    console.log(
+      `  ${run.reportsPerSecond.toFixed(0)} reports/s, reply in the server p50 ${serverReplyMs.p50.toFixed(2)} ms p99 ${serverReplyMs.p99.toFixed(2)} ms (seen by the boxes p50 ${run.replyMs.p50.toFixed(2)} ms p99 ${run.replyMs.p99.toFixed(2)} ms), unanswered ${run.unanswered}, ${bytesPerSample.toFixed(0)} B/sample`,
+    );
 
     // ---- get_history over a year of one box's sessions
     const yearDir = join(work, 'year');
@@ -285,7 +303,8 @@ async function main(): Promise<void> {
     await yearServer.stop();
     const seeded = seedYear(yearDir, unitId);
     const hs = await startLocal(yearDir);
-    const api = (cmd: string, fields: Record<string, unknown> = {}) => post(hs.baseUrl!, '/box_api_secure', { cmd, device_id: 'bench', token: unitToken, account_token: token, ...fields });
+    const api = (cmd: string, fields: Record<string, unknown> = {}) =>
+      post(hs.baseUrl!, '/box_api_secure', { cmd, device_id: 'bench', token: unitToken, account_token: token, ...fields });
     const firstPage = await api('get_history');
     if (!Array.isArray(firstPage.sessions) || firstPage.sessions.length === 0) throw new Error(`get_history: ${JSON.stringify(firstPage).slice(0, 200)}`);
     const getHistory = await timeMs(() => api('get_history'), 50);
@@ -307,7 +326,13 @@ async function main(): Promise<void> {
     await hs.stop();
 
     const result = {
-      machine: { node: process.version, cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0], note: 'timings depend on other load on the machine: the server shares its cores with the emulator, which drives 1,000 boxes from one process' },
+      machine: {
+        node: process.version,
+        cpus: cpus().length,
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: loadavg()[0],
+        note: 'timings depend on other load on the machine: the server shares its cores with the emulator, which drives 1,000 boxes from one process',
+      },
       boxes: BOXES,
       reportIntervalS: REPORT_INTERVAL_S,
       speed: SPEED,
@@ -378,7 +403,11 @@ async function main(): Promise<void> {
     writeFileSync(join('bench', 'results', 'local.json'), JSON.stringify(result, null, 2) + '\n');
     console.log(JSON.stringify(result, null, 2));
     const failed = Object.entries(result.pass).filter(([, v]) => !v);
-    console.log(failed.length === 0 ? 'PASS: every target met -> bench/results/local.json' : `targets missed: ${failed.map(([k]) => k).join(', ')} -> bench/results/local.json`);
+    console.log(
+      failed.length === 0
+        ? 'PASS: every target met -> bench/results/local.json'
+        : `targets missed: ${failed.map(([k]) => k).join(', ')} -> bench/results/local.json`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -35,11 +35,19 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'juicenet-push-bench-'));
   const server = await startLocalServer({ dataDir, udpPort: 0, udpHost: '127.0.0.1', httpPort: 0, log: () => undefined });
   // Manual reports only (tickMs 0): each one is sent when the benchmark says.
-  const emu = await startJuiceBoxEmulator({ target: { host: '127.0.0.1', port: server.udpPort }, simulatorOptions: { units: 1, seed: 5, speed: 1, autoPlug: false, spareUnits: 0 }, tickMs: 0 });
+  const emu = await startJuiceBoxEmulator({
+    target: { host: '127.0.0.1', port: server.udpPort },
+    simulatorOptions: { units: 1, seed: 5, speed: 1, autoPlug: false, spareUnits: 0 },
+    tickMs: 0,
+  });
   const serial = emu.boxes[0].serial;
   await emu.sendReport(serial);
   await emu.waitFor(() => server.source.hasUnit(serial), 5000, 'the first report');
-  const added = await fetch(`${server.baseUrl}/box_pin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cmd: 'add_unit', device_id: 'bench', account_token: server.accountToken, ID: serial }) });
+  const added = await fetch(`${server.baseUrl}/box_pin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ cmd: 'add_unit', device_id: 'bench', account_token: server.accountToken, ID: serial }),
+  });
   if (((await added.json()) as { success?: boolean }).success !== true) throw new Error('add_unit failed');
 
   const makeStore = async () => {
@@ -118,7 +126,9 @@ async function main(): Promise<void> {
   mkdirSync(join('bench', 'results'), { recursive: true });
   writeFileSync(join('bench', 'results', 'push.json'), JSON.stringify(result, null, 2) + '\n');
   const f = (x: number) => `${Math.round(x)} ms`;
-  console.log(`report -> row changed, ${REPORTS} reports: push p50 ${f(pushStats.p50)} p95 ${f(pushStats.p95)} (target < 1 s); polling p50 ${f(pollStats.p50)} p95 ${f(pollStats.p95)}; polling/push p95 ×${result.ratioPollingToPushP95.toFixed(0)}`);
+  console.log(
+    `report -> row changed, ${REPORTS} reports: push p50 ${f(pushStats.p50)} p95 ${f(pushStats.p95)} (target < 1 s); polling p50 ${f(pollStats.p50)} p95 ${f(pollStats.p95)}; polling/push p95 ×${result.ratioPollingToPushP95.toFixed(0)}`,
+  );
   console.log(result.pass.pushP95Ms ? 'PASS -> bench/results/push.json' : 'target missed -> bench/results/push.json');
   process.exit(0);
 }

@@ -91,8 +91,20 @@ const verdict = (p) => (p === true ? 'pass' : p === false ? '**FAIL**' : 'info')
 /** Rows per benchmark: [figure, measured, target, naive alternative (same run), pass?] */
 const ROWS = {
   client: (j) => [
-    ['1,000 get_state, wall (median)', ms(get(j, 'client.wallMsMedian')), `< ${j.targets?.wallMs} ms`, `${ms(get(j, 'naive.wallMsMedian'))} (sequential fetch, keep-alive); ${ms(get(j, 'naiveConnectionPerRequest.wallMsMedian'))} (a connection per request)`, j.pass?.wallMs],
-    ['sockets opened per round', n(get(j, 'client.socketsOpenedMax')), `≤ ${j.targets?.sockets}`, `${n(get(j, 'naive.serverConnectionsMedian'))} connections`, j.pass?.sockets],
+    [
+      '1,000 get_state, wall (median)',
+      ms(get(j, 'client.wallMsMedian')),
+      `< ${j.targets?.wallMs} ms`,
+      `${ms(get(j, 'naive.wallMsMedian'))} (sequential fetch, keep-alive); ${ms(get(j, 'naiveConnectionPerRequest.wallMsMedian'))} (a connection per request)`,
+      j.pass?.wallMs,
+    ],
+    [
+      'sockets opened per round',
+      n(get(j, 'client.socketsOpenedMax')),
+      `≤ ${j.targets?.sockets}`,
+      `${n(get(j, 'naive.serverConnectionsMedian'))} connections`,
+      j.pass?.sockets,
+    ],
     ['speed-up over naive', `${n(j.speedupVsNaive)}×`, `≥ ${j.targets?.speedupVsNaive}×`, '1×', j.pass?.speedupVsNaive],
     ['peak RSS of the client process (simulator in its own process)', mib(j.peakRssMiB), '—', '—', undefined],
   ],
@@ -100,61 +112,231 @@ const ROWS = {
     ['panel bundle, gzip (js + css)', bytes(get(j, 'bundle.totalGzipBytes')), '—', '—', undefined],
     ['panel first contentful paint (median)', ms(get(j, 'firstContentfulPaintMs.median')), '—', '—', undefined],
     ['panel UI ready (median)', ms(get(j, 'panelUiReadyMs.median')), '—', '—', undefined],
-    ['10,000-point power plot (median)', ms(get(j, 'plot10kPointsMs.median')), `< ${get(j, 'plot10kPointsMs.targetMs')} ms`, '—', get(j, 'plot10kPointsMs.pass')],
-    [`Insights: a year (${n(get(j, 'insightsYear.sessions'), 0)} sessions) figured and summed per day/week/month/year + calendar, charger price (median)`, ms(get(j, 'insightsYear.aggregateChargerPriceMs.median')), `< ${get(j, 'insightsYear.targetMs')} ms`, `${ms(get(j, 'insightsYear.naiveFilterPerPeriodMs.median'))} (filter per period; ratio ${get(j, 'insightsYear.ratioToNaive')})`, get(j, 'insightsYear.pass')],
-    [`… with a time-of-use tariff over ${n(get(j, 'insightsYear.powerSamples'), 0)} power samples (median)`, ms(get(j, 'insightsYear.aggregateTimeOfUseMs.median')), `< ${get(j, 'insightsYear.targetMs')} ms`, '—', get(j, 'insightsYear.pass')],
-    ['… first (cold) run, charger price / time-of-use', `${ms(get(j, 'insightsYear.firstRunColdMs.chargerPrice'))} / ${ms(get(j, 'insightsYear.firstRunColdMs.timeOfUse'))}`, `< ${get(j, 'insightsYear.targetMs')} ms`, '—', get(j, 'insightsYear.pass')],
+    [
+      '10,000-point power plot (median)',
+      ms(get(j, 'plot10kPointsMs.median')),
+      `< ${get(j, 'plot10kPointsMs.targetMs')} ms`,
+      '—',
+      get(j, 'plot10kPointsMs.pass'),
+    ],
+    [
+      `Insights: a year (${n(get(j, 'insightsYear.sessions'), 0)} sessions) figured and summed per day/week/month/year + calendar, charger price (median)`,
+      ms(get(j, 'insightsYear.aggregateChargerPriceMs.median')),
+      `< ${get(j, 'insightsYear.targetMs')} ms`,
+      `${ms(get(j, 'insightsYear.naiveFilterPerPeriodMs.median'))} (filter per period; ratio ${get(j, 'insightsYear.ratioToNaive')})`,
+      get(j, 'insightsYear.pass'),
+    ],
+    [
+      `… with a time-of-use tariff over ${n(get(j, 'insightsYear.powerSamples'), 0)} power samples (median)`,
+      ms(get(j, 'insightsYear.aggregateTimeOfUseMs.median')),
+      `< ${get(j, 'insightsYear.targetMs')} ms`,
+      '—',
+      get(j, 'insightsYear.pass'),
+    ],
+    [
+      '… first (cold) run, charger price / time-of-use',
+      `${ms(get(j, 'insightsYear.firstRunColdMs.chargerPrice'))} / ${ms(get(j, 'insightsYear.firstRunColdMs.timeOfUse'))}`,
+      `< ${get(j, 'insightsYear.targetMs')} ms`,
+      '—',
+      get(j, 'insightsYear.pass'),
+    ],
     ['… drawing the bars (median)', ms(get(j, 'insightsYear.drawBarsMs.median')), '—', '—', undefined],
   ],
   extension: (j) => [
-    [`activation in the host: code load + activate() (median of ${get(j, 'activation.runs')?.length})`, ms(get(j, 'activation.medianMs')), `< ${j.targets?.activationMs} ms`, '—', j.pass?.activationMs],
+    [
+      `activation in the host: code load + activate() (median of ${get(j, 'activation.runs')?.length})`,
+      ms(get(j, 'activation.medianMs')),
+      `< ${j.targets?.activationMs} ms`,
+      '—',
+      j.pass?.activationMs,
+    ],
     ['… of which code load / activate()', `${ms(get(j, 'activation.codeLoadMedianMs'))} / ${ms(get(j, 'activation.activateMedianMs'))}`, '—', '—', undefined],
     ['… host total incl. context preparation', ms(get(j, 'activation.hostTotalMedianMs')), '—', '—', undefined],
-    ['require() of the bundle alone, quiet Node', ms(get(j, 'activation.requireIsolated.productionMsMedian')), '—', `${ms(get(j, 'activation.requireIsolated.naiveDevBundleMsMedian'))} (dev bundle)`, undefined],
-    ['production bundle dist/extension.js', bytes(get(j, 'bundle.extensionJsBytes')), `< ${bytes(j.targets?.bundleBytes)}`, `${bytes(get(j, 'bundle.naiveUnbundled.bytes'))} (undici + zod unbundled)`, j.pass?.bundleBytes],
-    [`the .vsix (npm run package, ${n(get(j, 'bundle.vsix.files'), 0)} files, no source maps, tests or sources)`, bytes(get(j, 'bundle.vsix.bytes')), `< ${bytes(j.targets?.vsixBytes)}`, `${bytes(get(j, 'bundle.vsix.sourceMapsLeftOutBytes'))} of source maps left out`, j.pass?.vsixBytes],
+    [
+      'require() of the bundle alone, quiet Node',
+      ms(get(j, 'activation.requireIsolated.productionMsMedian')),
+      '—',
+      `${ms(get(j, 'activation.requireIsolated.naiveDevBundleMsMedian'))} (dev bundle)`,
+      undefined,
+    ],
+    [
+      'production bundle dist/extension.js',
+      bytes(get(j, 'bundle.extensionJsBytes')),
+      `< ${bytes(j.targets?.bundleBytes)}`,
+      `${bytes(get(j, 'bundle.naiveUnbundled.bytes'))} (undici + zod unbundled)`,
+      j.pass?.bundleBytes,
+    ],
+    [
+      `the .vsix (npm run package, ${n(get(j, 'bundle.vsix.files'), 0)} files, no source maps, tests or sources)`,
+      bytes(get(j, 'bundle.vsix.bytes')),
+      `< ${bytes(j.targets?.vsixBytes)}`,
+      `${bytes(get(j, 'bundle.vsix.sourceMapsLeftOutBytes'))} of source maps left out`,
+      j.pass?.vsixBytes,
+    ],
     ['… gzip', bytes(get(j, 'bundle.extensionJsGzipBytes')), '—', '—', undefined],
-    [`get_state in ${n(get(j, 'polling.hidden.windowS'), 0)} s, view hidden, status bar off`, n(get(j, 'polling.hidden.getState')), '0', '—', j.pass?.hiddenGetState],
-    [`get_state in ${n(get(j, 'polling.visible.windowS'), 0)} s, view visible, ${get(j, 'polling.units')} units (intervals ${(get(j, 'polling.visible.units') ?? []).map((u) => `${u.updateIntervalS}→${u.clampedS}`).join(', ')} s)`,
-      n(get(j, 'polling.visible.getState')), `${n(get(j, 'polling.visible.expected'))} ± ${j.targets?.visibleToleranceRequests}`, '—', j.pass?.visibleGetState],
+    [
+      `get_state in ${n(get(j, 'polling.hidden.windowS'), 0)} s, view hidden, status bar off`,
+      n(get(j, 'polling.hidden.getState')),
+      '0',
+      '—',
+      j.pass?.hiddenGetState,
+    ],
+    [
+      `get_state in ${n(get(j, 'polling.visible.windowS'), 0)} s, view visible, ${get(j, 'polling.units')} units (intervals ${(get(j, 'polling.visible.units') ?? []).map((u) => `${u.updateIntervalS}→${u.clampedS}`).join(', ')} s)`,
+      n(get(j, 'polling.visible.getState')),
+      `${n(get(j, 'polling.visible.expected'))} ± ${j.targets?.visibleToleranceRequests}`,
+      '—',
+      j.pass?.visibleGetState,
+    ],
   ],
   load: (j) => [
-    [`sign-in of ${n(j.units, 0)} units through the store (state + info + schedule)`, ms(get(j, 'store.firstLoadMs')), `< ${j.targets?.firstLoadMs} ms`, '—', j.pass?.firstLoadMs],
-    [`refreshAll of ${n(j.units, 0)} units (median)`, ms(get(j, 'store.refreshAllMsMedian')), `< ${j.targets?.refreshAllMs} ms`, `${ms(get(j, 'naiveEveryEventTree.refreshAllMsMedian'))} (tree re-rendered per event)`, j.pass?.refreshAllMs],
-    ['event-loop delay, max (sign-in / refreshes)', `${ms(get(j, 'store.firstLoadEventLoop.maxMs'))} / ${ms(get(j, 'store.refreshEventLoopMaxMs'))}`, `< ${j.targets?.eventLoopMaxMs} ms`, `${ms(get(j, 'naiveEveryEventTree.refreshEventLoopMaxMs'))} (per-event tree)`, j.pass?.eventLoopMaxMs],
+    [
+      `sign-in of ${n(j.units, 0)} units through the store (state + info + schedule)`,
+      ms(get(j, 'store.firstLoadMs')),
+      `< ${j.targets?.firstLoadMs} ms`,
+      '—',
+      j.pass?.firstLoadMs,
+    ],
+    [
+      `refreshAll of ${n(j.units, 0)} units (median)`,
+      ms(get(j, 'store.refreshAllMsMedian')),
+      `< ${j.targets?.refreshAllMs} ms`,
+      `${ms(get(j, 'naiveEveryEventTree.refreshAllMsMedian'))} (tree re-rendered per event)`,
+      j.pass?.refreshAllMs,
+    ],
+    [
+      'event-loop delay, max (sign-in / refreshes)',
+      `${ms(get(j, 'store.firstLoadEventLoop.maxMs'))} / ${ms(get(j, 'store.refreshEventLoopMaxMs'))}`,
+      `< ${j.targets?.eventLoopMaxMs} ms`,
+      `${ms(get(j, 'naiveEveryEventTree.refreshEventLoopMaxMs'))} (per-event tree)`,
+      j.pass?.eventLoopMaxMs,
+    ],
     ['tree re-render of 1,000 rows (max of 20)', ms(get(j, 'tree.snapshotMsMax')), `< ${j.targets?.treeSnapshotMaxMs} ms`, '—', j.pass?.treeSnapshotMaxMs],
     ['heap for 1,000 units (after GC)', mib(get(j, 'memory.heapDeltaMiB')), `< ${j.targets?.heapDeltaMiB} MiB`, '—', j.pass?.heapDeltaMiB],
     ['RSS of the extension side after load', mib(get(j, 'memory.rssAfterMiB')), '—', '—', undefined],
-    [`simulator, ${n(j.units, 0)} units at speed ${get(j, 'simulator.speed')}: peak RSS`, mib(get(j, 'simulator.peakRssMiB')), `< ${j.targets?.simRssMiB} MiB`, '—', j.pass?.simRssMiB],
-    ['simulator: get_state round over all units, clock running (median)', ms(get(j, 'simulator.getStateRoundMsMedian')), `< ${j.targets?.simGetStateRoundMs} ms`, '—', j.pass?.simGetStateRoundMs],
+    [
+      `simulator, ${n(j.units, 0)} units at speed ${get(j, 'simulator.speed')}: peak RSS`,
+      mib(get(j, 'simulator.peakRssMiB')),
+      `< ${j.targets?.simRssMiB} MiB`,
+      '—',
+      j.pass?.simRssMiB,
+    ],
+    [
+      'simulator: get_state round over all units, clock running (median)',
+      ms(get(j, 'simulator.getStateRoundMsMedian')),
+      `< ${j.targets?.simGetStateRoundMs} ms`,
+      '—',
+      j.pass?.simGetStateRoundMs,
+    ],
   ],
 };
 
 ROWS.push = (j) => [
-  [`report reaching the local server -> charger row changed, push p50 / p95 (${n(j.push?.n, 0)} reports)`, `${ms(j.push?.p50)} / ${ms(j.push?.p95)}`, `p95 < ${j.targets?.pushP95Ms} ms`, `${ms(j.polling?.p50)} / ${ms(j.polling?.p95)} (polling, same reports; ×${n(j.ratioPollingToPushP95, 0)} at p95)`, j.pass?.pushP95Ms, 'pushP95Ms'],
+  [
+    `report reaching the local server -> charger row changed, push p50 / p95 (${n(j.push?.n, 0)} reports)`,
+    `${ms(j.push?.p50)} / ${ms(j.push?.p95)}`,
+    `p95 < ${j.targets?.pushP95Ms} ms`,
+    `${ms(j.polling?.p50)} / ${ms(j.polling?.p95)} (polling, same reports; ×${n(j.ratioPollingToPushP95, 0)} at p95)`,
+    j.pass?.pushP95Ms,
+    'pushP95Ms',
+  ],
 ];
 
 ROWS.local = (j) => [
-  [`reports handled (${n(j.boxes, 0)} boxes every ${j.reportIntervalS} s virtual, ×${j.speed})`, `${n(get(j, 'server.reports'), 0)} at ${n(get(j, 'server.reportsPerSecond'), 0)}/s`, `≥ ${n(j.targets?.reportsAtLeast, 0)}`, `${n(get(j, 'baselineFixedReply.reportsPerSecond'), 0)}/s (fixed-reply UDP server)`, j.pass?.reports, 'reports'],
-  ['reply latency in the server (received -> sent) p50 / p99', `${ms(get(j, 'server.replyMs.p50'))} / ${ms(get(j, 'server.replyMs.p99'))}`, `p99 < ${j.targets?.replyP99Ms} ms`, `handling alone ${ms(get(j, 'server.handlingMs.p50'))} / ${ms(get(j, 'server.handlingMs.p99'))}`, j.pass?.replyP99Ms, 'replyP99Ms'],
-  ['reply latency seen by the boxes p50 / p99', `${ms(get(j, 'server.replyMsSeenByBoxes.p50'))} / ${ms(get(j, 'server.replyMsSeenByBoxes.p99'))}`, '—', `${ms(get(j, 'baselineFixedReply.replyMs.p50'))} / ${ms(get(j, 'baselineFixedReply.replyMs.p99'))} (fixed-reply server)`, undefined],
-  ['valid reports left unanswered', n(get(j, 'server.unanswered'), 0), `${j.targets?.unanswered}`, n(get(j, 'baselineFixedReply.unanswered'), 0), j.pass?.unanswered, 'unanswered'],
-  ['server CPU per report / share of one core', `${n(get(j, 'server.cpuMsPerReport'), 3)} ms / ${n((get(j, 'server.cpuShareOfOneCore') ?? NaN) * 100)} %`, '—', `${n(get(j, 'baselineFixedReply.cpuMsPerReport'), 3)} ms (fixed-reply server)`, undefined],
-  ['server RSS idle / peak', `${mib(get(j, 'server.rssIdleMiB'))} / ${mib(get(j, 'server.peakRssMiB'))}`, '—', mib(get(j, 'baselineFixedReply.peakRssMiB')), undefined],
-  ['database per box-month (typical / a report every 10 s)', `${mib(get(j, 'database.perBoxMonthTypicalMiB'))} / ${mib(get(j, 'database.perBoxMonthWorstMiB'))}`, '—', `${n(get(j, 'database.bytesPerSample'), 0)} B per sample`, undefined],
-  [`get_history over a year (${n(get(j, 'history.sessionsInYear'), 0)} sessions), median / whole year in ${n(get(j, 'history.wholeYearPages'), 0)} pages`, `${ms(get(j, 'history.getHistoryMs.median'))} / ${ms(get(j, 'history.wholeYearMs'))}`, `< ${j.targets?.getHistoryMs} ms`, `${ms(get(j, 'history.getStateMs.median'))} (get_state, same server)`, j.pass?.getHistoryMs, 'getHistoryMs'],
+  [
+    `reports handled (${n(j.boxes, 0)} boxes every ${j.reportIntervalS} s virtual, ×${j.speed})`,
+    `${n(get(j, 'server.reports'), 0)} at ${n(get(j, 'server.reportsPerSecond'), 0)}/s`,
+    `≥ ${n(j.targets?.reportsAtLeast, 0)}`,
+    `${n(get(j, 'baselineFixedReply.reportsPerSecond'), 0)}/s (fixed-reply UDP server)`,
+    j.pass?.reports,
+    'reports',
+  ],
+  [
+    'reply latency in the server (received -> sent) p50 / p99',
+    `${ms(get(j, 'server.replyMs.p50'))} / ${ms(get(j, 'server.replyMs.p99'))}`,
+    `p99 < ${j.targets?.replyP99Ms} ms`,
+    `handling alone ${ms(get(j, 'server.handlingMs.p50'))} / ${ms(get(j, 'server.handlingMs.p99'))}`,
+    j.pass?.replyP99Ms,
+    'replyP99Ms',
+  ],
+  [
+    'reply latency seen by the boxes p50 / p99',
+    `${ms(get(j, 'server.replyMsSeenByBoxes.p50'))} / ${ms(get(j, 'server.replyMsSeenByBoxes.p99'))}`,
+    '—',
+    `${ms(get(j, 'baselineFixedReply.replyMs.p50'))} / ${ms(get(j, 'baselineFixedReply.replyMs.p99'))} (fixed-reply server)`,
+    undefined,
+  ],
+  [
+    'valid reports left unanswered',
+    n(get(j, 'server.unanswered'), 0),
+    `${j.targets?.unanswered}`,
+    n(get(j, 'baselineFixedReply.unanswered'), 0),
+    j.pass?.unanswered,
+    'unanswered',
+  ],
+  [
+    'server CPU per report / share of one core',
+    `${n(get(j, 'server.cpuMsPerReport'), 3)} ms / ${n((get(j, 'server.cpuShareOfOneCore') ?? NaN) * 100)} %`,
+    '—',
+    `${n(get(j, 'baselineFixedReply.cpuMsPerReport'), 3)} ms (fixed-reply server)`,
+    undefined,
+  ],
+  [
+    'server RSS idle / peak',
+    `${mib(get(j, 'server.rssIdleMiB'))} / ${mib(get(j, 'server.peakRssMiB'))}`,
+    '—',
+    mib(get(j, 'baselineFixedReply.peakRssMiB')),
+    undefined,
+  ],
+  [
+    'database per box-month (typical / a report every 10 s)',
+    `${mib(get(j, 'database.perBoxMonthTypicalMiB'))} / ${mib(get(j, 'database.perBoxMonthWorstMiB'))}`,
+    '—',
+    `${n(get(j, 'database.bytesPerSample'), 0)} B per sample`,
+    undefined,
+  ],
+  [
+    `get_history over a year (${n(get(j, 'history.sessionsInYear'), 0)} sessions), median / whole year in ${n(get(j, 'history.wholeYearPages'), 0)} pages`,
+    `${ms(get(j, 'history.getHistoryMs.median'))} / ${ms(get(j, 'history.wholeYearMs'))}`,
+    `< ${j.targets?.getHistoryMs} ms`,
+    `${ms(get(j, 'history.getStateMs.median'))} (get_state, same server)`,
+    j.pass?.getHistoryMs,
+    'getHistoryMs',
+  ],
 ];
 
 // The soak (bench/soak.ts) reports its own checks; rows for the keys known when
 // this was written, and genericRows() below adds any `pass` key these rows do not cover.
 ROWS.soak = (j) => [
-  [`requests (${n(j.units, 0)} units, time ×${n(j.timeCompression, 0)}, ${n(j.requestsPerSecond, 0)}/s)`, n(j.requests, 0), `≥ ${n(j.targets?.requestsAtLeast, 0)}`, '—', j.pass?.requests, 'requests'],
+  [
+    `requests (${n(j.units, 0)} units, time ×${n(j.timeCompression, 0)}, ${n(j.requestsPerSecond, 0)}/s)`,
+    n(j.requests, 0),
+    `≥ ${n(j.targets?.requestsAtLeast, 0)}`,
+    '—',
+    j.pass?.requests,
+    'requests',
+  ],
   ['wall time', typeof j.wallS === 'number' ? `${n(j.wallS)} s` : '—', `≤ ${n(j.targets?.wallSAtMost)} s`, '—', j.pass?.wallS, 'wallS'],
-  ['crashes / unhandled rejections', `${n(j.crashes, 0)} / ${n(j.unhandledRejections, 0)}`, '0 / 0', '—', j.pass?.crashes === undefined ? undefined : j.pass.crashes && j.pass.unhandledRejections !== false, 'crashes', 'unhandledRejections'],
+  [
+    'crashes / unhandled rejections',
+    `${n(j.crashes, 0)} / ${n(j.unhandledRejections, 0)}`,
+    '0 / 0',
+    '—',
+    j.pass?.crashes === undefined ? undefined : j.pass.crashes && j.pass.unhandledRejections !== false,
+    'crashes',
+    'unhandledRejections',
+  ],
   [`invented states (of ${n(j.statesChecked, 0)} checked)`, n(j.inventedStates, 0), '0', '—', j.pass?.inventedStates, 'inventedStates'],
   ['stale readings shown as fresh', n(j.staleShownAsFresh, 0), '0', '—', j.pass?.staleShownAsFresh, 'staleShownAsFresh'],
   ['writes reported done that the server does not hold', n(j.falseWriteReports, 0), '0', '—', j.pass?.falseWriteReports, 'falseWriteReports'],
-  ['recovery after faults: asked again after (poll intervals, worst)', n(get(j, 'recovery.worst.worstAskedAfterPollIntervals'), 2), `≤ ${n(j.targets?.recoveryAskedWithinPollIntervals)}`, '—', j.pass?.recovery, 'recovery'],
+  [
+    'recovery after faults: asked again after (poll intervals, worst)',
+    n(get(j, 'recovery.worst.worstAskedAfterPollIntervals'), 2),
+    `≤ ${n(j.targets?.recoveryAskedWithinPollIntervals)}`,
+    '—',
+    j.pass?.recovery,
+    'recovery',
+  ],
 ];
 
 /** Any benchmark following the house convention ({ targets: {k}, pass: {k: bool} }): one row per pass key. */
@@ -189,7 +371,9 @@ function genericRows(j, skip = new Set()) {
 
 const lines = [];
 lines.push('# Benchmark summary', '');
-lines.push(`Run ${new Date().toISOString()} by \`npm run bench\` (bench/run-all.mjs); Node ${process.version}, ${cpus().length} CPUs, load average ${loadAtStart.toFixed(1)} at start.`);
+lines.push(
+  `Run ${new Date().toISOString()} by \`npm run bench\` (bench/run-all.mjs); Node ${process.version}, ${cpus().length} CPUs, load average ${loadAtStart.toFixed(1)} at start.`,
+);
 lines.push('Figures come from the JSON files beside this one; "naive" is the alternative measured in the same run.', '');
 lines.push('| Benchmark | Figure | Measured | Target | Naive alternative (same run) | Result |', '|---|---|---|---|---|---|');
 let missed = 0;

@@ -96,7 +96,6 @@ function compressedClock(random: () => number): PolicyClock {
   };
 }
 
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -126,7 +125,8 @@ function sabotaged(inner: JuiceNetClient, kind: Sabotage | undefined): JuiceNetC
       s = { ...old };
     }
     n++;
-    if (kind === 'invent' && n % 50 === 0 && s.charging.ampsLimit !== undefined) return { ...s, charging: { ...s.charging, ampsLimit: s.charging.ampsLimit + 1 } };
+    if (kind === 'invent' && n % 50 === 0 && s.charging.ampsLimit !== undefined)
+      return { ...s, charging: { ...s.charging, ampsLimit: s.charging.ampsLimit + 1 } };
     if (kind === 'unhandled' && n % 200 === 0) void Promise.reject(new Error('sabotage: unhandled'));
     const e = echoed.get(unit.token);
     return kind === 'echo-write' && e !== undefined ? { ...s, charging: { ...s.charging, ampsLimit: e } } : s;
@@ -202,7 +202,8 @@ async function main(): Promise<void> {
     minIntervalS: MIN_INTERVAL_S,
     maxIntervalS: MAX_INTERVAL_S,
     clock,
-    makeClient: (baseUrl) => new RecordingClient(sabotaged(new JuiceNetClient({ baseUrl, deviceId: 'soak', deviceName: 'VS Code', retry: RETRY }), sabotage), rec),
+    makeClient: (baseUrl) =>
+      new RecordingClient(sabotaged(new JuiceNetClient({ baseUrl, deviceId: 'soak', deviceName: 'VS Code', retry: RETRY }), sabotage), rec),
   });
 
   if (sabotage === 'never-stale') showEverythingFresh(store);
@@ -315,7 +316,9 @@ async function main(): Promise<void> {
     console.log(
       `${phase.name.padEnd(20)} ${String(f.requests).padStart(6)} requests, reads ok/failed ${f.storeReads.ok}/${f.storeReads.failed}, fresh ${Math.round(f.freshShare * 100)}%, ` +
         `writes ${stats.reportedDone} done/${stats.unconfirmed} unconfirmed/${stats.failed} failed` +
-        (rcv ? `, recovery: asked within ${rcv.worstAskedAfterPollIntervals} poll intervals, fresh after ${rcv.worstS} s (${rcv.worstPollIntervals} intervals, ${rcv.worstRealMs} ms real)` : ''),
+        (rcv
+          ? `, recovery: asked within ${rcv.worstAskedAfterPollIntervals} poll intervals, fresh after ${rcv.worstS} s (${rcv.worstPollIntervals} intervals, ${rcv.worstRealMs} ms real)`
+          : ''),
     );
   }
   // Let stray timers and late rejections surface before counting.

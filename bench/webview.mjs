@@ -19,30 +19,62 @@ import { chromium } from 'playwright-core';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist', 'bench-webview');
 const RUNS = 9;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 100) / 100;
 
 // 1. The production bundle, built as `npm run package` builds it.
 await rm(OUT, { recursive: true, force: true });
 await esbuild.build({
-  absWorkingDir: ROOT, bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, sourcemap: false,
-  entryPoints: { main: 'webview/main.ts' }, outdir: OUT, loader: { '.css': 'css' }, logLevel: 'warning',
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  minify: true,
+  sourcemap: false,
+  entryPoints: { main: 'webview/main.ts' },
+  outdir: OUT,
+  loader: { '.css': 'css' },
+  logLevel: 'warning',
 });
 // A bench-only entry exposing the panel's real plot function.
 await esbuild.build({
-  absWorkingDir: ROOT, bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true,
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  minify: true,
   stdin: { contents: "import { drawPowerPlot } from './webview/history'; window.benchDrawPowerPlot = drawPowerPlot;", resolveDir: ROOT, loader: 'ts' },
-  outfile: join(OUT, 'plot-bench.js'), logLevel: 'warning',
+  outfile: join(OUT, 'plot-bench.js'),
+  logLevel: 'warning',
 });
 // A bench-only entry exposing the Insights tab's real maths and drawing.
 await esbuild.build({
-  absWorkingDir: ROOT, bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true,
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  minify: true,
   stdin: {
-    contents: "import { computeFigures, drawBars } from './webview/insights'; import { aggregate, calendar, PERIODS } from './src/domain/insights'; window.benchInsights = { computeFigures, drawBars, aggregate, calendar, PERIODS };",
-    resolveDir: ROOT, loader: 'ts',
+    contents:
+      "import { computeFigures, drawBars } from './webview/insights'; import { aggregate, calendar, PERIODS } from './src/domain/insights'; window.benchInsights = { computeFigures, drawBars, aggregate, calendar, PERIODS };",
+    resolveDir: ROOT,
+    loader: 'ts',
   },
-  outfile: join(OUT, 'insights-bench.js'), loader: { '.css': 'css' }, logLevel: 'warning',
+  outfile: join(OUT, 'insights-bench.js'),
+  loader: { '.css': 'css' },
+  logLevel: 'warning',
 });
 const js = await readFile(join(OUT, 'main.js'));
 const css = await readFile(join(OUT, 'main.css'));
@@ -56,9 +88,19 @@ const nonce = 'benchnonce';
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', origin);
   if (url.pathname === '/panel.html' || url.pathname === '/plot.html' || url.pathname === '/insights.html') {
-    const script = url.pathname === '/panel.html' ? `${origin}/main.js` : url.pathname === '/plot.html' ? `${origin}/plot-bench.js` : `${origin}/insights-bench.js`;
+    const script =
+      url.pathname === '/panel.html' ? `${origin}/main.js` : url.pathname === '/plot.html' ? `${origin}/plot-bench.js` : `${origin}/insights-bench.js`;
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: script, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId: 'BENCH', allowRemoteImages: false }));
+    res.end(
+      renderPanelHtml({
+        cspSource: origin,
+        nonce,
+        scriptUri: script,
+        styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`],
+        unitId: 'BENCH',
+        allowRemoteImages: false,
+      }),
+    );
     return;
   }
   const file = normalize(join(OUT, url.pathname));
@@ -86,7 +128,11 @@ try {
     await page.goto(`${origin}/panel.html`);
     await page.waitForFunction(() => customElements.get('vscode-tabs') && document.querySelector('vscode-tabs')?.shadowRoot);
     uiUp.push(await page.evaluate(() => performance.now()));
-    fcp.push(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? performance.getEntriesByType('paint')[0]?.startTime ?? NaN));
+    fcp.push(
+      await page.evaluate(
+        () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? performance.getEntriesByType('paint')[0]?.startTime ?? NaN,
+      ),
+    );
     await ctx.close();
   }
 
@@ -123,7 +169,18 @@ try {
   // buckets as the history cache keeps them), in the page, with the panel's real code.
   const { yearOfHistory } = await tsImport('../src/simulator/year-history.ts', import.meta.url);
   const endS = Math.floor(Date.UTC(2026, 10, 30) / 1000);
-  const year = yearOfHistory({ seed: 42, idBase: 100_000, endS, days: 365, zone: 'America/Los_Angeles', maxPowerW: 7680, batteryWh: 75_000, whPerMile: 300, savingsPerWh: 0.03, windowStartMin: 1380 });
+  const year = yearOfHistory({
+    seed: 42,
+    idBase: 100_000,
+    endS,
+    days: 365,
+    zone: 'America/Los_Angeles',
+    maxPowerW: 7680,
+    batteryWh: 75_000,
+    whPerMile: 300,
+    savingsPerWh: 0.03,
+    windowStartMin: 1380,
+  });
   const sessions = year.map((s) => {
     // The plot the server would give at one sample per 15 minutes (mean power per bucket).
     const n = Math.min(200, Math.max(4, Math.ceil((s.timeEnd - s.timeStart) / 900)));
@@ -139,10 +196,39 @@ try {
       }
       w.push(Math.round((wh * 3600) / stepS));
     }
-    return { id: s.id, timeStart: s.timeStart, timeEnd: s.timeEnd, durationS: s.durationS, energyWh: s.energyWh, savingsCents: s.savingsCents, samples: { t0: s.timeStart, stepS, w } };
+    return {
+      id: s.id,
+      timeStart: s.timeStart,
+      timeEnd: s.timeEnd,
+      durationS: s.durationS,
+      energyWh: s.energyWh,
+      savingsCents: s.savingsCents,
+      samples: { t0: s.timeStart, stepS, w },
+    };
   });
-  const charger = { unitId: 'BENCH', name: 'Garage', zone: 'America/Los_Angeles', ecostCents: 14, gasCentsPerGallon: 350, mpg: 25, whPerMile: 300, complete: true, newSessions: 0, samplesMissing: 0, sessions };
-  const tou = { mode: 'timeOfUse', weekday: [{ from: '00:00', to: '07:00', centsPerKwh: 12 }, { from: '07:00', to: '16:00', centsPerKwh: 24 }, { from: '16:00', to: '21:00', centsPerKwh: 38 }, { from: '21:00', to: '24:00', centsPerKwh: 24 }], weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 18 }] };
+  const charger = {
+    unitId: 'BENCH',
+    name: 'Garage',
+    zone: 'America/Los_Angeles',
+    ecostCents: 14,
+    gasCentsPerGallon: 350,
+    mpg: 25,
+    whPerMile: 300,
+    complete: true,
+    newSessions: 0,
+    samplesMissing: 0,
+    sessions,
+  };
+  const tou = {
+    mode: 'timeOfUse',
+    weekday: [
+      { from: '00:00', to: '07:00', centsPerKwh: 12 },
+      { from: '07:00', to: '16:00', centsPerKwh: 24 },
+      { from: '16:00', to: '21:00', centsPerKwh: 38 },
+      { from: '21:00', to: '24:00', centsPerKwh: 24 },
+    ],
+    weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 18 }],
+  };
   const insightsCtx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const ipage = await insightsCtx.newPage();
   await ipage.addInitScript(stubVsCode);
@@ -162,7 +248,11 @@ try {
       // Naive: every period's buckets found by filtering all sessions, local dates from toLocaleDateString.
       const naive = (data) => {
         const fmt = (s) => new Date(s * 1000).toLocaleDateString('en-CA', { timeZone: data.chargers[0].zone });
-        const rows = data.chargers[0].sessions.map((s) => ({ date: fmt(s.timeStart), wh: s.energyWh, cents: (s.energyWh / 1000) * data.chargers[0].ecostCents }));
+        const rows = data.chargers[0].sessions.map((s) => ({
+          date: fmt(s.timeStart),
+          wh: s.energyWh,
+          cents: (s.energyWh / 1000) * data.chargers[0].ecostCents,
+        }));
         const today = fmt(nowS);
         const out = [];
         const days = [];

@@ -14,9 +14,21 @@ export function packageVsix(out = join(REPO, 'dist/juicenet-vscode.vsix')) {
   if (!existsSync(join(REPO, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `node esbuild.mjs --production` first');
   // The store page's images are packaged beside it (see .vscodeignore) and linked relatively, so
   // they show in VS Code's extension page without a repository URL to rewrite them against.
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies',
-    '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', STORE_README, '--out', out],
-  { cwd: REPO, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(REPO, 'node_modules/@vscode/vsce/vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--readme-path',
+      STORE_README,
+      '--out',
+      out,
+    ],
+    { cwd: REPO, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`.trim());
   return { path: out, bytes: statSync(out).size };
 }
@@ -25,14 +37,20 @@ export function packageVsix(out = join(REPO, 'dist/juicenet-vscode.vsix')) {
 export function vsixEntries(path) {
   const b = readFileSync(path);
   let eocd = -1;
-  for (let i = b.length - 22; i >= Math.max(0, b.length - 65557); i--) if (b.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  for (let i = b.length - 22; i >= Math.max(0, b.length - 65557); i--)
+    if (b.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   if (eocd < 0) throw new Error(`${path} is not a zip file`);
   const count = b.readUInt16LE(eocd + 10);
   let p = b.readUInt32LE(eocd + 16);
   const names = [];
   for (let n = 0; n < count; n++) {
     if (b.readUInt32LE(p) !== 0x02014b50) throw new Error(`${path}: broken central directory`);
-    const nameLen = b.readUInt16LE(p + 28), extraLen = b.readUInt16LE(p + 30), commentLen = b.readUInt16LE(p + 32);
+    const nameLen = b.readUInt16LE(p + 28),
+      extraLen = b.readUInt16LE(p + 30),
+      commentLen = b.readUInt16LE(p + 32);
     names.push(b.toString('utf8', p + 46, p + 46 + nameLen));
     p += 46 + nameLen + extraLen + commentLen;
   }
@@ -46,7 +64,14 @@ export function vsixProblems(entries) {
     if (/\.map$/.test(e)) problems.push(`source map packaged: ${e}`);
     if (/^extension\/(test|bench|src|webview|scripts|\.ci|\.host-cache|node_modules)\//.test(e)) problems.push(`not for users: ${e}`);
   }
-  for (const must of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/simulator.js', 'extension/dist/webview/main.js', 'extension/readme.md', 'extension/media/icon.png']) {
+  for (const must of [
+    'extension/package.json',
+    'extension/dist/extension.js',
+    'extension/dist/simulator.js',
+    'extension/dist/webview/main.js',
+    'extension/readme.md',
+    'extension/media/icon.png',
+  ]) {
     if (!entries.some((e) => e.toLowerCase() === must.toLowerCase())) problems.push(`missing: ${must}`);
   }
   return problems;
@@ -56,7 +81,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const { path, bytes } = packageVsix(process.argv[2] ? resolve(process.argv[2]) : undefined);
     const problems = vsixProblems(vsixEntries(path));
-    if (problems.length) { console.error(`[package] ${path} is not fit to ship:\n  ${problems.join('\n  ')}`); process.exit(1); }
+    if (problems.length) {
+      console.error(`[package] ${path} is not fit to ship:\n  ${problems.join('\n  ')}`);
+      process.exit(1);
+    }
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
     console.log(`[package] ${pkg.name} ${pkg.version}: ${path} (${(bytes / 1024).toFixed(0)} KiB)`);
   } catch (e) {

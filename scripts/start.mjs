@@ -26,11 +26,24 @@ try {
 const dataDir = tempDir('juicenet-start-');
 installVsix(dataDir, vsix);
 // No smoke-test driver here: it would keep notification toasts from showing.
-const server = await startServer({ host, port, dataDir, testDriver: false,
+const server = await startServer({
+  host,
+  port,
+  dataDir,
+  testDriver: false,
   settings: { 'juicenet.serverURL': sim.baseUrl, 'workbench.startupEditor': 'none' },
-  env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
+  env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken },
+});
 console.log(`\nJuiceNet demo: open ${server.url}/?folder=${encodeURIComponent(REPO)}\n(simulator at ${sim.baseUrl}; Ctrl-C stops everything)`);
-const stopAll = () => { server.stop(); sim.stop(); process.exit(0); };
+const stopAll = () => {
+  server.stop();
+  sim.stop();
+  process.exit(0);
+};
 process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);
-server.child.on('exit', (c) => { console.error(`[start] VS Code server exited (${c})`); sim.stop(); process.exit(1); });
+server.child.on('exit', (c) => {
+  console.error(`[start] VS Code server exited (${c})`);
+  sim.stop();
+  process.exit(1);
+});

@@ -116,7 +116,13 @@ function isLoopback(baseUrl: string): boolean {
  * Applies changed settings: poll bounds and the status bar now; a new base URL at the next sign-in;
  * a time-of-use tariff's problems named as soon as it is saved.
  */
-function watchConfiguration(store: UnitStore, statusBar: ChargingStatusBar, log: RedactingLogger, notify: RecordingNotifier, updateVisibility: () => void): vscode.Disposable {
+function watchConfiguration(
+  store: UnitStore,
+  statusBar: ChargingStatusBar,
+  log: RedactingLogger,
+  notify: RecordingNotifier,
+  updateVisibility: () => void,
+): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration(CONFIG)) return;
     const c = vscode.workspace.getConfiguration(CONFIG);

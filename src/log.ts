@@ -21,7 +21,8 @@ export class RedactingLogger implements Logger, vscode.Disposable {
     this.channel.warn(this.keep('warn', redact(message)));
   }
   error(message: string | Error): void {
-    if (message instanceof Error) this.channel.error(this.keep('error', redact(`${message.name}: ${message.message}${message.stack ? `\n${message.stack}` : ''}`)));
+    if (message instanceof Error)
+      this.channel.error(this.keep('error', redact(`${message.name}: ${message.message}${message.stack ? `\n${message.stack}` : ''}`)));
     else this.channel.error(this.keep('error', redact(message)));
   }
   /** Lines written so far (at most the last 2000), as `level message`. */

@@ -58,7 +58,9 @@ export function confirmInline(host: HTMLElement, question: string, confirmLabel:
     onConfirm();
   });
   no.addEventListener('click', () => clear(host));
-  host.append(h('div', { class: 'confirm-inline', role: 'group', 'aria-label': question }, h('p', { text: question }), h('div', { class: 'toolbar' }, yes, no)));
+  host.append(
+    h('div', { class: 'confirm-inline', role: 'group', 'aria-label': question }, h('p', { text: question }), h('div', { class: 'toolbar' }, yes, no)),
+  );
   no.focus();
 }
 
@@ -73,7 +75,13 @@ export function showRestored(host: HTMLElement, onDiscard: () => void, note?: st
     onDiscard();
   });
   host.append(
-    h('div', { class: 'restored', role: 'status', 'data-testid': testId }, h('span', { text: `Restored your unsaved edits.${note ? ` ${note}` : ''}` }), ' ', discard),
+    h(
+      'div',
+      { class: 'restored', role: 'status', 'data-testid': testId },
+      h('span', { text: `Restored your unsaved edits.${note ? ` ${note}` : ''}` }),
+      ' ',
+      discard,
+    ),
   );
 }
 

@@ -171,9 +171,13 @@ export class HistoryTab {
       const page = await this.rpc.call('getHistoryPage', { continuityToken: this.continuityToken });
       this.sessions.push(...page.sessions);
       this.continuityToken = page.continuityToken;
-      this.ui.pagesLoaded = (this.pagesRead += 1);
+      this.ui.pagesLoaded = this.pagesRead += 1;
       this.saveUi();
-      showMessage(this.msg, 'info', `${this.sessions.length} session${this.sessions.length === 1 ? '' : 's'}${this.continuityToken ? ' (more available)' : ''}.`);
+      showMessage(
+        this.msg,
+        'info',
+        `${this.sessions.length} session${this.sessions.length === 1 ? '' : 's'}${this.continuityToken ? ' (more available)' : ''}.`,
+      );
       this.renderTable();
       ok = true;
     } catch (e) {
@@ -218,7 +222,9 @@ export class HistoryTab {
         this.renderTable();
       });
       // aria-sort belongs on the column header, not on the button inside it.
-      headRow.append(h('th', { scope: 'col', class: c.num ? 'num' : undefined, 'aria-sort': active ? (this.ui.sortDesc ? 'descending' : 'ascending') : undefined }, btn));
+      headRow.append(
+        h('th', { scope: 'col', class: c.num ? 'num' : undefined, 'aria-sort': active ? (this.ui.sortDesc ? 'descending' : 'ascending') : undefined }, btn),
+      );
     }
     const body = h('tbody');
     for (const s of this.sorted()) {
@@ -275,7 +281,11 @@ export class HistoryTab {
       this.plotPoints = points;
       this.plot = drawPowerPlot(this.plotHost, points, width);
       const kwh = energyUnderCurveWh(points) / 1000;
-      showMessage(this.plotInfo, 'ok', `Energy under the curve: ${kwh.toFixed(2)} kWh, from ${points.length} power readings. Drag to zoom, double-click to reset.`);
+      showMessage(
+        this.plotInfo,
+        'ok',
+        `Energy under the curve: ${kwh.toFixed(2)} kWh, from ${points.length} power readings. Drag to zoom, double-click to reset.`,
+      );
     } catch (e) {
       const info = errorInfoOf(e);
       showMessage(this.plotInfo, 'error', `Could not read the power plot: ${info.message}`, info.nextStep);

@@ -22,7 +22,10 @@ export const editableInfoSchema = z.looseObject({
   address: z.string({ error: 'must be text' }).optional(),
   city: z.string({ error: 'must be text' }).optional(),
   zip: z.string({ error: 'must be text' }).max(20, 'is too long (20 characters at most)').optional(),
-  country_code: z.string({ error: 'must be text' }).regex(/^[A-Za-z]{2}$/, 'must be two letters (e.g. US)').optional(),
+  country_code: z
+    .string({ error: 'must be text' })
+    .regex(/^[A-Za-z]{2}$/, 'must be two letters (e.g. US)')
+    .optional(),
   timeZoneId: z.string({ error: 'must be text' }).min(1, 'cannot be empty').optional(),
   gascost: nonNegInt().optional(),
   ecost: nonNegInt().optional(),

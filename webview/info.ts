@@ -79,7 +79,14 @@ export class InfoTab {
   private readonly inputs = new Map<string, FieldControl>();
   private readonly wireWarning = h('p', { class: 'wire-warning', role: 'alert', 'data-testid': 'info-wire-warning', hidden: true });
   private readonly fieldErrors = new Map<string, HTMLElement>();
-  private readonly json = h('textarea', { class: 'json', rows: 18, spellcheck: 'false', 'aria-label': 'Info as JSON', 'aria-describedby': 'info-problems', 'data-testid': 'info-json' });
+  private readonly json = h('textarea', {
+    class: 'json',
+    rows: 18,
+    spellcheck: 'false',
+    'aria-label': 'Info as JSON',
+    'aria-describedby': 'info-problems',
+    'data-testid': 'info-json',
+  });
   // The one live region of the form: announced politely, and only when the problems change.
   private readonly problems = h('ul', { id: 'info-problems', class: 'problems', 'data-testid': 'info-problems', 'aria-live': 'polite' });
   private readonly cars = h('div', { class: 'cars' });
@@ -89,7 +96,11 @@ export class InfoTab {
   private readonly msg = h('p', { class: 'message', 'data-testid': 'info-message' });
   private readonly saveBtn = h('vscode-button', { 'data-testid': 'info-save' }, 'Review changes…');
 
-  constructor(root: HTMLElement, private readonly rpc: Rpc, private readonly drafts: DraftStore) {
+  constructor(
+    root: HTMLElement,
+    private readonly rpc: Rpc,
+    private readonly drafts: DraftStore,
+  ) {
     const form = h('div', { class: 'form-grid' });
     for (const f of FIELDS) {
       const id = `info-${f.path.replace(/\./g, '-')}`;
@@ -121,13 +132,23 @@ export class InfoTab {
     const reload = h('vscode-button', { secondary: true, 'data-testid': 'info-reload' }, 'Reload from charger');
     reload.addEventListener('click', () => {
       if (!this.isDirty()) return void this.load();
-      confirmInline(this.reloadConfirm, 'Discard your unsaved edits and reload the info from the charger?', 'Discard and reload', 'Keep editing', () => void this.load(), 'info-reload-confirm');
+      confirmInline(
+        this.reloadConfirm,
+        'Discard your unsaved edits and reload the info from the charger?',
+        'Discard and reload',
+        'Keep editing',
+        () => void this.load(),
+        'info-reload-confirm',
+      );
     });
     root.append(
       this.restoreBox,
-      h('div', { class: 'info-columns' },
+      h(
+        'div',
+        { class: 'info-columns' },
         h('section', {}, h('h3', { text: 'Fields' }), form, h('h3', { text: 'Cars' }), this.cars),
-        h('section', {}, h('h3', { text: 'JSON' }), this.json, this.problems)),
+        h('section', {}, h('h3', { text: 'JSON' }), this.json, this.problems),
+      ),
       h('div', { class: 'toolbar' }, this.saveBtn, reload),
       this.reloadConfirm,
       this.confirmBox,
@@ -290,7 +311,10 @@ export class InfoTab {
 
   private showProblems(problems: FieldProblem[]): void {
     // The JSON pane names the field's path; the form says it beside the field, in words.
-    setLiveText(this.problems, problems.map((p) => `${p.path}: ${p.message}`));
+    setLiveText(
+      this.problems,
+      problems.map((p) => `${p.path}: ${p.message}`),
+    );
     for (const e of this.fieldErrors.values()) e.textContent = '';
     for (const input of this.inputs.values()) input.removeAttribute('aria-invalid');
     for (const p of problems) {
@@ -393,7 +417,11 @@ export class InfoTab {
         // The user's input stays in the form (and in the draft: it differs from what the charger has).
         this.saveDraft();
         const names = differs.map((c) => labelOf(c.path));
-        showMessage(this.msg, 'warn', `Sent, but the charger reports different values for ${names.join(', ')}. Your input is kept; Reload shows the charger’s values.`);
+        showMessage(
+          this.msg,
+          'warn',
+          `Sent, but the charger reports different values for ${names.join(', ')}. Your input is kept; Reload shows the charger’s values.`,
+        );
       }
     } catch (e) {
       // The user's edits stay in the form.

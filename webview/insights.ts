@@ -89,7 +89,10 @@ export interface Computed {
 /** Every session's figures under the settings the host sent (validated here, with the problems kept). */
 export function computeFigures(data: InsightsData): Computed {
   const parsed = parseTariffSetting({ mode: data.tariff.mode, weekday: data.tariff.weekday, weekend: data.tariff.weekend });
-  const co2 = typeof data.co2GramsPerKwh === 'number' && Number.isFinite(data.co2GramsPerKwh) && data.co2GramsPerKwh >= 0 ? data.co2GramsPerKwh : DEFAULT_GRID_CO2_G_PER_KWH;
+  const co2 =
+    typeof data.co2GramsPerKwh === 'number' && Number.isFinite(data.co2GramsPerKwh) && data.co2GramsPerKwh >= 0
+      ? data.co2GramsPerKwh
+      : DEFAULT_GRID_CO2_G_PER_KWH;
   // An invalid tariff is not silently replaced: costs stay unknown until it is fixed.
   const timeOfUse = parsed.ok && parsed.mode === 'timeOfUse' ? parsed.tariff : undefined;
   const options: InsightOptions = { timeOfUse, gridCo2GPerKwh: co2 };
@@ -98,13 +101,26 @@ export function computeFigures(data: InsightsData): Computed {
   const tariffText: string[] = [];
   for (const c of data.chargers) {
     names[c.unitId] = c.name;
-    const facts = { unitId: c.unitId, name: c.name, zone: c.zone, ecostCents: c.ecostCents, gasCentsPerGallon: c.gasCentsPerGallon, mpg: c.mpg, whPerMile: c.whPerMile };
+    const facts = {
+      unitId: c.unitId,
+      name: c.name,
+      zone: c.zone,
+      ecostCents: c.ecostCents,
+      gasCentsPerGallon: c.gasCentsPerGallon,
+      mpg: c.mpg,
+      whPerMile: c.whPerMile,
+    };
     const opts = parsed.ok ? options : { ...options, timeOfUse: undefined };
     for (const s of c.sessions) {
       const f = sessionFigures(s, parsed.ok ? facts : { ...facts, ecostCents: undefined }, opts);
       if (f) figures.push(f);
     }
-    if (!timeOfUse && parsed.ok) tariffText.push(c.ecostCents === undefined ? `${c.name}: no electricity price reported (Info › ${fieldLabel('ecost')}), so no cost` : `${c.name}: ${describeTariff({ kind: 'flat', centsPerKwh: c.ecostCents })}`);
+    if (!timeOfUse && parsed.ok)
+      tariffText.push(
+        c.ecostCents === undefined
+          ? `${c.name}: no electricity price reported (Info › ${fieldLabel('ecost')}), so no cost`
+          : `${c.name}: ${describeTariff({ kind: 'flat', centsPerKwh: c.ecostCents })}`,
+      );
   }
   if (timeOfUse) tariffText.push(describeTariff(timeOfUse));
   const home = data.chargers[0]?.zone ?? 'UTC';
@@ -213,7 +229,8 @@ export class InsightsTab {
     new ResizeObserver(() => {
       clearTimeout(resizeTimer);
       resizeTimer = setTimeout(() => {
-        if (this.chart && this.chartHost.clientWidth > 0 && Math.abs(this.chartHost.clientWidth - this.chart.width) > 2) this.chart.setSize({ width: Math.max(240, this.chartHost.clientWidth), height: this.chart.height });
+        if (this.chart && this.chartHost.clientWidth > 0 && Math.abs(this.chartHost.clientWidth - this.chart.width) > 2)
+          this.chart.setSize({ width: Math.max(240, this.chartHost.clientWidth), height: this.chart.height });
       }, 120);
     }).observe(this.chartHost);
     root.append(
@@ -284,7 +301,13 @@ export class InsightsTab {
       if (ch.error) this.problems.append(h('li', { text: `${ch.name}: ${ch.error}` }));
       const missing = missingFacts(ch, c.options);
       if (missing.length) this.problems.append(h('li', { class: 'muted', text: `${ch.name} needs ${missing.join('; ')}.` }));
-      if (ch.samplesMissing > 0) this.problems.append(h('li', { class: 'muted', text: `${ch.name}: ${ch.samplesMissing} session${ch.samplesMissing === 1 ? '' : 's'} without power samples yet: costed with their energy spread evenly over the session (Reload reads more).` }));
+      if (ch.samplesMissing > 0)
+        this.problems.append(
+          h('li', {
+            class: 'muted',
+            text: `${ch.name}: ${ch.samplesMissing} session${ch.samplesMissing === 1 ? '' : 's'} without power samples yet: costed with their energy spread evenly over the session (Reload reads more).`,
+          }),
+        );
       if (!ch.complete && !ch.error) this.problems.append(h('li', { class: 'muted', text: `${ch.name}: older history is still to be read (Reload goes on).` }));
     }
     this.problems.hidden = this.problems.childElementCount === 0;
@@ -308,7 +331,10 @@ export class InsightsTab {
         { class: 'insight-card', 'data-metric': m, 'data-current': now, 'data-previous': before },
         h('div', { class: 'muted', text: `${meta.label}, ${PERIOD_WORD[p]}${p === 'year' || p === 'month' || p === 'week' ? ' so far' : ''}` }),
         h('div', { class: 'insight-value', text: formatMetric(a.current, m) }),
-        h('div', { class: 'muted', text: `${PREVIOUS_WORD[p]}: ${formatMetric(a.previous, m)}${change === undefined ? '' : ` (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(0)} %)`}` }),
+        h('div', {
+          class: 'muted',
+          text: `${PREVIOUS_WORD[p]}: ${formatMetric(a.previous, m)}${change === undefined ? '' : ` (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(0)} %)`}`,
+        }),
         extra ? h('div', { class: 'muted', text: extra }) : null,
       );
     };
@@ -317,7 +343,12 @@ export class InsightsTab {
       card('energy', `${a.current.sessions} session${a.current.sessions === 1 ? '' : 's'}`),
       card('cost', a.current.costUnknown ? `${a.current.costUnknown} session${a.current.costUnknown === 1 ? '' : 's'} without a price` : undefined),
       card('savings'),
-      card('co2', a.current.gasolineCo2Unknown === a.current.sessions && a.current.sessions > 0 ? undefined : `gasoline for the same miles: ${(gas / 1000).toFixed(1)} kg`),
+      card(
+        'co2',
+        a.current.gasolineCo2Unknown === a.current.sessions && a.current.sessions > 0
+          ? undefined
+          : `gasoline for the same miles: ${(gas / 1000).toFixed(1)} kg`,
+      ),
     );
     const t = a.total;
     this.totals.dataset.energyWh = String(t.energyWh);
@@ -339,9 +370,20 @@ export class InsightsTab {
     const c = this.computed!;
     clear(this.calendarHost);
     const days = calendar(c.figures, c.today, 53);
-    const grid = h('div', { class: 'insight-calendar', role: 'img', 'aria-label': `Charging days: ${days.filter((d) => d.sessions > 0).length} of the last ${days.length} days` });
+    const grid = h('div', {
+      class: 'insight-calendar',
+      role: 'img',
+      'aria-label': `Charging days: ${days.filter((d) => d.sessions > 0).length} of the last ${days.length} days`,
+    });
     for (const d of days) {
-      grid.append(h('div', { class: `cal-day cal-l${d.level} cal-r${d.row}`, 'data-date': d.date, 'data-energy-wh': d.energyWh, title: `${d.date}: ${d.sessions ? `${formatEnergyWh(d.energyWh)} in ${d.sessions} session${d.sessions === 1 ? '' : 's'}` : 'no charging'}` }));
+      grid.append(
+        h('div', {
+          class: `cal-day cal-l${d.level} cal-r${d.row}`,
+          'data-date': d.date,
+          'data-energy-wh': d.energyWh,
+          title: `${d.date}: ${d.sessions ? `${formatEnergyWh(d.energyWh)} in ${d.sessions} session${d.sessions === 1 ? '' : 's'}` : 'no charging'}`,
+        }),
+      );
     }
     // Month names over the week where each month starts; Monday, Wednesday and Friday beside the rows.
     const weeks = days.length ? days[days.length - 1].column + 1 : 0;
@@ -351,7 +393,13 @@ export class InsightsTab {
       months.append(h('span', { text: first ? MONTHS[Number(first.date.slice(5, 7)) - 1] : '' }));
     }
     const rows = h('div', { class: 'cal-rows muted', 'aria-hidden': 'true' }, ...['Mon', '', 'Wed', '', 'Fri', '', ''].map((t) => h('span', { text: t })));
-    const legend = h('div', { class: 'cal-legend muted' }, 'less ', ...[0, 1, 2, 3, 4].map((l) => h('span', { class: `cal-day cal-l${l}` })), ' more (a full square: the busiest day)');
+    const legend = h(
+      'div',
+      { class: 'cal-legend muted' },
+      'less ',
+      ...[0, 1, 2, 3, 4].map((l) => h('span', { class: `cal-day cal-l${l}` })),
+      ' more (a full square: the busiest day)',
+    );
     this.calendarHost.append(h('div', { class: 'cal-wrap' }, h('span'), months, rows, grid), legend);
   }
 
@@ -361,12 +409,33 @@ export class InsightsTab {
     clear(this.how);
     const row = (k: string, v: string) => this.how.append(h('dt', { text: k }), h('dd', { text: v }));
     const zones = [...new Set(d.chargers.map((x) => x.zone))].join(', ');
-    row('Periods', `Each session counts on the day it started, in the charger’s local time (${zones}); weeks start on Monday. The current period so far is compared with the whole previous one.`);
+    row(
+      'Periods',
+      `Each session counts on the day it started, in the charger’s local time (${zones}); weeks start on Monday. The current period so far is compared with the whole previous one.`,
+    );
     row('Energy', 'The energy of each session as the charger reports it in its charging history.');
-    row('Cost', c.tariffErrors.length ? 'Unknown: the time-of-use tariff in the settings has problems (listed above).' : c.options.timeOfUse ? `${c.tariffText.join('; ')}. Each session’s power over time (read from the charger once, one sample per 15 minutes) is priced interval by interval, split at every price change, midnight and clock change; the session’s reported energy is costed at that mix of prices.` : `${c.tariffText.join('; ')}.`);
-    const facts = d.chargers.map((x) => `${x.name}: gasoline ${x.gasCentsPerGallon === undefined ? 'unknown' : formatCents(x.gasCentsPerGallon)}/gallon, ${x.mpg ?? 'unknown'} mpg, ${x.whPerMile ?? 'unknown'} Wh/mile`).join('; ');
-    row('Savings vs gasoline', `Miles driven on the energy (energy ÷ Wh per mile) cost in gasoline (miles ÷ mpg × gasoline price), less the electricity cost. From each charger’s Info: ${facts}.`);
-    row('Grid CO2', `Energy × ${c.options.gridCo2GPerKwh} g CO2 per kWh (${c.options.gridCo2GPerKwh === DEFAULT_GRID_CO2_G_PER_KWH ? GRID_CO2_SOURCE : 'your setting juicenet.insights.co2GramsPerKwh'}).`);
+    row(
+      'Cost',
+      c.tariffErrors.length
+        ? 'Unknown: the time-of-use tariff in the settings has problems (listed above).'
+        : c.options.timeOfUse
+          ? `${c.tariffText.join('; ')}. Each session’s power over time (read from the charger once, one sample per 15 minutes) is priced interval by interval, split at every price change, midnight and clock change; the session’s reported energy is costed at that mix of prices.`
+          : `${c.tariffText.join('; ')}.`,
+    );
+    const facts = d.chargers
+      .map(
+        (x) =>
+          `${x.name}: gasoline ${x.gasCentsPerGallon === undefined ? 'unknown' : formatCents(x.gasCentsPerGallon)}/gallon, ${x.mpg ?? 'unknown'} mpg, ${x.whPerMile ?? 'unknown'} Wh/mile`,
+      )
+      .join('; ');
+    row(
+      'Savings vs gasoline',
+      `Miles driven on the energy (energy ÷ Wh per mile) cost in gasoline (miles ÷ mpg × gasoline price), less the electricity cost. From each charger’s Info: ${facts}.`,
+    );
+    row(
+      'Grid CO2',
+      `Energy × ${c.options.gridCo2GPerKwh} g CO2 per kWh (${c.options.gridCo2GPerKwh === DEFAULT_GRID_CO2_G_PER_KWH ? GRID_CO2_SOURCE : 'your setting juicenet.insights.co2GramsPerKwh'}).`,
+    );
     row('Gasoline CO2', `The gallons the same miles would have burned × 8,887 g (${GASOLINE_CO2_SOURCE}).`);
   }
 
@@ -380,7 +449,11 @@ export class InsightsTab {
     const csv = kind === 'sessions' ? sessionFiguresToCsv(sorted, c.names) : monthlySummaryCsv(sorted);
     try {
       const r = await this.rpc.call('saveCsv', { csv, suggestedName: kind === 'sessions' ? 'juicenet-sessions.csv' : 'juicenet-monthly.csv' });
-      showMessage(this.msg, r.saved ? 'ok' : 'info', r.saved ? `Saved ${kind === 'sessions' ? `${sorted.length} sessions` : 'the monthly summary'} to ${r.path}.` : 'Export cancelled.');
+      showMessage(
+        this.msg,
+        r.saved ? 'ok' : 'info',
+        r.saved ? `Saved ${kind === 'sessions' ? `${sorted.length} sessions` : 'the monthly summary'} to ${r.path}.` : 'Export cancelled.',
+      );
     } catch (e) {
       const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not export: ${info.message}`, info.nextStep);

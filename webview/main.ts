@@ -64,7 +64,14 @@ const info = new InfoTab(panels[2], rpc, store);
 const schedule = new ScheduleTab(panels[3], rpc, store);
 const notifications = new NotificationsTab(panels[4], rpc, store);
 const insights = new InsightsTab(panels[5], rpc, state.insights, saveUi);
-const activators = [() => overview.activate(), () => history.activate(), () => info.activate(), () => schedule.activate(), () => notifications.activate(), () => insights.activate()];
+const activators = [
+  () => overview.activate(),
+  () => history.activate(),
+  () => info.activate(),
+  () => schedule.activate(),
+  () => notifications.activate(),
+  () => insights.activate(),
+];
 
 tabs.addEventListener('vsc-tabs-select', (ev) => {
   const idx = (ev as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;

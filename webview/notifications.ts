@@ -56,12 +56,23 @@ export class NotificationsTab {
   private readonly saveBtn = h('vscode-button', { 'data-testid': 'notif-save' }, 'Save notifications');
   private readonly msg = h('p', { class: 'message', 'data-testid': 'notif-message' });
 
-  constructor(root: HTMLElement, private readonly rpc: Rpc, private readonly drafts: DraftStore) {
+  constructor(
+    root: HTMLElement,
+    private readonly rpc: Rpc,
+    private readonly drafts: DraftStore,
+  ) {
     this.saveBtn.addEventListener('click', () => void this.save());
     const reload = h('vscode-button', { secondary: true, 'data-testid': 'notif-reload' }, 'Reload');
     reload.addEventListener('click', () => {
       if (!this.isDirty()) return void this.load();
-      confirmInline(this.reloadConfirm, 'Discard your unsaved notification edits and reload from the charger?', 'Discard and reload', 'Keep editing', () => void this.load(), 'notif-reload-confirm');
+      confirmInline(
+        this.reloadConfirm,
+        'Discard your unsaved notification edits and reload from the charger?',
+        'Discard and reload',
+        'Keep editing',
+        () => void this.load(),
+        'notif-reload-confirm',
+      );
     });
     root.append(this.restoreBox, this.table, h('div', { class: 'toolbar' }, this.saveBtn, reload), this.reloadConfirm, this.msg);
   }
@@ -83,8 +94,12 @@ export class NotificationsTab {
       clear(this.msg);
       clear(this.restoreBox);
       if (saved && this.isDirty()) {
-        const retype = Object.entries(saved.events).filter(([, d]) => d.authEdited).map(([ev]) => labelOf(ev));
-        const note = retype.length ? `The webhook authorization header is not kept while the panel is hidden: type it again for ${retype.join(', ')}.` : undefined;
+        const retype = Object.entries(saved.events)
+          .filter(([, d]) => d.authEdited)
+          .map(([ev]) => labelOf(ev));
+        const note = retype.length
+          ? `The webhook authorization header is not kept while the panel is hidden: type it again for ${retype.join(', ')}.`
+          : undefined;
         showRestored(this.restoreBox, () => void this.load(), note, 'notif-restored');
       }
     } catch (e) {
@@ -111,19 +126,55 @@ export class NotificationsTab {
       const push = h('input', { type: 'checkbox', id: `${id}-push`, 'data-testid': `${id}-push`, 'aria-label': `${label}: push` });
       email.checked = s.email;
       push.checked = s.push;
-      const url = h('input', { type: 'url', id: `${id}-url`, placeholder: 'https://…', size: 30, 'aria-label': `${label}: webhook URL`, 'aria-describedby': `${id}-url-error` });
+      const url = h('input', {
+        type: 'url',
+        id: `${id}-url`,
+        placeholder: 'https://…',
+        size: 30,
+        'aria-label': `${label}: webhook URL`,
+        'aria-describedby': `${id}-url-error`,
+      });
       url.value = s.webhook?.url ?? '';
       const urlError = h('span', { id: `${id}-url-error`, class: 'field-error', 'data-testid': `${id}-url-error` });
-      const method = h('select', { id: `${id}-method`, 'aria-label': `${label}: webhook method` }, h('option', { value: 'POST', text: 'POST' }), h('option', { value: 'PUT', text: 'PUT' }));
+      const method = h(
+        'select',
+        { id: `${id}-method`, 'aria-label': `${label}: webhook method` },
+        h('option', { value: 'POST', text: 'POST' }),
+        h('option', { value: 'PUT', text: 'PUT' }),
+      );
       method.value = s.webhook?.method ?? 'POST';
       // A password field: masked on screen; the value goes to the host only on save.
-      const auth = h('input', { type: 'password', id: `${id}-auth`, autocomplete: 'off', placeholder: 'Authorization header', 'aria-label': `${label}: webhook authorization header` });
+      const auth = h('input', {
+        type: 'password',
+        id: `${id}-auth`,
+        autocomplete: 'off',
+        placeholder: 'Authorization header',
+        'aria-label': `${label}: webhook authorization header`,
+      });
       auth.value = s.webhook?.authorizationHeaders ?? '';
-      const hook = h('details', { class: 'webhook' }, h('summary', { text: s.webhook?.url ? 'Webhook (set)' : 'Webhook' }), h('label', { for: url.id, text: 'URL ' }), url, ' ', method, ' ', auth, urlError);
+      const hook = h(
+        'details',
+        { class: 'webhook' },
+        h('summary', { text: s.webhook?.url ? 'Webhook (set)' : 'Webhook' }),
+        h('label', { for: url.id, text: 'URL ' }),
+        url,
+        ' ',
+        method,
+        ' ',
+        auth,
+        urlError,
+      );
       const row: Row = { email, push, url, urlError, method, auth, hook };
       const timeCell = h('td', { class: 'time-cell' });
       if (ev === 'is_not_plugged_in_by') {
-        row.time = h('input', { type: 'text', id: `${id}-time`, size: 6, placeholder: 'HH:MM', 'aria-label': `${label}: time (HH:MM)`, 'data-testid': `${id}-time` });
+        row.time = h('input', {
+          type: 'text',
+          id: `${id}-time`,
+          size: 6,
+          placeholder: 'HH:MM',
+          'aria-label': `${label}: time (HH:MM)`,
+          'data-testid': `${id}-time`,
+        });
         row.time.value = minutesToHHMM(s.time ?? 0);
         row.timeBox = h('label', {}, 'by ', row.time);
         timeCell.append(row.timeBox);
@@ -181,7 +232,14 @@ export class NotificationsTab {
     if (!differs) return undefined;
     // The authorization header itself is left out on purpose (a secret the user typed): only
     // whether it was edited, so the restored page can ask for it again.
-    return { email: r.email.checked, push: r.push.checked, time: r.time?.value, url: r.url.value, method: r.method.value === 'PUT' ? 'PUT' : 'POST', authEdited: authEdited || undefined };
+    return {
+      email: r.email.checked,
+      push: r.push.checked,
+      time: r.time?.value,
+      url: r.url.value,
+      method: r.method.value === 'PUT' ? 'PUT' : 'POST',
+      authEdited: authEdited || undefined,
+    };
   }
 
   private currentDraft(): NotificationsDraft | undefined {
@@ -266,7 +324,11 @@ export class NotificationsTab {
         // The user's input stays (and stays a draft: it differs from what the charger has).
         this.settings = back;
         this.saveDraft();
-        showMessage(this.msg, 'warn', `Sent, but the charger reports different settings for ${differs.map(labelOf).join(', ')}. Your input is kept; Reload shows the charger’s values.`);
+        showMessage(
+          this.msg,
+          'warn',
+          `Sent, but the charger reports different settings for ${differs.map(labelOf).join(', ')}. Your input is kept; Reload shows the charger’s values.`,
+        );
       }
     } catch (e) {
       showWriteError(this.msg, errorInfoOf(e));

@@ -4,7 +4,17 @@
 // the page reports comes from the charger's read-back.
 import type uPlot from 'uplot';
 import type { ControlResult, PlotPoint, UnitSnapshot } from '../src/protocol/messages';
-import { formatPowerW, formatEnergyWh, formatTimeLeft, formatFrequencyHz, formatTemperatureC, formatCents, formatAmps, formatVoltageV, formatDuration } from '../src/domain/format';
+import {
+  formatPowerW,
+  formatEnergyWh,
+  formatTimeLeft,
+  formatFrequencyHz,
+  formatTemperatureC,
+  formatCents,
+  formatAmps,
+  formatVoltageV,
+  formatDuration,
+} from '../src/domain/format';
 import { MIN_AMPS, parseAmps, validateAmps } from '../src/domain/amps';
 import { parseChargingTime, validateChargingTime } from '../src/domain/charging-time';
 import { clear, errorInfoOf, h, localTime, showMessage, showWriteError } from './dom';
@@ -29,7 +39,15 @@ export class OverviewTab {
   private readonly staleBox = h('div');
   private readonly startBtn = h('vscode-button', { 'data-testid': 'overview-start' }, 'Start charging');
   private readonly stopBtn = h('vscode-button', { secondary: true, 'data-testid': 'overview-stop' }, 'Stop charging');
-  private readonly limitRange = h('input', { type: 'range', min: MIN_AMPS, max: 80, step: 1, id: 'overview-limit-range', 'aria-label': 'Current limit (slider)', 'data-testid': 'overview-limit-range' });
+  private readonly limitRange = h('input', {
+    type: 'range',
+    min: MIN_AMPS,
+    max: 80,
+    step: 1,
+    id: 'overview-limit-range',
+    'aria-label': 'Current limit (slider)',
+    'data-testid': 'overview-limit-range',
+  });
   private readonly limitInput = h('input', {
     type: 'text',
     inputmode: 'numeric',
@@ -41,7 +59,14 @@ export class OverviewTab {
   private readonly limitError = h('span', { id: 'overview-limit-error', class: 'field-error', 'data-testid': 'overview-limit-error' });
   private readonly limitNote = h('span', { id: 'overview-limit-note', class: 'muted', 'data-testid': 'overview-limit-note' });
   private readonly limitBtn = h('vscode-button', { 'data-testid': 'overview-limit-apply' }, 'Set limit');
-  private readonly holdInput = h('input', { type: 'text', size: 16, id: 'overview-hold', placeholder: '07:30', 'aria-describedby': 'overview-hold-error', 'data-testid': 'overview-hold' });
+  private readonly holdInput = h('input', {
+    type: 'text',
+    size: 16,
+    id: 'overview-hold',
+    placeholder: '07:30',
+    'aria-describedby': 'overview-hold-error',
+    'data-testid': 'overview-hold',
+  });
   private readonly holdError = h('span', { id: 'overview-hold-error', class: 'field-error', 'data-testid': 'overview-hold-error' });
   private readonly holdBtn = h('vscode-button', { secondary: true, 'data-testid': 'overview-hold-apply' }, 'Hold');
   private readonly msg = h('p', { class: 'message', 'data-testid': 'overview-message' });
@@ -92,10 +117,23 @@ export class OverviewTab {
       ),
       h('div', { class: 'form-row' }, this.limitNote),
       h('div', { class: 'form-row' }, h('label', { for: 'overview-hold', text: 'Hold charging until' }), this.holdInput, this.holdBtn, this.holdError),
-      h('p', { class: 'muted', text: 'The charger will not start by itself before that time (HH:MM, or a date and time like 2026-11-25T07:30); Start charging still starts it.' }),
+      h('p', {
+        class: 'muted',
+        text: 'The charger will not start by itself before that time (HH:MM, or a date and time like 2026-11-25T07:30); Start charging still starts it.',
+      }),
       this.msg,
     );
-    this.body.append(this.reason, this.staleBox, controls, h('h3', { text: 'Power, last hour' }), this.chartNote, this.chartHost, h('h3', { text: 'Now' }), this.fields, this.updated);
+    this.body.append(
+      this.reason,
+      this.staleBox,
+      controls,
+      h('h3', { text: 'Power, last hour' }),
+      this.chartNote,
+      this.chartHost,
+      h('h3', { text: 'Now' }),
+      this.fields,
+      this.updated,
+    );
     root.append(this.head, this.waiting, this.body);
   }
 
@@ -127,7 +165,9 @@ export class OverviewTab {
     clear(this.staleBox);
     if (u.stale || u.error) {
       const since = u.lastGoodAt ? ` Last good reading ${localTime(u.lastGoodAt / 1000)}.` : ' No good reading yet.';
-      this.staleBox.append(h('p', { class: 'message warn', role: 'status', 'data-testid': 'overview-stale', text: `${u.error ?? 'The reading is out of date.'}${since}` }));
+      this.staleBox.append(
+        h('p', { class: 'message warn', role: 'status', 'data-testid': 'overview-stale', text: `${u.error ?? 'The reading is out of date.'}${since}` }),
+      );
     }
     this.renderReason(u);
     this.renderControls(u);
@@ -187,7 +227,11 @@ export class OverviewTab {
     if (!s) return;
     const c = s.charging;
     // override_time is when the override makes the unit start charging (as the tree says it).
-    const override = s.overrideTime ? (s.overrideTime * 1000 <= Date.now() ? 'charging now, ignoring the schedule' : `charges from ${localTime(s.overrideTime)}`) : 'none';
+    const override = s.overrideTime
+      ? s.overrideTime * 1000 <= Date.now()
+        ? 'charging now, ignoring the schedule'
+        : `charges from ${localTime(s.overrideTime)}`
+      : 'none';
     const rows: [string, string][] = [
       ['State', stateWords(s.state)],
       ['Power', formatPowerW(c.powerW)],

@@ -1,13 +1,5 @@
 // The webview's side of the message protocol: requests with ids, validated replies and pushes.
-import {
-  parseHostMessage,
-  parseResult,
-  type MethodName,
-  type Params,
-  type Result,
-  type ErrorInfo,
-  type UnitSnapshot,
-} from '../src/protocol/messages';
+import { parseHostMessage, parseResult, type MethodName, type Params, type Result, type ErrorInfo, type UnitSnapshot } from '../src/protocol/messages';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;

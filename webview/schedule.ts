@@ -53,8 +53,12 @@ export class ScheduleTab {
   private loaded: Schedule | undefined;
   /** set_schedule is on its way: a second click must not send twice. */
   private saving = false;
-  private readonly typeSelect = h('select', { id: 'schedule-type', 'data-testid': 'schedule-type' },
-    h('option', { value: 'disabled', text: 'Disabled: charge any time' }), h('option', { value: 'custom', text: 'Custom: only inside the windows' }));
+  private readonly typeSelect = h(
+    'select',
+    { id: 'schedule-type', 'data-testid': 'schedule-type' },
+    h('option', { value: 'disabled', text: 'Disabled: charge any time' }),
+    h('option', { value: 'custom', text: 'Custom: only inside the windows' }),
+  );
   private readonly inputs = new Map<string, HTMLInputElement>();
   private readonly errors = new Map<string, HTMLElement>();
   private readonly windowErrors = new Map<DayType, HTMLElement>();
@@ -66,7 +70,11 @@ export class ScheduleTab {
   private readonly saveBtn = h('vscode-button', { 'data-testid': 'schedule-save' }, 'Save schedule');
   private readonly msg = h('p', { class: 'message', 'data-testid': 'schedule-message' });
 
-  constructor(root: HTMLElement, private readonly rpc: Rpc, private readonly drafts: DraftStore) {
+  constructor(
+    root: HTMLElement,
+    private readonly rpc: Rpc,
+    private readonly drafts: DraftStore,
+  ) {
     root.append(this.restoreBox, h('div', { class: 'form-row' }, h('label', { for: 'schedule-type', text: 'Schedule' }), this.typeSelect));
     this.typeSelect.addEventListener('change', () => this.onEdit());
     for (const day of DAYS) {
@@ -87,13 +95,26 @@ export class ScheduleTab {
       }
       const bar = h('div', { class: 'day-bar', 'data-testid': `bar-${day}`, role: 'img' });
       this.bars.set(day, bar);
-      root.append(h('h3', { text: DAY_NAMES[day] }), row, windowError, bar, h('div', { class: 'bar-scale' }, ...[0, 6, 12, 18, 24].map((hr) => h('span', { text: `${hr}:00` }))));
+      root.append(
+        h('h3', { text: DAY_NAMES[day] }),
+        row,
+        windowError,
+        bar,
+        h('div', { class: 'bar-scale' }, ...[0, 6, 12, 18, 24].map((hr) => h('span', { text: `${hr}:00` }))),
+      );
     }
     const reload = h('vscode-button', { secondary: true, 'data-testid': 'schedule-reload' }, 'Reload');
     this.saveBtn.addEventListener('click', () => void this.save());
     reload.addEventListener('click', () => {
       if (!this.isDirty()) return void this.load();
-      confirmInline(this.reloadConfirm, 'Discard your unsaved schedule edits and reload from the charger?', 'Discard and reload', 'Keep editing', () => void this.load(), 'schedule-reload-confirm');
+      confirmInline(
+        this.reloadConfirm,
+        'Discard your unsaved schedule edits and reload from the charger?',
+        'Discard and reload',
+        'Keep editing',
+        () => void this.load(),
+        'schedule-reload-confirm',
+      );
     });
     root.append(this.summary, h('div', { class: 'toolbar' }, this.saveBtn, reload), this.reloadConfirm, this.msg);
   }
@@ -218,7 +239,12 @@ export class ScheduleTab {
       clear(bar);
       if (w.start !== undefined && w.end !== undefined) {
         const segs = allowedSegments(type, w as ScheduleWindow);
-        bar.setAttribute('aria-label', segs.length ? `Charging allowed ${segs.map((s) => `${minutesToHHMM(s.startMin)}–${minutesToHHMM(s.endMin)}`).join(' and ')}` : 'Charging never allowed');
+        bar.setAttribute(
+          'aria-label',
+          segs.length
+            ? `Charging allowed ${segs.map((s) => `${minutesToHHMM(s.startMin)}–${minutesToHHMM(s.endMin)}`).join(' and ')}`
+            : 'Charging never allowed',
+        );
         for (const s of segs) {
           const p = segmentToPercent(s);
           const seg = h('div', { class: 'segment' });
@@ -257,7 +283,11 @@ export class ScheduleTab {
       } else {
         // The user's input stays (and stays a draft: it differs from what the charger has).
         this.saveDraft();
-        showMessage(this.msg, 'warn', `Sent, but the charger reports different values: ${differs.join('; ')}. Your input is kept; Reload shows the charger’s values.`);
+        showMessage(
+          this.msg,
+          'warn',
+          `Sent, but the charger reports different values: ${differs.join('; ')}. Your input is kept; Reload shows the charger’s values.`,
+        );
       }
     } catch (e) {
       showWriteError(this.msg, errorInfoOf(e));

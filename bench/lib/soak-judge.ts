@@ -242,7 +242,9 @@ export class Judge {
           this.fieldsLost += v.lost.length;
           if (v.invented.length) {
             this.defects.inventedStates++;
-            this.example(`${unitId}: shown ${JSON.stringify({ state: status.state, utcTime: status.utcTime, ampsLimit: status.charging.ampsLimit, overrideTime: status.overrideTime })} never real (${v.invented.join(', ')}) during seq ${o.startSeq}..${o.endSeq}`);
+            this.example(
+              `${unitId}: shown ${JSON.stringify({ state: status.state, utcTime: status.utcTime, ampsLimit: status.charging.ampsLimit, overrideTime: status.overrideTime })} never real (${v.invented.join(', ')}) during seq ${o.startSeq}..${o.endSeq}`,
+            );
           }
         }
       }

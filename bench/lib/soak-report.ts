@@ -56,12 +56,39 @@ export interface SoakRun {
 
 /** Writes the result file and prints the summary; true when every target is met. */
 export function reportSoak(run: SoakRun): boolean {
-  const { profile, seed, sabotage, wallS, requests, byCommand, defects, examples, statesChecked, schedulesChecked, fieldsLost, warnings, timerLatenessRealMs, figures } = run;
+  const {
+    profile,
+    seed,
+    sabotage,
+    wallS,
+    requests,
+    byCommand,
+    defects,
+    examples,
+    statesChecked,
+    schedulesChecked,
+    fieldsLost,
+    warnings,
+    timerLatenessRealMs,
+    figures,
+  } = run;
   const totalWrites = newWriteStats();
   for (const f of figures) {
-    for (const k of ['attempted', 'reportedDone', 'unconfirmed', 'failed', 'failedButApplied', 'failedWithCaveat', 'replyLostConfirmed', 'falseReports'] as const) totalWrites[k] += f.writes[k];
-    for (const [k, v] of Object.entries(f.writes.failedButAppliedByKind)) totalWrites.failedButAppliedByKind[k] = (totalWrites.failedButAppliedByKind[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(f.writes.failedButAppliedByError)) totalWrites.failedButAppliedByError[k] = (totalWrites.failedButAppliedByError[k] ?? 0) + v;
+    for (const k of [
+      'attempted',
+      'reportedDone',
+      'unconfirmed',
+      'failed',
+      'failedButApplied',
+      'failedWithCaveat',
+      'replyLostConfirmed',
+      'falseReports',
+    ] as const)
+      totalWrites[k] += f.writes[k];
+    for (const [k, v] of Object.entries(f.writes.failedButAppliedByKind))
+      totalWrites.failedButAppliedByKind[k] = (totalWrites.failedButAppliedByKind[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(f.writes.failedButAppliedByError))
+      totalWrites.failedButAppliedByError[k] = (totalWrites.failedButAppliedByError[k] ?? 0) + v;
     for (const [k, v] of Object.entries(f.writes.byKind)) totalWrites.byKind[k] = (totalWrites.byKind[k] ?? 0) + v;
     for (const [k, v] of Object.entries(f.writes.errors)) totalWrites.errors[k] = (totalWrites.errors[k] ?? 0) + v;
   }
@@ -125,8 +152,9 @@ export function reportSoak(run: SoakRun): boolean {
       note:
         'worstS: compressed seconds from clearFaults until the slowest unit shows a fresh reading answered after it. ' +
         `Target: the policy asks each unit again within its own poll interval (update_interval clamped to ${run.pollBoundsS.min}..${run.pollBoundsS.max} s) after the faults end ` +
-        '(or after a reply still in flight then comes back), less the timer slack (the event loop\'s worst delay then, at least ' +
-        run.timerSlackMinMs + ' ms real).',
+        "(or after a reply still in flight then comes back), less the timer slack (the event loop's worst delay then, at least " +
+        run.timerSlackMinMs +
+        ' ms real).',
       worst: worstRecovery,
       perPhase: recoveries,
     },
@@ -150,7 +178,14 @@ export function reportSoak(run: SoakRun): boolean {
       `${worstRecovery?.worstAskedAfterPollIntervals} poll intervals, fresh after ${worstRecovery?.worstS} s (after "${worstRecovery?.phase}")`,
   );
   for (const e of examples.slice(0, 10)) console.log(`  ! ${e}`);
-  console.log(`${ok ? 'PASS' : 'FAIL'}: ${Object.entries(pass).filter(([, v]) => !v).map(([k]) => k).join(', ') || 'every target met'} -> ${file}`);
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}: ${
+      Object.entries(pass)
+        .filter(([, v]) => !v)
+        .map(([k]) => k)
+        .join(', ') || 'every target met'
+    } -> ${file}`,
+  );
   return ok;
 }
 

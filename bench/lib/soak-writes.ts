@@ -73,7 +73,20 @@ export class WriteDriver {
     const maxAmps = maxAmpsOf(view?.info) ?? Math.min(Number(before.info.amps_wire_rating), Number(before.info.amps_unit_rating));
     const signal = new AbortController().signal;
     const roll = this.rng.next();
-    const kind = roll < 0.3 ? 'limit' : roll < 0.4 ? 'stop' : roll < 0.55 ? 'start' : roll < 0.65 ? 'cancel' : roll < 0.8 ? 'schedule' : roll < 0.9 ? 'chargingTime' : 'notifications';
+    const kind =
+      roll < 0.3
+        ? 'limit'
+        : roll < 0.4
+          ? 'stop'
+          : roll < 0.55
+            ? 'start'
+            : roll < 0.65
+              ? 'cancel'
+              : roll < 0.8
+                ? 'schedule'
+                : roll < 0.9
+                  ? 'chargingTime'
+                  : 'notifications';
     stats.attempted++;
     stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
     let op: SoakWrite | undefined;

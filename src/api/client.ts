@@ -284,7 +284,8 @@ export class JuiceNetClient implements JuiceNetApi {
   }
 
   async setLimit(unit: UnitAuth, amperage: number, opts?: CallOptions): Promise<void> {
-    if (!Number.isInteger(amperage) || amperage < 0) throw new InvalidInputError(`The charging limit must be a whole number of amperes, 0 or more (got ${amperage}).`);
+    if (!Number.isInteger(amperage) || amperage < 0)
+      throw new InvalidInputError(`The charging limit must be a whole number of amperes, 0 or more (got ${amperage}).`);
     await this.unitCall('set_limit', unit, { amperage }, opts);
   }
 
@@ -293,13 +294,19 @@ export class JuiceNetClient implements JuiceNetApi {
   }
 
   async setSchedule(unit: UnitAuth, schedule: Pick<Schedule, 'type' | 'weekday' | 'weekend'>, opts?: CallOptions): Promise<void> {
-    if (schedule.type !== 'disabled' && schedule.type !== 'custom') throw new InvalidInputError(`Schedule type must be "disabled" or "custom" (got ${JSON.stringify(schedule.type)}).`);
+    if (schedule.type !== 'disabled' && schedule.type !== 'custom')
+      throw new InvalidInputError(`Schedule type must be "disabled" or "custom" (got ${JSON.stringify(schedule.type)}).`);
     const wire = (w: ScheduleWindow, name: string) => {
       const problems = validateWindow(w);
       if (problems.length > 0) throw new InvalidInputError(`The ${name} window is invalid: ${problems.join('; ')}.`);
       return { start: w.start, end: w.end, car_ready_by: w.carReadyBy };
     };
-    await this.unitCall('set_schedule', unit, { type: schedule.type, weekday: wire(schedule.weekday, 'weekday'), weekend: wire(schedule.weekend, 'weekend') }, opts);
+    await this.unitCall(
+      'set_schedule',
+      unit,
+      { type: schedule.type, weekday: wire(schedule.weekday, 'weekday'), weekend: wire(schedule.weekend, 'weekend') },
+      opts,
+    );
   }
 
   async getHistory(unit: UnitAuth, opts: CallOptions & { maxSessions?: number } = {}): Promise<HistorySession[]> {
@@ -326,9 +333,12 @@ export class JuiceNetClient implements JuiceNetApi {
 
   async getPlot(unit: UnitAuth, sessionId: number, intervals: number, attribute = 'power', opts?: CallOptions): Promise<PlotPoint[]> {
     if (!Number.isInteger(intervals) || intervals < MIN_PLOT_INTERVALS || intervals > MAX_PLOT_INTERVALS) {
-      throw new InvalidInputError(`The number of plot intervals must be a whole number from ${MIN_PLOT_INTERVALS} to ${MAX_PLOT_INTERVALS} (got ${intervals}).`);
+      throw new InvalidInputError(
+        `The number of plot intervals must be a whole number from ${MIN_PLOT_INTERVALS} to ${MAX_PLOT_INTERVALS} (got ${intervals}).`,
+      );
     }
-    if (!Number.isSafeInteger(sessionId) || sessionId < 0) throw new InvalidInputError(`A session id is a whole number, 0 or more, as get_history lists it (got ${sessionId}).`);
+    if (!Number.isSafeInteger(sessionId) || sessionId < 0)
+      throw new InvalidInputError(`A session id is a whole number, 0 or more, as get_history lists it (got ${sessionId}).`);
     return this.unitCall('get_plot', unit, { attribute, intervals, session_id: sessionId }, opts);
   }
 
@@ -341,7 +351,8 @@ export class JuiceNetClient implements JuiceNetApi {
   }
 
   async setInfo(unit: UnitAuth, raw: Record<string, unknown>, opts?: CallOptions): Promise<void> {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidInputError('set_info needs the unit info object (as read by get_info).');
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new InvalidInputError('set_info needs the unit info object (as read by get_info).');
     const fields: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) if (!ENVELOPE_KEYS.has(k.trim())) fields[k] = v;
     await this.unitCall('set_info', unit, fields, opts);
@@ -355,7 +366,8 @@ export class JuiceNetClient implements JuiceNetApi {
       ['energy at plug-in', req.energyAtPluginWh],
       ['energy to add', req.energyToAddWh],
     ] as const) {
-      if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw new InvalidInputError(`The ${name} must be a whole number of Wh, 0 or more (got ${v}).`);
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 0))
+        throw new InvalidInputError(`The ${name} must be a whole number of Wh, 0 or more (got ${v}).`);
     }
     const body: Record<string, unknown> = { override_time: req.overrideTime };
     if (req.energyAtPluginWh !== undefined) body.energy_at_plugin = req.energyAtPluginWh;
@@ -406,7 +418,8 @@ export class JuiceNetClient implements JuiceNetApi {
   // ---- plumbing ----
 
   private unitCall<C extends Command>(cmd: C, unit: UnitAuth, fields: Record<string, unknown>, opts?: CallOptions): Promise<ReplyDomainMap[C]> {
-    if (!unit || typeof unit.token !== 'string' || unit.token.trim() === '') throw new InvalidInputError(`${cmd} needs the unit's token; sign in again to fetch it.`);
+    if (!unit || typeof unit.token !== 'string' || unit.token.trim() === '')
+      throw new InvalidInputError(`${cmd} needs the unit's token; sign in again to fetch it.`);
     registerSecret(unit.token);
     registerSecret(unit.accountToken);
     const body: Record<string, unknown> = { ...fields, cmd, device_id: this.deviceId, token: unit.token };

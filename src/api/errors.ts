@@ -245,7 +245,15 @@ export class UnverifiedWriteError extends JuiceNetError {
   }
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** Maps anything thrown (undici, node, DOM) to a JuiceNetError. Already-mapped errors pass through. */
 export function toJuiceNetError(e: unknown, ctx?: { timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number } }): JuiceNetError {

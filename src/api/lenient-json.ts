@@ -85,10 +85,7 @@ function checkDepth(text: string, maxDepth: number, isQuote: (c: string) => bool
   if (!depthWithin(text, maxDepth, isQuote)) throw tooDeep(maxDepth);
 }
 
-type Tok =
-  | { kind: 'punct'; text: '{' | '}' | '[' | ']' | ':' | ',' }
-  | { kind: 'string'; text: string }
-  | { kind: 'scalar'; text: string };
+type Tok = { kind: 'punct'; text: '{' | '}' | '[' | ']' | ':' | ',' } | { kind: 'string'; text: string } | { kind: 'scalar'; text: string };
 
 function tokenize(text: string): Tok[] {
   const toks: Tok[] = [];
@@ -129,10 +126,8 @@ function tokenize(text: string): Tok[] {
   return toks;
 }
 
-const endsValue = (t: Tok | undefined) =>
-  !!t && (t.kind === 'string' || t.kind === 'scalar' || (t.kind === 'punct' && (t.text === '}' || t.text === ']')));
-const startsValue = (t: Tok | undefined) =>
-  !!t && (t.kind === 'string' || t.kind === 'scalar' || (t.kind === 'punct' && (t.text === '{' || t.text === '[')));
+const endsValue = (t: Tok | undefined) => !!t && (t.kind === 'string' || t.kind === 'scalar' || (t.kind === 'punct' && (t.text === '}' || t.text === ']')));
+const startsValue = (t: Tok | undefined) => !!t && (t.kind === 'string' || t.kind === 'scalar' || (t.kind === 'punct' && (t.text === '{' || t.text === '[')));
 
 /** Rebuilds the text from tokens with the document's quirks fixed. */
 function repair(text: string): string {

@@ -56,7 +56,11 @@ export class LocalDiagnosticsError extends Error {
 }
 
 /** Reads the diagnostics of the server at `baseUrl` (its HTTP API address). Never logs the token. */
-export async function readLocalDiagnostics(baseUrl: string, accountToken: string, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<LocalDiagnostics> {
+export async function readLocalDiagnostics(
+  baseUrl: string,
+  accountToken: string,
+  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<LocalDiagnostics> {
   const url = new URL(LOCAL_DIAGNOSTICS_PATH, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const signals = [AbortSignal.timeout(opts.timeoutMs ?? 5000), ...(opts.signal ? [opts.signal] : [])];
   let res: Response;
@@ -78,21 +82,37 @@ export async function readLocalDiagnostics(baseUrl: string, accountToken: string
   if (res.status === 401 || res.status === 403) {
     const local = /this machine|loopback/i.test(text);
     throw local
-      ? new LocalDiagnosticsError('The server answers its diagnostics only on the machine it runs on.', 'Open the assistant in VS Code on that machine (or through an SSH tunnel to it).', 'not-local')
+      ? new LocalDiagnosticsError(
+          'The server answers its diagnostics only on the machine it runs on.',
+          'Open the assistant in VS Code on that machine (or through an SSH tunnel to it).',
+          'not-local',
+        )
       : new LocalDiagnosticsError('The server refused the account token.', 'Connect again with the token from its data folder (account-token).', 'token');
   }
   if (res.status === 404) {
-    throw new LocalDiagnosticsError(`${url.origin} has no diagnostics: it is not a JuiceNet Local server (the cloud and the simulator have none).`, 'Connect to the address the local server prints when it starts.', 'protocol');
+    throw new LocalDiagnosticsError(
+      `${url.origin} has no diagnostics: it is not a JuiceNet Local server (the cloud and the simulator have none).`,
+      'Connect to the address the local server prints when it starts.',
+      'protocol',
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new LocalDiagnosticsError(`The local server's diagnostics were not JSON (HTTP ${res.status}).`, 'Check that the address is the local server\'s HTTP port.', 'protocol');
+    throw new LocalDiagnosticsError(
+      `The local server's diagnostics were not JSON (HTTP ${res.status}).`,
+      "Check that the address is the local server's HTTP port.",
+      'protocol',
+    );
   }
   const parsed = localDiagnosticsSchema.safeParse(json);
   if (!res.ok || !parsed.success) {
-    throw new LocalDiagnosticsError(`The local server's diagnostics were not understood (HTTP ${res.status}).`, 'Update the local server to this version of the extension.', 'protocol');
+    throw new LocalDiagnosticsError(
+      `The local server's diagnostics were not understood (HTTP ${res.status}).`,
+      'Update the local server to this version of the extension.',
+      'protocol',
+    );
   }
   return parsed.data;
 }

@@ -52,7 +52,12 @@ function asChange(data: string): LocalChange | undefined {
   }
 }
 
-export function subscribeLocalEvents(baseUrl: string, accountToken: string, h: LocalEventHandlers, opts: { minRetryMs?: number; maxRetryMs?: number } = {}): LocalEventSubscription {
+export function subscribeLocalEvents(
+  baseUrl: string,
+  accountToken: string,
+  h: LocalEventHandlers,
+  opts: { minRetryMs?: number; maxRetryMs?: number } = {},
+): LocalEventSubscription {
   const url = new URL(LOCAL_EVENTS_PATH, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   let closed = false;
   let connected = false;

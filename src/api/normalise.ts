@@ -176,12 +176,12 @@ function toDomain(cmd: Command, w: unknown, opts: ParseReplyOptions, input: Repl
       const page: HistoryPage = {
         sessions: h.sessions.map((s) =>
           compact({
-          id: s.id,
-          timeStart: s.time_start,
-          timeEnd: s.time_end,
-          durationS: s.duration,
-          energyWh: s.wh_energy,
-          savingsCents: s.savings,
+            id: s.id,
+            timeStart: s.time_start,
+            timeEnd: s.time_end,
+            durationS: s.duration,
+            energyWh: s.wh_energy,
+            savingsCents: s.savings,
           }),
         ),
       };
@@ -318,7 +318,9 @@ function unitInfo(i: WireReply<'get_info'>, keyed: Record<string, unknown>): Uni
     infoTimestamp: i.info_timestamp,
     timeZoneId: i.timeZoneId,
     cars: (i.cars ?? []).filter((c): c is WireCar => c !== undefined).map(car),
-    policy: i.policy ? compact({ name: i.policy.name, userControlAllowed: i.policy.user_control_allowed, chargeControlType: i.policy.charge_control_type }) : undefined,
+    policy: i.policy
+      ? compact({ name: i.policy.name, userControlAllowed: i.policy.user_control_allowed, chargeControlType: i.policy.charge_control_type })
+      : undefined,
     raw,
   });
 }

@@ -237,8 +237,7 @@ export interface NotificationSetting {
 }
 
 /** Keys are the trimmed event names (the wire has "start_charging " with a space). */
-export type NotificationSettings = Partial<Record<NotificationEvent, NotificationSetting>> &
-  Record<string, NotificationSetting | undefined>;
+export type NotificationSettings = Partial<Record<NotificationEvent, NotificationSetting>> & Record<string, NotificationSetting | undefined>;
 
 export interface OverrideRequest {
   /** Epoch seconds: in the past (e.g. now) = charge now; 0 = cancel the override. */

@@ -63,7 +63,10 @@ export const bool = z.preprocess(boolPre, z.boolean().optional());
 export const reqBool = z.preprocess(boolPre, z.boolean());
 
 /** A string (trimmed); numbers are accepted and stringified (a PIN sent as 8447). */
-export const str = z.preprocess((v) => (v === null ? undefined : typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : v), z.string().optional());
+export const str = z.preprocess(
+  (v) => (v === null ? undefined : typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : v),
+  z.string().optional(),
+);
 export const reqStr = z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : v), z.string());
 
 /** Wraps a reply schema: keys trimmed first. */
@@ -234,28 +237,28 @@ export const replyBodySchemas = {
   get_account_units: z.looseObject({ ...replyBase, units: z.array(wireAccountUnit) }),
   share_device: z.looseObject({ ...replyBase, unit_id: reqStr, name: str, token: reqStr }),
   get_state: z.looseObject({
-      ...replyBase,
-      ID: str,
-      info_timestamp: num,
-      show_override: bool,
-      state: str,
-      charging: wireCharging.optional(),
-      lifetime: wireLifetime.optional(),
-      charging_time_left: num,
-      plug_unplug_time: num,
-      target_time: num,
-      override_time: num,
-      default_target_time: num,
-      time_last_ping: num,
-      utc_time: num,
-      unit_time: num,
-      update_interval: num,
-      temperature: num,
-      frequency: num,
-      triggers_all: num,
-      triggers_blocking: num,
-      car_id: num,
-    }),
+    ...replyBase,
+    ID: str,
+    info_timestamp: num,
+    show_override: bool,
+    state: str,
+    charging: wireCharging.optional(),
+    lifetime: wireLifetime.optional(),
+    charging_time_left: num,
+    plug_unplug_time: num,
+    target_time: num,
+    override_time: num,
+    default_target_time: num,
+    time_last_ping: num,
+    utc_time: num,
+    unit_time: num,
+    update_interval: num,
+    temperature: num,
+    frequency: num,
+    triggers_all: num,
+    triggers_blocking: num,
+    car_id: num,
+  }),
   set_limit: ack,
   get_schedule: z.looseObject({ ...replyBase, type: reqStr, weekday: wireScheduleWindow, weekend: wireScheduleWindow, info_timestamp: num, ID: str }),
   set_schedule: ack,
@@ -272,9 +275,9 @@ export const replyBodySchemas = {
 } satisfies Record<Command, z.ZodType>;
 
 /** Reply schemas for raw JSON values: keys trimmed first, then validated. */
-export const replySchemas = Object.fromEntries(
-  Object.entries(replyBodySchemas).map(([cmd, schema]) => [cmd, withKeys(schema)]),
-) as unknown as { [C in Command]: z.ZodType<z.output<(typeof replyBodySchemas)[C]>> };
+export const replySchemas = Object.fromEntries(Object.entries(replyBodySchemas).map(([cmd, schema]) => [cmd, withKeys(schema)])) as unknown as {
+  [C in Command]: z.ZodType<z.output<(typeof replyBodySchemas)[C]>>;
+};
 
 export type WireRequest<C extends Command> = z.input<(typeof requestSchemas)[C]>;
 export type WireReply<C extends Command> = z.output<(typeof replyBodySchemas)[C]>;

@@ -45,7 +45,11 @@ export async function addSharedUnit(
   try {
     const added = await withCallProgress(`JuiceNet: adding shared unit ${unitId}…`, (signal) => client.shareDevice(token, unitId, pin, undefined, { signal }));
     if (added.unitId !== unitId) {
-      offerRetry(deps, `JuiceNet: the server answered with unit ${added.unitId} instead of ${unitId}; nothing was added here. Check the ID and try again.`, again);
+      offerRetry(
+        deps,
+        `JuiceNet: the server answered with unit ${added.unitId} instead of ${unitId}; nothing was added here. Check the ID and try again.`,
+        again,
+      );
       return;
     }
     await deps.backend.addUnitToAccount(account.accountId, added);

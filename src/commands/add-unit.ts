@@ -3,7 +3,18 @@
 // Verified by the reply's unit_id matching and the unit then being listed.
 // Test arguments: (account node | accountId | undefined, unitId).
 import { ApiError } from '../api/errors';
-import { askText, offerActions, onLocalServer, offerRetry, reportFailure, reportInvalid, withCallProgress, resolveAccount, clientOf, type CommandDeps } from './run';
+import {
+  askText,
+  offerActions,
+  onLocalServer,
+  offerRetry,
+  reportFailure,
+  reportInvalid,
+  withCallProgress,
+  resolveAccount,
+  clientOf,
+  type CommandDeps,
+} from './run';
 import { validateUnitId } from '../domain/ids';
 
 export async function addUnit(deps: CommandDeps, accountArg?: unknown, unitIdArg?: string, typed?: string): Promise<void> {
@@ -41,7 +52,11 @@ export async function addUnit(deps: CommandDeps, accountArg?: unknown, unitIdArg
   try {
     const added = await withCallProgress(`JuiceNet: adding unit ${unitId}…`, (signal) => client.addUnit(token, unitId, undefined, { signal }));
     if (added.unitId !== unitId) {
-      offerRetry(deps, `JuiceNet: the server answered with unit ${added.unitId} instead of ${unitId}; nothing was added here. Check the ID and try again.`, again);
+      offerRetry(
+        deps,
+        `JuiceNet: the server answered with unit ${added.unitId} instead of ${unitId}; nothing was added here. Check the ID and try again.`,
+        again,
+      );
       return;
     }
     await deps.backend.addUnitToAccount(account.accountId, added);
@@ -49,9 +64,13 @@ export async function addUnit(deps: CommandDeps, accountArg?: unknown, unitIdArg
   } catch (e) {
     if (onLocalServer(deps, account.accountId) && e instanceof ApiError && e.errorCode === 404) {
       // A local server knows a box only from its reports.
-      offerActions(deps, `JuiceNet: no report from JuiceBox ${unitId} has reached the local server yet, so it cannot be added. Point the box at the server, then add it from the setup assistant.`, {
-        'Open Setup Assistant': 'juicenet.openSetupAssistant',
-      });
+      offerActions(
+        deps,
+        `JuiceNet: no report from JuiceBox ${unitId} has reached the local server yet, so it cannot be added. Point the box at the server, then add it from the setup assistant.`,
+        {
+          'Open Setup Assistant': 'juicenet.openSetupAssistant',
+        },
+      );
       return;
     }
     await reportFailure(deps, `adding unit ${unitId}`, e, again);

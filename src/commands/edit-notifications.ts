@@ -5,7 +5,18 @@
 import * as vscode from 'vscode';
 import type { NotificationSettings } from '../api/types';
 import { minutesToHHMM, toMinutes, validateHHMM } from '../domain/schedule';
-import { apiOf, askText, onLocalServer, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
+import {
+  apiOf,
+  askText,
+  onLocalServer,
+  refreshAfterWrite,
+  replyLostNote,
+  reportFailure,
+  reportInvalid,
+  resolveUnit,
+  withCallProgress,
+  type CommandDeps,
+} from './run';
 import { buildNotificationSettings, eventLabel, needsNotPluggedInTime, notificationChoices, notificationEvents } from '../domain/notifications';
 import { writeNotifications } from '../state/unit-writes';
 
@@ -13,7 +24,6 @@ export interface NotificationsArg {
   picked: string[];
   notPluggedInBy?: string | number;
 }
-
 
 export async function editNotifications(deps: CommandDeps, unitArg?: unknown, arg?: NotificationsArg, draft?: NotificationsArg): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Edit Notifications');
@@ -76,12 +86,16 @@ export async function editNotifications(deps: CommandDeps, unitArg?: unknown, ar
   }
   const settings = buildNotificationSettings(current, parsed, minutes);
   try {
-    const { mismatches: bad, confirmed, replyLost } = await withCallProgress(`JuiceNet: saving the notifications of ${unit.name}…`, (signal) =>
-      writeNotifications(api, settings, signal),
-    );
+    const {
+      mismatches: bad,
+      confirmed,
+      replyLost,
+    } = await withCallProgress(`JuiceNet: saving the notifications of ${unit.name}…`, (signal) => writeNotifications(api, settings, signal));
     await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
-      void deps.notify.warn(`JuiceNet: ${unit.name} accepted the notifications but reports different values for: ${bad.map(eventLabel).join(', ')}. Open the command again to check.`);
+      void deps.notify.warn(
+        `JuiceNet: ${unit.name} accepted the notifications but reports different values for: ${bad.map(eventLabel).join(', ')}. Open the command again to check.`,
+      );
       return;
     }
     const on = parsed.length;

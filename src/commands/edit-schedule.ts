@@ -14,20 +14,26 @@ export interface ScheduleArg {
   weekend?: WindowInput;
 }
 
-
 const WRAP_HINT = 'An end before the start runs overnight (e.g. 23:00 → 07:00 charges from 23:00 to 07:00 the next morning).';
 
 /** Asks one day's window, pre-filled from `prev`. Undefined when the user cancels. */
 async function askWindow(title: string, day: string, prev: WindowInput | undefined): Promise<WindowInput | undefined> {
   const asText = (v: number | string | undefined) => (v === undefined ? undefined : typeof v === 'number' ? minutesToHHMM(v) : v);
-  const start = await askText({ title, prompt: `${day}: charging may start at (HH:MM, 24-hour). ${WRAP_HINT}`, value: asText(prev?.start), placeHolder: '23:00', validate: validateHHMM });
+  const start = await askText({
+    title,
+    prompt: `${day}: charging may start at (HH:MM, 24-hour). ${WRAP_HINT}`,
+    value: asText(prev?.start),
+    placeHolder: '23:00',
+    validate: validateHHMM,
+  });
   if (start === undefined) return undefined;
   const end = await askText({
     title,
     prompt: `${day}: charging must end by (HH:MM). Starts ${start}; ${WRAP_HINT}`,
     value: asText(prev?.end),
     placeHolder: '07:00',
-    validate: (s) => validateHHMM(s) ?? (validateHHMM(start) === undefined && s.trim() === start.trim() ? 'The end equals the start: the window would be empty.' : undefined),
+    validate: (s) =>
+      validateHHMM(s) ?? (validateHHMM(start) === undefined && s.trim() === start.trim() ? 'The end equals the start: the window would be empty.' : undefined),
   });
   if (end === undefined) return undefined;
   const ready = await askText({
@@ -74,7 +80,12 @@ export async function editSchedule(deps: CommandDeps, unitArg?: unknown, schedul
     const picked = await vscode.window.showQuickPick(
       [
         { label: 'Disabled', description: prevType === 'disabled' ? 'current' : undefined, detail: 'Charge any time of day.', type: 'disabled' as const },
-        { label: 'Custom', description: prevType === 'custom' ? 'current' : undefined, detail: 'Charge only inside weekday and weekend windows (e.g. off-peak hours).', type: 'custom' as const },
+        {
+          label: 'Custom',
+          description: prevType === 'custom' ? 'current' : undefined,
+          detail: 'Charge only inside weekday and weekend windows (e.g. off-peak hours).',
+          type: 'custom' as const,
+        },
       ],
       { title, placeHolder: current ? `Now: ${describeSchedule(current)}` : 'Pick the schedule type', ignoreFocusOut: true },
     );
@@ -106,7 +117,9 @@ export async function editSchedule(deps: CommandDeps, unitArg?: unknown, schedul
     if (!ok.go) return editSchedule(deps, unit.key, undefined, arg);
   }
   try {
-    const { readBack, confirmed, replyLost } = await withCallProgress(`JuiceNet: saving the schedule of ${unit.name}…`, (signal) => writeSchedule(api, schedule, signal));
+    const { readBack, confirmed, replyLost } = await withCallProgress(`JuiceNet: saving the schedule of ${unit.name}…`, (signal) =>
+      writeSchedule(api, schedule, signal),
+    );
     await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the schedule but reports ${describeSchedule(readBack)}. Check it and try again.`);

@@ -22,7 +22,10 @@ export async function getSharePin(deps: CommandDeps, unitArg?: unknown): Promise
         `JuiceNet: share PIN of ${unit.name} (unit ${unit.unitId}): ${pin} — copied. The other account adds it with 'JuiceNet: Add Shared Charger'.`,
         'Copy',
       ),
-    ).then((choice) => (choice === 'Copy' ? vscode.env.clipboard.writeText(pin) : undefined), () => undefined);
+    ).then(
+      (choice) => (choice === 'Copy' ? vscode.env.clipboard.writeText(pin) : undefined),
+      () => undefined,
+    );
   } catch (e) {
     await reportFailure(deps, `getting a share PIN of ${unit.name}`, e, () => getSharePin(deps, unit.key));
   }

@@ -73,7 +73,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return await (run as (ctx: CommandContext, ...a: unknown[]) => unknown)(ctx, ...ownArguments(args));
       } catch (e) {
         ctx.log.error(e instanceof Error ? e : new Error(String(e)));
-        void Promise.resolve(ctx.notify.error('JuiceNet: the command failed unexpectedly. The log has the details.', 'Show Log')).then((c) => (c === 'Show Log' ? ctx.showLog() : undefined));
+        void Promise.resolve(ctx.notify.error('JuiceNet: the command failed unexpectedly. The log has the details.', 'Show Log')).then((c) =>
+          c === 'Show Log' ? ctx.showLog() : undefined,
+        );
         return undefined;
       }
     }),

@@ -29,8 +29,18 @@ function validateHost(v: string): string | undefined {
 export async function pointBoxHere(deps: LocalServerCommandDeps, args?: PointBoxArgs): Promise<boolean> {
   const target = await deps.local.reportTarget();
   if (!target) {
-    void Promise.resolve(deps.notify.warn('JuiceNet: start or connect to a local server first: the box is pointed at its UDP port.', 'Start Local Server', 'Connect to a Local Server')).then((c) =>
-      c === 'Start Local Server' ? vscode.commands.executeCommand('juicenet.startLocalServer') : c ? vscode.commands.executeCommand('juicenet.connectLocalServer') : undefined,
+    void Promise.resolve(
+      deps.notify.warn(
+        'JuiceNet: start or connect to a local server first: the box is pointed at its UDP port.',
+        'Start Local Server',
+        'Connect to a Local Server',
+      ),
+    ).then((c) =>
+      c === 'Start Local Server'
+        ? vscode.commands.executeCommand('juicenet.startLocalServer')
+        : c
+          ? vscode.commands.executeCommand('juicenet.connectLocalServer')
+          : undefined,
     );
     return false;
   }
@@ -61,7 +71,11 @@ export async function pointBoxHere(deps: LocalServerCommandDeps, args?: PointBox
         : (
             await vscode.window.showQuickPick(
               target.addresses.map((a) => ({ label: a })),
-              { title: 'JuiceNet: Point a JuiceBox at This Server (2/2)', placeHolder: 'Which address of this machine can the box reach?', ignoreFocusOut: true },
+              {
+                title: 'JuiceNet: Point a JuiceBox at This Server (2/2)',
+                placeHolder: 'Which address of this machine can the box reach?',
+                ignoreFocusOut: true,
+              },
             )
           )?.label;
     if (targetHost === undefined) return false;

@@ -157,18 +157,15 @@ export function apiOf(deps: CommandDeps, unit: UnitView): { client: JuiceNetApi;
 
 /** Runs `work` under a progress notification whose Cancel aborts the client's request. */
 export function withCallProgress<T>(title: string, work: (signal: AbortSignal, report: (m: string) => void) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-    async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      try {
-        return await work(ac.signal, (message) => progress.report({ message }));
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const ac = new AbortController();
+    const sub = token.onCancellationRequested(() => ac.abort());
+    try {
+      return await work(ac.signal, (message) => progress.report({ message }));
+    } finally {
+      sub.dispose();
+    }
+  });
 }
 
 /**
@@ -304,7 +301,11 @@ export function pickOrType<T extends vscode.QuickPickItem>(opts: {
 export async function resolveAccount(deps: CommandDeps, arg: unknown, action: string): Promise<AccountSummary | undefined> {
   const accounts = deps.backend.accounts();
   const id =
-    typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof (arg as { accountId?: unknown }).accountId === 'string' ? (arg as { accountId: string }).accountId : undefined;
+    typeof arg === 'string'
+      ? arg
+      : arg && typeof arg === 'object' && typeof (arg as { accountId?: unknown }).accountId === 'string'
+        ? (arg as { accountId: string }).accountId
+        : undefined;
   if (id) {
     const a = accounts.find((x) => x.accountId === id);
     if (!a) void deps.notify.error(`JuiceNet: account ${id} is not signed in. Sign in, then try again.`);

@@ -1,6 +1,18 @@
 // juicenet.setLimit: pick the maximum charging current (0 A = off), send set_limit, verify with
 // get_state's amps_limit. Test arguments: (unit, amps).
-import { apiOf, askText, pickOrType, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, applyLimit, type CommandDeps } from './run';
+import {
+  apiOf,
+  askText,
+  pickOrType,
+  refreshAfterWrite,
+  replyLostNote,
+  reportFailure,
+  reportInvalid,
+  resolveUnit,
+  withCallProgress,
+  applyLimit,
+  type CommandDeps,
+} from './run';
 import { ampsChoices, limitPlaceholder, maxAmpsOf, parseAmps, validateAmps } from '../domain/amps';
 import { rememberLimit } from '../state/limit-memory';
 import type { UnitView } from '../state/contracts';
@@ -36,7 +48,9 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
   if (input === undefined) {
     if (typed === undefined) {
       if (maxAmps === undefined) {
-        void deps.notify.warn(`JuiceNet: ${unit.name} did not report its wire or charger rating, so the maximum is unknown. Type a value the installation allows.`);
+        void deps.notify.warn(
+          `JuiceNet: ${unit.name} did not report its wire or charger rating, so the maximum is unknown. Type a value the installation allows.`,
+        );
       }
       const items = ampsChoices(maxAmps, currentAmps, lastKnown).map((c) => ({ label: c.label, description: c.description, choice: c }));
       const picked = await pickOrType({
@@ -74,7 +88,9 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
       return;
     }
     const note = replyLostNote(replyLost, 'the new limit');
-    void deps.notify.info(amps === 0 ? `JuiceNet: charging turned off on ${unit.name} (limit 0 A)${note}.` : `JuiceNet: ${unit.name} charging limit set to ${amps} A${note}.`);
+    void deps.notify.info(
+      amps === 0 ? `JuiceNet: charging turned off on ${unit.name} (limit 0 A)${note}.` : `JuiceNet: ${unit.name} charging limit set to ${amps} A${note}.`,
+    );
   } catch (e) {
     await reportFailure(deps, `setting the limit of ${unit.name}`, e, again(String(input)));
   }

@@ -46,7 +46,10 @@ export function signInFailure(e: unknown, baseUrl: string): { text: string; acti
   const where = redact(baseUrl);
   switch (err.name) {
     case 'BaseUrlError':
-      return { text: shortMessage(`JuiceNet: sign-in failed: ${withoutWireNames(err.userMessage)}`, withoutWireNames(err.nextStep)), actions: ['Open Settings'] };
+      return {
+        text: shortMessage(`JuiceNet: sign-in failed: ${withoutWireNames(err.userMessage)}`, withoutWireNames(err.nextStep)),
+        actions: ['Open Settings'],
+      };
     case 'AuthError':
       return {
         text: `JuiceNet: sign-in failed: the server at ${where} rejected this account token. Copy it again from the JuiceNet app or portal.`,
@@ -56,11 +59,21 @@ export function signInFailure(e: unknown, baseUrl: string): { text: string; acti
     case 'TimeoutError':
       // The default server is the vendor's cloud, which was shut down: say so, and offer what works.
       if (isDefaultServer(baseUrl)) return { text: CLOUD_CLOSED_MESSAGE, actions: ['Try the Demo', 'Open Settings'] };
-      return { text: `JuiceNet: sign-in failed: could not reach ${where}. Check the network and the ${settingName('juicenet.serverURL')} setting.`, actions: ['Retry', 'Open Settings'] };
+      return {
+        text: `JuiceNet: sign-in failed: could not reach ${where}. Check the network and the ${settingName('juicenet.serverURL')} setting.`,
+        actions: ['Retry', 'Open Settings'],
+      };
     case 'HttpStatusError':
     case 'ApiError':
     case 'ProtocolError':
-      return { text: shortMessage(`JuiceNet: sign-in failed: the server at ${where} answered with an error.`, describeFailure(err, '').short, 'Try again in a moment.'), actions: ['Retry', 'Open Settings'] };
+      return {
+        text: shortMessage(
+          `JuiceNet: sign-in failed: the server at ${where} answered with an error.`,
+          describeFailure(err, '').short,
+          'Try again in a moment.',
+        ),
+        actions: ['Retry', 'Open Settings'],
+      };
     default:
       return { text: shortMessage('JuiceNet: sign-in failed.', describeFailure(err, '').short), actions: ['Retry', 'Open Settings'] };
   }
@@ -86,9 +99,8 @@ export async function signIn(deps: AccountCommandDeps, args?: SignInArgs): Promi
     return false;
   }
   try {
-    const summary = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'JuiceNet: signing in…' },
-      () => deps.store.signIn({ accountToken: token, baseUrl, label: args?.label }),
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'JuiceNet: signing in…' }, () =>
+      deps.store.signIn({ accountToken: token, baseUrl, label: args?.label }),
     );
     const n = deps.store.units().filter((u) => u.accountId === summary.accountId).length;
     void deps.notify.info(`JuiceNet: signed in to ${summary.label}: ${n} charger${n === 1 ? '' : 's'}.`);

@@ -26,7 +26,11 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
           .filter((c) => c.amps !== undefined && c.amps > 0)
           .map((c) => ({ label: c.label, description: c.description, amps: c.amps as number }));
         const picked = items.length
-          ? await vscode.window.showQuickPick(items, { title: `JuiceNet: ${unit.name} is turned off (0 A)`, placeHolder: 'Charge at which limit?', ignoreFocusOut: true })
+          ? await vscode.window.showQuickPick(items, {
+              title: `JuiceNet: ${unit.name} is turned off (0 A)`,
+              placeHolder: 'Charge at which limit?',
+              ignoreFocusOut: true,
+            })
           : undefined;
         if (!picked) {
           if (!items.length) void deps.notify.warn(`JuiceNet: ${unit.name} is off (0 A) and its rating is unknown. Use 'JuiceNet: Set Current Limit…' first.`);

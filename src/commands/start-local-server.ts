@@ -10,7 +10,9 @@ export async function startLocalServer(deps: LocalServerCommandDeps): Promise<bo
     void deps.notify.info(`JuiceNet: the local server already runs here (${before.baseUrl}, UDP port ${before.udpPort}).`);
     return true;
   }
-  const s = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'JuiceNet: starting the local server…' }, () => deps.local.server.start());
+  const s = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'JuiceNet: starting the local server…' }, () =>
+    deps.local.server.start(),
+  );
   if (s.kind !== 'running') {
     const text = s.kind === 'failed' ? `JuiceNet: the local server could not start. ${s.message} ${s.nextStep}` : 'JuiceNet: the local server did not start.';
     void Promise.resolve(deps.notify.error(text, 'Show Log')).then((c) => (c === 'Show Log' ? vscode.commands.executeCommand('juicenet.showLog') : undefined));

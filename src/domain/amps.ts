@@ -7,9 +7,7 @@ export const MIN_AMPS = 6;
 
 /** The highest limit this unit accepts: min(wire rating, unit rating), or undefined when unknown. */
 export function maxAmpsOf(info: Pick<UnitInfo, 'ampsWireRating' | 'ampsUnitRating'> | undefined): number | undefined {
-  const ratings = [info?.ampsWireRating, info?.ampsUnitRating].filter(
-    (v): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0,
-  );
+  const ratings = [info?.ampsWireRating, info?.ampsUnitRating].filter((v): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0);
   return ratings.length ? Math.min(...ratings) : undefined;
 }
 
@@ -65,7 +63,6 @@ export function ampsChoices(maxAmps: number | undefined, currentAmps: number | u
   items.push({ label: 'Custom…', description: customDesc ?? (maxAmps === undefined ? 'the unit did not report its rating' : undefined) });
   return items;
 }
-
 
 /** The picker's prompt: the limit now, or the last known one when the charger cannot be read. */
 export function limitPlaceholder(currentAmps: number | undefined, lastKnown: boolean): string {

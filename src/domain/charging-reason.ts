@@ -32,15 +32,7 @@ export type ReasonKind =
 
 /** Something the user can do about it; the views map each to a command. */
 export type ReasonAction =
-  | 'startCharging'
-  | 'stopCharging'
-  | 'setLimit'
-  | 'cancelOverride'
-  | 'holdUntil'
-  | 'editSchedule'
-  | 'refresh'
-  | 'showLog'
-  | 'openSettings';
+  'startCharging' | 'stopCharging' | 'setLimit' | 'cancelOverride' | 'holdUntil' | 'editSchedule' | 'refresh' | 'showLog' | 'openSettings';
 
 export interface ChargingReason {
   kind: ReasonKind;
@@ -193,7 +185,13 @@ export function chargingReason(input: ReasonInput): ChargingReason {
       );
     case 'standby': {
       const off = limit === 0 ? ' The limit is 0 A, so it will not charge when a car is plugged in.' : '';
-      return reason('no-car', limit === 0 ? 'no car plugged in · limit 0 A (off)' : 'no car plugged in', `No car is plugged in.${off}`, off ? 'Set a limit above 0 A before plugging in.' : '', off ? ['setLimit'] : []);
+      return reason(
+        'no-car',
+        limit === 0 ? 'no car plugged in · limit 0 A (off)' : 'no car plugged in',
+        `No car is plugged in.${off}`,
+        off ? 'Set a limit above 0 A before plugging in.' : '',
+        off ? ['setLimit'] : [],
+      );
     }
     case 'charging': {
       const power = status.charging.powerW !== undefined ? ` · ${formatPowerW(status.charging.powerW)}` : '';
@@ -217,13 +215,11 @@ export function chargingReason(input: ReasonInput): ChargingReason {
         );
       }
       const until = input.schedule?.type === 'custom' && allowed ? windowEnd(input.schedule, now, input.timeZone) : undefined;
-      return reason(
-        'charging',
-        `charging${power}`,
-        until ? `Charging inside the schedule window (until ${until}).` : 'Charging.',
-        '',
-        ['stopCharging', 'setLimit', 'holdUntil'],
-      );
+      return reason('charging', `charging${power}`, until ? `Charging inside the schedule window (until ${until}).` : 'Charging.', '', [
+        'stopCharging',
+        'setLimit',
+        'holdUntil',
+      ]);
     }
     case 'plugged': {
       if (limit === 0) {
@@ -280,7 +276,10 @@ export function chargingReason(input: ReasonInput): ChargingReason {
       );
     }
     default:
-      return reason('unknown', 'unknown state', 'The server reported a state this extension does not know.', 'Refresh; the log has the details.', ['refresh', 'showLog']);
+      return reason('unknown', 'unknown state', 'The server reported a state this extension does not know.', 'Refresh; the log has the details.', [
+        'refresh',
+        'showLog',
+      ]);
   }
 }
 

@@ -35,4 +35,3 @@ export function validateChargingTime(input: string, now: Date): string | undefin
     return e instanceof Error ? e.message : String(e);
   }
 }
-

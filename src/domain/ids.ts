@@ -18,7 +18,6 @@ export function validatePin(input: string): string | undefined {
   return undefined;
 }
 
-
 /**
  * What names one charger as seen by one account: the same charger signed in through two accounts
  * (shared by PIN) is two entries, each with its own credentials. "<accountId>/<unitId>".

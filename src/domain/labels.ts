@@ -292,7 +292,10 @@ function inSentence(label: string, offset: number, text: string): string {
 export function withoutWireNames(text: string): string {
   let out = text;
   // setting ids: "the juicenet.baseUrl setting", "JuiceNet › Base URL (juicenet.baseUrl)"
-  out = out.replace(/(?:\bthe )?(?:setting )?(?:JuiceNet › [^(]*\()?\b(juicenet\.[A-Za-z.]+[A-Za-z])\)?(?: setting)?/g, (_f: string, id: string) => `the ${settingName(id)} setting`);
+  out = out.replace(
+    /(?:\bthe )?(?:setting )?(?:JuiceNet › [^(]*\()?\b(juicenet\.[A-Za-z.]+[A-Za-z])\)?(?: setting)?/g,
+    (_f: string, id: string) => `the ${settingName(id)} setting`,
+  );
   // dotted paths like notifications.unplug.time: the last part in words
   const roots = PATH_ROOTS.join('|');
   out = out.replace(new RegExp(`\\b(?:${roots})(?:\\.[A-Za-z_ ]+?|\\[\\d+\\])+(?=$|[^A-Za-z_.\\[])`, 'g'), (path: string, offset: number, whole: string) =>

@@ -72,7 +72,6 @@ export function buildNotificationSettings(
   return out;
 }
 
-
 /** Events (keys) whose read-back differs from what was sent (email, push, time); empty when all match. */
 export function notificationMismatches(sent: NotificationSettings, readBack: NotificationSettings): string[] {
   const bad: string[] = [];

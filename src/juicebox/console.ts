@@ -101,7 +101,8 @@ export function checkTarget(t: UdpcTarget): UdpcTarget {
   if (typeof t.host !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(t.host)) {
     throw new ConsoleError('invalid-target', `"${String(t.host)}" is not a host name or IPv4 address the box can use`);
   }
-  if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) throw new ConsoleError('invalid-target', `the port must be a whole number from 1 to 65535, got ${t.port}`);
+  if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535)
+    throw new ConsoleError('invalid-target', `the port must be a whole number from 1 to 65535, got ${t.port}`);
   return { host: t.host, port: t.port };
 }
 
@@ -181,7 +182,9 @@ export class ConsoleSession {
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('close', () => {
       this.closed = true;
-      this.fail(new ConsoleError('closed', `the console at ${this.where} closed the connection${this.buf ? ` after ${show(lastLine(this.buf))}` : ''}`, 'unknown'));
+      this.fail(
+        new ConsoleError('closed', `the console at ${this.where} closed the connection${this.buf ? ` after ${show(lastLine(this.buf))}` : ''}`, 'unknown'),
+      );
     });
     socket.on('error', (e) => this.fail(new ConsoleError('connect', `the console at ${this.where}: ${e.message}`, 'unknown')));
   }
@@ -195,7 +198,12 @@ export class ConsoleSession {
       const s = net.connect({ host: opts.host, port });
       const timer = setTimeout(() => {
         s.destroy();
-        reject(new ConsoleError('timeout', `no connection to the box's console at ${where} within ${timeoutMs} ms: check its address, and that it is on this network`));
+        reject(
+          new ConsoleError(
+            'timeout',
+            `no connection to the box's console at ${where} within ${timeoutMs} ms: check its address, and that it is on this network`,
+          ),
+        );
       }, timeoutMs);
       s.once('connect', () => {
         clearTimeout(timer);
@@ -222,7 +230,13 @@ export class ConsoleSession {
     const bytes = stripTelnet(d);
     for (const b of bytes) {
       if (b !== 0x0a && b !== 0x0d && b !== 0x09 && (b < 0x20 || b > 0x7e)) {
-        this.fail(new ConsoleError('garbage', `the console at ${this.where} sent bytes that are not console text (0x${b.toString(16).padStart(2, '0')}): is it a JuiceBox?`, 'unknown'));
+        this.fail(
+          new ConsoleError(
+            'garbage',
+            `the console at ${this.where} sent bytes that are not console text (0x${b.toString(16).padStart(2, '0')}): is it a JuiceBox?`,
+            'unknown',
+          ),
+        );
         return;
       }
     }
@@ -262,8 +276,16 @@ export class ConsoleSession {
         this.waiter = undefined;
         const line = lastLine(this.buf);
         const e = line
-          ? new ConsoleError('unexpected-prompt', `the console at ${this.where} answered ${show(line)} where the JuiceBox prompt ">" was expected (waiting for ${what})`, sent === false ? false : 'unknown')
-          : new ConsoleError('timeout', `the console at ${this.where} did not answer within ${this.timeoutMs} ms (waiting for ${what})`, sent === false ? false : 'unknown');
+          ? new ConsoleError(
+              'unexpected-prompt',
+              `the console at ${this.where} answered ${show(line)} where the JuiceBox prompt ">" was expected (waiting for ${what})`,
+              sent === false ? false : 'unknown',
+            )
+          : new ConsoleError(
+              'timeout',
+              `the console at ${this.where} did not answer within ${this.timeoutMs} ms (waiting for ${what})`,
+              sent === false ? false : 'unknown',
+            );
         this.socket.destroy();
         reject(e);
       }, this.timeoutMs);
@@ -348,10 +370,13 @@ export async function pointBoxAt(opts: PointBoxOptions): Promise<PointBoxResult>
     if (e.changed === true) throw e;
     // The command may have reached the box: look, on a new connection, and say what is known.
     const now = await readStreams(opts).catch(() => undefined);
-    if (now === undefined) throw new ConsoleError(e.code, then(e.message, 'The box may have taken the command: read its streams again before retrying.'), 'unknown');
+    if (now === undefined)
+      throw new ConsoleError(e.code, then(e.message, 'The box may have taken the command: read its streams again before retrying.'), 'unknown');
     const u = findUdpcStream(now);
     const pointed = !!u && sameHost(u.host, opts.target.host) && u.port === opts.target.port;
-    const look = pointed ? `A new look shows the box sending its reports to ${opts.target.host}:${opts.target.port} after all.` : 'A new look shows its report stream unchanged.';
+    const look = pointed
+      ? `A new look shows the box sending its reports to ${opts.target.host}:${opts.target.port} after all.`
+      : 'A new look shows its report stream unchanged.';
     throw new ConsoleError(e.code, then(e.message, look), pointed);
   }
 }

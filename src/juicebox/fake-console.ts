@@ -24,7 +24,16 @@ export type FakeConsoleMode =
   /** Answers `udpc` as if it worked and changes nothing. */
   | 'ignores-change';
 
-export const FAKE_CONSOLE_MODES: readonly FakeConsoleMode[] = ['normal', 'hangs', 'hangs-on-change', 'refuses', 'garbage', 'wrong-prompt', 'closes', 'ignores-change'];
+export const FAKE_CONSOLE_MODES: readonly FakeConsoleMode[] = [
+  'normal',
+  'hangs',
+  'hangs-on-change',
+  'refuses',
+  'garbage',
+  'wrong-prompt',
+  'closes',
+  'ignores-change',
+];
 
 export interface FakeConsoleOptions {
   /** 127.0.0.1 (default) or ::1; nothing else. */

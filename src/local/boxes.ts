@@ -11,7 +11,8 @@ import type { ChargeInterval, OverrideRequest, SessionSummary, UnitSettings, Uni
 import type { LocalDatabase, SessionRow } from './db';
 
 /** Events a box's owner can be told about (the protocol's notification names). */
-export type BoxEvent = 'plugin' | 'unplug' | 'start_charging' | 'stop_charging' | 'is_offline' | 'is_back_online' | 'is_not_plugged_in_by' | 'charging_delayed_due_to_ToU';
+export type BoxEvent =
+  'plugin' | 'unplug' | 'start_charging' | 'stop_charging' | 'is_offline' | 'is_back_online' | 'is_not_plugged_in_by' | 'charging_delayed_due_to_ToU';
 
 export interface LocalSourceOptions {
   db: LocalDatabase;
@@ -143,7 +144,14 @@ export class LocalSource implements UnitSource {
     for (const s of this.db.openSessions()) {
       const box = this.boxes.get(s.unit_id);
       if (!box) continue;
-      box.session = { id: s.id, timeStart: s.time_start, startLifetimeWh: s.start_lifetime_wh ?? undefined, energyWh: s.energy_wh, durationS: s.duration_s, goalReached: s.goal_reached === 1 };
+      box.session = {
+        id: s.id,
+        timeStart: s.time_start,
+        startLifetimeWh: s.start_lifetime_wh ?? undefined,
+        energyWh: s.energy_wh,
+        durationS: s.duration_s,
+        goalReached: s.goal_reached === 1,
+      };
       box.plugUnplugTime = s.time_start;
     }
     for (const box of this.boxes.values()) {
@@ -297,7 +305,9 @@ export class LocalSource implements UnitSource {
       protocol_version: box.protocolVersion ?? null,
     });
     this.boxes.set(box.unitId, box);
-    this.opts.log(`New JuiceBox ${box.unitId} reporting from ${address} (protocol ${r.protocolVersion ?? 'without version'}): add it with its unit ID to use it`);
+    this.opts.log(
+      `New JuiceBox ${box.unitId} reporting from ${address} (protocol ${r.protocolVersion ?? 'without version'}): add it with its unit ID to use it`,
+    );
     return box;
   }
 
@@ -339,7 +349,15 @@ export class LocalSource implements UnitSource {
     this.db.transaction(() => {
       if (!wasPlugged && plugged) {
         const id = this.db.openSession(box.unitId, now, r.lifetimeEnergyWh);
-        box.session = { id, timeStart: Math.floor(now), startLifetimeWh: r.lifetimeEnergyWh, energyWh: 0, durationS: 0, goalReached: false, lastSessionWh: r.sessionEnergyWh };
+        box.session = {
+          id,
+          timeStart: Math.floor(now),
+          startLifetimeWh: r.lifetimeEnergyWh,
+          energyWh: 0,
+          durationS: 0,
+          goalReached: false,
+          lastSessionWh: r.sessionEnergyWh,
+        };
         box.plugUnplugTime = Math.floor(now);
         opened = true;
         events.push('plugin');
@@ -465,7 +483,13 @@ export class LocalSource implements UnitSource {
     const out: Record<string, BoxDiagnostics & { online?: boolean; firstAddress?: string; known: boolean }> = {};
     for (const [serial, g] of this.diag) {
       const box = this.boxes.get(serial);
-      out[serial] = { ...structuredClone(g), known: box !== undefined, online: box?.online, firstAddress: box?.firstAddress, firmware: g.firmware ?? box?.firmware };
+      out[serial] = {
+        ...structuredClone(g),
+        known: box !== undefined,
+        online: box?.online,
+        firstAddress: box?.firstAddress,
+        firmware: g.firmware ?? box?.firmware,
+      };
     }
     return out;
   }

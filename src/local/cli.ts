@@ -52,13 +52,27 @@ function parseArgs(argv: string[]): LocalServerOptions {
         process.stdout.write(HELP);
         process.exit(0);
         break;
-      case '--data-dir': opts.dataDir = value(); break;
-      case '--udp-port': opts.udpPort = num(flag, value(), 0, 65535); break;
-      case '--udp-host': opts.udpHost = value(); break;
-      case '--http-port': opts.httpPort = num(flag, value(), 0, 65535); break;
-      case '--http-host': opts.httpHost = value(); break;
-      case '--allow-address-change': opts.allowAddressChange = true; break;
-      case '--retention-days': opts.retentionDays = num(flag, value(), 0, 36500); break;
+      case '--data-dir':
+        opts.dataDir = value();
+        break;
+      case '--udp-port':
+        opts.udpPort = num(flag, value(), 0, 65535);
+        break;
+      case '--udp-host':
+        opts.udpHost = value();
+        break;
+      case '--http-port':
+        opts.httpPort = num(flag, value(), 0, 65535);
+        break;
+      case '--http-host':
+        opts.httpHost = value();
+        break;
+      case '--allow-address-change':
+        opts.allowAddressChange = true;
+        break;
+      case '--retention-days':
+        opts.retentionDays = num(flag, value(), 0, 36500);
+        break;
       case '--time-zone': {
         const z = value();
         try {

@@ -52,7 +52,8 @@ export class LocalEvents {
     };
     if (req.method !== 'GET') return refuse(405, 'Use GET for the event stream');
     const auth = req.headers.authorization ?? '';
-    if (auth !== `Bearer ${this.opts.accountToken}`) return refuse(401, 'Invalid token: the event stream needs the account token as "Authorization: Bearer <token>"');
+    if (auth !== `Bearer ${this.opts.accountToken}`)
+      return refuse(401, 'Invalid token: the event stream needs the account token as "Authorization: Bearer <token>"');
     if (this.clients.size >= MAX_CLIENTS) return refuse(503, 'Too many event stream clients; try again later');
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(`retry: 2000\n: connected\n\n`);

@@ -81,7 +81,8 @@ function accountTokenIn(dataDir: string): string {
   const file = join(dataDir, TOKEN_FILE);
   if (existsSync(file)) {
     const t = readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-f-]{32,64}$/i.test(t)) throw new Error(`${file} does not hold an account token: delete it to create a new one (clients must then sign in again)`);
+    if (!/^[0-9a-f-]{32,64}$/i.test(t))
+      throw new Error(`${file} does not hold an account token: delete it to create a new one (clients must then sign in again)`);
     chmodSync(file, 0o600);
     return t;
   }
@@ -235,14 +236,15 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         [ACCOUNTS_PATH]: {
           loopbackOnly: true,
           handle: (body) => {
-            if (body.account_token !== accountToken) throw new ProtocolError(401, 'Invalid token: creating an account needs the owner\'s account token');
+            if (body.account_token !== accountToken) throw new ProtocolError(401, "Invalid token: creating an account needs the owner's account token");
             return { account_token: accounts.create() };
           },
         },
       },
       streams: { [EVENTS_PATH]: (req, res) => events.handle(req, res) },
       healthPath: HEALTH_PATH,
-      publicWarning: 'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
+      publicWarning:
+        'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
     const httpServer = http;
     let closing: Promise<void> | undefined;

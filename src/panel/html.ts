@@ -25,7 +25,9 @@ export function panelCsp(o: Pick<PanelHtmlOptions, 'cspSource' | 'nonce' | 'allo
 }
 
 export function makeNonce(random: (n: number) => Uint8Array): string {
-  return Buffer.from(random(18)).toString('base64').replace(/[^A-Za-z0-9]/g, 'x');
+  return Buffer.from(random(18))
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, 'x');
 }
 
 function esc(s: string): string {

@@ -41,7 +41,13 @@ function errorText(e: unknown): string {
  * The Insights of the panel's unit (`unitKey`: its account and unit) or of every charger of its
  * account. Sessions are cached per charger (unit ID): a charger seen by two accounts has one history.
  */
-export async function loadInsights(backend: PanelBackend, deps: InsightsHostDeps, log: Logger, unitKey: string, scope: 'unit' | 'account'): Promise<Result<'getInsights'>> {
+export async function loadInsights(
+  backend: PanelBackend,
+  deps: InsightsHostDeps,
+  log: Logger,
+  unitKey: string,
+  scope: 'unit' | 'account',
+): Promise<Result<'getInsights'>> {
   const settings = deps.settings();
   const tariff = parseTariffSetting(settings.tariff);
   const needSamples = tariff.ok && tariff.mode === 'timeOfUse';
@@ -52,7 +58,15 @@ export async function loadInsights(backend: PanelBackend, deps: InsightsHostDeps
     const api = backend.api(view.key);
     const base = { unitId: view.unitId, name: view.name };
     if (!api) {
-      chargers.push({ ...base, zone: 'UTC', sessions: deps.cache.cached(view.unitId), complete: false, newSessions: 0, samplesMissing: 0, error: 'This charger is not available (signed out or removed): showing what was kept.' });
+      chargers.push({
+        ...base,
+        zone: 'UTC',
+        sessions: deps.cache.cached(view.unitId),
+        complete: false,
+        newSessions: 0,
+        samplesMissing: 0,
+        error: 'This charger is not available (signed out or removed): showing what was kept.',
+      });
       continue;
     }
     let info = view.info;
@@ -83,5 +97,11 @@ export async function loadInsights(backend: PanelBackend, deps: InsightsHostDeps
     const samplesMissing = needSamples ? sessions.filter((s) => !s.samples).length : 0;
     chargers.push({ ...facts, sessions, complete, newSessions, samplesMissing, error });
   }
-  return { chargers, tariff: { mode: settings.tariff.mode, weekday: settings.tariff.weekday, weekend: settings.tariff.weekend }, co2GramsPerKwh: settings.co2GramsPerKwh, nowS: deps.nowS?.() ?? Date.now() / 1000, scope };
+  return {
+    chargers,
+    tariff: { mode: settings.tariff.mode, weekday: settings.tariff.weekday, weekend: settings.tariff.weekend },
+    co2GramsPerKwh: settings.co2GramsPerKwh,
+    nowS: deps.nowS?.() ?? Date.now() / 1000,
+    scope,
+  };
 }

@@ -133,7 +133,12 @@ export class PanelRouter {
       // Only an id the webview's schema takes back (a safe integer) is echoed.
       const id = (raw as { id?: unknown } | null)?.id;
       if (typeof id === 'number' && Number.isSafeInteger(id)) {
-        this.send({ kind: 'reply', id, ok: false, error: { message: 'The panel sent a request the extension does not understand.', nextStep: 'Reload the panel.' } });
+        this.send({
+          kind: 'reply',
+          id,
+          ok: false,
+          error: { message: 'The panel sent a request the extension does not understand.', nextStep: 'Reload the panel.' },
+        });
       }
       return;
     }
@@ -256,7 +261,10 @@ export class PanelRouter {
     stopCharging: async () => this.afterControl('stopCharging', await stopChargingControl(this.api(), this.unitId)),
     startCharging: async ({ restoreAmps }) => {
       const target = this.api();
-      return this.afterControl('startCharging', await startChargingControl(target, this.unitId, restoreAmps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
+      return this.afterControl(
+        'startCharging',
+        await startChargingControl(target, this.unitId, restoreAmps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)),
+      );
     },
     holdUntil: async ({ epochS }) => {
       const result = await holdUntilControl(this.api(), epochS);

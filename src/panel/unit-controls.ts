@@ -39,7 +39,12 @@ export function stopChargingControl(t: UnitTarget, memoryKey: string): Promise<C
  * clock). A unit turned off (0 A) gets its remembered limit back first, else `restoreAmps`; with
  * neither, nothing is sent and the page is asked for a limit.
  */
-export async function startChargingControl(t: UnitTarget, memoryKey: string, restoreAmps: number | undefined, maxAmps: number | undefined): Promise<ControlResult> {
+export async function startChargingControl(
+  t: UnitTarget,
+  memoryKey: string,
+  restoreAmps: number | undefined,
+  maxAmps: number | undefined,
+): Promise<ControlResult> {
   const state = await t.client.getState(t.auth);
   let restore: number | undefined;
   if (state.charging.ampsLimit === 0) {

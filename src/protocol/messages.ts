@@ -175,10 +175,7 @@ export const methods = {
   getUnit: [z.object({}), unitSnapshotSchema.nullable()],
   refresh: [z.object({}), z.object({})],
   getHistoryPage: [z.object({ continuityToken: z.string().optional() }), historyPageSchema],
-  getPlot: [
-    z.object({ sessionId: z.number().int(), intervals: z.number().int().min(2).max(5000) }),
-    z.array(plotPointSchema),
-  ],
+  getPlot: [z.object({ sessionId: z.number().int(), intervals: z.number().int().min(2).max(5000) }), z.array(plotPointSchema)],
   getInfo: [z.object({}), infoResultSchema],
   setInfo: [
     z.object({
@@ -205,10 +202,7 @@ export const methods = {
   startCharging: [z.object({ restoreAmps: z.number().int().min(1).max(1000).optional() }), controlResultSchema],
   holdUntil: [z.object({ epochS: z.number().int().positive() }), controlResultSchema],
   /** The webview hands the CSV text over; the host asks where to save it. */
-  saveCsv: [
-    z.object({ csv: z.string().max(50_000_000), suggestedName: z.string().max(200) }),
-    z.object({ saved: z.boolean(), path: z.string().optional() }),
-  ],
+  saveCsv: [z.object({ csv: z.string().max(50_000_000), suggestedName: z.string().max(200) }), z.object({ saved: z.boolean(), path: z.string().optional() })],
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -90,6 +90,13 @@ export const setupPageMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('refresh') }),
   z.object({ kind: z.literal('add'), serial: z.string().regex(/^\d{6,40}$/) }),
   z.object({ kind: z.literal('copy'), text: z.string().max(200) }),
-  z.object({ kind: z.literal('command'), command: z.enum(['connect', 'start', 'stop', 'telnet', 'setLimit', 'showLog']), serial: z.string().regex(/^\d{6,40}$/).optional() }),
+  z.object({
+    kind: z.literal('command'),
+    command: z.enum(['connect', 'start', 'stop', 'telnet', 'setLimit', 'showLog']),
+    serial: z
+      .string()
+      .regex(/^\d{6,40}$/)
+      .optional(),
+  }),
 ]);
 export type SetupPageMessage = z.infer<typeof setupPageMessageSchema>;

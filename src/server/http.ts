@@ -158,11 +158,21 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       }
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > maxBodyBytes) {
-        return send(res, 413, { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` }, { connection: 'close' });
+        return send(
+          res,
+          413,
+          { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` },
+          { connection: 'close' },
+        );
       }
       const { tooLarge, text } = await readBody(req);
       if (tooLarge) {
-        return send(res, 413, { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` }, { connection: 'close' });
+        return send(
+          res,
+          413,
+          { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` },
+          { connection: 'close' },
+        );
       }
       let body: unknown;
       try {
@@ -244,7 +254,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     });
   });
   const addr = server.address() as AddressInfo;
-  if (!isLoopbackAddress(addr.address) && opts.publicWarning) process.stderr.write(`${opts.name}: warning: listening on ${addr.address}, reachable from other machines. ${opts.publicWarning}\n`);
+  if (!isLoopbackAddress(addr.address) && opts.publicWarning)
+    process.stderr.write(`${opts.name}: warning: listening on ${addr.address}, reachable from other machines. ${opts.publicWarning}\n`);
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     baseUrl: `http://${host}:${addr.port}`,

@@ -183,7 +183,8 @@ export class JuiceNetProtocol {
           ['energy_to_add', r.energy_to_add],
           ['energy_at_plugin', r.energy_at_plugin],
         ] as const) {
-          if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1_000_000)) throw new ProtocolError(422, `${k} must be a whole number of Wh from 0 to 1000000`);
+          if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1_000_000))
+            throw new ProtocolError(422, `${k} must be a whole number of Wh from 0 to 1000000`);
         }
         src.setOverride(unitId, { overrideTime: r.override_time, energyToAddWh: r.energy_to_add, energyAtPluginWh: r.energy_at_plugin }, now);
         src.update(unitId, { infoTimestamp: this.bumped(unitId) });
@@ -216,8 +217,10 @@ export class JuiceNetProtocol {
           }
           if (val.webhook) {
             const w = val.webhook;
-            if (w.method !== undefined && w.method !== 'PUT' && w.method !== 'POST') throw new ProtocolError(422, `notifications.${key}.webhook.method must be PUT or POST`);
-            if (w.url !== undefined && w.url !== '' && !/^https?:\/\/\S+$/i.test(w.url)) throw new ProtocolError(422, `notifications.${key}.webhook.url must be an http(s) URL`);
+            if (w.method !== undefined && w.method !== 'PUT' && w.method !== 'POST')
+              throw new ProtocolError(422, `notifications.${key}.webhook.method must be PUT or POST`);
+            if (w.url !== undefined && w.url !== '' && !/^https?:\/\/\S+$/i.test(w.url))
+              throw new ProtocolError(422, `notifications.${key}.webhook.url must be an http(s) URL`);
           }
           next[key] = structuredClone(val) as WireNotification;
         }
@@ -270,7 +273,14 @@ export class JuiceNetProtocol {
     const reply: Record<string, unknown> = {
       success: true,
       // The document's own example sends " wh_energy" (leading space) on one session.
-      sessions: page.map((s) => ({ id: s.id, time_start: s.timeStart, time_end: s.timeEnd, duration: s.durationS, [quirk && s.id % 2 === 1 ? ' wh_energy' : 'wh_energy']: s.energyWh, savings: s.savingsCents })),
+      sessions: page.map((s) => ({
+        id: s.id,
+        time_start: s.timeStart,
+        time_end: s.timeEnd,
+        duration: s.durationS,
+        [quirk && s.id % 2 === 1 ? ' wh_energy' : 'wh_energy']: s.energyWh,
+        savings: s.savingsCents,
+      })),
     };
     if (more && page.length > 0) reply.continuity_token = `h1.${key}.${page[page.length - 1].id}`;
     return reply;

@@ -41,13 +41,41 @@ export interface LocalServerRow {
 export function localServerRow(s: LocalServerState, shown: boolean): LocalServerRow | undefined {
   switch (s.kind) {
     case 'running':
-      return { label: 'Local server: running', description: `${s.baseUrl} · UDP ${s.udpPort}`, tooltip: `JuiceNet Local runs here (process ${s.pid}): the API at ${s.baseUrl}, JuiceBox reports on UDP port ${s.udpPort}.`, icon: 'server-process', color: 'testing.iconPassed', contextValue: 'localServer.running' };
+      return {
+        label: 'Local server: running',
+        description: `${s.baseUrl} · UDP ${s.udpPort}`,
+        tooltip: `JuiceNet Local runs here (process ${s.pid}): the API at ${s.baseUrl}, JuiceBox reports on UDP port ${s.udpPort}.`,
+        icon: 'server-process',
+        color: 'testing.iconPassed',
+        contextValue: 'localServer.running',
+      };
     case 'starting':
-      return { label: 'Local server: starting…', description: '', tooltip: 'JuiceNet Local is starting.', icon: 'loading~spin', contextValue: 'localServer.starting' };
+      return {
+        label: 'Local server: starting…',
+        description: '',
+        tooltip: 'JuiceNet Local is starting.',
+        icon: 'loading~spin',
+        contextValue: 'localServer.starting',
+      };
     case 'failed':
-      return { label: 'Local server: failed', description: s.message, tooltip: `${s.message} ${s.nextStep}`, icon: 'error', color: 'errorForeground', contextValue: 'localServer.failed' };
+      return {
+        label: 'Local server: failed',
+        description: s.message,
+        tooltip: `${s.message} ${s.nextStep}`,
+        icon: 'error',
+        color: 'errorForeground',
+        contextValue: 'localServer.failed',
+      };
     case 'stopped':
-      return shown ? { label: 'Local server: stopped', description: 'start it from here', tooltip: 'JuiceNet Local does not run. Its data is kept; start it again to use its chargers.', icon: 'debug-stop', contextValue: 'localServer.stopped' } : undefined;
+      return shown
+        ? {
+            label: 'Local server: stopped',
+            description: 'start it from here',
+            tooltip: 'JuiceNet Local does not run. Its data is kept; start it again to use its chargers.',
+            icon: 'debug-stop',
+            contextValue: 'localServer.stopped',
+          }
+        : undefined;
   }
 }
 
@@ -130,7 +158,13 @@ export function createLocalSetup(
     async model() {
       const a = localAccount();
       const units = new Map<string, { name: string; limitA?: number }>();
-      const base = { runHere: runHereState(), accountUnits: units, addresses: machineAddresses(), fallbackUdpPort: cfg().get<number>('udpPort', 8047) || 8047, nowMs: Date.now() };
+      const base = {
+        runHere: runHereState(),
+        accountUnits: units,
+        addresses: machineAddresses(),
+        fallbackUdpPort: cfg().get<number>('udpPort', 8047) || 8047,
+        nowMs: Date.now(),
+      };
       if (!a) return buildSetupModel({ ...base, notConnected: true });
       for (const u of store.units().filter((x) => x.accountId === a.accountId)) units.set(u.unitId, { name: u.name, limitA: u.status?.charging.ampsLimit });
       const token = await accounts.accountToken(a.accountId);
@@ -158,9 +192,18 @@ export function createLocalSetup(
         if (!a) return { ok: false, message: 'Connect to the local server first.' };
         await vscode.commands.executeCommand('juicenet.addUnit', a.accountId, m.serial);
         const added = store.units().some((u) => u.accountId === a.accountId && u.unitId === m.serial);
-        return added ? { ok: true, message: `Added ${m.serial}: it is in the Chargers view.` } : { ok: false, message: `${m.serial} was not added (see the message in the corner).` };
+        return added
+          ? { ok: true, message: `Added ${m.serial}: it is in the Chargers view.` }
+          : { ok: false, message: `${m.serial} was not added (see the message in the corner).` };
       }
-      const ids = { connect: 'juicenet.connectLocalServer', start: 'juicenet.startLocalServer', stop: 'juicenet.stopLocalServer', telnet: 'juicenet.pointBoxHere', setLimit: 'juicenet.setLimit', showLog: 'juicenet.showLog' } as const;
+      const ids = {
+        connect: 'juicenet.connectLocalServer',
+        start: 'juicenet.startLocalServer',
+        stop: 'juicenet.stopLocalServer',
+        telnet: 'juicenet.pointBoxHere',
+        setLimit: 'juicenet.setLimit',
+        showLog: 'juicenet.showLog',
+      } as const;
       // The connected account's view of the charger (another account may show the same one).
       const a = localAccount();
       const ref = m.serial && (store.units().find((u) => u.accountId === a?.accountId && u.unitId === m.serial)?.key ?? m.serial);
@@ -221,7 +264,9 @@ export function createLocalSetup(
           const end = Date.now() + timeoutMs;
           while (Date.now() < end) {
             const d = await read().catch(() => undefined);
-            const hit = Object.entries(d?.boxes ?? {}).find(([, b]) => (b.address ?? b.firstAddress) === address && (b.lastReportS ?? 0) >= sinceS && b.reports > 0);
+            const hit = Object.entries(d?.boxes ?? {}).find(
+              ([, b]) => (b.address ?? b.firstAddress) === address && (b.lastReportS ?? 0) >= sinceS && b.reports > 0,
+            );
             if (hit) return hit[0];
             await new Promise((r) => setTimeout(r, 500));
           }
@@ -232,14 +277,14 @@ export function createLocalSetup(
   };
 
   const configSub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('juicenet.localServer')) return;
-      if (server.state.kind === 'running' || server.state.kind === 'starting') {
-        log.info('Local server settings changed: they apply when it is next started.');
-        return;
-      }
-      serverSub.dispose();
-      server = makeServer();
-      serverSub = watch(server);
+    if (!e.affectsConfiguration('juicenet.localServer')) return;
+    if (server.state.kind === 'running' || server.state.kind === 'starting') {
+      log.info('Local server settings changed: they apply when it is next started.');
+      return;
+    }
+    serverSub.dispose();
+    server = makeServer();
+    serverSub = watch(server);
   });
 
   return {

@@ -48,7 +48,8 @@ function problemsOf(serial: string, b: LocalDiagnostics['boxes'][string]): Setup
     out.push({
       kind: 'checksum',
       title: `${b.checksumFailures} report${b.checksumFailures === 1 ? '' : 's'} with a wrong checksum`,
-      meaning: 'These reports arrived damaged (their checksum did not match) and were ignored; nothing in them was used. A few on a weak Wi-Fi link are normal.',
+      meaning:
+        'These reports arrived damaged (their checksum did not match) and were ignored; nothing in them was used. A few on a weak Wi-Fi link are normal.',
       remedy: 'If they keep coming, improve the box’s Wi-Fi signal, and check that no other program sends to this UDP port.',
     });
   }
@@ -58,7 +59,8 @@ function problemsOf(serial: string, b: LocalDiagnostics['boxes'][string]): Setup
       title: `The box logged “Miss CRC” ${b.missCrc} time${b.missCrc === 1 ? '' : 's'}`,
       meaning:
         'The box refused a reply because its checksum did not match: it then ignores that command. If every reply is refused, the box runs on its offline limit after about 5 minutes without a good one.',
-      remedy: 'Make sure only this server answers the box: no second server, proxy or cloud address still receiving its reports. Occasional ones on a weak link are harmless.',
+      remedy:
+        'Make sure only this server answers the box: no second server, proxy or cloud address still receiving its reports. Occasional ones on a weak link are harmless.',
     });
   }
   if (b.refusedFromOtherAddress > 0) {
@@ -74,7 +76,8 @@ function problemsOf(serial: string, b: LocalDiagnostics['boxes'][string]): Setup
       kind: 'offline',
       title: 'No report lately',
       meaning: 'The box reported before but has been silent for more than two report periods.',
-      remedy: 'Check that it has power and Wi-Fi, and that its reports still reach this machine (a router rule or DNS entry may have been undone; the console setting does not survive every reboot).',
+      remedy:
+        'Check that it has power and Wi-Fi, and that its reports still reach this machine (a router rule or DNS entry may have been undone; the console setting does not survive every reboot).',
     });
   }
   return out;
@@ -84,7 +87,8 @@ function obeyOf(known: boolean, added: { limitA?: number } | undefined, reported
   if (!known) return { state: 'not-added', text: 'Waits for a readable status report.' };
   if (!added) return { state: 'not-added', text: 'Add the charger: until then the server answers it with the limit it reports itself.' };
   const sentA = added.limitA;
-  if (sentA === undefined || reportedA === undefined) return { state: 'unknown', sentA, reportedA, text: 'Not known yet: waiting for a report that carries its limit.' };
+  if (sentA === undefined || reportedA === undefined)
+    return { state: 'unknown', sentA, reportedA, text: 'Not known yet: waiting for a report that carries its limit.' };
   if (sentA === reportedA) return { state: 'obeys', sentA, reportedA, text: `Obeys: it reports the ${reportedA} A limit this server sends.` };
   const next = periodS ? ` A box takes a new limit at its next report (every ${periodS} s).` : '';
   return { state: 'waiting', sentA, reportedA, text: `Not yet: the server sends ${sentA} A, the box still reports ${reportedA} A.${next}` };

@@ -62,10 +62,7 @@ export class SetupAssistant implements vscode.Disposable {
       scriptUri: w.asWebviewUri(vscode.Uri.joinPath(root, 'setup.js')).toString(),
       styleUri: w.asWebviewUri(vscode.Uri.joinPath(root, 'setup.css')).toString(),
     });
-    const subs: vscode.Disposable[] = [
-      w.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidChangeViewState(() => this.schedule()),
-    ];
+    const subs: vscode.Disposable[] = [w.onDidReceiveMessage((raw: unknown) => void this.receive(raw)), panel.onDidChangeViewState(() => this.schedule())];
     this.sub = this.backend.onDidChange(() => void this.push());
     panel.onDidDispose(() => {
       subs.forEach((d) => d.dispose());

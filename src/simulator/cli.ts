@@ -52,7 +52,8 @@ function parseArgs(argv: string[]): CliOptions {
   const faults: Partial<FaultConfig> = {};
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
-    if (v === undefined || v.trim() === '' || !Number.isFinite(n)) throw new Error(`${flag} needs a number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    if (v === undefined || v.trim() === '' || !Number.isFinite(n))
+      throw new Error(`${flag} needs a number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -65,30 +66,74 @@ function parseArgs(argv: string[]): CliOptions {
         process.stdout.write(HELP);
         process.exit(0);
         break;
-      case '--port': opts.port = num(flag, value()); break;
-      case '--host': opts.host = value(); break;
-      case '--account-token': opts.accountToken = value(); break;
-      case '--units': opts.units = num(flag, value()); break;
-      case '--spare-units': opts.spareUnits = num(flag, value()); break;
-      case '--speed': opts.speed = num(flag, value()); break;
-      case '--seed': opts.seed = num(flag, value()); break;
-      case '--start-time': opts.startTime = num(flag, value()); break;
-      case '--no-auto-plug': opts.autoPlug = false; break;
-      case '--history-days': opts.historyDays = num(flag, value()); break;
-      case '--latency-ms': faults.latencyMs = num(flag, value()); break;
-      case '--http5xx-rate': faults.http5xxRate = num(flag, value()); break;
-      case '--drop-rate': faults.dropRate = num(flag, value()); break;
-      case '--malformed-rate': faults.malformedRate = num(flag, value()); break;
-      case '--failure-rate': faults.failureRate = num(flag, value()); break;
-      case '--numbers-as-strings': faults.numbersAsStrings = true; break;
-      case '--offline': faults.offlineUnits = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--juicebox-udp': udpTarget = parseUdpTarget(value() ?? ''); break;
+      case '--port':
+        opts.port = num(flag, value());
+        break;
+      case '--host':
+        opts.host = value();
+        break;
+      case '--account-token':
+        opts.accountToken = value();
+        break;
+      case '--units':
+        opts.units = num(flag, value());
+        break;
+      case '--spare-units':
+        opts.spareUnits = num(flag, value());
+        break;
+      case '--speed':
+        opts.speed = num(flag, value());
+        break;
+      case '--seed':
+        opts.seed = num(flag, value());
+        break;
+      case '--start-time':
+        opts.startTime = num(flag, value());
+        break;
+      case '--no-auto-plug':
+        opts.autoPlug = false;
+        break;
+      case '--history-days':
+        opts.historyDays = num(flag, value());
+        break;
+      case '--latency-ms':
+        faults.latencyMs = num(flag, value());
+        break;
+      case '--http5xx-rate':
+        faults.http5xxRate = num(flag, value());
+        break;
+      case '--drop-rate':
+        faults.dropRate = num(flag, value());
+        break;
+      case '--malformed-rate':
+        faults.malformedRate = num(flag, value());
+        break;
+      case '--failure-rate':
+        faults.failureRate = num(flag, value());
+        break;
+      case '--numbers-as-strings':
+        faults.numbersAsStrings = true;
+        break;
+      case '--offline':
+        faults.offlineUnits = (value() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case '--juicebox-udp':
+        udpTarget = parseUdpTarget(value() ?? '');
+        break;
       case '--protocol':
         protocols = (value() ?? '').split(',').map((p) => p.trim()) as EmulatedProtocol[];
-        for (const p of protocols) if (!EMULATED_PROTOCOLS.includes(p)) throw new Error(`--protocol: unknown protocol ${JSON.stringify(p)}, use ${EMULATED_PROTOCOLS.join(', ')}`);
+        for (const p of protocols)
+          if (!EMULATED_PROTOCOLS.includes(p)) throw new Error(`--protocol: unknown protocol ${JSON.stringify(p)}, use ${EMULATED_PROTOCOLS.join(', ')}`);
         break;
-      case '--report-interval': reportIntervalS = num(flag, value()); break;
-      case '--offline-limit': offlineLimitA = num(flag, value()); break;
+      case '--report-interval':
+        reportIntervalS = num(flag, value());
+        break;
+      case '--offline-limit':
+        offlineLimitA = num(flag, value());
+        break;
       default:
         throw new Error(`unknown option ${arg} (see --help)`);
     }
@@ -117,25 +162,37 @@ async function main(): Promise<void> {
   for (const u of sim.units.slice(0, 10)) process.stdout.write(`  unit ${u.unitId}  ${u.name}\n`);
   if (sim.units.length > 10) process.stdout.write(`  ... and ${sim.units.length - 10} more\n`);
   const emulator = cli.juicebox
-    ? await startJuiceBoxEmulator({ simulator: sim, target: cli.juicebox.target, protocol: cli.juicebox.protocols, reportIntervalS: cli.juicebox.reportIntervalS, offlineLimitA: cli.juicebox.offlineLimitA }).catch(async (e) => {
+    ? await startJuiceBoxEmulator({
+        simulator: sim,
+        target: cli.juicebox.target,
+        protocol: cli.juicebox.protocols,
+        reportIntervalS: cli.juicebox.reportIntervalS,
+        offlineLimitA: cli.juicebox.offlineLimitA,
+      }).catch(async (e) => {
         await sim.close();
         throw e;
       })
     : undefined;
   if (emulator) {
     const t = emulator.target;
-    process.stdout.write(`JuiceBox emulator: ${emulator.boxes.length} boxes (${cli.juicebox!.protocols.join(', ')}) reporting over UDP to ${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}\n`);
+    process.stdout.write(
+      `JuiceBox emulator: ${emulator.boxes.length} boxes (${cli.juicebox!.protocols.join(', ')}) reporting over UDP to ${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}\n`,
+    );
   }
-  process.stdout.write(`SIMULATOR_READY ${JSON.stringify({ baseUrl: sim.baseUrl, accountToken: sim.accountToken, units: sim.units.length, ...(emulator ? { juiceboxUdp: emulator.target, boxes: emulator.boxes.map((b) => ({ serial: b.serial, protocol: b.protocol, sourcePort: b.sourcePort })) } : {}) })}\n`);
+  process.stdout.write(
+    `SIMULATOR_READY ${JSON.stringify({ baseUrl: sim.baseUrl, accountToken: sim.accountToken, units: sim.units.length, ...(emulator ? { juiceboxUdp: emulator.target, boxes: emulator.boxes.map((b) => ({ serial: b.serial, protocol: b.protocol, sourcePort: b.sourcePort })) } : {}) })}\n`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`simulator: ${signal}, closing\n`);
-    (emulator ? emulator.stop() : Promise.resolve()).then(() => sim.close()).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    (emulator ? emulator.stop() : Promise.resolve())
+      .then(() => sim.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

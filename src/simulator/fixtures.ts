@@ -13,7 +13,16 @@ const CARS = [
   { description: '2016 Volkswagen e-Golf', make: 'Volkswagen', model: 'e-Golf', year: 2016, modelId: '36834', batteryWh: 24200, rangeM: 133575, rateW: 7200 },
   { description: '2019 Tesla Model 3', make: 'Tesla', model: 'Model 3', year: 2019, modelId: '39120', batteryWh: 75000, rangeM: 499000, rateW: 11500 },
   { description: '2018 Nissan Leaf', make: 'Nissan', model: 'Leaf', year: 2018, modelId: '38044', batteryWh: 40000, rangeM: 241000, rateW: 6600 },
-  { description: '2021 Ford Mustang Mach-E', make: 'Ford', model: 'Mustang Mach-E', year: 2021, modelId: '41210', batteryWh: 88000, rangeM: 437000, rateW: 10500 },
+  {
+    description: '2021 Ford Mustang Mach-E',
+    make: 'Ford',
+    model: 'Mustang Mach-E',
+    year: 2021,
+    modelId: '41210',
+    batteryWh: 88000,
+    rangeM: 437000,
+    rateW: 10500,
+  },
 ];
 const RATINGS: [number, number][] = [
   [40, 32],

@@ -62,7 +62,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   if (!Number.isFinite(speed) || speed <= 0) throw new Error('speed must be a positive number');
   const unitCount = opts.units ?? 3;
   if (!Number.isInteger(unitCount) || unitCount < 0 || unitCount > 100_000) throw new Error('units must be a whole number from 0 to 100000');
-  if (opts.historyDays !== undefined && (!Number.isInteger(opts.historyDays) || opts.historyDays < 0 || opts.historyDays > 3660)) throw new Error('historyDays must be a whole number of days from 0 to 3660');
+  if (opts.historyDays !== undefined && (!Number.isInteger(opts.historyDays) || opts.historyDays < 0 || opts.historyDays > 3660))
+    throw new Error('historyDays must be a whole number of days from 0 to 3660');
   const clock = new VirtualClock(opts.startTime ?? Math.floor(Date.now() / 1000), speed, opts.manualClock ?? false);
   const engine = new SimEngine({
     seed,

@@ -41,7 +41,13 @@ export function engineChargers(engine: SimEngine, now: () => number): EmulatedCh
     setLimit: (id, amps) => {
       const token = cache.get(id) ?? (cache = tokens()).get(id);
       if (!token) throw new Error(`unknown unit ${id}`);
-      const r = engine.execute('/box_api_secure', { cmd: 'set_limit', device_id: EMULATOR_DEVICE_ID, token, account_token: engine.defaultAccountToken, amperage: amps });
+      const r = engine.execute('/box_api_secure', {
+        cmd: 'set_limit',
+        device_id: EMULATOR_DEVICE_ID,
+        token,
+        account_token: engine.defaultAccountToken,
+        amperage: amps,
+      });
       if (r.body.success !== true) throw new Error(`set_limit refused: ${JSON.stringify(r.body)}`);
     },
     setOnline: (id, online) => engine.setOffline(id, !online, 'manual'),
@@ -234,7 +240,8 @@ export async function startJuiceBoxEmulator(opts: JuiceBoxEmulatorOptions): Prom
   const family = target.host.includes(':') ? 'udp6' : 'udp4';
   const localHost = family === 'udp6' ? '::1' : '127.0.0.1';
   const protocols = typeof opts.protocol === 'string' ? [opts.protocol] : opts.protocol && opts.protocol.length > 0 ? [...opts.protocol] : ['v09u' as const];
-  for (const p of protocols) if (!EMULATED_PROTOCOLS.includes(p)) throw new Error(`unknown protocol ${JSON.stringify(p)}: use ${EMULATED_PROTOCOLS.join(', ')}`);
+  for (const p of protocols)
+    if (!EMULATED_PROTOCOLS.includes(p)) throw new Error(`unknown protocol ${JSON.stringify(p)}: use ${EMULATED_PROTOCOLS.join(', ')}`);
   const fallbackAfterS = opts.fallbackAfterS ?? DEFAULT_FALLBACK_S;
   if (opts.reportIntervalS !== undefined && !(opts.reportIntervalS > 0)) throw new Error('reportIntervalS must be a positive number of seconds');
 
@@ -306,14 +313,41 @@ export async function startJuiceBoxEmulator(opts: JuiceBoxEmulatorOptions): Prom
     const fields: JuiceBoxField[] = [];
     switch (box.protocol) {
       case 'v09u':
-        fields.push(['v', '09u'], ['s', pad(box.counter, 3)], ['F', '10'], ['u', pad(box.loopCounter % 1e8, 8)], ['V', pad(volts * 10, 4)], ['L', pad(lifetimeWh, 11)]);
-        fields.push(['S', pad(stateCode, 2)], ['T', pad(tempC, 2)], ['M', pad(box.onlineLimitA, 4)], ['C', pad(box.offlineLimitA, 4)], ['m', pad(box.ratingA, 4)]);
+        fields.push(
+          ['v', '09u'],
+          ['s', pad(box.counter, 3)],
+          ['F', '10'],
+          ['u', pad(box.loopCounter % 1e8, 8)],
+          ['V', pad(volts * 10, 4)],
+          ['L', pad(lifetimeWh, 11)],
+        );
+        fields.push(
+          ['S', pad(stateCode, 2)],
+          ['T', pad(tempC, 2)],
+          ['M', pad(box.onlineLimitA, 4)],
+          ['C', pad(box.offlineLimitA, 4)],
+          ['m', pad(box.ratingA, 4)],
+        );
         fields.push(['t', pad(intervalS, 2)], ['i', pad(slot, 2)], ['e', '00000'], ['f', pad(freq, 4)], ['r', '61'], ['b', '000'], ['B', '0000000']);
         fields.push(['A', pad(amps * 10, 5)], ['E', pad(sessionWh, 5)]);
         break;
       case 'v07':
-        fields.push(['v', '07'], ['s', String(box.counter)], ['V', pad(volts * 10, 4)], ['L', String(lifetimeWh)], ['S', String(stateCode)], ['T', String(tempC)]);
-        fields.push(['M', pad(box.onlineLimitA, 2)], ['m', pad(box.ratingA, 2)], ['t', String(intervalS)], ['i', String(slot)], ['e', '0'], ['f', String(freq)]);
+        fields.push(
+          ['v', '07'],
+          ['s', String(box.counter)],
+          ['V', pad(volts * 10, 4)],
+          ['L', String(lifetimeWh)],
+          ['S', String(stateCode)],
+          ['T', String(tempC)],
+        );
+        fields.push(
+          ['M', pad(box.onlineLimitA, 2)],
+          ['m', pad(box.ratingA, 2)],
+          ['t', String(intervalS)],
+          ['i', String(slot)],
+          ['e', '0'],
+          ['f', String(freq)],
+        );
         fields.push(['A', String(Math.round(amps * 10))], ['E', String(sessionWh)]);
         break;
       case 'legacy':
@@ -366,7 +400,11 @@ export async function startJuiceBoxEmulator(opts: JuiceBoxEmulatorOptions): Prom
     };
     try {
       const r = chargers.setLimit(box.serial, want);
-      if (r instanceof Promise) r.then(() => done(true), (e) => done(false, e));
+      if (r instanceof Promise)
+        r.then(
+          () => done(true),
+          (e) => done(false, e),
+        );
       else done(true);
     } catch (e) {
       done(false, e);
@@ -506,7 +544,19 @@ export async function startJuiceBoxEmulator(opts: JuiceBoxEmulatorOptions): Prom
     return b;
   };
   const status = (b: Box): EmulatedBoxStatus => {
-    const { index: _i, socket: _s, ratingA: _r, nextReportS: _n, counter: _c, loopCounter: _l, lastReportReal: _lr, startedS: _st, settingLimit: _sl, wantLimitA: _w, ...pub } = b;
+    const {
+      index: _i,
+      socket: _s,
+      ratingA: _r,
+      nextReportS: _n,
+      counter: _c,
+      loopCounter: _l,
+      lastReportReal: _lr,
+      startedS: _st,
+      settingLimit: _sl,
+      wantLimitA: _w,
+      ...pub
+    } = b;
     return structuredClone(pub);
   };
 
@@ -523,7 +573,17 @@ export async function startJuiceBoxEmulator(opts: JuiceBoxEmulatorOptions): Prom
       return reports;
     },
     stats() {
-      const st: EmulatorStats = { boxes: boxes.length, datagramsSent: sent, reportsSent: reports, commandsObeyed: 0, badChecksumReplies: 0, garbageReplies: 0, foreignDatagrams: 0, limitErrors: 0, fallenBack: 0 };
+      const st: EmulatorStats = {
+        boxes: boxes.length,
+        datagramsSent: sent,
+        reportsSent: reports,
+        commandsObeyed: 0,
+        badChecksumReplies: 0,
+        garbageReplies: 0,
+        foreignDatagrams: 0,
+        limitErrors: 0,
+        fallenBack: 0,
+      };
       for (const b of boxes) {
         st.commandsObeyed += b.commandsObeyed;
         st.badChecksumReplies += b.badChecksumReplies;
@@ -581,7 +641,13 @@ export async function startJuiceBoxEmulator(opts: JuiceBoxEmulatorOptions): Prom
           return text;
         }
         case 'too-long':
-          bytes = Buffer.from(encodeReport(box.serial, Array.from({ length: 400 }, (_, i): JuiceBoxField => ['X', String(i)])), 'latin1');
+          bytes = Buffer.from(
+            encodeReport(
+              box.serial,
+              Array.from({ length: 400 }, (_, i): JuiceBoxField => ['X', String(i)]),
+            ),
+            'latin1',
+          );
           break;
         case 'encrypted': {
           const saved = box.protocol;

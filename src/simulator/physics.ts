@@ -237,7 +237,15 @@ export function ensureHistory(u: SimUnit): SessionRecord[] {
     }
     const cs = start + wait;
     // Sessions without an id exist in the document's own example; the simulator always gives one.
-    out.push({ id: (u.index + 1) * 100_000 + i, timeStart: start, timeEnd: end, durationS: dur, energyWh, savingsCents: Math.round(energyWh * perWh), intervals: [[cs, cs + dur, energyWh]] });
+    out.push({
+      id: (u.index + 1) * 100_000 + i,
+      timeStart: start,
+      timeEnd: end,
+      durationS: dur,
+      energyWh,
+      savingsCents: Math.round(energyWh * perWh),
+      intervals: [[cs, cs + dur, energyWh]],
+    });
     cursor = start;
   }
   out.reverse();

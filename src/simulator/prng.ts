@@ -36,7 +36,10 @@ export class Prng {
   }
   hex(chars: number): string {
     let s = '';
-    while (s.length < chars) s += Math.floor(this.next() * 0x10000).toString(16).padStart(4, '0');
+    while (s.length < chars)
+      s += Math.floor(this.next() * 0x10000)
+        .toString(16)
+        .padStart(4, '0');
     return s.slice(0, chars);
   }
   digits(count: number): string {

@@ -97,7 +97,7 @@ export function yearOfHistory(o: YearHistoryInput): SessionRecord[] {
       savingsCents: Math.round(energyWh * o.savingsPerWh),
       intervals,
     });
-    milesSinceCharge = Math.max(0, milesSinceCharge - (energyWh / (o.whPerMile * seasonFactor(month, dom))));
+    milesSinceCharge = Math.max(0, milesSinceCharge - energyWh / (o.whPerMile * seasonFactor(month, dom)));
     freeAt = unplugS;
   }
   return out;

@@ -56,7 +56,14 @@ function sameSession(a: CachedSession, b: HistorySession): boolean {
 }
 
 function toCached(s: HistorySession, before?: CachedSession): CachedSession {
-  const out: CachedSession = { id: s.id, timeStart: s.timeStart, timeEnd: s.timeEnd, durationS: s.durationS, energyWh: s.energyWh, savingsCents: s.savingsCents };
+  const out: CachedSession = {
+    id: s.id,
+    timeStart: s.timeStart,
+    timeEnd: s.timeEnd,
+    durationS: s.durationS,
+    energyWh: s.energyWh,
+    savingsCents: s.savingsCents,
+  };
   // Samples stay valid while the session is the same one (same end, same energy).
   if (before?.samples && before.timeEnd === s.timeEnd && before.energyWh === s.energyWh) out.samples = before.samples;
   for (const k of Object.keys(out) as (keyof CachedSession)[]) if (out[k] === undefined) delete out[k];
@@ -189,7 +196,9 @@ export class HistoryCache {
   async ensureSamples(unitId: string, api: UnitApi, opts: { concurrency?: number; max?: number } = {}): Promise<SamplesResult> {
     const stored = this.load(unitId);
     if (!stored) return { fetched: 0, failed: 0 };
-    const todo = stored.sessions.filter((s) => !s.samples && s.id !== undefined && s.timeStart !== undefined && s.timeEnd !== undefined && s.timeEnd > s.timeStart).slice(0, opts.max ?? 2000);
+    const todo = stored.sessions
+      .filter((s) => !s.samples && s.id !== undefined && s.timeStart !== undefined && s.timeEnd !== undefined && s.timeEnd > s.timeStart)
+      .slice(0, opts.max ?? 2000);
     let fetched = 0;
     let failed = 0;
     let next = 0;

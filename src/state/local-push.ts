@@ -40,7 +40,12 @@ export class LocalPush {
       if (this.subs.has(a.accountId)) continue;
       const sub = subscribeLocalEvents(a.baseUrl, a.accountToken, {
         onChange: (c) => this.onChange(a.accountId, c),
-        onStatus: (connected, d) => this.log.info(connected ? `Push updates from ${a.baseUrl}: connected.` : `Push updates from ${a.baseUrl}: ${d?.reason ?? 'off'}${d?.retrying ? ', trying again; polling meanwhile' : '; polling only'}.`),
+        onStatus: (connected, d) =>
+          this.log.info(
+            connected
+              ? `Push updates from ${a.baseUrl}: connected.`
+              : `Push updates from ${a.baseUrl}: ${d?.reason ?? 'off'}${d?.retrying ? ', trying again; polling meanwhile' : '; polling only'}.`,
+          ),
       });
       this.subs.set(a.accountId, { baseUrl: a.baseUrl, sub });
     }
@@ -59,7 +64,12 @@ export class LocalPush {
     this.events++;
     for (const l of [...this.listeners]) l(accountId, c);
     // This account's view of each charger (another account may show the same one).
-    const mine = new Map(this.target.units().filter((u) => u.accountId === accountId).map((u) => [u.unitId, u.key]));
+    const mine = new Map(
+      this.target
+        .units()
+        .filter((u) => u.accountId === accountId)
+        .map((u) => [u.unitId, u.key]),
+    );
     for (const unitId of c.units) {
       const key = mine.get(unitId);
       if (key) void this.refresh(key, Math.floor(c.atS));

@@ -36,7 +36,10 @@ export interface LocalServerProcessOptions {
 }
 
 /** Explains a start failure from the server's last output lines and the ports it was given. */
-export function explainFailure(output: string, o: { udpPort: number; httpPort: number; nodePath: string }): { reason: LocalServerFailure; message: string; nextStep: string } {
+export function explainFailure(
+  output: string,
+  o: { udpPort: number; httpPort: number; nodePath: string },
+): { reason: LocalServerFailure; message: string; nextStep: string } {
   const port = /(?:EADDRINUSE|EACCES)[^\n]*:(\d{1,5})\b/.exec(output)?.[1];
   const which = port ? ` ${port}` : '';
   if (/EADDRINUSE/.test(output)) {
@@ -50,7 +53,8 @@ export function explainFailure(output: string, o: { udpPort: number; httpPort: n
     return {
       reason: 'port-permission',
       message: `No permission to listen on port${which || ` ${Math.min(...[o.udpPort, o.httpPort].filter((p) => p > 0))}`}: ports below 1024 need administrator rights.`,
-      nextStep: 'Use a port of 1024 or more (the boxes report to 8047 by default), or run the server as a system service (README: "Use it with your JuiceBox").',
+      nextStep:
+        'Use a port of 1024 or more (the boxes report to 8047 by default), or run the server as a system service (README: "Use it with your JuiceBox").',
     };
   }
   if (/database is locked|SQLITE_BUSY/i.test(output)) {
@@ -68,7 +72,11 @@ export function explainFailure(output: string, o: { udpPort: number; httpPort: n
     };
   }
   const last = output.trim().split('\n').filter(Boolean).slice(-1)[0] ?? 'no output';
-  return { reason: 'exited', message: `The local server stopped: ${last.replace(/^\S+Z juicenet-local: /, '').replace(/^juicenet-local: /, '')}`, nextStep: "See 'JuiceNet: Show Log' for its output." };
+  return {
+    reason: 'exited',
+    message: `The local server stopped: ${last.replace(/^\S+Z juicenet-local: /, '').replace(/^juicenet-local: /, '')}`,
+    nextStep: "See 'JuiceNet: Show Log' for its output.",
+  };
 }
 
 export class LocalServerProcess {
@@ -115,7 +123,16 @@ export class LocalServerProcess {
     }
     this.set({ kind: 'starting' });
     this.stopping = false;
-    const args = [o.cliPath, '--data-dir', o.dataDir, '--udp-port', String(o.udpPort), '--http-port', String(o.httpPort), ...(o.udpHost ? ['--udp-host', o.udpHost] : [])];
+    const args = [
+      o.cliPath,
+      '--data-dir',
+      o.dataDir,
+      '--udp-port',
+      String(o.udpPort),
+      '--http-port',
+      String(o.httpPort),
+      ...(o.udpHost ? ['--udp-host', o.udpHost] : []),
+    ];
     return new Promise<LocalServerState>((resolve) => {
       let output = '';
       let settled = false;
@@ -131,13 +148,23 @@ export class LocalServerProcess {
       try {
         child = spawn(o.nodePath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
       } catch (e) {
-        settle({ kind: 'failed', reason: 'no-node', message: `Could not run Node.js at "${o.nodePath}": ${(e as Error).message}`, nextStep: 'Install Node.js 20 or set juicenet.localServer.nodePath.' });
+        settle({
+          kind: 'failed',
+          reason: 'no-node',
+          message: `Could not run Node.js at "${o.nodePath}": ${(e as Error).message}`,
+          nextStep: 'Install Node.js 20 or set juicenet.localServer.nodePath.',
+        });
         return;
       }
       this.child = child;
       const timer = setTimeout(() => {
         child.kill('SIGTERM');
-        settle({ kind: 'failed', reason: 'exited', message: `The local server did not start within ${(o.readyTimeoutMs ?? 20_000) / 1000} s.`, nextStep: "See 'JuiceNet: Show Log' for its output." });
+        settle({
+          kind: 'failed',
+          reason: 'exited',
+          message: `The local server did not start within ${(o.readyTimeoutMs ?? 20_000) / 1000} s.`,
+          nextStep: "See 'JuiceNet: Show Log' for its output.",
+        });
       }, o.readyTimeoutMs ?? 20_000);
       const onLine = (level: 'info' | 'warn', line: string) => {
         if (!line.trim()) return;
@@ -171,7 +198,12 @@ export class LocalServerProcess {
         this.child = undefined;
         settle(
           e.code === 'ENOENT'
-            ? { kind: 'failed', reason: 'no-node', message: `No Node.js found at "${o.nodePath}".`, nextStep: 'Install Node.js 20 (it must be on PATH), or set juicenet.localServer.nodePath to its full path.' }
+            ? {
+                kind: 'failed',
+                reason: 'no-node',
+                message: `No Node.js found at "${o.nodePath}".`,
+                nextStep: 'Install Node.js 20 (it must be on PATH), or set juicenet.localServer.nodePath to its full path.',
+              }
             : { kind: 'failed', reason: 'exited', message: `Could not start the local server: ${e.message}`, nextStep: "See 'JuiceNet: Show Log'." },
         );
       });

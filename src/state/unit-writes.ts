@@ -104,7 +104,11 @@ export function chargeNowOverrideTime(state: Pick<UnitStatus, 'utcTime'>, localN
  * enough: an offline unit keeps reporting its last check-in, which may hold an older override and
  * a limit the server no longer has.
  */
-export function chargeNowConfirmed(after: UnitStatus, sent: { overrideTime: number; restoreAmps?: number }, localNowS = Math.floor(Date.now() / 1000)): boolean {
+export function chargeNowConfirmed(
+  after: UnitStatus,
+  sent: { overrideTime: number; restoreAmps?: number },
+  localNowS = Math.floor(Date.now() / 1000),
+): boolean {
   const amps = after.charging.ampsLimit ?? 0;
   return (
     after.overrideTime === sent.overrideTime &&

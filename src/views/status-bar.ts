@@ -13,7 +13,10 @@ export class ChargingStatusBar implements vscode.Disposable {
   private model: StatusBarModel = { visible: false, text: '', tooltip: '', warning: false };
   enabled: boolean;
 
-  constructor(private readonly store: UnitStore, enabled: boolean) {
+  constructor(
+    private readonly store: UnitStore,
+    enabled: boolean,
+  ) {
     this.enabled = enabled;
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'JuiceNet Charging';

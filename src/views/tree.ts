@@ -17,7 +17,6 @@ export interface ExtraRows {
   onDidChange(listener: () => void): { dispose(): void };
 }
 
-
 export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ChargerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -48,10 +47,15 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
     if (!node) {
       const notes = this.extra?.rows() ?? [];
       const accounts = this.store.accounts();
-      if (accounts.length > 1) return [...notes, ...accounts.map((a): ChargerNode => ({ kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo }))];
+      if (accounts.length > 1)
+        return [...notes, ...accounts.map((a): ChargerNode => ({ kind: 'account', accountId: a.accountId, label: a.label, demo: a.demo }))];
       return [...notes, ...this.store.units().map((u): ChargerNode => ({ kind: 'unit', unitKey: u.key }))];
     }
-    if (node.kind === 'account') return this.store.units().filter((u) => u.accountId === node.accountId).map((u) => ({ kind: 'unit', unitKey: u.key }));
+    if (node.kind === 'account')
+      return this.store
+        .units()
+        .filter((u) => u.accountId === node.accountId)
+        .map((u) => ({ kind: 'unit', unitKey: u.key }));
     if (node.kind === 'unit') {
       const v = this.store.getUnit(node.unitKey);
       return v ? detailRows(v).map((r) => ({ kind: 'detail', unitKey: v.key, key: r.key, label: r.label, value: r.value })) : [];

@@ -141,7 +141,17 @@ export function detailRows(v: UnitView, nowS = Date.now() / 1000): DetailRow[] {
     { key: 'schedule', label: 'Schedule', value: scheduleText(v) },
     { key: 'override', label: 'Override', value: overrideText(v, nowS) },
     ...(v.holdUntilS !== undefined && v.holdUntilS > nowS
-      ? [{ key: 'hold', label: 'Held until', value: new Date(v.holdUntilS * 1000).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: unitTimeZone(v.info?.timeZoneId) }) }]
+      ? [
+          {
+            key: 'hold',
+            label: 'Held until',
+            value: new Date(v.holdUntilS * 1000).toLocaleString('en-GB', {
+              dateStyle: 'medium',
+              timeStyle: 'short',
+              timeZone: unitTimeZone(v.info?.timeZoneId),
+            }),
+          },
+        ]
       : []),
     { key: 'lifetimeEnergy', label: 'Lifetime energy', value: formatEnergyWh(st?.lifetime.energyWh) },
     { key: 'lifetimeSavings', label: 'Lifetime savings', value: formatCents(st?.lifetime.savingsCents) },
@@ -163,7 +173,8 @@ export function unitTooltipMarkdown(v: UnitView, timeZone?: string, now: Date = 
   if (v.error) lines.push(`⚠ ${esc(withoutWireNames(v.error))}`, '');
   if (v.stale) lines.push(v.lastGoodAt !== undefined ? `*Stale: last good reading at ${clockTime(v.lastGoodAt, timeZone)}*` : '*Not read yet*', '');
   lines.push('| | |', '|---|---|');
-  for (const row of detailRows(v, now.getTime() / 1000).filter((x) => x.key !== 'error' && x.key !== 'reason')) lines.push(`| ${esc(row.label)} | ${esc(row.value)} |`);
+  for (const row of detailRows(v, now.getTime() / 1000).filter((x) => x.key !== 'error' && x.key !== 'reason'))
+    lines.push(`| ${esc(row.label)} | ${esc(row.value)} |`);
   const full = unitFullAt(v, now.getTime() / 1000)?.detail;
   if (full) lines.push('', esc(full));
   return lines.join('\n');

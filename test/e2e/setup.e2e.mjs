@@ -45,7 +45,13 @@ export const setupChecks = [
       while (!(await row.isVisible().catch(() => false))) {
         if (Date.now() > deadline) assert.fail('no "Local server: running" row in the Chargers view');
         const icon = page.locator('.activitybar [aria-label^="JuiceNet"]').first();
-        if (!(await page.locator('[id="workbench.parts.sidebar"]').isVisible().catch(() => false))) await icon.click();
+        if (
+          !(await page
+            .locator('[id="workbench.parts.sidebar"]')
+            .isVisible()
+            .catch(() => false))
+        )
+          await icon.click();
         await page.waitForTimeout(500);
       }
       const udp = /UDP (\d+)/.exec(await row.innerText())?.[1];
@@ -68,7 +74,8 @@ export const setupChecks = [
         await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
         await page.waitForTimeout(500);
         await shot('setup-obeys-light');
-        for (const t of ['dark', 'light']) copyFileSync(join(REPO, 'test-results', 'e2e', `setup-obeys-${t}.png`), join(REPO, 'docs', 'images', `setup-assistant-workbench-${t}.png`));
+        for (const t of ['dark', 'light'])
+          copyFileSync(join(REPO, 'test-results', 'e2e', `setup-obeys-${t}.png`), join(REPO, 'docs', 'images', `setup-assistant-workbench-${t}.png`));
         await colorTheme(page, 'Dark Modern');
       } finally {
         box.stop();

@@ -78,7 +78,16 @@ export function keysOf(v: unknown, into = new Set<string>()): Set<string> {
 // ---- value-level mutations ----
 
 /** Placeholders for number literals JSON values cannot hold; rendered into the text as is. */
-const HUGE_LITERALS = ['1e400', '-1e400', '123456789012345678901234567890', '1.7976931348623157e309', '-0', '4.9e-325', '1E+999', '0.000000000000000000000000001'];
+const HUGE_LITERALS = [
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '1.7976931348623157e309',
+  '-0',
+  '4.9e-325',
+  '1E+999',
+  '0.000000000000000000000000001',
+];
 const PLACEHOLDER = (i: number) => `\u0000HUGE${i}\u0000`;
 
 const SPECIAL_VALUES: Json[] = [
@@ -113,19 +122,7 @@ const SPECIAL_VALUES: Json[] = [
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 
-export type MutationOp =
-  | 'drop'
-  | 'retype'
-  | 'numToStr'
-  | 'padKey'
-  | 'null'
-  | 'special'
-  | 'huge'
-  | 'nest'
-  | 'stringify'
-  | 'wrapArray'
-  | 'protoKey'
-  | 'bigArray';
+export type MutationOp = 'drop' | 'retype' | 'numToStr' | 'padKey' | 'null' | 'special' | 'huge' | 'nest' | 'stringify' | 'wrapArray' | 'protoKey' | 'bigArray';
 
 export interface Mutation {
   op: MutationOp;
@@ -226,7 +223,10 @@ export function mutate(seed: Json, muts: Mutation[]): Json {
       case 'bigArray': {
         // Many copies of a small value (a big one would only make the case slow, not harder).
         const small = (JSON.stringify(cur) ?? '').length <= 200;
-        setAt(loc, Array.from({ length: small ? 1 + (m.n % 64) : 2 }, () => cur ?? null));
+        setAt(
+          loc,
+          Array.from({ length: small ? 1 + (m.n % 64) : 2 }, () => cur ?? null),
+        );
         break;
       }
     }
@@ -258,7 +258,8 @@ export function unplaceholder(v: Json): Json {
 
 // ---- text-level mutations ----
 
-export type TextOp = 'truncate' | 'deleteChar' | 'insertChar' | 'smartQuotes' | 'trailingComma' | 'dropComma' | 'duplicate' | 'deepNest' | 'bom' | 'garbageTail';
+export type TextOp =
+  'truncate' | 'deleteChar' | 'insertChar' | 'smartQuotes' | 'trailingComma' | 'dropComma' | 'duplicate' | 'deepNest' | 'bom' | 'garbageTail';
 
 const INSERTS = ['{', '}', '[', ']', ',', ':', '"', '“', '”', '\\', ' ', '\n', '0', 'a', '-', '.', 'e', '\u0000', '\ud83d', 'null', 'true', '1e999'];
 
@@ -269,7 +270,18 @@ export interface TextMutation {
 }
 
 const textMutationArb: fc.Arbitrary<TextMutation> = fc.record({
-  op: fc.constantFrom<TextOp>('truncate', 'deleteChar', 'insertChar', 'smartQuotes', 'trailingComma', 'dropComma', 'duplicate', 'deepNest', 'bom', 'garbageTail'),
+  op: fc.constantFrom<TextOp>(
+    'truncate',
+    'deleteChar',
+    'insertChar',
+    'smartQuotes',
+    'trailingComma',
+    'dropComma',
+    'duplicate',
+    'deepNest',
+    'bom',
+    'garbageTail',
+  ),
   at: fc.nat(),
   n: fc.nat({ max: 100_000 }),
 });
@@ -327,22 +339,26 @@ export type Payload = { kind: 'value'; value: unknown } | { kind: 'text'; text: 
 
 /** Mutated versions of seed replies (text seeds are the raw bodies; values are their parses). */
 export function mutatedPayloadArb(seedTexts: string[], seedValues: Json[]): fc.Arbitrary<Payload> {
-  const valueMut = fc.record({
-    seed: fc.nat({ max: seedValues.length - 1 }),
-    muts: fc.array(mutationArb, { minLength: 1, maxLength: 5 }),
-    mode: fc.constantFrom('value', 'json', 'jsonText'),
-    indent: fc.constantFrom(0, 2),
-    textMuts: fc.array(textMutationArb, { maxLength: 2 }),
-  }).map(({ seed, muts, mode, indent, textMuts }): Payload => {
-    const v = mutate(seedValues[seed], muts);
-    if (mode === 'value') return { kind: 'value', value: unplaceholder(v) };
-    const text = render(v, indent);
-    return { kind: 'text', text: mode === 'json' ? text : mutateText(text, textMuts) };
-  });
-  const textMut = fc.record({
-    seed: fc.nat({ max: seedTexts.length - 1 }),
-    muts: fc.array(textMutationArb, { minLength: 1, maxLength: 4 }),
-  }).map(({ seed, muts }): Payload => ({ kind: 'text', text: mutateText(seedTexts[seed], muts) }));
+  const valueMut = fc
+    .record({
+      seed: fc.nat({ max: seedValues.length - 1 }),
+      muts: fc.array(mutationArb, { minLength: 1, maxLength: 5 }),
+      mode: fc.constantFrom('value', 'json', 'jsonText'),
+      indent: fc.constantFrom(0, 2),
+      textMuts: fc.array(textMutationArb, { maxLength: 2 }),
+    })
+    .map(({ seed, muts, mode, indent, textMuts }): Payload => {
+      const v = mutate(seedValues[seed], muts);
+      if (mode === 'value') return { kind: 'value', value: unplaceholder(v) };
+      const text = render(v, indent);
+      return { kind: 'text', text: mode === 'json' ? text : mutateText(text, textMuts) };
+    });
+  const textMut = fc
+    .record({
+      seed: fc.nat({ max: seedTexts.length - 1 }),
+      muts: fc.array(textMutationArb, { minLength: 1, maxLength: 4 }),
+    })
+    .map(({ seed, muts }): Payload => ({ kind: 'text', text: mutateText(seedTexts[seed], muts) }));
   return fc.oneof({ arbitrary: valueMut, weight: 3 }, { arbitrary: textMut, weight: 1 });
 }
 
@@ -375,7 +391,10 @@ export function randomPayloadArb(vocabulary: string[]): fc.Arbitrary<Payload> {
     ),
   }));
   const shaped = fc
-    .record({ success: fc.constantFrom<Json>(true, 'true', ' TRUE ', 1, false, 'false', 0, null, 'yes'), rest: fc.dictionary(key, tree, { maxKeys: 10, noNullPrototype: true }) })
+    .record({
+      success: fc.constantFrom<Json>(true, 'true', ' TRUE ', 1, false, 'false', 0, null, 'yes'),
+      rest: fc.dictionary(key, tree, { maxKeys: 10, noNullPrototype: true }),
+    })
     .map(({ success, rest }) => ({ success, ...rest }) as Json);
   return fc.oneof(
     { arbitrary: shaped.map((v): Payload => ({ kind: 'value', value: v })), weight: 3 },

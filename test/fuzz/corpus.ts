@@ -42,7 +42,10 @@ export async function collectSimulatorReplies(sim: RunningSimulator): Promise<Re
   add('set_limit', await api('set_limit', { amperage: 16 }));
   add('set_limit', await api('set_limit', { amperage: 500 }));
   add('get_schedule', await api('get_schedule'));
-  add('set_schedule', await api('set_schedule', { type: 'custom', weekday: { start: 1380, end: 420, car_ready_by: 420 }, weekend: { start: 0, end: 1440, car_ready_by: 0 } }));
+  add(
+    'set_schedule',
+    await api('set_schedule', { type: 'custom', weekday: { start: 1380, end: 420, car_ready_by: 420 }, weekend: { start: 0, end: 1440, car_ready_by: 0 } }),
+  );
   add('get_schedule', await api('get_schedule'));
   add('get_history', await api('get_history'));
   const sessions = (JSON.parse(out.get_history[0]) as { sessions?: { id?: number }[] }).sessions ?? [];
@@ -55,7 +58,12 @@ export async function collectSimulatorReplies(sim: RunningSimulator): Promise<Re
   add('set_override', await api('set_override', { override_time: sim.now() + 3600 }));
   add('set_charging_time', await api('set_charging_time', { charging_time: 3600 }));
   add('get_notifications', await api('get_notifications'));
-  add('set_notifications', await api('set_notifications', { notifications: { is_offline: { email: true, push: false, webhook: { url: 'https://example.com/h', method: 'POST', authorization_headers: 'Bearer x' } } } }));
+  add(
+    'set_notifications',
+    await api('set_notifications', {
+      notifications: { is_offline: { email: true, push: false, webhook: { url: 'https://example.com/h', method: 'POST', authorization_headers: 'Bearer x' } } },
+    }),
+  );
   add('get_notifications', await api('get_notifications'));
   // The same reads again with every number as a string, as some vendor endpoints sent them.
   sim.setFaults({ numbersAsStrings: true });

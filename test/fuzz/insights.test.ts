@@ -85,7 +85,8 @@ const dayArb = fc
   .map(({ cuts, rotate, prices }) => {
     const edges = [0, ...[...cuts].sort((x, y) => x - y), 1440];
     const windows: PriceWindow[] = [];
-    for (let i = 0; i + 1 < edges.length; i++) windows.push({ fromMin: (edges[i] + rotate) % 1440, toMin: ((edges[i + 1] + rotate) % 1440) || 1440, centsPerKwh: prices[i] });
+    for (let i = 0; i + 1 < edges.length; i++)
+      windows.push({ fromMin: (edges[i] + rotate) % 1440, toMin: (edges[i + 1] + rotate) % 1440 || 1440, centsPerKwh: prices[i] });
     // One window over the whole day rotated: from r to r (empty) is not allowed; keep it 0..1440.
     return windows.length === 1 ? [{ fromMin: 0, toMin: 1440, centsPerKwh: prices[0] }] : windows;
   });
@@ -148,7 +149,12 @@ describe(`fuzz: insights maths (${RUNS} cases per property)`, () => {
         if (t.weekday.length >= 2) {
           const dropped = t.weekday.filter((_, i) => i !== pick % t.weekday.length);
           const r = parseTariffSetting({ mode: 'timeOfUse', weekday: toSetting(dropped), weekend: toSetting(t.weekend) });
-          assert.ok(!r.ok && r.errors.length >= 1 && r.errors.every((e) => /^Weekday prices: no price from \d\d:\d\d to \d\d:\d\d\. Add a window for that time\.$/.test(e)), JSON.stringify(r));
+          assert.ok(
+            !r.ok &&
+              r.errors.length >= 1 &&
+              r.errors.every((e) => /^Weekday prices: no price from \d\d:\d\d to \d\d:\d\d\. Add a window for that time\.$/.test(e)),
+            JSON.stringify(r),
+          );
         }
         const doubled = [...t.weekend, t.weekend[pick % t.weekend.length]];
         const r2 = parseTariffSetting({ mode: 'timeOfUse', weekday: toSetting(t.weekday), weekend: toSetting(doubled) });
@@ -171,17 +177,35 @@ describe(`fuzz: insights maths (${RUNS} cases per property)`, () => {
   });
 
   it('puts every session of the range in exactly one period, whatever the period', () => {
-    const figure = fc.record({ day: fc.integer({ min: 20_000, max: 20_800 }), energyWh: fc.integer({ min: 0, max: 100_000 }), cost: fc.option(fc.integer({ min: 0, max: 5000 })) });
+    const figure = fc.record({
+      day: fc.integer({ min: 20_000, max: 20_800 }),
+      energyWh: fc.integer({ min: 0, max: 100_000 }),
+      cost: fc.option(fc.integer({ min: 0, max: 5000 })),
+    });
     fuzz(
       fc.property(fc.array(figure, { maxLength: 60 }), fc.integer({ min: 20_300, max: 20_800 }), fc.constantFrom(...PERIODS), (fs, today, period) => {
-        const figures: SessionFigures[] = fs.map((f) => ({ unitId: 'u', startS: f.day * 86400, day: f.day, energyWh: f.energyWh, costCents: f.cost ?? undefined, costMethod: 'chargerPrice', gridCo2G: f.energyWh * 0.373 }));
+        const figures: SessionFigures[] = fs.map((f) => ({
+          unitId: 'u',
+          startS: f.day * 86400,
+          day: f.day,
+          energyWh: f.energyWh,
+          costCents: f.cost ?? undefined,
+          costMethod: 'chargerPrice',
+          gridCo2G: f.energyWh * 0.373,
+        }));
         const agg = aggregate(figures, period, today);
         for (let i = 1; i < agg.buckets.length; i++) assert.equal(agg.buckets[i].startDay, agg.buckets[i - 1].endDay, 'periods follow each other');
         assert.ok(agg.current.startDay <= today && today < agg.current.endDay);
         const inRange = figures.filter((f) => f.day >= agg.buckets[0].startDay && f.day < agg.current.endDay);
         assert.equal(agg.total.sessions, inRange.length);
-        assert.equal(agg.buckets.reduce((a, b) => a + b.sessions, 0), inRange.length);
-        assert.equal(agg.buckets.reduce((a, b) => a + b.energyWh, 0), inRange.reduce((a, f) => a + f.energyWh, 0));
+        assert.equal(
+          agg.buckets.reduce((a, b) => a + b.sessions, 0),
+          inRange.length,
+        );
+        assert.equal(
+          agg.buckets.reduce((a, b) => a + b.energyWh, 0),
+          inRange.reduce((a, f) => a + f.energyWh, 0),
+        );
         assert.equal(agg.total.costUnknown, inRange.filter((f) => f.costCents === undefined).length);
       }),
     );

@@ -143,8 +143,23 @@ describe('JuiceBox codec fuzzing', function () {
 
   it('commands round trip through encodeCommand and decodeCommand in both widths', () => {
     const cmdArb = fc
-      .record({ wide: fc.boolean(), dayOfWeek: fc.integer({ min: 0, max: 6 }), hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), code: fc.integer({ min: 0, max: 999 }), counter: fc.integer({ min: 1, max: 999 }), a: fc.nat(), m: fc.nat() })
-      .map(({ wide, a, m, ...rest }) => ({ ...rest, protocolVersion: wide ? 'v09u' : 'v07', onlineA: a % (wide ? 10000 : 100), offlineA: m % (wide ? 1000 : 100), wide }));
+      .record({
+        wide: fc.boolean(),
+        dayOfWeek: fc.integer({ min: 0, max: 6 }),
+        hour: fc.integer({ min: 0, max: 23 }),
+        minute: fc.integer({ min: 0, max: 59 }),
+        code: fc.integer({ min: 0, max: 999 }),
+        counter: fc.integer({ min: 1, max: 999 }),
+        a: fc.nat(),
+        m: fc.nat(),
+      })
+      .map(({ wide, a, m, ...rest }) => ({
+        ...rest,
+        protocolVersion: wide ? 'v09u' : 'v07',
+        onlineA: a % (wide ? 10000 : 100),
+        offlineA: m % (wide ? 1000 : 100),
+        wide,
+      }));
     fuzz(
       fc.property(cmdArb, ({ wide, ...c }) => {
         const text = encodeCommand(c);
@@ -152,8 +167,26 @@ describe('JuiceBox codec fuzzing', function () {
         assert.equal(d.kind, 'command', text);
         if (d.kind !== 'command') return;
         assert.deepEqual(
-          { dayOfWeek: d.dayOfWeek, hour: d.hour, minute: d.minute, onlineA: d.onlineA, offlineA: d.offlineA, code: d.code, counter: d.counter, width: d.width },
-          { dayOfWeek: c.dayOfWeek, hour: c.hour, minute: c.minute, onlineA: c.onlineA, offlineA: c.offlineA, code: c.code, counter: c.counter, width: wide ? 'wide' : 'narrow' },
+          {
+            dayOfWeek: d.dayOfWeek,
+            hour: d.hour,
+            minute: d.minute,
+            onlineA: d.onlineA,
+            offlineA: d.offlineA,
+            code: d.code,
+            counter: d.counter,
+            width: d.width,
+          },
+          {
+            dayOfWeek: c.dayOfWeek,
+            hour: c.hour,
+            minute: c.minute,
+            onlineA: c.onlineA,
+            offlineA: c.offlineA,
+            code: c.code,
+            counter: c.counter,
+            width: wide ? 'wide' : 'narrow',
+          },
         );
         // Any other checksum is refused.
         const body = text.slice(0, text.indexOf('!'));
@@ -169,14 +202,20 @@ describe('JuiceBox codec fuzzing', function () {
   it('random and mutated commands: decodeCommand never throws and only accepts a matching checksum', () => {
     const base = encodeCommand({ protocolVersion: 'v09u', dayOfWeek: 4, hour: 13, minute: 25, onlineA: 40, offlineA: 40, counter: 638 });
     fuzz(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.array(mutationArb, { minLength: 1, maxLength: 3 }).map((m) => mutate(Buffer.from(base), m))), (bytes) => {
-        const d = decodeCommand(bytes);
-        assert.ok(d.kind === 'command' || d.kind === 'refused');
-        if (d.kind === 'command') {
-          const t = bytes.toString('latin1').replace(/[\r\n]+$/, '');
-          assert.equal(t.slice(t.indexOf('!') + 1, t.indexOf('!') + 4), juiceboxChecksum(t.slice(0, t.indexOf('!'))));
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+          fc.array(mutationArb, { minLength: 1, maxLength: 3 }).map((m) => mutate(Buffer.from(base), m)),
+        ),
+        (bytes) => {
+          const d = decodeCommand(bytes);
+          assert.ok(d.kind === 'command' || d.kind === 'refused');
+          if (d.kind === 'command') {
+            const t = bytes.toString('latin1').replace(/[\r\n]+$/, '');
+            assert.equal(t.slice(t.indexOf('!') + 1, t.indexOf('!') + 4), juiceboxChecksum(t.slice(0, t.indexOf('!'))));
+          }
+        },
+      ),
     );
   });
 });

@@ -11,9 +11,14 @@ import { RUNS, fuzz, fuzzAsync } from './arbitraries';
 
 const lineArb = fc.oneof(
   fc.string({ maxLength: 80 }),
-  fc.tuple(fc.nat(999), fc.constantFrom('UDPC', 'udpc', 'TCPC', 'FILE', 'X'), fc.string({ maxLength: 40 }), fc.option(fc.tuple(fc.stringMatching(/^[a-z0-9.-]{1,30}$/), fc.nat(99999)))).map(
-    ([id, type, info, hp]) => `# ${id} ${type}  ${hp ? `${hp[0]}:${hp[1]} ` : ''}${info}`,
-  ),
+  fc
+    .tuple(
+      fc.nat(999),
+      fc.constantFrom('UDPC', 'udpc', 'TCPC', 'FILE', 'X'),
+      fc.string({ maxLength: 40 }),
+      fc.option(fc.tuple(fc.stringMatching(/^[a-z0-9.-]{1,30}$/), fc.nat(99999))),
+    )
+    .map(([id, type, info, hp]) => `# ${id} ${type}  ${hp ? `${hp[0]}:${hp[1]} ` : ''}${info}`),
 );
 
 describe('JuiceBox console fuzzing', function () {
@@ -69,6 +74,12 @@ describe('JuiceBox console fuzzing', function () {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    assert.ok(received.every((l) => l === 'list'), `only list was written: ${received.filter((l) => l !== 'list').slice(0, 3).join(' | ')}`);
+    assert.ok(
+      received.every((l) => l === 'list'),
+      `only list was written: ${received
+        .filter((l) => l !== 'list')
+        .slice(0, 3)
+        .join(' | ')}`,
+    );
   });
 });

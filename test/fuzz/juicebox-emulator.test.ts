@@ -37,23 +37,29 @@ describe('JuiceBox emulator fuzzing', function () {
     });
     try {
       await fuzzAsync(
-        fc.asyncProperty(fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 200 }).map((u) => Buffer.from(u)), mutated), async (bytes) => {
-          const before = emu.box(box.serial);
-          const n = handled();
-          await new Promise<void>((resolve, reject) => server.send(bytes, box.sourcePort, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
-          await emu.waitFor(() => handled() === n + 1, 2000, 'the datagram to be handled');
-          const after = emu.box(box.serial);
-          const cmd = decodeCommand(bytes);
-          if (cmd.kind === 'command') {
-            assert.equal(after.commandsObeyed, before.commandsObeyed + 1);
-            assert.equal(after.onlineLimitA, cmd.onlineA);
-          } else {
-            assert.equal(after.onlineLimitA, before.onlineLimitA, 'a refused reply changes nothing');
-            assert.equal(after.offlineLimitA, before.offlineLimitA);
-            if (cmd.reason === 'bad-checksum') assert.equal(after.badChecksumReplies, before.badChecksumReplies + 1);
-            else assert.equal(after.garbageReplies, before.garbageReplies + 1);
-          }
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            fc.uint8Array({ minLength: 1, maxLength: 200 }).map((u) => Buffer.from(u)),
+            mutated,
+          ),
+          async (bytes) => {
+            const before = emu.box(box.serial);
+            const n = handled();
+            await new Promise<void>((resolve, reject) => server.send(bytes, box.sourcePort, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+            await emu.waitFor(() => handled() === n + 1, 2000, 'the datagram to be handled');
+            const after = emu.box(box.serial);
+            const cmd = decodeCommand(bytes);
+            if (cmd.kind === 'command') {
+              assert.equal(after.commandsObeyed, before.commandsObeyed + 1);
+              assert.equal(after.onlineLimitA, cmd.onlineA);
+            } else {
+              assert.equal(after.onlineLimitA, before.onlineLimitA, 'a refused reply changes nothing');
+              assert.equal(after.offlineLimitA, before.offlineLimitA);
+              if (cmd.reason === 'bad-checksum') assert.equal(after.badChecksumReplies, before.badChecksumReplies + 1);
+              else assert.equal(after.garbageReplies, before.garbageReplies + 1);
+            }
+          },
+        ),
         Math.max(50, Math.floor(RUNS / 10)),
       );
       const b = emu.box(box.serial);

@@ -71,7 +71,10 @@ describe('JuiceNet Local: random and mutated datagrams (fast-check)', function (
   };
 
   it('random bytes never throw and change nothing unless they form a valid report', () => {
-    fuzz(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => feed(bytes)), Math.min(RUNS, 3000));
+    fuzz(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => feed(bytes)),
+      Math.min(RUNS, 3000),
+    );
   });
 
   it('random text after the known serial never throws; only a checksummed report is answered', () => {
@@ -85,7 +88,12 @@ describe('JuiceNet Local: random and mutated datagrams (fast-check)', function (
     fuzz(
       fc.property(fc.nat(VALID.length - 1), fc.integer({ min: 32, max: 126 }), fc.constantFrom('replace', 'drop', 'insert'), (at, code, how) => {
         const c = String.fromCharCode(code);
-        const text = how === 'replace' ? VALID.slice(0, at) + c + VALID.slice(at + 1) : how === 'drop' ? VALID.slice(0, at) + VALID.slice(at + 1) : VALID.slice(0, at) + c + VALID.slice(at);
+        const text =
+          how === 'replace'
+            ? VALID.slice(0, at) + c + VALID.slice(at + 1)
+            : how === 'drop'
+              ? VALID.slice(0, at) + VALID.slice(at + 1)
+              : VALID.slice(0, at) + c + VALID.slice(at);
         feed(text);
       }),
       Math.min(RUNS, 3000),

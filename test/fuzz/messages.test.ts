@@ -37,24 +37,39 @@ interface Calls {
 
 function fakeClient(calls: Calls): JuiceNetApi {
   const status: UnitStatus = { unitId: UNIT_ID, state: 'charging', rawState: 'charging', charging: { powerW: 7200 }, lifetime: {} };
-  let schedule: Schedule = { type: 'custom', weekday: { start: 1380, end: 420, carReadyBy: 420 }, weekend: { start: 0, end: 1440, carReadyBy: 0 }, infoTimestamp: 5 };
+  let schedule: Schedule = {
+    type: 'custom',
+    weekday: { start: 1380, end: 420, carReadyBy: 420 },
+    weekend: { start: 0, end: 1440, carReadyBy: 0 },
+    infoTimestamp: 5,
+  };
   let notifications: NotificationSettings = { is_offline: { email: true, push: false } };
   const info: UnitInfo = { name: 'Garage', cars: [], infoTimestamp: 7, raw: { name: 'Garage', info_timestamp: 7 } };
   const rec = (name: string) => calls.client.push(name);
   const api: Partial<JuiceNetApi> = {
     getState: async () => (rec('getState'), status),
-    getHistoryPage: async (_u: UnitAuth, token?: string) => (rec('getHistoryPage'), { sessions: [{ id: 1, energyWh: 1000 }], ...(token ? {} : { continuityToken: 'next-page' }) }),
-    getPlot: async (_u: UnitAuth, _s: number, intervals: number) => (rec('getPlot'), Array.from({ length: Math.min(intervals, 5) }, (_, i) => ({ t: i * 60, v: 7200 }))),
+    getHistoryPage: async (_u: UnitAuth, token?: string) => (
+      rec('getHistoryPage'),
+      { sessions: [{ id: 1, energyWh: 1000 }], ...(token ? {} : { continuityToken: 'next-page' }) }
+    ),
+    getPlot: async (_u: UnitAuth, _s: number, intervals: number) => (
+      rec('getPlot'),
+      Array.from({ length: Math.min(intervals, 5) }, (_, i) => ({ t: i * 60, v: 7200 }))
+    ),
     getInfo: async () => (rec('getInfo'), info),
     setInfo: async (_u: UnitAuth, raw: Record<string, unknown>) => {
       rec('setInfo');
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidInputError('set_info needs the unit info object (as read by get_info).');
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        throw new InvalidInputError('set_info needs the unit info object (as read by get_info).');
     },
     getSchedule: async () => (rec('getSchedule'), schedule),
     setSchedule: async (_u: UnitAuth, s: Pick<Schedule, 'type' | 'weekday' | 'weekend'>) => {
       rec('setSchedule');
       // The real client's checks (client.ts setSchedule), so invalid windows fail the same way.
-      for (const [name, w] of [['weekday', s.weekday], ['weekend', s.weekend]] as const) {
+      for (const [name, w] of [
+        ['weekday', s.weekday],
+        ['weekend', s.weekend],
+      ] as const) {
         const problems = validateWindow(w);
         if (problems.length > 0) throw new InvalidInputError(`The ${name} window is invalid: ${problems.join('; ')}.`);
       }
@@ -80,7 +95,14 @@ function fakeBackend(calls: Calls): PanelBackend {
     demo: false,
     stale: false,
     lastGoodAt: 1_700_000_000_000,
-    status: { unitId: UNIT_ID, state: 'charging', rawState: 'charging', charging: { powerW: 7200, ampsLimit: 32 }, lifetime: { energyWh: 1 }, frequencyHz: 59.99 },
+    status: {
+      unitId: UNIT_ID,
+      state: 'charging',
+      rawState: 'charging',
+      charging: { powerW: 7200, ampsLimit: 32 },
+      lifetime: { energyWh: 1 },
+      frequencyHz: 59.99,
+    },
   };
   return {
     getUnit: (id) => (id === UNIT_ID ? view : undefined),
@@ -118,7 +140,10 @@ const settingArb = fc.record(
     email: fc.boolean(),
     push: fc.boolean(),
     time: minute,
-    webhook: fc.record({ url: fc.webUrl(), method: fc.constantFrom('PUT' as const, 'POST' as const), authorizationHeaders: fc.string({ maxLength: 20 }) }, { requiredKeys: [] }),
+    webhook: fc.record(
+      { url: fc.webUrl(), method: fc.constantFrom('PUT' as const, 'POST' as const), authorizationHeaders: fc.string({ maxLength: 20 }) },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: ['email', 'push'] },
 );
@@ -131,7 +156,14 @@ const VALID_PARAMS: Record<MethodName, fc.Arbitrary<unknown>> = {
   getHistoryPage: fc.record({ continuityToken: fc.string({ maxLength: 20 }) }, { requiredKeys: [] }),
   getPlot: fc.record({ sessionId: fc.integer(), intervals: fc.integer({ min: 2, max: 5000 }) }),
   getInfo: fc.constant({}),
-  setInfo: fc.record({ raw: fc.dictionary(fc.string({ maxLength: 8 }), smallJson, { maxKeys: 5 }), loadedInfoTimestamp: fc.oneof(fc.constant(7), fc.integer()), force: fc.boolean() }, { requiredKeys: ['raw'] }),
+  setInfo: fc.record(
+    {
+      raw: fc.dictionary(fc.string({ maxLength: 8 }), smallJson, { maxKeys: 5 }),
+      loadedInfoTimestamp: fc.oneof(fc.constant(7), fc.integer()),
+      force: fc.boolean(),
+    },
+    { requiredKeys: ['raw'] },
+  ),
   getSchedule: fc.constant({}),
   setSchedule: fc.record({ type: fc.constantFrom('disabled' as const, 'custom' as const), weekday: windowArb, weekend: windowArb }),
   getNotifications: fc.constant({}),
@@ -160,7 +192,17 @@ const SOME_RESULTS: unknown[] = [
 ];
 
 /** Anything a structured clone could carry, and then some. */
-const anything = fc.anything({ maxDepth: 3, withBoxedValues: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true });
+const anything = fc.anything({
+  maxDepth: 3,
+  withBoxedValues: true,
+  withMap: true,
+  withSet: true,
+  withDate: true,
+  withTypedArray: true,
+  withSparseArray: true,
+  withNullPrototype: true,
+  withObjectString: true,
+});
 
 /** Puts the echoed token somewhere: as a value, a key, or inside a string. Says whether it made it a key. */
 function injectToken(original: unknown, where: number, how: number): { msg: unknown; asKey: boolean } {
@@ -169,7 +211,16 @@ function injectToken(original: unknown, where: number, how: number): { msg: unkn
   const holders: Record<string, unknown>[] = [];
   const walk = (x: unknown, depth: number) => {
     if (depth > 6 || x === null || typeof x !== 'object' || !Object.isExtensible(x)) return;
-    if (ArrayBuffer.isView(x) || x instanceof Map || x instanceof Set || x instanceof Date || x instanceof String || x instanceof Number || x instanceof Boolean) return;
+    if (
+      ArrayBuffer.isView(x) ||
+      x instanceof Map ||
+      x instanceof Set ||
+      x instanceof Date ||
+      x instanceof String ||
+      x instanceof Number ||
+      x instanceof Boolean
+    )
+      return;
     holders.push(x as Record<string, unknown>);
     for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], depth + 1);
   };
@@ -195,13 +246,22 @@ function injectToken(original: unknown, where: number, how: number): { msg: unkn
   return { msg: v, asKey: how % 2 === 1 };
 }
 
-const idArb = fc.oneof({ arbitrary: fc.nat(), weight: 6 }, { arbitrary: fc.constantFrom<unknown>(-1, 1.5, '7', null, undefined, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity), weight: 1 });
-const methodArb = fc.oneof({ arbitrary: fc.constantFrom(...METHOD_NAMES), weight: 8 }, { arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'deleteEverything', 'GETUNIT', ' getUnit'), weight: 1 });
+const idArb = fc.oneof(
+  { arbitrary: fc.nat(), weight: 6 },
+  { arbitrary: fc.constantFrom<unknown>(-1, 1.5, '7', null, undefined, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity), weight: 1 },
+);
+const methodArb = fc.oneof(
+  { arbitrary: fc.constantFrom(...METHOD_NAMES), weight: 8 },
+  { arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'deleteEverything', 'GETUNIT', ' getUnit'), weight: 1 },
+);
 
 /** A request: valid params, valid params with one field broken, or random params. */
 const requestArb = fc
   .record({
-    kind: fc.oneof({ arbitrary: fc.constant<unknown>('request'), weight: 9 }, { arbitrary: fc.constantFrom<unknown>('Request', 'reply', 'push', 1, null), weight: 1 }),
+    kind: fc.oneof(
+      { arbitrary: fc.constant<unknown>('request'), weight: 9 },
+      { arbitrary: fc.constantFrom<unknown>('Request', 'reply', 'push', 1, null), weight: 1 },
+    ),
     id: idArb,
     method: methodArb,
     paramsKind: fc.constantFrom('valid', 'valid', 'broken', 'random'),
@@ -259,7 +319,12 @@ describe(`fuzz: webview messages (${RUNS} cases per property)`, function () {
   it('parseWebviewMessage, parseParams, parseHostMessage and parseResult never throw', () => {
     fc.assert(
       fc.property(messageArb, fc.constantFrom(...METHOD_NAMES), ({ msg: m }, method) => {
-        for (const r of [parseWebviewMessage(m), parseParams(method, (m as { params?: unknown } | null)?.params), parseHostMessage(m), parseResult(method, m)]) {
+        for (const r of [
+          parseWebviewMessage(m),
+          parseParams(method, (m as { params?: unknown } | null)?.params),
+          parseHostMessage(m),
+          parseResult(method, m),
+        ]) {
           assert.ok(r.ok || (typeof r.reason === 'string' && r.reason.length > 0));
         }
       }),
@@ -358,12 +423,23 @@ describe(`fuzz: webview messages (${RUNS} cases per property)`, function () {
       const hostMsg = (id: number) =>
         fc.oneof(
           anything,
-          fc.record({ kind: fc.constant('reply'), id: fc.oneof(fc.constant(id), fc.nat()), ok: fc.boolean(), result: fc.oneof(anything, fc.constantFrom(...SOME_RESULTS)), error: fc.oneof(anything, fc.record({ message: fc.string(), nextStep: fc.string() })) }, { requiredKeys: ['kind', 'id', 'ok'] }),
+          fc.record(
+            {
+              kind: fc.constant('reply'),
+              id: fc.oneof(fc.constant(id), fc.nat()),
+              ok: fc.boolean(),
+              result: fc.oneof(anything, fc.constantFrom(...SOME_RESULTS)),
+              error: fc.oneof(anything, fc.record({ message: fc.string(), nextStep: fc.string() })),
+            },
+            { requiredKeys: ['kind', 'id', 'ok'] },
+          ),
           fc.record({ kind: fc.constant('push'), type: fc.constantFrom('unit', 'units'), unit: fc.oneof(fc.constant(null), anything) }),
         );
-      const arb = fc.record({ method: fc.constantFrom(...METHOD_NAMES), seed: fc.nat() }).chain(({ method, seed }) =>
-        fc.record({ method: fc.constant(method), params: VALID_PARAMS[method], msgs: fc.array(hostMsg(1 + (seed % 3)), { maxLength: 4 }) }),
-      );
+      const arb = fc
+        .record({ method: fc.constantFrom(...METHOD_NAMES), seed: fc.nat() })
+        .chain(({ method, seed }) =>
+          fc.record({ method: fc.constant(method), params: VALID_PARAMS[method], msgs: fc.array(hostMsg(1 + (seed % 3)), { maxLength: 4 }) }),
+        );
       let resolved = 0;
       let refusedResult = 0;
       await fuzzAsync(
@@ -392,7 +468,12 @@ describe(`fuzz: webview messages (${RUNS} cases per property)`, function () {
             assert.ok(outcome.e instanceof RpcError && typeof outcome.e.info.message === 'string');
             if (/was not understood/.test(outcome.e.info.message)) refusedResult++;
           }
-          for (const data of msgs) if (!parseHostMessage(data).ok) assert.ok(warned.some((w) => /refused a message/.test(w)), 'an invalid message is refused with a warning');
+          for (const data of msgs)
+            if (!parseHostMessage(data).ok)
+              assert.ok(
+                warned.some((w) => /refused a message/.test(w)),
+                'an invalid message is refused with a warning',
+              );
           for (const u of pushes) assert.ok(u === null || (typeof u === 'object' && typeof (u as { unitId?: unknown }).unitId === 'string'));
           assert.deepEqual(sent[0], { kind: 'request', id: 1, method, params });
         }),

@@ -113,7 +113,8 @@ function checkSchema(cmd: Command, p: Payload): void {
   try {
     replySchemas[cmd].safeParse(p.value);
   } catch (e) {
-    if (!(e instanceof ProtocolError)) throw new Error(`replySchemas.${cmd}.safeParse threw ${(e as Error)?.name}: ${(e as Error)?.message} for ${preview(p)}`, { cause: e });
+    if (!(e instanceof ProtocolError))
+      throw new Error(`replySchemas.${cmd}.safeParse threw ${(e as Error)?.name}: ${(e as Error)?.message} for ${preview(p)}`, { cause: e });
   }
 }
 
@@ -163,13 +164,19 @@ describe(`fuzz: replies of every command (${RUNS} cases per property)`, function
 describe(`fuzz: lenientJsonParse and normaliseKeys (${RUNS} cases per property)`, () => {
   it('any text → a value or ProtocolError', () => {
     fuzz(
-      fc.property(fc.oneof(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 300 }), fc.string({ unit: fc.constantFrom(...'{}[]:,"“”„\\ \n0123456789.-eEtrufalsn'.split('')), maxLength: 300 })), (text) => {
-        try {
-          lenientJsonParse(text);
-        } catch (e) {
-          if (!(e instanceof ProtocolError)) throw e;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 300 }),
+          fc.string({ unit: fc.constantFrom(...'{}[]:,"“”„\\ \n0123456789.-eEtrufalsn'.split('')), maxLength: 300 }),
+        ),
+        (text) => {
+          try {
+            lenientJsonParse(text);
+          } catch (e) {
+            if (!(e instanceof ProtocolError)) throw e;
+          }
+        },
+      ),
     );
   });
 
@@ -178,13 +185,35 @@ describe(`fuzz: lenientJsonParse and normaliseKeys (${RUNS} cases per property)`
     // deep value (strict JSON, so JSON.parse takes it), chained keys that the repair completes with
     // `{`s, and random mixes of brackets, quotes of both styles and keys.
     const confuser = fc.constantFrom('"a“b"', '"“"', '"a”"', '"„x"', '"\\"“"', '"plain"', '“smart”');
-    const nested = fc.tuple(fc.integer({ min: 0, max: 200 }), fc.boolean()).map(([d, arrays]) => (arrays ? '['.repeat(d) + '1' + ']'.repeat(d) : '{"a":'.repeat(d) + '1' + '}'.repeat(d)));
+    const nested = fc
+      .tuple(fc.integer({ min: 0, max: 200 }), fc.boolean())
+      .map(([d, arrays]) => (arrays ? '['.repeat(d) + '1' + ']'.repeat(d) : '{"a":'.repeat(d) + '1' + '}'.repeat(d)));
     const structured = fc.oneof(
       fc.tuple(confuser, nested).map(([c, n]) => `{"success":true,"s":${c},"x":${n}}`),
       fc.integer({ min: 1, max: 200 }).map((d) => '{' + '"a":'.repeat(d) + '1' + '}'.repeat(d + 1)),
       fc.integer({ min: 1, max: 200 }).map((d) => `{"restrictions":\n` + '"k":"k2":'.repeat(d) + '{}' + '}'.repeat(d + 1)),
     );
-    const piece = fc.constantFrom('[', ']', '{', '}', '[[[[[[[[', ']]]]]]]]', '"a":', '"k":"k2":', '"s"', '“', '”', '„', '"a“b"', ',', '1', ':', '\\', '"[["', '“[[”');
+    const piece = fc.constantFrom(
+      '[',
+      ']',
+      '{',
+      '}',
+      '[[[[[[[[',
+      ']]]]]]]]',
+      '"a":',
+      '"k":"k2":',
+      '"s"',
+      '“',
+      '”',
+      '„',
+      '"a“b"',
+      ',',
+      '1',
+      ':',
+      '\\',
+      '"[["',
+      '“[[”',
+    );
     const random = fc.array(piece, { maxLength: 120 }).map((p) => p.join(''));
     const depthOf = (v: unknown): number => {
       let max = 0;
@@ -224,7 +253,11 @@ describe(`fuzz: lenientJsonParse and normaliseKeys (${RUNS} cases per property)`
 
   it("the document's quirks (trailing commas, smart quotes, missing commas between lines) are repaired to the same value", () => {
     const plain = fc.string({ unit: fc.constantFrom(...'abcXYZ019 _-'.split('')), maxLength: 10 });
-    const value = fc.dictionary(plain, fc.oneof(plain, fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 })), { minKeys: 1, maxKeys: 6, noNullPrototype: true });
+    const value = fc.dictionary(plain, fc.oneof(plain, fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 })), {
+      minKeys: 1,
+      maxKeys: 6,
+      noNullPrototype: true,
+    });
     fuzz(
       fc.property(value, fc.constantFrom('trailing', 'smart', 'newline'), (v, quirk) => {
         const pretty = JSON.stringify(v, null, 1);
@@ -240,10 +273,19 @@ describe(`fuzz: lenientJsonParse and normaliseKeys (${RUNS} cases per property)`
   it('normaliseKeys: idempotent, every key trimmed, no prototype pollution', () => {
     const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('__proto__', ' __proto__', 'constructor', 'a', ' a', 'a '));
     const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
-      tree: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 0 }), fc.dictionary(key, tie('tree'), { maxKeys: 5, noNullPrototype: true }), fc.array(tie('tree'), { maxLength: 3 })),
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 0 }),
+        fc.dictionary(key, tie('tree'), { maxKeys: 5, noNullPrototype: true }),
+        fc.array(tie('tree'), { maxLength: 3 }),
+      ),
     }));
     const allKeysTrimmed = (v: unknown): boolean =>
-      Array.isArray(v) ? v.every(allKeysTrimmed) : v && typeof v === 'object' ? Object.getPrototypeOf(v) === Object.prototype && Object.entries(v).every(([k, x]) => k === k.trim() && allKeysTrimmed(x)) : true;
+      Array.isArray(v)
+        ? v.every(allKeysTrimmed)
+        : v && typeof v === 'object'
+          ? Object.getPrototypeOf(v) === Object.prototype && Object.entries(v).every(([k, x]) => k === k.trim() && allKeysTrimmed(x))
+          : true;
     fuzz(
       fc.property(tree, (v) => {
         const once = normaliseKeys(v);
@@ -260,24 +302,25 @@ describe(`fuzz: lenientJsonParse and normaliseKeys (${RUNS} cases per property)`
 /** A finite wire number, sent as a number or (as some endpoints did) as a padded numeric string. */
 const wireNumber = (n: fc.Arbitrary<number>) =>
   fc.tuple(n, fc.constantFrom('number', 'string', 'padded')).map(([v, how]) => ({ v, wire: how === 'number' ? v : how === 'string' ? String(v) : ` ${v} ` }));
-const anyNumber = fc.oneof(fc.integer({ min: -2_000_000_000, max: 4_000_000_000 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }).filter((x) => !Object.is(x, -0)));
+const anyNumber = fc.oneof(
+  fc.integer({ min: -2_000_000_000, max: 4_000_000_000 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }).filter((x) => !Object.is(x, -0)),
+);
 /** A key as sent: exact, or padded with spaces (the document has `" wh_energy"`, `"start_charging "`). */
 const wireKey = (k: string) => fc.constantFrom(k, ` ${k}`, `${k} `);
 
 /** An object of optional wire fields: each present or absent, its key maybe padded, its number maybe a string. */
 function wireFields(names: string[], n: fc.Arbitrary<number>) {
-  return fc
-    .tuple(...names.map((name) => fc.option(fc.tuple(wireKey(name), wireNumber(n)), { nil: undefined })))
-    .map((entries) => {
-      const wire: Record<string, unknown> = {};
-      const expected: Record<string, number> = {};
-      entries.forEach((e, i) => {
-        if (!e) return;
-        wire[e[0]] = e[1].wire;
-        expected[names[i]] = e[1].v;
-      });
-      return { wire, expected };
+  return fc.tuple(...names.map((name) => fc.option(fc.tuple(wireKey(name), wireNumber(n)), { nil: undefined }))).map((entries) => {
+    const wire: Record<string, unknown> = {};
+    const expected: Record<string, number> = {};
+    entries.forEach((e, i) => {
+      if (!e) return;
+      wire[e[0]] = e[1].wire;
+      expected[names[i]] = e[1].v;
     });
+    return { wire, expected };
+  });
 }
 
 const STATE_TOP: Record<string, string> = {
@@ -354,7 +397,11 @@ describe(`fuzz: well-formed replies normalise to the right units (${RUNS} cases 
         const wire = (w: typeof wd) => ({ start: w.start.wire, end: w.end.wire, ...(w.car ? { car_ready_by: w.car.wire } : {}) });
         const s = parseReply('get_schedule', JSON.stringify({ success: true, type, weekday: wire(wd), ' weekend': wire(we) }));
         assert.equal(s.type, type.trim().toLowerCase());
-        for (const [got, w] of [[s.weekday, wd], [s.weekend, we]] as const) assert.deepEqual(got, { start: w.start.v, end: w.end.v, carReadyBy: w.car?.v ?? 0 });
+        for (const [got, w] of [
+          [s.weekday, wd],
+          [s.weekend, we],
+        ] as const)
+          assert.deepEqual(got, { start: w.start.v, end: w.end.v, carReadyBy: w.car?.v ?? 0 });
       }),
     );
   });
@@ -363,52 +410,90 @@ describe(`fuzz: well-formed replies normalise to the right units (${RUNS} cases 
     const session = wireFields(['id', 'time_start', 'time_end', 'duration', 'wh_energy', 'savings'], fc.integer({ min: 0, max: 2_000_000_000 }));
     const point = fc.record({ t: wireNumber(fc.integer({ min: 0, max: 2_000_000_000 })), v: wireNumber(anyNumber) });
     fuzz(
-      fc.property(fc.array(session, { maxLength: 5 }), fc.option(fc.string({ minLength: 1, maxLength: 20 }).filter((t) => t.trim() !== ''), { nil: undefined }), fc.array(point, { maxLength: 8 }), (sessions, token, points) => {
-        const page = parseReply('get_history', JSON.stringify({ success: true, sessions: sessions.map((x) => x.wire), ...(token ? { continuity_token: token } : {}) }));
-        const names: Record<string, string> = { id: 'id', time_start: 'timeStart', time_end: 'timeEnd', duration: 'durationS', wh_energy: 'energyWh', savings: 'savingsCents' };
-        assert.equal(page.sessions.length, sessions.length);
-        sessions.forEach((x, i) => {
-          const want: Record<string, number> = {};
-          for (const [w, d] of Object.entries(names)) if (x.expected[w] !== undefined) want[d] = x.expected[w];
-          assert.deepEqual(page.sessions[i], want);
-        });
-        assert.equal(page.continuityToken, token?.trim());
-        const plot = parseReply('get_plot', JSON.stringify({ success: 'true', points: points.map((p) => ({ t: p.t.wire, v: p.v.wire })) }));
-        assert.deepEqual(plot, points.map((p) => ({ t: p.t.v, v: p.v.v })));
-      }),
+      fc.property(
+        fc.array(session, { maxLength: 5 }),
+        fc.option(
+          fc.string({ minLength: 1, maxLength: 20 }).filter((t) => t.trim() !== ''),
+          { nil: undefined },
+        ),
+        fc.array(point, { maxLength: 8 }),
+        (sessions, token, points) => {
+          const page = parseReply(
+            'get_history',
+            JSON.stringify({ success: true, sessions: sessions.map((x) => x.wire), ...(token ? { continuity_token: token } : {}) }),
+          );
+          const names: Record<string, string> = {
+            id: 'id',
+            time_start: 'timeStart',
+            time_end: 'timeEnd',
+            duration: 'durationS',
+            wh_energy: 'energyWh',
+            savings: 'savingsCents',
+          };
+          assert.equal(page.sessions.length, sessions.length);
+          sessions.forEach((x, i) => {
+            const want: Record<string, number> = {};
+            for (const [w, d] of Object.entries(names)) if (x.expected[w] !== undefined) want[d] = x.expected[w];
+            assert.deepEqual(page.sessions[i], want);
+          });
+          assert.equal(page.continuityToken, token?.trim());
+          const plot = parseReply('get_plot', JSON.stringify({ success: 'true', points: points.map((p) => ({ t: p.t.wire, v: p.v.wire })) }));
+          assert.deepEqual(
+            plot,
+            points.map((p) => ({ t: p.t.v, v: p.v.v })),
+          );
+        },
+      ),
     );
   });
 
   it('get_notifications, get_account_units, get_share_pin: delivery flags default off, PUT/POST only, strings kept', () => {
     const flag = fc.option(fc.tuple(fc.boolean(), fc.constantFrom('bool', 'string', 'number')), { nil: undefined });
-    const setting = fc.record({ email: flag, push: flag, time: fc.option(wireNumber(fc.integer({ min: 0, max: 1440 })), { nil: undefined }), method: fc.option(fc.constantFrom('put', 'POST', 'Post', 'GET', 'delete'), { nil: undefined }) });
+    const setting = fc.record({
+      email: flag,
+      push: flag,
+      time: fc.option(wireNumber(fc.integer({ min: 0, max: 1440 })), { nil: undefined }),
+      method: fc.option(fc.constantFrom('put', 'POST', 'Post', 'GET', 'delete'), { nil: undefined }),
+    });
     const wireFlag = (f: [boolean, string]) => (f[1] === 'bool' ? f[0] : f[1] === 'string' ? String(f[0]).toUpperCase() : f[0] ? 1 : 0);
-    const unit = fc.record({ unit_id: fc.stringMatching(/^\d{28}$/), name: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), token: fc.stringMatching(/^[0-9a-f]{32}$/) });
+    const unit = fc.record({
+      unit_id: fc.stringMatching(/^\d{28}$/),
+      name: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }),
+      token: fc.stringMatching(/^[0-9a-f]{32}$/),
+    });
     fuzz(
-      fc.property(fc.dictionary(fc.constantFrom('start_charging', 'stop_charging', 'is_offline', 'plugin', 'unplug'), setting), fc.array(unit, { maxLength: 4 }), fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.stringMatching(/^\d{4}$/)), (events, units, pin) => {
-        const wire: Record<string, unknown> = {};
-        for (const [k, n] of Object.entries(events)) {
-          wire[`${k} `] = {
-            ...(n.email ? { email: wireFlag(n.email) } : {}),
-            ...(n.push ? { push: wireFlag(n.push) } : {}),
-            ...(n.time ? { time: n.time.wire } : {}),
-            ...(n.method ? { webhook: { url: 'https://example.com/hook', method: n.method } } : {}),
-          };
-        }
-        const got = parseReply('get_notifications', JSON.stringify({ success: true, notifications: wire }));
-        assert.deepEqual(Object.keys(got).sort(), Object.keys(events).sort());
-        for (const [k, n] of Object.entries(events)) {
-          const g = got[k]!;
-          assert.equal(g.email, n.email ? n.email[0] : false);
-          assert.equal(g.push, n.push ? n.push[0] : false);
-          assert.equal(g.time, n.time?.v);
-          const upper = n.method?.toUpperCase();
-          assert.equal(g.webhook?.method, upper === 'PUT' || upper === 'POST' ? upper : undefined);
-        }
-        const listed = parseReply('get_account_units', JSON.stringify({ success: true, units }));
-        assert.deepEqual(listed, units.map((u) => ({ unitId: u.unit_id, name: (u.name ?? '').trim(), token: u.token })));
-        assert.equal(parseReply('get_share_pin', JSON.stringify({ success: true, pin })), String(pin));
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom('start_charging', 'stop_charging', 'is_offline', 'plugin', 'unplug'), setting),
+        fc.array(unit, { maxLength: 4 }),
+        fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.stringMatching(/^\d{4}$/)),
+        (events, units, pin) => {
+          const wire: Record<string, unknown> = {};
+          for (const [k, n] of Object.entries(events)) {
+            wire[`${k} `] = {
+              ...(n.email ? { email: wireFlag(n.email) } : {}),
+              ...(n.push ? { push: wireFlag(n.push) } : {}),
+              ...(n.time ? { time: n.time.wire } : {}),
+              ...(n.method ? { webhook: { url: 'https://example.com/hook', method: n.method } } : {}),
+            };
+          }
+          const got = parseReply('get_notifications', JSON.stringify({ success: true, notifications: wire }));
+          assert.deepEqual(Object.keys(got).sort(), Object.keys(events).sort());
+          for (const [k, n] of Object.entries(events)) {
+            const g = got[k]!;
+            assert.equal(g.email, n.email ? n.email[0] : false);
+            assert.equal(g.push, n.push ? n.push[0] : false);
+            assert.equal(g.time, n.time?.v);
+            const upper = n.method?.toUpperCase();
+            assert.equal(g.webhook?.method, upper === 'PUT' || upper === 'POST' ? upper : undefined);
+          }
+          const listed = parseReply('get_account_units', JSON.stringify({ success: true, units }));
+          assert.deepEqual(
+            listed,
+            units.map((u) => ({ unitId: u.unit_id, name: (u.name ?? '').trim(), token: u.token })),
+          );
+          assert.equal(parseReply('get_share_pin', JSON.stringify({ success: true, pin })), String(pin));
+        },
+      ),
     );
   });
 });

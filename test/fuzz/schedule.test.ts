@@ -22,7 +22,11 @@ import { RUNS, fuzz } from './arbitraries';
 
 const minuteOfDay = fc.integer({ min: 0, max: MINUTES_PER_DAY - 1 });
 /** A valid window: start 0..1439, end and carReadyBy 0..1440. */
-const validWindow = fc.record({ start: minuteOfDay, end: fc.integer({ min: 0, max: MINUTES_PER_DAY }), carReadyBy: fc.integer({ min: 0, max: MINUTES_PER_DAY }) });
+const validWindow = fc.record({
+  start: minuteOfDay,
+  end: fc.integer({ min: 0, max: MINUTES_PER_DAY }),
+  carReadyBy: fc.integer({ min: 0, max: MINUTES_PER_DAY }),
+});
 /** Anything a caller might put in a window field. */
 const anyField = fc.oneof(
   fc.integer({ min: -5, max: 1445 }),
@@ -46,19 +50,26 @@ describe(`fuzz: schedule maths (${RUNS} cases per property)`, () => {
   it('parseHHMM on any text: a whole minute 0..1440 or an Error that says what is expected', () => {
     const timeish = fc.string({ unit: fc.constantFrom(...'0123456789:.h -+eE\u0660\uff10'.split('')), maxLength: 8 });
     fuzz(
-      fc.property(fc.oneof(timeish, fc.string({ maxLength: 12 }), fc.tuple(fc.integer({ min: -5, max: 130 }), fc.integer({ min: -5, max: 130 })).map(([h, m]) => `${h}:${m}`)), (text) => {
-        let m: number;
-        try {
-          m = parseHHMM(text);
-        } catch (e) {
-          assert.ok(e instanceof Error && !(e instanceof TypeError), `threw ${String(e)}`);
-          assert.match(e.message, /HH:MM|hours|minutes/);
-          return;
-        }
-        assert.ok(Number.isInteger(m) && m >= 0 && m <= MINUTES_PER_DAY, `${JSON.stringify(text)} → ${m}`);
-        // What was accepted formats back to the same time of day.
-        assert.equal(parseHHMM(minutesToHHMM(m)), m);
-      }),
+      fc.property(
+        fc.oneof(
+          timeish,
+          fc.string({ maxLength: 12 }),
+          fc.tuple(fc.integer({ min: -5, max: 130 }), fc.integer({ min: -5, max: 130 })).map(([h, m]) => `${h}:${m}`),
+        ),
+        (text) => {
+          let m: number;
+          try {
+            m = parseHHMM(text);
+          } catch (e) {
+            assert.ok(e instanceof Error && !(e instanceof TypeError), `threw ${String(e)}`);
+            assert.match(e.message, /HH:MM|hours|minutes/);
+            return;
+          }
+          assert.ok(Number.isInteger(m) && m >= 0 && m <= MINUTES_PER_DAY, `${JSON.stringify(text)} → ${m}`);
+          // What was accepted formats back to the same time of day.
+          assert.equal(parseHHMM(minutesToHHMM(m)), m);
+        },
+      ),
     );
   });
 
@@ -66,7 +77,8 @@ describe(`fuzz: schedule maths (${RUNS} cases per property)`, () => {
     fuzz(
       fc.property(fc.oneof(fc.integer({ min: -100, max: 1600 }), fc.double({ min: -10, max: 1500 }), fc.constantFrom(NaN, Infinity, -Infinity)), (m) => {
         const ok = Number.isInteger(m) && m >= 0 && m <= MINUTES_PER_DAY;
-        if (ok) assert.ok(parseHHMM(minutesToHHMM(m)) === m, `${m}`); // === : -0 is minute 0
+        if (ok)
+          assert.ok(parseHHMM(minutesToHHMM(m)) === m, `${m}`); // === : -0 is minute 0
         else assert.throws(() => minutesToHHMM(m), RangeError);
       }),
     );
@@ -90,7 +102,12 @@ describe(`fuzz: schedule maths (${RUNS} cases per property)`, () => {
     // And refuses what validateWindow refuses (start 24:00 included), so the host's client never
     // meets a window the panel's schema let through.
     const anyWindow = fc.record({ start: anyField, end: anyField, carReadyBy: anyField });
-    fuzz(fc.property(anyWindow, (w) => void assert.equal(scheduleWindowSchema.safeParse(w).success, validateWindow(w as ScheduleWindow).length === 0, JSON.stringify(w))));
+    fuzz(
+      fc.property(
+        anyWindow,
+        (w) => void assert.equal(scheduleWindowSchema.safeParse(w).success, validateWindow(w as ScheduleWindow).length === 0, JSON.stringify(w)),
+      ),
+    );
     assert.equal(scheduleWindowSchema.safeParse({ start: 1440, end: 0, carReadyBy: 0 }).success, false);
   });
 
@@ -115,8 +132,12 @@ describe(`fuzz: schedule maths (${RUNS} cases per property)`, () => {
         assert.equal(d, inside);
         assert.ok(d >= 0 && d <= MINUTES_PER_DAY);
         const segs = allowedSegments('custom', w);
-        assert.equal(segs.reduce((s, g) => s + g.endMin - g.startMin, 0), d);
-        for (const g of segs) for (const t of [g.startMin, g.endMin - 1]) assert.ok(isMinuteInWindow(w, t), `bar segment ${g.startMin}-${g.endMin} edge ${t} is inside`);
+        assert.equal(
+          segs.reduce((s, g) => s + g.endMin - g.startMin, 0),
+          d,
+        );
+        for (const g of segs)
+          for (const t of [g.startMin, g.endMin - 1]) assert.ok(isMinuteInWindow(w, t), `bar segment ${g.startMin}-${g.endMin} edge ${t} is inside`);
         const text = describeWindow(w);
         assert.equal(/overnight/.test(text), w.end < w.start);
         assert.equal(/empty/.test(text), w.start === w.end);
@@ -128,18 +149,25 @@ describe(`fuzz: schedule maths (${RUNS} cases per property)`, () => {
   it('isChargingAllowed: disabled → always; custom → the window of the local day type at the local minute, in any zone', () => {
     const dateArb = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }).map((ms) => new Date(ms));
     fuzz(
-      fc.property(validWindow, validWindow, dateArb, fc.constantFrom(...ZONES), fc.constantFrom<'custom' | 'disabled'>('custom', 'disabled'), (weekday, weekend, date, zone, type) => {
-        const s: Schedule = { type, weekday, weekend };
-        const allowed = isChargingAllowed(s, date, zone);
-        if (type === 'disabled') return assert.equal(allowed, true);
-        const { weekday: day, minute } = localDayAndMinute(date, zone);
-        assert.ok(day >= 0 && day <= 6 && minute >= 0 && minute < MINUTES_PER_DAY);
-        // Cross-check the local time with Intl directly.
-        const hm = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
-        assert.equal(parseHHMM(hm), minute);
-        const w = day === 0 || day === 6 ? weekend : weekday;
-        assert.equal(allowed, w.end < w.start ? minute >= w.start || minute < w.end : minute >= w.start && minute < w.end);
-      }),
+      fc.property(
+        validWindow,
+        validWindow,
+        dateArb,
+        fc.constantFrom(...ZONES),
+        fc.constantFrom<'custom' | 'disabled'>('custom', 'disabled'),
+        (weekday, weekend, date, zone, type) => {
+          const s: Schedule = { type, weekday, weekend };
+          const allowed = isChargingAllowed(s, date, zone);
+          if (type === 'disabled') return assert.equal(allowed, true);
+          const { weekday: day, minute } = localDayAndMinute(date, zone);
+          assert.ok(day >= 0 && day <= 6 && minute >= 0 && minute < MINUTES_PER_DAY);
+          // Cross-check the local time with Intl directly.
+          const hm = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+          assert.equal(parseHHMM(hm), minute);
+          const w = day === 0 || day === 6 ? weekend : weekday;
+          assert.equal(allowed, w.end < w.start ? minute >= w.start || minute < w.end : minute >= w.start && minute < w.end);
+        },
+      ),
     );
   });
 });

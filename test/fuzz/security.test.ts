@@ -92,7 +92,10 @@ const UNIT: UnitAuth = { token: 'a-unit-token-of-odd-shape_1', accountToken: 'an
 describe('security: transport (plain http only to loopback)', () => {
   it(`refuses plain http:// to any non-loopback host, before anything is sent (${RUNS} hosts)`, () => {
     const notLoopbackV4 = fc.ipV4().filter((ip) => !ip.startsWith('127.'));
-    const notLoopbackV6 = fc.ipV6().filter((ip) => new URL(`http://[${ip}]/`).hostname !== '[::1]').map((ip) => `[${ip}]`);
+    const notLoopbackV6 = fc
+      .ipV6()
+      .filter((ip) => new URL(`http://[${ip}]/`).hostname !== '[::1]')
+      .map((ip) => `[${ip}]`);
     const host = fc.oneof(fc.domain(), notLoopbackV4, notLoopbackV6);
     fc.assert(
       fc.property(host, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.constantFrom('', '/api', '/x/y/'), (h, port, path) => {
@@ -201,7 +204,10 @@ describe('security: hostile replies over real HTTP are refused without exhaustin
       void body;
     };
     const t0 = Date.now();
-    await assert.rejects(client({ maxReplyBytes: 1024 * 1024 }).getInfo(UNIT), (e: unknown) => e instanceof ProtocolError && /10737418240 declared/.test(e.message));
+    await assert.rejects(
+      client({ maxReplyBytes: 1024 * 1024 }).getInfo(UNIT),
+      (e: unknown) => e instanceof ProtocolError && /10737418240 declared/.test(e.message),
+    );
     assert.ok(Date.now() - t0 < 2000, 'refused at once, not after a body timeout');
   });
 
@@ -227,7 +233,14 @@ describe('security: hostile replies over real HTTP are refused without exhaustin
 });
 
 describe('security: the panel page (src/panel/html.ts)', () => {
-  const base = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'n0nce', scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/dist/webview/main.js', styleUris: ['https://file+.vscode-resource.vscode-cdn.net/dist/webview/main.css'], unitId: '0814081508141535522516012129', allowRemoteImages: false };
+  const base = {
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    nonce: 'n0nce',
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/dist/webview/main.js',
+    styleUris: ['https://file+.vscode-resource.vscode-cdn.net/dist/webview/main.css'],
+    unitId: '0814081508141535522516012129',
+    allowRemoteImages: false,
+  };
 
   it('carries exactly the strict CSP, and its only script is the nonced bundle', () => {
     for (const allowRemoteImages of [false, true]) {
@@ -254,7 +267,10 @@ describe('security: the panel page (src/panel/html.ts)', () => {
   const ALLOWED_ATTRIBUTES = new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'rel', 'href', 'id', 'data-unit-id', 'class', 'nonce', 'src']);
 
   it(`escapes whatever it is given: no markup injection through the unit id, title or URIs (${RUNS} cases)`, () => {
-    const nasty = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('"><script>alert(1)</script>', "' onload='x", '</title><script>', '&lt;', '" nonce="evil'));
+    const nasty = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('"><script>alert(1)</script>', "' onload='x", '</title><script>', '&lt;', '" nonce="evil'),
+    );
     fc.assert(
       fc.property(nasty, nasty, nasty, (unitId, title, scriptUri) => {
         const html = renderPanelHtml({ ...base, unitId, title, scriptUri });
@@ -335,7 +351,14 @@ describe('security: no error of any class carries a token', function () {
     const u = sim.units[0];
     const unit: UnitAuth = { token: u.token, accountToken: sim.accountToken, unitId: u.unitId };
     const caught: [string, unknown][] = [];
-    const grab = async (what: string, p: Promise<unknown>) => caught.push([what, await p.then(() => assert.fail(`${what} should fail`), (e: unknown) => e)]);
+    const grab = async (what: string, p: Promise<unknown>) =>
+      caught.push([
+        what,
+        await p.then(
+          () => assert.fail(`${what} should fail`),
+          (e: unknown) => e,
+        ),
+      ]);
 
     await grab('bad account token', c.getAccountUnits(`${sim.accountToken}-revoked`));
     await grab('bad unit token', c.getState({ ...unit, token: `${u.token.slice(0, 31)}0` }));
@@ -361,7 +384,13 @@ describe('security: no error of any class carries a token', function () {
     const caught: [string, unknown][] = [];
     const grab = async (what: string, handler: Handler, call: () => Promise<unknown>) => {
       srv.handler = handler;
-      caught.push([what, await call().then(() => assert.fail(`${what} should fail`), (e: unknown) => e)]);
+      caught.push([
+        what,
+        await call().then(
+          () => assert.fail(`${what} should fail`),
+          (e: unknown) => e,
+        ),
+      ]);
     };
     const json = (res: http.ServerResponse, status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -369,30 +398,76 @@ describe('security: no error of any class carries a token', function () {
     };
     // Each handler puts the request's own tokens into the reply, in a different place.
     const echo = (body: string) => JSON.parse(body) as { token?: string; account_token?: string };
-    await grab('HttpStatusError body', (_q, b, res) => json(res, 500, `server error for ${b}`), () => c.getState(UNIT));
-    await grab('HttpStatusError 403', (_q, b, res) => json(res, 403, `forbidden: token=${echo(b).token}`), () => c.getState(UNIT));
-    await grab('AuthError message', (_q, b, res) => json(res, 200, JSON.stringify({ success: false, error_code: 401, error_message: `Invalid token ${echo(b).token}` })), () => c.getState(UNIT));
-    await grab('ApiError message', (_q, b, res) => json(res, 200, JSON.stringify({ success: false, error_code: 422, error_message: `bad request ${b}` })), () => c.setLimit(UNIT, 16));
-    await grab('ProtocolError excerpt', (_q, b, res) => json(res, 200, `${echo(b).token} is not JSON ${b}`), () => c.getState(UNIT));
-    await grab('ProtocolError value', (_q, b, res) => json(res, 200, JSON.stringify({ success: true, charging: { amps_limit: echo(b).account_token } })), () => c.getState(UNIT));
-    await grab('ProtocolError key (path)', (_q, b, res) => json(res, 200, JSON.stringify({ success: true, notifications: { [echo(b).token!]: 'not an object' } })), () => c.getNotifications(UNIT));
-    await grab('ProtocolError success', (_q, b, res) => json(res, 200, JSON.stringify({ success: echo(b).token })), () => c.getSchedule(UNIT));
-    await grab('TimeoutError', () => undefined, () => c.getPlot(UNIT, 1, 10));
+    await grab(
+      'HttpStatusError body',
+      (_q, b, res) => json(res, 500, `server error for ${b}`),
+      () => c.getState(UNIT),
+    );
+    await grab(
+      'HttpStatusError 403',
+      (_q, b, res) => json(res, 403, `forbidden: token=${echo(b).token}`),
+      () => c.getState(UNIT),
+    );
+    await grab(
+      'AuthError message',
+      (_q, b, res) => json(res, 200, JSON.stringify({ success: false, error_code: 401, error_message: `Invalid token ${echo(b).token}` })),
+      () => c.getState(UNIT),
+    );
+    await grab(
+      'ApiError message',
+      (_q, b, res) => json(res, 200, JSON.stringify({ success: false, error_code: 422, error_message: `bad request ${b}` })),
+      () => c.setLimit(UNIT, 16),
+    );
+    await grab(
+      'ProtocolError excerpt',
+      (_q, b, res) => json(res, 200, `${echo(b).token} is not JSON ${b}`),
+      () => c.getState(UNIT),
+    );
+    await grab(
+      'ProtocolError value',
+      (_q, b, res) => json(res, 200, JSON.stringify({ success: true, charging: { amps_limit: echo(b).account_token } })),
+      () => c.getState(UNIT),
+    );
+    await grab(
+      'ProtocolError key (path)',
+      (_q, b, res) => json(res, 200, JSON.stringify({ success: true, notifications: { [echo(b).token!]: 'not an object' } })),
+      () => c.getNotifications(UNIT),
+    );
+    await grab(
+      'ProtocolError success',
+      (_q, b, res) => json(res, 200, JSON.stringify({ success: echo(b).token })),
+      () => c.getSchedule(UNIT),
+    );
+    await grab(
+      'TimeoutError',
+      () => undefined,
+      () => c.getPlot(UNIT, 1, 10),
+    );
     const ac = new AbortController();
     await grab(
       'AbortedError',
       () => setTimeout(() => ac.abort(new Error(`cancelled ${UNIT.token}`)), 20),
       () => c.getState(UNIT, { signal: ac.signal }),
     );
-    await grab('InvalidInputError', () => undefined, () => c.setNotifications(UNIT, { [UNIT.token]: { email: 'yes' as unknown as boolean, push: false } }));
+    await grab(
+      'InvalidInputError',
+      () => undefined,
+      () => c.setNotifications(UNIT, { [UNIT.token]: { email: 'yes' as unknown as boolean, push: false } }),
+    );
     const classes = new Set(caught.map(([, e]) => (e as Error).constructor));
-    for (const k of [HttpStatusError, AuthError, ApiError, ProtocolError, TimeoutError, AbortedError, InvalidInputError]) assert.ok(classes.has(k), `${k.name} caught`);
+    for (const k of [HttpStatusError, AuthError, ApiError, ProtocolError, TimeoutError, AbortedError, InvalidInputError])
+      assert.ok(classes.has(k), `${k.name} caught`);
     for (const [what, e] of caught) assertNoToken(e, what);
     // NetworkError from a refused connection.
     const closed = await cannedServer();
     const url = closed.baseUrl;
     await closed.close();
-    const err = await client(url).getState(UNIT).then(() => assert.fail('should fail'), (e: unknown) => e);
+    const err = await client(url)
+      .getState(UNIT)
+      .then(
+        () => assert.fail('should fail'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof NetworkError);
     assertNoToken(err, 'connection refused');
   });

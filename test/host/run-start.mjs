@@ -13,9 +13,21 @@ import { vsixEntries, vsixProblems } from '../../scripts/package.mjs';
 
 const resultsDir = join(REPO, 'test-results', 'start');
 mkdirSync(resultsDir, { recursive: true });
-const overall = setTimeout(() => { console.error('[start-test] FAILED: overall timeout (8 min)'); cleanup(); process.exit(1); }, 8 * 60_000);
+const overall = setTimeout(() => {
+  console.error('[start-test] FAILED: overall timeout (8 min)');
+  cleanup();
+  process.exit(1);
+}, 8 * 60_000);
 const children = new Set();
-function cleanup() { for (const c of children) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } } }
+function cleanup() {
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
 process.on('exit', cleanup);
 
 /** Runs an npm script as a user would, in its own process group; collects its output. */
@@ -23,10 +35,17 @@ function npm(args, env = {}) {
   const child = spawn('npm', args, { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.add(child);
   let out = '';
-  const onData = (b) => { out += b.toString(); };
+  const onData = (b) => {
+    out += b.toString();
+  };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => { children.delete(child); resolve({ code, signal }); }));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
   return { child, exited, output: () => out };
 }
 async function waitFor(what, fn, ms) {
@@ -38,7 +57,11 @@ async function waitFor(what, fn, ms) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
-const answers = (url) => fetch(url, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+const answers = (url) =>
+  fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    () => true,
+    () => false,
+  );
 
 const checks = [
   {
@@ -62,18 +85,27 @@ const checks = [
     },
   },
   {
-    name: '`npm start` serves VS Code with the extension and the simulator\'s chargers; Ctrl-C stops everything',
+    name: "`npm start` serves VS Code with the extension and the simulator's chargers; Ctrl-C stops everything",
     async run() {
       const port = await freePort();
       const p = npm(['start'], { PORT: String(port) });
-      const url = await waitFor('the printed URL', () => {
-        if (p.child.exitCode !== null) throw new Error(`npm start exited early (${p.child.exitCode}):\n${p.output()}`);
-        return /JuiceNet demo: open (http:\/\/\S+)/.exec(p.output())?.[1];
-      }, 4 * 60_000);
+      const url = await waitFor(
+        'the printed URL',
+        () => {
+          if (p.child.exitCode !== null) throw new Error(`npm start exited early (${p.child.exitCode}):\n${p.output()}`);
+          return /JuiceNet demo: open (http:\/\/\S+)/.exec(p.output())?.[1];
+        },
+        4 * 60_000,
+      );
       const sim = JSON.parse(/SIMULATOR_READY (\{.*\})/.exec(p.output())[1]);
       assert.equal(sim.units, 3, 'the README promises three chargers');
-      const info = await (await fetch(`${sim.baseUrl}/_sim/control`, { method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ action: 'info' }) })).json();
+      const info = await (
+        await fetch(`${sim.baseUrl}/_sim/control`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'info' }),
+        })
+      ).json();
       const units = info.units;
       assert.equal(units.length, 3);
       assert.ok(url.startsWith(`http://127.0.0.1:${port}/`), url);
@@ -88,7 +120,10 @@ const checks = [
         const rows = page.locator('[id="workbench.parts.sidebar"] .monaco-list-row');
         for (const u of units) await rows.filter({ hasText: u.name }).first().waitFor({ timeout: 60_000 });
         // Messages pop up as toasts (the smoke-test driver, which hides them, is for tests only).
-        await page.locator('.notifications-toasts .notification-toast', { hasText: /signed in/i }).first().waitFor({ timeout: 30_000 });
+        await page
+          .locator('.notifications-toasts .notification-toast', { hasText: /signed in/i })
+          .first()
+          .waitFor({ timeout: 30_000 });
         await page.screenshot({ path: join(resultsDir, 'npm-start.png') });
       } finally {
         await close();
@@ -103,11 +138,23 @@ const checks = [
   },
 ];
 
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 for (const c of checks) {
   const s = Date.now();
-  try { await c.run(); passed++; console.log(`  ✓ ${c.name} (${Date.now() - s} ms)`); }
-  catch (e) { failed++; console.log(`  ✗ ${c.name}\n      ${String(e.stack ?? e).split('\n').slice(0, 12).join('\n      ')}`); }
+  try {
+    await c.run();
+    passed++;
+    console.log(`  ✓ ${c.name} (${Date.now() - s} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(
+      `  ✗ ${c.name}\n      ${String(e.stack ?? e)
+        .split('\n')
+        .slice(0, 12)
+        .join('\n      ')}`,
+    );
+  }
 }
 clearTimeout(overall);
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -46,7 +46,19 @@ describe('unit commands', function () {
 
   it('registers every unit command', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['setLimit', 'startCharging', 'stopCharging', 'cancelOverride', 'editSchedule', 'setChargingTime', 'addUnit', 'getSharePin', 'addSharedUnit', 'editNotifications', 'copyUnitId']) {
+    for (const id of [
+      'setLimit',
+      'startCharging',
+      'stopCharging',
+      'cancelOverride',
+      'editSchedule',
+      'setChargingTime',
+      'addUnit',
+      'getSharePin',
+      'addSharedUnit',
+      'editNotifications',
+      'copyUnitId',
+    ]) {
       assert.ok(all.includes(`juicenet.${id}`), `juicenet.${id} registered`);
     }
   });

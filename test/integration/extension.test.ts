@@ -143,7 +143,13 @@ describe('JuiceNet extension (in the host)', function () {
       assert.ok(row.children && row.children.length >= 10, 'detail rows');
       assert.ok(row.children.some((c) => c.label === 'Power'));
     }
-    const everything = JSON.stringify({ tree: await t.treeSnapshot(), bar: t.statusBarSnapshot(), gs: t.globalStateSnapshot(), msgs: t.messages(), units: t.backend.units() });
+    const everything = JSON.stringify({
+      tree: await t.treeSnapshot(),
+      bar: t.statusBarSnapshot(),
+      gs: t.globalStateSnapshot(),
+      msgs: t.messages(),
+      units: t.backend.units(),
+    });
     assert.ok(!everything.includes(sim.accountToken), 'no account token in tree, status bar, globalState, messages or views');
     for (const u of sim.units) assert.ok(!everything.includes(u.token), 'no unit token either');
     const settings = JSON.stringify(vscode.workspace.getConfiguration('juicenet'));
@@ -183,8 +189,14 @@ describe('JuiceNet extension (in the host)', function () {
     await vscode.commands.executeCommand('juicenet.refresh');
     assert.ok(t.refreshCount() >= before + 3);
     const rows = unitRows(await t.treeSnapshot());
-    assert.ok(rows.every((r) => r.label.endsWith('(stale)')), 'every row stale');
-    assert.ok(rows.every((r) => /^the server failed since \d\d:\d\d/.test(r.description ?? '')), 'an HTTP 5xx is the server failing, with since when');
+    assert.ok(
+      rows.every((r) => r.label.endsWith('(stale)')),
+      'every row stale',
+    );
+    assert.ok(
+      rows.every((r) => /^the server failed since \d\d:\d\d/.test(r.description ?? '')),
+      'an HTTP 5xx is the server failing, with since when',
+    );
     assert.equal(t.statusBarSnapshot().backgroundColor, 'statusBarItem.warningBackground');
     sim.clearFaults();
     await vscode.commands.executeCommand('juicenet.refresh');
@@ -210,7 +222,13 @@ describe('JuiceNet extension (in the host)', function () {
     await vscode.commands.executeCommand('juicenet.signIn', { token: sim.accountToken, label: 'Home' });
     await vscode.commands.executeCommand('juicenet.signIn', { token: second, label: 'Office' });
     const root = await t.treeSnapshot();
-    assert.deepEqual(root.map((n) => [n.label, n.contextValue]), [['Home', 'account'], ['Office', 'account']]);
+    assert.deepEqual(
+      root.map((n) => [n.label, n.contextValue]),
+      [
+        ['Home', 'account'],
+        ['Office', 'account'],
+      ],
+    );
     assert.equal(root[1].children?.length, 1);
   });
 

@@ -6,12 +6,21 @@ import * as path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Mocha = require('mocha') as typeof import('mocha');
 
-interface Result { title: string; state: 'passed' | 'failed'; error?: string; durationMs?: number }
+interface Result {
+  title: string;
+  state: 'passed' | 'failed';
+  error?: string;
+  durationMs?: number;
+}
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const dir = __dirname;
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
   const repo = path.resolve(dir, '..', '..', '..');
   const results: Result[] = [];
   return new Promise((resolve, reject) => {
@@ -24,7 +33,13 @@ export function run(): Promise<void> {
       if (failures > 0 || failed > 0 || passed === 0) reject(new Error(`${failed} integration test(s) failed` + (passed === 0 ? ' (none passed)' : '')));
       else resolve();
     });
-    runner.on('pass', (t) => { results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }); console.log(`PASS ${t.fullTitle()}`); });
-    runner.on('fail', (t, err: Error) => { results.push({ title: t.fullTitle(), state: 'failed', error: String(err?.stack ?? err) }); console.log(`FAIL ${t.fullTitle()}: ${err?.message}`); });
+    runner.on('pass', (t) => {
+      results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration });
+      console.log(`PASS ${t.fullTitle()}`);
+    });
+    runner.on('fail', (t, err: Error) => {
+      results.push({ title: t.fullTitle(), state: 'failed', error: String(err?.stack ?? err) });
+      console.log(`FAIL ${t.fullTitle()}: ${err?.message}`);
+    });
   });
 }

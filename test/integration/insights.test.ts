@@ -40,7 +40,10 @@ describe('charging insights (in the host, on the demo)', function () {
       await waitFor(`the history of ${id} in globalState`, () => cached(id).length >= 150 && cached(id).length >= sim.unit(id).sessions.length - 2, 60_000);
       const kept = new Set(cached(id).map((s) => s.id));
       const year = sim.unit(id).sessions.filter((s) => s.timeEnd < sim.now() - 3600);
-      assert.ok(year.every((s) => kept.has(s.id)), 'every finished session is kept');
+      assert.ok(
+        year.every((s) => kept.has(s.id)),
+        'every finished session is kept',
+      );
     }
     const state = JSON.stringify(t.globalStateSnapshot());
     for (const u of sim.units) assert.ok(!state.includes(u.token), 'no unit token in globalState');
@@ -73,13 +76,16 @@ describe('charging insights (in the host, on the demo)', function () {
     });
     const c = view.status!.charging;
     const zone = 'America/Los_Angeles';
-    const eta = Date.now() + (((c.energyToAddWh! - (c.energyWh ?? 0)) / c.powerW!) * 3600_000);
+    const eta = Date.now() + ((c.energyToAddWh! - (c.energyWh ?? 0)) / c.powerW!) * 3600_000;
     const hhmm = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
     const row = await waitFor('the tree row with "full at"', async () => flatten(await t.treeSnapshot()).find((n) => n.description?.includes('full at')));
     assert.match(row.description!, /^charging · [\d.]+ kW · full at \d\d:\d\d/);
     const shown = /full at (\d\d:\d\d)/.exec(row.description!)![1];
     // Readings move on while the test runs: within a few minutes of the time computed here.
-    assert.ok([-3, -2, -1, 0, 1, 2, 3].some((m) => hhmm(eta + m * 60_000) === shown), `${shown} vs ${hhmm(eta)}`);
+    assert.ok(
+      [-3, -2, -1, 0, 1, 2, 3].some((m) => hhmm(eta + m * 60_000) === shown),
+      `${shown} vs ${hhmm(eta)}`,
+    );
     // The tooltip is Markdown (punctuation escaped).
     assert.match(row.tooltip ?? '', /Full at \d\d:\d\d( tomorrow)?:/);
     assert.match(row.tooltip ?? '', /still to add \\\(the session’s energy to add\\\) at the current/);
@@ -90,9 +96,18 @@ describe('charging insights (in the host, on the demo)', function () {
     const cfg = () => vscode.workspace.getConfiguration('juicenet');
     const G = vscode.ConfigurationTarget.Global;
     try {
-      await cfg().update('tariff.weekday', [{ from: '00:00', to: '08:00', centsPerKwh: 10 }, { from: '07:00', to: '24:00', centsPerKwh: 30 }], G);
+      await cfg().update(
+        'tariff.weekday',
+        [
+          { from: '00:00', to: '08:00', centsPerKwh: 10 },
+          { from: '07:00', to: '24:00', centsPerKwh: 30 },
+        ],
+        G,
+      );
       await cfg().update('tariff.mode', 'timeOfUse', G);
-      await waitFor('the tariff warning in the log', () => t.logLines().some((l) => /Tariff settings: Weekday window 1 \(00:00–08:00\) overlaps Weekday window 2 \(07:00–24:00\) from 07:00 to 08:00/.test(l)));
+      await waitFor('the tariff warning in the log', () =>
+        t.logLines().some((l) => /Tariff settings: Weekday window 1 \(00:00–08:00\) overlaps Weekday window 2 \(07:00–24:00\) from 07:00 to 08:00/.test(l)),
+      );
     } finally {
       await cfg().update('tariff.mode', undefined, G);
       await cfg().update('tariff.weekday', undefined, G);

@@ -21,10 +21,14 @@ function systemNode(): string {
 }
 
 function startLocalServer(dataDir: string): Promise<{ proc: ChildProcess; baseUrl: string; udpPort: number }> {
-  const proc = spawn(systemNode(), [path.join(REPO, 'dist', 'local-cli.js'), '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    systemNode(),
+    [path.join(REPO, 'dist', 'local-cli.js'), '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`juicenet-local did not start:\n${out}`)), 20_000);
@@ -65,7 +69,10 @@ describe('JuiceNet Local: the extension with emulated JuiceBoxes (in the host)',
     for (const u of sim.units) {
       const e = emu;
       await e.waitFor(() => e.box(u.unitId).commandsObeyed >= 1, 15_000, `a reply to ${u.unitId}`);
-      const res = await fetch(`${server.baseUrl}/box_pin`, { method: 'POST', body: JSON.stringify({ cmd: 'add_unit', device_id: 'host-test', account_token: accountToken, ID: u.unitId }) });
+      const res = await fetch(`${server.baseUrl}/box_pin`, {
+        method: 'POST',
+        body: JSON.stringify({ cmd: 'add_unit', device_id: 'host-test', account_token: accountToken, ID: u.unitId }),
+      });
       const body = (await res.json()) as { success: boolean };
       assert.equal(body.success, true, `add_unit ${u.unitId}`);
     }
@@ -106,7 +113,10 @@ describe('JuiceNet Local: the extension with emulated JuiceBoxes (in the host)',
       30_000,
     );
     const truth = sim!.unit(first);
-    assert.ok(Math.abs((charging.status!.charging.ampsCurrent ?? 0) - truth.ampsCurrent) <= 1, `current ${charging.status!.charging.ampsCurrent} A vs the box's ${truth.ampsCurrent} A`);
+    assert.ok(
+      Math.abs((charging.status!.charging.ampsCurrent ?? 0) - truth.ampsCurrent) <= 1,
+      `current ${charging.status!.charging.ampsCurrent} A vs the box's ${truth.ampsCurrent} A`,
+    );
     const tree = JSON.stringify(await api.treeSnapshot());
     assert.match(tree, /charging/);
     assert.equal(api.backend.getUnit(second)?.status?.state, 'standby');

@@ -64,7 +64,10 @@ describe("the owner's first minutes", function () {
     assert.equal(sim.unit(shared.unitId).ampsLimit, 12);
     await run('juicenet.refresh');
     assert.ok(
-      t.backend.units().filter((u) => u.unitId === shared.unitId).every((u) => u.status?.charging.ampsLimit === 12),
+      t.backend
+        .units()
+        .filter((u) => u.unitId === shared.unitId)
+        .every((u) => u.status?.charging.ampsLimit === 12),
       'both rows read the new limit',
     );
 
@@ -72,7 +75,12 @@ describe("the owner's first minutes", function () {
     const bar = t.statusBarSnapshot();
     assert.ok(bar.tooltip.includes(`${shared.name} (Home): `), bar.tooltip);
     assert.ok(bar.tooltip.includes(`${shared.name} (Neighbour): `), bar.tooltip);
-    const charging = new Set(t.backend.units().filter((u) => u.status?.state === 'charging').map((u) => u.unitId)).size;
+    const charging = new Set(
+      t.backend
+        .units()
+        .filter((u) => u.status?.state === 'charging')
+        .map((u) => u.unitId),
+    ).size;
     if (charging > 1) assert.match(bar.text, new RegExp(`^\\$\\(zap\\) ${charging} charging`));
 
     // Signing the neighbour out leaves Home's row of the charger as it was.
@@ -150,7 +158,10 @@ describe("the owner's first minutes", function () {
     await run('juicenet.refresh');
     sim.clearFaults();
     const all = rows(await t.treeSnapshot());
-    assert.ok(all.every((r) => /^the server failed since \d\d:\d\d/.test(r.description ?? '')), all.map((r) => r.description).join(' | '));
+    assert.ok(
+      all.every((r) => /^the server failed since \d\d:\d\d/.test(r.description ?? '')),
+      all.map((r) => r.description).join(' | '),
+    );
     assert.ok(!t.messages().some((m) => /offline/i.test(m.text)), 'no "offline" alert');
     await run('juicenet.refresh');
   });

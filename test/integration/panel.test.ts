@@ -102,7 +102,10 @@ describe('unit panel (in the host)', function () {
         unitId: key,
         tab: 3,
         history: { sortKey: 'timeStart', sortDesc: true },
-        drafts: { schedule: { type: 'custom', fields: { 'weekday.start': '21:30' } }, notifications: { events: { plugin: { email: true, push: false, url: '', method: 'POST', authEdited: true } } } },
+        drafts: {
+          schedule: { type: 'custom', fields: { 'weekday.start': '21:30' } },
+          notifications: { events: { plugin: { email: true, push: false, url: '', method: 'POST', authEdited: true } } },
+        },
       };
       await c.serializer.deserializeWebviewPanel(panel, state as never);
       assert.strictEqual(c.panels.get(key), panel);
@@ -165,9 +168,15 @@ describe('unit panel (in the host)', function () {
         await new Promise((r) => setTimeout(r, 20));
         await api.backend.refresh(key, 'manual');
       }
-      const points = (await c.deliver(key, { kind: 'request', id: nextId++, method: 'getRecentPower', params: {} })) as { ok: boolean; result: { t: number; v: number }[] };
+      const points = (await c.deliver(key, { kind: 'request', id: nextId++, method: 'getRecentPower', params: {} })) as {
+        ok: boolean;
+        result: { t: number; v: number }[];
+      };
       assert.ok(points.ok && points.result.length >= 3, `points: ${JSON.stringify(points.result)}`);
-      assert.ok(points.result.every((p, i, a) => i === 0 || p.t > a[i - 1].t), 'oldest first');
+      assert.ok(
+        points.result.every((p, i, a) => i === 0 || p.t > a[i - 1].t),
+        'oldest first',
+      );
     } finally {
       c.dispose();
     }
@@ -179,7 +188,10 @@ describe('unit panel (in the host)', function () {
     await vscode.commands.executeCommand('juicenet.signIn', { token: other, baseUrl: sim.baseUrl, label: 'Panel second account' });
     const second = await waitFor('the second account', () => api.backend.accounts().find((a) => a.label === 'Panel second account'));
     await vscode.commands.executeCommand('juicenet.addSharedUnit', second.accountId, unitId, sim.unit(unitId).sharePin!);
-    const keyB = await waitFor('the shared charger in the second account', () => api.backend.units().find((u) => u.unitId === unitId && u.accountId === second.accountId)?.key);
+    const keyB = await waitFor(
+      'the shared charger in the second account',
+      () => api.backend.units().find((u) => u.unitId === unitId && u.accountId === second.accountId)?.key,
+    );
     assert.notEqual(keyB, key);
     const c = createUnitPanelController(ext.extensionUri, api.backend, log);
     try {

@@ -85,7 +85,11 @@ describe('security: no token anywhere after a full session (in the host)', funct
     await run('juicenet.stopCharging', unitId);
     await run('juicenet.startCharging', unitId);
     await run('juicenet.cancelOverride', unitId);
-    await run('juicenet.editSchedule', unitId, { type: 'custom', weekday: { start: '23:00', end: '07:00' }, weekend: { start: 960, end: 1260, carReadyBy: '18:00' } });
+    await run('juicenet.editSchedule', unitId, {
+      type: 'custom',
+      weekday: { start: '23:00', end: '07:00' },
+      weekend: { start: 960, end: 1260, carReadyBy: '18:00' },
+    });
     await run('juicenet.editSchedule', unitId, { type: 'custom', weekday: { start: '25:00', end: '07:00' }, weekend: { start: '08:00', end: '09:00' } });
     await run('juicenet.setChargingTime', unitId, '23:45');
     await run('juicenet.editNotifications', unitId, { picked: ['start_charging.email', 'is_offline.push'], notPluggedInBy: '21:30' });
@@ -104,7 +108,10 @@ describe('security: no token anywhere after a full session (in the host)', funct
     await run('juicenet.refresh');
     // Unit tokens the simulator handed out since (the added unit, the shared unit on the second account).
     for (const tok of [ACCOUNT_TOKEN, SECOND_TOKEN]) {
-      const r = await fetch(`${sim.baseUrl}/box_pin`, { method: 'POST', body: JSON.stringify({ cmd: 'get_account_units', device_id: 'security-test', account_token: tok }) });
+      const r = await fetch(`${sim.baseUrl}/box_pin`, {
+        method: 'POST',
+        body: JSON.stringify({ cmd: 'get_account_units', device_id: 'security-test', account_token: tok }),
+      });
       for (const u of ((await r.json()) as { units: { token: string }[] }).units) secrets.add(u.token);
     }
     assert.ok(secrets.size >= 2 + 4 + 1, `collected ${secrets.size} secrets`);
@@ -150,13 +157,24 @@ describe('security: no token anywhere after a full session (in the host)', funct
 
   it('no token in settings (every juicenet.* value at every scope, and the settings files)', async () => {
     const cfg = vscode.workspace.getConfiguration('juicenet');
-    const keys = ['baseUrl', 'pollInterval.minSeconds', 'pollInterval.maxSeconds', 'statusBar.enabled', 'alerts.enabled', 'alerts.events', 'panel.allowRemoteImages'];
+    const keys = [
+      'baseUrl',
+      'pollInterval.minSeconds',
+      'pollInterval.maxSeconds',
+      'statusBar.enabled',
+      'alerts.enabled',
+      'alerts.events',
+      'panel.allowRemoteImages',
+    ];
     const inspected = JSON.stringify([cfg, ...keys.map((k) => cfg.inspect(k))]);
     const files = settingsFiles().map((f) => ({ where: f, text: fs.readFileSync(f, 'utf8') }));
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
       const ws = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
-      const text = await vscode.workspace.fs.readFile(ws).then((b) => new TextDecoder().decode(b), () => '');
+      const text = await vscode.workspace.fs.readFile(ws).then(
+        (b) => new TextDecoder().decode(b),
+        () => '',
+      );
       files.push({ where: ws.fsPath, text });
     }
     for (const { where, text } of [{ where: 'configuration', text: inspected }, ...files]) {
@@ -165,21 +183,30 @@ describe('security: no token anywhere after a full session (in the host)', funct
   });
 
   it('no token in globalState, the tree (labels, descriptions, tooltips), the status bar or the unit views', () => {
-    assert.ok(seen.some((s) => s.where.startsWith('tree') && s.text.includes(sim.units[0].unitId)), 'the tree showed the units');
+    assert.ok(
+      seen.some((s) => s.where.startsWith('tree') && s.text.includes(sim.units[0].unitId)),
+      'the tree showed the units',
+    );
     for (const { where, text } of seen) for (const s of secrets) assert.ok(!text.includes(s), `a token in ${where}`);
   });
 
   it('no token in the messages shown to the user', () => {
     const msgs = t.messages();
     assert.ok(msgs.length >= 10, `the session reported (${msgs.length} messages)`);
-    assert.ok(msgs.some((m) => m.level === 'error'), 'including failures');
+    assert.ok(
+      msgs.some((m) => m.level === 'error'),
+      'including failures',
+    );
     for (const m of msgs) for (const s of secrets) assert.ok(!m.text.includes(s), `a token in the message "${m.text}"`);
   });
 
   it('no token in the log (as written to the output channel) nor in what the panel host logged', () => {
     const lines = t.logLines();
     assert.ok(lines.length > 10, `the session logged (${lines.length} lines)`);
-    assert.ok(lines.some((l) => /^(warn|error) /.test(l)), 'including the failures');
+    assert.ok(
+      lines.some((l) => /^(warn|error) /.test(l)),
+      'including the failures',
+    );
     for (const l of [...lines, ...panelHostLines]) for (const s of secrets) assert.ok(!l.includes(s), `a token in the log line "${l.slice(0, 200)}"`);
   });
 

@@ -29,7 +29,14 @@ describe('point a JuiceBox at the local server over telnet', function () {
     return c;
   };
   const point = (c: FakeConsole, extra: Record<string, unknown> = {}) =>
-    vscode.commands.executeCommand<boolean>('juicenet.pointBoxHere', { boxHost: '127.0.0.1', boxPort: c.port, targetHost: '127.0.0.1', timeoutMs: 800, verifyTimeoutMs: 20_000, ...extra });
+    vscode.commands.executeCommand<boolean>('juicenet.pointBoxHere', {
+      boxHost: '127.0.0.1',
+      boxPort: c.port,
+      targetHost: '127.0.0.1',
+      timeoutMs: 800,
+      verifyTimeoutMs: 20_000,
+      ...extra,
+    });
   const lastText = () => api.messages().slice(-1)[0]?.text ?? '';
 
   before(async () => {
@@ -45,7 +52,8 @@ describe('point a JuiceBox at the local server over telnet', function () {
     await emu?.stop();
     for (const c of consoles) await c.close();
     await vscode.commands.executeCommand('juicenet.stopLocalServer');
-    for (const a of api.backend.accounts().filter((x) => x.label.startsWith('Local server'))) await vscode.commands.executeCommand('juicenet.signOut', a.accountId);
+    for (const a of api.backend.accounts().filter((x) => x.label.startsWith('Local server')))
+      await vscode.commands.executeCommand('juicenet.signOut', a.accountId);
     await cfg().update('udpPort', undefined, vscode.ConfigurationTarget.Global);
     await cfg().update('httpPort', undefined, vscode.ConfigurationTarget.Global);
     const dir = cfg().get<string>('dataDir');
@@ -73,7 +81,11 @@ describe('point a JuiceBox at the local server over telnet', function () {
       await waitFor('the console change', () => c.changes > 0, 30_000);
       const stream = c.streams.find((s) => s.type === 'UDPC');
       assert.equal(stream?.port, udpPort());
-      emu = await startJuiceBoxEmulator({ target: { host: stream!.host!, port: stream!.port! }, simulatorOptions: { units: 1, seed: 999, speed: 20, autoPlug: false, spareUnits: 0 }, tickMs: 20 });
+      emu = await startJuiceBoxEmulator({
+        target: { host: stream!.host!, port: stream!.port! },
+        simulatorOptions: { units: 1, seed: 999, speed: 20, autoPlug: false, spareUnits: 0 },
+        tickMs: 20,
+      });
     })();
     api.answerNextMessage(Promise.resolve('Send'));
     const ok = await point(c);

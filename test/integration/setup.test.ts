@@ -27,10 +27,14 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     return m;
   };
   const modelWhere = (what: string, probe: (m: SetupModel) => boolean, timeoutMs = 20_000) =>
-    waitFor(what, async () => {
-      const m = await model();
-      return probe(m) ? m : undefined;
-    }, timeoutMs);
+    waitFor(
+      what,
+      async () => {
+        const m = await model();
+        return probe(m) ? m : undefined;
+      },
+      timeoutMs,
+    );
   const udpPort = () => {
     const s = api.local.server.state;
     assert.equal(s.kind, 'running', `the local server runs (${JSON.stringify(s)})`);
@@ -67,7 +71,10 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     const row = tree.find((n) => n.label === 'Local server: running');
     assert.ok(row, `a running row in the tree: ${JSON.stringify(tree.map((n) => n.label))}`);
     assert.match(row.description ?? '', /^http:\/\/127\.0\.0\.1:\d+ · UDP \d+$/);
-    assert.ok(api.logLines().some((l) => /\[local server\] JuiceNet Local listening/.test(l)), 'the server output is in the JuiceNet log');
+    assert.ok(
+      api.logLines().some((l) => /\[local server\] JuiceNet Local listening/.test(l)),
+      'the server output is in the JuiceNet log',
+    );
     const token = await api.backend.accountToken(account.accountId);
     assert.ok(token, 'the account token is in secret storage');
     assert.ok(!api.logLines().some((l) => l.includes(token)), 'no token in the log');
@@ -83,7 +90,10 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     assert.equal(m.pointing.udpPort, udpPort());
     assert.match(m.pointing.udpcLine, new RegExp(`^udpc \\S+ ${udpPort()}$`));
     if (m.pointing.addresses.length) assert.equal(m.pointing.udpcLine, `udpc ${m.pointing.addresses[0]} ${udpPort()}`);
-    assert.deepEqual(m.steps.map((s) => s.done), [true, false, false, false]);
+    assert.deepEqual(
+      m.steps.map((s) => s.done),
+      [true, false, false, false],
+    );
   });
 
   let serial = '';
@@ -110,13 +120,18 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
 
   it('"Add this charger" adds the box to the local account: its row appears and the box obeys', async () => {
     await api.local.assistant.simulatePage({ kind: 'add', serial });
-    const view = await waitFor('the added charger in the store', () => api.backend.units().find((u) => u.unitId === serial && u.accountLabel === 'Local server'));
+    const view = await waitFor('the added charger in the store', () =>
+      api.backend.units().find((u) => u.unitId === serial && u.accountLabel === 'Local server'),
+    );
     assert.ok(view);
     const m = await modelWhere('the box obeying', (x) => x.phase === 'obeys');
     const b = m.boxes.find((x) => x.serial === serial)!;
     assert.equal(b.added, true);
     assert.equal(b.obey.sentA, b.obey.reportedA);
-    assert.deepEqual(m.steps.map((s) => s.done), [true, true, true, true]);
+    assert.deepEqual(
+      m.steps.map((s) => s.done),
+      [true, true, true, true],
+    );
   });
 
   it('a new limit set from VS Code reaches the emulated box, which reports it back; the tree row follows', async () => {
@@ -142,7 +157,11 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     const before = api.local.push.events;
     const t0 = Date.now();
     await emulators[0].sendReport(serial);
-    await waitFor('a pushed refresh', () => api.local.push.events > before && api.backend.getUnit(serial)?.lastGoodAt !== undefined && api.backend.getUnit(serial)!.lastGoodAt! >= t0, 5000);
+    await waitFor(
+      'a pushed refresh',
+      () => api.local.push.events > before && api.backend.getUnit(serial)?.lastGoodAt !== undefined && api.backend.getUnit(serial)!.lastGoodAt! >= t0,
+      5000,
+    );
   });
 
   it('checksum failures and Miss CRC lines are explained', async () => {
@@ -155,7 +174,10 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     });
     const b = m.boxes.find((y) => y.serial === serial)!;
     assert.match(b.problems.find((p) => p.kind === 'miss-crc')!.meaning, /refused a reply/);
-    assert.ok(b.debugLines.some((l) => /Miss CRC/.test(l)), 'the debug log shows the line');
+    assert.ok(
+      b.debugLines.some((l) => /Miss CRC/.test(l)),
+      'the debug log shows the line',
+    );
   });
 
   it('a box with encrypted firmware is named with what it means and the remedy, and cannot be added', async () => {
@@ -190,7 +212,10 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
   it('stopping the server shows it in the tree and the assistant says the server cannot be read', async () => {
     await vscode.commands.executeCommand('juicenet.stopLocalServer');
     const tree = await api.treeSnapshot();
-    assert.ok(tree.some((n) => n.label === 'Local server: stopped'), JSON.stringify(tree.map((n) => n.label)));
+    assert.ok(
+      tree.some((n) => n.label === 'Local server: stopped'),
+      JSON.stringify(tree.map((n) => n.label)),
+    );
     const m = await model();
     assert.equal(m.phase, 'no-server');
     assert.match(m.server.message ?? '', /Could not reach the local server/);

@@ -49,7 +49,10 @@ describe('smoke: extension in a real VS Code host', () => {
     const container = manifest.contributes.viewsContainers.activitybar.find((c) => c.id === 'juicenet');
     assert.ok(container, 'activity bar container "juicenet"');
     assert.equal(container.title, 'JuiceNet');
-    assert.ok(manifest.contributes.views.juicenet?.some((v) => v.id === 'juicenet.units'), 'view juicenet.units in container juicenet');
+    assert.ok(
+      manifest.contributes.views.juicenet?.some((v) => v.id === 'juicenet.units'),
+      'view juicenet.units in container juicenet',
+    );
     // Focusing the view only works if the workbench knows the contributed view.
     await vscode.commands.executeCommand('juicenet.units.focus');
   });

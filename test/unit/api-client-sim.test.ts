@@ -54,7 +54,10 @@ describe('JuiceNetClient against the simulator', function () {
   });
 
   it('set_limit out of range → ApiError 422 with the server message', async () => {
-    await assert.rejects(client.setLimit(unit, 500), (e: unknown) => e instanceof ApiError && !(e instanceof AuthError) && e.errorCode === 422 && /amperage/i.test(e.message));
+    await assert.rejects(
+      client.setLimit(unit, 500),
+      (e: unknown) => e instanceof ApiError && !(e instanceof AuthError) && e.errorCode === 422 && /amperage/i.test(e.message),
+    );
   });
 
   it('set_schedule → get_schedule (with a midnight wrap)', async () => {
@@ -85,11 +88,19 @@ describe('JuiceNetClient against the simulator', function () {
     assert.ok(before.start_charging, 'trimmed keys');
     await client.setNotifications(unit, {
       ...before,
-      start_charging: { email: true, push: true, webhook: { url: 'https://hooks.example/jb', method: 'POST', authorizationHeaders: 'Bearer s3cr3t-webhook-value' } },
+      start_charging: {
+        email: true,
+        push: true,
+        webhook: { url: 'https://hooks.example/jb', method: 'POST', authorizationHeaders: 'Bearer s3cr3t-webhook-value' },
+      },
       is_not_plugged_in_by: { email: true, push: false, time: 1320 },
     });
     const after = await client.getNotifications(unit);
-    assert.deepEqual(after.start_charging, { email: true, push: true, webhook: { url: 'https://hooks.example/jb', method: 'POST', authorizationHeaders: 'Bearer s3cr3t-webhook-value' } });
+    assert.deepEqual(after.start_charging, {
+      email: true,
+      push: true,
+      webhook: { url: 'https://hooks.example/jb', method: 'POST', authorizationHeaders: 'Bearer s3cr3t-webhook-value' },
+    });
     assert.deepEqual(after.is_not_plugged_in_by, { email: true, push: false, time: 1320 });
   });
 
@@ -132,14 +143,20 @@ describe('JuiceNetClient against the simulator', function () {
     const other = sim.createAccount();
     const pin = await client.getSharePin(unit);
     assert.match(pin, /^\d{4}$/);
-    await assert.rejects(client.shareDevice(other, unit.unitId!, pin === '0000' ? '0001' : '0000'), (e: unknown) => e instanceof ApiError && !(e instanceof AuthError) && e.errorCode === 403);
+    await assert.rejects(
+      client.shareDevice(other, unit.unitId!, pin === '0000' ? '0001' : '0000'),
+      (e: unknown) => e instanceof ApiError && !(e instanceof AuthError) && e.errorCode === 403,
+    );
     const pin2 = await client.getSharePin(unit);
     const shared = await client.shareDevice(other, unit.unitId!, pin2, 'Second phone');
     assert.equal(shared.unitId, unit.unitId);
     assert.notEqual(shared.token, unit.token);
     const s = await client.getState({ token: shared.token, accountToken: other, unitId: shared.unitId });
     assert.equal(s.unitId, unit.unitId);
-    assert.deepEqual((await client.getAccountUnits(other)).map((u) => u.unitId), [unit.unitId]);
+    assert.deepEqual(
+      (await client.getAccountUnits(other)).map((u) => u.unitId),
+      [unit.unitId],
+    );
   });
 
   it('add_unit claims a spare unit', async () => {

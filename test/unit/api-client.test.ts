@@ -137,7 +137,15 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
     });
     it('setInfo strips success/cmd/tokens from the raw object and keeps every other field', async () => {
       handler = reply(200, '{"success":true}');
-      const raw = { success: true, cmd: 'get_info', token: 'stale-token-aaaaaaaa', account_token: 'x', name: 'Garage', future: { a: [1] }, cars: [{ car_id: 1, extra: true }] };
+      const raw = {
+        success: true,
+        cmd: 'get_info',
+        token: 'stale-token-aaaaaaaa',
+        account_token: 'x',
+        name: 'Garage',
+        future: { a: [1] },
+        cars: [{ car_id: 1, extra: true }],
+      };
       await client().setInfo(UNIT, raw);
       assert.deepEqual(seen[0].body, {
         name: 'Garage',
@@ -153,13 +161,20 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
       // This server writes every event unpadded (and one padded the other way): its keys are used
       // as it sent them; another unit, never read, gets the document's spelling.
       handler = sequence(
-        reply(200, JSON.stringify({ success: true, notifications: { start_charging: { email: false, push: false }, ' is_offline': { email: true, push: false } } })),
+        reply(
+          200,
+          JSON.stringify({ success: true, notifications: { start_charging: { email: false, push: false }, ' is_offline': { email: true, push: false } } }),
+        ),
         reply(200, '{"success":true}'),
       );
       const c = client();
       const n = await c.getNotifications(UNIT);
       assert.deepEqual(Object.keys(n), ['start_charging', 'is_offline']);
-      await c.setNotifications(UNIT, { start_charging: { email: true, push: false }, is_offline: { email: false, push: false }, stop_charging: { email: true, push: true } });
+      await c.setNotifications(UNIT, {
+        start_charging: { email: true, push: false },
+        is_offline: { email: false, push: false },
+        stop_charging: { email: true, push: true },
+      });
       assert.deepEqual(Object.keys(seen[1].body.notifications as object), ['start_charging', ' is_offline', 'stop_charging ']);
       await c.setNotifications({ ...UNIT, token: 'ffffffffffffffffffffffffffffffff' }, { start_charging: { email: true, push: false } });
       assert.deepEqual(Object.keys(seen[2].body.notifications as object), ['start_charging ']);
@@ -208,10 +223,17 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
       const c = client();
       await c.setSchedule(UNIT, { type: 'custom', weekday: { start: 1380, end: 420, carReadyBy: 0 }, weekend: { start: 0, end: 1440, carReadyBy: 480 } });
       assert.deepEqual(seen[0].body.weekday, { start: 1380, end: 420, car_ready_by: 0 });
-      await c.setNotifications(UNIT, { start_charging: { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorizationHeaders: 'Bearer abc' } } });
+      await c.setNotifications(UNIT, {
+        start_charging: { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorizationHeaders: 'Bearer abc' } },
+      });
       // No get_notifications reply seen yet: the document's spelling, "start_charging " with its space.
-      assert.deepEqual(seen[1].body.notifications, { 'start_charging ': { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorization_headers: 'Bearer abc' } } });
-      await assert.rejects(c.setSchedule(UNIT, { type: 'custom', weekday: { start: 1500, end: 0, carReadyBy: 0 }, weekend: { start: 0, end: 0, carReadyBy: 0 } }), InvalidInputError);
+      assert.deepEqual(seen[1].body.notifications, {
+        'start_charging ': { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorization_headers: 'Bearer abc' } },
+      });
+      await assert.rejects(
+        c.setSchedule(UNIT, { type: 'custom', weekday: { start: 1500, end: 0, carReadyBy: 0 }, weekend: { start: 0, end: 0, carReadyBy: 0 } }),
+        InvalidInputError,
+      );
       await assert.rejects(c.setLimit(UNIT, 12.5), InvalidInputError);
       await assert.rejects(c.setLimit(UNIT, -1), InvalidInputError);
       assert.equal(seen.length, 2);
@@ -221,10 +243,12 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
   describe('errors', () => {
     it('HTTP non-2xx → HttpStatusError with a ≤200-char redacted excerpt, no token', async () => {
       handler = reply(404, `<html>no such unit for token ${UNIT_TOKEN} and ${ACCOUNT_TOKEN}${' pad'.repeat(200)}</html>`, { 'content-type': 'text/html' });
-      const err = await client().getState(UNIT).then(
-        () => assert.fail('should fail'),
-        (e: unknown) => e,
-      );
+      const err = await client()
+        .getState(UNIT)
+        .then(
+          () => assert.fail('should fail'),
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof HttpStatusError);
       assert.equal(err.status, 404);
       assert.ok(err.bodyExcerpt.length <= 200);
@@ -237,7 +261,10 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
     it('registers every token it is given, so even an odd-shaped one never shows in an error', async () => {
       const odd = 'odd-token-shape.with.dots';
       handler = reply(500, `failed for ${odd}`);
-      await assert.rejects(client({ retry: { retries: 0 } }).getState({ token: odd }), (e: unknown) => e instanceof HttpStatusError && !e.message.includes(odd) && e.message.includes('‹redacted›'));
+      await assert.rejects(
+        client({ retry: { retries: 0 } }).getState({ token: odd }),
+        (e: unknown) => e instanceof HttpStatusError && !e.message.includes(odd) && e.message.includes('‹redacted›'),
+      );
       assert.equal(redact(`x ${odd}`), 'x ‹redacted›');
     });
     it('success:false with 401 → AuthError (not retried)', async () => {
@@ -247,7 +274,10 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
     });
     it('success:false with 422 → ApiError carrying message and code (not retried)', async () => {
       handler = reply(200, '{"success":false,"error_code":422,"error_message":"Amperage must be 0 to 40"}');
-      await assert.rejects(client().setLimit(UNIT, 80), (e: unknown) => e instanceof ApiError && !(e instanceof AuthError) && e.errorCode === 422 && /0 to 40/.test(e.message));
+      await assert.rejects(
+        client().setLimit(UNIT, 80),
+        (e: unknown) => e instanceof ApiError && !(e instanceof AuthError) && e.errorCode === 422 && /0 to 40/.test(e.message),
+      );
       assert.equal(seen.length, 1);
     });
     it('a malformed reply → ProtocolError naming the field', async () => {
@@ -257,13 +287,19 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
     it('a reply over maxReplyBytes → ProtocolError, with or without content-length', async () => {
       const big = JSON.stringify({ success: true, pad: 'x'.repeat(300_000) });
       handler = reply(200, big);
-      await assert.rejects(client({ maxReplyBytes: 100_000, retry: { retries: 0 } }).getState(UNIT), (e: unknown) => e instanceof ProtocolError && /larger than 100000/.test(e.message));
+      await assert.rejects(
+        client({ maxReplyBytes: 100_000, retry: { retries: 0 } }).getState(UNIT),
+        (e: unknown) => e instanceof ProtocolError && /larger than 100000/.test(e.message),
+      );
       handler = (_s, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no content-length
         for (let i = 0; i < 30; i++) res.write('x'.repeat(10_000));
         res.end();
       };
-      await assert.rejects(client({ maxReplyBytes: 100_000, retry: { retries: 0 } }).getState(UNIT), (e: unknown) => e instanceof ProtocolError && /larger than/.test(e.message));
+      await assert.rejects(
+        client({ maxReplyBytes: 100_000, retry: { retries: 0 } }).getState(UNIT),
+        (e: unknown) => e instanceof ProtocolError && /larger than/.test(e.message),
+      );
     });
     it('an HTML error page with status 200 → ProtocolError', async () => {
       handler = reply(200, '<html>maintenance</html>', { 'content-type': 'text/html' });
@@ -345,7 +381,10 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"success":true,');
       };
-      await assert.rejects(client({ timeouts: { bodyMs: 200 }, retry: { retries: 0 } }).getState(UNIT), (e: unknown) => e instanceof TimeoutError && e.phase === 'body');
+      await assert.rejects(
+        client({ timeouts: { bodyMs: 200 }, retry: { retries: 0 } }).getState(UNIT),
+        (e: unknown) => e instanceof TimeoutError && e.phase === 'body',
+      );
     });
     it('abort while waiting for the reply → AbortedError, promptly, not retried', async () => {
       handler = silent;
@@ -400,13 +439,22 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
         res.end(t === undefined ? page([1, 2], 'p2') : t === 'p2' ? page([3, 4], 'p3') : page([5]));
       };
       const sessions = await client().getHistory(UNIT);
-      assert.deepEqual(sessions.map((x) => x.id), [1, 2, 3, 4, 5]);
-      assert.deepEqual(seen.map((x) => x.body.continuity_token), [undefined, 'p2', 'p3']);
+      assert.deepEqual(
+        sessions.map((x) => x.id),
+        [1, 2, 3, 4, 5],
+      );
+      assert.deepEqual(
+        seen.map((x) => x.body.continuity_token),
+        [undefined, 'p2', 'p3'],
+      );
     });
     it('stops at maxSessions', async () => {
       handler = (s, res) => res.end(s.body.continuity_token === undefined ? page([1, 2], 'p2') : page([3, 4], 'p3'));
       const sessions = await client().getHistory(UNIT, { maxSessions: 3 });
-      assert.deepEqual(sessions.map((x) => x.id), [1, 2, 3]);
+      assert.deepEqual(
+        sessions.map((x) => x.id),
+        [1, 2, 3],
+      );
       assert.equal(seen.length, 2);
     });
     it('refuses a server that repeats a token (would loop forever)', async () => {

@@ -25,7 +25,10 @@ describe('lenientJsonParse', () => {
   });
   it('refuses non-JSON with a ProtocolError naming the body', () => {
     for (const bad of ['<html>502 Bad Gateway</html>', '{"a":', '{"a":"unterminated', '']) {
-      assert.throws(() => lenientJsonParse(bad), (e: unknown) => e instanceof ProtocolError && e.path === '(body)');
+      assert.throws(
+        () => lenientJsonParse(bad),
+        (e: unknown) => e instanceof ProtocolError && e.path === '(body)',
+      );
     }
   });
   it('refuses replies over maxBytes before parsing', () => {

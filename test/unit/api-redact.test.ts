@@ -44,7 +44,14 @@ describe('errors carry no token', () => {
     const cause = new Error(`connect failed for ${secret} and ${UNIT_TOKEN}`);
     const e = toJuiceNetError(Object.assign(cause, { code: 'ECONNRESET' }));
     assert.ok(e instanceof NetworkError);
-    for (const text of [e.message, e.userMessage, e.nextStep, e.stack ?? '', String((e as Error & { cause?: Error }).cause?.message), String((e as Error & { cause?: Error }).cause?.stack)]) {
+    for (const text of [
+      e.message,
+      e.userMessage,
+      e.nextStep,
+      e.stack ?? '',
+      String((e as Error & { cause?: Error }).cause?.message),
+      String((e as Error & { cause?: Error }).cause?.stack),
+    ]) {
       assert.ok(!text.includes(secret), text);
       assert.ok(!text.includes(UNIT_TOKEN), text);
     }

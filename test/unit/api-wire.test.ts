@@ -6,8 +6,6 @@ import { normaliseKeys, replySchemas, requestSchemas } from '../../src/api/wire'
 import { BOX_API_COMMANDS, BOX_PIN_COMMANDS } from '../../src/api/types';
 import { DOC_REPLIES } from '../fixtures/doc-replies';
 
-
-
 describe('wire schemas', () => {
   it('have a request and a reply schema for each of the 16 commands', () => {
     const all = [...BOX_PIN_COMMANDS, ...BOX_API_COMMANDS];
@@ -38,7 +36,11 @@ describe('wire schemas', () => {
 
 describe("the document's own example replies", () => {
   it('add_unit', () => {
-    assert.deepEqual(parseReply('add_unit', DOC_REPLIES.add_unit), { unitId: '0814081508141535522516012129', name: 'JB device name', token: '7bb8a909a4e14bf4b5c927e0669298b3' });
+    assert.deepEqual(parseReply('add_unit', DOC_REPLIES.add_unit), {
+      unitId: '0814081508141535522516012129',
+      name: 'JB device name',
+      token: '7bb8a909a4e14bf4b5c927e0669298b3',
+    });
   });
   it('get_account_units (trailing comma after the last unit)', () => {
     const units = parseReply('get_account_units', DOC_REPLIES.get_account_units);
@@ -52,8 +54,17 @@ describe("the document's own example replies", () => {
     assert.equal(s.rawState, 'disconnect');
     assert.equal(s.showOverride, false);
     assert.deepEqual(s.charging, {
-      ampsLimit: 40, ampsCurrent: 0, voltageV: 215, energyWh: 4134, savingsCents: 140, powerW: 0, secondsCharging: 2464,
-      energyAtPluginWh: 0, energyToAddWh: 0, flags: 0, co2: { nonstop: 0, actual: 0 },
+      ampsLimit: 40,
+      ampsCurrent: 0,
+      voltageV: 215,
+      energyWh: 4134,
+      savingsCents: 140,
+      powerW: 0,
+      secondsCharging: 2464,
+      energyAtPluginWh: 0,
+      energyToAddWh: 0,
+      flags: 0,
+      co2: { nonstop: 0, actual: 0 },
     });
     assert.deepEqual(s.lifetime, { energyWh: 430000, savingsCents: 14620, co2: { nonstop: 0, actual: 0 } });
     assert.equal(s.frequencyHz, 59.99);
@@ -67,7 +78,10 @@ describe("the document's own example replies", () => {
     for (const c of ['set_limit', 'set_schedule', 'set_charging_time', 'set_info'] as const) assert.equal(parseReply(c, DOC_REPLIES[c]), undefined);
   });
   it('set_override and set_notifications examples are refusals (success:false) → ApiError', () => {
-    assert.throws(() => parseReply('set_override', DOC_REPLIES.set_override), (e: unknown) => e instanceof ApiError && !(e instanceof AuthError));
+    assert.throws(
+      () => parseReply('set_override', DOC_REPLIES.set_override),
+      (e: unknown) => e instanceof ApiError && !(e instanceof AuthError),
+    );
     assert.throws(() => parseReply('set_notifications', DOC_REPLIES.set_notifications), ApiError);
   });
   it('get_schedule', () => {
@@ -88,14 +102,19 @@ describe("the document's own example replies", () => {
     });
   });
   it('get_plot', () => {
-    assert.deepEqual(parseReply('get_plot', DOC_REPLIES.get_plot), [{ t: 1470656838, v: 0 }, { t: 1470656938, v: 0 }]);
+    assert.deepEqual(parseReply('get_plot', DOC_REPLIES.get_plot), [
+      { t: 1470656838, v: 0 },
+      { t: 1470656938, v: 0 },
+    ]);
   });
   it('get_share_pin (smart quotes)', () => {
     assert.equal(parseReply('get_share_pin', DOC_REPLIES.get_share_pin), '8447');
   });
   it('share_device (smart quotes, padded unit id)', () => {
     assert.deepEqual(parseReply('share_device', DOC_REPLIES.share_device), {
-      unitId: '0814081517181535522516012726', name: 'EMW Happy Hour JB 2.3 (#6)', token: '2739f8604e4c4e30a749fe07801d8575',
+      unitId: '0814081517181535522516012726',
+      name: 'EMW Happy Hour JB 2.3 (#6)',
+      token: '2739f8604e4c4e30a749fe07801d8575',
     });
   });
   it('get_info (no success field, restrictions block without its `{`), raw keeps everything', () => {
@@ -114,11 +133,18 @@ describe("the document's own example replies", () => {
     assert.equal(info.raw.address, '850 Bransten Rd');
     assert.equal(info.raw.gascost, 350);
     assert.equal((info.raw.cars as Record<string, unknown>[])[0].battery_size_wh, 144841);
-    assert.equal((((info.raw.cars as Record<string, unknown>[])[0].model_info as Record<string, unknown>).range_city_m), 143070);
+    assert.equal(((info.raw.cars as Record<string, unknown>[])[0].model_info as Record<string, unknown>).range_city_m, 143070);
   });
   it('get_notifications ("start_charging " keys trimmed)', () => {
     const n = parseReply('get_notifications', DOC_REPLIES.get_notifications);
-    assert.deepEqual(Object.keys(n), ['charging_delayed_due_to_ToU', 'start_charging', 'stop_charging', 'is_offline', 'is_back_online', 'is_not_plugged_in_by']);
+    assert.deepEqual(Object.keys(n), [
+      'charging_delayed_due_to_ToU',
+      'start_charging',
+      'stop_charging',
+      'is_offline',
+      'is_back_online',
+      'is_not_plugged_in_by',
+    ]);
     assert.deepEqual(n.start_charging, { email: false, push: false });
     assert.deepEqual(n.is_not_plugged_in_by, { email: false, push: false, time: 0 });
   });
@@ -146,13 +172,28 @@ describe('parseReply: leniency and errors', () => {
       () => parseReply('get_state', '{"success":true,"charging":{"amps_limit":"abc"}}'),
       (e: unknown) => e instanceof ProtocolError && e.path === 'charging.amps_limit' && /charging\.amps_limit: expected number, got "abc"/.test(e.message),
     );
-    assert.throws(() => parseReply('get_plot', { success: true, points: [{ t: 1, v: 2 }, { t: 'x' }] }), (e: unknown) => e instanceof ProtocolError && e.path === 'points.1.t');
-    assert.throws(() => parseReply('add_unit', { success: true, unit_id: '1' }), (e: unknown) => e instanceof ProtocolError && /token: missing/.test(e.message));
-    assert.throws(() => parseReply('get_schedule', { success: true, type: 'sometimes', weekday: { start: 1, end: 2 }, weekend: { start: 1, end: 2 } }), (e: unknown) => e instanceof ProtocolError && e.path === 'type');
+    assert.throws(
+      () => parseReply('get_plot', { success: true, points: [{ t: 1, v: 2 }, { t: 'x' }] }),
+      (e: unknown) => e instanceof ProtocolError && e.path === 'points.1.t',
+    );
+    assert.throws(
+      () => parseReply('add_unit', { success: true, unit_id: '1' }),
+      (e: unknown) => e instanceof ProtocolError && /token: missing/.test(e.message),
+    );
+    assert.throws(
+      () => parseReply('get_schedule', { success: true, type: 'sometimes', weekday: { start: 1, end: 2 }, weekend: { start: 1, end: 2 } }),
+      (e: unknown) => e instanceof ProtocolError && e.path === 'type',
+    );
   });
   it('requires success (except for get_info, whose document example has none)', () => {
-    assert.throws(() => parseReply('get_state', { ID: '1' }), (e: unknown) => e instanceof ProtocolError && e.path === 'success');
-    assert.throws(() => parseReply('set_limit', { success: 'maybe' }), (e: unknown) => e instanceof ProtocolError && e.path === 'success');
+    assert.throws(
+      () => parseReply('get_state', { ID: '1' }),
+      (e: unknown) => e instanceof ProtocolError && e.path === 'success',
+    );
+    assert.throws(
+      () => parseReply('set_limit', { success: 'maybe' }),
+      (e: unknown) => e instanceof ProtocolError && e.path === 'success',
+    );
   });
   it('refuses non-objects without crashing', () => {
     for (const v of [null, 42, 'null', '[1,2]', '"x"', [], true]) assert.throws(() => parseReply('get_state', v), ProtocolError);
@@ -165,7 +206,10 @@ describe('parseReply: leniency and errors', () => {
     assert.throws(() => parseReply('get_state', { success: false, error_code: 401, error_message: 'Invalid token' }), AuthError);
     assert.throws(() => parseReply('get_state', { success: false, error_code: '403' }), AuthError);
     assert.throws(() => parseReply('get_state', { success: false, error_message: 'Token expired' }), AuthError);
-    assert.throws(() => parseReply('get_state', { success: false, error_code: 404, error_message: 'Unknown unit' }), (e: unknown) => e instanceof ApiError && !(e instanceof AuthError));
+    assert.throws(
+      () => parseReply('get_state', { success: false, error_code: 404, error_message: 'Unknown unit' }),
+      (e: unknown) => e instanceof ApiError && !(e instanceof AuthError),
+    );
   });
   it('never puts a token into a ProtocolError message', () => {
     const token = '90f1efd7c1de4fdcb65b155cd7a58569';

@@ -7,7 +7,14 @@ import { startSimulator } from '../../src/simulator/index';
 import { TruthLog, writeNotHeld, type ReportedTruth } from '../../bench/lib/soak-truth';
 
 const schedule = { type: 'disabled' as const, weekday: { start: 0, end: 0, carReadyBy: 0 }, weekend: { start: 0, end: 0, carReadyBy: 0 } };
-const truth = (state: string, ampsLimit: number, utcTime = 1000, overrideTime = 0): ReportedTruth => ({ state, utcTime, ampsLimit, overrideTime, updateIntervalS: 30, schedule });
+const truth = (state: string, ampsLimit: number, utcTime = 1000, overrideTime = 0): ReportedTruth => ({
+  state,
+  utcTime,
+  ampsLimit,
+  overrideTime,
+  updateIntervalS: 30,
+  schedule,
+});
 const shown = (state: string, ampsLimit: number | undefined, utcTime = 1000, overrideTime = 0): UnitStatus =>
   ({ unitId: 'u', state, rawState: state, utcTime, overrideTime, updateIntervalS: 30, charging: { ampsLimit }, lifetime: {} }) as UnitStatus;
 
@@ -20,7 +27,11 @@ describe('soak judge: TruthLog', () => {
     const during = { unitId: 'u', startSeq: 2, endSeq: 3 };
     assert.deepEqual(log.checkStatus(during, shown('charging', 16, 1010)).invented, []);
     assert.deepEqual(log.checkStatus(during, shown('charging', 32, 1020)).invented, []);
-    assert.deepEqual(log.checkStatus(during, shown('plugged', 16, 1000)).invented, ['state', 'utcTime', 'ampsLimit'], 'true before the read started: old news shown as new');
+    assert.deepEqual(
+      log.checkStatus(during, shown('plugged', 16, 1000)).invented,
+      ['state', 'utcTime', 'ampsLimit'],
+      'true before the read started: old news shown as new',
+    );
     assert.deepEqual(log.checkStatus(during, shown('charging', 40, 1020)).invented, ['ampsLimit'], 'never real');
     assert.deepEqual(log.checkStatus(during, shown('charging', 32, 1010)).invented.length > 0, true, 'fields mixed from two moments');
     assert.deepEqual(log.checkStatus({ unitId: 'u', startSeq: 3, endSeq: 3 }, { ...shown('charging', 32, 1020), unitId: 'other' }).invented, ['unitId']);

@@ -10,7 +10,11 @@ const NIGHT: Schedule = { type: 'custom', weekday: { start: 22 * 60, end: 6 * 60
 const MIDDAY: Schedule = { type: 'custom', weekday: { start: 10 * 60, end: 14 * 60, carReadyBy: 0 }, weekend: { start: 10 * 60, end: 14 * 60, carReadyBy: 0 } };
 const OFF: Schedule = { ...NIGHT, type: 'disabled' };
 
-function input(state: ReasonInput['status'] extends infer S ? (S extends { state: infer T } ? T : never) : never, extra: Partial<ReasonInput> = {}, charging: Record<string, number> = {}): ReasonInput {
+function input(
+  state: ReasonInput['status'] extends infer S ? (S extends { state: infer T } ? T : never) : never,
+  extra: Partial<ReasonInput> = {},
+  charging: Record<string, number> = {},
+): ReasonInput {
   return { now: NOW, timeZone: ZONE, schedule: OFF, status: { state, overrideTime: 0, charging: { ampsLimit: 32, ...charging } }, ...extra };
 }
 
@@ -65,7 +69,9 @@ describe('domain/charging-reason: why the car is (not) charging', () => {
     assert.equal(chargingReason(off).kind, 'stopped-by-limit');
   });
   it('charging outside the window because of an override: ignoring the schedule', () => {
-    const r = chargingReason(input('charging', { schedule: NIGHT, status: { state: 'charging', overrideTime: NOW_S - 60, charging: { ampsLimit: 32, powerW: 7200 } } }));
+    const r = chargingReason(
+      input('charging', { schedule: NIGHT, status: { state: 'charging', overrideTime: NOW_S - 60, charging: { ampsLimit: 32, powerW: 7200 } } }),
+    );
     assert.equal(r.kind, 'charging-override');
     assert.equal(r.short, 'charging now, ignoring the schedule · 7.2 kW');
     assert.ok(r.actions.includes('cancelOverride') && r.actions.includes('stopCharging'));
@@ -121,7 +127,10 @@ describe('domain/charging-reason: why the car is (not) charging', () => {
     const all: ReasonInput[] = [
       input('plugged'),
       input('plugged', { schedule: NIGHT }),
-      input('charging', { schedule: NIGHT, status: { state: 'charging', overrideTime: NOW_S - 60, charging: { ampsLimit: 32, powerW: 7200, energyToAddWh: 20000 } } }),
+      input('charging', {
+        schedule: NIGHT,
+        status: { state: 'charging', overrideTime: NOW_S - 60, charging: { ampsLimit: 32, powerW: 7200, energyToAddWh: 20000 } },
+      }),
       input('error'),
       input('standby', { failure: { sinceMs: NOW.getTime() } }),
     ];

@@ -41,10 +41,18 @@ describe('domain/amps', () => {
     assert.equal(items.at(-1)!.label, 'Custom…');
   });
   it('an odd max (e.g. 30) is included, the current off value marked, unknown max gives only off + custom', () => {
-    assert.deepEqual(ampsChoices(30, 0).map((i) => i.amps).slice(0, 2), [30, 28]);
+    assert.deepEqual(
+      ampsChoices(30, 0)
+        .map((i) => i.amps)
+        .slice(0, 2),
+      [30, 28],
+    );
     assert.equal(ampsChoices(30, 0).find((i) => i.amps === 0)!.description, 'current');
     const unknown = ampsChoices(undefined, 13);
-    assert.deepEqual(unknown.map((i) => i.amps), [0, undefined]);
+    assert.deepEqual(
+      unknown.map((i) => i.amps),
+      [0, undefined],
+    );
     assert.match(unknown[1].description!, /current: 13 A/);
   });
 });

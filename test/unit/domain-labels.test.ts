@@ -1,6 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { NOTIFICATION_EVENTS } from '../../src/api/types';
-import { commandAction, describeFailure, shortMessage, eventLabel, fieldInfo, fieldLabel, limitWords, stateLabel, withoutWireNames } from '../../src/domain/labels';
+import {
+  commandAction,
+  describeFailure,
+  shortMessage,
+  eventLabel,
+  fieldInfo,
+  fieldLabel,
+  limitWords,
+  stateLabel,
+  withoutWireNames,
+} from '../../src/domain/labels';
 import { ApiError, AuthError, HttpStatusError, NetworkError } from '../../src/api/errors';
 
 describe('domain/labels: the owner words for the protocol', () => {
@@ -63,7 +73,10 @@ describe('domain/labels: the owner words for the protocol', () => {
     assert.equal(n.short, 'Could not reach the server while saving the schedule.');
     assert.doesNotMatch(n.nextStep, /juicenet\.baseUrl/);
     assert.match(n.nextStep, /the JuiceNet: Server URL setting/);
-    assert.equal(withoutWireNames('Fix the setting JuiceNet › Base URL (juicenet.baseUrl) and try again.'), 'Fix the JuiceNet: Server URL setting and try again.');
+    assert.equal(
+      withoutWireNames('Fix the setting JuiceNet › Base URL (juicenet.baseUrl) and try again.'),
+      'Fix the JuiceNet: Server URL setting and try again.',
+    );
   });
   it('no message over 25 words', () => {
     const long = describeFailure(new ApiError('word '.repeat(60).trim(), 422, 'set_info'));
@@ -73,7 +86,12 @@ describe('domain/labels: the owner words for the protocol', () => {
   });
   it('a message keeps its parts in order and stops at about 25 words', () => {
     assert.equal(shortMessage('JuiceNet: saving failed.', '', 'Try again.'), 'JuiceNet: saving failed. Try again.');
-    const long = shortMessage('JuiceNet: setting the limit of Garage failed.', 'The server did not confirm the change: the charger reports a 13 A limit.', 'The server failed.', 'Try again in a moment.');
+    const long = shortMessage(
+      'JuiceNet: setting the limit of Garage failed.',
+      'The server did not confirm the change: the charger reports a 13 A limit.',
+      'The server failed.',
+      'Try again in a moment.',
+    );
     assert.match(long, /reports a 13 A limit\. The server failed\. Try again in a moment\.$/);
     const cut = shortMessage('one two three four five.', 'word '.repeat(40).trim(), 'never shown');
     assert.ok(cut.split(/\s+/).length <= 30);

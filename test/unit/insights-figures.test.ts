@@ -27,7 +27,11 @@ const opts = { gridCo2GPerKwh: 373 };
 
 describe('session figures', () => {
   it('costs at the charger’s price, compares with gasoline and counts CO2', () => {
-    const f = sessionFigures({ id: 1, timeStart: Date.UTC(2026, 5, 10, 3) / 1000, timeEnd: Date.UTC(2026, 5, 10, 7) / 1000, energyWh: 15_000, savingsCents: 140 }, facts, opts)!;
+    const f = sessionFigures(
+      { id: 1, timeStart: Date.UTC(2026, 5, 10, 3) / 1000, timeEnd: Date.UTC(2026, 5, 10, 7) / 1000, energyWh: 15_000, savingsCents: 140 },
+      facts,
+      opts,
+    )!;
     // 15 kWh × 12¢ = 180¢. 15,000 Wh / 300 Wh per mile = 50 miles = 2 gallons at 350¢ = 700¢.
     assert.equal(f.costCents, 180);
     assert.equal(f.costMethod, 'chargerPrice');
@@ -53,13 +57,23 @@ describe('session figures', () => {
   });
 
   it('costs with a time-of-use tariff from samples, or spreads the energy when there are none', () => {
-    const parsed = parseTariffSetting({ mode: 'timeOfUse', weekday: [{ from: '00:00', to: '12:00', centsPerKwh: 10 }, { from: '12:00', to: '24:00', centsPerKwh: 40 }], weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 10 }] });
+    const parsed = parseTariffSetting({
+      mode: 'timeOfUse',
+      weekday: [
+        { from: '00:00', to: '12:00', centsPerKwh: 10 },
+        { from: '12:00', to: '24:00', centsPerKwh: 40 },
+      ],
+      weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 10 }],
+    });
     assert.ok(parsed.ok && parsed.mode === 'timeOfUse');
     const timeOfUse = parsed.tariff;
     const z: ChargerFacts = { ...facts, zone: 'UTC' };
     // Wednesday 2026-06-10, 11:00–13:00 UTC. Samples: 3 kW for the first hour, 1 kW for the second.
     const t0 = Date.UTC(2026, 5, 10, 11) / 1000;
-    const withSamples = sessionFigures({ timeStart: t0, timeEnd: t0 + 7200, energyWh: 4000, samples: { t0, stepS: 3600, w: [3000, 1000] } }, z, { ...opts, timeOfUse })!;
+    const withSamples = sessionFigures({ timeStart: t0, timeEnd: t0 + 7200, energyWh: 4000, samples: { t0, stepS: 3600, w: [3000, 1000] } }, z, {
+      ...opts,
+      timeOfUse,
+    })!;
     assert.equal(withSamples.costMethod, 'timeOfUse');
     assert.ok(Math.abs(withSamples.costCents! - (3 * 10 + 1 * 40)) < 1e-9);
     const spread = sessionFigures({ timeStart: t0, timeEnd: t0 + 7200, energyWh: 4000 }, z, { ...opts, timeOfUse })!;
@@ -74,7 +88,15 @@ describe('session figures', () => {
 });
 
 function fig(day: number, energyWh: number, costCents?: number): SessionFigures {
-  return { unitId: 'u1', startS: day * 86400, day, energyWh, costCents, costMethod: costCents === undefined ? 'none' : 'chargerPrice', gridCo2G: energyWh * 0.373 };
+  return {
+    unitId: 'u1',
+    startS: day * 86400,
+    day,
+    energyWh,
+    costCents,
+    costMethod: costCents === undefined ? 'none' : 'chargerPrice',
+    gridCo2G: energyWh * 0.373,
+  };
 }
 
 describe('sums per period', () => {
@@ -88,7 +110,12 @@ describe('sums per period', () => {
   });
 
   it('sums each period, the current one last, and compares with the one before', () => {
-    const sessions = [fig(dayOfYmd(2026, 6, 2), 10_000, 120), fig(dayOfYmd(2026, 6, 9), 5000), fig(dayOfYmd(2026, 5, 31), 7000, 84), fig(dayOfYmd(2025, 6, 30), 1000, 12)];
+    const sessions = [
+      fig(dayOfYmd(2026, 6, 2), 10_000, 120),
+      fig(dayOfYmd(2026, 6, 9), 5000),
+      fig(dayOfYmd(2026, 5, 31), 7000, 84),
+      fig(dayOfYmd(2025, 6, 30), 1000, 12),
+    ];
     const m = aggregate(sessions, 'month', today);
     assert.equal(m.buckets.length, 12);
     assert.equal(m.current.label, 'Jun 2026');
@@ -123,7 +150,13 @@ describe('sums per period', () => {
 
 describe('full at', () => {
   const now = Date.UTC(2026, 5, 10, 22, 0) / 1000;
-  const charging = (c: Partial<UnitStatus['charging']>): UnitStatus => ({ unitId: 'u', state: 'charging', rawState: 'charging', charging: { energyWh: 2000, powerW: 7200, ...c }, lifetime: {} });
+  const charging = (c: Partial<UnitStatus['charging']>): UnitStatus => ({
+    unitId: 'u',
+    state: 'charging',
+    rawState: 'charging',
+    charging: { energyWh: 2000, powerW: 7200, ...c },
+    lifetime: {},
+  });
 
   it('uses the session’s energy to add at the current power', () => {
     const f = fullAt(charging({ energyToAddWh: 20_000 }), [], now);
@@ -145,7 +178,10 @@ describe('full at', () => {
   it('says what it would need instead of guessing', () => {
     const f = fullAt(charging({ energyToAddWh: 0, energyAtPluginWh: 0, powerW: 0 }), [{ batterySizeWh: 75_000 }], now);
     assert.equal(f.kind, 'unknown');
-    assert.deepEqual(f.kind === 'unknown' && f.needs, ['how much energy the car had when plugged in (not reported), or an energy to add for this session', 'a charging power above 0']);
+    assert.deepEqual(f.kind === 'unknown' && f.needs, [
+      'how much energy the car had when plugged in (not reported), or an energy to add for this session',
+      'a charging power above 0',
+    ]);
     assert.match(fullAtText(charging({}), [], now).detail!, /^Full at: unknown — needs an energy to add for this session/);
     assert.deepEqual(fullAtText({ ...charging({}), state: 'plugged' }, [], now), {});
     assert.equal(fullAt(charging({ energyToAddWh: 1500 }), [], now).kind, 'reached');
@@ -154,12 +190,22 @@ describe('full at', () => {
 
 describe('insights CSV', () => {
   it('writes one row per session and one per month', () => {
-    const a = sessionFigures({ id: 7, timeStart: Date.UTC(2026, 4, 31, 20) / 1000, timeEnd: Date.UTC(2026, 4, 31, 23) / 1000, energyWh: 15_000, savingsCents: 140 }, facts, opts)!;
+    const a = sessionFigures(
+      { id: 7, timeStart: Date.UTC(2026, 4, 31, 20) / 1000, timeEnd: Date.UTC(2026, 4, 31, 23) / 1000, energyWh: 15_000, savingsCents: 140 },
+      facts,
+      opts,
+    )!;
     const b = sessionFigures({ id: 8, timeStart: Date.UTC(2026, 5, 2, 20) / 1000, energyWh: 3000 }, { ...facts, name: 'Drive, "west"' }, opts)!;
     const csv = sessionFiguresToCsv([a, b], { u1: 'Drive, "west"' });
     const lines = csv.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'charger,session_id,local_date,start_utc,end_utc,energy_kwh,cost_usd,cost_method,gasoline_usd,savings_usd,charger_reported_savings_usd,grid_co2_kg,gasoline_co2_kg');
-    assert.equal(lines[1], '"Drive, ""west""",7,2026-05-31,2026-05-31T20:00:00.000Z,2026-05-31T23:00:00.000Z,15.000,1.80,charger price,7.00,5.20,1.40,5.59,17.77');
+    assert.equal(
+      lines[0],
+      'charger,session_id,local_date,start_utc,end_utc,energy_kwh,cost_usd,cost_method,gasoline_usd,savings_usd,charger_reported_savings_usd,grid_co2_kg,gasoline_co2_kg',
+    );
+    assert.equal(
+      lines[1],
+      '"Drive, ""west""",7,2026-05-31,2026-05-31T20:00:00.000Z,2026-05-31T23:00:00.000Z,15.000,1.80,charger price,7.00,5.20,1.40,5.59,17.77',
+    );
     assert.equal(lines[2].split(',').length, 14, 'the quoted name holds a comma');
     const monthly = monthlySummaryCsv([a, b]).trimEnd().split('\r\n');
     assert.deepEqual(monthly, [
@@ -186,10 +232,21 @@ describe('"full at" in the tree row, its tooltip and the status bar (one domain 
   it('adds the time to the row, the explanation to the tooltip and the status bar, in the charger’s zone', () => {
     const v = view({ energyToAddWh: 20_000 });
     const now = Date.now() / 1000;
-    const expected = new Date((now + 2.5 * 3600) * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'America/Los_Angeles' });
+    const expected = new Date((now + 2.5 * 3600) * 1000).toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'America/Los_Angeles',
+    });
     const row = describeUnit(v);
     assert.match(row, /^charging · 7\.2 kW · full at \d\d:\d\d/);
-    assert.ok(row.includes(`full at ${expected}`) || row.includes(`full at ${new Date((now + 2.5 * 3600 + 60) * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'America/Los_Angeles' })}`), row);
+    assert.ok(
+      row.includes(`full at ${expected}`) ||
+        row.includes(
+          `full at ${new Date((now + 2.5 * 3600 + 60) * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'America/Los_Angeles' })}`,
+        ),
+      row,
+    );
     assert.match(unitTooltipMarkdown(v), /Full at \d\d:\d\d.*18\\\.0 kWh still to add/);
     assert.match(statusBarModel([v], true).tooltip, /Garage: charging · 7\.2 kW · full at \d\d:\d\d/);
     assert.deepEqual(unitFullAt(view({ energyToAddWh: 20_000 }, 'plugged')), undefined, 'not charging: nothing');

@@ -34,28 +34,55 @@ describe('tariff settings', () => {
   });
 
   it('accepts windows that cover each day once, including one that wraps midnight and an end of 24:00', () => {
-    const t = tou([['22:00', '07:00', 10], ['07:00', '22:00', 30]], [['00:00', '24:00', 12]]);
-    assert.deepEqual(t.segments.weekday, [[0, 420, 10], [420, 1320, 30], [1320, 1440, 10]]);
+    const t = tou(
+      [
+        ['22:00', '07:00', 10],
+        ['07:00', '22:00', 30],
+      ],
+      [['00:00', '24:00', 12]],
+    );
+    assert.deepEqual(t.segments.weekday, [
+      [0, 420, 10],
+      [420, 1320, 30],
+      [1320, 1440, 10],
+    ]);
     assert.deepEqual(t.segments.weekend, [[0, 1440, 12]]);
     // "to": "00:00" after a start means the end of the day.
-    assert.ok(parseTariffSetting({ mode: 'timeOfUse', weekday: [{ from: '00:00', to: '12:00', centsPerKwh: 1 }, { from: '12:00', to: '00:00', centsPerKwh: 2 }], weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 1 }] }).ok);
+    assert.ok(
+      parseTariffSetting({
+        mode: 'timeOfUse',
+        weekday: [
+          { from: '00:00', to: '12:00', centsPerKwh: 1 },
+          { from: '12:00', to: '00:00', centsPerKwh: 2 },
+        ],
+        weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 1 }],
+      }).ok,
+    );
   });
 
   it('names overlapping windows and the time they share', () => {
     const r = parseTariffSetting({
       mode: 'timeOfUse',
-      weekday: [{ from: '00:00', to: '08:00', centsPerKwh: 10 }, { from: '07:00', to: '24:00', centsPerKwh: 30 }],
+      weekday: [
+        { from: '00:00', to: '08:00', centsPerKwh: 10 },
+        { from: '07:00', to: '24:00', centsPerKwh: 30 },
+      ],
       weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 10 }],
     });
     assert.equal(r.ok, false);
-    assert.deepEqual(!r.ok && r.errors, ['Weekday window 1 (00:00–08:00) overlaps Weekday window 2 (07:00–24:00) from 07:00 to 08:00: each time of day needs exactly one price.']);
+    assert.deepEqual(!r.ok && r.errors, [
+      'Weekday window 1 (00:00–08:00) overlaps Weekday window 2 (07:00–24:00) from 07:00 to 08:00: each time of day needs exactly one price.',
+    ]);
   });
 
   it('names every time of day left without a price', () => {
     const r = parseTariffSetting({
       mode: 'timeOfUse',
       weekday: [{ from: '00:00', to: '24:00', centsPerKwh: 10 }],
-      weekend: [{ from: '01:00', to: '09:00', centsPerKwh: 10 }, { from: '10:00', to: '23:00', centsPerKwh: 10 }],
+      weekend: [
+        { from: '01:00', to: '09:00', centsPerKwh: 10 },
+        { from: '10:00', to: '23:00', centsPerKwh: 10 },
+      ],
     });
     assert.deepEqual(!r.ok && r.errors, [
       'Weekend prices: no price from 00:00 to 01:00. Add a window for that time.',
@@ -82,12 +109,21 @@ describe('tariff settings', () => {
 
   it('sums the problems up in one notification', () => {
     assert.equal(tariffProblemsMessage(['A.', 'B.']), 'The time-of-use tariff in the settings cannot be used: A. B. Costs stay unknown until it is fixed.');
-    assert.equal(tariffProblemsMessage(['A.', 'B.', 'C.', 'D.', 'E.']), 'The time-of-use tariff in the settings cannot be used: A. B. C. (and 2 more) Costs stay unknown until it is fixed.');
+    assert.equal(
+      tariffProblemsMessage(['A.', 'B.', 'C.', 'D.', 'E.']),
+      'The time-of-use tariff in the settings cannot be used: A. B. C. (and 2 more) Costs stay unknown until it is fixed.',
+    );
   });
 });
 
 describe('costing power under a time-of-use tariff', () => {
-  const t = tou([['00:00', '07:00', 10], ['07:00', '24:00', 20]], [['00:00', '24:00', 5]]);
+  const t = tou(
+    [
+      ['00:00', '07:00', 10],
+      ['07:00', '24:00', 20],
+    ],
+    [['00:00', '24:00', 5]],
+  );
 
   it('costs a session crossing a price boundary per interval', () => {
     // Wednesday 2026-06-10, 06:30–07:30 PDT (UTC-7) at 1 kW: 0.5 kWh at 10¢ + 0.5 kWh at 20¢.
@@ -104,7 +140,13 @@ describe('costing power under a time-of-use tariff', () => {
   it('follows the local clock on the day clocks go forward (America/Los_Angeles, 2026-03-08)', () => {
     // Sunday: a weekend day. Weekend prices 00:00–03:00 10¢, 03:00–24:00 30¢. 00:00 PST (UTC-8) to
     // 06:00 PDT (UTC-7) is 5 real hours: 00:00–02:00 PST at 10¢, then 03:00–06:00 PDT at 30¢.
-    const dst = tou([['00:00', '24:00', 1]], [['00:00', '03:00', 10], ['03:00', '24:00', 30]]);
+    const dst = tou(
+      [['00:00', '24:00', 1]],
+      [
+        ['00:00', '03:00', 10],
+        ['03:00', '24:00', 30],
+      ],
+    );
     const start = at('2026-03-08T00:00:00', -8);
     const end = at('2026-03-08T06:00:00', -7);
     assert.equal(end - start, 5 * 3600);
@@ -114,7 +156,13 @@ describe('costing power under a time-of-use tariff', () => {
 
   it('follows the local clock on the day clocks go back (America/Los_Angeles, 2026-11-01)', () => {
     // 00:00 PDT to 04:00 PST is 5 real hours; local 00:00–02:00 lasts 3 of them (01:00–02:00 twice).
-    const dst = tou([['00:00', '24:00', 1]], [['00:00', '02:00', 10], ['02:00', '24:00', 30]]);
+    const dst = tou(
+      [['00:00', '24:00', 1]],
+      [
+        ['00:00', '02:00', 10],
+        ['02:00', '24:00', 30],
+      ],
+    );
     const start = at('2026-11-01T00:00:00', -7);
     const end = at('2026-11-01T04:00:00', -8);
     assert.equal(end - start, 5 * 3600);
@@ -125,7 +173,13 @@ describe('costing power under a time-of-use tariff', () => {
   it('follows the local clock when Europe/Berlin goes forward (2026-03-29) with a boundary inside the gap', () => {
     // Sunday; weekend prices 00:00–02:30 10¢ and 02:30–24:00 30¢. 02:00–03:00 does not exist that day:
     // 00:00 CET (UTC+1) to 04:00 CEST (UTC+2) is 3 real hours: 2 h before 02:00 CET at 10¢, 1 h (03:00–04:00) at 30¢.
-    const dst = tou([['00:00', '24:00', 1]], [['00:00', '02:30', 10], ['02:30', '24:00', 30]]);
+    const dst = tou(
+      [['00:00', '24:00', 1]],
+      [
+        ['00:00', '02:30', 10],
+        ['02:30', '24:00', 30],
+      ],
+    );
     const cents = costOfConstantPower(dst, BERLIN, at('2026-03-29T00:00:00', 1), at('2026-03-29T04:00:00', 2), 1000);
     assert.ok(Math.abs(cents - (2 * 10 + 1 * 30)) < 1e-9, String(cents));
   });
@@ -133,7 +187,14 @@ describe('costing power under a time-of-use tariff', () => {
   it('costs get_plot samples interval by interval (each interval at its mean power)', () => {
     // Three 30-minute intervals from 06:30 PDT: 4 kW, 2 kW, 0 kW. 2 kWh at 10¢ + 1 kWh at 20¢.
     const t0 = at('2026-06-10T06:30:00', -7);
-    const samples = samplesFromPlot([{ t: t0, v: 4000 }, { t: t0 + 1800, v: 2000 }, { t: t0 + 3600, v: 0 }], t0 + 5400);
+    const samples = samplesFromPlot(
+      [
+        { t: t0, v: 4000 },
+        { t: t0 + 1800, v: 2000 },
+        { t: t0 + 3600, v: 0 },
+      ],
+      t0 + 5400,
+    );
     assert.deepEqual(samples, { t0, stepS: 1800, w: [4000, 2000, 0] });
     assert.ok(Math.abs(costOfSamples(t, LA, samples!) - 40) < 1e-9);
     // One point: the interval runs to the session's end; none or a zero span: no samples.
@@ -143,7 +204,13 @@ describe('costing power under a time-of-use tariff', () => {
   });
 
   it('makeTimeOfUse and the settings parser agree', () => {
-    const a = makeTimeOfUse([{ fromMin: 0, toMin: 420, centsPerKwh: 10 }, { fromMin: 420, toMin: 1440, centsPerKwh: 20 }], [{ fromMin: 0, toMin: 1440, centsPerKwh: 5 }]);
+    const a = makeTimeOfUse(
+      [
+        { fromMin: 0, toMin: 420, centsPerKwh: 10 },
+        { fromMin: 420, toMin: 1440, centsPerKwh: 20 },
+      ],
+      [{ fromMin: 0, toMin: 1440, centsPerKwh: 5 }],
+    );
     assert.deepEqual(a.segments, t.segments);
   });
 });

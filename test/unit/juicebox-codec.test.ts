@@ -16,8 +16,7 @@ import {
   type JuiceBoxReport,
 } from '../../src/juicebox/codec';
 
-const V09U_BODY =
-  '0910000000000000000000000000:v09u,s627,F10,u01254993,V2414,L00004555804,S01,T08,M0040,C0040,m0040,t29,i75,e00000,f5999,r61,b000,B0000000';
+const V09U_BODY = '0910000000000000000000000000:v09u,s627,F10,u01254993,V2414,L00004555804,S01,T08,M0040,C0040,m0040,t29,i75,e00000,f5999,r61,b000,B0000000';
 const V09U = `${V09U_BODY}!S1H:`;
 const OLD = '0910042001260513476122621631:V247,L11097,S0,T34,E14,i84,e1,t30:';
 
@@ -115,9 +114,28 @@ describe('JuiceBox status reports', () => {
   });
 
   it('maps every state code, signed values and power factor', () => {
-    const states = [0, 1, 2, 5, 3].map((s) => asReport(decodeDatagram(encodeReport('7', [['v', '09u'], ['S', String(s)]]))).state);
+    const states = [0, 1, 2, 5, 3].map(
+      (s) =>
+        asReport(
+          decodeDatagram(
+            encodeReport('7', [
+              ['v', '09u'],
+              ['S', String(s)],
+            ]),
+          ),
+        ).state,
+    );
     assert.deepEqual(states, ['standby', 'plugged', 'charging', 'error', 'unknown']);
-    const r = asReport(decodeDatagram(encodeReport('7', [['v', '07'], ['e', '-0001'], ['p', '0987'], ['T', '-5']])));
+    const r = asReport(
+      decodeDatagram(
+        encodeReport('7', [
+          ['v', '07'],
+          ['e', '-0001'],
+          ['p', '0987'],
+          ['T', '-5'],
+        ]),
+      ),
+    );
     assert.equal(r.protocolVersion, 'v07');
     assert.deepEqual(r.fields[1], ['e', '-0001']);
     assert.equal(r.powerFactor, 0.987);
@@ -125,7 +143,15 @@ describe('JuiceBox status reports', () => {
   });
 
   it('encodeReport round trips through decodeDatagram', () => {
-    const fields: [string, string][] = [['v', '09u'], ['s', '1'], ['A', '00320'], ['V', '2400'], ['S', '2'], ['M', '0032'], ['C', '0016']];
+    const fields: [string, string][] = [
+      ['v', '09u'],
+      ['s', '1'],
+      ['A', '00320'],
+      ['V', '2400'],
+      ['S', '2'],
+      ['M', '0032'],
+      ['C', '0016'],
+    ];
     const text = encodeReport('555', fields);
     const r = asReport(decodeDatagram(text));
     assert.deepEqual(r.fields, fields);
@@ -156,7 +182,10 @@ describe('JuiceBox encrypted reports', () => {
   it('recognises v09e and v08 with unreadable bytes after the version', () => {
     const bytes = Buffer.concat([Buffer.from('0910000000000000000000000000:v09e'), Buffer.from([0x8f, 0x00, 0xff, 0x13, 0x21])]);
     const d = decodeDatagram(bytes);
-    assert.deepEqual([d.kind, d.kind === 'encrypted' && d.protocolVersion, d.kind === 'encrypted' && d.serial], ['encrypted', 'v09e', '0910000000000000000000000000']);
+    assert.deepEqual(
+      [d.kind, d.kind === 'encrypted' && d.protocolVersion, d.kind === 'encrypted' && d.serial],
+      ['encrypted', 'v09e', '0910000000000000000000000000'],
+    );
     assert.match(d.raw, /\\x8f\\x00\\xff/);
     const d8 = decodeDatagram(Buffer.concat([Buffer.from('42:v08'), Buffer.from([1, 2, 250])]));
     assert.ok(d8.kind === 'encrypted' && d8.protocolVersion === 'v08');
@@ -197,7 +226,10 @@ describe('JuiceBox refusals', () => {
 
 describe('JuiceBox commands', () => {
   it('builds the v09u example (4-digit online, 3-digit offline)', () => {
-    assert.equal(encodeCommand({ protocolVersion: 'v09u', dayOfWeek: 4, hour: 13, minute: 25, onlineA: 40, offlineA: 40, counter: 638 }), 'CMD41325A0040M040C006S638!5N5$');
+    assert.equal(
+      encodeCommand({ protocolVersion: 'v09u', dayOfWeek: 4, hour: 13, minute: 25, onlineA: 40, offlineA: 40, counter: 638 }),
+      'CMD41325A0040M040C006S638!5N5$',
+    );
   });
   it('builds the older-box example (2 and 2 digits), for v07 and for no version', () => {
     const c = { dayOfWeek: 5, hour: 23, minute: 24, onlineA: 20, offlineA: 16, counter: 1 };
@@ -220,7 +252,18 @@ describe('JuiceBox commands', () => {
   });
   it('decodeCommand reads both examples and refuses a bad checksum', () => {
     const d = decodeCommand('CMD41325A0040M040C006S638!5N5$');
-    assert.deepEqual(d, { kind: 'command', dayOfWeek: 4, hour: 13, minute: 25, onlineA: 40, offlineA: 40, code: 6, counter: 638, width: 'wide', raw: 'CMD41325A0040M040C006S638!5N5$' });
+    assert.deepEqual(d, {
+      kind: 'command',
+      dayOfWeek: 4,
+      hour: 13,
+      minute: 25,
+      onlineA: 40,
+      offlineA: 40,
+      code: 6,
+      counter: 638,
+      width: 'wide',
+      raw: 'CMD41325A0040M040C006S638!5N5$',
+    });
     const n = decodeCommand(Buffer.from('CMD52324A20M16C006S001!5RE$'));
     assert.ok(n.kind === 'command' && n.width === 'narrow' && n.onlineA === 20 && n.offlineA === 16);
     const bad = decodeCommand('CMD41325A0040M040C006S638!5N6$');

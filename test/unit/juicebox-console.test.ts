@@ -12,9 +12,17 @@ const VENDOR = { host: 'juicenet-udp-prod3-usa.enelx.com', port: 8047 };
 
 describe('JuiceBox console: parsing and planning', () => {
   it('parses list output into streams and finds the UDPC stream host and port', () => {
-    const streams = parseStreamList('list\r\n! # Type  Info\r\n# 0 FILE  webapp/index.html-1.4.0.24 (1995, 0)\r\n# 1 UDPC  juicenet-udp-prod3-usa.enelx.com:8047 (26674)\r\n> ');
+    const streams = parseStreamList(
+      'list\r\n! # Type  Info\r\n# 0 FILE  webapp/index.html-1.4.0.24 (1995, 0)\r\n# 1 UDPC  juicenet-udp-prod3-usa.enelx.com:8047 (26674)\r\n> ',
+    );
     assert.equal(streams.length, 2);
-    assert.deepEqual(findUdpcStream(streams), { id: 1, type: 'UDPC', info: 'juicenet-udp-prod3-usa.enelx.com:8047 (26674)', host: 'juicenet-udp-prod3-usa.enelx.com', port: 8047 });
+    assert.deepEqual(findUdpcStream(streams), {
+      id: 1,
+      type: 'UDPC',
+      info: 'juicenet-udp-prod3-usa.enelx.com:8047 (26674)',
+      host: 'juicenet-udp-prod3-usa.enelx.com',
+      port: 8047,
+    });
     assert.equal(streams[0].host, undefined);
     assert.deepEqual(parseStreamList('2 udpc 10.0.0.5:9004'), [{ id: 2, type: 'UDPC', info: '10.0.0.5:9004', host: '10.0.0.5', port: 9004 }]);
     assert.deepEqual(parseStreamList('garbage\nmore garbage'), []);
@@ -32,8 +40,16 @@ describe('JuiceBox console: parsing and planning', () => {
   });
 
   it('refuses a target that could smuggle another command', () => {
-    for (const t of [{ host: '1.2.3.4\r\nstream_close 1', port: 8047 }, { host: 'a b', port: 1 }, { host: '1.2.3.4', port: 0 }, { host: '1.2.3.4', port: 8047.5 }]) {
-      assert.throws(() => planUdpcChange([], t), (e: unknown) => e instanceof ConsoleError && e.code === 'invalid-target');
+    for (const t of [
+      { host: '1.2.3.4\r\nstream_close 1', port: 8047 },
+      { host: 'a b', port: 1 },
+      { host: '1.2.3.4', port: 0 },
+      { host: '1.2.3.4', port: 8047.5 },
+    ]) {
+      assert.throws(
+        () => planUdpcChange([], t),
+        (e: unknown) => e instanceof ConsoleError && e.code === 'invalid-target',
+      );
     }
   });
 });
@@ -130,7 +146,11 @@ describe('JuiceBox console against the fake console', function () {
   });
 
   it('a console with another prompt: an unexpected-prompt error naming it, nothing sent', async () => {
-    const confirmed = await expectError('wrong-prompt', 'unexpected-prompt', /answered "login:" where the JuiceBox prompt ">" was expected.*Nothing was changed/);
+    const confirmed = await expectError(
+      'wrong-prompt',
+      'unexpected-prompt',
+      /answered "login:" where the JuiceBox prompt ">" was expected.*Nothing was changed/,
+    );
     assert.equal(confirmed, false);
     assert.deepEqual(fake.received, []);
   });
@@ -141,7 +161,11 @@ describe('JuiceBox console against the fake console', function () {
   });
 
   it('a console that says yes and changes nothing: not verified, and it says the stream did not change', async () => {
-    await expectError('ignores-change', 'not-verified', /accepted "udpc 192\.168\.1\.50 8047" but its UDP report stream points at juicenet-udp-prod3-usa\.enelx\.com:8047\. Nothing was changed/);
+    await expectError(
+      'ignores-change',
+      'not-verified',
+      /accepted "udpc 192\.168\.1\.50 8047" but its UDP report stream points at juicenet-udp-prod3-usa\.enelx\.com:8047\. Nothing was changed/,
+    );
   });
 
   it('refuses to act when the streams changed between the plan and the confirmation', async () => {
@@ -170,7 +194,10 @@ describe('JuiceBox console against the fake console', function () {
     await start('normal');
     const port = fake.port;
     await fake.close();
-    await assert.rejects(readStreams({ host: '127.0.0.1', port, timeoutMs: 400 }), (e: unknown) => e instanceof ConsoleError && e.code === 'connect' && /could not connect/.test(e.message));
+    await assert.rejects(
+      readStreams({ host: '127.0.0.1', port, timeoutMs: 400 }),
+      (e: unknown) => e instanceof ConsoleError && e.code === 'connect' && /could not connect/.test(e.message),
+    );
   });
 
   it('the fake console listens on loopback only', async () => {

@@ -35,7 +35,15 @@ class TestServer {
       const d = decodeDatagram(bytes);
       this.got.push({ d, bytes, from: { address: rinfo.address, port: rinfo.port } });
       if (d.kind !== 'report' || this.answer === 'silent') return;
-      let cmd = encodeCommand({ protocolVersion: d.protocolVersion, dayOfWeek: 4, hour: 12, minute: 0, onlineA: this.onlineA, offlineA: this.offlineA, counter: this.counter });
+      let cmd = encodeCommand({
+        protocolVersion: d.protocolVersion,
+        dayOfWeek: 4,
+        hour: 12,
+        minute: 0,
+        onlineA: this.onlineA,
+        offlineA: this.offlineA,
+        counter: this.counter,
+      });
       this.counter = nextCommandCounter(this.counter);
       if (this.answer === 'bad-checksum') cmd = cmd.replace(/!(...)\$$/, (_m, c: string) => `!${c === '000' ? '001' : '000'}$`);
       this.socket.send(cmd, rinfo.port, rinfo.address);
@@ -67,7 +75,11 @@ describe('JuiceBox emulator', function () {
     await server.close();
   });
 
-  const start = (protocol: Parameters<typeof startJuiceBoxEmulator>[0]['protocol'], units = 1, extra: Partial<Parameters<typeof startJuiceBoxEmulator>[0]> = {}) =>
+  const start = (
+    protocol: Parameters<typeof startJuiceBoxEmulator>[0]['protocol'],
+    units = 1,
+    extra: Partial<Parameters<typeof startJuiceBoxEmulator>[0]> = {},
+  ) =>
     startJuiceBoxEmulator({
       target: { host: '127.0.0.1', port },
       protocol,
@@ -120,9 +132,15 @@ describe('JuiceBox emulator', function () {
     assert.ok(c >= 11 && c <= 14, `charging box sent ${c} reports in 120 s`);
     assert.ok(i >= 4 && i <= 5, `idle box sent ${i} reports in 120 s`);
     const periods = server.of(charging.serial, 'report').map((g) => (g.d.kind === 'report' ? g.d.reportIntervalS : -1));
-    assert.ok(periods.every((t) => t === 9 || t === 10), String(periods));
+    assert.ok(
+      periods.every((t) => t === 9 || t === 10),
+      String(periods),
+    );
     const idlePeriods = server.of(idle.serial, 'report').map((g) => (g.d.kind === 'report' ? g.d.reportIntervalS : -1));
-    assert.ok(idlePeriods.every((t) => t === 30), String(idlePeriods));
+    assert.ok(
+      idlePeriods.every((t) => t === 30),
+      String(idlePeriods),
+    );
   });
 
   it('obeys the online limit of the replies: the simulated charger and its reported current follow', async () => {
@@ -208,7 +226,11 @@ describe('JuiceBox emulator', function () {
     const intruder = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => intruder.bind(0, '127.0.0.1', resolve));
     try {
-      intruder.send(encodeCommand({ protocolVersion: 'v09u', dayOfWeek: 1, hour: 1, minute: 1, onlineA: 6, offlineA: 6, counter: 1 }), box.sourcePort, '127.0.0.1');
+      intruder.send(
+        encodeCommand({ protocolVersion: 'v09u', dayOfWeek: 1, hour: 1, minute: 1, onlineA: 6, offlineA: 6, counter: 1 }),
+        box.sourcePort,
+        '127.0.0.1',
+      );
       await emu.waitFor(() => emu!.box(box.serial).foreignDatagrams === 1, 3000, 'the foreign datagram');
     } finally {
       intruder.close();
@@ -257,7 +279,14 @@ describe('JuiceBox emulator', function () {
     assert.ok(emu.boxes.every((b) => engine.snapshot(b.serial).ampsLimit === 10));
     const st = emu.stats();
     assert.deepEqual(
-      { boxes: st.boxes, reportsSent: st.reportsSent, commandsObeyed: st.commandsObeyed, datagramsSent: st.datagramsSent, fallenBack: st.fallenBack, limitErrors: st.limitErrors },
+      {
+        boxes: st.boxes,
+        reportsSent: st.reportsSent,
+        commandsObeyed: st.commandsObeyed,
+        datagramsSent: st.datagramsSent,
+        fallenBack: st.fallenBack,
+        limitErrors: st.limitErrors,
+      },
       { boxes: 3, reportsSent: 3, commandsObeyed: 3, datagramsSent: 6, fallenBack: 0, limitErrors: 0 },
     );
   });
@@ -280,7 +309,11 @@ describe('JuiceBox emulator', function () {
     v6.on('message', (b) => got.push(decodeDatagram(b)));
     await new Promise<void>((resolve) => v6.bind(0, '::1', resolve));
     try {
-      emu = await startJuiceBoxEmulator({ target: { host: '::1', port: v6.address().port }, tickMs: 0, simulatorOptions: { units: 1, manualClock: true, autoPlug: false, startTime: START } });
+      emu = await startJuiceBoxEmulator({
+        target: { host: '::1', port: v6.address().port },
+        tickMs: 0,
+        simulatorOptions: { units: 1, manualClock: true, autoPlug: false, startTime: START },
+      });
       await emu.sendReport(emu.boxes[0].serial);
       await emu.waitFor(() => got.some((d) => d.kind === 'report'), 3000, 'a report over IPv6');
     } finally {
@@ -307,7 +340,15 @@ describe('simulator CLI: --juicebox-udp', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'juicenet-jb-'));
     cli = join(dir, 'simulator-cli.js');
-    await esbuild.build({ entryPoints: ['src/simulator/cli.ts'], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+    await esbuild.build({
+      entryPoints: ['src/simulator/cli.ts'],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'error',
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -315,7 +356,9 @@ describe('simulator CLI: --juicebox-udp', function () {
     const server = new TestServer();
     const port = await server.start();
     server.onlineA = 14;
-    const child = spawn(process.execPath, [cli, '--juicebox-udp', `127.0.0.1:${port}`, '--units', '3', '--protocol', 'v09u', '--speed', '60', '--seed', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--juicebox-udp', `127.0.0.1:${port}`, '--units', '3', '--protocol', 'v09u', '--speed', '60', '--seed', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -323,7 +366,9 @@ describe('simulator CLI: --juicebox-udp', function () {
       const deadline = Date.now() + 15_000;
       // At speed 60 a 30 s report period is half a real second: every box reports and obeys.
       while (Date.now() < deadline) {
-        const serials = new Set(server.got.filter((g) => g.d.kind === 'report' && g.d.onlineLimitA === 14).map((g) => (g.d.kind === 'report' ? g.d.serial : '')));
+        const serials = new Set(
+          server.got.filter((g) => g.d.kind === 'report' && g.d.onlineLimitA === 14).map((g) => (g.d.kind === 'report' ? g.d.serial : '')),
+        );
         if (serials.size === 3) break;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -340,7 +385,11 @@ describe('simulator CLI: --juicebox-udp', function () {
   });
 
   it('refuses a target that is not loopback, and --protocol without --juicebox-udp, with exit code 2', async () => {
-    for (const args of [['--juicebox-udp', '192.168.1.20:8047'], ['--protocol', 'v07'], ['--juicebox-udp', '127.0.0.1:8047', '--protocol', 'v11']]) {
+    for (const args of [
+      ['--juicebox-udp', '192.168.1.20:8047'],
+      ['--protocol', 'v07'],
+      ['--juicebox-udp', '127.0.0.1:8047', '--protocol', 'v11'],
+    ]) {
       const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));

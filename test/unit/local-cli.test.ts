@@ -80,7 +80,7 @@ describe('juicenet-local (the command)', function () {
     for (const flag of exec.match(/--[a-z-]+/g) ?? []) assert.ok(help.includes(flag), `the service's ${flag} is an option`);
     assert.match(unit, /^User=/m);
     const which = spawnSync('sh', ['-c', 'command -v systemd-analyze'], { encoding: 'utf8' });
-    assert.equal(which.status, 0, 'systemd-analyze is missing: .ci/setup installs Debian\'s systemd for this check');
+    assert.equal(which.status, 0, "systemd-analyze is missing: .ci/setup installs Debian's systemd for this check");
     const r = spawnSync('systemd-analyze', ['verify', join(ROOT, 'docs', 'juicenet-local.service')], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /juicenet-local\.service/, r.stderr);
@@ -107,7 +107,9 @@ describe('juicenet-local (the command)', function () {
       const units = await post(a.baseUrl, '/box_pin', { cmd: 'get_account_units', device_id: 't', account_token: token });
       assert.deepEqual(units.body.units, []);
       // The README's diagnostics command, as a user runs it.
-      const curl = spawnSync('sh', ['-c', `curl -s -X POST ${a.baseUrl}/local/diagnostics -d "{\\"account_token\\": \\"$(cat ${dataDir}/account-token)\\"}"`], { encoding: 'utf8' });
+      const curl = spawnSync('sh', ['-c', `curl -s -X POST ${a.baseUrl}/local/diagnostics -d "{\\"account_token\\": \\"$(cat ${dataDir}/account-token)\\"}"`], {
+        encoding: 'utf8',
+      });
       assert.equal(curl.status, 0, curl.stderr);
       const diag = JSON.parse(curl.stdout) as { success: boolean; waitingToBeAdded: string[]; server: { schemaVersion: number } };
       assert.equal(diag.success, true);

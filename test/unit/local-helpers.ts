@@ -14,7 +14,12 @@ export function tempDir(prefix = 'juicenet-local-'): { dir: string; remove(): vo
 
 /** POSTs a JSON body; returns the HTTP status and the parsed reply. */
 export async function post(baseUrl: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -57,7 +62,13 @@ export async function startRig(opts: {
   });
   // Virtual time runs 20x: reports every 30 virtual s arrive every 1.5 real s (every 0.5 s while charging).
   const sim = await startSimulator({ units: opts.units ?? 2, seed: 11, speed: 20, autoPlug: false, spareUnits: 0, ...opts.sim });
-  const emu = await startJuiceBoxEmulator({ target: { host: '127.0.0.1', port: server.udpPort }, simulator: sim, protocol: opts.protocol ?? 'v09u', tickMs: 20, reportIntervalS: opts.reportIntervalS });
+  const emu = await startJuiceBoxEmulator({
+    target: { host: '127.0.0.1', port: server.udpPort },
+    simulator: sim,
+    protocol: opts.protocol ?? 'v09u',
+    tickMs: 20,
+    reportIntervalS: opts.reportIntervalS,
+  });
   const tokens = new Map<string, string>();
   const apiRaw = async (unitId: string, cmd: string, fields: Record<string, unknown> = {}) => {
     const token = tokens.get(unitId);

@@ -195,7 +195,9 @@ describe('JuiceNet Local server (emulated JuiceBoxes over UDP, the API over HTTP
     try {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
       const webhook = { url, method: 'PUT', authorization_headers: 'Bearer hook-secret' };
-      await rig.api(id, 'set_notifications', { notifications: { plugin: { email: false, push: false, webhook }, unplug: { email: false, push: false, webhook } } });
+      await rig.api(id, 'set_notifications', {
+        notifications: { plugin: { email: false, push: false, webhook }, unplug: { email: false, push: false, webhook } },
+      });
       const n = await rig.api(id, 'get_notifications');
       assert.deepEqual((n.notifications as Record<string, Record<string, unknown>>).plugin.webhook, webhook);
       rig.sim.plugIn(id, { energyToAddWh: 5000 });
@@ -216,7 +218,13 @@ describe('JuiceNet Local server (emulated JuiceBoxes over UDP, the API over HTTP
     const other = second.body.account_token as string;
     assert.ok(other && other !== rig.server.accountToken);
     const pin = (await rig.api(id, 'get_share_pin')).pin as string;
-    const wrong = await post(rig.server.baseUrl, '/box_pin', { cmd: 'share_device', device_id: 't', account_token: other, ID: id, pin: pin === '0000' ? '1111' : '0000' });
+    const wrong = await post(rig.server.baseUrl, '/box_pin', {
+      cmd: 'share_device',
+      device_id: 't',
+      account_token: other,
+      ID: id,
+      pin: pin === '0000' ? '1111' : '0000',
+    });
     assert.equal(wrong.body.success, false);
     const ok = await post(rig.server.baseUrl, '/box_pin', { cmd: 'share_device', device_id: 't', account_token: other, ID: id, pin });
     assert.equal(ok.body.success, true);
@@ -241,7 +249,9 @@ describe('JuiceNet Local server (emulated JuiceBoxes over UDP, the API over HTTP
     rig.emu.setBoxOnline(id, false);
     await new Promise((r) => setTimeout(r, 300));
     const before = { samples: samplesOf(), state: await rig.api(id, 'get_state'), sessions: rig.server.db.db.prepare('SELECT * FROM sessions').all() };
-    const diag0 = ((await post(rig.server.baseUrl, '/local/diagnostics', { account_token: rig.server.accountToken })).body.boxes as Record<string, Record<string, number>>)[id];
+    const diag0 = (
+      (await post(rig.server.baseUrl, '/local/diagnostics', { account_token: rig.server.accountToken })).body.boxes as Record<string, Record<string, number>>
+    )[id];
     let encrypted = 0;
     for (let i = 0; i < 40; i++) {
       await rig.emu.sendFault({ kind: 'garbage', serial: id, bytes: 1 + i * 7 });
@@ -257,12 +267,17 @@ describe('JuiceNet Local server (emulated JuiceBoxes over UDP, the API over HTTP
     assert.equal(after.samples, before.samples, 'no sample stored');
     assert.deepEqual(after.sessions, before.sessions, 'no session changed');
     for (const k of ['state', 'charging', 'lifetime', 'time_last_ping', 'plug_unplug_time'] as const) assert.deepEqual(after.state[k], before.state[k], k);
-    const diag = ((await post(rig.server.baseUrl, '/local/diagnostics', { account_token: rig.server.accountToken })).body.boxes as Record<string, Record<string, number>>)[id];
+    const diag = (
+      (await post(rig.server.baseUrl, '/local/diagnostics', { account_token: rig.server.accountToken })).body.boxes as Record<string, Record<string, number>>
+    )[id];
     assert.equal(diag.checksumFailures - diag0.checksumFailures, 80, 'bad checksums counted');
     assert.equal(encrypted, 40);
     assert.equal(diag.encryptedReports - diag0.encryptedReports, encrypted);
     assert.equal(diag.refusedFromOtherAddress - diag0.refusedFromOtherAddress, 40);
-    assert.ok(rig.logs.some((l) => l.includes('encrypted') && l.includes('directory-api.emotorwerks.com')), 'the encrypted-firmware remedy is logged');
+    assert.ok(
+      rig.logs.some((l) => l.includes('encrypted') && l.includes('directory-api.emotorwerks.com')),
+      'the encrypted-firmware remedy is logged',
+    );
     rig.emu.setBoxOnline(id, true);
   });
 });

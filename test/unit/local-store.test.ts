@@ -53,7 +53,7 @@ describe('JuiceNet Local storage and box rules', function () {
     }
   });
 
-  it('answers a v09u report with 4- and 3-digit limits and a v07 report with 2 and 2; the offline limit is the box\'s own', async () => {
+  it("answers a v09u report with 4- and 3-digit limits and a v07 report with 2 and 2; the offline limit is the box's own", async () => {
     const tmp = tempDir();
     const s = await start(tmp.dir);
     try {
@@ -62,7 +62,17 @@ describe('JuiceNet Local storage and box rules', function () {
       assert.match(reply, /^CMD\d{5}A0040M024C006S001!...\$$/);
       const cmd = decodeCommand(reply);
       assert.equal(cmd.kind, 'command');
-      const v07 = encodeReport('0810000000000000000000000001', [['v', '07'], ['V', '2400'], ['L', '100'], ['S', '0'], ['M', '30'], ['m', '32'], ['t', '30'], ['A', '0'], ['E', '0']]);
+      const v07 = encodeReport('0810000000000000000000000001', [
+        ['v', '07'],
+        ['V', '2400'],
+        ['L', '100'],
+        ['S', '0'],
+        ['M', '30'],
+        ['m', '32'],
+        ['t', '30'],
+        ['A', '0'],
+        ['E', '0'],
+      ]);
       const r7 = s.source.handleDatagram(v07, '192.168.1.51');
       assert.match(r7!, /^CMD\d{5}A30M16C006S001!...\$$/, 'a v07 box gets 2-digit fields and 16 A offline once');
       assert.equal(s.source.handleDatagram('not a report', '192.168.1.50'), undefined);
@@ -78,7 +88,11 @@ describe('JuiceNet Local storage and box rules', function () {
     try {
       assert.ok(s.source.handleDatagram(v09u(), '192.168.1.50'));
       assert.equal(s.source.handleDatagram(v09u({ S: 2, A: 160 }), '192.168.1.66'), undefined);
-      assert.equal(s.source.handleDatagram(v09u({ S: 2, A: 160 }), '::ffff:192.168.1.50') !== undefined, true, 'an IPv4-mapped form of the same address is the same box');
+      assert.equal(
+        s.source.handleDatagram(v09u({ S: 2, A: 160 }), '::ffff:192.168.1.50') !== undefined,
+        true,
+        'an IPv4-mapped form of the same address is the same box',
+      );
     } finally {
       await s.close();
     }
@@ -97,7 +111,8 @@ describe('JuiceNet Local storage and box rules', function () {
     try {
       s.source.handleDatagram(v09u(), '192.168.1.50');
       const add = await post(s.baseUrl, '/box_pin', { cmd: 'add_unit', device_id: 't', account_token: s.accountToken, ID: SERIAL });
-      const api = async (cmd: string, f: Record<string, unknown> = {}) => (await post(s.baseUrl, '/box_api_secure', { cmd, device_id: 't', token: add.body.token, account_token: s.accountToken, ...f })).body;
+      const api = async (cmd: string, f: Record<string, unknown> = {}) =>
+        (await post(s.baseUrl, '/box_api_secure', { cmd, device_id: 't', token: add.body.token, account_token: s.accountToken, ...f })).body;
       assert.equal((await api('set_limit', { amperage: 20 })).success, true);
       assert.match(s.source.handleDatagram(v09u(), '192.168.1.50')!, /A0020M024C/);
       const bad = await api('set_info', { offline_amps_limit: 99 });
@@ -119,7 +134,21 @@ describe('JuiceNet Local storage and box rules', function () {
     const db = openDatabase(join(tmp.dir, DATABASE_FILE));
     const old = Date.now() / 1000 - 40 * 86400;
     const sid = db.openSession(SERIAL, old, 1000);
-    for (let i = 0; i < 10; i++) db.addSample({ unit_id: SERIAL, t: old + i * 10, session_id: sid, state: 'charging', current_da: 100, voltage_dv: 2400, power_w: 2400, session_wh: i, lifetime_wh: 1000 + i, temperature_c: 20, frequency_chz: 6000, online_limit_a: 40 });
+    for (let i = 0; i < 10; i++)
+      db.addSample({
+        unit_id: SERIAL,
+        t: old + i * 10,
+        session_id: sid,
+        state: 'charging',
+        current_da: 100,
+        voltage_dv: 2400,
+        power_w: 2400,
+        session_wh: i,
+        lifetime_wh: 1000 + i,
+        temperature_c: 20,
+        frequency_chz: 6000,
+        online_limit_a: 40,
+      });
     db.closeSession(sid, old + 100, 9, 90);
     db.close();
     const s2 = await start(tmp.dir, { retentionDays: 30 });

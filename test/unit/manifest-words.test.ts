@@ -22,7 +22,11 @@ describe('manifest: the owner words in settings and commands', () => {
   it('no setting description or command title shows a protocol name', () => {
     for (const [id, s] of Object.entries(settings)) {
       // Setting links (`#juicenet.x#`) are rendered as titles by VS Code; strip them first.
-      const text = `${s.description ?? ''} ${s.markdownDescription ?? ''} ${(s.items?.enumDescriptions ?? []).join(' ')} ${(s.items?.enumItemLabels ?? []).join(' ')}`.replace(/`#[^#]+#`/g, '');
+      const text =
+        `${s.description ?? ''} ${s.markdownDescription ?? ''} ${(s.items?.enumDescriptions ?? []).join(' ')} ${(s.items?.enumItemLabels ?? []).join(' ')}`.replace(
+          /`#[^#]+#`/g,
+          '',
+        );
       assert.doesNotMatch(text, WIRE, id);
       assert.ok((s.markdownDescription ?? s.description ?? '').length > 0, `${id} is described`);
     }

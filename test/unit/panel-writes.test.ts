@@ -64,10 +64,18 @@ describe('unit panel writes (host and page logic)', () => {
     it('answers with the command’s message and sends nothing', async () => {
       const sets = sim.commandCounts().set_schedule ?? 0;
       const empty = { start: 480, end: 480, carReadyBy: 0 };
-      await router.handle({ kind: 'request', id: 1, method: 'setSchedule', params: { type: 'custom', weekday: { start: 1380, end: 420, carReadyBy: 0 }, weekend: empty } });
+      await router.handle({
+        kind: 'request',
+        id: 1,
+        method: 'setSchedule',
+        params: { type: 'custom', weekday: { start: 1380, end: 420, carReadyBy: 0 }, weekend: empty },
+      });
       const reply = posted.pop();
       assert.ok(reply?.kind === 'reply' && !reply.ok, JSON.stringify(reply));
-      assert.throws(() => toWindow(empty, 'weekend'), (e: Error) => e.message === reply.error.message);
+      assert.throws(
+        () => toWindow(empty, 'weekend'),
+        (e: Error) => e.message === reply.error.message,
+      );
       assert.equal(reply.error.message, 'weekend: start and end are both 08:00; the window would be empty. Pick different times.');
       assert.equal(sim.commandCounts().set_schedule ?? 0, sets);
     });

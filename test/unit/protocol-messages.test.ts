@@ -7,7 +7,14 @@ describe('protocol/messages: the webview message contract', () => {
     assert.ok(parseWebviewMessage({ kind: 'ready' }).ok);
   });
   it('refuses unknown kinds, methods and bad ids, naming the path', () => {
-    for (const bad of [null, 'x', {}, { kind: 'nope' }, { kind: 'request', id: -1, method: 'getInfo', params: {} }, { kind: 'request', id: 1, method: 'deleteEverything', params: {} }]) {
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { kind: 'nope' },
+      { kind: 'request', id: -1, method: 'getInfo', params: {} },
+      { kind: 'request', id: 1, method: 'deleteEverything', params: {} },
+    ]) {
       const r = parseWebviewMessage(bad);
       assert.equal(r.ok, false, JSON.stringify(bad));
     }
@@ -19,7 +26,10 @@ describe('protocol/messages: the webview message contract', () => {
     const r = parseParams('getPlot', { sessionId: 'five', intervals: 400 });
     assert.ok(!r.ok && /sessionId/.test(r.reason));
     assert.equal(parseParams('getPlot', { sessionId: 5, intervals: 1e9 }).ok, false);
-    assert.equal(parseParams('setSchedule', { type: 'custom', weekday: { start: 0, end: 2000, carReadyBy: 0 }, weekend: { start: 0, end: 1, carReadyBy: 0 } }).ok, false);
+    assert.equal(
+      parseParams('setSchedule', { type: 'custom', weekday: { start: 0, end: 2000, carReadyBy: 0 }, weekend: { start: 0, end: 1, carReadyBy: 0 } }).ok,
+      false,
+    );
     assert.ok(parseParams('setNotifications', { settings: { plugin: { email: true, push: false, webhook: { url: 'https://x', method: 'PUT' } } } }).ok);
     assert.equal(parseParams('setNotifications', { settings: { plugin: { email: true, push: false, webhook: { method: 'GET' } } } }).ok, false);
   });

@@ -14,7 +14,10 @@ describe('simulator: fault injection', () => {
   let sim: RunningSimulator;
   let unitId: string;
   const send = (cmd: string, extra: Json = {}, s = sim) =>
-    fetch(s.baseUrl + '/box_api_secure', { method: 'POST', body: JSON.stringify({ cmd, device_id: 'fault-test', token: s.units[0].token, account_token: s.accountToken, ...extra }) });
+    fetch(s.baseUrl + '/box_api_secure', {
+      method: 'POST',
+      body: JSON.stringify({ cmd, device_id: 'fault-test', token: s.units[0].token, account_token: s.accountToken, ...extra }),
+    });
 
   beforeEach(async () => {
     sim = await startSimulator({ seed: 3, manualClock: true, startTime: START, autoPlug: false });
@@ -108,7 +111,13 @@ describe('simulator: fault injection', () => {
 
   it('is deterministic for a seed: the same requests meet the same faults', async () => {
     const outcomes = async (seed: number) => {
-      const s = await startSimulator({ seed, manualClock: true, startTime: START, autoPlug: false, faults: { http5xxRate: 0.3, failureRate: 0.2, malformedRate: 0.2 } });
+      const s = await startSimulator({
+        seed,
+        manualClock: true,
+        startTime: START,
+        autoPlug: false,
+        faults: { http5xxRate: 0.3, failureRate: 0.2, malformedRate: 0.2 },
+      });
       const out: string[] = [];
       try {
         for (let i = 0; i < 40; i++) {
@@ -157,14 +166,24 @@ describe('simulator: CLI', () => {
     dir = mkdtempSync(join(tmpdir(), 'juicenet-sim-'));
     cli = join(dir, 'simulator-cli.js');
     // The same bundle options as esbuild.mjs's simulator target, into a private folder.
-    await esbuild.build({ entryPoints: ['src/simulator/cli.ts'], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+    await esbuild.build({
+      entryPoints: ['src/simulator/cli.ts'],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'error',
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('starts, prints its URL and account token, serves, and closes cleanly on SIGTERM', async function () {
     this.timeout(20_000);
     const token = '4dd4e456-2304-4a05-88a6-3bbabc900660';
-    const child = spawn(process.execPath, [cli, '--port', '0', '--account-token', token, '--units', '2', '--speed', '60', '--seed', '1', '--latency-ms', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--port', '0', '--account-token', token, '--units', '2', '--speed', '60', '--seed', '1', '--latency-ms', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
@@ -180,7 +199,10 @@ describe('simulator: CLI', () => {
         });
       });
       assert.match(out, new RegExp(`Account token: ${token}`));
-      const r = await fetch(url + '/box_pin', { method: 'POST', body: JSON.stringify({ cmd: 'get_account_units', account_token: token, device_id: 'cli-test' }) });
+      const r = await fetch(url + '/box_pin', {
+        method: 'POST',
+        body: JSON.stringify({ cmd: 'get_account_units', account_token: token, device_id: 'cli-test' }),
+      });
       const json = (await r.json()) as { units: unknown[] };
       assert.equal(json.units.length, 2);
     } finally {

@@ -17,7 +17,8 @@ async function post(sim: RunningSimulator, path: string, body: Json): Promise<Js
 describe('simulator: charging physics', () => {
   let sim: RunningSimulator;
   let unitId: string;
-  const api = (cmd: string, extra: Json = {}) => post(sim, '/box_api_secure', { cmd, token: sim.units[0].token, account_token: sim.accountToken, device_id: 't', ...extra });
+  const api = (cmd: string, extra: Json = {}) =>
+    post(sim, '/box_api_secure', { cmd, token: sim.units[0].token, account_token: sim.accountToken, device_id: 't', ...extra });
   const state = async (): Promise<Json & { ch: Record<string, number>; lt: Record<string, number> }> => {
     const s = await api('get_state');
     return { ...s, ch: s.charging as Record<string, number>, lt: s.lifetime as Record<string, number> };
@@ -56,7 +57,7 @@ describe('simulator: charging physics', () => {
     assert.ok(Math.abs(s.ch.wh_energy - expected) / expected < 0.03, `energy ${s.ch.wh_energy} vs ${expected}`);
     assert.ok(Math.abs(s.lt.wh_energy - lifetime0 - s.ch.wh_energy) <= 1);
     assert.ok(s.ch.savings > 0);
-    assert.ok((s.ch.co2 as unknown as Json).nonstop as number > 0);
+    assert.ok(((s.ch.co2 as unknown as Json).nonstop as number) > 0);
     assert.ok((s.temperature as number) > -10 && (s.temperature as number) < 60);
     const snap = sim.unit(unitId);
     assert.equal(snap.state, 'charging');

@@ -16,7 +16,6 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
   return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
 }
 
-
 /** Runs `f` with process.stderr captured; resolves with its value and what it wrote. */
 async function withStderr<T>(f: () => Promise<T>): Promise<{ value: T; stderr: string }> {
   const written: string[] = [];
@@ -32,11 +31,12 @@ async function withStderr<T>(f: () => Promise<T>): Promise<{ value: T; stderr: s
   }
 }
 
-describe('simulator: the document\'s wire details', () => {
+describe("simulator: the document's wire details", () => {
   let sim: RunningSimulator;
   let unitToken: string;
   let unitId: string;
-  const api = (cmd: string, extra: Json = {}) => post(`${sim.baseUrl}/box_api_secure`, { cmd, device_id: 'd', token: unitToken, account_token: sim.accountToken, ...extra });
+  const api = (cmd: string, extra: Json = {}) =>
+    post(`${sim.baseUrl}/box_api_secure`, { cmd, device_id: 'd', token: unitToken, account_token: sim.accountToken, ...extra });
   const pin = (cmd: string, extra: Json = {}) => post(`${sim.baseUrl}/box_pin`, { cmd, device_id: 'd', account_token: sim.accountToken, ...extra });
   const infoTimestamp = async () => (await api('get_state')).json.info_timestamp as number;
 
@@ -187,7 +187,10 @@ describe('simulator: the document\'s wire details', () => {
       assert.equal((await api('set_notifications', { notifications: { [key]: { email: true, push } } })).json.success, true, key);
       assert.deepEqual(sim.unit(unitId).notifications.start_charging, { email: true, push });
     }
-    assert.equal((await api('set_notifications', { notifications: { 'unplug ': { email: true, push: false }, plugin: { email: false, push: true } } })).json.success, true);
+    assert.equal(
+      (await api('set_notifications', { notifications: { 'unplug ': { email: true, push: false }, plugin: { email: false, push: true } } })).json.success,
+      true,
+    );
     const n = (await api('get_notifications')).json.notifications as Json;
     assert.ok('start_charging ' in n && 'stop_charging ' in n && !('start_charging' in n), Object.keys(n).join('|'));
     assert.deepEqual(n.unplug, { email: true, push: false });
@@ -211,7 +214,8 @@ describe('simulator: the document\'s wire details', () => {
 describe('simulator: the control endpoint answers loopback clients only', () => {
   it('isLoopbackAddress knows loopback socket addresses, IPv4-mapped ones included', () => {
     for (const a of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1', '::FFFF:127.0.0.2']) assert.equal(isLoopbackAddress(a), true, a);
-    for (const a of ['0.0.0.0', '::', '192.0.2.7', '::ffff:192.0.2.7', '10.127.0.1', '', 'localhost', '127.0.0.1.evil']) assert.equal(isLoopbackAddress(a), false, a);
+    for (const a of ['0.0.0.0', '::', '192.0.2.7', '::ffff:192.0.2.7', '10.127.0.1', '', 'localhost', '127.0.0.1.evil'])
+      assert.equal(isLoopbackAddress(a), false, a);
   });
 
   it('on 0.0.0.0: warns, serves the protocol to the network, refuses /_sim/control from a non-loopback address', async function () {

@@ -117,10 +117,20 @@ describe('simulator: a year of charging history', function () {
     this.timeout(30_000);
     const dir = mkdtempSync(join(tmpdir(), 'juicenet-sim-year-'));
     const cli = join(dir, 'simulator-cli.js');
-    await esbuild.build({ entryPoints: ['src/simulator/cli.ts'], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+    await esbuild.build({
+      entryPoints: ['src/simulator/cli.ts'],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'error',
+    });
     const sessionsFrom = async (args: string[]) => {
       const token = '7f3c1e00-1017-4048-b0bd-423da512f4c2';
-      const child = spawn(process.execPath, [cli, '--port', '0', '--account-token', token, '--units', '1', '--no-auto-plug', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli, '--port', '0', '--account-token', token, '--units', '1', '--no-auto-plug', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       try {
         let out = '';

@@ -7,7 +7,11 @@ const START = 1795003200;
 
 type Json = Record<string, unknown>;
 async function post(sim: RunningSimulator, path: string, body: unknown): Promise<{ status: number; json: Json }> {
-  const r = await fetch(sim.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const r = await fetch(sim.baseUrl + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await r.text();
   return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
 }
@@ -68,13 +72,40 @@ describe('simulator: protocol over HTTP', () => {
     assert.equal(json.success, true);
     assert.equal(json.ID, unitId);
     assert.equal(json.state, 'standby');
-    for (const k of ['info_timestamp', 'charging_time_left', 'plug_unplug_time', 'target_time', 'override_time', 'default_target_time', 'time_last_ping', 'utc_time', 'unit_time', 'update_interval', 'temperature', 'frequency', 'triggers_all', 'triggers_blocking', 'car_id']) {
+    for (const k of [
+      'info_timestamp',
+      'charging_time_left',
+      'plug_unplug_time',
+      'target_time',
+      'override_time',
+      'default_target_time',
+      'time_last_ping',
+      'utc_time',
+      'unit_time',
+      'update_interval',
+      'temperature',
+      'frequency',
+      'triggers_all',
+      'triggers_blocking',
+      'car_id',
+    ]) {
       assert.equal(typeof json[k], 'number', k);
     }
     assert.equal(json.utc_time, START);
     assert.equal(json.unit_time, START - 8 * 3600, 'Pacific Standard Time in November');
     const ch = json.charging as Json;
-    for (const k of ['amps_limit', 'amps_current', 'voltage', 'wh_energy', 'savings', 'watt_power', 'seconds_charging', 'wh_energy_at_plugin', 'wh_energy_to_add', 'flags']) {
+    for (const k of [
+      'amps_limit',
+      'amps_current',
+      'voltage',
+      'wh_energy',
+      'savings',
+      'watt_power',
+      'seconds_charging',
+      'wh_energy_at_plugin',
+      'wh_energy_to_add',
+      'flags',
+    ]) {
       assert.equal(typeof ch[k], 'number', `charging.${k}`);
     }
     assert.deepEqual(Object.keys(ch.co2 as Json).sort(), ['actual', 'nonstop']);
@@ -192,7 +223,14 @@ describe('simulator: protocol over HTTP', () => {
   });
 
   it('set_info refuses nonsense ratings (422) and applies nothing', async () => {
-    for (const bad of [{ amps_wire_rating: -5 }, { amps_unit_rating: 7.5 }, { amps_wire_rating: 'lots' }, { amps_unit_rating: 0 }, { name: '' }, { cars: 'none' }]) {
+    for (const bad of [
+      { amps_wire_rating: -5 },
+      { amps_unit_rating: 7.5 },
+      { amps_wire_rating: 'lots' },
+      { amps_unit_rating: 0 },
+      { name: '' },
+      { cars: 'none' },
+    ]) {
       const { json } = await api('set_info', bad);
       assert.equal(json.error_code, 422, JSON.stringify(bad));
     }
@@ -233,7 +271,7 @@ describe('simulator: protocol over HTTP', () => {
   it('set_override and set_charging_time are stored (0 cancels); negative values -> 422', async () => {
     assert.equal((await api('set_override', { override_time: START - 1, energy_at_plugin: 0, energy_to_add: 20000 })).json.success, true);
     assert.equal(sim.unit(unitId).overrideTime, START - 1);
-    assert.equal(((await api('get_state')).json.override_time as number), START - 1);
+    assert.equal((await api('get_state')).json.override_time as number, START - 1);
     assert.equal((await api('set_override', { override_time: 0 })).json.success, true);
     assert.equal(sim.unit(unitId).overrideTime, 0);
     assert.equal((await api('set_override', { override_time: -4 })).json.error_code, 422);
@@ -280,7 +318,10 @@ describe('simulator: protocol over HTTP', () => {
     const nf = await fetch(`${sim.baseUrl}/nope`, { method: 'POST', body: '{}' });
     assert.equal(nf.status, 404);
     await nf.arrayBuffer();
-    const big = await fetch(`${sim.baseUrl}/box_api_secure`, { method: 'POST', body: JSON.stringify({ cmd: 'set_info', token: unitToken, pad: 'x'.repeat(70_000) }) });
+    const big = await fetch(`${sim.baseUrl}/box_api_secure`, {
+      method: 'POST',
+      body: JSON.stringify({ cmd: 'set_info', token: unitToken, pad: 'x'.repeat(70_000) }),
+    });
     assert.equal(big.status, 413);
     await big.arrayBuffer();
     assert.equal(sim.unit(unitId).info.pad, undefined);
@@ -322,7 +363,8 @@ describe('simulator: protocol over HTTP', () => {
     assert.equal(pinReply.success, true);
     assert.match(pinReply.pin as string, /^\d{4}$/);
     const other = sim.createAccount();
-    const share = (body: Json) => post(sim, '/box_pin', { cmd: 'share_device', device_id: 'd', device_name: 'phone', account_token: other, ID: unitId, ...body });
+    const share = (body: Json) =>
+      post(sim, '/box_pin', { cmd: 'share_device', device_id: 'd', device_name: 'phone', account_token: other, ID: unitId, ...body });
     const wrongPin = pinReply.pin === '0000' ? '0001' : '0000';
     assert.equal((await share({ pin: wrongPin })).json.error_code, 403);
     const ok = (await share({ pin: pinReply.pin })).json;
@@ -368,7 +410,11 @@ describe('simulator: protocol over HTTP', () => {
       assert.ok((s.duration as number) <= (s.time_end as number) - (s.time_start as number));
       // The document's quirk: sessions with an odd id carry " wh_energy" (leading space).
       const energyKey = (s.id as number) % 2 === 1 ? ' wh_energy' : 'wh_energy';
-      assert.deepEqual(Object.keys(s).filter((k) => k.trim() === 'wh_energy'), [energyKey], `session ${String(s.id)}`);
+      assert.deepEqual(
+        Object.keys(s).filter((k) => k.trim() === 'wh_energy'),
+        [energyKey],
+        `session ${String(s.id)}`,
+      );
       assert.ok((s[energyKey] as number) > 0 && (s.savings as number) > 0, `session ${String(s.id)} energy`);
       assert.ok((s.time_end as number) < START);
     }
@@ -389,7 +435,10 @@ describe('simulator: protocol over HTTP', () => {
     const width = 7200 / 24;
     const wh = pts.reduce((s, p) => s + (p.v * width) / 3600, 0);
     assert.ok(Math.abs(wh - 5000) < 30, `plot energy ${wh}`);
-    assert.ok(pts.some((p) => p.v === 0), 'idle after the battery is full');
+    assert.ok(
+      pts.some((p) => p.v === 0),
+      'idle after the battery is full',
+    );
   });
 
   it('get_plot returns `intervals` points consistent with the session energy; unknown session -> 404', async () => {
@@ -417,7 +466,7 @@ describe('simulator: protocol over HTTP', () => {
     await ctl({ action: 'advance', seconds: 600 });
     assert.equal(sim.now(), START + 600);
     const snap = (await ctl({ action: 'snapshot', unitId })).json.unit as Json;
-    assert.ok((snap.car as Json).sessionWh as number > 0);
+    assert.ok(((snap.car as Json).sessionWh as number) > 0);
     await ctl({ action: 'offline', unitId, offline: true });
     assert.equal(sim.unit(unitId).online, false);
     await ctl({ action: 'faults', faults: { numbersAsStrings: true } });
@@ -444,7 +493,9 @@ describe('simulator: scale', () => {
       const states = new Map<string, number>();
       for (let i = 0; i < units.length; i += 50) {
         const batch = units.slice(i, i + 50);
-        const replies = await Promise.all(batch.map((u) => post(sim, '/box_api_secure', { cmd: 'get_state', device_id: 'd', token: u.token, account_token: sim.accountToken })));
+        const replies = await Promise.all(
+          batch.map((u) => post(sim, '/box_api_secure', { cmd: 'get_state', device_id: 'd', token: u.token, account_token: sim.accountToken })),
+        );
         for (const r of replies) {
           assert.equal(r.json.success, true);
           states.set(r.json.state as string, (states.get(r.json.state as string) ?? 0) + 1);

@@ -40,7 +40,10 @@ describe('history cache', function () {
     sim.resetRequestCount();
     const first = await new HistoryCache(store).sync(unitId, { client, auth });
     assert.equal(first.sessions.length, truth.length);
-    assert.deepEqual(first.sessions.map((s) => s.id), truth.map((s) => s.id));
+    assert.deepEqual(
+      first.sessions.map((s) => s.id),
+      truth.map((s) => s.id),
+    );
     assert.equal(first.newSessions, truth.length);
     assert.equal(first.complete, true);
     assert.equal(sim.commandCounts().get_history, Math.ceil(truth.length / 20));
@@ -59,7 +62,10 @@ describe('history cache', function () {
     assert.equal(sim.commandCounts().get_history, 1, 'only the newest page');
     assert.equal(second.newSessions, 2);
     assert.equal(second.sessions.length, truth.length + 2);
-    assert.deepEqual(second.sessions.map((s) => s.id), sim.unit(unitId).sessions.map((s) => s.id));
+    assert.deepEqual(
+      second.sessions.map((s) => s.id),
+      sim.unit(unitId).sessions.map((s) => s.id),
+    );
 
     const stored = JSON.stringify([...store.map.values()]);
     assert.ok(!stored.includes(auth.token) && !stored.includes(sim.accountToken), 'no token in storage');
@@ -80,7 +86,10 @@ describe('history cache', function () {
     sim.resetRequestCount();
     const r = await new HistoryCache(store).sync(unitId, { client, auth });
     assert.equal(r.complete, true);
-    assert.deepEqual(r.sessions.map((s) => s.id), sim.unit(unitId).sessions.map((s) => s.id));
+    assert.deepEqual(
+      r.sessions.map((s) => s.id),
+      sim.unit(unitId).sessions.map((s) => s.id),
+    );
     const total = sim.unit(unitId).sessions.length;
     assert.equal(sim.commandCounts().get_history, 1 + Math.ceil((total - 40) / 20), 'the newest page, then from the cursor on');
   });

@@ -18,7 +18,16 @@ describe('local server child process', function () {
   let dir: string;
   const procs: LocalServerProcess[] = [];
   const make = (o: Partial<ConstructorParameters<typeof LocalServerProcess>[0]> = {}, lines: string[] = []) => {
-    const p = new LocalServerProcess({ cliPath: CLI, nodePath: process.execPath, dataDir: dir, udpPort: 0, httpPort: 0, udpHost: '127.0.0.1', log: (_l, line) => lines.push(line), ...o });
+    const p = new LocalServerProcess({
+      cliPath: CLI,
+      nodePath: process.execPath,
+      dataDir: dir,
+      udpPort: 0,
+      httpPort: 0,
+      udpHost: '127.0.0.1',
+      log: (_l, line) => lines.push(line),
+      ...o,
+    });
     procs.push(p);
     return p;
   };
@@ -47,7 +56,10 @@ describe('local server child process', function () {
     const health = await fetch(`${s.baseUrl}/local/health`);
     assert.equal(health.status, 200);
     const token = readFileSync(p.tokenFile, 'utf8').trim();
-    assert.ok(lines.some((l) => /listening/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /listening/.test(l)),
+      lines.join('\n'),
+    );
     assert.ok(!lines.some((l) => l.includes(token)), 'the token is not logged');
     await p.stop();
     assert.equal(p.state.kind, 'stopped');
@@ -106,7 +118,11 @@ describe('local server child process', function () {
     const low = explainFailure('juicenet-local: listen EACCES: permission denied 0.0.0.0:80\n', { udpPort: 8047, httpPort: 80, nodePath: 'node' });
     assert.equal(low.reason, 'port-permission');
     assert.match(low.message, /port 80: ports below 1024 need administrator rights/);
-    const abi = explainFailure('Error: The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115.', { udpPort: 8047, httpPort: 8080, nodePath: '/opt/node24/bin/node' });
+    const abi = explainFailure('Error: The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115.', {
+      udpPort: 8047,
+      httpPort: 8080,
+      nodePath: '/opt/node24/bin/node',
+    });
     assert.equal(abi.reason, 'wrong-node');
   });
 });

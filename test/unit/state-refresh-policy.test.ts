@@ -78,7 +78,13 @@ describe('RefreshPolicy', () => {
     assert.equal(calls.length, 0, 'no polling while hidden');
     policy.setVisible('tree', true);
     await clock.advance(0);
-    assert.deepEqual(calls.map((c) => [c.id, c.reason]), [['a', 'visibility'], ['b', 'visibility']]);
+    assert.deepEqual(
+      calls.map((c) => [c.id, c.reason]),
+      [
+        ['a', 'visibility'],
+        ['b', 'visibility'],
+      ],
+    );
     await clock.advance(59_000);
     assert.equal(calls.length, 2);
     await clock.advance(1_000);

@@ -132,9 +132,12 @@ describe('UnitStore against the simulator', function () {
     assert.ok(failed.status, 'keeps the last good status');
     assert.equal(failed.serverFailed, true, 'HTTP 5xx: the server failed');
     assert.ok(failed.failedSince !== undefined, 'remembers since when it fails');
-    assert.ok(alerts.some((a) => a.event === 'server_failed'), 'an HTTP 5xx is the server failing');
+    assert.ok(
+      alerts.some((a) => a.event === 'server_failed'),
+      'an HTTP 5xx is the server failing',
+    );
     assert.ok(!alerts.some((a) => a.event === 'went_offline'), 'never "went offline" for a server error');
-    assert.equal(store.policy.failuresOf(store.keyOf(id)!), 1, "the policy counts per account and unit");
+    assert.equal(store.policy.failuresOf(store.keyOf(id)!), 1, 'the policy counts per account and unit');
 
     // The connection drops: now the charger cannot be reached at all.
     sim.setFaults({ http5xxRate: 0, dropRate: 1 });
@@ -206,7 +209,13 @@ describe('UnitStore against the simulator', function () {
     assert.equal(store.getUnit(key)!.holdUntilS, until);
     assert.equal(store.units()[1].holdUntilS, undefined, 'only that unit');
     // Kept in plain storage (no secret), so a new window shows it too.
-    const again = new UnitStore({ accounts: new AccountManager(secrets, state), log, minIntervalS: 5, maxIntervalS: 60, makeClient: (b) => new JuiceNetClient({ baseUrl: b, deviceId: 'x' }) });
+    const again = new UnitStore({
+      accounts: new AccountManager(secrets, state),
+      log,
+      minIntervalS: 5,
+      maxIntervalS: 60,
+      makeClient: (b) => new JuiceNetClient({ baseUrl: b, deviceId: 'x' }),
+    });
     await again.load();
     assert.equal(again.getUnit(key)!.holdUntilS, until);
     await again.dispose();
@@ -231,7 +240,10 @@ describe('UnitStore against the simulator', function () {
       const spare = empty.spareUnitIds[0];
       const added = await client.addUnit(empty.accountToken, spare);
       await store.addUnitToAccount(summary.accountId, added);
-      assert.deepEqual(store.units().map((u) => u.unitId), [spare]);
+      assert.deepEqual(
+        store.units().map((u) => u.unitId),
+        [spare],
+      );
       assert.equal(store.accountClient('no-such-account'), undefined);
       await store.signOut(summary.accountId);
       assert.equal(changes, 2, 'signing out fires once');

@@ -20,7 +20,19 @@ import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
 import { faultedCalls } from '../fixtures/faulted-client';
-import { chargeNowConfirmed, chargeNowOverrideTime, chargeNowRequest, writeCancelOverride, writeChargingTime, writeInfo, writeLimit, writeNotifications, writeSchedule, writeStartCharging, type UnitTarget } from '../../src/state/unit-writes';
+import {
+  chargeNowConfirmed,
+  chargeNowOverrideTime,
+  chargeNowRequest,
+  writeCancelOverride,
+  writeChargingTime,
+  writeInfo,
+  writeLimit,
+  writeNotifications,
+  writeSchedule,
+  writeStartCharging,
+  type UnitTarget,
+} from '../../src/state/unit-writes';
 
 describe('unit writes (write, read back, confirm) against the simulator', function () {
   let sim: RunningSimulator;
@@ -98,7 +110,7 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     assert.equal(chargeNowOverrideTime({}, 1000), 999);
   });
 
-  it('chargeNowRequest: the override by the unit\'s clock, the limit to restore, and the energies of the reading (whole Wh)', () => {
+  it("chargeNowRequest: the override by the unit's clock, the limit to restore, and the energies of the reading (whole Wh)", () => {
     const state = { utcTime: 500, charging: { energyAtPluginWh: 1200.4, energyToAddWh: 8000 } } as UnitStatus;
     assert.deepEqual(chargeNowRequest(state, 24), { overrideTime: 499, restoreAmps: 24, energyAtPluginWh: 1200, energyToAddWh: 8000 });
     const bare = chargeNowRequest({ utcTime: 500, charging: {} } as UnitStatus);
@@ -180,7 +192,10 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     sim.setFaults({ http5xxRate: 1 });
     sim.resetRequestCount();
     // Every request fails, the read-back too: the outcome is unknown, and the error says so.
-    await assert.rejects(writeLimit(t, before === 16 ? 20 : 16), (e: unknown) => e instanceof UncertainWriteError && e.cause instanceof HttpStatusError && /may or may not/.test(e.readBackSummary));
+    await assert.rejects(
+      writeLimit(t, before === 16 ? 20 : 16),
+      (e: unknown) => e instanceof UncertainWriteError && e.cause instanceof HttpStatusError && /may or may not/.test(e.readBackSummary),
+    );
     assert.equal(sim.commandCounts().set_limit, 1, 'a write is sent once');
     assert.equal(sim.unit(id).ampsLimit, before);
   });
@@ -221,7 +236,11 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     const faultedWrites = (c: JuiceNetApi, faults: Partial<FaultConfig>) => faultedCalls(c, sim, { faults });
     const faulted = (faults: Partial<FaultConfig>): UnitTarget => ({ client: faultedWrites(client, faults), auth: t.auth });
     /** The rejection of `p`, which must reject. */
-    const rejection = (p: Promise<unknown>) => p.then((v) => assert.fail(`resolved: ${JSON.stringify(v)}`), (e: unknown) => e);
+    const rejection = (p: Promise<unknown>) =>
+      p.then(
+        (v) => assert.fail(`resolved: ${JSON.stringify(v)}`),
+        (e: unknown) => e,
+      );
 
     it('writeLimit, reply dropped after the server applied it: reported set, replyLost, confirmed by get_state; sent once', async () => {
       const before = sim.unit(id).ampsLimit;
@@ -262,7 +281,12 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     it('a timeout: the write lands after the read-back, which therefore does not confirm it (and says so)', async () => {
       const before = sim.unit(id).ampsLimit;
       const amps = before === 16 ? 20 : 16;
-      const slow = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'writes-test', timeouts: { headersMs: 200 }, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+      const slow = new JuiceNetClient({
+        baseUrl: sim.baseUrl,
+        deviceId: 'writes-test',
+        timeouts: { headersMs: 200 },
+        retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+      });
       try {
         // The simulator waits latencyMs, then applies the write: long after the client gave up.
         const err = await rejection(writeLimit({ client: faultedWrites(slow, { latencyMs: 1500 }), auth: t.auth }, amps));
@@ -287,7 +311,7 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       assert.equal(sim.unit(id).overrideTime, overrideTime);
     });
 
-    it('writeStartCharging, the restored limit\'s reply dropped: the override is not sent, and the error says what the charger reports', async () => {
+    it("writeStartCharging, the restored limit's reply dropped: the override is not sent, and the error says what the charger reports", async () => {
       await writeLimit(t, 0);
       const overrideTime = chargeNowOverrideTime(await client.getState(t.auth));
       const overrides = sim.commandCounts().set_override ?? 0;
@@ -397,7 +421,10 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       // A refused message's id is echoed only when the webview could take it back (a safe integer).
       await router.handle({ kind: 'request', id: Number.MAX_SAFE_INTEGER + 2, method: 'nope' });
       await router.handle({ kind: 'request', id: 9, method: 'nope' });
-      assert.deepEqual(posted.map((m) => m.kind === 'reply' && m.id), [9]);
+      assert.deepEqual(
+        posted.map((m) => m.kind === 'reply' && m.id),
+        [9],
+      );
     });
   });
 
@@ -410,7 +437,14 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
     assert.equal(writeOutcomeUncertain(new HttpStatusError(503, '')), true);
     assert.equal(writeOutcomeUncertain(new HttpStatusError(404, '')), false);
     assert.equal(writeOutcomeUncertain(new ProtocolError('(body)', 'not JSON')), true);
-    for (const e of [new ApiError('no', 422), new AuthError('Invalid token', 401), new InvalidInputError('bad'), new AbortedError(), new Error('x'), undefined]) {
+    for (const e of [
+      new ApiError('no', 422),
+      new AuthError('Invalid token', 401),
+      new InvalidInputError('bad'),
+      new AbortedError(),
+      new Error('x'),
+      undefined,
+    ]) {
       assert.equal(writeOutcomeUncertain(e), false, String(e));
     }
   });

@@ -21,7 +21,17 @@ function status(over: Partial<UnitStatus> = {}): UnitStatus {
   };
 }
 function unit(over: Partial<UnitView> = {}): UnitView {
-  return { key: 'acc/1234567890', unitId: '1234567890', name: 'Garage', accountLabel: 'Home', accountId: 'acc', demo: false, stale: false, status: status(), ...over };
+  return {
+    key: 'acc/1234567890',
+    unitId: '1234567890',
+    name: 'Garage',
+    accountLabel: 'Home',
+    accountId: 'acc',
+    demo: false,
+    stale: false,
+    status: status(),
+    ...over,
+  };
 }
 
 describe('views/unit-format: how a charger is presented', () => {
@@ -44,7 +54,10 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.equal(describeUnit(unit({ stale: true, lastGoodAt: last }), 'UTC'), 'charging · 7.2 kW (stale, last good 14:05)');
     // The last refresh failed: not "charging" any more, but what it was doing when last read.
     const unreachable = unit({ stale: true, lastGoodAt: last, error: 'x' });
-    assert.equal(describeUnit({ ...unreachable, info: { timeZoneId: 'UTC', cars: [], raw: {} } }, 'UTC', new Date(last + 3600_000)), 'unreachable since 14:05 (last known: charging · 7.2 kW)');
+    assert.equal(
+      describeUnit({ ...unreachable, info: { timeZoneId: 'UTC', cars: [], raw: {} } }, 'UTC', new Date(last + 3600_000)),
+      'unreachable since 14:05 (last known: charging · 7.2 kW)',
+    );
     assert.equal(badgeFor(unreachable).icon, 'debug-disconnect');
     assert.equal(statusBarModel([unreachable], true).text, '$(debug-disconnect) Offline', 'not counted as charging in the status bar');
     assert.equal(describeUnit(unit({ demo: true, status: status({ state: 'standby' }) })), 'no car plugged in · demo');
@@ -83,9 +96,11 @@ describe('views/unit-format: how a charger is presented', () => {
   });
 
   it('the menus offer what fits the state: never Start and Stop together while charging', () => {
-    const menus = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
-      contributes: { menus: { 'view/item/context': { command: string; when: string }[] } };
-    }).contributes.menus['view/item/context'];
+    const menus = (
+      JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+        contributes: { menus: { 'view/item/context': { command: string; when: string }[] } };
+      }
+    ).contributes.menus['view/item/context'];
     // A when clause "view == juicenet.units && viewItem =~ /re/" evaluated for a context value.
     const offered = (contextValue: string) =>
       new Set(
@@ -117,7 +132,9 @@ describe('views/unit-format: how a charger is presented', () => {
     for (const state of states) {
       for (const extra of [{}, { error: 'The JuiceNet server had an internal error (HTTP 500).', serverFailed: true, stale: true }]) {
         const v = unit({ status: status({ state, rawState: state }), ...extra });
-        const text = [describeUnit(v), unitTooltipMarkdown(v), statusBarModel([v], true).tooltip, ...detailRows(v).map((r) => `${r.label} ${r.value}`)].join('\n');
+        const text = [describeUnit(v), unitTooltipMarkdown(v), statusBarModel([v], true).tooltip, ...detailRows(v).map((r) => `${r.label} ${r.value}`)].join(
+          '\n',
+        );
         assert.doesNotMatch(text, /\b[a-z]+_[a-z_]+\b|\bplugged\b(?! in)|\bdisconnect\b|went offline/, `${state}: ${text}`);
       }
     }

@@ -36,19 +36,49 @@ describe('webview page models', () => {
     });
     it('integrates energy with the trapezoid rule (Wh)', () => {
       // 7.2 kW flat for one hour = 7200 Wh.
-      assert.equal(energyUnderCurveWh([{ t: 0, v: 7200 }, { t: 1800, v: 7200 }, { t: 3600, v: 7200 }]), 7200);
+      assert.equal(
+        energyUnderCurveWh([
+          { t: 0, v: 7200 },
+          { t: 1800, v: 7200 },
+          { t: 3600, v: 7200 },
+        ]),
+        7200,
+      );
       // A ramp 0 -> 3600 W over 3600 s = 1800 Wh.
-      assert.equal(energyUnderCurveWh([{ t: 3600, v: 3600 }, { t: 0, v: 0 }]), 1800);
+      assert.equal(
+        energyUnderCurveWh([
+          { t: 3600, v: 3600 },
+          { t: 0, v: 0 },
+        ]),
+        1800,
+      );
       assert.equal(energyUnderCurveWh([{ t: 0, v: 5000 }]), 0);
       assert.equal(energyUnderCurveWh([]), 0);
     });
     it('builds sorted uPlot columns in kW', () => {
-      assert.deepEqual(toPlotColumns([{ t: 20, v: 1000 }, { t: 10, v: 500 }]), [[10, 20], [0.5, 1]]);
+      assert.deepEqual(
+        toPlotColumns([
+          { t: 20, v: 1000 },
+          { t: 10, v: 500 },
+        ]),
+        [
+          [10, 20],
+          [0.5, 1],
+        ],
+      );
     });
   });
 
   describe('info editing', () => {
-    const info = { name: 'Garage', amps_wire_rating: 60, amps_unit_rating: 32, gascost: 350, cars: [{ description: 'Bolt' }], policy: { name: 'Default' }, extra: { keep: 1 } };
+    const info = {
+      name: 'Garage',
+      amps_wire_rating: 60,
+      amps_unit_rating: 32,
+      gascost: 350,
+      cars: [{ description: 'Bolt' }],
+      policy: { name: 'Default' },
+      extra: { keep: 1 },
+    };
     it('accepts the server object, unknown fields included', () => {
       assert.deepEqual(validateInfo(info), []);
     });

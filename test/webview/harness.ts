@@ -19,7 +19,15 @@ import { HistoryCache } from '../../src/state/history-cache';
 import { MemoryKeyValueStore } from '../../src/state/accounts';
 import type { InsightsSettings } from '../../src/panel/insights-host';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ROOT = join(__dirname, '..', '..');
 const WEBVIEW_DIR = join(ROOT, 'dist', 'webview');
 
@@ -38,44 +46,110 @@ const THEME_CLASSES: Record<ThemeName, string[]> = {
  */
 export const THEMES: Record<ThemeName, Record<string, string>> = {
   light: {
-    '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171',
-    '--vscode-errorForeground': '#e51400', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b',
-    '--vscode-input-border': '#cecece', '--vscode-focusBorder': '#005fb8', '--vscode-button-background': '#005fb8',
-    '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
-    '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-list-activeSelectionBackground': '#e8e8e8', '--vscode-list-activeSelectionForeground': '#000000',
-    '--vscode-editorWidget-border': '#c8c8c8', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-green': '#388a34',
-    '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
-    '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#717171',
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-descriptionForeground': '#717171',
+    '--vscode-errorForeground': '#e51400',
+    '--vscode-input-background': '#ffffff',
+    '--vscode-input-foreground': '#3b3b3b',
+    '--vscode-input-border': '#cecece',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-list-hoverBackground': '#f2f2f2',
+    '--vscode-list-activeSelectionBackground': '#e8e8e8',
+    '--vscode-list-activeSelectionForeground': '#000000',
+    '--vscode-editorWidget-border': '#c8c8c8',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-badge-background': '#cccccc',
+    '--vscode-badge-foreground': '#3b3b3b',
+    '--vscode-font-family': 'sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#3b3b3b',
+    '--vscode-panelTitle-activeBorder': '#005fb8',
+    '--vscode-panelTitle-inactiveForeground': '#717171',
   },
   dark: {
-    '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d',
-    '--vscode-errorForeground': '#f85149', '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc',
-    '--vscode-input-border': '#3c3c3c', '--vscode-focusBorder': '#0078d4', '--vscode-button-background': '#0078d4',
-    '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
-    '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-list-activeSelectionBackground': '#04395e', '--vscode-list-activeSelectionForeground': '#ffffff',
-    '--vscode-editorWidget-border': '#454545', '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185',
-    '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
-    '--vscode-panelTitle-activeForeground': '#e7e7e7', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+    '--vscode-foreground': '#cccccc',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-errorForeground': '#f85149',
+    '--vscode-input-background': '#313131',
+    '--vscode-input-foreground': '#cccccc',
+    '--vscode-input-border': '#3c3c3c',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-list-hoverBackground': '#2a2d2e',
+    '--vscode-list-activeSelectionBackground': '#04395e',
+    '--vscode-list-activeSelectionForeground': '#ffffff',
+    '--vscode-editorWidget-border': '#454545',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-badge-background': '#616161',
+    '--vscode-badge-foreground': '#f8f8f8',
+    '--vscode-font-family': 'sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#e7e7e7',
+    '--vscode-panelTitle-activeBorder': '#0078d4',
+    '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
   },
   hc: {
-    '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-descriptionForeground': '#ffffff',
-    '--vscode-errorForeground': '#f48771', '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff',
-    '--vscode-input-border': '#6fc3df', '--vscode-focusBorder': '#f38518', '--vscode-button-background': '#000000',
-    '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df', '--vscode-button-secondaryForeground': '#ffffff',
-    '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518',
-    '--vscode-editorWidget-border': '#6fc3df', '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185',
-    '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
-    '--vscode-panelTitle-activeForeground': '#ffffff', '--vscode-panelTitle-activeBorder': '#6fc3df', '--vscode-panelTitle-inactiveForeground': '#ffffff',
+    '--vscode-foreground': '#ffffff',
+    '--vscode-editor-background': '#000000',
+    '--vscode-descriptionForeground': '#ffffff',
+    '--vscode-errorForeground': '#f48771',
+    '--vscode-input-background': '#000000',
+    '--vscode-input-foreground': '#ffffff',
+    '--vscode-input-border': '#6fc3df',
+    '--vscode-focusBorder': '#f38518',
+    '--vscode-button-background': '#000000',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-border': '#6fc3df',
+    '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-contrastActiveBorder': '#f38518',
+    '--vscode-editorWidget-border': '#6fc3df',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-badge-background': '#000000',
+    '--vscode-badge-foreground': '#ffffff',
+    '--vscode-font-family': 'sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#ffffff',
+    '--vscode-panelTitle-activeBorder': '#6fc3df',
+    '--vscode-panelTitle-inactiveForeground': '#ffffff',
   },
   'hc-light': {
-    '--vscode-foreground': '#292929', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#292929',
-    '--vscode-errorForeground': '#b5200d', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#292929',
-    '--vscode-input-border': '#0f4a85', '--vscode-focusBorder': '#006bbd', '--vscode-button-background': '#0f4a85',
-    '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85', '--vscode-button-secondaryForeground': '#292929',
-    '--vscode-contrastBorder': '#0f4a85', '--vscode-contrastActiveBorder': '#006bbd',
-    '--vscode-editorWidget-border': '#0f4a85', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-green': '#388a34',
-    '--vscode-badge-background': '#0f4a85', '--vscode-badge-foreground': '#ffffff', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
-    '--vscode-panelTitle-activeForeground': '#292929', '--vscode-panelTitle-activeBorder': '#b5200d', '--vscode-panelTitle-inactiveForeground': '#292929',
+    '--vscode-foreground': '#292929',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-descriptionForeground': '#292929',
+    '--vscode-errorForeground': '#b5200d',
+    '--vscode-input-background': '#ffffff',
+    '--vscode-input-foreground': '#292929',
+    '--vscode-input-border': '#0f4a85',
+    '--vscode-focusBorder': '#006bbd',
+    '--vscode-button-background': '#0f4a85',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-border': '#0f4a85',
+    '--vscode-button-secondaryForeground': '#292929',
+    '--vscode-contrastBorder': '#0f4a85',
+    '--vscode-contrastActiveBorder': '#006bbd',
+    '--vscode-editorWidget-border': '#0f4a85',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-badge-background': '#0f4a85',
+    '--vscode-badge-foreground': '#ffffff',
+    '--vscode-font-family': 'sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-panelTitle-activeForeground': '#292929',
+    '--vscode-panelTitle-activeBorder': '#b5200d',
+    '--vscode-panelTitle-inactiveForeground': '#292929',
   },
 };
 
@@ -149,11 +223,16 @@ function withWriteHook(client: JuiceNetClient, hook: { next?: (method: string) =
 }
 
 /** A PanelBackend over the real client: what the extension's unit store provides, minimally. */
-function makeBackend(realClient: JuiceNetClient, sim: RunningSimulator, hook: { next?: (method: string) => Promise<void> | void }): PanelBackend & { views: Map<string, UnitView> } {
+function makeBackend(
+  realClient: JuiceNetClient,
+  sim: RunningSimulator,
+  hook: { next?: (method: string) => Promise<void> | void },
+): PanelBackend & { views: Map<string, UnitView> } {
   const client = withWriteHook(realClient, hook);
   const views = new Map<string, UnitView>();
   const listeners = new Set<(ids: string[]) => void>();
-  for (const u of sim.units) views.set(u.unitId, { key: `sim/${u.unitId}`, unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
+  for (const u of sim.units)
+    views.set(u.unitId, { key: `sim/${u.unitId}`, unitId: u.unitId, name: u.name, accountLabel: 'Simulator', accountId: 'sim', demo: true, stale: false });
   // As the store: a unit is named by its key ("sim/<unitId>", account and unit) or by its bare ID.
   const idOf = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
   const auth = (ref: string) => {
@@ -211,7 +290,16 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
       const url = new URL(req.url ?? '/', origin);
       if (url.pathname === '/panel.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`], unitId: unitKey, allowRemoteImages: false }));
+        res.end(
+          renderPanelHtml({
+            cspSource: origin,
+            nonce,
+            scriptUri: `${origin}/main.js`,
+            styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`],
+            unitId: unitKey,
+            allowRemoteImages: false,
+          }),
+        );
         return;
       }
       const file = normalize(join(WEBVIEW_DIR, url.pathname));

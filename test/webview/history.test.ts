@@ -34,14 +34,23 @@ describe('unit panel History (Chromium)', function () {
     const energyWh = sims.reduce((a, s) => a + s.energyWh, 0);
     const durationS = sims.reduce((a, s) => a + s.durationS, 0);
     const foot = P().locator('[data-testid=history-totals-row] td');
-    assert.deepEqual(await foot.allInnerTexts(), ['Total of 20 sessions', formatDuration(durationS), (energyWh / 1000).toFixed(2), await foot.nth(3).innerText()]);
+    assert.deepEqual(await foot.allInnerTexts(), [
+      'Total of 20 sessions',
+      formatDuration(durationS),
+      (energyWh / 1000).toFixed(2),
+      await foot.nth(3).innerText(),
+    ]);
     const cents = sims.reduce((a, s) => a + (s.savingsCents ?? 0), 0);
     assert.equal(await foot.nth(3).innerText(), formatCents(cents));
     assert.match(await P().locator('[data-testid=history-totals]').innerText(), /^20 sessions loaded: .+kWh, .+ of charging, \$[\d,]+\.\d\d saved\.$/);
   });
 
   it('right-aligns the numbers and left-aligns the dates', async () => {
-    const align = (sel: string) => P().locator(sel).first().evaluate((el) => getComputedStyle(el).textAlign);
+    const align = (sel: string) =>
+      P()
+        .locator(sel)
+        .first()
+        .evaluate((el) => getComputedStyle(el).textAlign);
     for (const n of [3, 4, 5]) {
       assert.equal(await align(`[data-testid=history-table] tbody tr td:nth-child(${n})`), 'right', `column ${n}`);
       assert.equal(await align(`[data-testid=history-table] thead th:nth-child(${n})`), 'right', `header ${n}`);
@@ -76,14 +85,27 @@ describe('unit panel History (Chromium)', function () {
       new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, subtree: true, characterData: true });
     });
     await P().locator('[data-testid=export-csv-all]').click();
-    await P().waitForFunction(() => /^Saved \d+ sessions/.test(document.querySelector('vscode-tab-panel[data-panel=history] .message')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    await P().waitForFunction(
+      () => /^Saved \d+ sessions/.test(document.querySelector('vscode-tab-panel[data-panel=history] .message')!.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
     const name = hx.sim.unit(hx.unitId).name;
     const msg = await P().locator('vscode-tab-panel[data-panel=history] .message').first().innerText();
-    assert.equal(msg, `Saved ${all} sessions to /virtual/${name.replace(/[^\w\s-]+/g, ' ').trim().replace(/[\s_-]+/g, '-')}-charging-history.csv.`);
+    assert.equal(
+      msg,
+      `Saved ${all} sessions to /virtual/${name
+        .replace(/[^\w\s-]+/g, ' ')
+        .trim()
+        .replace(/[\s_-]+/g, '-')}-charging-history.csv.`,
+    );
     const lines = hx.savedCsv.at(-1)!.trim().split('\r\n');
     assert.equal(lines.length, all + 1);
     const progress = await P().evaluate(() => (window as unknown as { __progress: string[] }).__progress);
-    assert.ok(progress.some((t) => /^Reading every session: \d+ so far…$/.test(t)), progress.join(' | '));
+    assert.ok(
+      progress.some((t) => /^Reading every session: \d+ so far…$/.test(t)),
+      progress.join(' | '),
+    );
     assert.equal(await rows().count(), all, 'the table holds every session too');
   });
 
@@ -99,7 +121,11 @@ describe('unit panel History (Chromium)', function () {
       await P().locator('[data-testid=export-csv-all]').click();
       await P().waitForFunction(() => /Reading every session/.test(document.querySelector('vscode-tab-panel[data-panel=history] .message')!.textContent ?? ''));
       await P().locator('[data-testid=export-cancel]').click();
-      await P().waitForFunction(() => /^Export cancelled after reading \d+ sessions/.test(document.querySelector('vscode-tab-panel[data-panel=history] .message')!.textContent ?? ''), undefined, { timeout: 30_000 });
+      await P().waitForFunction(
+        () => /^Export cancelled after reading \d+ sessions/.test(document.querySelector('vscode-tab-panel[data-panel=history] .message')!.textContent ?? ''),
+        undefined,
+        { timeout: 30_000 },
+      );
       assert.equal(hx.savedCsv.length, before, 'nothing was saved');
       assert.equal(await P().locator('[data-testid=export-cancel]').isHidden(), true);
     } finally {

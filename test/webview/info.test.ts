@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { startHarness, type Harness } from './harness';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
-const WIRE_NAMES = ['amps_wire_rating', 'amps_unit_rating', 'ecost', 'gascost', 'whpermile', 'timeZoneId', 'country_code', 'user_control_allowed', 'charge_control_type'];
+const WIRE_NAMES = [
+  'amps_wire_rating',
+  'amps_unit_rating',
+  'ecost',
+  'gascost',
+  'whpermile',
+  'timeZoneId',
+  'country_code',
+  'user_control_allowed',
+  'charge_control_type',
+];
 
 describe('unit panel Info (Chromium)', function () {
   this.timeout(60_000);
@@ -51,7 +61,8 @@ describe('unit panel Info (Chromium)', function () {
   it('labels the fields in words: the wire names appear only in the JSON pane', async () => {
     const form = await P().locator('vscode-tab-panel[data-panel=info] .info-columns section').first().innerText();
     for (const w of WIRE_NAMES) assert.ok(!form.includes(w), `${w} in the form`);
-    for (const words of ['Wire rating', 'Charger rating', 'Electricity price', 'Gas price', 'Time zone', 'You may control charging']) assert.ok(form.includes(words), words);
+    for (const words of ['Wire rating', 'Charger rating', 'Electricity price', 'Gas price', 'Time zone', 'You may control charging'])
+      assert.ok(form.includes(words), words);
     const jsonText = await json().inputValue();
     assert.ok(jsonText.includes('"amps_wire_rating"'), 'the JSON pane keeps the wire names');
   });

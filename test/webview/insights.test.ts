@@ -54,13 +54,17 @@ describe('Insights tab (Chromium)', function () {
     return out;
   };
   const monthSums = (t: Truth, months: string[]) => months.map((mo) => t.sessions.filter((s) => s.date.startsWith(mo)).reduce((a, s) => a + s.energyWh, 0));
-  const bars = () => hx.page.evaluate(() => (window as unknown as { juicenetPanel: { insightsBars(): { labels: string[]; values: number[] } } }).juicenetPanel.insightsBars());
+  const bars = () =>
+    hx.page.evaluate(() => (window as unknown as { juicenetPanel: { insightsBars(): { labels: string[]; values: number[] } } }).juicenetPanel.insightsBars());
   const card = async (metric: string) => {
     const el = hx.page.locator(`.insight-card[data-metric=${metric}]`);
     return { current: Number(await el.getAttribute('data-current')), previous: Number(await el.getAttribute('data-previous')), text: await el.innerText() };
   };
   const waitLoaded = async (n: number) => {
-    await hx.page.waitForFunction((k) => (document.querySelector('[data-testid=insights-status]')?.textContent ?? '').includes(k), n === 1 ? 'session' : 'chargers');
+    await hx.page.waitForFunction(
+      (k) => (document.querySelector('[data-testid=insights-status]')?.textContent ?? '').includes(k),
+      n === 1 ? 'session' : 'chargers',
+    );
     await hx.page.locator('[data-testid=insights-chart] canvas').waitFor();
   };
 
@@ -104,7 +108,10 @@ describe('Insights tab (Chromium)', function () {
     b.values.forEach((v, i) => assert.ok(Math.abs(v - sums[i] / 1000) < 1e-6, `${months[i]}: ${v} vs ${sums[i] / 1000}`));
     assert.ok(sums.filter((s) => s > 0).length >= 11, 'a year of history fills the months');
     const total = Number(await hx.page.locator('[data-testid=insights-totals]').getAttribute('data-energy-wh'));
-    assert.equal(total, sums.reduce((a, s) => a + s, 0));
+    assert.equal(
+      total,
+      sums.reduce((a, s) => a + s, 0),
+    );
     // The canvas has bars drawn on it.
     const inked = await hx.page.evaluate(() => {
       const c = document.querySelector('[data-testid=insights-chart] canvas') as HTMLCanvasElement;
@@ -137,7 +144,9 @@ describe('Insights tab (Chromium)', function () {
 
   it('marks every charging day of the last year in the calendar', async () => {
     const t = truth(hx.unitId);
-    const cells = await hx.page.locator('[data-testid=insights-calendar] .insight-calendar .cal-day').evaluateAll((els) => els.map((e) => [e.getAttribute('data-date')!, Number(e.getAttribute('data-energy-wh'))] as const));
+    const cells = await hx.page
+      .locator('[data-testid=insights-calendar] .insight-calendar .cal-day')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-date')!, Number(e.getAttribute('data-energy-wh'))] as const));
     assert.ok(cells.length >= 365 && cells.length <= 371, `${cells.length} days`);
     const first = cells[0][0];
     for (const [date, wh] of cells) assert.equal(wh, t.days.get(date) ?? 0, date);
@@ -181,7 +190,10 @@ describe('Insights tab (Chromium)', function () {
   it('refuses an overlapping time-of-use tariff with a clear message and leaves costs unknown', async () => {
     hx.insightsSettings.tariff = {
       mode: 'timeOfUse',
-      weekday: [{ from: '00:00', to: '08:00', centsPerKwh: 10 }, { from: '07:00', to: '24:00', centsPerKwh: 30 }],
+      weekday: [
+        { from: '00:00', to: '08:00', centsPerKwh: 10 },
+        { from: '07:00', to: '24:00', centsPerKwh: 30 },
+      ],
       weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 10 }],
     };
     await hx.page.locator('[data-testid=insights-reload]').click();
@@ -193,11 +205,23 @@ describe('Insights tab (Chromium)', function () {
 
   it('costs with a time-of-use tariff from each session’s power samples', async () => {
     // A malformed time is named as typed.
-    hx.insightsSettings.tariff = { mode: 'timeOfUse', weekday: [{ from: '00:00', to: '24:00', centsPerKwh: 20 }], weekend: [{ from: '00:00', to: '24:60', centsPerKwh: 20 }] };
+    hx.insightsSettings.tariff = {
+      mode: 'timeOfUse',
+      weekday: [{ from: '00:00', to: '24:00', centsPerKwh: 20 }],
+      weekend: [{ from: '00:00', to: '24:60', centsPerKwh: 20 }],
+    };
     await hx.page.locator('[data-testid=insights-reload]').click();
-    await hx.page.waitForFunction(() => /Weekend window 1: "to" must be a time from 00:00 to 24:00 \(got "24:60"\)/.test(document.querySelector('[data-testid=insights-problems]')?.textContent ?? ''));
+    await hx.page.waitForFunction(() =>
+      /Weekend window 1: "to" must be a time from 00:00 to 24:00 \(got "24:60"\)/.test(
+        document.querySelector('[data-testid=insights-problems]')?.textContent ?? '',
+      ),
+    );
     // One price all week: whatever the samples, the cost is energy × price, computed here independently.
-    hx.insightsSettings.tariff = { mode: 'timeOfUse', weekday: [{ from: '00:00', to: '24:00', centsPerKwh: 20 }], weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 20 }] };
+    hx.insightsSettings.tariff = {
+      mode: 'timeOfUse',
+      weekday: [{ from: '00:00', to: '24:00', centsPerKwh: 20 }],
+      weekend: [{ from: '00:00', to: '24:00', centsPerKwh: 20 }],
+    };
     hx.sim.resetRequestCount();
     await hx.page.locator('[data-testid=insights-reload]').click();
     await hx.page.waitForFunction(() => /time-of-use tariff from the settings/.test(document.querySelector('[data-testid=insights-how]')?.textContent ?? ''));
@@ -250,7 +274,10 @@ describe('Insights tab (Chromium)', function () {
     await hx.page.waitForFunction(() => /monthly summary/.test(document.querySelector('[data-testid=insights-status]')?.textContent ?? ''));
     const monthly = hx.savedCsv.at(-1)!.trimEnd().split('\r\n');
     const months = [...new Set(t.sessions.map((s) => s.date.slice(0, 7)))].sort();
-    assert.deepEqual(monthly.slice(1).map((l) => l.split(',')[0]), months);
+    assert.deepEqual(
+      monthly.slice(1).map((l) => l.split(',')[0]),
+      months,
+    );
     for (const l of monthly.slice(1)) {
       const [mo, n, kwh] = l.split(',');
       const ss = t.sessions.filter((s) => s.date.startsWith(mo));

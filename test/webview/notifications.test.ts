@@ -35,7 +35,9 @@ describe('unit panel Notifications (Chromium)', function () {
   });
 
   it('checks the webhook URL as it is typed, and keeps Save off while it is wrong', async () => {
-    await P().locator('#notif-plugin-url').evaluate((el) => ((el.closest('details') as HTMLDetailsElement).open = true));
+    await P()
+      .locator('#notif-plugin-url')
+      .evaluate((el) => ((el.closest('details') as HTMLDetailsElement).open = true));
     const url = P().locator('#notif-plugin-url');
     const err = P().locator('[data-testid=notif-plugin-url-error]');
     await url.fill('hooks.example/ev');

@@ -82,7 +82,9 @@ describe('unit panel Overview (Chromium)', function () {
     // While it charges, Start is not offered beside Stop.
     await hx.refreshUnit();
     // "charging now, ignoring the schedule", or with the energy the override adds.
-    await P().waitForFunction(() => ['charging-override', 'override-energy'].includes((document.querySelector('[data-testid=overview-reason]') as HTMLElement).dataset.kind ?? ''));
+    await P().waitForFunction(() =>
+      ['charging-override', 'override-energy'].includes((document.querySelector('[data-testid=overview-reason]') as HTMLElement).dataset.kind ?? ''),
+    );
     assert.match(await P().locator('[data-testid=overview-state]').innerText(), /override|ignoring the schedule/i);
     assert.equal(await P().locator('[data-testid=overview-start]').isHidden(), true);
     assert.equal(await P().locator('[data-testid=overview-stop]').isVisible(), true);
@@ -104,7 +106,10 @@ describe('unit panel Overview (Chromium)', function () {
     assert.equal(new Date(sentS * 1000).getMinutes(), when.getMinutes());
     // Remembered as the command remembers it, so the panel shows the hold (the protocol cannot read it back).
     await P().waitForFunction(() => /Held until/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
-    assert.match(await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(), new RegExp(`${when.getMinutes() < 10 ? '0' : ''}${when.getMinutes()}`));
+    assert.match(
+      await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(),
+      new RegExp(`${when.getMinutes() < 10 ? '0' : ''}${when.getMinutes()}`),
+    );
   });
 
   it('keeps the typed limit and says what failed when the write is refused', async () => {
@@ -126,14 +131,18 @@ describe('unit panel Overview (Chromium)', function () {
       await new Promise((r) => setTimeout(r, 30));
       await hx.refreshUnit();
     }
-    const chartLength = () => P().evaluate(() => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength());
+    const chartLength = () =>
+      P().evaluate(() => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength());
     await P().waitForFunction(() => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength() >= 4);
     const logged = hx.powerLog.recent(hx.unitKey).length;
     assert.ok(logged >= 5, `host logged ${logged} readings`);
     assert.match(await P().locator('[data-testid=overview-chart-note]').innerText(), /^\d+ readings since .+ · .+ in this window$/);
     await P().reload();
     await hx.setTheme('light');
-    await P().waitForFunction((n) => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength() >= n, logged);
+    await P().waitForFunction(
+      (n) => (window as unknown as { juicenetPanel: { overviewChartLength(): number } }).juicenetPanel.overviewChartLength() >= n,
+      logged,
+    );
     assert.ok((await chartLength()) >= logged);
   });
 
@@ -142,7 +151,10 @@ describe('unit panel Overview (Chromium)', function () {
     hx.patchUnit({ stale: true, error: 'The server could not be reached.', failedSince: Date.now() - 60_000 });
     try {
       await P().locator('[data-testid=overview-stale]').waitFor();
-      assert.match(await P().locator('[data-testid=overview-limit-note]').innerText(), new RegExp(`The charger cannot be reached: ${limit} A is the last known limit\\.`));
+      assert.match(
+        await P().locator('[data-testid=overview-limit-note]').innerText(),
+        new RegExp(`The charger cannot be reached: ${limit} A is the last known limit\\.`),
+      );
     } finally {
       hx.patchUnit({ stale: false, error: undefined, failedSince: undefined });
       await hx.refreshUnit();
@@ -153,7 +165,8 @@ describe('unit panel Overview (Chromium)', function () {
   it('has no protocol names on the Overview, and screenshots in light and dark', async () => {
     await P().locator('[data-testid=overview]').waitFor();
     const text = await P().locator('vscode-tab-panel[data-panel=overview]').innerText();
-    for (const wire of ['amps_limit', 'override_time', 'update_interval', 'plugged', 'disconnect', 'wh_energy']) assert.ok(!new RegExp(`\\b${wire}\\b`).test(text), wire);
+    for (const wire of ['amps_limit', 'override_time', 'update_interval', 'plugged', 'disconnect', 'wh_energy'])
+      assert.ok(!new RegExp(`\\b${wire}\\b`).test(text), wire);
     await hx.setTheme('light');
     await P().screenshot({ path: join(RESULTS, 'webview-overview-light.png'), fullPage: true });
     await hx.setTheme('dark');

@@ -58,7 +58,11 @@ describe('unit panel (Chromium)', function () {
     await hx.page.waitForFunction(() => document.querySelectorAll('[data-testid=history-table] tbody tr').length > 20);
     assert.equal(await rows.count(), 40);
     // The energy column agrees with the simulator's own records.
-    const simEnergyKwh = hx.sim.unit(hx.unitId).sessions.slice(0, 40).map((s) => (s.energyWh / 1000).toFixed(2)).sort();
+    const simEnergyKwh = hx.sim
+      .unit(hx.unitId)
+      .sessions.slice(0, 40)
+      .map((s) => (s.energyWh / 1000).toFixed(2))
+      .sort();
     const shown = (await hx.page.locator('[data-testid=history-table] tbody tr td:nth-child(4)').allInnerTexts()).sort();
     assert.deepEqual(shown, simEnergyKwh);
   });
@@ -66,10 +70,16 @@ describe('unit panel (Chromium)', function () {
   it('sorts by a column when its header is clicked', async () => {
     await hx.page.locator('button.sort[data-sort=energyWh]').click();
     const values = (await hx.page.locator('[data-testid=history-table] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
-    assert.deepEqual(values, [...values].sort((a, b) => b - a));
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => b - a),
+    );
     await hx.page.locator('button.sort[data-sort=energyWh]').click();
     const asc = (await hx.page.locator('[data-testid=history-table] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
-    assert.deepEqual(asc, [...values].sort((a, b) => a - b));
+    assert.deepEqual(
+      asc,
+      [...values].sort((a, b) => a - b),
+    );
   });
 
   it('exports the loaded sessions as CSV through the host', async () => {
@@ -79,7 +89,12 @@ describe('unit panel (Chromium)', function () {
     const lines = csv.trim().split('\r\n');
     assert.equal(lines.length, 41);
     assert.match(lines[0], /^session_id,start_utc,end_utc,duration_s,energy_kwh,savings_usd$/);
-    const ids = new Set(hx.sim.unit(hx.unitId).sessions.slice(0, 40).map((s) => String(s.id)));
+    const ids = new Set(
+      hx.sim
+        .unit(hx.unitId)
+        .sessions.slice(0, 40)
+        .map((s) => String(s.id)),
+    );
     for (const l of lines.slice(1)) assert.ok(ids.has(l.split(',')[0]), l);
   });
 
@@ -297,9 +312,9 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
   const count = (cmd: string) => hx.sim.commandCounts()[cmd] ?? 0;
   const savedState = () => P().evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState') ?? '{}') as Record<string, unknown>);
   const messageOf = (testId: string) => P().locator(`[data-testid=${testId}]`).innerText();
-  const waitNotBusy = (testId: string) =>
-    P().waitForFunction((id) => !/…$/.test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), testId);
-  const scheduleLoaded = () => P().waitForFunction(() => (document.querySelector('[data-testid=schedule-weekday-start]') as HTMLInputElement | null)?.value !== '');
+  const waitNotBusy = (testId: string) => P().waitForFunction((id) => !/…$/.test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), testId);
+  const scheduleLoaded = () =>
+    P().waitForFunction(() => (document.querySelector('[data-testid=schedule-weekday-start]') as HTMLInputElement | null)?.value !== '');
 
   it('keeps "Load more" hidden until the first page is in, and a double click loads one page', async () => {
     // Slow replies: the tab is shown well before its first page is in.
@@ -316,7 +331,9 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     assert.equal(await P().locator('[data-testid=load-more]').getAttribute('disabled'), '');
     await P().waitForFunction(() => /^\d+ sessions/.test(document.querySelector('vscode-tab-panel[data-panel=history] .message')?.textContent ?? ''));
     assert.equal(count('get_history') - pages, 1, 'one get_history for a double click');
-    const ids = await P().locator('[data-testid=history-table] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-session-id')));
+    const ids = await P()
+      .locator('[data-testid=history-table] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-session-id')));
     assert.equal(ids.length, 40);
     assert.equal(new Set(ids).size, 40, 'no session twice');
     assert.equal(await P().locator('[data-testid=load-more]').getAttribute('disabled'), null);
@@ -348,15 +365,26 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await P().setViewportSize({ width: 700, height: 900 });
     await P().waitForFunction((w) => (window as unknown as { juicenetPanel: { historyPlotWidth(): number } }).juicenetPanel.historyPlotWidth() < w - 300, wide);
     const narrow = await width();
-    const host = await P().locator('[data-testid=plot]').evaluate((el) => el.clientWidth);
+    const host = await P()
+      .locator('[data-testid=plot]')
+      .evaluate((el) => el.clientWidth);
     assert.ok(Math.abs(narrow - host) < 2, `plot ${narrow} px in a ${host} px host`);
     await P().setViewportSize({ width: 1100, height: 900 });
-    await P().waitForFunction((w) => (window as unknown as { juicenetPanel: { historyPlotWidth(): number } }).juicenetPanel.historyPlotWidth() > w + 300, narrow);
+    await P().waitForFunction(
+      (w) => (window as unknown as { juicenetPanel: { historyPlotWidth(): number } }).juicenetPanel.historyPlotWidth() > w + 300,
+      narrow,
+    );
   });
 
   it('follows the theme kind with color-scheme, and outlines the selected row in high contrast', async () => {
-    const scheme = () => P().evaluate(() => [getComputedStyle(document.body).colorScheme, getComputedStyle(document.querySelector('input, select')!).colorScheme]);
-    for (const [theme, expected] of [['dark', 'dark'], ['light', 'light'], ['hc', 'dark'], ['hc-light', 'light']] as const) {
+    const scheme = () =>
+      P().evaluate(() => [getComputedStyle(document.body).colorScheme, getComputedStyle(document.querySelector('input, select')!).colorScheme]);
+    for (const [theme, expected] of [
+      ['dark', 'dark'],
+      ['light', 'light'],
+      ['hc', 'dark'],
+      ['hc-light', 'light'],
+    ] as const) {
       await hx.setTheme(theme);
       assert.deepEqual(await scheme(), [expected, expected], theme);
     }
@@ -384,7 +412,10 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     const dd = P().locator('[data-testid=overview] dt:text-is("Override") + dd');
     await P().waitForFunction(() => /charges from/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
     // The panel's one date format (as the history table and the plot read-out).
-    assert.equal(await dd.innerText(), `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), overrideS)}`);
+    assert.equal(
+      await dd.innerText(),
+      `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), overrideS)}`,
+    );
     await asOtherDevice({ cmd: 'set_override', override_time: 0 });
     await hx.refreshUnit();
   });
@@ -474,18 +505,35 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await tab('notifications');
     await P().locator('[data-testid=notif-plugin-email]').waitFor();
     // Webhook controls are read when their section is open, as a user would meet them.
-    await P().locator('details.webhook').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    await P()
+      .locator('details.webhook')
+      .evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
     for (const label of ['plugin', 'is_offline', 'is_not_plugged_in_by'].map(eventLabel)) {
       for (const name of [`${label}: email`, `${label}: push`]) assert.equal(await P().getByRole('checkbox', { name, exact: true }).count(), 1, name);
-      assert.equal(await P().getByRole('textbox', { name: `${label}: webhook URL`, exact: true }).count(), 1);
-      assert.equal(await P().getByRole('combobox', { name: `${label}: webhook method`, exact: true }).count(), 1);
+      assert.equal(
+        await P()
+          .getByRole('textbox', { name: `${label}: webhook URL`, exact: true })
+          .count(),
+        1,
+      );
+      assert.equal(
+        await P()
+          .getByRole('combobox', { name: `${label}: webhook method`, exact: true })
+          .count(),
+        1,
+      );
       assert.equal(await P().getByLabel(`${label}: webhook authorization header`, { exact: true }).count(), 1);
     }
     // The time is asked only while its event is on.
     const notPluggedIn = P().locator('[data-testid=notif-is_not_plugged_in_by-email]');
     const wasOn = await notPluggedIn.isChecked();
     await notPluggedIn.setChecked(true);
-    assert.equal(await P().getByRole('textbox', { name: `${eventLabel('is_not_plugged_in_by')}: time (HH:MM)`, exact: true }).count(), 1);
+    assert.equal(
+      await P()
+        .getByRole('textbox', { name: `${eventLabel('is_not_plugged_in_by')}: time (HH:MM)`, exact: true })
+        .count(),
+      1,
+    );
     await notPluggedIn.setChecked(wasOn);
   });
 
@@ -552,12 +600,18 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await P().locator('[data-testid=notif-plugin-push]').waitFor();
     const push = !server.notifications.plugin?.push;
     await P().locator('[data-testid=notif-plugin-push]').setChecked(push);
-    await P().locator('#notif-plugin-url').evaluate((el) => ((el.closest('details') as HTMLDetailsElement).open = true));
+    await P()
+      .locator('#notif-plugin-url')
+      .evaluate((el) => ((el.closest('details') as HTMLDetailsElement).open = true));
     await P().locator('#notif-plugin-url').fill('https://hooks.example/draft');
     await P().locator('#notif-plugin-auth').fill('Bearer draft-secret-9');
 
     const state = await savedState();
-    const drafts = state.drafts as { info: { json: string }; schedule: { type: string; fields: Record<string, string> }; notifications: { events: Record<string, { push: boolean; url: string; authEdited?: boolean }> } };
+    const drafts = state.drafts as {
+      info: { json: string };
+      schedule: { type: string; fields: Record<string, string> };
+      notifications: { events: Record<string, { push: boolean; url: string; authEdited?: boolean }> };
+    };
     assert.equal(JSON.parse(drafts.info.json).name, 'Draft name');
     assert.equal(drafts.schedule.type, 'custom');
     assert.equal(drafts.schedule.fields['weekday.start'], '21:30');
@@ -570,11 +624,19 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await P().reload();
     await hx.setTheme('dark');
     await P().locator('[data-testid=notif-restored]').waitFor();
-    assert.match(await messageOf('notif-restored'), new RegExp(`Restored your unsaved edits\\. The webhook authorization header is not kept .*: type it again for ${eventLabel('plugin')}\\.`));
+    assert.match(
+      await messageOf('notif-restored'),
+      new RegExp(`Restored your unsaved edits\\. The webhook authorization header is not kept .*: type it again for ${eventLabel('plugin')}\\.`),
+    );
     assert.equal(await P().locator('[data-testid=notif-plugin-push]').isChecked(), push);
     assert.equal(await P().locator('#notif-plugin-url').inputValue(), 'https://hooks.example/draft');
     assert.notEqual(await P().locator('#notif-plugin-auth').inputValue(), 'Bearer draft-secret-9');
-    assert.equal(await P().locator('#notif-plugin-url').evaluate((el) => (el.closest('details') as HTMLDetailsElement).open), true);
+    assert.equal(
+      await P()
+        .locator('#notif-plugin-url')
+        .evaluate((el) => (el.closest('details') as HTMLDetailsElement).open),
+      true,
+    );
     await tab('schedule');
     await P().locator('[data-testid=schedule-restored]').waitFor();
     assert.equal(await P().locator('[data-testid=schedule-weekday-start]').inputValue(), '21:30');

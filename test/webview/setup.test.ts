@@ -42,7 +42,15 @@ describe('setup assistant page (Chromium)', function () {
   const push = async (): Promise<SetupModel> => {
     const diagnostics = await readLocalDiagnostics(server.baseUrl, server.accountToken);
     for (const [id, u] of accountUnits) u.limitA = (server.source.state(id, Date.now() / 1000).charging as { amps_limit: number }).amps_limit;
-    last = buildSetupModel({ diagnostics, baseUrl: server.baseUrl, runHere: 'running', accountUnits, addresses: SHOWN_ADDRESSES, fallbackUdpPort: 8047, nowMs: Date.now() });
+    last = buildSetupModel({
+      diagnostics,
+      baseUrl: server.baseUrl,
+      runHere: 'running',
+      accountUnits,
+      addresses: SHOWN_ADDRESSES,
+      fallbackUdpPort: 8047,
+      nowMs: Date.now(),
+    });
     await page.evaluate((m) => window.dispatchEvent(new MessageEvent('message', { data: { kind: 'model', model: m } })), last);
     return last;
   };
@@ -81,7 +89,9 @@ describe('setup assistant page (Chromium)', function () {
         if (!file.startsWith(WEBVIEW_DIR)) return void res.writeHead(403).end();
         try {
           const body = await readFile(file);
-          res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream' }).end(body);
+          res
+            .writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream' })
+            .end(body);
         } catch {
           res.writeHead(404).end();
         }
@@ -98,7 +108,11 @@ describe('setup assistant page (Chromium)', function () {
       fromPage.push(parsed.data);
       if (parsed.data.kind === 'add') {
         // What "Add this charger" does in the extension: add_unit with the account token.
-        const r = await fetch(`${server.baseUrl}/box_pin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cmd: 'add_unit', device_id: 'test', account_token: server.accountToken, ID: parsed.data.serial }) });
+        const r = await fetch(`${server.baseUrl}/box_pin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ cmd: 'add_unit', device_id: 'test', account_token: server.accountToken, ID: parsed.data.serial }),
+        });
         const body = (await r.json()) as { success?: boolean; name?: string };
         if (body.success) accountUnits.set(parsed.data.serial, { name: `JuiceBox ${parsed.data.serial.slice(-4)}` });
         await push();
@@ -122,18 +136,29 @@ describe('setup assistant page (Chromium)', function () {
   });
 
   it('says ready, runs under the CSP without a violation, and shows the waiting step with the udpc line', async () => {
-    assert.ok(fromPage.some((m) => m.kind === 'ready'), 'the page said ready');
+    assert.ok(
+      fromPage.some((m) => m.kind === 'ready'),
+      'the page said ready',
+    );
     await push();
     assert.equal(await page.getAttribute('#app', 'data-phase'), 'waiting');
     assert.equal(await page.textContent('[data-testid="udpc-line"]'), `udpc 192.168.1.20 ${server.udpPort}`);
     await page.click('[data-testid="copy-udpc"]');
     await page.waitForFunction(() => true);
-    assert.deepEqual(fromPage.find((m) => m.kind === 'copy'), { kind: 'copy', text: `udpc 192.168.1.20 ${server.udpPort}` });
+    assert.deepEqual(
+      fromPage.find((m) => m.kind === 'copy'),
+      { kind: 'copy', text: `udpc 192.168.1.20 ${server.udpPort}` },
+    );
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
   });
 
   it('shows a reporting box with its facts; "Add this charger" adds it and the page shows it obeying', async () => {
-    const emu = await startJuiceBoxEmulator({ target: { host: '127.0.0.1', port: server.udpPort }, simulatorOptions: { units: 1, seed: 31, speed: 20, autoPlug: false, spareUnits: 0 }, protocol: 'v09u', tickMs: 20 });
+    const emu = await startJuiceBoxEmulator({
+      target: { host: '127.0.0.1', port: server.udpPort },
+      simulatorOptions: { units: 1, seed: 31, speed: 20, autoPlug: false, spareUnits: 0 },
+      protocol: 'v09u',
+      tickMs: 20,
+    });
     emulators.push(emu);
     const serial = emu.boxes[0].serial;
     await pushUntil('the box with its firmware', (m) => m.boxes.some((b) => b.serial === serial && b.known && !!b.firmware && b.reportPeriodS !== undefined));
@@ -149,11 +174,19 @@ describe('setup assistant page (Chromium)', function () {
   });
 
   it('explains encrypted firmware and Miss CRC; screenshots in light and dark', async () => {
-    const enc = await startJuiceBoxEmulator({ target: { host: '127.0.0.1', port: server.udpPort }, simulatorOptions: { units: 1, seed: 32, speed: 20, autoPlug: false, spareUnits: 0 }, protocol: 'v09e', tickMs: 20 });
+    const enc = await startJuiceBoxEmulator({
+      target: { host: '127.0.0.1', port: server.udpPort },
+      simulatorOptions: { units: 1, seed: 32, speed: 20, autoPlug: false, spareUnits: 0 },
+      protocol: 'v09e',
+      tickMs: 20,
+    });
     emulators.push(enc);
     const plain = emulators[0].boxes[0].serial;
     await emulators[0].sendFault({ kind: 'raw', serial: plain, text: encodeDebug(plain, 'WRN', 'Miss CRC') });
-    await pushUntil('both problems', (m) => m.boxes.some((b) => b.problems.some((p) => p.kind === 'encrypted')) && m.boxes.some((b) => b.problems.some((p) => p.kind === 'miss-crc')));
+    await pushUntil(
+      'both problems',
+      (m) => m.boxes.some((b) => b.problems.some((p) => p.kind === 'encrypted')) && m.boxes.some((b) => b.problems.some((p) => p.kind === 'miss-crc')),
+    );
     const encrypted = await page.textContent(`[data-testid="box-${enc.boxes[0].serial}"] [data-testid="problem-encrypted"]`);
     assert.match(encrypted ?? '', /directory-api\.emotorwerks\.com/);
     assert.match((await page.textContent(`[data-testid="box-${plain}"] [data-testid="problem-miss-crc"]`)) ?? '', /refused a reply/);

@@ -37,7 +37,15 @@ function field(dl: HTMLElement, label: string, value: string | undefined, testId
 
 function renderSteps(m: SetupModel): HTMLElement {
   const ol = h('ol', { class: 'steps', 'data-testid': 'steps' });
-  for (const s of m.steps) ol.append(h('li', { class: s.done ? 'done' : 'todo', 'data-step': s.id, 'data-done': s.done ? 'true' : 'false' }, h('span', { class: 'mark', 'aria-hidden': 'true', text: s.done ? '✓' : '○' }), ` ${s.title}`));
+  for (const s of m.steps)
+    ol.append(
+      h(
+        'li',
+        { class: s.done ? 'done' : 'todo', 'data-step': s.id, 'data-done': s.done ? 'true' : 'false' },
+        h('span', { class: 'mark', 'aria-hidden': 'true', text: s.done ? '✓' : '○' }),
+        ` ${s.title}`,
+      ),
+    );
   return ol;
 }
 
@@ -45,14 +53,17 @@ function renderServer(m: SetupModel): HTMLElement {
   const sec = h('section', { class: 'server', 'data-testid': 'server' }, h('h3', { text: 'Local server' }));
   if (m.server.connected) {
     sec.append(
-      h('p', { text: `Connected to ${m.server.baseUrl ?? 'the local server'}. Boxes report to UDP port ${m.server.udpPort}; ${m.server.datagrams ?? 0} datagrams received so far.` }),
+      h('p', {
+        text: `Connected to ${m.server.baseUrl ?? 'the local server'}. Boxes report to UDP port ${m.server.udpPort}; ${m.server.datagrams ?? 0} datagrams received so far.`,
+      }),
     );
   } else {
     sec.append(h('p', { class: 'message error', role: 'alert', text: m.server.message ?? 'The local server cannot be read.' }));
     if (m.server.nextStep) sec.append(h('p', { class: 'next-step', text: m.server.nextStep }));
   }
   const bar = h('div', { class: 'toolbar' });
-  if (m.server.runHere === 'stopped' || m.server.runHere === 'failed') bar.append(button('Start the server here', 'start', () => send({ kind: 'command', command: 'start' })));
+  if (m.server.runHere === 'stopped' || m.server.runHere === 'failed')
+    bar.append(button('Start the server here', 'start', () => send({ kind: 'command', command: 'start' })));
   if (m.server.runHere === 'running') bar.append(button('Stop the server', 'stop', () => send({ kind: 'command', command: 'stop' }), true));
   if (!m.server.connected) bar.append(button('Connect to a server…', 'connect', () => send({ kind: 'command', command: 'connect' }), true));
   bar.append(button('Show log', 'show-log', () => send({ kind: 'command', command: 'showLog' }), true));
@@ -63,8 +74,17 @@ function renderServer(m: SetupModel): HTMLElement {
 function renderPointing(m: SetupModel): HTMLElement {
   const p = m.pointing;
   const host = p.addresses[0] ?? 'this machine’s address';
-  const sec = h('section', { class: 'pointing', 'data-testid': 'pointing' }, h('h3', { text: m.boxes.length ? 'Point another box here' : 'Waiting for the first report' }));
-  if (!m.boxes.length) sec.append(h('p', { text: `No report has arrived yet. A JuiceBox sends its reports to the maker’s server until it is pointed at this machine (${host}, UDP port ${p.udpPort}). Use one of these three ways:` }));
+  const sec = h(
+    'section',
+    { class: 'pointing', 'data-testid': 'pointing' },
+    h('h3', { text: m.boxes.length ? 'Point another box here' : 'Waiting for the first report' }),
+  );
+  if (!m.boxes.length)
+    sec.append(
+      h('p', {
+        text: `No report has arrived yet. A JuiceBox sends its reports to the maker’s server until it is pointed at this machine (${host}, UDP port ${p.udpPort}). Use one of these three ways:`,
+      }),
+    );
   const ol = h('ol', { class: 'ways' });
   const copy = button('Copy', 'copy-udpc', () => send({ kind: 'copy', text: p.udpcLine }), true);
   ol.append(
@@ -75,7 +95,11 @@ function renderPointing(m: SetupModel): HTMLElement {
       ' (no router or DNS access needed): connect to the box on TCP port 2000 (telnet) and type',
       h('div', { class: 'code-line' }, h('code', { 'data-testid': 'udpc-line', text: p.udpcLine }), copy),
       h('span', { class: 'muted', text: 'The setting does not survive every restart of the box: repeat it if reports stop.' }),
-      h('div', { class: 'toolbar' }, button('Point it for me over telnet…', 'telnet', () => send({ kind: 'command', command: 'telnet' }), true)),
+      h(
+        'div',
+        { class: 'toolbar' },
+        button('Point it for me over telnet…', 'telnet', () => send({ kind: 'command', command: 'telnet' }), true),
+      ),
     ),
     h(
       'li',
@@ -83,13 +107,22 @@ function renderPointing(m: SetupModel): HTMLElement {
       h('strong', { text: 'A DNS entry' }),
       ` in your router or DNS server: answer ${p.cloudNames.join(' and ')} with ${host}. The box keeps its port (usually 8047), so the server must listen on that port${p.udpPort === 8047 ? ' (it does)' : ` (it listens on ${p.udpPort})`}.`,
     ),
-    h('li', {}, h('strong', { text: 'A router rule' }), ` (NAT / port forwarding of outgoing traffic): send UDP from the box to port 8047 on to ${host}, port ${p.udpPort}.`),
+    h(
+      'li',
+      {},
+      h('strong', { text: 'A router rule' }),
+      ` (NAT / port forwarding of outgoing traffic): send UDP from the box to port 8047 on to ${host}, port ${p.udpPort}.`,
+    ),
   );
   sec.append(ol);
   if (p.addresses.length > 1) sec.append(h('p', { class: 'muted', text: `This machine’s other addresses: ${p.addresses.slice(1).join(', ')}.` }));
   if (m.unattributed.count > 0) {
     sec.append(
-      h('p', { class: 'message warn', 'data-testid': 'unattributed', text: `${m.unattributed.count} datagram${m.unattributed.count === 1 ? '' : 's'} arrived that were not readable reports of any box (last: ${m.unattributed.recent.slice(-1)[0] ?? 'unknown'}).` }),
+      h('p', {
+        class: 'message warn',
+        'data-testid': 'unattributed',
+        text: `${m.unattributed.count} datagram${m.unattributed.count === 1 ? '' : 's'} arrived that were not readable reports of any box (last: ${m.unattributed.recent.slice(-1)[0] ?? 'unknown'}).`,
+      }),
     );
   }
   return sec;
@@ -123,8 +156,13 @@ function renderBox(b: SetupBox): HTMLElement {
   if (b.known && !b.added) bar.append(button('Add this charger', `add-${b.serial}`, () => send({ kind: 'add', serial: b.serial })));
   if (b.added) bar.append(button('Set its current limit…', `limit-${b.serial}`, () => send({ kind: 'command', command: 'setLimit', serial: b.serial }), true));
   if (bar.childElementCount) card.append(bar);
-  if (b.known && !b.added && b.owned) card.append(h('p', { class: 'muted', text: 'Another account of this server has it already; adding it here gives this account its own access.' }));
-  const log = h('details', { class: 'debug-log', 'data-testid': `debug-${b.serial}` }, h('summary', { text: `Debug log (${b.debugLines.length} line${b.debugLines.length === 1 ? '' : 's'})` }));
+  if (b.known && !b.added && b.owned)
+    card.append(h('p', { class: 'muted', text: 'Another account of this server has it already; adding it here gives this account its own access.' }));
+  const log = h(
+    'details',
+    { class: 'debug-log', 'data-testid': `debug-${b.serial}` },
+    h('summary', { text: `Debug log (${b.debugLines.length} line${b.debugLines.length === 1 ? '' : 's'})` }),
+  );
   log.append(b.debugLines.length ? h('pre', { text: b.debugLines.join('\n') }) : h('p', { class: 'muted', text: 'The box has sent no debug lines.' }));
   card.append(log);
   return card;

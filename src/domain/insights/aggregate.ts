@@ -105,7 +105,12 @@ export function aggregate(sessions: readonly SessionFigures[], period: Period, t
     p = periodOf(period, p.startDay - 1);
   }
   starts.reverse();
-  const buckets: Bucket[] = starts.map((startDay) => ({ ...emptyTotals(), startDay, endDay: periodOf(period, startDay).endDay, label: periodLabel(period, startDay) }));
+  const buckets: Bucket[] = starts.map((startDay) => ({
+    ...emptyTotals(),
+    startDay,
+    endDay: periodOf(period, startDay).endDay,
+    label: periodLabel(period, startDay),
+  }));
   const first = starts[0];
   const last = buckets[buckets.length - 1].endDay;
   // Day -> bucket index, built once for the range (at most a few thousand days).

@@ -17,7 +17,21 @@ const COST_METHOD: Record<SessionFigures['costMethod'], string> = {
 
 /** One row per session; names maps unit ids to charger names. CRLF lines, RFC 4180 quoting. */
 export function sessionFiguresToCsv(sessions: readonly SessionFigures[], names: Readonly<Record<string, string>>): string {
-  const head = ['charger', 'session_id', 'local_date', 'start_utc', 'end_utc', 'energy_kwh', 'cost_usd', 'cost_method', 'gasoline_usd', 'savings_usd', 'charger_reported_savings_usd', 'grid_co2_kg', 'gasoline_co2_kg'];
+  const head = [
+    'charger',
+    'session_id',
+    'local_date',
+    'start_utc',
+    'end_utc',
+    'energy_kwh',
+    'cost_usd',
+    'cost_method',
+    'gasoline_usd',
+    'savings_usd',
+    'charger_reported_savings_usd',
+    'grid_co2_kg',
+    'gasoline_co2_kg',
+  ];
   const rows = [head.join(',')];
   for (const s of sessions) {
     rows.push(
@@ -54,7 +68,18 @@ export function monthlySummaryCsv(sessions: readonly SessionFigures[]): string {
   const head = ['month', 'sessions', 'energy_kwh', 'cost_usd', 'sessions_without_cost', 'savings_usd', 'grid_co2_kg', 'gasoline_co2_kg'];
   const rows = [head.join(',')];
   for (const [key, t] of [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    rows.push([key, t.sessions, (t.energyWh / 1000).toFixed(3), money(t.costCents), t.costUnknown, t.savingsUnknown === t.sessions ? '' : money(t.savingsCents), kg(t.gridCo2G), t.gasolineCo2Unknown === t.sessions ? '' : kg(t.gasolineCo2G)].join(','));
+    rows.push(
+      [
+        key,
+        t.sessions,
+        (t.energyWh / 1000).toFixed(3),
+        money(t.costCents),
+        t.costUnknown,
+        t.savingsUnknown === t.sessions ? '' : money(t.savingsCents),
+        kg(t.gridCo2G),
+        t.gasolineCo2Unknown === t.sessions ? '' : kg(t.gasolineCo2G),
+      ].join(','),
+    );
   }
   return rows.join('\r\n') + '\r\n';
 }

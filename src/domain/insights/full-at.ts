@@ -32,8 +32,12 @@ export function fullAt(status: UnitStatus | undefined, cars: readonly Car[] | un
   } else {
     const battery = cars?.find((x) => x.batterySizeWh !== undefined && x.batterySizeWh > 0)?.batterySizeWh;
     const atPlugin = c.energyAtPluginWh;
-    if (battery === undefined) needs.push(`an energy to add for this session (Start Charging with an amount) or the car’s battery size (Info › ${fieldLabel('cars')} › ${fieldLabel('battery_size_wh')})`);
-    else if (atPlugin === undefined || atPlugin <= 0) needs.push('how much energy the car had when plugged in (not reported), or an energy to add for this session');
+    if (battery === undefined)
+      needs.push(
+        `an energy to add for this session (Start Charging with an amount) or the car’s battery size (Info › ${fieldLabel('cars')} › ${fieldLabel('battery_size_wh')})`,
+      );
+    else if (atPlugin === undefined || atPlugin <= 0)
+      needs.push('how much energy the car had when plugged in (not reported), or an energy to add for this session');
     else {
       source = 'battery';
       targetWh = battery - atPlugin;
@@ -54,14 +58,21 @@ function clock(atS: number, nowS: number, timeZone: string | undefined): string 
   const time = new Date(atS * 1000).toLocaleTimeString('en-GB', opts);
   if (dayOf(atS) === dayOf(nowS)) return time;
   const tomorrow = dayOf(nowS + 86400) === dayOf(atS);
-  return tomorrow ? `${time} tomorrow` : `${time} on ${new Date(atS * 1000).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone })}`;
+  return tomorrow
+    ? `${time} tomorrow`
+    : `${time} on ${new Date(atS * 1000).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone })}`;
 }
 
 /**
  * The words: `short` for a tree row ("full at 06:40"), `detail` for a tooltip or the Overview. Both
  * undefined when the unit is not charging.
  */
-export function fullAtText(status: UnitStatus | undefined, cars: readonly Car[] | undefined, nowS: number, timeZone?: string): { short?: string; detail?: string } {
+export function fullAtText(
+  status: UnitStatus | undefined,
+  cars: readonly Car[] | undefined,
+  nowS: number,
+  timeZone?: string,
+): { short?: string; detail?: string } {
   const f = fullAt(status, cars, nowS);
   switch (f.kind) {
     case 'notCharging':

@@ -52,10 +52,7 @@ export interface FlatTariff {
 
 export type Tariff = FlatTariff | TimeOfUseTariff;
 
-export type TariffParse =
-  | { ok: true; mode: 'charger' }
-  | { ok: true; mode: 'timeOfUse'; tariff: TimeOfUseTariff }
-  | { ok: false; errors: string[] };
+export type TariffParse = { ok: true; mode: 'charger' } | { ok: true; mode: 'timeOfUse'; tariff: TimeOfUseTariff } | { ok: false; errors: string[] };
 
 /** "HH:MM" of minutes of the day (1440 -> "24:00"). */
 export const hhmm = minutesToHHMM;
@@ -113,7 +110,8 @@ function parseDay(day: DayType, raw: unknown, errors: string[]): PriceWindow[] |
       errors.push(`${where}: "from" and "to" are the same time, so it covers nothing (for the whole day use 00:00 to 24:00).`);
       bad = true;
     }
-    if (!bad && fromMin !== undefined && toMin !== undefined && typeof price === 'number') windows.push({ fromMin, toMin: toMin === 0 ? 1440 : toMin, centsPerKwh: price });
+    if (!bad && fromMin !== undefined && toMin !== undefined && typeof price === 'number')
+      windows.push({ fromMin, toMin: toMin === 0 ? 1440 : toMin, centsPerKwh: price });
   });
   if (bad) return undefined;
   // Overlaps, named by both windows and the time they share.
@@ -123,7 +121,10 @@ function parseDay(day: DayType, raw: unknown, errors: string[]): PriceWindow[] |
         for (const [b0, b1] of spans(windows[j])) {
           const s = Math.max(a0, b0);
           const e = Math.min(a1, b1);
-          if (s < e) errors.push(`${describe(day, i, windows[i])} overlaps ${describe(day, j, windows[j])} from ${hhmm(s)} to ${hhmm(e)}: each time of day needs exactly one price.`);
+          if (s < e)
+            errors.push(
+              `${describe(day, i, windows[i])} overlaps ${describe(day, j, windows[j])} from ${hhmm(s)} to ${hhmm(e)}: each time of day needs exactly one price.`,
+            );
         }
       }
     }
