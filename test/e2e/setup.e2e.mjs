@@ -2,7 +2,7 @@
 // Start the local server from the palette, see its row in the Chargers view, open the setup
 // assistant (waiting, with the udpc line), start an emulated JuiceBox reporting to the server,
 // press "Add this charger" inside the webview, and see the box obey; screenshots of the assistant
-// in the dark and the light theme (test-results/e2e/ and docs/images/).
+// in the dark and the light theme (test-results/e2e/; docs/images/ with JUICENET_UPDATE_DOC_IMAGES=1).
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,8 +74,10 @@ export const setupChecks = [
         await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
         await page.waitForTimeout(500);
         await shot('setup-obeys-light');
-        for (const t of ['dark', 'light'])
-          copyFileSync(join(REPO, 'test-results', 'e2e', `setup-obeys-${t}.png`), join(REPO, 'docs', 'images', `setup-assistant-workbench-${t}.png`));
+        // The README's screenshots are refreshed only on request; a test run leaves the tree as it was.
+        if (process.env.JUICENET_UPDATE_DOC_IMAGES === '1')
+          for (const t of ['dark', 'light'])
+            copyFileSync(join(REPO, 'test-results', 'e2e', `setup-obeys-${t}.png`), join(REPO, 'docs', 'images', `setup-assistant-workbench-${t}.png`));
         await colorTheme(page, 'Dark Modern');
       } finally {
         box.stop();

@@ -2,10 +2,11 @@
 // model (src/setup/model.ts) from a real JuiceNet Local server's diagnostics while emulated
 // JuiceBoxes report to it over loopback UDP. The test plays the extension: it pushes the model
 // and carries out what the page asks (add a charger, copy the udpc line). Screenshots of the
-// assistant in the light and dark themes go to docs/images/ (the README shows them).
+// assistant in the light and dark themes go to test-results/ (and to docs/images/, which the README
+// shows, with JUICENET_UPDATE_DOC_IMAGES=1).
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -192,7 +193,9 @@ describe('setup assistant page (Chromium)', function () {
     assert.match((await page.textContent(`[data-testid="box-${plain}"] [data-testid="problem-miss-crc"]`)) ?? '', /refused a reply/);
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
-      await page.screenshot({ path: join(ROOT, 'docs', 'images', `setup-assistant-${theme}.png`), fullPage: true });
+      const shot = await page.screenshot({ path: join(ROOT, 'test-results', `webview-setup-assistant-${theme}.png`), fullPage: true });
+      // The README's screenshots are refreshed only on request; a test run leaves the tree as it was.
+      if (process.env.JUICENET_UPDATE_DOC_IMAGES === '1') writeFileSync(join(ROOT, 'docs', 'images', `setup-assistant-${theme}.png`), shot);
     }
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
   });
