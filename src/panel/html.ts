@@ -30,7 +30,8 @@ export function makeNonce(random: (n: number) => Uint8Array): string {
     .replace(/[^A-Za-z0-9]/g, 'x');
 }
 
-function esc(s: string): string {
+/** Text made safe for an HTML attribute or element (the webview pages' one escaper). */
+export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -1,16 +1,12 @@
 // The setup assistant's HTML: the unit panel's strict CSP (scripts by nonce, everything else from
 // the webview's own origin, no remote images). Pure, so the browser tests serve exactly this page.
-import { panelCsp } from '../panel/html';
+import { esc, panelCsp } from '../panel/html';
 
 export interface SetupHtmlOptions {
   cspSource: string;
   nonce: string;
   scriptUri: string;
   styleUri: string;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function renderSetupHtml(o: SetupHtmlOptions): string {

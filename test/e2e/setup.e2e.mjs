@@ -8,15 +8,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../host/paths.mjs';
 import { startSimulatorProcess } from '../host/server.mjs';
-
-async function palette(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-}
+import { palette } from './workbench.e2e.mjs';
 
 /** Picks a color theme by name (the palette row "Preferences: Color Theme", not its Marketplace twin). */
 async function colorTheme(page, name) {

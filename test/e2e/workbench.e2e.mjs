@@ -2,7 +2,8 @@
 // ctx: { page, sim: {baseUrl, accountToken}, simControl(body), shot(name) }
 import assert from 'node:assert/strict';
 
-async function palette(page, title) {
+/** Runs a palette command by its title (waits for the quick-input box before typing). */
+export async function palette(page, title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
