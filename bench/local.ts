@@ -293,11 +293,15 @@ async function main(): Promise<void> {
     const emu = await startJuiceBoxEmulator({ target: { host: '127.0.0.1', port: yearServer.udpPort }, simulator: sim, tickMs: 20 });
     const token = yearServer.token!;
     let unitToken = '';
-    for (let i = 0; i < 100 && !unitToken; i++) {
+    // The box can be added once its first report has arrived (up to one report period after it starts).
+    let lastAnswer: unknown;
+    for (let i = 0; i < 1200 && !unitToken; i++) {
       const r = await post(yearServer.baseUrl!, '/box_pin', { cmd: 'add_unit', device_id: 'bench', account_token: token, ID: unitId });
+      lastAnswer = r;
       if (r.success === true) unitToken = r.token as string;
       else await new Promise((res) => setTimeout(res, 50));
     }
+    if (!unitToken) throw new Error(`add_unit of the year's box: ${JSON.stringify(lastAnswer).slice(0, 200)}`);
     await emu.stop();
     await sim.close();
     await yearServer.stop();
