@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer, type LocalServerOptions } from './server';
+import { MQTT_HELP, mqttOptionsFrom, takeMqttFlag, type MqttFlagState } from './mqtt/options';
 
 const HELP = `JuiceNet Local: the JuiceNet API (all 16 commands) for your own JuiceBoxes
 
@@ -24,6 +25,7 @@ Usage: juicenet-local [options]   (or: npm run local -- [options])
                           own zone is set with set_info (timeZoneId)
   -h, --help              this text
 
+${MQTT_HELP}
 The account token is printed at start and kept in <data-dir>/account-token: sign in to the
 server's URL with it (VS Code: the setting JuiceNet: Server URL, then JuiceNet: Sign In).
 Diagnostics: POST {"account_token": "..."} to /local/diagnostics (this machine only).
@@ -31,6 +33,7 @@ Diagnostics: POST {"account_token": "..."} to /local/diagnostics (this machine o
 
 function parseArgs(argv: string[]): LocalServerOptions {
   const opts: LocalServerOptions = { dataDir: join(homedir(), '.juicenet-local') };
+  const mqtt: MqttFlagState = { compat: [] };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (v === undefined || v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
@@ -84,9 +87,10 @@ function parseArgs(argv: string[]): LocalServerOptions {
         break;
       }
       default:
-        throw new Error(`unknown option ${arg} (see --help)`);
+        if (!takeMqttFlag(mqtt, flag, value)) throw new Error(`unknown option ${arg} (see --help)`);
     }
   }
+  opts.mqtt = mqttOptionsFrom(mqtt, process.env);
   return opts;
 }
 

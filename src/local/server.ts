@@ -13,6 +13,8 @@ import { openDatabase, type LocalDatabase } from './db';
 import { LocalSource } from './boxes';
 import { Notifier } from './notify';
 import { EVENTS_PATH, LocalEvents, serialOf } from './events';
+import { startMqtt, type LocalMqtt } from './mqtt/start';
+import type { MqttOptions } from './mqtt/options';
 
 export const DIAGNOSTICS_PATH = '/local/diagnostics';
 export const HEALTH_PATH = '/local/health';
@@ -45,6 +47,8 @@ export interface LocalServerOptions {
   offlineAfterS?: number;
   /** Log lines (default: stderr with a time stamp). Never given a token. */
   log?: (line: string) => void;
+  /** Publish to an MQTT broker (Home Assistant, evcc, Node-RED). */
+  mqtt?: MqttOptions;
 }
 
 export interface RunningLocalServer {
@@ -61,6 +65,8 @@ export interface RunningLocalServer {
   notifier: Notifier;
   /** The push channel (GET /local/events). */
   events: LocalEvents;
+  /** The MQTT side, when a broker was given. */
+  mqtt?: LocalMqtt;
   /** Datagrams received, replies sent, internal errors. */
   stats(): { datagrams: number; replies: number; errors: number };
   close(): Promise<void>;
@@ -112,6 +118,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   let http: HttpServer | undefined;
   let udp: dgram.Socket | undefined;
   let tick: NodeJS.Timeout | undefined;
+  let mqtt: LocalMqtt | undefined;
   try {
     source = new LocalSource({
       db,
@@ -119,7 +126,10 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
       allowAddressChange: opts.allowAddressChange ?? false,
       offlineAfterS: opts.offlineAfterS,
-      onEvent: (unitId, event, n, details) => notifier.notify(unitId, event, n, details),
+      onEvent: (unitId, event, n, details) => {
+        notifier.notify(unitId, event, n, details);
+        mqtt?.boxEvent(unitId, event);
+      },
       log,
     });
     const accounts = new Accounts(
@@ -182,8 +192,10 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         log(`internal error on a datagram from ${rinfo.address}: ${(e as Error).message}`);
         return;
       }
-      events.changed(serialOf(msg), now());
+      const serial = serialOf(msg);
+      events.changed(serial, now());
       if (reply === undefined) return;
+      if (mqtt && serial) mqtt.reportReceived(serial, msg);
       handling[handlingCount++ % handling.length] = performance.now() - t0;
       sock.send(reply, rinfo.port, rinfo.address, (err) => {
         if (err) {
@@ -223,13 +235,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         boxes,
         waitingToBeAdded: waiting,
         webhooks: { pending: notifier.pending, recent: notifier.recent },
+        ...(mqtt ? { mqtt: mqtt.status() } : {}),
       };
     };
     http = await startHttpServer({
       name: 'juicenet-local',
       host: opts.httpHost ?? '127.0.0.1',
       port: opts.httpPort ?? 8080,
-      execute: (endpoint, body) => protocol.execute(endpoint, body),
+      execute: (endpoint, body) => {
+        const reply = protocol.execute(endpoint, body);
+        if (mqtt && reply.body.success === true) mqtt.commandRan(body.cmd);
+        return reply;
+      },
       routes: {
         [DIAGNOSTICS_PATH]: { loopbackOnly: true, handle: diagnostics },
         // A second account (a household member) that a unit can be shared to with its share PIN.
@@ -247,6 +264,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
     const httpServer = http;
+    if (opts.mqtt) mqtt = startMqtt({ options: opts.mqtt, protocol, source, accountToken, now, log });
     let closing: Promise<void> | undefined;
     return {
       baseUrl: httpServer.baseUrl,
@@ -260,10 +278,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       http: httpServer,
       notifier,
       events,
+      mqtt,
       stats: () => ({ ...stats }),
       close: () =>
         (closing ??= (async () => {
           clearInterval(tick);
+          await mqtt?.close();
           notifier.close();
           events.close();
           await new Promise<void>((r) => sock.close(() => r()));
@@ -273,6 +293,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     };
   } catch (e) {
     clearInterval(tick);
+    await mqtt?.close();
     notifier.close();
     events.close();
     udp?.close();
