@@ -129,8 +129,10 @@ export interface Watcher {
   messages: Received[];
   /** The last payload seen on each topic. */
   last: Map<string, string>;
-  /** Resolves with the first message (after those already seen, unless `seen`) for which `match` holds. */
-  waitFor(match: (m: Received) => boolean, timeoutMs?: number, what?: string, seen?: boolean): Promise<Received>;
+  /** The count of messages so far: pass it to waitFor to look at what arrives from now on. */
+  mark(): number;
+  /** Resolves with the first message from index `from` on (default: those arriving from now) for which `match` holds. */
+  waitFor(match: (m: Received) => boolean, timeoutMs?: number, what?: string, from?: number): Promise<Received>;
   /** Resolves once `topic` holds a payload for which `match` holds (already or later). */
   waitValue(topic: string, match: (payload: string) => boolean, timeoutMs?: number): Promise<string>;
   publish(topic: string, payload: string, opts?: { retain?: boolean; qos?: 0 | 1 }): Promise<void>;
@@ -178,10 +180,8 @@ export async function watch(broker: Broker, filters: string[], opts: { clientId?
     client,
     messages,
     last,
-    waitFor: (match, timeoutMs = 10_000, what = 'a message', seen = false) => {
-      const from = seen ? 0 : messages.length;
-      return until(() => messages.slice(from).find(match), timeoutMs, what);
-    },
+    mark: () => messages.length,
+    waitFor: (match, timeoutMs = 10_000, what = 'a message', from = messages.length) => until(() => messages.slice(from).find(match), timeoutMs, what),
     waitValue: (topic, match, timeoutMs = 10_000) =>
       until(
         () => {
