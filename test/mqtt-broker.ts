@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 
@@ -48,7 +48,16 @@ export async function startBroker(opts: { user?: { name: string; password: strin
   let proc: ChildProcess | undefined;
   let port = 0;
   const config = () => {
-    const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice'];
+    // Started as root, Mosquitto would switch to its own user, who cannot read this folder.
+    const lines = [
+      `listener ${port} 127.0.0.1`,
+      `user ${userInfo().username}`,
+      'persistence false',
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
+      'log_type notice',
+    ];
     if (opts.user) {
       const pw = join(dir, 'passwords');
       writeFileSync(pw, '', { mode: 0o600 });

@@ -44,8 +44,9 @@ function connectionWords(e: Error & { code?: string | number }): string {
   if (code === 'ECONNREFUSED') return 'the broker refused the connection (is it running, on that port?)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the broker’s host name is not known';
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'the broker cannot be reached';
-  if (code === 4 || code === 134 || /bad user name or password/i.test(e.message)) return 'the broker refused the user name or password';
-  if (code === 5 || code === 135 || /not authorized/i.test(e.message)) return 'the broker refused: not authorised';
+  // Mosquitto answers a wrong password with "not authorised" (5) as often as with "bad user name or password" (4).
+  if (code === 4 || code === 5 || code === 134 || code === 135 || /bad user name or password|not authori[sz]ed/i.test(e.message))
+    return 'the broker refused the user name or password (check --mqtt-user and the password)';
   if (/certificate|self.signed|CERT_/i.test(`${e.message} ${String(code)}`))
     return `the broker’s certificate was not accepted (${e.message}); give its CA with --mqtt-ca-file`;
   return e.message;
