@@ -75,7 +75,7 @@ const fences = [
         message: "The server program (src/server, simulator, local, juicebox) imports only src/domain, src/api's wire schemas and contracts, and itself.",
       },
       {
-        regex: '^\\.\\./api/(?!(wire|types|local-[a-z-]+)$)',
+        regex: '^\\.\\./api/(?!(wire|types|local-contract)$)',
         message:
           'The server program takes only the wire schemas (src/api/wire), the command list (src/api/types) and the /local contract of src/api, not the client.',
       },

@@ -41,7 +41,7 @@ const CASES: Case[] = [
   },
   {
     file: 'src/local/planted.ts',
-    forbidden: ['../state/local-push', '../setup/index', '../api/client', '../log', 'vscode'],
+    forbidden: ['../state/local-push', '../setup/index', '../api/client', '../api/local-events', '../api/local-diagnostics', '../log', 'vscode'],
     allowed: ['../server/protocol', '../domain/schedule'],
   },
   { file: 'src/juicebox/planted.ts', forbidden: ['../views/status-bar', '../api/errors', 'vscode'], allowed: ['../domain/model', './codec'] },
