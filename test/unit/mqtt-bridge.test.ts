@@ -4,7 +4,7 @@
 // Home Assistant (empty retained config, values cleared), a new one appears, and a retained
 // command waiting on the broker is never acted on.
 import * as assert from 'node:assert/strict';
-import { parseReply } from '../../src/api/normalise';
+import type { UnitStatus } from '../../src/domain/model';
 import { MqttBridge } from '../../src/local/mqtt/bridge';
 import type { CommandOutcome, LocalServerForMqtt, MqttBox, MqttBoxReading, MqttServerListener } from '../../src/local/mqtt/host';
 import { startBroker, watch, type Broker } from '../mqtt-broker';
@@ -19,17 +19,16 @@ class MemoryServer implements LocalServerForMqtt {
   }
   reading(unitId: string): MqttBoxReading | undefined {
     if (!this.list.some((b) => b.unitId === unitId)) return undefined;
-    const status = parseReply('get_state', {
-      success: true,
-      ID: unitId,
+    const status: UnitStatus = {
+      unitId,
       state: 'plugged',
-      charging: { amps_limit: this.limits.get(unitId) ?? 16, amps_current: 0, voltage: 240, wh_energy: 1200, watt_power: 0 },
-      lifetime: { wh_energy: 123456 },
-      time_last_ping: 1_760_000_000,
-    });
-    const info = parseReply('get_info', { success: true, name: 'x', timeZoneId: 'UTC', cars: [] });
-    const schedule = parseReply('get_schedule', { success: true, type: 'disabled', weekday: { start: 0, end: 0 }, weekend: { start: 0, end: 0 } });
-    return { status, info, schedule, online: true };
+      rawState: 'plugged',
+      charging: { ampsLimit: this.limits.get(unitId) ?? 16, ampsCurrent: 0, voltageV: 240, energyWh: 1200, powerW: 0 },
+      lifetime: { energyWh: 123456 },
+      timeLastPing: 1_760_000_000,
+    };
+    const day = { start: 0, end: 0, carReadyBy: 0 };
+    return { status, timeZoneId: 'UTC', cars: [], schedule: { type: 'disabled', weekday: day, weekend: day }, online: true };
   }
   ownerLimit(unitId: string): number {
     return this.limits.get(unitId) ?? 16;

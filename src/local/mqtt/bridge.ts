@@ -5,6 +5,7 @@
 // reached nothing is queued; on every (re)connection everything is published afresh.
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { LocalMqttStatus } from '../../api/local-contract';
 import { runCommand, parseAmpsPayload, parseOnOff, type MqttCommand } from './commands';
 import { boxConfigTopic, boxDiscovery, boxTopic, serverConfigTopic, serverDiscovery, serverStatusTopic, type DiscoveryTopics } from './discovery';
 import type { LocalServerForMqtt, MqttBox } from './host';
@@ -13,22 +14,7 @@ import { brokerAddress, DEFAULT_BASE_TOPIC, DEFAULT_DISCOVERY_PREFIX, type MqttO
 import { COMMAND_TOPICS, VALUE_TOPICS, readingValues } from './values';
 
 /** The MQTT connection as the diagnostics (and the extension's Local server row) show it. */
-export interface MqttStatus {
-  /** host:port of the broker. */
-  broker: string;
-  connected: boolean;
-  /** Why it is not connected, in words (absent while connected). */
-  reason?: string;
-  /** Epoch seconds of the last change. */
-  sinceS: number;
-  /** Boxes published. */
-  boxes: number;
-  /** Messages published since start. */
-  published: number;
-  /** Commands taken / refused since start. */
-  commands: number;
-  refused: number;
-}
+export type MqttStatus = LocalMqttStatus;
 
 export interface MqttBridgeOptions extends MqttOptions {
   log: (line: string) => void;

@@ -2,12 +2,11 @@
 // what each last reported, and the owner's commands, run through the server's own rules (the same
 // path as set_limit and set_override over HTTP: rating, schedule, override, and whatever else the
 // rules refuse). The bridge sees only this interface; serverForMqtt() builds it from the server.
-import { parseReply } from '../../api/normalise';
-import type { Schedule, UnitInfo, UnitStatus } from '../../api/types';
-import { decodeDatagram, type JuiceBoxReport } from '../../juicebox/codec';
+import type { Car, Schedule, UnitState, UnitStatus } from '../../domain/model';
+import type { JuiceBoxReport } from '../../juicebox/codec';
 import type { JuiceNetProtocol } from '../../server/protocol';
-import { ratingAmps } from '../../server/rules';
-import type { UnitSource } from '../../server/types';
+import { ProtocolError, ratingAmps } from '../../server/rules';
+import type { LocalSource } from '../source';
 
 /** A box as the MQTT side names it. */
 export interface MqttBox {
@@ -22,8 +21,12 @@ export interface MqttBox {
 /** What a box told last, with what the server knows of it (get_state and get_info, normalised). */
 export interface MqttBoxReading {
   status: UnitStatus;
-  info: UnitInfo;
+  /** The box's zone as its info gives it. */
+  timeZoneId?: string;
+  cars: Car[];
   schedule: Schedule;
+  /** The offline limit the owner set (the box keeps it in its memory), if set. */
+  offlineLimitA?: number;
   /** The last report itself (figures at the box's own precision); undefined after a restart until it reports. */
   report?: JuiceBoxReport;
   /** Epoch seconds (with fractions) the last report arrived at. */
@@ -61,20 +64,23 @@ export interface LocalServerForMqtt {
 
 export interface ServerForMqttParts {
   protocol: JuiceNetProtocol;
-  source: UnitSource & { reportedLimit?(unitId: string): number | undefined };
+  source: LocalSource;
   accountToken: string;
   now: () => number;
 }
 
 /**
- * The server side for the bridge: commands run as the protocol's set_limit / set_override with the
- * owner's unit token, so every rule HTTP applies applies here too. Reports and box changes are fed
- * in by the server (`reportReceived`, `commandRan`, `availabilityChanged`).
+ * The server side for the bridge. A limit is set through the boxes' one limit function (the rules
+ * set_limit applies: the rating, 0 = off); overrides and the offline limit run as the protocol's
+ * set_override / set_info with the owner's unit token, exactly as over HTTP. Reports, renames,
+ * settings and silence come from the box registry's events; the account's box list is checked
+ * again after every command that writes (`commandRan`), which is how add_unit is seen.
  */
 export class ServerForMqtt implements LocalServerForMqtt {
   private readonly listeners = new Set<MqttServerListener>();
-  /** The last accepted report of each box, kept as it came and read when published (never on the reply's path). */
-  private readonly reports = new Map<string, { datagram: Uint8Array; atS: number; report?: JuiceBoxReport }>();
+  /** The last accepted report of each box. */
+  private readonly reports = new Map<string, { report: JuiceBoxReport; atS: number }>();
+  private readonly stops: (() => void)[] = [];
   private known = '';
   /** Unit id -> the owner's unit token, for the boxes on the account. */
   private tokens = new Map<string, string>();
@@ -82,6 +88,23 @@ export class ServerForMqtt implements LocalServerForMqtt {
   constructor(private readonly parts: ServerForMqttParts) {
     this.refreshTokens();
     this.known = this.boxKey();
+    const src = parts.source;
+    this.stops.push(
+      src.on('report', (e) => this.reportReceived(e.unitId, e.report, e.atS)),
+      src.on('renamed', () => this.commandRan()),
+      src.on('settings', (e) => this.changed(e.unitId)),
+      src.on('silent', (e) => this.availabilityChanged(e.unitId, false)),
+      src.on('back', (e) => this.availabilityChanged(e.unitId, true)),
+      // The notifications say it too (is_offline / is_back_online); a repeated publish is not sent twice.
+      src.on('notification', (e) => {
+        if (e.event === 'is_offline' || e.event === 'is_back_online') this.availabilityChanged(e.unitId, e.event === 'is_back_online');
+      }),
+    );
+  }
+
+  /** Stops listening to the boxes. */
+  dispose(): void {
+    for (const stop of this.stops.splice(0)) stop();
   }
 
   private refreshTokens(): void {
@@ -112,17 +135,23 @@ export class ServerForMqtt implements LocalServerForMqtt {
   reading(unitId: string): MqttBoxReading | undefined {
     if (!this.parts.source.hasUnit(unitId)) return undefined;
     const now = this.parts.now();
-    const status = parseReply('get_state', this.parts.source.state(unitId, now));
+    const status = statusOf(unitId, this.parts.source.state(unitId, now));
     const s = this.parts.source.settings(unitId);
-    const info = parseReply('get_info', { ...s.info, info_timestamp: s.infoTimestamp, success: true });
-    const schedule = parseReply('get_schedule', { ...s.schedule, success: true });
+    const w = (x: { start: number; end: number; car_ready_by: number }) => ({ start: x.start, end: x.end, carReadyBy: x.car_ready_by });
+    const schedule: Schedule = { type: s.schedule.type, weekday: w(s.schedule.weekday), weekend: w(s.schedule.weekend) };
+    const cars: Car[] = (Array.isArray(s.info.cars) ? (s.info.cars as Record<string, unknown>[]) : []).map((c) => ({ batterySizeWh: num(c.battery_size_wh) }));
     const last = this.reports.get(unitId);
-    if (last && !last.report) {
-      const d = decodeDatagram(last.datagram);
-      if (d.kind === 'report') last.report = d;
-    }
-    // A silent box is "disconnect" in get_state.
-    return { status, info, schedule, report: last?.report, reportAtS: last?.atS, online: status.state !== 'disconnect' };
+    return {
+      status,
+      timeZoneId: typeof s.info.timeZoneId === 'string' ? s.info.timeZoneId : undefined,
+      cars,
+      schedule,
+      offlineLimitA: num(s.info.offline_amps_limit),
+      report: last?.report,
+      reportAtS: last?.atS,
+      // A silent box is "disconnect" in get_state.
+      online: status.state !== 'disconnect',
+    };
   }
 
   ownerLimit(unitId: string): number | undefined {
@@ -141,7 +170,14 @@ export class ServerForMqtt implements LocalServerForMqtt {
   }
 
   setLimit(unitId: string, amps: number): CommandOutcome {
-    return this.run(unitId, 'set_limit', { amperage: amps });
+    if (!this.tokenOf(unitId)) return { ok: false, message: 'the box is not on the account' };
+    try {
+      this.parts.source.limits.setLimit(unitId, amps, 'mqtt');
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof ProtocolError) return { ok: false, message: e.message };
+      throw e;
+    }
   }
 
   chargeNow(unitId: string): CommandOutcome {
@@ -162,9 +198,14 @@ export class ServerForMqtt implements LocalServerForMqtt {
     return () => this.listeners.delete(listener);
   }
 
-  /** A report of `unitId` (the datagram as received) was taken and answered. */
-  reportReceived(unitId: string, datagram: Uint8Array): void {
-    this.reports.set(unitId, { datagram, atS: this.parts.now() });
+  /** A report of `unitId` was taken and answered. */
+  private reportReceived(unitId: string, report: JuiceBoxReport, atS: number): void {
+    this.reports.set(unitId, { report, atS });
+    this.changed(unitId);
+  }
+
+  /** Something of a box changed: its listeners publish it (on a later turn, never on the reply's path). */
+  private changed(unitId: string): void {
     if (this.listeners.size === 0 || !this.tokenOf(unitId)) return;
     for (const l of this.listeners) l.report(unitId);
   }
@@ -181,4 +222,35 @@ export class ServerForMqtt implements LocalServerForMqtt {
   availabilityChanged(unitId: string, online: boolean): void {
     for (const l of this.listeners) l.availability(unitId, online);
   }
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const STATES: readonly UnitState[] = ['standby', 'plugged', 'charging', 'error', 'disconnect'];
+
+/** get_state's reply, as the server builds it, in the domain's nouns (what the reason line and "full at" read). */
+function statusOf(unitId: string, body: Record<string, unknown>): UnitStatus {
+  const c = (body.charging ?? {}) as Record<string, unknown>;
+  const l = (body.lifetime ?? {}) as Record<string, unknown>;
+  const raw = typeof body.state === 'string' ? body.state : '';
+  const frequency = num(body.frequency);
+  return {
+    unitId,
+    state: (STATES as readonly string[]).includes(raw) ? (raw as UnitState) : 'unknown',
+    rawState: raw,
+    charging: {
+      ampsLimit: num(c.amps_limit),
+      ampsCurrent: num(c.amps_current),
+      voltageV: num(c.voltage),
+      energyWh: num(c.wh_energy),
+      powerW: num(c.watt_power),
+      energyAtPluginWh: num(c.wh_energy_at_plugin),
+      energyToAddWh: num(c.wh_energy_to_add),
+    },
+    lifetime: { energyWh: num(l.wh_energy) },
+    overrideTime: num(body.override_time),
+    timeLastPing: num(body.time_last_ping),
+    temperatureC: num(body.temperature),
+    frequencyHz: frequency === undefined ? undefined : frequency / 100,
+    updateIntervalS: num(body.update_interval),
+  };
 }

@@ -52,7 +52,7 @@ export function jppValues(device: string, values: Partial<Record<ValueTopic, str
   // The proxy shows the box's temperature in °F.
   put(sensor(device, 'Temperature'), rep?.temperatureC !== undefined ? Math.round(((rep.temperatureC * 9) / 5 + 32) * 10) / 10 : undefined);
   put(number(device, JPP_ONLINE_WANTED, 'state'), ownerLimitA);
-  const offlineWanted = typeof r.info.raw.offline_amps_limit === 'number' ? r.info.raw.offline_amps_limit : rep?.offlineLimitA;
+  const offlineWanted = r.offlineLimitA ?? rep?.offlineLimitA;
   put(number(device, JPP_OFFLINE_WANTED, 'state'), offlineWanted);
   return out;
 }

@@ -1,26 +1,25 @@
-// The MQTT side as the server starts it: the bridge over the server's own parts, and the hooks the
-// server calls (a report answered, a command run, a box silent or back).
+// The MQTT side as the server starts it: the bridge over the server's own parts (it listens to the
+// box registry's events), and the one hook the server calls: a command that wrote, over HTTP.
 import { isWriteCommand, type Command } from '../../api/types';
 import type { JuiceNetProtocol } from '../../server/protocol';
-import type { UnitSource } from '../../server/types';
-import { MqttBridge, type MqttStatus } from './bridge';
+import type { LocalSource } from '../source';
+import type { LocalMqttStatus } from '../../api/local-contract';
+import { MqttBridge } from './bridge';
 import { ServerForMqtt } from './host';
 import type { MqttOptions } from './options';
 
 export interface LocalMqtt {
   bridge: MqttBridge;
-  status(): MqttStatus;
-  reportReceived(unitId: string, datagram: Uint8Array): void;
+  status(): LocalMqttStatus;
   /** A command ran successfully over HTTP. */
   commandRan(cmd: unknown): void;
-  boxEvent(unitId: string, event: string): void;
   close(): Promise<void>;
 }
 
 export function startMqtt(parts: {
   options: MqttOptions;
   protocol: JuiceNetProtocol;
-  source: UnitSource;
+  source: LocalSource;
   accountToken: string;
   now: () => number;
   log: (line: string) => void;
@@ -31,14 +30,12 @@ export function startMqtt(parts: {
   return {
     bridge,
     status: () => bridge.status,
-    reportReceived: (unitId, datagram) => host.reportReceived(unitId, datagram),
     commandRan: (cmd) => {
       if (typeof cmd === 'string' && isWriteCommand(cmd as Command)) host.commandRan();
     },
-    boxEvent: (unitId, event) => {
-      if (event === 'is_offline') host.availabilityChanged(unitId, false);
-      else if (event === 'is_back_online') host.availabilityChanged(unitId, true);
+    close: async () => {
+      host.dispose();
+      await bridge.close();
     },
-    close: () => bridge.close(),
   };
 }

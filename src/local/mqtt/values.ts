@@ -96,8 +96,8 @@ export function readingValues(r: MqttBoxReading, ctx: ValueContext): Partial<Rec
   const hz = rep?.frequencyHz;
   if (hz !== undefined && hz > 0) out.frequency = round(hz, 2);
   const now = new Date(ctx.nowS * 1000);
-  out.reason = chargingReason({ now, status: st, timeZone: r.info.timeZoneId, schedule: r.schedule }).short;
-  out.full_at = fullAtText(st, r.info.cars, ctx.nowS, unitTimeZone(r.info.timeZoneId)).short ?? '';
+  out.reason = chargingReason({ now, status: st, timeZone: r.timeZoneId, schedule: r.schedule }).short;
+  out.full_at = fullAtText(st, r.cars, ctx.nowS, unitTimeZone(r.timeZoneId)).short ?? '';
   const lastS = r.reportAtS ?? st.timeLastPing;
   if (lastS !== undefined && lastS > 0) out.last_report = new Date(Math.round(lastS * 1000)).toISOString();
   return out;
