@@ -4,7 +4,7 @@
 // obeys and then reports), bad payloads change nothing, Home Assistant's birth message and a
 // broker restart bring everything back.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeDatagram } from '../../src/juicebox/codec';
 import { ratingAmps } from '../../src/server/rules';
@@ -45,6 +45,33 @@ export function checkDeviceDiscovery(payload: Record<string, unknown>): string[]
     if (dc === 'power' && c.state_class !== 'measurement') problems.push(`${key}: power needs state_class measurement`);
   }
   return problems;
+}
+
+/** The README's evcc configurations: `key: value` lines of the yaml block that holds `marker`, by charger key. */
+function readmeEvcc(marker: string): Map<string, Record<string, string>> {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes(marker));
+  if (!block) throw new Error(`the README has no evcc block with ${marker}`);
+  const out = new Map<string, Record<string, string>>();
+  let key = '';
+  for (const line of block.split('\n')) {
+    const m = /^(\s*)(?:- )?([A-Za-z]+):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const [, indent, k, v] = m;
+    if (indent.length === 4 && v === '') key = k;
+    else if (indent.length === 6 && key) out.set(key, { ...out.get(key), [k]: v });
+    else if (indent.length <= 4) out.set(k, { value: v });
+  }
+  return out;
+}
+
+/** Home Assistant's entity id for a discovered component: <platform>.<slug of "device name entity name">. */
+function entityId(deviceName: string, c: { platform: string; name: string }): string {
+  const slug = `${deviceName} ${c.name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return `${c.platform}.${slug}`;
 }
 
 describe('JuiceNet Local on MQTT (a real Mosquitto, emulated boxes)', function () {
@@ -221,6 +248,48 @@ describe('JuiceNet Local on MQTT (a real Mosquitto, emulated boxes)', function (
     await w.waitValue(`hmd/number/${dev}/Max-Current-Online-Wanted-/state`, (v) => v === '16');
   });
 
+  it("the README's evcc configurations name our entities and topics, and evcc's sequence on them drives the box", async () => {
+    const id = ids[1];
+    const box = () => rig.emu.box(id);
+    // Through Home Assistant: every entity the README names is one of the box named "Garage".
+    await rig.api(id, 'set_info', { name: 'Garage' });
+    const config = JSON.parse(await w.waitValue(`homeassistant/device/juicenet_${id}/config`, (v) => v.includes('"Garage"'))) as {
+      device: { name: string };
+      components: Record<string, { platform: string; name: string; state_topic?: string; command_topic?: string }>;
+    };
+    const entities = new Map(Object.values(config.components).map((c) => [entityId(config.device.name, c), c]));
+    const ha = readmeEvcc('template: homeassistant');
+    const named = ['status', 'enabled', 'enable', 'setMaxCurrent', 'power', 'energy'].map((k) => ha.get(k)?.value ?? '');
+    for (const e of named) assert.ok(entities.has(e), `${e} is not an entity of the discovered device (${[...entities.keys()].join(', ')})`);
+    const stateOf = (e: string) => entities.get(e)!.state_topic!;
+    const commandOf = (e: string) => entities.get(e)!.command_topic!;
+    assert.equal(entities.get(ha.get('enable')!.value)!.platform, 'switch');
+    assert.equal(entities.get(ha.get('setMaxCurrent')!.value)!.platform, 'number');
+    // Our own topics, as evcc's custom charger with MQTT plugins reads and writes them.
+    const custom = readmeEvcc('type: custom');
+    const topic = (k: string) => custom.get(k)!.topic.replace('<id>', id);
+    const payload = (k: string, v: string) => custom.get(k)!.payload.replace(/\$\{\w+\}/, v);
+    assert.match(await w.waitValue(topic('status'), () => true), /^[ABCF]$/);
+    assert.match(await w.waitValue(topic('power'), () => true), /^\d+$/);
+    assert.match(await w.waitValue(topic('energy'), () => true), /^\d+(\.\d+)?$/);
+    assert.equal(stateOf(ha.get('energy')!.value), topic('energy'));
+    // evcc: maxcurrent, then enable (custom topics); disable and enable again (the HA entities' topics).
+    await w.publish(topic('enable'), payload('enable', 'false'));
+    await rig.emu.waitFor(() => box().onlineLimitA === 0, 10_000, 'disabled');
+    await w.waitValue(topic('enabled'), (v) => v === 'false');
+    await w.publish(topic('maxcurrent'), payload('maxcurrent', '14'));
+    await w.publish(topic('enable'), payload('enable', 'true'));
+    await rig.emu.waitFor(() => box().onlineLimitA === 14, 10_000, 'enabled at 14 A');
+    await w.waitValue(topic('enabled'), (v) => v === 'true');
+    await w.publish(commandOf(ha.get('enable')!.value), 'false');
+    await rig.emu.waitFor(() => box().onlineLimitA === 0, 10_000, 'disabled through the switch');
+    await w.waitValue(stateOf(ha.get('enabled')!.value), (v) => v === 'false');
+    await w.publish(commandOf(ha.get('setMaxCurrent')!.value), '12');
+    await w.publish(commandOf(ha.get('enable')!.value), 'true');
+    await rig.emu.waitFor(() => box().onlineLimitA === 12, 10_000, 'enabled through the switch at 12 A');
+    await w.waitValue(stateOf(ha.get('status')!.value), (v) => ['charging', 'connected', 'disconnected', 'error'].includes(v));
+  });
+
   it('charge now and cancel override go through the server (set_override)', async () => {
     const id = ids[0];
     await w.publish(t(id, 'charge_now/set'), 'PRESS');
@@ -230,7 +299,7 @@ describe('JuiceNet Local on MQTT (a real Mosquitto, emulated boxes)', function (
   });
 
   it('a renamed box is re-announced under its new name without a restart', async () => {
-    const id = ids[1];
+    const id = ids[0];
     const from = w.mark();
     await rig.api(id, 'set_info', { name: 'Garage' });
     const m = await w.waitFor(
