@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer, type LocalServerOptions } from './server';
 import { MQTT_HELP, mqttOptionsFrom, takeMqttFlag, type MqttFlagState } from './mqtt/options';
+import { checkBroker } from './mqtt/check';
 
 const HELP = `JuiceNet Local: the JuiceNet API (all 16 commands) for your own JuiceBoxes
 
@@ -31,8 +32,8 @@ server's URL with it (VS Code: the setting JuiceNet: Server URL, then JuiceNet: 
 Diagnostics: POST {"account_token": "..."} to /local/diagnostics (this machine only).
 `;
 
-function parseArgs(argv: string[]): LocalServerOptions {
-  const opts: LocalServerOptions = { dataDir: join(homedir(), '.juicenet-local') };
+function parseArgs(argv: string[]): LocalServerOptions & { mqttCheck?: boolean } {
+  const opts: LocalServerOptions & { mqttCheck?: boolean } = { dataDir: join(homedir(), '.juicenet-local') };
   const mqtt: MqttFlagState = { compat: [] };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -91,16 +92,25 @@ function parseArgs(argv: string[]): LocalServerOptions {
     }
   }
   opts.mqtt = mqttOptionsFrom(mqtt, process.env);
+  if (mqtt.check) {
+    if (!opts.mqtt) throw new Error('--mqtt-check needs --mqtt URL (the broker)');
+    opts.mqttCheck = true;
+  }
   return opts;
 }
 
 async function main(): Promise<void> {
-  let opts: LocalServerOptions;
+  let opts: LocalServerOptions & { mqttCheck?: boolean };
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
     process.stderr.write(`juicenet-local: ${(e as Error).message}\n`);
     process.exit(2);
+  }
+  if (opts.mqttCheck && opts.mqtt) {
+    const r = await checkBroker(opts.mqtt);
+    process.stdout.write(`MQTT: ${r.words}\n`);
+    process.exit(r.ok ? 0 : 1);
   }
   // Signals are taken before anything listens, so a stop during start-up is clean too.
   const running: { server?: Awaited<ReturnType<typeof startLocalServer>> } = {};

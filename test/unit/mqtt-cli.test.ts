@@ -70,6 +70,17 @@ describe('juicenet-local --mqtt (the command, a real Mosquitto)', function () {
     });
   }
 
+  it('--mqtt-check tests the broker with its user and password and says so in words', () => {
+    const args = [CLI, '--mqtt', broker.url, '--mqtt-user', user.name, '--mqtt-check'];
+    const ok = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 15_000, env: { ...process.env, JUICENET_MQTT_PASSWORD: user.password } });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^MQTT: connected to 127\.0\.0\.1:\d+ as house$/m);
+    const bad = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 15_000, env: { ...process.env, JUICENET_MQTT_PASSWORD: 'not-it' } });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /MQTT: cannot connect to 127\.0\.0\.1:\d+: the broker refused the user name or password/);
+    assert.ok(!`${ok.stdout}${ok.stderr}${bad.stdout}${bad.stderr}`.includes(user.password));
+  });
+
   it('refuses a password on the command line or in the address, and MQTT options without --mqtt, in words', () => {
     const cases: [string[], RegExp][] = [
       [['--mqtt', broker.url, '--mqtt-password', 'x'], /--mqtt-password is not taken: a password on the command line shows in process lists/],

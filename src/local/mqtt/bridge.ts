@@ -25,7 +25,7 @@ const COMMAND_SUFFIXES = new Map<string, 'maxCurrent' | 'enabled' | 'chargeNow' 
 );
 
 /** A broker's refusal or a socket error, in words. */
-function connectionWords(e: Error & { code?: string | number }): string {
+export function connectionWords(e: Error & { code?: string | number }): string {
   const code = e.code;
   if (code === 'ECONNREFUSED') return 'the broker refused the connection (is it running, on that port?)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the broker’s host name is not known';

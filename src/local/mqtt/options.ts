@@ -101,6 +101,8 @@ export interface MqttFlagState {
   compatDeviceName?: string;
   caFile?: string;
   insecure?: boolean;
+  /** Only test the connection to the broker, then exit. */
+  check?: boolean;
 }
 
 export const MQTT_HELP = `MQTT (Home Assistant, evcc, Node-RED):
@@ -117,6 +119,8 @@ export const MQTT_HELP = `MQTT (Home Assistant, evcc, Node-RED):
   --mqtt-compat-device N  the device name in those topics (default JuiceBox)
   --mqtt-ca-file F        CA certificate (PEM) of an mqtts:// broker with its own CA
   --mqtt-insecure         accept an mqtts:// broker whose certificate cannot be verified
+  --mqtt-check            only test the connection to the broker (with its user and password), say
+                          whether it works, and exit (0 when it does)
 `;
 
 /**
@@ -161,6 +165,9 @@ export function takeMqttFlag(state: MqttFlagState, flag: string, value: () => st
       return true;
     case '--mqtt-insecure':
       state.insecure = true;
+      return true;
+    case '--mqtt-check':
+      state.check = true;
       return true;
     default:
       return false;
