@@ -13,7 +13,9 @@ import { LocalPush, type PushAccount } from '../state/local-push';
 import type { LocalServerHooks } from '../commands/run';
 import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
-import { SetupAssistant, type SetupBackend } from './panel';
+import { SetupAssistant } from './panel';
+import type { LocalMqttStatus } from '../api/local-contract';
+import { LocalHomeAssistant, withHomeAssistant, withMqttStatus, type SetupBackendWithoutMqtt } from './home-assistant';
 import type { SetupModel } from '../protocol/setup-messages';
 import type { ChargerNode, ExtraRows } from '../views/tree';
 
@@ -117,10 +119,20 @@ export function createLocalSetup(
   const { store, accounts, log, rows: treeRows } = parts;
   const cfg = () => vscode.workspace.getConfiguration('juicenet.localServer');
   const dataDir = () => cfg().get<string>('dataDir') || join(context.globalStorageUri.fsPath, 'local-server');
+  const program = () => ({ cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'), nodePath: cfg().get<string>('nodePath') || 'node' });
+  // The optional MQTT side (Home Assistant, evcc): its settings, its password, its connection.
+  const ha: LocalHomeAssistant = new LocalHomeAssistant(context, {
+    program,
+    readStatus: async (): Promise<LocalMqttStatus | undefined> => {
+      const a: { accountId: string; baseUrl: string } | undefined = localAccount();
+      const token = a && (await accounts.accountToken(a.accountId));
+      return a && token ? (await readLocalDiagnostics(a.baseUrl, token)).mqtt : undefined;
+    },
+  });
   const makeServer = () =>
     new LocalServerProcess({
-      cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'),
-      nodePath: cfg().get<string>('nodePath') || 'node',
+      ...program(),
+      extra: () => ha.processExtra(),
       dataDir: dataDir(),
       udpPort: cfg().get<number>('udpPort', 8047),
       httpPort: cfg().get<number>('httpPort', 8080),
@@ -132,6 +144,7 @@ export function createLocalSetup(
     s.onDidChange((st) => {
       if (st.kind !== 'stopped') shownHere = true;
       void vscode.commands.executeCommand('setContext', 'juicenet.localServerRunning', st.kind === 'running' || st.kind === 'starting');
+      ha.follow(st.kind === 'running');
       treeRows.fire();
       void assistant.push();
     });
@@ -154,7 +167,7 @@ export function createLocalSetup(
     return s.kind;
   };
 
-  const backend: SetupBackend = {
+  const backend: SetupBackendWithoutMqtt = {
     async model() {
       const a = localAccount();
       const units = new Map<string, { name: string; limitA?: number }>();
@@ -211,7 +224,17 @@ export function createLocalSetup(
       return undefined;
     },
   };
-  const assistant = new SetupAssistant(context.extensionUri, backend, log);
+  const chargerNames = () =>
+    store
+      .units()
+      .filter((u) => u.accountId === localAccount()?.accountId)
+      .map((u) => u.name);
+  const assistant = new SetupAssistant(
+    context.extensionUri,
+    withHomeAssistant(backend, ha, () => ha.step(server.state.kind === 'running', chargerNames())),
+    log,
+  );
+  const haSub = ha.onDidChange(() => treeRows.fire());
   // Push updates from every local server account that offers them; polling stays the fallback.
   const push = new LocalPush(store, log);
   const syncPush = async () => {
@@ -225,7 +248,7 @@ export function createLocalSetup(
   };
   const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push())];
   void syncPush();
-  treeRows.source = () => localServerRow(server.state, shownHere);
+  treeRows.source = () => withMqttStatus(localServerRow(server.state, shownHere), server.state.kind === 'running' ? ha.status : undefined);
 
   const hooks: LocalServerHooks = {
     get server() {
@@ -305,6 +328,8 @@ export function createLocalSetup(
       push.dispose();
       pushSubs.forEach((d) => d.dispose());
       assistant.dispose();
+      haSub.dispose();
+      ha.dispose();
       configSub.dispose();
       serverSub.dispose();
       void server.stop();

@@ -33,6 +33,8 @@ export interface LocalServerProcessOptions {
   /** How long start() waits for the server to say it is ready (default 20 s). */
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** More options and environment, read at each start (the MQTT broker from the settings, its password from secret storage). */
+  extra?: () => { args: string[]; env: NodeJS.ProcessEnv };
 }
 
 /** Explains a start failure from the server's last output lines and the ports it was given. */
@@ -133,6 +135,8 @@ export class LocalServerProcess {
       String(o.httpPort),
       ...(o.udpHost ? ['--udp-host', o.udpHost] : []),
     ];
+    const extra = o.extra?.();
+    if (extra) args.push(...extra.args);
     return new Promise<LocalServerState>((resolve) => {
       let output = '';
       let settled = false;
@@ -146,7 +150,7 @@ export class LocalServerProcess {
       };
       let child: ChildProcess;
       try {
-        child = spawn(o.nodePath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
+        child = spawn(o.nodePath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env, ...extra?.env } });
       } catch (e) {
         settle({
           kind: 'failed',

@@ -5,6 +5,7 @@ import '../zod-config';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './setup.css';
 import { h, clear } from '../dom';
+import { renderHomeAssistant } from './home-assistant';
 import { setupHostMessageSchema, type SetupBox, type SetupModel, type SetupPageMessage } from '../../src/protocol/setup-messages';
 
 interface VsCodeApi {
@@ -177,6 +178,7 @@ function render(m: SetupModel): void {
     app.append(renderPointing(m));
   }
   app.append(status);
+  renderHomeAssistant(m.homeAssistant, app, send);
   document.body.dataset.readAt = String(m.readAt);
 }
 
