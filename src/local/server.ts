@@ -10,7 +10,7 @@ import { startHttpServer, type HttpServer } from '../server/http';
 import { JuiceNetProtocol } from '../server/protocol';
 import { ProtocolError } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
-import { LocalSource } from './boxes';
+import { LocalSource } from './source';
 import { Notifier } from './notify';
 import { LocalEvents, serialOf } from './events';
 import { LOCAL_PATHS, type LocalAccountReply, type LocalDiagnosticsReply } from '../api/local-contract';
@@ -117,9 +117,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
       allowAddressChange: opts.allowAddressChange ?? false,
       offlineAfterS: opts.offlineAfterS,
-      onEvent: (unitId, event, n, details) => notifier.notify(unitId, event, n, details),
       log,
     });
+    source.on('notification', (e) => notifier.notify(e.unitId, e.event, e.notification, e.details));
     const accounts = new Accounts(
       { accountToken: () => randomUUID(), unitToken: () => randomBytes(16).toString('hex'), next: () => randomBytes(4).readUInt32BE() / 2 ** 32 },
       {
