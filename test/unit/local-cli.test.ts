@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/local/storage';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import { post, tempDir } from './local-helpers';
@@ -24,7 +24,7 @@ interface Child {
 }
 
 function startCli(args: string[]): Promise<Child> {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, ...args, '--ready-line'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -92,7 +92,7 @@ describe('juicenet-local (the command)', function () {
     assert.match(r.stderr, /--udp-port needs a whole number/);
   });
 
-  it('prints where it listens and the account token, kept once in the data folder with owner-only permissions; SIGTERM and SIGINT stop it cleanly', async () => {
+  it('prints where it listens and the account token (once, when created), kept in the data folder with owner-only permissions; SIGTERM and SIGINT stop it cleanly', async () => {
     const tmp = tempDir();
     try {
       const dataDir = join(tmp.dir, 'data');
@@ -100,7 +100,7 @@ describe('juicenet-local (the command)', function () {
       const token = readFileSync(join(dataDir, 'account-token'), 'utf8').trim();
       assert.match(a.stdout(), /listening for JuiceBox reports on UDP port \d+/);
       assert.match(a.stdout(), /JuiceNet API on http:\/\/127\.0\.0\.1:\d+/);
-      assert.ok(a.stdout().includes(`Account token: ${token}`));
+      assert.ok(a.stdout().includes(`Account token (new, shown this once): ${token}`));
       assert.equal(statSync(join(dataDir, 'account-token')).mode & 0o777, 0o600);
       assert.equal(statSync(join(dataDir, 'juicenet-local.sqlite')).mode & 0o777, 0o600);
       assert.equal(statSync(dataDir).mode & 0o777, 0o700);
@@ -118,7 +118,8 @@ describe('juicenet-local (the command)', function () {
       a.proc.kill('SIGTERM');
       assert.deepEqual(await a.exited, { code: 0, signal: null });
       const b = await startCli(['--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir]);
-      assert.ok(b.stdout().includes(`Account token: ${token}`), 'the same token after a restart');
+      assert.equal(readFileSync(join(dataDir, 'account-token'), 'utf8').trim(), token, 'the same token after a restart');
+      assert.ok(!b.stdout().includes(token), 'printed only when it was created');
       b.proc.kill('SIGINT');
       assert.deepEqual(await b.exited, { code: 0, signal: null });
       assert.ok(!a.stderr().includes(token) && !b.stderr().includes(token), 'the token is never logged');
@@ -175,9 +176,9 @@ describe('juicenet-local (the command)', function () {
       const answered = e.boxes.reduce((n, b) => n + b.commandsObeyed, 0);
       child.proc.kill('SIGKILL');
       assert.equal((await child.exited).signal, 'SIGKILL');
-      const db = new Database(join(dataDir, 'juicenet-local.sqlite'), { readonly: true });
-      const stored = (db.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n;
-      const open = db.prepare('SELECT id, time_start FROM sessions WHERE open = 1 AND unit_id = ?').all(id) as { id: number; time_start: number }[];
+      const db = openSqlite(join(dataDir, 'juicenet-local.sqlite'));
+      const stored = db.prepare('SELECT COUNT(*) AS n FROM samples').get<{ n: number }>()!.n;
+      const open = db.prepare('SELECT id, time_start FROM sessions WHERE open = 1 AND unit_id = ?').all<{ id: number; time_start: number }>(id);
       db.close();
       assert.ok(stored >= answered, `${stored} samples stored, ${answered} reports answered`);
       assert.equal(open.length, 1, 'the open session is stored');
