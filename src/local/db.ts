@@ -384,7 +384,12 @@ export class LocalDatabase {
   /** Writes the note beside the lock that names this server (so a second one can say who runs). */
   describeOwner(more: Pick<LockOwner, 'api' | 'udpPort'>): void {
     if (!this.lock) return;
-    const owner: LockOwner = { pid: process.pid, user: currentUser(), startedAt: (this.startedAt ??= new Date().toISOString()), ...more };
+    const owner: LockOwner = {
+      pid: process.pid,
+      user: currentUser(),
+      startedAt: (this.startedAt ??= `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`),
+      ...more,
+    };
     try {
       writeFileSync(ownerFileOf(this.db.file), JSON.stringify(owner), { mode: 0o600 });
     } catch {

@@ -114,7 +114,7 @@ describe('JuiceNet Local start-up faults and the account token', function () {
       assert.equal(second.status, 1);
       assert.match(
         second.stderr,
-        /The data folder .* is in use by JuiceNet Local process \d+ of user \S+, started \S+, its API on http:\/\/127\.0\.0\.1:\d+, UDP port \d+\./,
+        /The data folder .* is in use by JuiceNet Local process \d+ of user \S+, started \d{4}-\d\d-\d\d \d\d:\d\d UTC, its API on http:\/\/127\.0\.0\.1:\d+, UDP port \d+\./,
       );
       assert.ok(second.stderr.includes(first.ready.baseUrl), 'names the running one by its address');
       assert.match(second.stderr, /stop that one first .* or give this one another --data-dir/);
