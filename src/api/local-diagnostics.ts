@@ -24,12 +24,22 @@ export const localBoxDiagnosticsSchema = z.object({
   known: z.boolean().catch(false),
   online: z.boolean().optional(),
   firstAddress: z.string().optional(),
+  /** The server's UDP port the box reports to (servers that listen on several). */
+  udpPort: z.number().int().optional(),
+  /** The box kept reporting another limit than the one sent, for several reports. */
+  notObeying: z.boolean().optional(),
+  /** The server records the box but sends it no command. */
+  monitorOnly: z.boolean().optional(),
+  /** Epoch seconds since which the box has been silent (when it is). */
+  silentSinceS: z.number().optional(),
 });
 
 export const localDiagnosticsSchema = z.object({
   server: z.object({
     version: z.string().catch('unknown'),
     udpPort: z.number().int(),
+    /** Every UDP port it listens on (servers that listen on several). */
+    udpPorts: z.array(z.number().int()).optional(),
     datagrams: count,
     replies: count,
     errors: count,
