@@ -26,12 +26,14 @@ export const localBoxDiagnosticsSchema = z.object({
   firstAddress: z.string().optional(),
   /** The server's UDP port the box reports to (servers that listen on several). */
   udpPort: z.number().int().optional(),
-  /** The box kept reporting another limit than the one sent, for several reports. */
-  notObeying: z.boolean().optional(),
+  /** Reports in a row that ignored the limit the server sends; `ignoring`: the words once flagged. */
+  ignoredReports: z.number().int().nonnegative().optional(),
+  ignoring: z.string().optional(),
   /** The server records the box but sends it no command. */
   monitorOnly: z.boolean().optional(),
-  /** Epoch seconds since which the box has been silent (when it is). */
-  silentSinceS: z.number().optional(),
+  /** While the box is silent: since when (epoch seconds), and "unreachable since 14:05" in its zone. */
+  unreachableSinceS: z.number().optional(),
+  unreachable: z.string().optional(),
 });
 
 export const localDiagnosticsSchema = z.object({

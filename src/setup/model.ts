@@ -82,10 +82,10 @@ function problemsOf(serial: string, b: LocalDiagnostics['boxes'][string], nowMs:
         'Keep it on port 8055: answer ohm.voltie.us with this machine’s address (the DNS lines above), or forward port 8055 here. Do not move it to another port over its console: replies on a redirected stream are ignored.',
     });
   }
-  if (b.notObeying) {
+  if (b.ignoring) {
     out.push({
       kind: 'not-obeying',
-      title: 'Does not obey: it keeps reporting another limit than the one sent',
+      title: `Does not obey: it kept reporting another limit than the one sent${b.ignoredReports ? ` (${b.ignoredReports} reports)` : ''}`,
       meaning:
         'The server has been sending a limit for several reports and the box still reports its own. The usual causes: the replies reach it on another stream than the one it reports on (a console redirect, a second server or proxy answering too), or its firmware ignores this server.',
       remedy:
@@ -130,7 +130,11 @@ function problemsOf(serial: string, b: LocalDiagnostics['boxes'][string], nowMs:
   if (b.known && b.online === false) {
     out.push({
       kind: 'offline',
-      title: b.silentSinceS !== undefined ? `Silent since ${since(b.silentSinceS, nowMs)}` : 'No report lately',
+      title: b.unreachable
+        ? `${b.unreachable[0].toUpperCase()}${b.unreachable.slice(1)}`
+        : b.unreachableSinceS !== undefined
+          ? `Unreachable since ${since(b.unreachableSinceS, nowMs)}`
+          : 'No report lately',
       meaning: 'The box reported before but has been silent for more than two report periods.',
       remedy:
         'Check that it has power and Wi-Fi, and that its reports still reach this machine (a router rule or DNS entry may have been undone; the console setting does not survive every reboot).',
@@ -153,7 +157,7 @@ function obeyOf(
   if (sentA === undefined || reportedA === undefined)
     return { state: 'unknown', sentA, reportedA, text: 'Not known yet: waiting for a report that carries its limit.' };
   if (sentA === reportedA) return { state: 'obeys', sentA, reportedA, text: `Obeys: it reports the ${reportedA} A limit this server sends.` };
-  if (b.notObeying) return { state: 'waiting', sentA, reportedA, text: `Does not obey: the server sends ${sentA} A, the box keeps reporting ${reportedA} A.` };
+  if (b.ignoring) return { state: 'waiting', sentA, reportedA, text: `Does not obey: the server sends ${sentA} A, the box keeps reporting ${reportedA} A.` };
   const next = periodS ? ` A box takes a new limit at its next report (every ${periodS} s).` : '';
   return { state: 'waiting', sentA, reportedA, text: `Not yet: the server sends ${sentA} A, the box still reports ${reportedA} A.${next}` };
 }

@@ -100,12 +100,21 @@ describe('setup assistant model', () => {
     assert.equal(m.boxes[0].problems[0].lines?.split('\n')[0], 'address=/directory-api.emotorwerks.com/');
   });
 
-  it('a box on port 8055, one that does not obey, one in monitor-only and one silent since a time are each said in words', () => {
+  it('a box on port 8055, one that does not obey, one in monitor-only and one unreachable since a time are each said in words', () => {
     const silentS = 1_800_000_000 - 600;
     const m = buildSetupModel(
-      input(diagnostics({ lastRawReport: report(40), udpPort: 8055, notObeying: true, monitorOnly: true, online: false, silentSinceS: silentS }), [
-        [SERIAL, { name: 'Garage', limitA: 20 }],
-      ]),
+      input(
+        diagnostics({
+          lastRawReport: report(40),
+          udpPort: 8055,
+          ignoring: 'Garage ignores the limit',
+          ignoredReports: 4,
+          monitorOnly: true,
+          online: false,
+          unreachableSinceS: silentS,
+        }),
+        [[SERIAL, { name: 'Garage', limitA: 20 }]],
+      ),
     );
     const b = m.boxes[0];
     assert.equal(b.udpPort, 8055);
@@ -115,9 +124,15 @@ describe('setup assistant model', () => {
     );
     assert.match(b.problems[0].remedy, /ohm\.voltie\.us/);
     const at = new Date(silentS * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    assert.equal(b.problems[3].title, `Silent since ${at}`);
+    assert.equal(b.problems[3].title, `Unreachable since ${at}`);
+    assert.match(b.problems[1].title, /^Does not obey.*\(4 reports\)$/);
+    // The server's own words (in the box's zone) when it gives them.
+    const worded = buildSetupModel(input(diagnostics({ online: false, unreachableSinceS: silentS, unreachable: 'unreachable since 09:15' })));
+    assert.equal(worded.boxes[0].problems[0].title, 'Unreachable since 09:15');
     assert.equal(b.obey.text, 'Monitor only: the server sends it no command.');
-    const ignoring = buildSetupModel(input(diagnostics({ lastRawReport: report(40), notObeying: true }), [[SERIAL, { name: 'Garage', limitA: 20 }]]));
+    const ignoring = buildSetupModel(
+      input(diagnostics({ lastRawReport: report(40), ignoring: 'ignores', ignoredReports: 3 }), [[SERIAL, { name: 'Garage', limitA: 20 }]]),
+    );
     assert.equal(ignoring.boxes[0].obey.text, 'Does not obey: the server sends 20 A, the box keeps reporting 40 A.');
   });
 

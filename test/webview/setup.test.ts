@@ -314,4 +314,20 @@ describe('setup assistant page (Chromium)', function () {
     }
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
   });
+
+  it('offers "Start the server here" only while no server answers, never beside "Connected"', async () => {
+    const show = (m: SetupModel) => page.evaluate((model) => window.dispatchEvent(new MessageEvent('message', { data: { kind: 'model', model } })), m);
+    const diagnostics = await readLocalDiagnostics(server.baseUrl, server.accountToken);
+    const base = { runHere: 'stopped' as const, accountUnits, addresses: SHOWN_ADDRESSES, fallbackUdpPort: 8047, nowMs: Date.now() };
+    // Connected to a server that runs as a service: no Start here.
+    await show(buildSetupModel({ ...base, diagnostics, baseUrl: server.baseUrl }));
+    assert.match((await page.textContent('[data-testid="server-summary"]')) ?? '', /^Connected to /);
+    assert.equal(await page.$('[data-testid="start"]'), null);
+    // Nothing answers: Start here is the main button, Connect beside it.
+    await show(buildSetupModel({ ...base, notConnected: true }));
+    assert.equal(await page.textContent('[data-testid="start"]'), 'Start the server here');
+    assert.equal(await page.getAttribute('[data-testid="start"]', 'secondary'), null);
+    assert.ok(await page.$('[data-testid="connect"]'));
+    await push();
+  });
 });
