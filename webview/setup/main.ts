@@ -250,7 +250,7 @@ function renderBox(b: SetupBox): HTMLElement {
   const dl = h('dl', { class: 'fields' });
   field(dl, 'Serial (unit ID)', b.serial, 'serial');
   field(dl, 'Address', b.address, 'address');
-  field(dl, 'Reports to port', b.udpPort !== undefined ? `UDP ${b.udpPort}` : undefined, 'port');
+  if (b.udpPort !== undefined) field(dl, 'Reports to port', `UDP ${b.udpPort}`, 'port');
   field(dl, 'Protocol version', b.protocolVersion, 'protocol');
   field(dl, 'Firmware', b.firmware, 'firmware');
   field(dl, 'Report period', b.reportPeriodS !== undefined ? `every ${b.reportPeriodS} s` : undefined, 'period');
