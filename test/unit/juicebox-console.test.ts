@@ -4,7 +4,16 @@
 // shows another prompt, closes, or says yes and changes nothing.
 import { strict as assert } from 'node:assert';
 import net from 'node:net';
-import { ConsoleError, durationInWords, findUdpcStream, parseStreamList, planUdpcChange, pointBoxAt, readStreams, type UdpcPlan } from '../../src/juicebox/console';
+import {
+  ConsoleError,
+  durationInWords,
+  findUdpcStream,
+  parseStreamList,
+  planUdpcChange,
+  pointBoxAt,
+  readStreams,
+  type UdpcPlan,
+} from '../../src/juicebox/console';
 import { startFakeConsole, type FakeConsole, type FakeConsoleMode } from '../fixtures/fake-console';
 
 const TARGET = { host: '192.168.1.50', port: 8047 };
