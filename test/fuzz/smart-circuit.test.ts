@@ -5,42 +5,9 @@
 // get lost, boxes go silent and come back, cars are plugged in and out, owners change their limits.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { CircuitShares, MIN_SHARE_A, checkOfflineFit } from '../../src/domain/smart/circuit';
+import { MIN_SHARE_A, checkOfflineFit } from '../../src/domain/smart/circuit';
+import { CircuitWorld, fittingOfflineLimits, mulberry } from '../../bench/lib/circuit-world';
 import { RUNS, fuzz } from './arbitraries';
-
-interface ModelBox {
-  id: string;
-  ratingA: number;
-  offlineA: number;
-  limitA: number;
-  lastReplyS: number;
-  plugged: boolean;
-  carMaxA: number;
-  ownerA: number;
-  muted: boolean;
-  nextReportS: number;
-}
-
-const FALLBACK_S = 300;
-
-function applied(b: ModelBox, nowS: number): number {
-  return nowS - b.lastReplyS > FALLBACK_S ? b.offlineA : b.limitA;
-}
-function currentOf(b: ModelBox, nowS: number): number {
-  return b.plugged ? Math.min(applied(b, nowS), b.carMaxA, b.ratingA) : 0;
-}
-
-/** A small deterministic random source for the losses (the scenario's seed). */
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const op = fc.record({
   box: fc.nat({ max: 6 }),
@@ -70,43 +37,30 @@ interface Outcome {
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 function run(sc: Scenario): Outcome {
-  const rnd = mulberry(sc.seed);
   const ids = Array.from({ length: sc.boxes }, (_, i) => `9100000000000000000000000${i}`);
-  // Offline limits that fit the circuit (the owner confirmed the server's suggestion): 0 or 6..rating.
-  const sum = sc.offlineShares.slice(0, sc.boxes).reduce((a, b) => a + b, 0) || 1;
-  const boxes: ModelBox[] = ids.map((id, i) => {
-    let off = Math.floor((sc.offlineShares[i] / sum) * sc.capacityA);
-    off = Math.min(off, sc.ratings[i]);
-    if (off < MIN_SHARE_A) off = 0;
-    return {
-      id,
-      ratingA: sc.ratings[i],
-      offlineA: off,
-      limitA: off,
-      lastReplyS: -Infinity,
-      plugged: false,
-      carMaxA: 48,
-      ownerA: sc.ratings[i],
-      muted: false,
-      nextReportS: i * 3,
-    };
-  });
-  assert.ok(checkOfflineFit({ name: 'Garage', capacityA: sc.capacityA, unitIds: ids }, Object.fromEntries(boxes.map((b) => [b.id, b.offlineA]))).fits);
-  const known = Object.fromEntries(boxes.map((b) => [b.id, { limitA: b.limitA, offlineLimitA: b.offlineA }]));
-  const circuit = new CircuitShares({ id: 'c', name: 'Garage', capacityA: sc.capacityA, unitIds: ids }, { turnS: sc.turnS }, known);
-  let now = 0;
+  const ratings = sc.ratings.slice(0, sc.boxes);
+  const offline = fittingOfflineLimits(sc.capacityA, ratings, sc.offlineShares.slice(0, sc.boxes));
+  assert.ok(checkOfflineFit({ name: 'Garage', capacityA: sc.capacityA, unitIds: ids }, Object.fromEntries(ids.map((id, i) => [id, offline[i]]))).fits);
+  const w = new CircuitWorld(
+    sc.capacityA,
+    ids.map((id, i) => ({ id, ratingA: ratings[i], offlineA: offline[i], plugged: false, carMaxA: 48, needWh: Infinity, ownerA: ratings[i], muted: false })),
+    'smart',
+    mulberry(sc.seed),
+    { report: sc.lossReport, reply: sc.lossReply },
+    { turnS: sc.turnS },
+  );
   const out: Outcome = { steps: 0, raises: 0, maxUseA: 0 };
   const check = () => {
-    const total = boxes.reduce((s, b) => s + currentOf(b, now), 0);
+    const total = w.drawnA();
     out.maxUseA = Math.max(out.maxUseA, total);
-    assert.ok(total <= sc.capacityA, `at ${now} s the boxes draw ${total} A on a ${sc.capacityA} A circuit`);
-    for (const b of boxes) {
-      const bound = circuit.mayDrawA(b.id, now);
-      assert.ok(currentOf(b, now) <= bound, `box ${b.id} draws ${currentOf(b, now)} A, the circuit counts ${bound} A for it`);
+    assert.ok(total <= sc.capacityA, `at ${w.now} s the boxes draw ${total} A on a ${sc.capacityA} A circuit`);
+    for (const b of w.boxes) {
+      const bound = w.circuit.mayDrawA(b.id, w.now);
+      assert.ok(w.current(b) <= bound, `box ${b.id} draws ${w.current(b)} A, the circuit counts ${bound} A for it`);
     }
   };
   for (const o of sc.ops) {
-    const b = boxes[o.box % boxes.length];
+    const b = w.boxes[o.box % w.boxes.length];
     switch (o.kind) {
       case 'plug':
         b.plugged = true;
@@ -128,42 +82,14 @@ function run(sc: Scenario): Outcome {
         break;
     }
     check();
-    const until = now + o.advanceS;
-    while (now < until) {
-      now++;
-      for (const x of boxes) {
-        if (now < x.nextReportS) continue;
-        const charging = currentOf(x, now) > 0;
-        x.nextReportS = now + (charging ? 10 : 30);
-        if (x.muted || rnd() < sc.lossReport) continue;
-        circuit.observe(x.id, {
-          atS: now,
-          plugged: x.plugged,
-          charging,
-          reportedLimitA: applied(x, now),
-          currentA: currentOf(x, now),
-          offlineLimitA: x.offlineA,
-          ownerMaxA: x.ownerA,
-        });
-        const before = circuit.status(now);
-        const obeyed = before.find((s) => s.unitId === x.id)!.obeyedA ?? 0;
-        const d = circuit.decide(x.id, now);
-        assert.ok(d.limitA === 0 || d.limitA >= MIN_SHARE_A, `a limit of ${d.limitA} A is neither 0 nor 6 A or more`);
-        assert.ok(d.limitA <= x.ownerA, `the limit ${d.limitA} A is above the owner's ${x.ownerA} A`);
-        if (d.limitA > obeyed) {
-          out.raises++;
-          const lowering = before.filter((s) => s.unitId !== x.id && s.lowering && !s.silent);
-          assert.deepEqual(
-            lowering.map((s) => s.unitId),
-            [],
-            `box ${x.id} was raised to ${d.limitA} A before the lowered boxes reported obeying`,
-          );
-        }
-        if (rnd() >= sc.lossReply) {
-          x.limitA = d.limitA;
-          x.lastReplyS = now;
-        }
+    for (let i = 0; i < o.advanceS; i++) {
+      for (const d of w.step()) {
         out.steps++;
+        assert.ok(d.limitA <= d.box.ownerA, `the limit ${d.limitA} A is above the owner's ${d.box.ownerA} A`);
+        if (d.limitA > d.obeyedA) {
+          out.raises++;
+          assert.deepEqual(d.loweringOthers, [], `box ${d.box.id} was raised to ${d.limitA} A before the lowered boxes reported obeying`);
+        }
       }
       check();
     }

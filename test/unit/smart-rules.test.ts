@@ -195,17 +195,21 @@ describe('smart charging: solar surplus', () => {
   const step = (s: SolarState, nowS: number, gridW: number, carW: number, mode: 'solar-only' | 'solar-plus-min' = 'solar-only') =>
     solarLimit(s, { mode, nowS, meter: { atS: nowS, gridW }, carW, voltageV: 240, ownerMaxA: 32 });
 
-  it('follows the export, at most once a minute and by at least 1 A', () => {
+  it('follows the export: a rise smoothed over a minute, a drop at once, at most one change a minute, up by 2 A and down by 1 A', () => {
     let r = step({}, 0, -2400, 0);
     assert.equal(r.decision.limitA, 10);
     r = step(r.state, 30, -1200, 2400);
     assert.equal(r.decision.limitA, 10, 'too soon to change');
     r = step(r.state, 61, -1200, 2400);
-    assert.equal(r.decision.limitA, 15);
-    r = step(r.state, 130, 100, 3600);
-    assert.equal(r.decision.limitA, 14);
-    r = step(r.state, 200, -50, 3360);
-    assert.equal(r.decision.limitA, 14, 'a change under 1 A is not made');
+    assert.equal(r.decision.limitA, 13, 'the rise to 15 A is smoothed');
+    r = step(r.state, 200, -1200, 3120);
+    assert.equal(r.decision.limitA, 17);
+    r = step(r.state, 230, 600, 4080);
+    assert.equal(r.decision.limitA, 17, 'too soon, even for a drop');
+    r = step(r.state, 261, 600, 4080);
+    assert.equal(r.decision.limitA, 14, 'a drop is followed at once');
+    r = step(r.state, 400, -240, 3360);
+    assert.equal(r.decision.limitA, 14, 'a rise of 1 A is not made');
   });
 
   it('solar only pauses after the surplus stayed low, and restarts only with a clear surplus; solar plus minimum keeps 6 A', () => {

@@ -97,6 +97,8 @@ interface BoxShare {
   /** The most it drew in its present turn (seen in reports while charging at a steady share). */
   drawCapA?: number;
   steadyReports: number;
+  /** Epoch seconds since its car, plugged in with a share, takes nothing (full, or its own timer). */
+  notTakingSinceS?: number;
   /** Epoch seconds since which its reports keep showing a limit other than the one last sent (replies not arriving). */
   deafSinceS?: number;
 }
@@ -187,6 +189,11 @@ export class CircuitShares {
       b.obeyedA = Math.max(b.obeyedA, b.sentSinceReportA ?? 0);
     }
     b.sentSinceReportA = undefined;
+    // A car that takes nothing with a share of 6 A or more (full, or waiting for its own timer) gives
+    // its seat up; it queues again after a turn's length, in case it wants to charge by then.
+    if (r.plugged && !r.charging && (r.currentA ?? 0) < 1 && b.obeyedA !== undefined && b.obeyedA >= MIN_SHARE_A && b.sentA === b.obeyedA && prev?.plugged) {
+      b.notTakingSinceS ??= r.atS;
+    } else if (!r.plugged || r.charging) b.notTakingSinceS = undefined;
     // Drawing well below a steady share: the car takes less (its own charger's limit, or nearly full).
     if (!r.plugged) {
       b.drawCapA = undefined;
@@ -215,7 +222,8 @@ export class CircuitShares {
       }
       const r = b.last!;
       const max = Math.floor(Math.max(0, r.ownerMaxA));
-      if (r.plugged && max >= MIN_SHARE_A) wanting.push(b);
+      if (b.notTakingSinceS !== undefined && nowS - b.notTakingSinceS >= this.opts.turnS) b.notTakingSinceS = undefined;
+      if (r.plugged && max >= MIN_SHARE_A && b.notTakingSinceS === undefined) wanting.push(b);
       else {
         out.set(b.unitId, { targetA: 0, kind: 'idle' });
         b.turnStartS = undefined;
@@ -276,7 +284,7 @@ export class CircuitShares {
       let spare = available - [...out.values()].reduce((s, t) => s + t.targetA, 0);
       for (const b of this.boxes.values()) {
         const t = out.get(b.unitId)!;
-        if (t.kind !== 'idle' || this.silent(b, nowS) || b.last!.plugged) continue;
+        if (t.kind !== 'idle' || this.silent(b, nowS) || (b.last!.plugged && b.notTakingSinceS === undefined)) continue;
         const a = Math.min(Math.floor(b.last!.ownerMaxA), spare);
         if (a >= MIN_SHARE_A) {
           out.set(b.unitId, { targetA: a, kind: 'idle' });

@@ -85,6 +85,18 @@ export function priceSlots(tariff: Tariff, zone: string, nowS: number, deadlineS
  * energy cannot be added in time, every slot is used: charge now, as fast as allowed.
  */
 export function planReadyBy(opts: { tariff: Tariff; zone: string; nowS: number; deadlineS: number; energyWh: number; powerW: number }): ReadyByPlan {
+  // A margin before the deadline (a tenth of the charging time, 15 to 60 minutes), so that a car
+  // charging a little slower than planned is still ready; dropped when the plan cannot meet it.
+  const needS = opts.powerW > 0 ? (opts.energyWh / opts.powerW) * 3600 : 0;
+  const marginS = Math.min(3600, Math.max(900, needS / 10));
+  if (opts.deadlineS - marginS > opts.nowS) {
+    const p = planWithin({ ...opts, deadlineS: opts.deadlineS - marginS });
+    if (p.feasible) return { ...p, deadlineS: opts.deadlineS };
+  }
+  return planWithin(opts);
+}
+
+function planWithin(opts: { tariff: Tariff; zone: string; nowS: number; deadlineS: number; energyWh: number; powerW: number }): ReadyByPlan {
   const { tariff, zone, nowS, deadlineS } = opts;
   const energyWh = Math.max(0, opts.energyWh);
   const powerW = Math.max(0, opts.powerW);

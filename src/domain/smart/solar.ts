@@ -23,9 +23,18 @@ export interface SolarOptions {
   meterStaleAfterS: number;
   /** Volts assumed when the box has not said (default 240). */
   defaultVoltageV: number;
+  /** Seconds over which the surplus is smoothed (a kettle or a passing cloud is not followed; default 60). */
+  smoothingS: number;
 }
 
-export const DEFAULT_SOLAR_OPTIONS: SolarOptions = { minIntervalS: 60, hysteresisA: 1, pauseAfterS: 300, meterStaleAfterS: 30, defaultVoltageV: 240 };
+export const DEFAULT_SOLAR_OPTIONS: SolarOptions = {
+  minIntervalS: 60,
+  hysteresisA: 1,
+  pauseAfterS: 300,
+  meterStaleAfterS: 30,
+  defaultVoltageV: 240,
+  smoothingS: 60,
+};
 
 /** A meter reading: grid power in W (import positive, export negative) at an instant. */
 export interface MeterReading {
@@ -64,6 +73,9 @@ export interface SolarState {
   limitA?: number;
   lastChangeS?: number;
   belowSinceS?: number;
+  /** The smoothed surplus (amps) and when it was last updated. */
+  smoothA?: number;
+  smoothAtS?: number;
 }
 
 /**
@@ -90,7 +102,14 @@ export function solarLimit(
   }
   const volts = input.voltageV && input.voltageV > 50 ? input.voltageV : o.defaultVoltageV;
   const surplusW = Math.max(0, input.carW) - m.gridW;
-  const surplusA = Math.max(0, surplusW / volts);
+  const rawA = Math.max(0, surplusW / volts);
+  // Smoothed over `smoothingS`, except that a drop is followed at once (the car must not run on the grid).
+  let surplusA = rawA;
+  if (state.smoothA !== undefined && state.smoothAtS !== undefined && o.smoothingS > 0 && rawA > state.smoothA) {
+    const k = 1 - Math.exp(-Math.max(0, input.nowS - state.smoothAtS) / o.smoothingS);
+    surplusA = state.smoothA + (rawA - state.smoothA) * k;
+  }
+  const smooth = { smoothA: surplusA, smoothAtS: input.nowS };
   let want = Math.min(owner, Math.floor(surplusA));
   const prev = state.limitA;
   let kind: SolarKind = 'tracking';
@@ -115,15 +134,16 @@ export function solarLimit(
       kind = 'paused';
     }
   }
-  if (prev === undefined) return { decision: { limitA: want, kind, surplusA }, state: { limitA: want, lastChangeS: input.nowS, belowSinceS } };
+  if (prev === undefined) return { decision: { limitA: want, kind, surplusA }, state: { limitA: want, lastChangeS: input.nowS, belowSinceS, ...smooth } };
   const tooSoon = state.lastChangeS !== undefined && input.nowS - state.lastChangeS < o.minIntervalS;
-  const small = Math.abs(want - prev) < o.hysteresisA;
+  // Down by the hysteresis, up only by twice as much: a limit just under the surplus stays.
+  const small = want < prev ? prev - want < o.hysteresisA : want - prev < 2 * o.hysteresisA;
   // Above the owner's limit is never kept; otherwise the last limit stays until a change is due.
   if ((tooSoon || small) && prev <= owner) {
     const keptKind: SolarKind = prev === 0 ? 'paused' : kind === 'paused' ? 'tracking' : kind;
-    return { decision: { limitA: prev, kind: keptKind, surplusA }, state: { ...state, belowSinceS } };
+    return { decision: { limitA: prev, kind: keptKind, surplusA }, state: { ...state, belowSinceS, ...smooth } };
   }
-  return { decision: { limitA: want, kind, surplusA }, state: { limitA: want, lastChangeS: input.nowS, belowSinceS } };
+  return { decision: { limitA: want, kind, surplusA }, state: { limitA: want, lastChangeS: input.nowS, belowSinceS, ...smooth } };
 }
 
 /**
