@@ -1,6 +1,7 @@
 // The smart-charging rules (src/domain/smart): circuit shares and turns, the offline-limit check,
 // "ready by" plans over a time-of-use tariff, solar control, and the words of the reason line.
 import * as assert from 'node:assert/strict';
+import { chargingReason } from '../../src/domain/charging-reason';
 import { makeTimeOfUse } from '../../src/domain/insights/tariff';
 import {
   CircuitShares,
@@ -282,5 +283,46 @@ describe('smart charging: the reason line', () => {
       smartReason({ ...base, solar: { mode: 'solar-only', kind: 'meter-lost', limitA: 32, problem: 'the meter has been silent for 95 s' } }, 'UTC', now)!.short,
       'solar: the meter has been silent for 95 s, so charging at your normal limit (32 A)',
     );
+  });
+});
+
+describe('smart charging: the charger reason line', () => {
+  it('a shared box charging and a planned box waiting say so in the tree, the status bar and the panel', () => {
+    const now = new Date(Date.UTC(2026, 2, 3, 21, 0));
+    const status = (state: 'charging' | 'plugged') => ({ state, charging: { ampsLimit: 32, powerW: state === 'charging' ? 3840 : 0 } });
+    const shared = chargingReason({
+      now,
+      timeZone: 'UTC',
+      status: status('charging'),
+      smart: {
+        unitId: 'x',
+        limitA: 16,
+        ownerLimitA: 32,
+        circuit: { id: 'g', name: 'Garage', capacityA: 32, boxes: 2, shareA: 16, targetA: 16, kind: 'sharing' },
+      },
+    });
+    assert.equal(shared.kind, 'smart');
+    assert.equal(shared.short, 'sharing the Garage circuit: 16 A of 32 A · 3.84 kW');
+    const paused = chargingReason({
+      now,
+      timeZone: 'UTC',
+      status: status('plugged'),
+      smart: {
+        unitId: 'x',
+        limitA: 0,
+        ownerLimitA: 32,
+        circuit: { id: 'g', name: 'Garage', capacityA: 32, boxes: 7, shareA: 0, targetA: 0, kind: 'paused', turnAtS: Date.UTC(2026, 2, 3, 22, 40) / 1000 },
+      },
+    });
+    assert.equal(paused.short, 'paused: the Garage circuit is full (turn at 22:40)');
+    assert.match(paused.detail, /^Paused: the Garage circuit is full \(turn at 22:40\)\.$/);
+    // The owner's own 0 A limit is the owner's reason, not smart charging's.
+    const off = chargingReason({
+      now,
+      timeZone: 'UTC',
+      status: { state: 'plugged', charging: { ampsLimit: 0 } },
+      smart: { unitId: 'x', limitA: 0, ownerLimitA: 0 },
+    });
+    assert.equal(off.kind, 'stopped-by-limit');
   });
 });
