@@ -171,7 +171,9 @@ export class SmartCharging {
     const st: SmartBoxState = { unitId, limitA: owner.amps, ownerLimitA: owner.amps };
     let cap = owner.amps;
 
-    if (plan) {
+    // The owner's override (start charging now) goes past the plan and the solar mode, never past the circuit.
+    const overridden = owner.reason === 'override';
+    if (plan && !overridden) {
       const r = this.planFor(box, plan, cap, plugged, volts, now);
       if (r) {
         st.readyBy = r;
@@ -180,7 +182,7 @@ export class SmartCharging {
           this.say(unitId, `${name}: ready by ${minutesToHHMM(plan.readyByMin)} cannot be met; charging as fast as allowed`);
       }
     }
-    if (mode !== 'off') {
+    if (mode !== 'off' && !overridden) {
       const r = solarLimit(
         this.solarStates.get(unitId) ?? {},
         { mode, nowS: now, meter: this.reading, carW: (last?.currentA ?? 0) * volts, voltageV: volts, ownerMaxA: cap },
