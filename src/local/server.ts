@@ -12,6 +12,7 @@ import { ProtocolError } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
 import { LocalSource } from './source';
 import { Notifier } from './notify';
+import { SmartCharging, type SmartChargingOptions } from './smart/controller';
 import { LocalEvents, serialOf } from './events';
 import { LOCAL_PATHS, type LocalAccountReply, type LocalDiagnosticsReply } from '../api/local-contract';
 import { startMqtt, type LocalMqtt } from './mqtt/start';
@@ -43,6 +44,10 @@ export interface LocalServerOptions {
   webhookRetryDelaysMs?: readonly number[];
   /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
   offlineAfterS?: number;
+  /** The server's clock, epoch seconds (default: the machine's; tests give a simulator's virtual clock). */
+  now?: () => number;
+  /** Smart charging's timing (tests shorten it; the defaults are the product's). */
+  smart?: Pick<SmartChargingOptions, 'solar' | 'circuit'>;
   /** Log lines (default: stderr with a time stamp). Never given a token. */
   log?: (line: string) => void;
   /** Publish to an MQTT broker (Home Assistant, evcc, Node-RED). */
@@ -61,6 +66,8 @@ export interface RunningLocalServer {
   db: LocalDatabase;
   http: HttpServer;
   notifier: Notifier;
+  /** Smart charging (POST /local/smart): circuits, ready-by plans, solar. */
+  smart: SmartCharging;
   /** The push channel (GET /local/events). */
   events: LocalEvents;
   /** The MQTT side, when a broker was given. */
@@ -103,7 +110,7 @@ function accountTokenIn(dataDir: string): string {
 
 export async function startLocalServer(opts: LocalServerOptions): Promise<RunningLocalServer> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} juicenet-local: ${line}\n`));
-  const now = () => Date.now() / 1000;
+  const now = opts.now ?? (() => Date.now() / 1000);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const accountToken = accountTokenIn(opts.dataDir);
   const databaseFile = join(opts.dataDir, DATABASE_FILE);
@@ -117,6 +124,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   let udp: dgram.Socket | undefined;
   let tick: NodeJS.Timeout | undefined;
   let mqtt: LocalMqtt | undefined;
+  let smart: SmartCharging | undefined;
   try {
     source = new LocalSource({
       db,
@@ -127,6 +135,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       log,
     });
     source.on('notification', (e) => notifier.notify(e.unitId, e.event, e.notification, e.details));
+    smart = new SmartCharging({ source, db, now, log, ...opts.smart });
+    smart.start();
     const accounts = new Accounts(
       { accountToken: () => randomUUID(), unitToken: () => randomBytes(16).toString('hex'), next: () => randomBytes(4).readUInt32BE() / 2 ** 32 },
       {
@@ -251,6 +261,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
             return { account_token: accounts.create() } satisfies LocalAccountReply;
           },
         },
+        [LOCAL_PATHS.smart]: { loopbackOnly: false, handle: (body) => smartCharging.handle(body, accountToken) },
       },
       streams: { [LOCAL_PATHS.events]: (req, res) => events.handle(req, res) },
       healthPath: LOCAL_PATHS.health,
@@ -259,6 +270,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     });
     const httpServer = http;
     if (opts.mqtt) mqtt = startMqtt({ options: opts.mqtt, protocol, source, accountToken, now, log });
+    const smartCharging = smart;
     let closing: Promise<void> | undefined;
     return {
       baseUrl: httpServer.baseUrl,
@@ -273,11 +285,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       notifier,
       events,
       mqtt,
+      smart: smartCharging,
       stats: () => ({ ...stats }),
       close: () =>
         (closing ??= (async () => {
           clearInterval(tick);
           await mqtt?.close();
+          await smartCharging.close();
           notifier.close();
           events.close();
           await new Promise<void>((r) => sock.close(() => r()));
@@ -288,6 +302,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   } catch (e) {
     clearInterval(tick);
     await mqtt?.close();
+    await smart?.close();
     notifier.close();
     events.close();
     udp?.close();

@@ -33,7 +33,7 @@ export class LocalHomeAssistant implements vscode.Disposable {
       /** The running server's MQTT status from its diagnostics (undefined: none, or not readable). */
       readStatus: () => Promise<LocalMqttStatus | undefined>;
       /** The program that runs the server, to test a broker with. */
-      program: () => { nodePath: string; cliPath: string };
+      program: () => { nodePath?: string; cliPath: string };
     },
   ) {
     void context.secrets.get(PASSWORD_KEY).then((p) => (this.password = p));

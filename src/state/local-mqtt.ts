@@ -2,7 +2,7 @@
 // (the password never among them: it goes by the environment, from secret storage), and the
 // broker test the setup assistant offers, run by the server's own program (`--mqtt-check`), so
 // that the extension needs no MQTT client of its own. No vscode import.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 
 /** The settings of the MQTT side (juicenet.localServer.mqtt*). */
 export interface LocalMqttSettings {
@@ -44,7 +44,7 @@ export function mqttProcessExtra(s: LocalMqttSettings, password: string | undefi
 
 /** Tests a broker with the server's own program: connected, or the reason in words. */
 export function checkBrokerWithServer(
-  o: { nodePath: string; cliPath: string; env?: NodeJS.ProcessEnv },
+  o: { nodePath?: string; cliPath: string; env?: NodeJS.ProcessEnv },
   s: LocalMqttSettings,
   password: string | undefined,
   timeoutMs = 15_000,
@@ -54,10 +54,17 @@ export function checkBrokerWithServer(
   const extra = mqttProcessExtra(s, password);
   return new Promise((resolve) => {
     let out = '';
-    const child = spawn(o.nodePath, [o.cliPath, ...extra.args, '--mqtt-check'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...o.env, ...extra.env },
-    });
+    const args = [...extra.args, '--mqtt-check'];
+    const env = { ...process.env, ...o.env, ...extra.env };
+    // As the server itself runs: a given Node.js, or the editor's own runtime as Node.
+    const child = o.nodePath
+      ? spawn(o.nodePath, [o.cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
+      : fork(o.cliPath, args, {
+          execPath: process.execPath,
+          execArgv: [],
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          env: { ...env, ELECTRON_RUN_AS_NODE: '1' },
+        });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
