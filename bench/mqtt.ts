@@ -11,13 +11,13 @@
 //   npm run bench:mqtt          (node esbuild.mjs --only=bench,local && node dist/bench/mqtt.js)
 //   BOXES=100 ROUNDS=20 COMMANDS=100 npm run bench:mqtt
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as dgram from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../src/simulator/juicebox-udp';
-import { freeTcpPort, startBroker, watch, type Broker } from '../test/mqtt-broker';
+import { freeTcpPort, freeUdpPort } from '../test/free-ports';
+import { startBroker, watch, type Broker } from '../test/mqtt-broker';
 
 const BOXES = Number(process.env.BOXES ?? 100);
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
@@ -36,14 +36,6 @@ function percentile(xs: number[], p: number): number {
 const summary = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99), max: xs.length ? Math.max(...xs) : NaN });
 const median = (xs: number[]) => percentile(xs, 50);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function post(baseUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

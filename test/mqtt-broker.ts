@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { freeTcpPort } from './free-ports';
 
 const MOSQUITTO_PATHS = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'];
 
@@ -15,15 +16,6 @@ export function mosquittoPath(): string {
   const found = MOSQUITTO_PATHS.find((p) => existsSync(p));
   if (!found) throw new Error('Mosquitto is not installed: run .ci/setup (Debian packages mosquitto and mosquitto-clients)');
   return found;
-}
-
-/** A TCP port free on 127.0.0.1 now. */
-export async function freeTcpPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 export interface Broker {

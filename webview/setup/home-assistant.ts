@@ -25,14 +25,10 @@ let parts: Parts | undefined;
 /** The owner changed a field since the last save: the model's values do not overwrite it. */
 let editing = false;
 
-function button(label: string, testId: string, onClick: () => void, secondary = true): HTMLElement {
-  const b = h('vscode-button', { 'data-testid': testId, secondary });
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
-}
+/** The page's own button maker (label, test id, action, secondary). */
+type ButtonMaker = (label: string, testId: string, onClick: () => void, secondary?: boolean) => HTMLElement;
 
-function build(send: (m: SetupPageMessage) => void): Parts {
+function build(send: (m: SetupPageMessage) => void, button: ButtonMaker): Parts {
   const url = h('input', { type: 'text', id: 'mqtt-url', 'data-testid': 'mqtt-url', placeholder: 'mqtt://192.168.1.10:1883', spellcheck: 'false' });
   const user = h('input', { type: 'text', id: 'mqtt-user', 'data-testid': 'mqtt-user', placeholder: 'juicenet', spellcheck: 'false' });
   const proxy = h('input', { type: 'checkbox', id: 'mqtt-proxy', 'data-testid': 'mqtt-proxy' });
@@ -47,7 +43,7 @@ function build(send: (m: SetupPageMessage) => void): Parts {
     user,
     proxy,
     password: h('span', { 'data-testid': 'mqtt-password-state' }),
-    clearPassword: button('Remove the password', 'mqtt-clear-password', () => send({ kind: 'mqtt', action: 'clearPassword' })),
+    clearPassword: button('Remove the password', 'mqtt-clear-password', () => send({ kind: 'mqtt', action: 'clearPassword' }), true),
     connection: h('p', { 'data-testid': 'mqtt-connection' }),
     test: h('p', { 'data-testid': 'mqtt-test' }),
     restart: h('p', {
@@ -76,13 +72,18 @@ function build(send: (m: SetupPageMessage) => void): Parts {
     h(
       'div',
       { class: 'toolbar' },
-      button('Save', 'mqtt-save', save, false),
-      button('Set the password…', 'mqtt-password', () => send({ kind: 'mqtt', action: 'password' })),
+      button('Save', 'mqtt-save', save),
+      button('Set the password…', 'mqtt-password', () => send({ kind: 'mqtt', action: 'password' }), true),
       p.clearPassword,
-      button('Test the connection', 'mqtt-test-button', () => {
-        if (editing) save();
-        send({ kind: 'mqtt', action: 'test' });
-      }),
+      button(
+        'Test the connection',
+        'mqtt-test-button',
+        () => {
+          if (editing) save();
+          send({ kind: 'mqtt', action: 'test' });
+        },
+        true,
+      ),
     ),
     p.test,
     p.connection,
@@ -97,12 +98,12 @@ function build(send: (m: SetupPageMessage) => void): Parts {
 }
 
 /** Shows (or updates) the step; undefined hides it. */
-export function renderHomeAssistant(m: SetupHomeAssistant | undefined, after: HTMLElement, send: (msg: SetupPageMessage) => void): void {
+export function renderHomeAssistant(m: SetupHomeAssistant | undefined, after: HTMLElement, send: (msg: SetupPageMessage) => void, button: ButtonMaker): void {
   if (!m) {
     parts?.root.remove();
     return;
   }
-  parts ??= build(send);
+  parts ??= build(send, button);
   const p = parts;
   if (!p.root.isConnected) after.after(p.root);
   if (!editing) {

@@ -340,7 +340,7 @@ function render(m: SetupModel): void {
     for (const b of m.boxes) app.append(renderBox(b));
     if (m.boxes.length) app.append(renderPointing(m));
   }
-  renderHomeAssistant(m.homeAssistant, app, send);
+  renderHomeAssistant(m.homeAssistant, app, send, button);
   document.body.dataset.readAt = String(m.readAt);
   if (focusId) {
     const again = app.querySelector<HTMLElement>(`[data-testid="${CSS.escape(focusId)}"]`);
