@@ -59,15 +59,8 @@ function build(send: (m: SetupPageMessage) => void, button: ButtonMaker): Parts 
     h('p', {
       text: 'The local server can publish every charger to an MQTT broker (the Mosquitto add-on of Home Assistant, or any other). Home Assistant then finds each charger by itself, and evcc can drive it for solar charging.',
     }),
-    h(
-      'div',
-      { class: 'form' },
-      h('label', { for: 'mqtt-url', text: 'Broker address' }),
-      url,
-      h('label', { for: 'mqtt-user', text: 'User' }),
-      user,
-      h('label', { class: 'check' }, proxy, ' Also the topics of JuicePass Proxy (for flows and dashboards made for it)'),
-    ),
+    h('div', { class: 'form' }, h('label', { for: 'mqtt-url', text: 'Broker address' }), url, h('label', { for: 'mqtt-user', text: 'User' }), user),
+    h('p', {}, h('label', { class: 'check' }, proxy, ' Also the topics of JuicePass Proxy (for flows and dashboards made for it)')),
     h('p', {}, 'Password: ', p.password),
     h(
       'div',
