@@ -136,3 +136,44 @@ describe('MQTT bridge (Mosquitto with a password file)', function () {
     }
   });
 });
+
+describe('MQTT bridge over TLS (mqtts://, Mosquitto with a self-signed certificate)', function () {
+  this.timeout(30_000);
+  let broker: Broker;
+  const bridges: MqttBridge[] = [];
+  before(async () => {
+    broker = await startBroker({ tls: true });
+  });
+  after(async () => {
+    for (const b of bridges) await b.close();
+    await broker?.dispose();
+  });
+  const until = async (cond: () => boolean, what: string) => {
+    const end = Date.now() + 10_000;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it("connects with the broker's CA (--mqtt-ca-file) and publishes; without it, says the certificate was not accepted", async () => {
+    const host = new MemoryServer();
+    host.list = [box('1212343456', 'Garage')];
+    const w = await watch(broker, ['homeassistant/device/+/config']);
+    try {
+      const logs: string[] = [];
+      const ok = new MqttBridge(host, { url: broker.url, caFile: broker.caFile, reconnectMs: 200, log: (l) => logs.push(l) });
+      bridges.push(ok);
+      ok.start();
+      await w.waitValue('homeassistant/device/juicenet_1212343456/config', (v) => v.includes('"Garage"'));
+      assert.equal(ok.status.connected, true);
+      const refused = new MqttBridge(new MemoryServer(), { url: broker.url, clientId: 'no-ca', reconnectMs: 200, log: (l) => logs.push(l) });
+      bridges.push(refused);
+      refused.start();
+      await until(() => /certificate was not accepted/.test(refused.status.reason ?? ''), 'the refusal of the certificate');
+      assert.match(refused.status.reason ?? '', /give its CA with --mqtt-ca-file/);
+    } finally {
+      await w.close();
+    }
+  });
+});
