@@ -1,8 +1,9 @@
 // Command line: node dist/simulator-cli.js --port 8080 --account-token TOKEN --units 3 --speed 60 --seed 1
 // Prints the base URL and the (simulated) account token, serves until SIGINT/SIGTERM.
 import { startSimulator } from './index';
-import { EMULATED_PROTOCOLS, EmulatedProtocol, parseUdpTarget, startJuiceBoxEmulator } from './juicebox-udp';
-import { FaultConfig, SimulatorOptions } from './model';
+import { EMULATED_PROTOCOLS, type EmulatedProtocol } from './juicebox-report';
+import { parseUdpTarget, startJuiceBoxEmulator } from './juicebox-udp';
+import { DEMO_SERIAL_PREFIX, EMULATED_SERIAL_PREFIX, FaultConfig, SimulatorOptions } from './model';
 
 const HELP = `JuiceNet simulator
 
@@ -31,7 +32,8 @@ Usage: node dist/simulator-cli.js [options]   (or: npm run sim -- [options])
 
 JuiceBox emulator (the units also speak the box's UDP protocol to a local JuiceNet server):
   --juicebox-udp H:P    send each unit's UDP reports to H:P (loopback only: 127.0.0.1, ::1)
-                        and obey the server's command replies
+                        and obey the server's command replies. The units' IDs then start with
+                        ${EMULATED_SERIAL_PREFIX} (the demo's with ${DEMO_SERIAL_PREFIX}): never the same charger twice
   --protocol P[,P...]   report form, cycled over the units: v09u (default), v07, legacy
                         (no version, no checksum), v09e (encrypted firmware)
   --report-interval S   seconds between reports (default 9-10 charging, 30 otherwise)
@@ -144,6 +146,7 @@ function parseArgs(argv: string[]): CliOptions {
   }
   if (reportIntervalS !== undefined && !(reportIntervalS > 0)) throw new Error('--report-interval needs a positive number of seconds');
   const juicebox = udpTarget ? { target: udpTarget, protocols: protocols ?? ['v09u' as const], reportIntervalS, offlineLimitA } : undefined;
+  if (juicebox) opts.serialPrefix = EMULATED_SERIAL_PREFIX;
   return { sim: opts, juicebox };
 }
 

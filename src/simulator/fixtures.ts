@@ -4,6 +4,7 @@
 import type { SimSchedule, WireNotification } from '../server/types';
 import { savingsPerWh } from '../server/rules';
 import { SimUnit, plug } from './physics';
+import { DEMO_SERIAL_PREFIX } from './model';
 import { Prng, childSeed } from './prng';
 
 const UNIT_NAMES = ['Garage', 'Driveway', 'Carport', 'Side Yard', 'Workshop', 'Office Lot', 'Barn', 'Visitor Bay', 'Cottage', 'North Gate'];
@@ -32,11 +33,18 @@ const RATINGS: [number, number][] = [
 ];
 
 /** Unit number `index` of a simulator with seed `worldSeed` starting at `startTime`. */
-export function createSimUnit(index: number, worldSeed: number, startTime: number, autoPlug: boolean, historyDays = 0): SimUnit {
+export function createSimUnit(
+  index: number,
+  worldSeed: number,
+  startTime: number,
+  autoPlug: boolean,
+  historyDays = 0,
+  serialPrefix = DEMO_SERIAL_PREFIX,
+): SimUnit {
   const seed = childSeed(worldSeed, index, 2);
   const r = new Prng(seed);
   // 28 decimal digits, like the document's "0814081508141535522516012129".
-  const unitId = `08140815${r.digits(20)}`;
+  const unitId = `${serialPrefix}${r.digits(20)}`;
   const car = CARS[index % CARS.length];
   const carId = 4000 + ((index * 37 + r.int(0, 999)) % 6000);
   const [wire, unitRating] = RATINGS[index % RATINGS.length];

@@ -62,6 +62,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   if (!Number.isFinite(speed) || speed <= 0) throw new Error('speed must be a positive number');
   const unitCount = opts.units ?? 3;
   if (!Number.isInteger(unitCount) || unitCount < 0 || unitCount > 100_000) throw new Error('units must be a whole number from 0 to 100000');
+  if (opts.serialPrefix !== undefined && !/^\d{8}$/.test(opts.serialPrefix)) throw new Error('serialPrefix must be 8 digits (unit IDs are 28 digits)');
   if (opts.historyDays !== undefined && (!Number.isInteger(opts.historyDays) || opts.historyDays < 0 || opts.historyDays > 3660))
     throw new Error('historyDays must be a whole number of days from 0 to 3660');
   const clock = new VirtualClock(opts.startTime ?? Math.floor(Date.now() / 1000), speed, opts.manualClock ?? false);
@@ -74,6 +75,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     autoPlug: opts.autoPlug ?? true,
     historyPageSize: opts.historyPageSize ?? 20,
     historyDays: opts.historyDays,
+    serialPrefix: opts.serialPrefix,
     speed: opts.manualClock ? 1 : speed,
     now: () => clock.now(),
   });
