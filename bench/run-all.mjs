@@ -212,6 +212,13 @@ const ROWS = {
       j.pass?.eventLoopMaxMs,
     ],
     ['tree re-render of 1,000 rows (max of 20)', ms(get(j, 'tree.snapshotMsMax')), `< ${j.targets?.treeSnapshotMaxMs} ms`, '—', j.pass?.treeSnapshotMaxMs],
+    [
+      'tree cost per row / the least a row can be (same rows, same run)',
+      `${n(get(j, 'tree.perRowUs'), 2)} us / ${n(get(j, 'tree.referencePerRowUs'), 2)} us = ${n(get(j, 'tree.perRowRatioToReference'), 1)}x`,
+      `< 10 x ${n(get(j, 'tree.perRowRatioWhenSet'), 1)}x`,
+      `${n(get(j, 'tree.referencePerRowUs'), 2)} us (name, state, power only)`,
+      j.pass?.perRowRatio,
+    ],
     ['heap for 1,000 units (after GC)', mib(get(j, 'memory.heapDeltaMiB')), `< ${j.targets?.heapDeltaMiB} MiB`, '—', j.pass?.heapDeltaMiB],
     ['RSS of the extension side after load', mib(get(j, 'memory.rssAfterMiB')), '—', '—', undefined],
     [
