@@ -241,7 +241,7 @@ async function main(): Promise<void> {
       log,
       minIntervalS: 10,
       maxIntervalS: 300,
-      // As src/extension.ts builds it.
+      // As src/main.ts builds it.
       makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId: 'bench-load', deviceName: 'VS Code' }),
     });
     // Nothing visible: no poll timers; every read below is one we asked for.

@@ -67,6 +67,7 @@ export function vsixProblems(entries) {
   for (const must of [
     'extension/package.json',
     'extension/dist/extension.js',
+    'extension/dist/main.js',
     'extension/dist/simulator.js',
     'extension/dist/webview/main.js',
     'extension/readme.md',
