@@ -17,7 +17,7 @@
 // server inside its call, which the judge relies on (bench/lib/soak-truth.ts).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_RETRY, JuiceNetClient } from '../src/api/client';
-import type { UnitStatus } from '../src/api/types';
+import type { UnitStatus } from '../src/domain/model';
 import { splitUnitKey } from '../src/domain/ids';
 import { Prng } from '../src/simulator/prng';
 import { startSimulator, type FaultConfig } from '../src/simulator/index';

@@ -12,7 +12,8 @@
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError, toJuiceNetError, writeOutcomeUncertain } from '../api/errors';
 import { describeWindow, sameSchedule } from '../domain/schedule';
 import { notificationMismatches } from '../domain/notifications';
-import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
+import type { NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitInfo, UnitStatus } from '../domain/model';
+import type { JuiceNetApi, UnitAuth } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
 export interface UnitTarget {

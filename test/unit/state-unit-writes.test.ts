@@ -15,7 +15,8 @@ import {
   UnverifiedWriteError,
   writeOutcomeUncertain,
 } from '../../src/api/errors';
-import type { JuiceNetApi, UnitStatus } from '../../src/api/types';
+import type { UnitStatus } from '../../src/domain/model';
+import type { JuiceNetApi } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
