@@ -131,7 +131,7 @@ export function createLocalSetup(
   const makeServer = () =>
     new LocalServerProcess({
       cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'),
-      nodePath: cfg().get<string>('nodePath') || 'node',
+      nodePath: cfg().get<string>('nodePath') || undefined,
       dataDir: dataDir(),
       udpPort: cfg().get<number>('udpPort', 8047),
       httpPort: cfg().get<number>('httpPort', 8080),
