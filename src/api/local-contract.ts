@@ -50,6 +50,16 @@ export const localBoxDiagnosticsSchema = z.object({
   known: z.boolean().catch(false),
   online: z.boolean().optional(),
   firstAddress: z.string().optional(),
+  /** The server's UDP port the box reports to (its active stream), on servers that listen on several. */
+  udpPort: z.number().int().optional(),
+  /** Reports in a row that ignored the limit the server sends; `ignoring`: the words once flagged. */
+  ignoredReports: z.number().int().nonnegative().optional(),
+  ignoring: z.string().optional(),
+  /** The server records the box but sends it no command. */
+  monitorOnly: z.boolean().optional(),
+  /** While the box is silent: since when (epoch seconds), and "unreachable since 14:05" in its zone. */
+  unreachableSinceS: z.number().optional(),
+  unreachable: z.string().optional(),
 });
 
 /** Milliseconds over the last replies: how fast the server answers its boxes. */
@@ -71,6 +81,8 @@ export const localDiagnosticsSchema = z.object({
     version: z.string().catch('unknown'),
     schemaVersion: z.number().int().optional(),
     udpPort: z.number().int(),
+    /** Every UDP port it listens on (servers that listen on several). */
+    udpPorts: z.array(z.number().int()).optional(),
     datagrams: count,
     replies: count,
     errors: count,
