@@ -22,6 +22,7 @@ const BENCHES = [
   { name: 'load', cmd: ['dist/bench/load.js'], result: 'load.json', needs: 'dist/bench/load.js' },
   { name: 'local', cmd: ['dist/bench/local.js'], result: 'local.json', needs: 'dist/local-cli.js' },
   { name: 'push', cmd: ['dist/bench/push.js'], result: 'push.json', needs: 'dist/bench/push.js' },
+  { name: 'smart', cmd: ['dist/bench/smart.js'], result: 'smart.json', needs: 'dist/bench/smart.js' },
   {
     name: 'soak',
     cmd: ['dist/bench/soak.js'],
@@ -239,6 +240,42 @@ ROWS.push = (j) => [
     `${ms(j.polling?.p50)} / ${ms(j.polling?.p95)} (polling, same reports; ×${n(j.ratioPollingToPushP95, 0)} at p95)`,
     j.pass?.pushP95Ms,
     'pushP95Ms',
+  ],
+];
+
+ROWS.smart = (j) => [
+  [
+    `circuits: reported currents over the circuit (${n(get(j, 'circuits.boxHours'), 0)} virtual box-hours, random churn)`,
+    n(j.violations, 0),
+    `${j.targets?.violations} over ≥ ${n(j.targets?.boxHoursAtLeast, 0)} box-hours`,
+    `${n(get(j, 'circuits.naiveNoSharing.violations'), 0)} (no sharing)`,
+    j.pass?.violations,
+    'violations',
+  ],
+  [
+    'circuits: use of the circuit while the cars want more',
+    `${n((j.utilisation ?? NaN) * 100)} %`,
+    `≥ ${n((j.targets?.utilisationAtLeast ?? NaN) * 100, 0)} %`,
+    `${n((get(j, 'circuits.naiveFixedSplit.utilisation') ?? NaN) * 100)} % (a fixed split)`,
+    j.pass?.utilisation,
+    'utilisation',
+  ],
+  [
+    `ready by: cost of the plans / charging at plug-in (${n(j.deadlinesTotal, 0)} sessions of a year, default tariff)`,
+    `${n(j.readyByCostRatio, 3)} (${n(j.deadlinesMet, 0)} deadlines met)`,
+    `≤ ${j.targets?.readyByCostRatioAtMost}, every deadline a plan can meet`,
+    '1 (charging at plug-in)',
+    j.pass?.readyByCostRatio && j.pass?.deadlinesMet,
+    'readyByCostRatio',
+    'deadlinesMet',
+  ],
+  [
+    'solar: share of the car energy from surplus / limit changes per hour',
+    `${n((j.solarShare ?? NaN) * 100)} % / ${n(j.limitChangesPerHour)}`,
+    'more than a fixed limit',
+    `${n((j.solarShareFixedLimit ?? NaN) * 100)} % (fixed limit) / ${n(j.limitChangesPerHourEveryReading)} (following every reading)`,
+    j.pass?.solarShare,
+    'solarShare',
   ],
 ];
 
