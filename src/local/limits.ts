@@ -19,10 +19,18 @@ export interface LimitDecision {
   reason: LimitReason;
 }
 
+/**
+ * Smart charging's say in a reply: the amps to send, given the box (its report just taken) and the
+ * owner's decision. Called once per reply; never raises above the owner's decision.
+ */
+export type ReplyCap = (box: LocalBox, owner: LimitDecision, now: number) => number;
+
 /** Who changes a limit (for the log and for listeners). */
 export type LimitChanger = 'api' | 'mqtt' | 'smart-charging' | 'owner';
 
 export class BoxLimits {
+  private replyCap?: ReplyCap;
+
   constructor(
     private readonly registry: BoxRegistry,
     private readonly now: () => number,
@@ -74,9 +82,28 @@ export class BoxLimits {
     box.offlineLimitA = amps;
   }
 
+  /** Lets smart charging cap the limit of every reply (undefined: the owner's decision alone). */
+  setReplyCap(cap: ReplyCap | undefined): void {
+    this.replyCap = cap;
+  }
+
+  /** The online limit of a reply now: the owner's decision, capped by smart charging. */
+  private replyLimit(box: LocalBox, now: number): number {
+    const owner = this.decide(box, now);
+    if (!this.replyCap) return owner.amps;
+    try {
+      const capped = this.replyCap(box, owner, now);
+      return Number.isInteger(capped) && capped >= 0 ? Math.min(owner.amps, capped) : Math.min(owner.amps, box.last?.onlineLimitA ?? 0);
+    } catch (e) {
+      // Never a raise on an internal error: the box keeps at most what it obeys now.
+      this.log(`internal error in smart charging for ${box.unitId}: ${(e as Error).message}`);
+      return Math.min(owner.amps, box.last?.onlineLimitA ?? 0);
+    }
+  }
+
   /** The command datagram answering a report of `box` (its counter steps once per command). */
   reply(box: LocalBox, protocolVersion: string | undefined, now: number): { datagram: string; onlineA: number; offlineA: number } {
-    const onlineA = this.onlineLimit(box, now);
+    const onlineA = this.replyLimit(box, now);
     const offlineA = box.offlineLimitA;
     const lt = localTime(unitZone(box.settings.info), now);
     const local = new Date((Math.floor(now) + lt.offsetS) * 1000);

@@ -30,6 +30,7 @@ describe('unit commands', function () {
     const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
     assert.ok(ext, 'extension installed');
     api = await ext.activate();
+    await api.ready();
     await run('juicenet.signIn', { token: sim.accountToken, baseUrl: sim.baseUrl, label: 'Commands test' });
     unitId = sim.units[0].unitId;
     const view = await waitFor('the signed-in units', () => api.backend.getUnit(unitId));
@@ -145,6 +146,17 @@ describe('unit commands', function () {
     // All three documented parameters, the energies being the unit's own (read once, before the write).
     const sent = sim.lastRequest('set_override');
     assert.ok(sent && 'override_time' in sent && 'energy_at_plugin' in sent && 'energy_to_add' in sent, JSON.stringify(sent));
+  });
+
+  it('startChargingWithAmount sends the energy to add with the override and says it', async () => {
+    await run('juicenet.startChargingWithAmount', unitId, '12.5 kWh');
+    const sent = sim.lastRequest('set_override') as Record<string, unknown> | undefined;
+    assert.equal(Number(sent?.energy_to_add), 12_500, JSON.stringify(sent));
+    assert.equal(last().level, 'info');
+    assert.match(last().text, /will charge now, adding 12\.5 kWh/);
+    api.clearMessages();
+    await run('juicenet.startChargingWithAmount', unitId, '0');
+    assert.match(last().text, /0 kWh is out of range/);
   });
 
   it('cancelOverride sets override_time 0', async () => {
