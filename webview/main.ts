@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './panel.css';
 import { Rpc } from './rpc';
-import { h, clear } from './dom';
+import { h, clear, setShownZone } from './dom';
 import { OverviewTab } from './overview';
 import { HistoryTab, type HistoryUiState } from './history';
 import { InfoTab } from './info';
@@ -88,6 +88,8 @@ rpc.onShowInsights = (scope) => {
   void insights.show(scope);
 };
 rpc.onUnit = (u: UnitSnapshot | null) => {
+  // Every time on the page is in the charger's zone (the host says which), not the browser's.
+  if (setShownZone(u?.zone)) history.zoneChanged();
   overview.update(u);
   unitName = u?.name;
   if (u) document.title = u.name;

@@ -17,7 +17,7 @@ import {
 } from '../src/domain/format';
 import { MIN_AMPS, parseAmps, validateAmps } from '../src/domain/amps';
 import { parseChargingTime, validateChargingTime } from '../src/domain/charging-time';
-import { clear, errorInfoOf, h, localTime, showMessage, showWriteError } from './dom';
+import { clear, errorInfoOf, h, localClockTime, localTime, shownTimeZone, showMessage, showWriteError } from './dom';
 import { drawPowerPlot } from './history';
 import { energyUnderCurveWh } from './plot';
 import { stateLabel as stateWords } from './words';
@@ -73,7 +73,7 @@ export class OverviewTab {
   private readonly chartHost = h('div', { class: 'plot-host', 'data-testid': 'overview-chart' });
   private readonly chartNote = h('p', { class: 'muted', 'data-testid': 'overview-chart-note' });
   private readonly fields = h('dl', { class: 'fields', 'data-testid': 'overview' });
-  private readonly updated = h('p', { class: 'muted' });
+  private readonly updated = h('p', { class: 'muted', 'data-testid': 'overview-updated' });
   private readonly body = h('div', { hidden: true });
   private readonly waiting = h('p', { class: 'muted', text: 'Waiting for the charger’s state…' });
 
@@ -249,7 +249,12 @@ export class OverviewTab {
       ['Lifetime savings', formatCents(s.lifetime.savingsCents)],
     ];
     for (const [k, v] of rows) this.fields.append(h('dt', { text: k }), h('dd', { text: v }));
-    if (u.lastGoodAt) this.updated.textContent = `Updated ${new Date(u.lastGoodAt).toLocaleTimeString()}`;
+    if (u.lastGoodAt) {
+      // In the charger's zone, like "Full at" beside it; the fallback zone is named.
+      this.updated.textContent = `Updated ${localClockTime(u.lastGoodAt / 1000)}`;
+      if (u.zoneNote) this.updated.title = u.zoneNote;
+      else this.updated.removeAttribute('title');
+    }
   }
 
   /** Validates the limit as typed (the Set Current Limit command's rule) and keeps slider and field together. */
@@ -266,7 +271,7 @@ export class OverviewTab {
 
   private syncHold(): string | undefined {
     const text = this.holdInput.value;
-    const bad = text.trim() === '' ? undefined : validateChargingTime(text, new Date());
+    const bad = text.trim() === '' ? undefined : validateChargingTime(text, new Date(), shownTimeZone());
     this.holdError.textContent = bad ?? '';
     if (bad) this.holdInput.setAttribute('aria-invalid', 'true');
     else this.holdInput.removeAttribute('aria-invalid');
@@ -295,7 +300,7 @@ export class OverviewTab {
     if (this.busy || this.syncHold()) return;
     let epochS: number;
     try {
-      epochS = parseChargingTime(this.holdInput.value, new Date());
+      epochS = parseChargingTime(this.holdInput.value, new Date(), shownTimeZone());
     } catch (e) {
       showMessage(this.msg, 'error', (e as Error).message);
       return;

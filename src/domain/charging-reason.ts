@@ -10,7 +10,7 @@ import type { Schedule, ScheduleWindow, UnitState } from '../api/types';
 import { formatEnergyWh, formatPowerW } from './format';
 import { stateLabel } from './labels';
 import { isChargingAllowed, isMinuteInWindow, localDayAndMinute, minutesToHHMM } from './schedule';
-import { unitTimeZone } from './time-zone';
+import { unitTimeZone, whenText as zonedWhen } from './time-zone';
 
 export type ReasonKind =
   | 'not-read'
@@ -68,18 +68,12 @@ export interface ReasonInput {
   };
 }
 
-/** A time of the unit's day as the owner reads it: "22:00", "tomorrow 06:30", "Sat 08:00", "25 Dec 08:00". */
+/**
+ * A time of the unit's day as the owner reads it: "22:00", "tomorrow 06:30", "Sat 08:00", "25 Dec
+ * 08:00", in the charger's zone (time-zone.ts chargerZone: this computer's when it reports none).
+ */
 export function whenText(epochMs: number, now: Date, timeZone?: string): string {
-  const zone = unitTimeZone(timeZone);
-  const hhmm = new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: zone });
-  const day = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: zone });
-  const target = day(new Date(epochMs));
-  if (target === day(now)) return hhmm;
-  if (target === day(new Date(now.getTime() + 86_400_000))) return `tomorrow ${hhmm}`;
-  if (epochMs > now.getTime() && epochMs - now.getTime() < 6 * 86_400_000) {
-    return `${new Date(epochMs).toLocaleDateString('en-GB', { weekday: 'short', timeZone: zone })} ${hhmm}`;
-  }
-  return `${new Date(epochMs).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: zone })} ${hhmm}`;
+  return zonedWhen(unitTimeZone(timeZone), epochMs / 1000, now.getTime() / 1000);
 }
 
 function windowOf(schedule: Pick<Schedule, 'weekday' | 'weekend'>, weekday: number): ScheduleWindow {

@@ -4,7 +4,8 @@
 // with the same domain function and shows the problems. No vscode import; nothing secret is returned.
 import type { PanelBackend, Logger, UnitView } from '../state/contracts';
 import type { HistoryCache } from '../state/history-cache';
-import { chargerFactsFromInfo, chargerZone, parseTariffSetting, type TariffSetting } from '../domain/insights';
+import { chargerFactsFromInfo, parseTariffSetting, type TariffSetting } from '../domain/insights';
+import { chargerZone } from '../domain/time-zone';
 import type { Result } from '../protocol/messages';
 
 /** The insights settings as read (juicenet.tariff.*, juicenet.insights.*). */
@@ -60,7 +61,7 @@ export async function loadInsights(
     if (!api) {
       chargers.push({
         ...base,
-        zone: 'UTC',
+        zone: chargerZone(view.info?.timeZoneId).zone,
         sessions: deps.cache.cached(view.unitId),
         complete: false,
         newSessions: 0,
@@ -76,7 +77,7 @@ export async function loadInsights(
     } catch (e) {
       error = `Could not read the charger’s info (prices, car, time zone): ${errorText(e)}`;
     }
-    const zone = chargerZone(info?.timeZoneId);
+    const zone = chargerZone(info?.timeZoneId).zone;
     const facts = chargerFactsFromInfo(view.unitId, view.name, zone, info?.raw ?? {});
     let complete = false;
     let newSessions = 0;

@@ -7,7 +7,7 @@ import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
-import { reasonOf, unitFullAt } from '../views/unit-format';
+import { reasonOf, unitFullAt, unitZone } from '../views/unit-format';
 import { describeFailure, withoutWireNames } from '../domain/labels';
 import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
 import { loadInsights, type InsightsHostDeps } from './insights-host';
@@ -42,7 +42,10 @@ interface Thenable<T> {
 export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
   if (!v) return null;
   const s = v.status;
+  const zone = unitZone(v);
   return {
+    zone: zone.zone,
+    zoneNote: v.info ? zone.note : undefined,
     unitId: v.unitId,
     accountId: v.accountId,
     maxAmps: maxAmpsOf(v.info),

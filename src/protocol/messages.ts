@@ -165,6 +165,10 @@ export const unitSnapshotSchema = z.object({
   reason: z.object({ kind: z.string(), short: z.string(), detail: z.string(), todo: z.string() }).optional(),
   /** Epoch seconds of the hold set by Hold Charging Until, while it has not passed. */
   holdUntilS: optNum,
+  /** The IANA zone every time of this charger is shown in (domain/time-zone chargerZone). */
+  zone: z.string().optional(),
+  /** Why the times are in this computer's zone, when the charger reports none. */
+  zoneNote: z.string().optional(),
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/test-api';
 import { parseChargingTime } from '../../src/domain/charging-time';
+import { unitTimeZone } from '../../src/domain/time-zone';
 import { EXT_ID, waitFor } from './helpers';
 import { faultedCalls, type FaultedCallsOptions } from '../fixtures/faulted-client';
 
@@ -187,7 +188,8 @@ describe('unit commands', function () {
   });
 
   it('setChargingTime holds charging until HH:MM (epoch seconds on the server); 25:00 is refused', async () => {
-    const expected = parseChargingTime('23:45', new Date());
+    // 23:45 on the charger's clock, as every time it shows.
+    const expected = parseChargingTime('23:45', new Date(), unitTimeZone(sim.unit(unitId).info.timeZoneId as string));
     await run('juicenet.setChargingTime', unitId, '23:45');
     assert.equal(sim.unit(unitId).chargingTime, expected);
     assert.equal(last().level, 'info');

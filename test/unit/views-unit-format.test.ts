@@ -51,11 +51,19 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.equal(describeUnit(unit({ status: status({ state: 'plugged' }) })), 'plugged in, the car is not taking charge');
     assert.equal(describeUnit(unit({ status: status({ state: 'plugged', charging: { ampsLimit: 0 } }) })), 'stopped by you (0 A)');
     const last = Date.UTC(2026, 0, 1, 14, 5);
-    assert.equal(describeUnit(unit({ stale: true, lastGoodAt: last }), 'UTC'), 'charging · 7.2 kW (stale, last good 14:05)');
+    assert.equal(
+      describeUnit(unit({ stale: true, lastGoodAt: last, info: { timeZoneId: 'UTC', cars: [], raw: {} } })),
+      'charging · 7.2 kW (stale, last good 14:05)',
+    );
+    // In the charger's zone, not this computer's: 14:05 UTC is 06:05 in Los Angeles in January.
+    assert.equal(
+      describeUnit(unit({ stale: true, lastGoodAt: last, info: { timeZoneId: 'Pacific Standard Time', cars: [], raw: {} } })),
+      'charging · 7.2 kW (stale, last good 06:05)',
+    );
     // The last refresh failed: not "charging" any more, but what it was doing when last read.
     const unreachable = unit({ stale: true, lastGoodAt: last, error: 'x' });
     assert.equal(
-      describeUnit({ ...unreachable, info: { timeZoneId: 'UTC', cars: [], raw: {} } }, 'UTC', new Date(last + 3600_000)),
+      describeUnit({ ...unreachable, info: { timeZoneId: 'UTC', cars: [], raw: {} } }, new Date(last + 3600_000)),
       'unreachable since 14:05 (last known: charging · 7.2 kW)',
     );
     assert.equal(badgeFor(unreachable).icon, 'debug-disconnect');

@@ -271,7 +271,16 @@ function makeBackend(
   };
 }
 
-export async function startHarness(opts: { theme?: ThemeName; width?: number; historyDays?: number; startTime?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    theme?: ThemeName;
+    width?: number;
+    historyDays?: number;
+    startTime?: number;
+    /** The browser's own zone (IANA): the page must show the charger's, whatever this is. */
+    browserTimeZone?: string;
+  } = {},
+): Promise<Harness> {
   const sim = await startSimulator({ units: 2, seed: 7, historyDays: opts.historyDays, startTime: opts.startTime });
   const client = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'webview-test' });
   const writeHook: { next?: (method: string) => Promise<void> | void } = {};
@@ -321,7 +330,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
   origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: 900 }, timezoneId: opts.browserTimeZone });
   const page = await context.newPage();
   let router: PanelRouter | undefined;
   const savedCsv: string[] = [];

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, type Harness } from './harness';
 import { validateAmps, maxAmpsOf } from '../../src/domain/amps';
+import { clockText, unitTimeZone } from '../../src/domain/time-zone';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -22,13 +23,28 @@ describe('unit panel Overview (Chromium)', function () {
 
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    hx = await startHarness({ theme: 'light' });
+    // A browser far from the charger's zone: "Updated" and "Full at" must both be the charger's time.
+    hx = await startHarness({ theme: 'light', browserTimeZone: 'Asia/Tokyo' });
     hx.sim.plugIn(hx.unitId);
     await hx.refreshUnit();
     await P().locator('[data-testid=overview-controls]').waitFor();
   });
   after(async () => {
     await hx?.close();
+  });
+
+  it('shows "Updated" in the charger’s zone, as "Full at" beside it', async () => {
+    const zone = unitTimeZone(sim().info.timeZoneId as string);
+    await hx.refreshUnit();
+    const updated = P().locator('[data-testid=overview-updated]');
+    await P().waitForFunction(() => /^Updated \d\d:\d\d$/.test(document.querySelector('[data-testid=overview-updated]')?.textContent ?? ''));
+    const text = await updated.innerText();
+    // The reading's time, in the charger's zone (a minute may turn between the reading and this check).
+    const now = Date.now() / 1000;
+    assert.ok([clockText(zone, now), clockText(zone, now - 60)].includes(text.slice('Updated '.length)), `${text} in ${zone}`);
+    assert.notEqual(clockText(zone, now), clockText('Asia/Tokyo', now));
+    // The charger reports a zone: nothing to explain.
+    assert.equal(await updated.getAttribute('title'), null);
   });
 
   it('validates the limit as typed with the Set Current Limit command’s rule, and sends nothing invalid', async () => {
@@ -95,21 +111,20 @@ describe('unit panel Overview (Chromium)', function () {
     await hold.fill('25:61');
     assert.match(await P().locator('[data-testid=overview-hold-error]').innerText(), /.+/);
     assert.equal(await P().locator('[data-testid=overview-hold-apply]').getAttribute('disabled'), '');
-    const when = new Date(Date.now() + 2 * 3600_000);
-    const hhmm = `${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+    // Typed in the charger's wall clock (as every time the panel shows), not the browser's.
+    const zone = unitTimeZone(sim().info.timeZoneId as string);
+    const whenS = Date.now() / 1000 + 2 * 3600;
+    const hhmm = clockText(zone, whenS);
     await hold.fill(hhmm);
     assert.equal(await P().locator('[data-testid=overview-hold-error]').innerText(), '');
     await P().locator('[data-testid=overview-hold-apply]').click();
     assert.match(await waitMessage(/will not start charging by itself before/), /before .+\.$/);
     const sentS = sim().chargingTime;
-    assert.equal(new Date(sentS * 1000).getHours(), when.getHours());
-    assert.equal(new Date(sentS * 1000).getMinutes(), when.getMinutes());
+    assert.equal(clockText(zone, sentS), hhmm);
+    assert.ok(Math.abs(sentS - whenS) < 60, `${sentS} vs ${whenS}`);
     // Remembered as the command remembers it, so the panel shows the hold (the protocol cannot read it back).
     await P().waitForFunction(() => /Held until/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
-    assert.match(
-      await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(),
-      new RegExp(`${when.getMinutes() < 10 ? '0' : ''}${when.getMinutes()}`),
-    );
+    assert.match(await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(), new RegExp(`, ${hhmm}$`));
   });
 
   it('keeps the typed limit and says what failed when the write is refused', async () => {
