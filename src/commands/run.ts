@@ -11,7 +11,8 @@ import type { RunningSimulator } from '../simulator';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
 import type { LocalServerProcess } from '../state/local-server-process';
-import { writeLimit, type LimitWrite } from '../state/unit-writes';
+import type { LimitWrite } from '../state/unit-writes';
+import { writeLimitRemembering } from '../state/start-stop';
 import { describeFailure, shortMessage } from '../domain/labels';
 
 export { shortMessage } from '../domain/labels';
@@ -328,9 +329,11 @@ export function clientOf(deps: CommandDeps, accountId: string): JuiceNetApi | un
   return deps.backend.accountClient(accountId);
 }
 
-/** Sends set_limit and verifies it; used by setLimit, stopCharging and startCharging. Throws on failure. */
+/** Sends set_limit and verifies it, keeping the limit memory (src/state/start-stop.ts); shows the read-back at once. Throws on failure. */
 export async function applyLimit(deps: CommandDeps, unit: UnitView, amps: number): Promise<LimitWrite> {
   const api = deps.backend.api(unit.key);
   if (!api) throw new Error(`no credentials for ${unit.name}`);
-  return withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, (signal) => writeLimit(api, amps, signal));
+  const w = await withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, (signal) => writeLimitRemembering(api, unit.key, amps, signal));
+  if (w.after) deps.backend.applyReading?.(unit.key, w.after);
+  return w;
 }

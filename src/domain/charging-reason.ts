@@ -25,6 +25,7 @@ export type ReasonKind =
   | 'charging'
   | 'held'
   | 'override-later'
+  | 'override-starting'
   | 'waiting-schedule'
   | 'no-window'
   | 'car-not-taking'
@@ -223,6 +224,17 @@ export function chargingReason(input: ReasonInput): ChargingReason {
           'The car is plugged in, but the current limit is 0 A, which turns charging off.',
           'Start charging, or set a limit of 6 A or more.',
           ['startCharging', 'setLimit'],
+        );
+      }
+      if (overrideRunning) {
+        // Start sent an override (or another app did): the charger may charge now, the car has not started drawing.
+        const ignoring = [allowed === false ? 'the schedule' : undefined, hold !== undefined ? `the hold until ${at(hold * 1000)}` : undefined].filter(Boolean);
+        return reason(
+          'override-starting',
+          'override: charging allowed now, waiting for the car',
+          `An override lets the charger charge now${ignoring.length ? `, ignoring ${ignoring.join(' and ')}` : ''}; the car is not drawing yet (it may take a minute, or the car may be full).`,
+          'Cancel the override to go back to the schedule, or stop charging.',
+          ['cancelOverride', 'stopCharging'],
         );
       }
       if (overrideLater) {

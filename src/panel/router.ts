@@ -9,7 +9,16 @@ import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
 import { reasonOf, unitFullAt, unitZone } from '../views/unit-format';
 import { describeFailure, withoutWireNames } from '../domain/labels';
-import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
+import {
+  cancelOverrideControl,
+  holdUntilControl,
+  maxAmpsFor,
+  setLimitControl,
+  startChargingControl,
+  stopChargingControl,
+  type ControlDone,
+} from './unit-controls';
+import { unitTimeZone } from '../domain/time-zone';
 import { loadInsights, type InsightsHostDeps } from './insights-host';
 import {
   parseParams,
@@ -49,7 +58,7 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
     unitId: v.unitId,
     accountId: v.accountId,
     maxAmps: maxAmpsOf(v.info),
-    reason: (({ kind, short, detail, todo }) => ({ kind, short, detail, todo }))(reasonOf(v)),
+    reason: (({ kind, short, detail, todo, actions }) => ({ kind, short, detail, todo, actions }))(reasonOf(v)),
     holdUntilS: v.holdUntilS,
     name: v.name,
     accountLabel: v.accountLabel,
@@ -256,7 +265,7 @@ export class PanelRouter {
       if (!this.io.insights) throw new Error('Insights are not available here.');
       return loadInsights(this.backend, this.io.insights, this.log, this.unitId, scope);
     },
-    // The Overview's controls: the commands' verified writes (src/panel/unit-controls.ts).
+    // The Overview's controls: the commands' rule and verified writes (src/panel/unit-controls.ts).
     setLimit: async ({ amps }) => {
       const target = this.api();
       return this.afterControl('setLimit', await setLimitControl(target, this.unitId, amps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
@@ -264,16 +273,25 @@ export class PanelRouter {
     stopCharging: async () => this.afterControl('stopCharging', await stopChargingControl(this.api(), this.unitId)),
     startCharging: async ({ restoreAmps }) => {
       const target = this.api();
+      const view = this.backend.getUnit(this.unitId);
       return this.afterControl(
         'startCharging',
-        await startChargingControl(target, this.unitId, restoreAmps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)),
+        await startChargingControl(target, {
+          memoryKey: this.unitId,
+          schedule: view?.schedule,
+          zone: view ? unitZone(view).zone : unitTimeZone(undefined),
+          holdUntilS: view?.holdUntilS,
+          chosenAmps: restoreAmps,
+          maxAmps: await maxAmpsFor(target, view?.info),
+        }),
       );
     },
+    cancelOverride: async () => this.afterControl('cancelOverride', await cancelOverrideControl(this.api())),
     holdUntil: async ({ epochS }) => {
-      const result = await holdUntilControl(this.api(), epochS);
+      const done = await holdUntilControl(this.api(), epochS);
       // The protocol cannot read the hold back: remembered (per account and unit), as the command does.
       await this.backend.rememberHold?.(this.unitId, epochS);
-      return this.afterControl('holdUntil', result);
+      return this.afterControl('holdUntil', done);
     },
     saveCsv: async ({ csv, suggestedName }) => {
       if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
@@ -282,9 +300,13 @@ export class PanelRouter {
     },
   };
 
-  /** After an Overview control's write: logged, and a refresh so that every view shows the result. */
-  private afterControl(method: string, result: ControlResult): ControlResult {
-    this.log.info(`Unit panel ${this.unitId}: ${method} sent${writeNote(result.confirmed, result.replyLost)}`);
+  /**
+   * After an Overview control's write: logged, the read-back shown at once (the row, the status bar
+   * and this page), and a refresh so that info and schedule follow.
+   */
+  private afterControl(method: string, { result, after }: ControlDone): ControlResult {
+    this.log.info(`Unit panel ${this.unitId}: ${method} ${result.nothingToDo ? 'needed nothing' : 'sent'}${writeNote(result.confirmed, result.replyLost)}`);
+    if (after) this.backend.applyReading?.(this.unitId, after);
     void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
     return result;
   }

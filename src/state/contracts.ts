@@ -63,6 +63,8 @@ export interface PanelBackend {
   refresh(unitId: string, reason: RefreshReason): Promise<void>;
   /** Every unit the backend knows (for the panel's quick pick when opened without a unit). */
   units(): UnitView[];
+  /** Shows a verified write's read-back at once (UnitStore implements it). */
+  applyReading?(unitKey: string, status: UnitStatus): void;
   /** The panel's Hold until remembers its hold as the command does (CommandBackend.rememberHold). */
   rememberHold?(unitKey: string, untilS: number): Promise<void>;
 }

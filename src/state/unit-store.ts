@@ -1,7 +1,7 @@
 // The cache of what the views show (UnitView per unit) and the one place that reads the server for
 // them. Implements CommandBackend (and so PanelBackend). No vscode import: unit-tested in Node
 // against the real simulator over HTTP.
-import type { AccountUnit, JuiceNetApi, UnitAuth } from '../api/types';
+import type { AccountUnit, JuiceNetApi, UnitAuth, UnitStatus } from '../api/types';
 import { HttpStatusError, toJuiceNetError } from '../api/errors';
 import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
 import { unitKey } from '../domain/ids';
@@ -178,6 +178,25 @@ export class UnitStore implements CommandBackend, Disposable {
     const token = v && a?.unitTokens.get(v.unitId);
     if (!v || !a || !token) return undefined;
     return { client: this.clientFor(a.baseUrl), auth: { token, accountToken: a.accountToken, unitId: v.unitId } };
+  }
+
+  /**
+   * A verified write's read-back (get_state): shown at once, so that the row and its buttons show
+   * what Start or Stop did before the next poll.
+   */
+  applyReading(ref: string, status: UnitStatus): void {
+    const k = this.keyOf(ref);
+    const view = k === undefined ? undefined : this.views.get(k);
+    if (!view || k === undefined) return;
+    const before = this.alertReading(view);
+    view.status = status;
+    view.lastGoodAt = this.clock.now();
+    view.error = undefined;
+    view.failedSince = undefined;
+    view.serverFailed = undefined;
+    view.stale = false;
+    this.alerts(view, before);
+    this.emit([k]);
   }
 
   holdVisible(ref: string, holder: string): Disposable {

@@ -143,7 +143,9 @@ describe('unit panel (in the host)', function () {
       const start = await request(c, key, 'startCharging');
       assert.deepEqual([start.confirmed, start.restoredAmps], [true, 10], 'the limit Stop remembered');
       assert.equal(sim.unit(unitId).ampsLimit, 10);
-      assert.ok(sim.unit(unitId).overrideTime > 0);
+      // The one Start rule: an override exactly when the schedule blocked, and the page is told which.
+      assert.equal(sim.unit(unitId).overrideTime > 0, start.override === true, String(start.text));
+      assert.equal(typeof start.text, 'string');
       const holdS = Math.floor(Date.now() / 1000) + 3 * 3600;
       await request(c, key, 'holdUntil', { epochS: holdS });
       assert.equal(sim.unit(unitId).chargingTime, holdS);

@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { JuiceNetClient } from '../../src/api/client';
 import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
-import type { UnitStatus } from '../../src/api/types';
+import type { UnitAuth, UnitStatus } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
 import { PowerLog } from '../../src/panel/power-log';
@@ -160,6 +160,9 @@ export interface LogLine {
 
 export interface Harness {
   sim: RunningSimulator;
+  /** A client of the simulator and the panel unit's credentials, for a test's own writes (another app). */
+  client: JuiceNetClient;
+  auth: UnitAuth;
   unitId: string;
   /** The panel's unit key (account and unit). */
   unitKey: string;
@@ -249,6 +252,12 @@ function makeBackend(
       fire(id);
     },
     units: () => [...views.values()],
+    // As the store: a verified write's read-back is shown at once.
+    applyReading: (ref, status) => {
+      const id = idOf(ref);
+      views.set(id, { ...views.get(id)!, status, lastGoodAt: Date.now(), stale: false });
+      fire(id);
+    },
     onDidChangeUnits: (l) => {
       listeners.add(l);
       return { dispose: () => listeners.delete(l) };
@@ -389,8 +398,11 @@ export async function startHarness(
   await page.goto(`${origin}/panel.html`);
   await setTheme(opts.theme ?? 'dark');
 
+  const u0 = sim.units[0];
   return {
     sim,
+    client,
+    auth: { token: u0.token, accountToken: sim.accountToken, unitId: u0.unitId },
     unitId,
     page,
     browser,

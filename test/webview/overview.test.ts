@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, type Harness } from './harness';
 import { validateAmps, maxAmpsOf } from '../../src/domain/amps';
-import { clockText, unitTimeZone } from '../../src/domain/time-zone';
+import { clockText, localClock, unitTimeZone } from '../../src/domain/time-zone';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -82,7 +82,8 @@ describe('unit panel Overview (Chromium)', function () {
     assert.equal(sim().ampsLimit, 16);
   });
 
-  it('stops (limit 0 A, remembering 16 A) and starts again with that limit, ignoring the schedule', async () => {
+  it('stops (limit 0 A, remembering 16 A) and starts again with that limit; nothing blocks, so no override', async () => {
+    await hx.client.setSchedule(hx.auth, { type: 'disabled', weekday: { start: 0, end: 60, carReadyBy: 0 }, weekend: { start: 0, end: 60, carReadyBy: 0 } });
     await P().locator('[data-testid=overview-stop]').click();
     assert.match(await waitMessage(/Charging stopped/), /Charging stopped \(limit 0 A\)\. Start charging restores 16 A\./);
     assert.equal(sim().ampsLimit, 0);
@@ -92,18 +93,34 @@ describe('unit panel Overview (Chromium)', function () {
     await P().waitForFunction(() => /Stopped by you \(0 A\)/.test(document.querySelector('[data-testid=overview-reason]')?.textContent ?? ''));
     assert.ok((await P().locator('[data-testid=overview-reason-detail]').innerText()).length > 10);
     await P().locator('[data-testid=overview-start]').click();
-    assert.match(await waitMessage(/Charging now/), /Charging now, ignoring the schedule, at 16 A\./);
+    assert.match(await waitMessage(/limit restored/), /^May charge again: limit restored to 16 A; no schedule or hold blocks it\./);
     assert.equal(sim().ampsLimit, 16);
-    assert.ok(sim().overrideTime > 0, 'an override was sent');
-    // While it charges, Start is not offered beside Stop.
+    assert.equal(sim().overrideTime, 0, 'no override: nothing blocked charging');
+    // The read-back shows at once: Stop is back, nothing says "override".
+    await P().waitForFunction(() => !(document.querySelector('[data-testid=overview-stop]') as HTMLElement).hidden);
+    assert.equal(await P().locator('[data-testid=overview-cancel-override]').isHidden(), true);
+    assert.doesNotMatch(await P().locator('[data-testid=overview-reason]').innerText(), /override/i);
+  });
+
+  it('starts with an override only while the schedule blocks, says so, and offers to cancel it', async () => {
+    // A window that is not now, in the charger's zone.
+    const zone = unitTimeZone(sim().info.timeZoneId as string);
+    const minute = localClock(zone, hx.sim.now()).minuteOfDay;
+    const w = { start: (minute + 120) % 1440, end: (minute + 180) % 1440, carReadyBy: 0 };
+    await hx.client.setSchedule(hx.auth, { type: 'custom', weekday: w, weekend: w });
     await hx.refreshUnit();
-    // "charging now, ignoring the schedule", or with the energy the override adds.
-    await P().waitForFunction(() =>
-      ['charging-override', 'override-energy'].includes((document.querySelector('[data-testid=overview-reason]') as HTMLElement).dataset.kind ?? ''),
-    );
+    await P().locator('[data-testid=overview-start]').click();
+    assert.match(await waitMessage(/Will charge now/), /^Will charge now, ignoring the schedule \(an override; Cancel Override goes back to it\)\./);
+    assert.ok(sim().overrideTime > 0, 'an override was sent');
+    // At once, from the read-back: whatever the reason calls an override offers Cancel, and Start is gone.
+    await P().locator('[data-testid=overview-cancel-override]').waitFor({ state: 'visible' });
     assert.match(await P().locator('[data-testid=overview-state]').innerText(), /override|ignoring the schedule/i);
     assert.equal(await P().locator('[data-testid=overview-start]').isHidden(), true);
     assert.equal(await P().locator('[data-testid=overview-stop]').isVisible(), true);
+    await P().locator('[data-testid=overview-cancel-override]').click();
+    assert.match(await waitMessage(/Override cancelled/), /^Override cancelled; the schedule applies again\.$/);
+    assert.equal(sim().overrideTime, 0);
+    await P().locator('[data-testid=overview-cancel-override]').waitFor({ state: 'hidden' });
   });
 
   it('holds charging until a time typed as HH:MM, refusing a time that is not one', async () => {
@@ -180,8 +197,9 @@ describe('unit panel Overview (Chromium)', function () {
   it('has no protocol names on the Overview, and screenshots in light and dark', async () => {
     await P().locator('[data-testid=overview]').waitFor();
     const text = await P().locator('vscode-tab-panel[data-panel=overview]').innerText();
-    for (const wire of ['amps_limit', 'override_time', 'update_interval', 'plugged', 'disconnect', 'wh_energy'])
-      assert.ok(!new RegExp(`\\b${wire}\\b`).test(text), wire);
+    // "plugged in" is the owner's word for the state; "plugged" alone is the wire's.
+    for (const wire of ['amps_limit', 'override_time', 'update_interval', 'plugged(?! in)', 'disconnect', 'wh_energy'])
+      assert.ok(!new RegExp(`\\b${wire}\\b`).test(text), `${wire} in: ${text}`);
     await hx.setTheme('light');
     await P().screenshot({ path: join(RESULTS, 'webview-overview-light.png'), fullPage: true });
     await hx.setTheme('dark');
