@@ -12,31 +12,20 @@ import { PowerLog } from './power-log';
 import { UNIT_PANEL_VIEW_TYPE } from './view-type';
 import type { KeyValueStore } from '../state/accounts';
 import { insightsDeps } from './insights-settings';
+import { commandTargetRef, resolveCommandTarget } from '../state/command-target';
+import { pickCharger } from '../views/charger-picker';
 
 export { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
 /**
  * What a restored panel remembers: the unit's key (account and unit, domain/ids unitKey) under
- * `unitId`, never a token. A state from before keys held a bare unit ID: it opens the charger
+ * `unitKey`, never a token. A state from before keys held a bare unit ID: it opens the charger
  * through the first account that has it.
  */
 export interface PersistedState {
+  unitKey?: unknown;
+  /** The name this field had before (it held a key then too, or a bare unit ID earlier still). */
   unitId?: unknown;
-}
-
-/**
- * The unit the command's argument names: a tree row or snapshot (`unitKey`, or `key` with
- * `unitId`), a key, or a bare unit ID (the first account that has the charger).
- */
-function unitRefOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg.trim()) return arg.trim();
-  if (arg && typeof arg === 'object') {
-    const o = arg as { unitKey?: unknown; key?: unknown; unitId?: unknown };
-    if (typeof o.unitKey === 'string') return o.unitKey;
-    if (typeof o.key === 'string' && typeof o.unitId === 'string') return o.key;
-    if (typeof o.unitId === 'string') return o.unitId;
-  }
-  return undefined;
 }
 
 /** The panel machinery without the registrations (the in-host tests drive one directly). */
@@ -77,12 +66,12 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   for (const u of backend.units()) logPower(u.key);
   const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
-  /** `unitId` is the unit's key (account and unit): every backend call names the account too. */
+  /** `unitKey` is the unit's key (account and unit): every backend call names the account too. */
   const routers = new Map<string, { router: PanelRouter; replies: Map<number, (m: HostMessage) => void> }>();
-  const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
-    panels.set(unitId, panel);
-    const view = backend.getUnit(unitId);
-    panel.title = view ? `${view.name}` : `Charger ${unitId}`;
+  const setup = (panel: vscode.WebviewPanel, unitKey: string): void => {
+    panels.set(unitKey, panel);
+    const view = backend.getUnit(unitKey);
+    panel.title = view ? `${view.name}` : `Charger ${unitKey}`;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'juicenet.svg');
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
@@ -96,19 +85,19 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
         webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'uPlot.min.css')).toString(),
         webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.css')).toString(),
       ],
-      unitId,
+      unitKey,
       allowRemoteImages,
       title: panel.title,
     });
 
     const replies = new Map<number, (m: HostMessage) => void>();
-    const router = new PanelRouter(unitId, backend, log, {
+    const router = new PanelRouter(unitKey, backend, log, {
       post: (m) => {
         if (m.kind === 'reply') replies.get(m.id)?.(m);
         return webview.postMessage(m);
       },
       insights,
-      recentPower: () => powerLog.recent(unitId),
+      recentPower: () => powerLog.recent(unitKey),
       saveCsv: async (csv, suggestedName) => {
         const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
         const target = await vscode.window.showSaveDialog({
@@ -122,12 +111,12 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       },
     });
 
-    routers.set(unitId, { router, replies });
+    routers.set(unitKey, { router, replies });
     const subs: vscode.Disposable[] = [];
     let hold: { dispose(): void } | undefined;
     const syncHold = () => {
       // Poll the unit only while someone can see it.
-      if (panel.visible && !hold) hold = backend.holdVisible(unitId, `panel:${unitId}`);
+      if (panel.visible && !hold) hold = backend.holdVisible(unitKey, `panel:${unitKey}`);
       else if (!panel.visible && hold) {
         hold.dispose();
         hold = undefined;
@@ -137,9 +126,9 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     subs.push(
       webview.onDidReceiveMessage((m: unknown) => {
         if ((m as { kind?: unknown } | null)?.kind === 'ready') {
-          readyUnits.add(unitId);
-          const scope = pendingInsights.get(unitId);
-          pendingInsights.delete(unitId);
+          readyUnits.add(unitKey);
+          const scope = pendingInsights.get(unitKey);
+          pendingInsights.delete(unitKey);
           void router.handle(m).then(() => scope && router.showInsights(scope));
           return;
         }
@@ -150,11 +139,11 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
         if (panel.visible) router.pushUnit();
       }),
       backend.onDidChangeUnits((ids) => {
-        if (!ids.includes(unitId)) return;
-        const v = backend.getUnit(unitId);
+        if (!ids.includes(unitKey)) return;
+        const v = backend.getUnit(unitKey);
         // Its account signed out (or the charger was removed from it): the panel goes with it.
         if (!v) {
-          log.info(`Unit panel ${unitId} closed: the charger left its account`);
+          log.info(`Unit panel ${unitKey} closed: the charger left its account`);
           panel.dispose();
           return;
         }
@@ -166,51 +155,46 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       router.dispose();
       hold?.dispose();
       subs.forEach((d) => d.dispose());
-      if (panels.get(unitId) === panel) {
-        panels.delete(unitId);
-        routers.delete(unitId);
+      if (panels.get(unitKey) === panel) {
+        panels.delete(unitKey);
+        routers.delete(unitKey);
       }
-      readyUnits.delete(unitId);
+      readyUnits.delete(unitKey);
     });
   };
 
   const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    const ref = unitRefOf(arg);
-    // The key names the account: a charger shared into a second account opens its own panel.
-    let unitId = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
-    if (!unitId) {
-      const units = backend.units();
-      if (units.length === 0) {
+    // The one resolver and picker of the commands. The key names the account: a charger shared
+    // into a second account opens its own panel.
+    const target = resolveCommandTarget(backend, arg);
+    let unitKey: string | undefined;
+    if (target.kind === 'unit') unitKey = target.unit.key;
+    else if (target.kind === 'unknown') unitKey = target.ref;
+    else {
+      if (target.units.length === 0) {
         void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
         return undefined;
       }
-      if (units.length === 1) unitId = units[0].key;
-      else {
-        const pick = await vscode.window.showQuickPick(
-          units.map((u) => ({ label: u.name, description: u.accountLabel, key: u.key })),
-          { placeHolder: 'Open which charger?' },
-        );
-        unitId = pick?.key;
-      }
-      if (!unitId) return undefined;
+      unitKey = (await pickCharger(target.units, { placeHolder: 'Open which charger?' }))?.key;
+      if (!unitKey) return undefined;
     }
-    const existing = panels.get(unitId);
+    const existing = panels.get(unitKey);
     if (existing) {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, `Charger ${unitId}`, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, `Charger ${unitKey}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [webviewRoot],
       retainContextWhenHidden: false,
     });
-    setup(panel, unitId);
-    log.info(`Unit panel opened for ${unitId}`);
+    setup(panel, unitKey);
+    log.info(`Unit panel opened for ${unitKey}`);
     return panel;
   };
 
   const openInsights = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    const ref = unitRefOf(arg);
+    const ref = commandTargetRef(arg);
     const scope = ref ? 'unit' : 'account';
     let unitKey = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
     if (!unitKey) {
@@ -244,16 +228,16 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
 
   const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
     async deserializeWebviewPanel(panel, state) {
-      const saved = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      const saved = typeof state?.unitKey === 'string' ? state.unitKey : typeof state?.unitId === 'string' ? state.unitId : undefined;
       // A saved key keeps its account; a bare unit ID (an older state) becomes the first account's key.
-      const unitId = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
-      if (!unitId || panels.has(unitId)) {
+      const unitKey = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
+      if (!unitKey || panels.has(unitKey)) {
         // Nothing to restore into (or a duplicate): close rather than show an empty page.
         panel.dispose();
         return;
       }
-      setup(panel, unitId);
-      log.info(`Unit panel restored for ${unitId}`);
+      setup(panel, unitKey);
+      log.info(`Unit panel restored for ${unitKey}`);
     },
   };
 

@@ -57,10 +57,10 @@ export interface PanelBackend {
    */
   onDidChangeAccounts?(listener: () => void): Disposable;
   /** The client and the unit's credentials, for the panel host's calls. Never sent to a webview. */
-  api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
+  api(unitKey: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
   /** Keeps the unit polled while held (e.g. while a panel is visible). */
-  holdVisible(unitId: string, holder: string): Disposable;
-  refresh(unitId: string, reason: RefreshReason): Promise<void>;
+  holdVisible(unitKey: string, holder: string): Disposable;
+  refresh(unitKey: string, reason: RefreshReason): Promise<void>;
   /** Every unit the backend knows (for the panel's quick pick when opened without a unit). */
   units(): UnitView[];
   /** Shows a verified write's read-back at once (UnitStore implements it). */

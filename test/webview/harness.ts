@@ -314,7 +314,7 @@ export async function startHarness(
             nonce,
             scriptUri: `${origin}/main.js`,
             styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`],
-            unitId: unitKey,
+            unitKey,
             allowRemoteImages: false,
           }),
         );
