@@ -22,6 +22,11 @@ export interface UnitView {
   /** Label of the account the unit belongs to ("Demo account" for the simulator demo). */
   accountLabel: string;
   accountId: string;
+  /**
+   * The server the account reads (its base URL): the same unit ID on the same server is one
+   * charger (two accounts sharing it); on two servers (the demo and a local box) two chargers.
+   */
+  server?: string;
   demo: boolean;
   /** Last good get_state, if any. */
   status?: UnitStatus;

@@ -291,9 +291,9 @@ export class UnitStore implements CommandBackend, Disposable {
   private alerts(view: UnitView, before: AlertReading): void {
     const onAlert = this.opts.onAlert;
     if (!onAlert) return;
-    // A charger in two accounts is read twice: only its first view raises alerts.
+    // A charger in two accounts (the same server and unit ID) is read twice: only its first view raises alerts.
     for (const [k, v] of this.views) {
-      if (v.unitId !== view.unitId) continue;
+      if (v.unitId !== view.unitId || v.server !== view.server) continue;
       if (k !== view.key) return;
       break;
     }
@@ -322,7 +322,7 @@ export class UnitStore implements CommandBackend, Disposable {
     const key = unitKey(a.accountId, unitId);
     const existing = this.views.get(key);
     if (existing) existing.name = existing.info?.name ?? name;
-    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, demo: a.demo, stale: false });
+    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, server: a.baseUrl, demo: a.demo, stale: false });
     return key;
   }
 

@@ -197,16 +197,50 @@ export interface StatusBarModel {
 }
 
 /**
+ * Which charger a view shows: the same unit ID on the same server is one charger (two accounts
+ * sharing it), the same unit ID on two servers (the demo and a local box) is two.
+ */
+export function chargerIdentity(v: Pick<UnitView, 'server' | 'unitId'>): string {
+  return `${v.server ?? ''}|${v.unitId}`;
+}
+
+/** The view of a charger with the freshest reading: a failed refresh loses to a good one, then the later reading wins. */
+function freshest(views: UnitView[]): UnitView {
+  const rank = (v: UnitView) => [v.error ? 0 : 1, v.lastGoodAt ?? -Infinity] as const;
+  return views.reduce((best, v) => {
+    const [a, b] = [rank(v), rank(best)];
+    return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? v : best;
+  });
+}
+
+/**
+ * Every charger once (per server and unit ID), each with its freshest view, and the accounts that
+ * see it: what the status bar counts and lists.
+ */
+export function chargersOnce(units: UnitView[]): { view: UnitView; accounts: string[] }[] {
+  const groups = new Map<string, UnitView[]>();
+  for (const u of units) {
+    const id = chargerIdentity(u);
+    const g = groups.get(id);
+    if (g) g.push(u);
+    else groups.set(id, [u]);
+  }
+  return [...groups.values()].map((g) => ({ view: freshest(g), accounts: [...new Set(g.map((u) => u.accountLabel))] }));
+}
+
+/**
  * The status bar item. One charging unit: "$(zap) 7.2 kW"; several: "$(zap) 2 charging · 14.4 kW";
  * none charging: a short "$(plug) Idle" ("$(debug-disconnect) Offline" when one is unreachable), so
- * that the item, and the way to open a unit, stays put. The tooltip gives each unit's reason. A
- * charger in two accounts counts once. Hidden when no unit is known or when disabled.
+ * that the item, and the way to open a unit, stays put. The tooltip gives each charger's reason. A
+ * charger two accounts share counts once, with its freshest reading; the same unit ID on two
+ * servers is two chargers. Hidden when no unit is known or when disabled.
  */
 export function statusBarModel(units: UnitView[], enabled: boolean, now: Date = new Date()): StatusBarModel {
   if (!enabled || units.length === 0) return { visible: false, text: '', tooltip: '', warning: false };
-  const once = [...new Map(units.map((u) => [u.unitId, u])).values()];
-  const charging = once.filter((u) => presentedState(u) === 'charging');
-  const unreachable = once.filter((u) => presentedState(u) === 'offline' || (u.stale && u.error));
+  const once = chargersOnce(units);
+  const views = once.map((c) => c.view);
+  const charging = views.filter((u) => presentedState(u) === 'charging');
+  const unreachable = views.filter((u) => presentedState(u) === 'offline' || (u.stale && u.error));
   const totalW = charging.reduce((s, u) => s + (u.status?.charging.powerW ?? 0), 0);
   let text: string;
   if (charging.length === 1) text = `$(zap) ${formatPowerW(totalW)}`;
@@ -214,9 +248,10 @@ export function statusBarModel(units: UnitView[], enabled: boolean, now: Date = 
   else text = unreachable.length > 0 ? '$(debug-disconnect) Offline' : '$(plug) Idle';
   const demo = units.some((u) => u.demo);
   const lines = [`JuiceNet${demo ? ' — Demo (simulator)' : ''}`];
-  for (const u of units) {
-    const twin = units.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
-    lines.push(`${u.name}${twin ? ` (${u.accountLabel})` : ''}: ${describeUnit(u, now)}`);
+  for (const { view: u, accounts } of once) {
+    // The accounts when they tell two lines apart (the same name twice) or when two accounts share it.
+    const twin = views.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
+    lines.push(`${u.name}${twin || accounts.length > 1 ? ` (${accounts.join(', ')})` : ''}: ${describeUnit(u, now)}`);
   }
   if (unreachable.length > 0) lines.push(unreachable.length === 1 ? '1 charger unreachable' : `${unreachable.length} chargers unreachable`);
   lines.push(units.length === 1 ? 'Click to open the charger' : 'Click to choose a charger');

@@ -169,14 +169,71 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.match(warn.tooltip, /\n1 charger unreachable\n/);
     assert.match(statusBarModel([off, { ...off, unitId: '5' }], true).tooltip, /\n2 chargers unreachable\n/);
     assert.match(statusBarModel([a, idle], true).tooltip, /Garage: charging · 7.2 kW\nIdle: no car plugged in/);
-    // The same charger in two accounts counts once, and the tooltip tells the rows apart.
+    // The same charger in two accounts counts once, and its line names both accounts.
     const twin = { ...a, key: 'other/1234567890', accountId: 'other', accountLabel: 'Shared' };
     const both = statusBarModel([a, twin], true);
     assert.equal(both.text, '$(zap) 7.2 kW');
-    assert.match(both.tooltip, /Garage \(Home\): charging/);
-    assert.match(both.tooltip, /Garage \(Shared\): charging/);
+    assert.match(both.tooltip, /\nGarage \(Home, Shared\): charging · 7\.2 kW\n/);
+    assert.equal(both.tooltip.match(/Garage/g)?.length, 1);
     assert.equal(statusBarModel([a], false).visible, false);
     assert.equal(statusBarModel([], true).visible, false);
     assert.match(statusBarModel([{ ...idle, demo: true }], true).tooltip, /Demo \(simulator\)/);
+  });
+
+  it('status bar: per server and unit; a shared charger once with its freshest reading', () => {
+    const t0 = Date.UTC(2026, 11, 5, 10, 0);
+    // The demo's Garage charges; a local box reporting the same unit ID sits idle on another server.
+    const demo = unit({
+      key: 'demo/42',
+      unitId: '42',
+      accountId: 'demo',
+      accountLabel: 'Demo account',
+      server: 'http://127.0.0.1:4001',
+      demo: true,
+      lastGoodAt: t0,
+    });
+    const box = unit({
+      key: 'local/42',
+      unitId: '42',
+      name: 'Garage',
+      accountId: 'local',
+      accountLabel: 'Local server',
+      server: 'http://127.0.0.1:8090',
+      lastGoodAt: t0,
+      status: status({ state: 'standby', charging: { powerW: 0 } }),
+    });
+    const two = statusBarModel([demo, box], true);
+    assert.equal(two.text, '$(zap) 7.2 kW', 'not "Idle" while the demo charges');
+    assert.match(two.tooltip, /Garage \(Demo account\): charging/);
+    assert.match(two.tooltip, /Garage \(Local server\): no car plugged in/);
+    // Both charging: two chargers, the total of both.
+    const boxCharging = { ...box, status: status({ charging: { powerW: 11_000 } }) };
+    assert.equal(statusBarModel([demo, boxCharging], true).text, '$(zap) 2 charging · 18.2 kW');
+    // One charger two accounts share on one server: counted once, from the freshest reading, even when the other account's read failed.
+    const mine = unit({ key: 'a/7', unitId: '7', accountId: 'a', accountLabel: 'Mine', server: 'https://api.example', lastGoodAt: t0 });
+    const sharedOld = unit({
+      key: 'b/7',
+      unitId: '7',
+      accountId: 'b',
+      accountLabel: 'Shared',
+      server: 'https://api.example',
+      lastGoodAt: t0 - 600_000,
+      stale: true,
+      error: 'Could not reach the JuiceNet server.',
+    });
+    for (const order of [
+      [mine, sharedOld],
+      [sharedOld, mine],
+    ]) {
+      const m = statusBarModel(order, true);
+      assert.equal(m.text, '$(zap) 7.2 kW', 'not "Offline" while it charges');
+      assert.equal(m.warning, false);
+    }
+    const older = { ...mine, lastGoodAt: t0 - 60_000, status: status({ state: 'plugged', charging: { powerW: 0 } }) };
+    assert.equal(
+      statusBarModel([older, { ...sharedOld, error: undefined, stale: false, lastGoodAt: t0 }], true).text,
+      '$(zap) 7.2 kW',
+      'the later reading wins',
+    );
   });
 });
