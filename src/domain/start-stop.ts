@@ -8,7 +8,7 @@
 //   an override ("charge now") only when something blocks charging now: the schedule, a hold set
 //   with Hold Charging Until, or an override set for later. With nothing blocking it sends no
 //   override (an override would make the charger ignore a schedule set afterwards) and says so.
-import type { Schedule, UnitStatus } from '../api/types';
+import type { Schedule, UnitStatus } from './model';
 import { MIN_AMPS, validateAmps } from './amps';
 import { isChargingAllowed } from './schedule';
 import { whenText } from './time-zone';

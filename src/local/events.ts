@@ -4,8 +4,8 @@
 // whose reports (or diagnostics) changed; a burst is sent as one event after a short delay, and
 // a comment line every 15 s keeps idle connections open through proxies.
 import type * as http from 'node:http';
+import { LOCAL_CHANGE_EVENT, type LocalChangeReply } from '../api/local-contract';
 
-export const EVENTS_PATH = '/local/events';
 /** Changes within this many ms go out as one event. */
 const COALESCE_MS = 25;
 const KEEPALIVE_MS = 15_000;
@@ -16,13 +16,6 @@ export interface LocalEventsOptions {
   /** The owner's account token. */
   accountToken: string;
   log: (line: string) => void;
-}
-
-/** What one event carries: unit ids whose reports arrived, and whether anything else (diagnostics) changed. */
-export interface LocalChangeEvent {
-  units: string[];
-  /** Epoch seconds of the newest report among them, as the server stamped it. */
-  atS: number;
 }
 
 export class LocalEvents {
@@ -73,9 +66,9 @@ export class LocalEvents {
 
   private flush(): void {
     this.timer = undefined;
-    const event: LocalChangeEvent = { units: [...this.pending], atS: this.pendingAtS };
+    const event: LocalChangeReply = { units: [...this.pending], atS: this.pendingAtS };
     this.pending = new Set();
-    const text = `id: ${++this.seq}\nevent: change\ndata: ${JSON.stringify(event)}\n\n`;
+    const text = `id: ${++this.seq}\nevent: ${LOCAL_CHANGE_EVENT}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const c of this.clients) c.write(text);
   }
 

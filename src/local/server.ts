@@ -10,13 +10,11 @@ import { startHttpServer, type HttpServer } from '../server/http';
 import { JuiceNetProtocol } from '../server/protocol';
 import { ProtocolError } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
-import { LocalSource } from './boxes';
+import { LocalSource } from './source';
 import { Notifier } from './notify';
-import { EVENTS_PATH, LocalEvents, serialOf } from './events';
+import { LocalEvents, serialOf } from './events';
+import { LOCAL_PATHS, type LocalAccountReply, type LocalDiagnosticsReply } from '../api/local-contract';
 
-export const DIAGNOSTICS_PATH = '/local/diagnostics';
-export const HEALTH_PATH = '/local/health';
-export const ACCOUNTS_PATH = '/local/accounts';
 export const TOKEN_FILE = 'account-token';
 export const DATABASE_FILE = 'juicenet-local.sqlite';
 
@@ -119,9 +117,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
       allowAddressChange: opts.allowAddressChange ?? false,
       offlineAfterS: opts.offlineAfterS,
-      onEvent: (unitId, event, n, details) => notifier.notify(unitId, event, n, details),
       log,
     });
+    source.on('notification', (e) => notifier.notify(e.unitId, e.event, e.notification, e.details));
     const accounts = new Accounts(
       { accountToken: () => randomUUID(), unitToken: () => randomBytes(16).toString('hex'), next: () => randomBytes(4).readUInt32BE() / 2 ** 32 },
       {
@@ -204,7 +202,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       });
     });
 
-    const diagnostics = (body: Record<string, unknown>): Record<string, unknown> => {
+    const diagnostics = (body: Record<string, unknown>): LocalDiagnosticsReply => {
       if (body.account_token !== accountToken) throw new ProtocolError(401, 'Invalid token: the diagnostics need the account token');
       const boxes = source.diagnostics();
       const waiting = source.unitIds().filter((id) => accounts.ownerCount(id) === 0);
@@ -231,18 +229,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       port: opts.httpPort ?? 8080,
       execute: (endpoint, body) => protocol.execute(endpoint, body),
       routes: {
-        [DIAGNOSTICS_PATH]: { loopbackOnly: true, handle: diagnostics },
+        [LOCAL_PATHS.diagnostics]: { loopbackOnly: true, handle: diagnostics },
         // A second account (a household member) that a unit can be shared to with its share PIN.
-        [ACCOUNTS_PATH]: {
+        [LOCAL_PATHS.accounts]: {
           loopbackOnly: true,
           handle: (body) => {
             if (body.account_token !== accountToken) throw new ProtocolError(401, "Invalid token: creating an account needs the owner's account token");
-            return { account_token: accounts.create() };
+            return { account_token: accounts.create() } satisfies LocalAccountReply;
           },
         },
       },
-      streams: { [EVENTS_PATH]: (req, res) => events.handle(req, res) },
-      healthPath: HEALTH_PATH,
+      streams: { [LOCAL_PATHS.events]: (req, res) => events.handle(req, res) },
+      healthPath: LOCAL_PATHS.health,
       publicWarning:
         'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });

@@ -2,7 +2,7 @@
 // Hold until, through the same rule and verified writes as the commands (src/state/start-stop.ts,
 // src/state/unit-writes.ts, src/domain/amps.ts): the read-back decides what the page reports, and
 // is handed back so that the views show it at once. No vscode import.
-import type { UnitInfo, UnitStatus } from '../api/types';
+import type { UnitInfo, UnitStatus } from '../domain/model';
 import { maxAmpsOf, validateAmps } from '../domain/amps';
 import { runStart, runStop, writeLimitRemembering, type StartContext } from '../state/start-stop';
 import { writeCancelOverride, writeChargingTime, type UnitTarget } from '../state/unit-writes';

@@ -2,7 +2,7 @@
 // the one rule (src/domain/start-stop.ts) what to send, send it through the verified writes
 // (unit-writes.ts), keep the limit memory, and hand back the read-back so that every view can show
 // at once what happened. No vscode import.
-import type { Schedule, UnitStatus } from '../api/types';
+import type { Schedule, UnitStatus } from '../domain/model';
 import { planStart, planStop, startDoneText, type StartPlan } from '../domain/start-stop';
 import { forgetLimit, rememberLimit, rememberedLimit } from './limit-memory';
 import { chargeNowRequest, writeLimit, writeStartCharging, type LimitWrite, type UnitTarget } from './unit-writes';

@@ -1,0 +1,211 @@
+// Real JuiceBoxes as a source of units for the protocol server (src/server). The work is done by
+// its parts, each in its own file: intake (datagrams and diagnostics), the box registry (boxes,
+// settings and the events others listen to), session accounting, limits (the one place a limit is
+// decided and set) and health (silent boxes, daily reminders). This class joins them and renders
+// what the 16 commands read.
+import { nextWindowStart, savingsPerWh, unitZone } from '../server/rules';
+import { localTime } from '../server/timezone';
+import type { ChargeInterval, OverrideRequest, SessionSummary, UnitSettings, UnitSource } from '../server/types';
+import type { LocalDatabase } from './db';
+import { BoxHealth } from './health';
+import { type BoxDiagnostics, Intake } from './intake';
+import { BoxLimits } from './limits';
+import { BoxRegistry, type BoxEventMap } from './registry';
+import { SessionBook } from './sessions';
+
+export interface LocalSourceOptions {
+  db: LocalDatabase;
+  /** Epoch seconds. */
+  now: () => number;
+  /** Time zone of boxes that have none set yet (IANA or Windows name). */
+  defaultTimeZone: string;
+  /** Take reports of a known box from any address (default: only from the address it first reported from). */
+  allowAddressChange: boolean;
+  /** One line for the log (never a token). */
+  log: (line: string) => void;
+  /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
+  offlineAfterS?: number;
+}
+
+/** A serial's diagnostics with what the registry knows of it. */
+export type BoxDiagnosticsRead = BoxDiagnostics & { online?: boolean; firstAddress?: string; known: boolean };
+
+export class LocalSource implements UnitSource {
+  readonly historyQuirk = false;
+  readonly registry: BoxRegistry;
+  readonly sessions: SessionBook;
+  readonly limits: BoxLimits;
+  readonly health: BoxHealth;
+  readonly intake: Intake;
+
+  constructor(opts: LocalSourceOptions) {
+    this.registry = new BoxRegistry(opts);
+    this.sessions = new SessionBook(this.registry, opts.db);
+    this.limits = new BoxLimits(this.registry, opts.now, opts.log);
+    this.health = new BoxHealth(this.registry, opts.now);
+    this.intake = new Intake(opts, this.registry, this.sessions, this.limits, this.health);
+  }
+
+  /** Listens to an event of every box (see BoxEventMap); returns the function that stops listening. */
+  on<K extends keyof BoxEventMap & string>(name: K, listener: (event: BoxEventMap[K]) => void): () => void {
+    return this.registry.on(name, listener);
+  }
+
+  // ---------------------------------------------------------------- UDP
+
+  /** See Intake.handleDatagram. */
+  handleDatagram(data: Uint8Array | string, address: string, via?: { port: number; localPort: number }): string | undefined {
+    return this.intake.handleDatagram(data, address, via);
+  }
+
+  /** Datagrams that were not reports of any box: counted, the last few kept. */
+  get unattributed(): { count: number; recent: string[] } {
+    return this.intake.unattributed;
+  }
+
+  /** Marks boxes offline that stopped reporting, and raises "not plugged in by" (call every few seconds). */
+  tick(): void {
+    this.health.tick();
+  }
+
+  // ---------------------------------------------------------------- facts for diagnostics
+
+  unitIds(): string[] {
+    return this.registry.ids();
+  }
+
+  diagnostics(): Record<string, BoxDiagnosticsRead> {
+    const out: Record<string, BoxDiagnosticsRead> = {};
+    for (const [serial, g] of this.intake.diagnostics()) {
+      const box = this.registry.get(serial);
+      out[serial] = {
+        ...structuredClone(g),
+        known: box !== undefined,
+        online: box?.online,
+        firstAddress: box?.firstAddress,
+        firmware: g.firmware ?? box?.firmware,
+      };
+    }
+    return out;
+  }
+
+  /** The online limit the box reported last (what it obeys). */
+  reportedLimit(unitId: string): number | undefined {
+    return this.registry.get(unitId)?.last?.onlineLimitA;
+  }
+
+  // ---------------------------------------------------------------- the unit source
+
+  hasUnit(unitId: string): boolean {
+    return this.registry.has(unitId);
+  }
+
+  prepare(): void {
+    // Facts arrive with the reports: nothing to bring up to date.
+  }
+
+  settings(unitId: string): Readonly<UnitSettings> {
+    return this.registry.require(unitId).settings;
+  }
+
+  update(unitId: string, patch: Partial<UnitSettings>): void {
+    const box = this.registry.require(unitId);
+    if (patch.info && 'offline_amps_limit' in patch.info && patch.info.offline_amps_limit !== box.settings.info.offline_amps_limit) {
+      // The owner's only way to change what the box keeps in EEPROM; changed rarely, on purpose.
+      this.limits.setOfflineLimit(box, patch.info.offline_amps_limit, patch.info);
+    }
+    const previousName = this.registry.nameOf(box);
+    box.settings = { ...box.settings, ...structuredClone(patch) };
+    this.registry.save(box, previousName);
+  }
+
+  setOverride(unitId: string, r: OverrideRequest): void {
+    const box = this.registry.require(unitId);
+    box.settings = { ...box.settings, overrideTime: r.overrideTime };
+    this.sessions.setOverride(box, r);
+    this.registry.save(box);
+  }
+
+  state(unitId: string, now: number): Record<string, unknown> {
+    const box = this.registry.require(unitId);
+    const s = box.settings;
+    const last = box.last;
+    const info = s.info;
+    const zone = unitZone(info);
+    const lt = localTime(zone, now);
+    const nowS = Math.floor(now);
+    const reported = last?.state ?? 'standby';
+    const state = !box.online ? 'disconnect' : reported === 'unknown' ? 'standby' : reported;
+    const amps = box.online && last?.currentA !== undefined ? last.currentA : 0;
+    const volts = last?.voltageV ?? 0;
+    const powerW = Math.round(amps * volts);
+    const session = box.session;
+    const energyWh = session?.energyWh ?? 0;
+    const perWh = savingsPerWh(info);
+    const limitNow = this.limits.onlineLimit(box, now);
+    const overrideActive = s.overrideTime > 0 && s.overrideTime <= now;
+    const waiting = session !== undefined && limitNow === 0 && s.ampsLimit > 0;
+    const windowStart = nextWindowStart(s.schedule, zone, now);
+    let targetTime = nowS;
+    if (waiting) {
+      const from = Math.max(now, s.chargingTime > now ? s.chargingTime : 0);
+      targetTime = Math.floor(nextWindowStart(s.schedule, zone, from) ?? from);
+    }
+    if (s.overrideTime > 0) targetTime = s.overrideTime;
+    const lifetimeWh = last?.lifetimeWh ?? 0;
+    const cars = Array.isArray(info.cars) ? (info.cars as Record<string, unknown>[]) : [];
+    const carId = typeof cars[0]?.car_id === 'number' ? cars[0].car_id : 0;
+    const remaining = box.overrideEnergyWh > energyWh ? box.overrideEnergyWh - energyWh : 0;
+    return {
+      ID: box.unitId,
+      info_timestamp: s.infoTimestamp,
+      show_override: overrideActive || waiting,
+      state,
+      charging: {
+        amps_limit: s.ampsLimit,
+        amps_current: Math.round(amps),
+        voltage: Math.round(volts),
+        wh_energy: Math.round(energyWh),
+        savings: Math.round(energyWh * perWh),
+        watt_power: powerW,
+        seconds_charging: Math.round(session?.durationS ?? 0),
+        wh_energy_at_plugin: 0,
+        wh_energy_to_add: box.overrideEnergyWh,
+        flags: 0,
+        co2: { nonstop: Math.round(energyWh * 0.42), actual: Math.round(energyWh * 0.36) },
+      },
+      lifetime: {
+        wh_energy: Math.round(lifetimeWh),
+        savings: Math.round(lifetimeWh * perWh),
+        co2: { nonstop: Math.round(lifetimeWh * 0.42), actual: Math.round(lifetimeWh * 0.36) },
+      },
+      charging_time_left: remaining > 0 && powerW > 0 ? Math.round((remaining * 3600) / powerW) : 0,
+      plug_unplug_time: box.plugUnplugTime,
+      target_time: Math.floor(targetTime),
+      override_time: Math.floor(s.overrideTime),
+      default_target_time: Math.floor(windowStart ?? nowS),
+      time_last_ping: Math.floor(last?.atS ?? 0),
+      utc_time: nowS,
+      unit_time: nowS + lt.offsetS,
+      update_interval: last?.reportIntervalS ?? 30,
+      temperature: Math.round(last?.temperatureC ?? 0),
+      frequency: Math.round((last?.frequencyHz ?? 0) * 100),
+      triggers_all: state === 'charging' ? 1 : 9,
+      triggers_blocking: state === 'charging' ? 0 : limitNow === 0 ? (s.ampsLimit === 0 ? 8 : 1) : 0,
+      car_id: carId,
+      success: true,
+    };
+  }
+
+  history(unitId: string, beforeId: number, limit: number): { sessions: SessionSummary[]; more: boolean } {
+    return this.sessions.history(this.registry.require(unitId), beforeId, limit);
+  }
+
+  sessionIntervals(unitId: string, sessionId: number, now: number): { start: number; end: number; parts: ChargeInterval[] } | undefined {
+    return this.sessions.intervals(unitId, sessionId, now);
+  }
+
+  historyKey(): string {
+    return 'l';
+  }
+}
