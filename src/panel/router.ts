@@ -18,7 +18,8 @@ import {
   stopChargingControl,
   type ControlDone,
 } from './unit-controls';
-import { unitTimeZone } from '../domain/time-zone';
+import { localDayNumber, unitTimeZone } from '../domain/time-zone';
+import { chargerFactsFromInfo } from '../domain/insights/sessions';
 import { loadInsights, type InsightsHostDeps } from './insights-host';
 import {
   parseParams,
@@ -230,8 +231,15 @@ export class PanelRouter {
         }
       }
       // Read back (unit-writes), like every other write: a lost reply the read-back shows is saved.
-      const { confirmed, replyLost } = await writeInfo(target, raw);
+      const { confirmed, replyLost, readBack } = await writeInfo(target, raw);
       this.log.info(`Unit panel ${this.unitKey}: set_info sent (${Object.keys(raw).length} fields)${writeNote(confirmed, replyLost)}`);
+      // A new electricity price applies from today (in the charger's zone): the Insights keep the past sessions' price.
+      const prices = this.io.insights?.prices;
+      const unitId = this.backend.getUnit(this.unitKey)?.unitId ?? target.auth.unitId;
+      if (prices && unitId) {
+        const facts = chargerFactsFromInfo(unitId, '', unitTimeZone(readBack.timeZoneId), readBack.raw);
+        await prices.seen(unitId, facts.ecostCents, localDayNumber(facts.zone, this.io.insights?.nowS?.() ?? Date.now() / 1000));
+      }
       void this.backend.refresh(this.unitKey, 'write').catch(() => undefined);
       return { outcome: 'saved' };
     },

@@ -69,6 +69,13 @@ export const insightsChargerSchema = z.object({
   mpg: optNum,
   whPerMile: optNum,
   sessions: z.array(cachedSessionSchema),
+  /** The electricity prices over time: a session is costed at the one in force on its day. */
+  priceHistory: z
+    .array(z.object({ fromDay: z.number().int(), centsPerKwh: num.nonnegative() }))
+    .max(10_000)
+    .optional(),
+  /** The session running now (not in the history until it ends), counted in today. */
+  running: z.object({ timeStart: num, energyWh: num.nonnegative() }).optional(),
   /** Every page of the history was read at least once. */
   complete: z.boolean(),
   /** Sessions read from the server this time (the others came from the cache). */

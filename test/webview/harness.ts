@@ -176,6 +176,8 @@ export interface Harness {
   savedCsv: string[];
   /** A store refresh of the unit (get_state), which pushes the new view to the page. */
   refreshUnit(): Promise<void>;
+  /** The unit's view as the host has it now (what the panel's requests read). */
+  view(): UnitView | undefined;
   /** Changes the unit's view as the store would (e.g. stale after failed readings) and pushes it. */
   patchUnit(patch: Partial<UnitView>): void;
   /** The power readings the host logged for the Overview's chart (what the extension's controller keeps). */
@@ -412,6 +414,7 @@ export async function startHarness(
     logs,
     savedCsv,
     refreshUnit: () => backend.refresh(unitKey, 'manual'),
+    view: () => backend.views.get(unitId),
     patchUnit: (patch) => {
       backend.views.set(unitId, { ...backend.views.get(unitId)!, ...patch });
       router?.pushUnit();
