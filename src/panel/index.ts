@@ -2,12 +2,12 @@
 // on first use (see lazy.ts). The message routing lives in router.ts (no vscode import, driven by
 // the browser tests too).
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
 import type { HostMessage } from '../protocol/messages';
-import { makeNonce, renderPanelHtml } from './html';
+import { renderPanelHtml } from './html';
+import { WebviewHost, type WebviewProvider } from './webview-host';
 import { PowerLog } from './power-log';
 import { UNIT_PANEL_VIEW_TYPE } from './view-type';
 import type { KeyValueStore } from '../state/accounts';
@@ -52,11 +52,9 @@ export interface UnitPanelController {
 /** `storage`: where the Insights' history cache keeps its sessions (the extension's globalState); without it there is no Insights tab. */
 export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger, storage?: KeyValueStore): UnitPanelController {
   const insights = storage ? insightsDeps(storage) : undefined;
-  const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
   /** Insights asked for before the page said 'ready' (shown when it does). */
   const pendingInsights = new Map<string, 'unit' | 'account'>();
-  const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   // Every reading the store makes (while anything shows the unit) goes into the last hour's chart.
   const powerLog = new PowerLog();
   const logPower = (ref: string) => {
@@ -66,79 +64,50 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   for (const u of backend.units()) logPower(u.key);
   const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
+  /** One host for every charger panel (src/panel/webview-host.ts): one panel per unit key. */
+  const host = new WebviewHost(extensionUri, UNIT_PANEL_VIEW_TYPE, log);
   /** `unitKey` is the unit's key (account and unit): every backend call names the account too. */
   const routers = new Map<string, { router: PanelRouter; replies: Map<number, (m: HostMessage) => void> }>();
-  const setup = (panel: vscode.WebviewPanel, unitKey: string): void => {
-    panels.set(unitKey, panel);
-    const view = backend.getUnit(unitKey);
-    panel.title = view ? `${view.name}` : `Charger ${unitKey}`;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'juicenet.svg');
-    const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
-    const nonce = makeNonce((n) => randomBytes(n));
-    const allowRemoteImages = vscode.workspace.getConfiguration('juicenet').get<boolean>('panel.allowRemoteImages', false);
-    webview.html = renderPanelHtml({
-      cspSource: webview.cspSource,
-      nonce,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.js')).toString(),
-      styleUris: [
-        webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'uPlot.min.css')).toString(),
-        webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.css')).toString(),
-      ],
-      unitKey,
-      allowRemoteImages,
-      title: panel.title,
-    });
 
-    const replies = new Map<number, (m: HostMessage) => void>();
-    const router = new PanelRouter(unitKey, backend, log, {
-      post: (m) => {
-        if (m.kind === 'reply') replies.get(m.id)?.(m);
-        return webview.postMessage(m);
-      },
-      insights,
-      recentPower: () => powerLog.recent(unitKey),
-      saveCsv: async (csv, suggestedName) => {
-        const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
-        const target = await vscode.window.showSaveDialog({
-          defaultUri: vscode.Uri.joinPath(base, suggestedName),
-          filters: { CSV: ['csv'] },
-          saveLabel: 'Export',
-        });
-        if (!target) return undefined;
-        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
-        return target.fsPath || target.toString();
-      },
-    });
-
-    routers.set(unitKey, { router, replies });
-    const subs: vscode.Disposable[] = [];
-    let hold: { dispose(): void } | undefined;
-    const syncHold = () => {
-      // Poll the unit only while someone can see it.
-      if (panel.visible && !hold) hold = backend.holdVisible(unitKey, `panel:${unitKey}`);
-      else if (!panel.visible && hold) {
-        hold.dispose();
-        hold = undefined;
-      }
-    };
-    syncHold();
-    subs.push(
-      webview.onDidReceiveMessage((m: unknown) => {
-        if ((m as { kind?: unknown } | null)?.kind === 'ready') {
-          readyUnits.add(unitKey);
-          const scope = pendingInsights.get(unitKey);
-          pendingInsights.delete(unitKey);
-          void router.handle(m).then(() => scope && router.showInsights(scope));
-          return;
+  /** The charger panel's provider: the page (renderPanelHtml), its message router, polling while visible. */
+  const unitPage =
+    (unitKey: string) =>
+    (panel: vscode.WebviewPanel): WebviewProvider => {
+      const view = backend.getUnit(unitKey);
+      panel.title = view ? `${view.name}` : `Charger ${unitKey}`;
+      const webview = panel.webview;
+      const replies = new Map<number, (m: HostMessage) => void>();
+      const router = new PanelRouter(unitKey, backend, log, {
+        post: (m) => {
+          if (m.kind === 'reply') replies.get(m.id)?.(m);
+          return webview.postMessage(m);
+        },
+        insights,
+        recentPower: () => powerLog.recent(unitKey),
+        saveCsv: async (csv, suggestedName) => {
+          const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+          const target = await vscode.window.showSaveDialog({
+            defaultUri: vscode.Uri.joinPath(base, suggestedName),
+            filters: { CSV: ['csv'] },
+            saveLabel: 'Export',
+          });
+          if (!target) return undefined;
+          await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
+          return target.fsPath || target.toString();
+        },
+      });
+      routers.set(unitKey, { router, replies });
+      let hold: { dispose(): void } | undefined;
+      const syncHold = () => {
+        // Poll the unit only while someone can see it.
+        if (panel.visible && !hold) hold = backend.holdVisible(unitKey, `panel:${unitKey}`);
+        else if (!panel.visible && hold) {
+          hold.dispose();
+          hold = undefined;
         }
-        void router.handle(m);
-      }),
-      panel.onDidChangeViewState(() => {
-        syncHold();
-        if (panel.visible) router.pushUnit();
-      }),
-      backend.onDidChangeUnits((ids) => {
+      };
+      syncHold();
+      const unitSub = backend.onDidChangeUnits((ids) => {
         if (!ids.includes(unitKey)) return;
         const v = backend.getUnit(unitKey);
         // Its account signed out (or the charger was removed from it): the panel goes with it.
@@ -148,20 +117,41 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
           return;
         }
         if (panel.visible) router.pushUnit();
-        if (v && v.name !== panel.title) panel.title = v.name;
-      }),
-    );
-    panel.onDidDispose(() => {
-      router.dispose();
-      hold?.dispose();
-      subs.forEach((d) => d.dispose());
-      if (panels.get(unitKey) === panel) {
-        panels.delete(unitKey);
-        routers.delete(unitKey);
-      }
-      readyUnits.delete(unitKey);
-    });
-  };
+        if (v.name !== panel.title) panel.title = v.name;
+      });
+      return {
+        html: (ctx) =>
+          renderPanelHtml({
+            cspSource: ctx.webview.cspSource,
+            nonce: ctx.nonce,
+            scriptUri: ctx.asset('main.js'),
+            styleUris: [ctx.asset('uPlot.min.css'), ctx.asset('main.css')],
+            unitKey,
+            allowRemoteImages: vscode.workspace.getConfiguration('juicenet').get<boolean>('panel.allowRemoteImages', false),
+            title: panel.title,
+          }),
+        onMessage: (m) => {
+          if ((m as { kind?: unknown } | null)?.kind === 'ready') {
+            readyUnits.add(unitKey);
+            const scope = pendingInsights.get(unitKey);
+            pendingInsights.delete(unitKey);
+            return router.handle(m).then(() => scope && router.showInsights(scope));
+          }
+          return router.handle(m);
+        },
+        onDidChangeVisibility: (visible) => {
+          syncHold();
+          if (visible) router.pushUnit();
+        },
+        dispose: () => {
+          router.dispose();
+          hold?.dispose();
+          unitSub.dispose();
+          if (routers.get(unitKey)?.router === router) routers.delete(unitKey);
+          readyUnits.delete(unitKey);
+        },
+      };
+    };
 
   const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
     // The one resolver and picker of the commands. The key names the account: a charger shared
@@ -178,18 +168,9 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       unitKey = (await pickCharger(target.units, { placeHolder: 'Open which charger?' }))?.key;
       if (!unitKey) return undefined;
     }
-    const existing = panels.get(unitKey);
-    if (existing) {
-      existing.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, `Charger ${unitKey}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot],
-      retainContextWhenHidden: false,
-    });
-    setup(panel, unitKey);
-    log.info(`Unit panel opened for ${unitKey}`);
+    const existed = host.panel(unitKey) !== undefined;
+    const panel = host.show(unitKey, `Charger ${unitKey}`, unitPage(unitKey));
+    if (!existed) log.info(`Unit panel opened for ${unitKey}`);
     return panel;
   };
 
@@ -231,13 +212,13 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
       const saved = typeof state?.unitKey === 'string' ? state.unitKey : typeof state?.unitId === 'string' ? state.unitId : undefined;
       // A saved key keeps its account; a bare unit ID (an older state) becomes the first account's key.
       const unitKey = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
-      if (!unitKey || panels.has(unitKey)) {
-        // Nothing to restore into (or a duplicate): close rather than show an empty page.
+      if (!unitKey) {
+        // Nothing to restore into: close rather than show an empty page.
         panel.dispose();
         return;
       }
-      setup(panel, unitKey);
-      log.info(`Unit panel restored for ${unitKey}`);
+      // A duplicate is closed by the host (one panel per key).
+      if (host.adopt(panel, unitKey, unitPage(unitKey))) log.info(`Unit panel restored for ${unitKey}`);
     },
   };
 
@@ -259,12 +240,14 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     open,
     openInsights,
     serializer,
-    panels,
+    get panels() {
+      return new Map(host.keys().map((k) => [k, host.panel(k)!] as const));
+    },
     readyUnits,
     deliver,
     dispose: () => {
       powerSub.dispose();
-      [...panels.values()].forEach((p) => p.dispose());
+      host.dispose();
     },
   };
 }
