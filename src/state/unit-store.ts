@@ -190,12 +190,7 @@ export class UnitStore implements CommandBackend, Disposable {
     const view = k === undefined ? undefined : this.views.get(k);
     if (!view || k === undefined) return;
     const before = this.alertReading(view);
-    view.status = status;
-    view.lastGoodAt = this.clock.now();
-    view.error = undefined;
-    view.failedSince = undefined;
-    view.serverFailed = undefined;
-    view.stale = false;
+    this.markRead(view, status);
     this.alerts(view, before);
     this.emit([k]);
   }
@@ -228,6 +223,16 @@ export class UnitStore implements CommandBackend, Disposable {
 
   // ---- internals ----
 
+  /** A good reading: shown fresh, the failures before it forgotten. */
+  private markRead(view: UnitView, status: UnitStatus): void {
+    view.status = status;
+    view.lastGoodAt = this.clock.now();
+    view.error = undefined;
+    view.failedSince = undefined;
+    view.serverFailed = undefined;
+    view.stale = false;
+  }
+
   private async readUnit(key: string, reason: RefreshReason): Promise<{ ok: boolean; updateIntervalS?: number }> {
     const view = this.views.get(key);
     const target = this.api(key);
@@ -239,12 +244,7 @@ export class UnitStore implements CommandBackend, Disposable {
       const status = await client.getState(auth);
       const cur = this.views.get(key);
       if (cur !== view) return { ok: true, updateIntervalS: status.updateIntervalS };
-      view.status = status;
-      view.lastGoodAt = this.clock.now();
-      view.error = undefined;
-      view.failedSince = undefined;
-      view.serverFailed = undefined;
-      view.stale = false;
+      this.markRead(view, status);
       const ts = status.infoTimestamp ?? 0;
       const readTs = this.infoReadAt.get(key);
       // info and schedule change rarely: re-read them only when info_timestamp grows (or after a write).
