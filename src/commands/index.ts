@@ -17,6 +17,7 @@ import { setLimit } from './set-limit';
 import { signIn, type SignInArgs } from './sign-in';
 import { signOut } from './sign-out';
 import { startCharging } from './start-charging';
+import { startChargingWithAmount } from './start-charging-amount';
 import { stopCharging } from './stop-charging';
 import { tryDemo } from './try-demo';
 import { connectLocalServer, type ConnectLocalArgs } from './connect-local-server';
@@ -24,6 +25,9 @@ import { startLocalServer } from './start-local-server';
 import { stopLocalServer } from './stop-local-server';
 import { openSetupAssistant } from './open-setup-assistant';
 import { pointBoxHere, type PointBoxArgs } from './point-box-here';
+import { defineCircuit, type DefineCircuitAnswers } from './define-circuit';
+import { setReadyBy, type ReadyByAnswers } from './set-ready-by';
+import { setSolarMode, type SolarAnswers } from './set-solar-mode';
 
 type Command = (ctx: CommandContext, ...args: never[]) => unknown;
 
@@ -36,6 +40,7 @@ export const COMMANDS = {
   'juicenet.showLog': (ctx) => ctx.showLog(),
   'juicenet.openUnitPanel': (ctx, arg?: unknown) => ctx.openUnitPanel(arg),
   'juicenet.startCharging': startCharging,
+  'juicenet.startChargingWithAmount': startChargingWithAmount,
   'juicenet.stopCharging': stopCharging,
   'juicenet.cancelOverride': cancelOverride,
   'juicenet.setLimit': setLimit,
@@ -52,6 +57,9 @@ export const COMMANDS = {
   'juicenet.openSetupAssistant': (ctx) => openSetupAssistant(ctx),
   'juicenet.pointBoxHere': (ctx, args?: unknown) => pointBoxHere(ctx, args && typeof args === 'object' ? (args as PointBoxArgs) : undefined),
   'juicenet.openInsights': (ctx, arg?: unknown) => ctx.openInsights(arg),
+  'juicenet.defineCircuit': (ctx, arg?: unknown, answers?: unknown) => defineCircuit(ctx, arg, (answers ?? {}) as DefineCircuitAnswers),
+  'juicenet.setReadyBy': (ctx, arg?: unknown, answers?: unknown) => setReadyBy(ctx, arg, (answers ?? {}) as ReadyByAnswers),
+  'juicenet.setSolarMode': (ctx, arg?: unknown, answers?: unknown) => setSolarMode(ctx, arg, (answers ?? {}) as SolarAnswers),
 } satisfies Record<string, Command>;
 
 export type CommandId = keyof typeof COMMANDS;

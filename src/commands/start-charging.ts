@@ -2,16 +2,22 @@
 // a charger turned off (0 A) gets its limit back (the one "Stop Charging" remembered, else one the
 // user picks: test argument `restoreAmps`, or a quick pick), and an override ("charge now",
 // set_override a second in the past by the charger's clock) is sent only when the schedule, a hold
-// or an override set for later blocks charging now. The message says which.
+// or an override set for later blocks charging now, or with an amount (`energyToAddKwh`, from Start
+// Charging with an Amount: the session's energy to add, which only an override carries). The
+// message says which.
 import * as vscode from 'vscode';
 import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { ampsChoices, maxAmpsOf, validateAmps, parseAmps } from '../domain/amps';
 import { unitTimeZone } from '../domain/time-zone';
+import { parseEnergyToAddKwh } from '../domain/energy-to-add';
 import { runStart } from '../state/start-stop';
+import { startSendsOverride } from '../domain/start-stop';
 
-export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string): Promise<void> {
+export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string, energyToAddKwh?: number | string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Start Charging');
   if (!unit) return;
+  const amount = energyToAddKwh === undefined ? undefined : parseEnergyToAddKwh(energyToAddKwh);
+  if (amount && 'problem' in amount) return reportInvalid(deps, amount.problem);
   const api = apiOf(deps, unit);
   if (!api) return;
   let chosen: number | undefined;
@@ -30,6 +36,7 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
           holdUntilS: unit.holdUntilS,
           chosenAmps: amps,
           maxAmps: maxAmpsOf(unit.info),
+          energyToAddWh: amount?.wh,
           signal,
         }),
       );
@@ -67,8 +74,9 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
           void deps.notify.warn(`JuiceNet: ${unit.name} accepted the request but does not report it yet. Refresh in a minute.`);
           return;
         }
-        const lost = replyLostNote(outcome.replyLost, outcome.plan.blockers.length ? 'the override' : 'the limit');
-        if (outcome.plan.blockers.length === 0) {
+        const override = startSendsOverride(outcome.plan);
+        const lost = replyLostNote(outcome.replyLost, override ? 'the override' : 'the limit');
+        if (!override) {
           void deps.notify.info(`JuiceNet: ${unit.name} ${outcome.text}${lost}`);
           return;
         }
@@ -80,6 +88,6 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
       }
     }
   } catch (e) {
-    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.key, restoreAmps));
+    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.key, restoreAmps, energyToAddKwh));
   }
 }

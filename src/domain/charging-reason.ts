@@ -11,6 +11,7 @@ import { formatEnergyWh, formatPowerW } from './format';
 import { stateLabel } from './labels';
 import { isChargingAllowed, isMinuteInWindow, localDayAndMinute, minutesToHHMM } from './schedule';
 import { unitTimeZone, whenText as zonedWhen } from './time-zone';
+import { smartReason, type SmartBoxState } from './smart/reason';
 
 export type ReasonKind =
   | 'not-read'
@@ -29,6 +30,7 @@ export type ReasonKind =
   | 'waiting-schedule'
   | 'no-window'
   | 'car-not-taking'
+  | 'smart'
   | 'unknown';
 
 /** Something the user can do about it; the views map each to a command. */
@@ -60,12 +62,16 @@ export interface ReasonInput {
   timeZone?: string;
   /** Epoch seconds of the hold this extension set (Hold Charging Until), if it has not passed. */
   holdUntilS?: number;
+  /** What JuiceNet Local's smart charging decided for it (a shared circuit, a ready-by plan, solar). */
+  smart?: SmartBoxState;
   /** The last refresh failed. */
   failure?: {
     /** Epoch ms of the first failure in a row. */
     sinceMs?: number;
     /** The server answered with an internal error (HTTP 5xx): the server failed, not the charger. */
     serverFailed?: boolean;
+    /** Nothing answered at the server's address (it is down): the server, not the charger. */
+    serverSilent?: boolean;
   };
 }
 
@@ -141,6 +147,15 @@ export function chargingReason(input: ReasonInput): ChargingReason {
         ['refresh', 'showLog'],
       );
     }
+    if (failure.serverSilent) {
+      return reason(
+        'unreachable',
+        `the server does not answer${since}${lastText}`,
+        `Nothing answers at the JuiceNet server's address${since}, so what the charger does now is unknown; the charger itself may be fine.${last ? ` Its last reading: ${last}.` : ''}`,
+        'Start the server (a local one: JuiceNet: Start Local Server, or its service), or check the network and the server setting; the extension keeps trying.',
+        ['refresh', 'openSettings', 'showLog'],
+      );
+    }
     return reason(
       'unreachable',
       `unreachable${since}${lastText}`,
@@ -190,6 +205,8 @@ export function chargingReason(input: ReasonInput): ChargingReason {
     }
     case 'charging': {
       const power = status.charging.powerW !== undefined ? ` · ${formatPowerW(status.charging.powerW)}` : '';
+      const smart = smartWords(input);
+      if (smart && !overrideRunning) return reason('smart', `${smart.short}${power}`, smart.lines.map(sentence).join(' '), '', ['stopCharging', 'setLimit']);
       const toAdd = status.charging.energyToAddWh;
       if (overrideRunning && toAdd !== undefined && toAdd > 0) {
         return reason(
@@ -237,6 +254,12 @@ export function chargingReason(input: ReasonInput): ChargingReason {
           ['cancelOverride', 'stopCharging'],
         );
       }
+      const smart = smartWords(input);
+      if (smart && !overrideLater && hold === undefined && allowed !== false)
+        return reason('smart', smart.short, smart.lines.map(sentence).join(' '), 'Start charging now to charge at the owner limit.', [
+          'startCharging',
+          'setLimit',
+        ]);
       if (overrideLater) {
         return reason(
           'override-later',
@@ -287,6 +310,18 @@ export function chargingReason(input: ReasonInput): ChargingReason {
         'showLog',
       ]);
   }
+}
+
+/** The smart-charging words, when smart charging holds the box below the owner's limit or shares it. */
+function smartWords(input: ReasonInput): { short: string; lines: string[] } | undefined {
+  const s = input.smart;
+  if (!s || !(s.ownerLimitA > 0)) return undefined;
+  return smartReason(s, unitTimeZone(input.timeZone), input.now.getTime() / 1000);
+}
+
+/** "sharing the Garage circuit: 16 A of 32 A" -> "Sharing the Garage circuit: 16 A of 32 A." */
+function sentence(line: string): string {
+  return `${line.charAt(0).toUpperCase()}${line.slice(1)}.`;
 }
 
 function lastKnown(status: NonNullable<ReasonInput['status']>): string | undefined {

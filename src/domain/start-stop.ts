@@ -12,6 +12,7 @@ import type { Schedule, UnitStatus } from './model';
 import { MIN_AMPS, validateAmps } from './amps';
 import { isChargingAllowed } from './schedule';
 import { whenText } from './time-zone';
+import { formatEnergyWh } from './format';
 
 /** What blocks charging now, so that Start needs an override. */
 export type StartBlocker = { kind: 'schedule' } | { kind: 'hold'; untilS: number } | { kind: 'laterOverride'; atS: number };
@@ -27,6 +28,8 @@ export interface StartFacts {
   nowS: number;
   /** The limit Stop remembered for this charger. */
   rememberedAmps?: number;
+  /** Start Charging with an Amount: the session's energy to add, which only an override carries. */
+  energyToAddWh?: number;
   /** The limit the user chose (asked for when nothing was remembered, or given as an argument): it wins. */
   chosenAmps?: number;
   maxAmps?: number;
@@ -39,8 +42,16 @@ export type StartPlan =
   | { kind: 'refused'; message: string }
   /** Nothing to send: `why` says so in a sentence. */
   | { kind: 'nothingToDo'; why: string }
-  /** Restore the limit (when restoreAmps), and send an override when something blocks (blockers not empty). */
-  | { kind: 'start'; restoreAmps?: number; blockers: StartBlocker[] };
+  /**
+   * Restore the limit (when restoreAmps), and send an override when something blocks (blockers not
+   * empty) or an amount is to be added (energyToAddWh): startSendsOverride.
+   */
+  | { kind: 'start'; restoreAmps?: number; blockers: StartBlocker[]; energyToAddWh?: number };
+
+/** Whether Start's plan sends an override. */
+export function startSendsOverride(plan: Extract<StartPlan, { kind: 'start' }>): boolean {
+  return plan.blockers.length > 0 || plan.energyToAddWh !== undefined;
+}
 
 /** What blocks charging now: an override already running blocks nothing (it beats them all). */
 export function startBlockers(f: Pick<StartFacts, 'status' | 'schedule' | 'zone' | 'holdUntilS' | 'nowS'>): StartBlocker[] {
@@ -72,6 +83,7 @@ export function planStart(f: StartFacts): StartPlan {
     restoreAmps = amps;
   }
   const blockers = startBlockers(f);
+  if (f.energyToAddWh !== undefined) return { kind: 'start', restoreAmps, blockers, energyToAddWh: f.energyToAddWh };
   if (restoreAmps === undefined && blockers.length === 0) {
     const override = f.status.overrideTime ?? 0;
     const limit = f.status.charging.ampsLimit;
@@ -116,8 +128,10 @@ export function blockersText(blockers: readonly StartBlocker[], zone: string, no
 export function startDoneText(plan: Extract<StartPlan, { kind: 'start' }>, zone: string, nowS: number, standby: boolean): string {
   const restored = plan.restoreAmps !== undefined ? ` Limit restored to ${plan.restoreAmps} A.` : '';
   const plug = standby ? ' Plug the car in to start.' : '';
+  const adding = plan.energyToAddWh !== undefined ? `, adding ${formatEnergyWh(plan.energyToAddWh)}` : '';
   if (plan.blockers.length > 0) {
-    return `will charge now, ignoring ${blockersText(plan.blockers, zone, nowS)} (an override; Cancel Override goes back to it).${restored}${plug}`;
+    return `will charge now${adding}, ignoring ${blockersText(plan.blockers, zone, nowS)} (an override; Cancel Override goes back to it).${restored}${plug}`;
   }
+  if (adding) return `will charge now${adding} (an override; Cancel Override ends it).${restored}${plug}`;
   return `may charge again: limit restored to ${plan.restoreAmps} A; no schedule or hold blocks it.${plug}`;
 }

@@ -4,8 +4,10 @@
 // (set_charging_time) or the schedule says 0, or an override lets it charge through them. The
 // replies to a box's reports are built here from that decision.
 import { encodeCommand, nextCommandCounter } from '../juicebox/codec';
-import { MIN_AMPS, ProtocolError, ratingAmps, scheduleAllows, unitZone } from '../server/rules';
-import { localTime } from '../server/timezone';
+import { MIN_AMPS } from '../domain/amps';
+import { scheduleAllowsAt } from '../domain/schedule';
+import { localTime } from '../domain/time-zone';
+import { ProtocolError, ratingAmps, unitZone } from '../server/rules';
 import type { BoxRegistry, LocalBox } from './registry';
 
 /** Why a box may draw what `decide` says. */
@@ -17,10 +19,18 @@ export interface LimitDecision {
   reason: LimitReason;
 }
 
+/**
+ * Smart charging's say in a reply: the amps to send, given the box (its report just taken) and the
+ * owner's decision. Called once per reply; never raises above the owner's decision.
+ */
+export type ReplyCap = (box: LocalBox, owner: LimitDecision, now: number) => number;
+
 /** Who changes a limit (for the log and for listeners). */
 export type LimitChanger = 'api' | 'mqtt' | 'smart-charging' | 'owner';
 
 export class BoxLimits {
+  private replyCap?: ReplyCap;
+
   constructor(
     private readonly registry: BoxRegistry,
     private readonly now: () => number,
@@ -34,7 +44,7 @@ export class BoxLimits {
     if (box.session?.goalReached) return { amps: 0, reason: 'goal-reached' };
     if (s.overrideTime > 0 && s.overrideTime <= now) return { amps: limit, reason: 'override' };
     if (s.chargingTime > now) return { amps: 0, reason: 'hold' };
-    if (!scheduleAllows(s.schedule, unitZone(s.info), now)) return { amps: 0, reason: 'schedule' };
+    if (!scheduleAllowsAt(s.schedule, unitZone(s.info), now)) return { amps: 0, reason: 'schedule' };
     return { amps: limit, reason: 'limit' };
   }
 
@@ -72,9 +82,28 @@ export class BoxLimits {
     box.offlineLimitA = amps;
   }
 
+  /** Lets smart charging cap the limit of every reply (undefined: the owner's decision alone). */
+  setReplyCap(cap: ReplyCap | undefined): void {
+    this.replyCap = cap;
+  }
+
+  /** The online limit of a reply now: the owner's decision, capped by smart charging. */
+  private replyLimit(box: LocalBox, now: number): number {
+    const owner = this.decide(box, now);
+    if (!this.replyCap) return owner.amps;
+    try {
+      const capped = this.replyCap(box, owner, now);
+      return Number.isInteger(capped) && capped >= 0 ? Math.min(owner.amps, capped) : Math.min(owner.amps, box.last?.onlineLimitA ?? 0);
+    } catch (e) {
+      // Never a raise on an internal error: the box keeps at most what it obeys now.
+      this.log(`internal error in smart charging for ${box.unitId}: ${(e as Error).message}`);
+      return Math.min(owner.amps, box.last?.onlineLimitA ?? 0);
+    }
+  }
+
   /** The command datagram answering a report of `box` (its counter steps once per command). */
   reply(box: LocalBox, protocolVersion: string | undefined, now: number): { datagram: string; onlineA: number; offlineA: number } {
-    const onlineA = this.onlineLimit(box, now);
+    const onlineA = this.replyLimit(box, now);
     const offlineA = box.offlineLimitA;
     const lt = localTime(unitZone(box.settings.info), now);
     const local = new Date((Math.floor(now) + lt.offsetS) * 1000);

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { Accounts } from '../server/accounts';
 import { startHttpServer, type HttpServer } from '../server/http';
 import { JuiceNetProtocol } from '../server/protocol';
-import { ProtocolError } from '../server/rules';
+import { ProtocolError, SERVER_TIME_ZONE } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
 import { LocalSource } from './source';
 import { Notifier } from './notify';
+import { SmartCharging, type SmartChargingOptions } from './smart/controller';
 import { LocalEvents, serialOf } from './events';
 import { LOCAL_PATHS, type LocalAccountReply, type LocalDiagnosticsReply } from '../api/local-contract';
 
@@ -41,6 +42,10 @@ export interface LocalServerOptions {
   webhookRetryDelaysMs?: readonly number[];
   /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
   offlineAfterS?: number;
+  /** The server's clock, epoch seconds (default: the machine's; tests give a simulator's virtual clock). */
+  now?: () => number;
+  /** Smart charging's timing (tests shorten it; the defaults are the product's). */
+  smart?: Pick<SmartChargingOptions, 'solar' | 'circuit'>;
   /** Log lines (default: stderr with a time stamp). Never given a token. */
   log?: (line: string) => void;
 }
@@ -57,6 +62,8 @@ export interface RunningLocalServer {
   db: LocalDatabase;
   http: HttpServer;
   notifier: Notifier;
+  /** Smart charging (POST /local/smart): circuits, ready-by plans, solar. */
+  smart: SmartCharging;
   /** The push channel (GET /local/events). */
   events: LocalEvents;
   /** Datagrams received, replies sent, internal errors. */
@@ -97,7 +104,7 @@ function accountTokenIn(dataDir: string): string {
 
 export async function startLocalServer(opts: LocalServerOptions): Promise<RunningLocalServer> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} juicenet-local: ${line}\n`));
-  const now = () => Date.now() / 1000;
+  const now = opts.now ?? (() => Date.now() / 1000);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const accountToken = accountTokenIn(opts.dataDir);
   const databaseFile = join(opts.dataDir, DATABASE_FILE);
@@ -110,16 +117,19 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   let http: HttpServer | undefined;
   let udp: dgram.Socket | undefined;
   let tick: NodeJS.Timeout | undefined;
+  let smart: SmartCharging | undefined;
   try {
     source = new LocalSource({
       db,
       now,
-      defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+      defaultTimeZone: opts.timeZone ?? SERVER_TIME_ZONE,
       allowAddressChange: opts.allowAddressChange ?? false,
       offlineAfterS: opts.offlineAfterS,
       log,
     });
     source.on('notification', (e) => notifier.notify(e.unitId, e.event, e.notification, e.details));
+    smart = new SmartCharging({ source, db, now, log, ...opts.smart });
+    smart.start();
     const accounts = new Accounts(
       { accountToken: () => randomUUID(), unitToken: () => randomBytes(16).toString('hex'), next: () => randomBytes(4).readUInt32BE() / 2 ** 32 },
       {
@@ -238,6 +248,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
             return { account_token: accounts.create() } satisfies LocalAccountReply;
           },
         },
+        [LOCAL_PATHS.smart]: { loopbackOnly: false, handle: (body) => smartCharging.handle(body, accountToken) },
       },
       streams: { [LOCAL_PATHS.events]: (req, res) => events.handle(req, res) },
       healthPath: LOCAL_PATHS.health,
@@ -245,6 +256,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
     const httpServer = http;
+    const smartCharging = smart;
     let closing: Promise<void> | undefined;
     return {
       baseUrl: httpServer.baseUrl,
@@ -258,10 +270,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       http: httpServer,
       notifier,
       events,
+      smart: smartCharging,
       stats: () => ({ ...stats }),
       close: () =>
         (closing ??= (async () => {
           clearInterval(tick);
+          await smartCharging.close();
           notifier.close();
           events.close();
           await new Promise<void>((r) => sock.close(() => r()));
@@ -271,6 +285,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     };
   } catch (e) {
     clearInterval(tick);
+    await smart?.close();
     notifier.close();
     events.close();
     udp?.close();

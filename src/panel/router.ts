@@ -7,6 +7,7 @@ import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
+import { smartSummary } from '../domain/smart/reason';
 import { reasonOf, unitFullAt, unitZone } from '../views/unit-format';
 import { describeFailure, withoutWireNames } from '../domain/labels';
 import {
@@ -68,6 +69,7 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
     lastGoodAt: v.lastGoodAt,
     error: v.error,
     fullAt: unitFullAt(v),
+    smart: v.smart && smartSummary(v.smart, zone.zone, Date.now() / 1000),
     status: s && {
       unitId: s.unitId,
       state: s.state,

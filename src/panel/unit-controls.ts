@@ -5,6 +5,7 @@
 import type { UnitInfo, UnitStatus } from '../domain/model';
 import { maxAmpsOf, validateAmps } from '../domain/amps';
 import { runStart, runStop, writeLimitRemembering, type StartContext } from '../state/start-stop';
+import { startSendsOverride } from '../domain/start-stop';
 import { writeCancelOverride, writeChargingTime, type UnitTarget } from '../state/unit-writes';
 import type { ControlResult } from '../protocol/messages';
 
@@ -62,7 +63,7 @@ export async function startChargingControl(t: UnitTarget, ctx: StartContext): Pr
           replyLost: o.replyLost,
           limitAmps: o.after?.charging.ampsLimit,
           restoredAmps: o.plan.restoreAmps,
-          override: o.plan.blockers.length > 0,
+          override: startSendsOverride(o.plan),
           text: o.text,
         },
         after: o.after,

@@ -182,6 +182,20 @@ export const unitSnapshotSchema = z.object({
   zone: z.string().optional(),
   /** Why the times are in this computer's zone, when the charger reports none. */
   zoneNote: z.string().optional(),
+  /** What JuiceNet Local's smart charging does (src/domain/smart smartSummary): its rules in words, a plan's hours. */
+  smart: z
+    .object({
+      lines: z.array(z.string()),
+      plan: z
+        .object({
+          hours: z.array(z.object({ from: z.string(), to: z.string(), price: z.string() })),
+          cost: z.string(),
+          readyAt: z.string(),
+          energy: z.string(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 

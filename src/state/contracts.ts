@@ -2,6 +2,7 @@
 // Plain TypeScript, no `vscode` import, so the state layer is unit-tested in plain Node.
 import type { AccountUnit, Schedule, UnitInfo, UnitStatus } from '../domain/model';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
+import type { SmartBoxState } from '../domain/smart/reason';
 
 export interface Disposable {
   dispose(): void;
@@ -39,6 +40,8 @@ export interface UnitView {
   failedSince?: number;
   /** The last refresh failed because the server answered with an internal error (HTTP 5xx). */
   serverFailed?: boolean;
+  /** The last refresh got no answer at all: nothing listens at the server's address (it is down, or the network is). */
+  serverSilent?: boolean;
   /** Epoch seconds of the hold this extension set (Hold Charging Until), while it has not passed. */
   holdUntilS?: number;
   /** True when the last refresh failed or the reading is older than a few update intervals. */
@@ -46,6 +49,8 @@ export interface UnitView {
   /** Read only when info_timestamp grows. */
   info?: UnitInfo;
   schedule?: Schedule;
+  /** What JuiceNet Local's smart charging does with it (a shared circuit, a ready-by plan, solar), on a local server. */
+  smart?: SmartBoxState;
 }
 
 /** What the unit panel (src/panel) needs from the rest of the extension. */

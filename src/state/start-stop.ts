@@ -3,7 +3,7 @@
 // (unit-writes.ts), keep the limit memory, and hand back the read-back so that every view can show
 // at once what happened. No vscode import.
 import type { Schedule, UnitStatus } from '../domain/model';
-import { planStart, planStop, startDoneText, type StartPlan } from '../domain/start-stop';
+import { planStart, planStop, startDoneText, startSendsOverride, type StartPlan } from '../domain/start-stop';
 import { forgetLimit, rememberLimit, rememberedLimit } from './limit-memory';
 import { chargeNowRequest, writeLimit, writeStartCharging, type LimitWrite, type UnitTarget } from './unit-writes';
 
@@ -17,6 +17,8 @@ export interface StartContext {
   holdUntilS?: number;
   /** The limit the user chose for a charger at 0 A with nothing remembered. */
   chosenAmps?: number;
+  /** Start Charging with an Amount: the session's energy to add. */
+  energyToAddWh?: number;
   maxAmps?: number;
   nowS?: () => number;
   signal?: AbortSignal;
@@ -55,14 +57,16 @@ export async function runStart(t: UnitTarget, ctx: StartContext): Promise<StartO
     rememberedAmps: rememberedLimit(ctx.memoryKey),
     chosenAmps: ctx.chosenAmps,
     maxAmps: ctx.maxAmps,
+    energyToAddWh: ctx.energyToAddWh,
   });
   if (plan.kind !== 'start') return { ...plan, before };
   let confirmed: boolean;
   let replyLost: boolean;
   let after: UnitStatus | undefined;
-  if (plan.blockers.length > 0) {
-    // "Charge now": an override a second in the past by the charger's clock, with this reading's energies.
+  if (startSendsOverride(plan)) {
+    // "Charge now": an override a second in the past by the charger's clock, with this reading's energies (or the amount asked for).
     const request = chargeNowRequest(before, plan.restoreAmps);
+    if (plan.energyToAddWh !== undefined) request.energyToAddWh = plan.energyToAddWh;
     ctx.onSend?.({ overrideTime: request.overrideTime, restoreAmps: plan.restoreAmps });
     const w = await writeStartCharging(t, request, signal);
     ({ confirmed, replyLost, after } = w);

@@ -31,6 +31,7 @@ describe('unit commands', function () {
     const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
     assert.ok(ext, 'extension installed');
     api = await ext.activate();
+    await api.ready();
     await run('juicenet.signIn', { token: sim.accountToken, baseUrl: sim.baseUrl, label: 'Commands test' });
     unitId = sim.units[0].unitId;
     const view = await waitFor('the signed-in units', () => api.backend.getUnit(unitId));
@@ -168,6 +169,17 @@ describe('unit commands', function () {
     assert.ok(sent && 'override_time' in sent && 'energy_at_plugin' in sent && 'energy_to_add' in sent, JSON.stringify(sent));
     // At once, from the read-back: the row has the override (and its Cancel) without waiting for a poll.
     assert.equal(api.backend.getUnit(unitId)?.status?.overrideTime, s.overrideTime);
+  });
+
+  it('startChargingWithAmount sends the energy to add with the override and says it', async () => {
+    await run('juicenet.startChargingWithAmount', unitId, '12.5 kWh');
+    const sent = sim.lastRequest('set_override') as Record<string, unknown> | undefined;
+    assert.equal(Number(sent?.energy_to_add), 12_500, JSON.stringify(sent));
+    assert.equal(last().level, 'info');
+    assert.match(last().text, /will charge now, adding 12\.5 kWh/);
+    api.clearMessages();
+    await run('juicenet.startChargingWithAmount', unitId, '0');
+    assert.match(last().text, /0 kWh is out of range/);
   });
 
   it('cancelOverride sets override_time 0', async () => {
