@@ -2,7 +2,7 @@
 // over real HTTP (src/state/start-stop.ts), as the commands, the panel and the soak use it.
 import { strict as assert } from 'node:assert';
 import { JuiceNetClient } from '../../src/api/client';
-import { planStart, planStop, startBlockers, startDoneText, type StartFacts } from '../../src/domain/start-stop';
+import { planStart, planStop, startBlockers, startDoneText, startSendsOverride, type StartFacts } from '../../src/domain/start-stop';
 import { forgetLimit, rememberedLimit } from '../../src/state/limit-memory';
 import { runStart, runStop, writeLimitRemembering } from '../../src/state/start-stop';
 import type { UnitTarget } from '../../src/state/unit-writes';
@@ -40,6 +40,16 @@ describe('domain/start-stop: one rule for Start and Stop', () => {
     const midday = { start: 10 * 60, end: 14 * 60, carReadyBy: 0 };
     assert.deepEqual(startBlockers(facts({ schedule: { type: 'custom', weekday: midday, weekend: midday } })), []);
     assert.deepEqual(startBlockers(facts({ zone: 'UTC', schedule: { type: 'custom', weekday: midday, weekend: midday } })), [{ kind: 'schedule' }]);
+  });
+
+  it('Start with an amount always sends an override: only it carries the energy to add', () => {
+    const p = planStart(facts({ energyToAddWh: 12_500 }));
+    assert.deepEqual(p, { kind: 'start', restoreAmps: undefined, blockers: [], energyToAddWh: 12_500 });
+    assert.equal(startSendsOverride(p as never), true);
+    assert.equal(startDoneText(p as never, LA, NOON, false), 'will charge now, adding 12.5 kWh (an override; Cancel Override ends it).');
+    const both = planStart(facts({ energyToAddWh: 10_000, schedule: SCHEDULE }));
+    assert.match(startDoneText(both as never, LA, NOON, false), /^will charge now, adding 10 kWh, ignoring the schedule/);
+    assert.equal(startSendsOverride(planStart(facts({ limit: 0, rememberedAmps: 16 })) as never), false);
   });
 
   it('Start with nothing blocking and the limit on sends nothing, and says why', () => {
