@@ -23,7 +23,20 @@ function systemNode(): string {
 function startLocalServer(dataDir: string): Promise<{ proc: ChildProcess; baseUrl: string; udpPort: number }> {
   const proc = spawn(
     systemNode(),
-    [path.join(REPO, 'dist', 'local-cli.js'), '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'],
+    [
+      path.join(REPO, 'dist', 'local-cli.js'),
+      '--udp-port',
+      '0',
+      '--udp-host',
+      '127.0.0.1',
+      '--http-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--time-zone',
+      'UTC',
+      '--ready-line',
+    ],
     {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
