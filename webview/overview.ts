@@ -18,6 +18,7 @@ import {
 import { MIN_AMPS, parseAmps, validateAmps } from '../src/domain/amps';
 import { parseChargingTime, validateChargingTime } from '../src/domain/charging-time';
 import { clear, errorInfoOf, h, localTime, showMessage, showWriteError } from './dom';
+import { SmartSection } from './smart';
 import { drawPowerPlot } from './history';
 import { energyUnderCurveWh } from './plot';
 import { stateLabel as stateWords } from './words';
@@ -35,6 +36,7 @@ export class OverviewTab {
   private chart: uPlot | undefined;
 
   private readonly head = h('div', { class: 'overview-head' });
+  private readonly smart = new SmartSection();
   private readonly reason = h('div', { class: 'reason', 'data-testid': 'overview-reason', role: 'status', 'aria-live': 'polite' });
   private readonly staleBox = h('div');
   private readonly startBtn = h('vscode-button', { 'data-testid': 'overview-start' }, 'Start charging');
@@ -125,6 +127,7 @@ export class OverviewTab {
     );
     this.body.append(
       this.reason,
+      this.smart.el,
       this.staleBox,
       controls,
       h('h3', { text: 'Power, last hour' }),
@@ -170,6 +173,7 @@ export class OverviewTab {
       );
     }
     this.renderReason(u);
+    this.smart.render(u);
     this.renderControls(u);
     this.renderFields(u);
     const s = u.status;

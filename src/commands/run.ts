@@ -6,10 +6,13 @@
 import * as vscode from 'vscode';
 import { toJuiceNetError, UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { redact } from '../api/redact';
+import { LocalSmartError, type LocalSmartAction } from '../api/local-smart';
+import type { LocalSmartStatus } from '../api/local-contract';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
 import type { LocalServerProcess } from '../state/local-server-process';
+import type { SmartStatus } from '../state/smart-status';
 import { writeLimit, type LimitWrite } from '../state/unit-writes';
 import { describeFailure, shortMessage } from '../domain/labels';
 
@@ -73,6 +76,8 @@ export interface LocalServerHooks {
   isLocalAccount(accountId: string): boolean;
   /** Where boxes send reports (the connected local server's UDP port, this machine's addresses), or undefined without one. */
   reportTarget(): Promise<ReportTarget | undefined>;
+  /** Smart charging's state per local account (the commands hand it what their action answered). */
+  smart: SmartStatus;
 }
 
 export interface ReportTarget {
@@ -339,4 +344,20 @@ export async function applyLimit(deps: CommandDeps, unit: UnitView, amps: number
   const api = deps.backend.api(unit.key);
   if (!api) throw new Error(`no credentials for ${unit.name}`);
   return withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, (signal) => writeLimit(api, amps, signal));
+}
+
+/**
+ * Runs a smart-charging action on the local server of `unit`'s account under a progress
+ * notification; a refusal or an unreachable server is said in words with what to do. Resolves with
+ * the server's status after the action, or undefined when it failed.
+ */
+export async function callSmart(ctx: CommandContext, accountId: string, action: LocalSmartAction, what: string): Promise<LocalSmartStatus | undefined> {
+  try {
+    return await withCallProgress(`JuiceNet: ${what}…`, (signal) => ctx.local.smart.call(accountId, action, { signal }));
+  } catch (e) {
+    if (!(e instanceof LocalSmartError)) throw e;
+    ctx.log.warn(`${what} failed: ${redact(e.message)}`);
+    void ctx.notify.error(shortMessage(`JuiceNet: ${what} failed.`, e.message, e.nextStep));
+    return undefined;
+  }
 }

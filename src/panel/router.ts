@@ -7,6 +7,8 @@ import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
+import { smartSummary } from '../domain/smart/reason';
+import { unitTimeZone } from '../domain/time-zone';
 import { reasonOf, unitFullAt } from '../views/unit-format';
 import { describeFailure, withoutWireNames } from '../domain/labels';
 import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
@@ -55,6 +57,7 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
     lastGoodAt: v.lastGoodAt,
     error: v.error,
     fullAt: unitFullAt(v),
+    smart: v.smart && smartSummary(v.smart, unitTimeZone(v.info?.timeZoneId) ?? Intl.DateTimeFormat().resolvedOptions().timeZone, Date.now() / 1000),
     status: s && {
       unitId: s.unitId,
       state: s.state,

@@ -165,6 +165,20 @@ export const unitSnapshotSchema = z.object({
   reason: z.object({ kind: z.string(), short: z.string(), detail: z.string(), todo: z.string() }).optional(),
   /** Epoch seconds of the hold set by Hold Charging Until, while it has not passed. */
   holdUntilS: optNum,
+  /** What JuiceNet Local's smart charging does (src/domain/smart smartSummary): its rules in words, a plan's hours. */
+  smart: z
+    .object({
+      lines: z.array(z.string()),
+      plan: z
+        .object({
+          hours: z.array(z.object({ from: z.string(), to: z.string(), price: z.string() })),
+          cost: z.string(),
+          readyAt: z.string(),
+          energy: z.string(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 

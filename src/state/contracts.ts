@@ -2,6 +2,7 @@
 // Plain TypeScript, no `vscode` import, so the state layer is unit-tested in plain Node.
 import type { AccountUnit, Schedule, UnitInfo, UnitStatus } from '../domain/model';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
+import type { SmartBoxState } from '../domain/smart/reason';
 
 export interface Disposable {
   dispose(): void;
@@ -43,6 +44,8 @@ export interface UnitView {
   /** Read only when info_timestamp grows. */
   info?: UnitInfo;
   schedule?: Schedule;
+  /** What JuiceNet Local's smart charging does with it (a shared circuit, a ready-by plan, solar), on a local server. */
+  smart?: SmartBoxState;
 }
 
 /** What the unit panel (src/panel) needs from the rest of the extension. */

@@ -6,6 +6,7 @@ import type { JuiceNetApi, UnitAuth } from '../api/types';
 import { HttpStatusError, NetworkError, TimeoutError, toJuiceNetError } from '../api/errors';
 import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
 import { unitKey } from '../domain/ids';
+import type { SmartBoxState } from '../domain/smart/reason';
 import type { AccountSummary, CommandBackend } from './contracts';
 import type { Disposable, Logger, RefreshReason, UnitView } from './contracts';
 import { AccountManager, LoadedAccount } from './accounts';
@@ -38,6 +39,8 @@ export class UnitStore implements CommandBackend, Disposable {
   /** By unit key (account and unit): the same charger in two accounts is two views. */
   private readonly views = new Map<string, UnitView>();
   private readonly holds: HoldMemory;
+  /** Smart-charging states by unit key (see setSmart). */
+  private readonly smart = new Map<string, SmartBoxState>();
   private readonly clients = new Map<string, ClientLike>();
   /** Highest info_timestamp for which info and schedule were read. */
   private readonly infoReadAt = new Map<string, number>();
@@ -125,6 +128,25 @@ export class UnitStore implements CommandBackend, Disposable {
     this.syncPolicy();
     this.emit([key]);
     await this.policy.refresh(key, 'write');
+  }
+
+  /**
+   * What a local server's smart charging does with the account's chargers (undefined for the ones
+   * it does nothing with); the rows, the status bar and the panel say it in their reason line.
+   */
+  setSmart(accountId: string, states: readonly SmartBoxState[]): void {
+    const changed: string[] = [];
+    const next = new Map(states.map((st) => [unitKey(accountId, st.unitId), st]));
+    for (const [k, v] of this.views) {
+      if (v.accountId !== accountId) continue;
+      const before = this.smart.get(k);
+      const after = next.get(k);
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      if (after) this.smart.set(k, after);
+      else this.smart.delete(k);
+      changed.push(k);
+    }
+    this.emit(changed);
   }
 
   async rememberHold(key: string, untilS: number): Promise<void> {
@@ -288,10 +310,11 @@ export class UnitStore implements CommandBackend, Disposable {
 
   private withStaleness(v: UnitView): UnitView {
     const holdUntilS = this.holds.get(v.key);
-    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS };
+    const smart = this.smart.get(v.key);
+    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS, smart };
     const intervalS = this.policy.intervalFor(v.status?.updateIntervalS);
     const old = this.clock.now() - v.lastGoodAt > STALE_AFTER_INTERVALS * intervalS * 1000;
-    return { ...v, stale: old, holdUntilS };
+    return { ...v, stale: old, holdUntilS, smart };
   }
 
   private addLoaded(a: LoadedAccount, fresh: boolean): void {

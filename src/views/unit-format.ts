@@ -75,6 +75,7 @@ export function reasonOf(v: UnitView, now: Date = new Date()): ChargingReason {
     schedule: v.schedule,
     timeZone: v.info?.timeZoneId,
     holdUntilS: v.holdUntilS,
+    smart: v.smart,
     failure: v.error ? { sinceMs: v.failedSince ?? v.lastGoodAt, serverFailed: v.serverFailed, serverSilent: v.serverSilent } : undefined,
   });
 }

@@ -1,7 +1,7 @@
 // What the smart-charging rules decided for one box, as the server reports it (GET-like
 // POST /local/smart/status) and in words: the reason line's phrases for a shared, a planned and a
 // solar box. Pure: the tree, the status bar, the panel and the tests read the same words.
-import { formatEnergyWh } from '../format';
+import { formatCents, formatEnergyWh } from '../format';
 import { minutesToHHMM } from '../schedule';
 import { localDayNumber, zoneOffsetS } from '../time-zone';
 import type { ShareKind } from './circuit';
@@ -125,4 +125,37 @@ export function smartReason(s: SmartBoxState, zone: string, nowS: number): Smart
   else if (c && s.circuit && s.circuit.boxes > 1 && s.circuit.kind === 'sharing') short = c;
   else short = p ?? c ?? lines[0];
   return { short, lines };
+}
+
+/** What the panel's Overview shows of smart charging: each rule in words, and a plan's hours. */
+export interface SmartSummary {
+  lines: string[];
+  plan?: {
+    hours: { from: string; to: string; price: string }[];
+    cost: string;
+    readyAt: string;
+    energy: string;
+  };
+}
+
+export function smartSummary(s: SmartBoxState, zone: string, nowS: number): SmartSummary | undefined {
+  const r = smartReason(s, zone, nowS);
+  if (!r) return undefined;
+  const p = s.readyBy;
+  return {
+    lines: r.lines,
+    plan:
+      p && p.slots.length > 0
+        ? {
+            hours: p.slots.map((x) => ({
+              from: clockIn(x.startS, zone, nowS),
+              to: clockIn(x.endS, zone, x.startS),
+              price: `${Math.round(x.centsPerKwh * 100) / 100}¢ per kWh`,
+            })),
+            cost: formatCents(p.costCents),
+            readyAt: clockIn(p.readyAtS, zone, nowS),
+            energy: `${formatEnergyWh(p.addedWh)} of ${formatEnergyWh(p.energyWh)}`,
+          }
+        : undefined,
+  };
 }
