@@ -5,14 +5,13 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { localSmartStatusSchema, type LocalSmartRequest, type LocalSmartStatus } from '../../src/api/local-contract';
+import type { LocalSmartStatus } from '../../src/api/local-contract';
+import { callLocalSmart, LocalSmartError, type LocalSmartAction } from '../../src/api/local-smart';
 import { smartReason, type SmartBoxState } from '../../src/domain/smart';
 import { startLocalServer, type RunningLocalServer } from '../../src/local/server';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import { post, tempDir } from './local-helpers';
-
-type Action = LocalSmartRequest extends infer R ? (R extends { action: string } ? Omit<R, 'account_token'> : never) : never;
 
 interface SmartRig {
   sim: RunningSimulator;
@@ -21,7 +20,7 @@ interface SmartRig {
   ids: string[];
   logs: string[];
   dataDir: string;
-  smart(action: Action): Promise<LocalSmartStatus>;
+  smart(action: LocalSmartAction): Promise<LocalSmartStatus>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -54,11 +53,8 @@ async function startSmartRig(units: number, speed: number, smartOpts: Parameters
     ids,
     logs,
     dataDir: tmp.dir,
-    smart: async (action) => {
-      const r = await post(server.baseUrl, '/local/smart', { account_token: server.accountToken, ...action });
-      if (r.status !== 200) throw new Error(`${action.action}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-      return localSmartStatusSchema.parse(r.body);
-    },
+    // Through the extension's own client of /local/smart.
+    smart: (action) => callLocalSmart(server.baseUrl, server.accountToken, action),
     restart: async () => {
       const port = server.udpPort;
       await server.close();
@@ -108,6 +104,12 @@ describe('JuiceNet Local smart charging (emulated boxes, the virtual clock, /loc
     it('refuses a wrong token, and a circuit under 6 A in words', async () => {
       const bad = await post(rig.server.baseUrl, '/local/smart', { account_token: 'nope', action: 'status' });
       assert.equal(bad.status, 401);
+      await assert.rejects(callLocalSmart(rig.server.baseUrl, 'nope', { action: 'status' }), (e) => e instanceof LocalSmartError && e.kind === 'token');
+      await assert.rejects(
+        rig.smart({ action: 'set-circuit', name: 'Garage', capacityA: 3, unitIds: [rig.ids[0]] }),
+        (e) => e instanceof LocalSmartError && e.kind === 'refused' && /whole number of amps from 6 to 400/.test(e.message),
+      );
+      assert.ok(!rig.logs.some((l) => l.includes(rig.server.accountToken)), 'no log line carries the account token');
       const twice = await post(rig.server.baseUrl, '/local/smart', {
         account_token: rig.server.accountToken,
         action: 'set-circuit',
