@@ -6,7 +6,9 @@ import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, type Command } from '../api/types';
 import { NOTIFICATION_WIRE_KEYS, normaliseKeys, type WireReplyBody } from '../api/wire';
 import { Accounts } from './accounts';
 import { SimCommand, SimRequest, validateRequest } from './requests';
-import { INFO_TYPES, MIN_AMPS, MINUTES_PER_DAY, ProtocolError, checkInfoTypes, checkWindow, defineData, plotPoints, ratingAmps } from './rules';
+import { MIN_AMPS } from '../domain/amps';
+import { MINUTES_PER_DAY } from '../domain/schedule';
+import { INFO_TYPES, ProtocolError, checkInfoTypes, checkWindow, defineData, plotPoints, ratingAmps } from './rules';
 import type { AccountUnitEntry, UnitSource, WireNotification } from './types';
 
 /** A command's reply body, as the client's schema reads it (src/api/wire). */

@@ -155,17 +155,27 @@ export interface DnsCheck {
 
 const NO_NAME = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
 
+/** A lookup that gives up after `ms` (a resolver that does not answer must not hold the check). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { code: 'ETIMEOUT' })), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Asks `lookup` for every name and says, in words, whether each points at `here` (this machine's addresses). */
 export async function checkNames(
   lookup: Lookup,
   here: readonly string[],
   nowMs: number,
   names: readonly BoxReportName[] = BOX_REPORT_NAMES,
+  timeoutMs = 5000,
 ): Promise<DnsCheck> {
   const checks = await Promise.all(
     names.map(async (n): Promise<NameCheck> => {
       try {
-        const addresses = [...new Set((await lookup(n.host)).map((a) => a.address))];
+        const addresses = [...new Set((await within(lookup(n.host), timeoutMs)).map((a) => a.address))];
         const mine = addresses.filter((a) => here.includes(a));
         if (mine.length > 0) return { host: n.host, port: n.port, verdict: 'here', addresses, text: `points here (${mine.join(', ')})` };
         if (addresses.length === 0) return { host: n.host, port: n.port, verdict: 'none', addresses, text: 'has no address' };

@@ -12,7 +12,6 @@ import { SimUnit, advanceUnit, ensureHistory, finishSession, isOffline, lastPing
 import { Prng, childSeed } from './prng';
 
 export { DISCONNECT_AFTER_INTERVALS } from './physics';
-export { inWindow } from '../server/rules';
 
 /** A command failed in a way the protocol reports with success:false. */
 export const SimError = ProtocolError;

@@ -16,7 +16,7 @@ import { FaultConfig, NO_FAULTS, RunningSimulator, SimulatorOptions } from './mo
 import { startHttpServer, type FaultDecision } from '../server/http';
 
 export * from './model';
-export { SimEngine, SimError, inWindow, DISCONNECT_AFTER_INTERVALS } from './engine';
+export { SimEngine, SimError, DISCONNECT_AFTER_INTERVALS } from './engine';
 export { isLoopbackAddress, requestCommand } from '../server/http';
 
 const CONTROL_PATH = '/_sim/control';

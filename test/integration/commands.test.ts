@@ -30,6 +30,7 @@ describe('unit commands', function () {
     const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
     assert.ok(ext, 'extension installed');
     api = await ext.activate();
+    await api.ready();
     await run('juicenet.signIn', { token: sim.accountToken, baseUrl: sim.baseUrl, label: 'Commands test' });
     unitId = sim.units[0].unitId;
     const view = await waitFor('the signed-in units', () => api.backend.getUnit(unitId));

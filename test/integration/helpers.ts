@@ -10,7 +10,10 @@ export const EXT_ID = 'juicenet-vscode.juicenet-vscode';
 export async function extensionApi(): Promise<JuiceNetTestApi> {
   const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
   assert.ok(ext, `extension ${EXT_ID} is installed`);
-  return ext.isActive ? ext.exports : ext.activate();
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  // Activation paints the last known rows; the rest of the extension starts right after.
+  await api.ready();
+  return api;
 }
 
 /** Polls `probe` every 50 ms until it gives a truthy value; fails naming `what` after `timeoutMs`. */

@@ -79,6 +79,7 @@ describe('JuiceNet Local: the extension with emulated JuiceBoxes (in the host)',
     const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
     assert.ok(ext, 'extension installed');
     api = await ext.activate();
+    await api.ready();
   });
 
   after(async () => {

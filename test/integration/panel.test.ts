@@ -26,6 +26,7 @@ describe('unit panel (in the host)', function () {
     ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID)!;
     assert.ok(ext, 'extension installed');
     api = await ext.activate();
+    await api.ready();
     await vscode.commands.executeCommand('juicenet.signIn', { token: sim.accountToken, baseUrl: sim.baseUrl, label: 'Panel test' });
     unitId = sim.units[0].unitId;
     const view = await waitFor('the signed-in units', () => api.backend.getUnit(unitId));

@@ -218,6 +218,10 @@ describe('pointing a box: DNS lines, router rules and the resolver check', () =>
     assert.ok(all.allHere);
     assert.match(all.summary, /restart the box/);
     assert.doesNotMatch(JSON.stringify([c, all]), /ENOTFOUND|getaddrinfo/);
+    // A resolver that does not answer does not hold the check.
+    const silent = await checkNames(() => new Promise(() => undefined), ['192.168.1.20'], 5, BOX_REPORT_NAMES.slice(0, 1), 30);
+    assert.equal(silent.names[0].verdict, 'error');
+    assert.equal(silent.names[0].text, 'got no answer (the DNS server did not reply in time)');
   });
 });
 
