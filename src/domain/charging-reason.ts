@@ -69,6 +69,8 @@ export interface ReasonInput {
     sinceMs?: number;
     /** The server answered with an internal error (HTTP 5xx): the server failed, not the charger. */
     serverFailed?: boolean;
+    /** Nothing answered at the server's address (it is down): the server, not the charger. */
+    serverSilent?: boolean;
   };
 }
 
@@ -148,6 +150,15 @@ export function chargingReason(input: ReasonInput): ChargingReason {
         `The JuiceNet server answers with an internal error${since}, so the charger's state is unknown. The charger itself may be fine.`,
         'Wait a moment; the extension keeps trying. The log has the details.',
         ['refresh', 'showLog'],
+      );
+    }
+    if (failure.serverSilent) {
+      return reason(
+        'unreachable',
+        `the server does not answer${since}${lastText}`,
+        `Nothing answers at the JuiceNet server's address${since}, so what the charger does now is unknown; the charger itself may be fine.${last ? ` Its last reading: ${last}.` : ''}`,
+        'Start the server (a local one: JuiceNet: Start Local Server, or its service), or check the network and the server setting; the extension keeps trying.',
+        ['refresh', 'openSettings', 'showLog'],
       );
     }
     return reason(

@@ -35,6 +35,8 @@ export interface UnitView {
   failedSince?: number;
   /** The last refresh failed because the server answered with an internal error (HTTP 5xx). */
   serverFailed?: boolean;
+  /** The last refresh got no answer at all: nothing listens at the server's address (it is down, or the network is). */
+  serverSilent?: boolean;
   /** Epoch seconds of the hold this extension set (Hold Charging Until), while it has not passed. */
   holdUntilS?: number;
   /** True when the last refresh failed or the reading is older than a few update intervals. */

@@ -3,7 +3,7 @@
 // against the real simulator over HTTP.
 import type { AccountUnit } from '../domain/model';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
-import { HttpStatusError, toJuiceNetError } from '../api/errors';
+import { HttpStatusError, NetworkError, TimeoutError, toJuiceNetError } from '../api/errors';
 import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
 import { unitKey } from '../domain/ids';
 import type { SmartBoxState } from '../domain/smart/reason';
@@ -247,6 +247,7 @@ export class UnitStore implements CommandBackend, Disposable {
       view.error = undefined;
       view.failedSince = undefined;
       view.serverFailed = undefined;
+      view.serverSilent = undefined;
       view.stale = false;
       const ts = status.infoTimestamp ?? 0;
       const readTs = this.infoReadAt.get(key);
@@ -272,6 +273,7 @@ export class UnitStore implements CommandBackend, Disposable {
       view.error = err.userMessage;
       view.failedSince ??= this.clock.now();
       view.serverFailed = err instanceof HttpStatusError && err.status >= 500;
+      view.serverSilent = (err instanceof NetworkError && !err.mayHaveReachedServer) || (err instanceof TimeoutError && err.phase === 'connect');
       view.stale = true;
       this.opts.log.warn(`Refreshing ${unitId} (${reason}) failed: ${err.message}`);
       this.alerts(view, before);

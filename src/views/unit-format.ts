@@ -76,7 +76,7 @@ export function reasonOf(v: UnitView, now: Date = new Date()): ChargingReason {
     timeZone: v.info?.timeZoneId,
     holdUntilS: v.holdUntilS,
     smart: v.smart,
-    failure: v.error ? { sinceMs: v.failedSince ?? v.lastGoodAt, serverFailed: v.serverFailed } : undefined,
+    failure: v.error ? { sinceMs: v.failedSince ?? v.lastGoodAt, serverFailed: v.serverFailed, serverSilent: v.serverSilent } : undefined,
   });
 }
 
@@ -228,4 +228,16 @@ export function statusBarModel(units: UnitView[], enabled: boolean, timeZone?: s
   if (unreachable.length > 0) lines.push(unreachable.length === 1 ? '1 charger unreachable' : `${unreachable.length} chargers unreachable`);
   lines.push(units.length === 1 ? 'Click to open the charger' : 'Click to choose a charger');
   return { visible: true, text, tooltip: lines.join('\n'), warning: unreachable.length > 0 };
+}
+
+/** "the local server does not answer" when every charger of an account got no answer from its server. */
+export function accountSilence(units: readonly UnitView[], label: string): { description: string; tooltip: string } | undefined {
+  if (units.length === 0 || !units.every((u) => u.error && u.serverSilent)) return undefined;
+  const local = /^Local server\b/.test(label);
+  return local
+    ? {
+        description: 'the local server does not answer',
+        tooltip: `${label}: the local server does not answer. Start it (JuiceNet: Start Local Server, or its service: systemctl start juicenet-local); the chargers are read again as soon as it answers.`,
+      }
+    : { description: 'the server does not answer', tooltip: `${label}: the server does not answer; the chargers are read again as soon as it answers.` };
 }

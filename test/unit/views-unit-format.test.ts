@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitView } from '../../src/state/contracts';
 import type { UnitStatus } from '../../src/domain/model';
-import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../../src/views/unit-format';
+import { accountSilence, badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../../src/views/unit-format';
 
 function status(over: Partial<UnitStatus> = {}): UnitStatus {
   return {
@@ -61,6 +61,25 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.equal(badgeFor(unreachable).icon, 'debug-disconnect');
     assert.equal(statusBarModel([unreachable], true).text, '$(debug-disconnect) Offline', 'not counted as charging in the status bar');
     assert.equal(describeUnit(unit({ demo: true, status: status({ state: 'standby' }) })), 'no car plugged in · demo');
+  });
+
+  it('a server that does not answer is said on its account row ("the local server does not answer"), and its chargers are not called unreachable', () => {
+    const last = Date.UTC(2026, 0, 1, 14, 5);
+    const down = unit({
+      stale: true,
+      lastGoodAt: last,
+      failedSince: last + 60_000,
+      error: 'Could not reach the server.',
+      serverSilent: true,
+      info: { timeZoneId: 'UTC', cars: [], raw: {} },
+    });
+    assert.equal(describeUnit(down, 'UTC', new Date(last + 3600_000)), 'the server does not answer since 14:06 (last known: charging · 7.2 kW)');
+    assert.doesNotMatch(describeUnit(down, 'UTC', new Date(last + 3600_000)), /unreachable/);
+    assert.equal(accountSilence([down, { ...down, unitId: '2' }], 'Local server')?.description, 'the local server does not answer');
+    assert.match(accountSilence([down], 'Local server')!.tooltip, /Start it \(JuiceNet: Start Local Server, or its service/);
+    assert.equal(accountSilence([down], 'Home')?.description, 'the server does not answer');
+    assert.equal(accountSilence([down, unit()], 'Local server'), undefined, 'one charger answered: the server is up');
+    assert.equal(accountSilence([], 'Local server'), undefined);
   });
 
   it('lists the detail rows in human units, "unknown" for what was not sent', () => {
