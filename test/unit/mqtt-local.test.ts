@@ -257,6 +257,10 @@ describe('JuiceNet Local on MQTT (a real Mosquitto, emulated boxes)', function (
     await w.publish(`hmd/number/${dev}/Max-Current-Online-Wanted-/command`, '16');
     await rig.emu.waitFor(() => box().onlineLimitA === 16, 10_000, 'the box to obey the proxy-style command');
     await w.waitValue(`hmd/number/${dev}/Max-Current-Online-Wanted-/state`, (v) => v === '16');
+    // Its "offline wanted" number is the limit the box keeps for when no server answers.
+    await w.publish(`hmd/number/${dev}/Max-Current-Offline-Wanted-/command`, '12');
+    await rig.emu.waitFor(() => box().offlineLimitA === 12, 10_000, 'the box to keep 12 A as its offline limit');
+    await w.waitValue(`hmd/sensor/${dev}/Max-Current-Offline-Device-/state`, (v) => v === '12');
   });
 
   it("the README's evcc configurations name our entities and topics, and evcc's sequence on them drives the box", async () => {
