@@ -23,6 +23,8 @@ export class LocalHomeAssistant implements vscode.Disposable {
   /** The broker the running server was started with. */
   private startedWith: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Each follow() starts a new round of reads; an older one stops. */
+  private round = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
@@ -61,8 +63,9 @@ export class LocalHomeAssistant implements vscode.Disposable {
 
   /** Reads the connection now and every few seconds while `running`. */
   follow(running: boolean): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
+    const round = ++this.round;
     if (!running) {
       if (this.lastStatus) {
         this.lastStatus = undefined;
@@ -72,14 +75,25 @@ export class LocalHomeAssistant implements vscode.Disposable {
     }
     const read = async () => {
       const s = await this.parts.readStatus().catch(() => undefined);
+      if (round !== this.round) return;
       if (JSON.stringify(s) !== JSON.stringify(this.lastStatus)) {
         this.lastStatus = s;
         this.changed.fire();
       }
     };
+    // Soon after the start (the server connects to its broker within a second or two), then now and then.
+    let reads = 0;
+    const next = () => {
+      this.timer = setTimeout(
+        () => {
+          void read().then(() => round === this.round && next());
+        },
+        reads++ < 5 ? 1000 : STATUS_EVERY_MS,
+      );
+      this.timer.unref?.();
+    };
     void read();
-    this.timer = setInterval(() => void read(), STATUS_EVERY_MS);
-    this.timer.unref?.();
+    next();
   }
 
   step(running: boolean, chargerNames: string[]): ReturnType<typeof homeAssistantStep> {
@@ -141,7 +155,9 @@ export class LocalHomeAssistant implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.round++;
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
