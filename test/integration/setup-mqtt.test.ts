@@ -1,7 +1,7 @@
 // In the real host: JuiceNet Local started from VS Code with an MQTT broker in its settings (a real
 // Mosquitto on a free loopback port). The server publishes to it, the Local server row says where,
 // the setup assistant's Home Assistant step shows the connection, and the row says so in words when
-// the broker goes away.
+// the broker goes away. (Named to run after the suites that expect no local server row.)
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
