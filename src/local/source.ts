@@ -5,7 +5,8 @@
 // what the 16 commands read.
 import { savingsPerWh, unitZone } from '../server/rules';
 import { renderStateReply, type StateReply } from '../server/state-reply';
-import type { ChargeInterval, OverrideRequest, SessionSummary, UnitSettings, UnitSource } from '../server/types';
+import type { OverrideRequest } from '../domain/model';
+import type { ChargeInterval, SessionSummary, UnitSettings, UnitSource } from '../server/types';
 import type { LocalDatabase } from './db';
 import { BoxHealth } from './health';
 import { type BoxDiagnostics, Intake } from './intake';
