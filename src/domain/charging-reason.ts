@@ -206,7 +206,7 @@ export function chargingReason(input: ReasonInput): ChargingReason {
     case 'charging': {
       const power = status.charging.powerW !== undefined ? ` · ${formatPowerW(status.charging.powerW)}` : '';
       const smart = smartWords(input);
-      if (smart && !overrideRunning) return reason('smart', `${smart.short}${power}`, smart.lines.map(sentence).join(' '), '', ['stopCharging', 'setLimit']);
+      if (smart && !overrideRunning) return reason('smart', `${smart.short}${power}`, smartDetail(smart), '', ['stopCharging', 'setLimit']);
       const toAdd = status.charging.energyToAddWh;
       if (overrideRunning && toAdd !== undefined && toAdd > 0) {
         return reason(
@@ -256,10 +256,7 @@ export function chargingReason(input: ReasonInput): ChargingReason {
       }
       const smart = smartWords(input);
       if (smart && !overrideLater && hold === undefined && allowed !== false)
-        return reason('smart', smart.short, smart.lines.map(sentence).join(' '), 'Start charging now to charge at the owner limit.', [
-          'startCharging',
-          'setLimit',
-        ]);
+        return reason('smart', smart.short, smartDetail(smart), 'Start charging now to charge at your normal limit.', ['startCharging', 'setLimit']);
       if (overrideLater) {
         return reason(
           'override-later',
@@ -313,10 +310,15 @@ export function chargingReason(input: ReasonInput): ChargingReason {
 }
 
 /** The smart-charging words, when smart charging holds the box below the owner's limit or shares it. */
-function smartWords(input: ReasonInput): { short: string; lines: string[] } | undefined {
+function smartWords(input: ReasonInput): { short: string; lines: string[]; how: string[] } | undefined {
   const s = input.smart;
   if (!s || !(s.ownerLimitA > 0)) return undefined;
   return smartReason(s, unitTimeZone(input.timeZone), input.now.getTime() / 1000);
+}
+
+/** The other rules that apply (the short names the first), then how they work. */
+function smartDetail(smart: { short: string; lines: string[]; how: string[] }): string {
+  return [...smart.lines.filter((l) => l !== smart.short).map(sentence), ...smart.how].join(' ');
 }
 
 /** "sharing the Garage circuit: 16 A of 32 A" -> "Sharing the Garage circuit: 16 A of 32 A." */
