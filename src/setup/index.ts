@@ -267,7 +267,7 @@ export function createLocalSetup(
     push.sync(list);
     smart.sync(list);
   };
-  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push())];
+  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push()), push.onEvent(() => smart.soon())];
   void syncPush();
   treeRows.source = () => localServerRow(server.state, shownHere);
 

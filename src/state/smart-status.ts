@@ -71,6 +71,18 @@ export class SmartStatus {
     return status;
   }
 
+  private soonTimer?: ReturnType<typeof setTimeout>;
+
+  /** Reads again shortly (after reports arrived: a share or a plan may have moved); at most every 2 s. */
+  soon(): void {
+    if (this.soonTimer || this.accounts.length === 0) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      void this.readAll();
+    }, 2000);
+    (this.soonTimer as { unref?: () => void }).unref?.();
+  }
+
   async readAll(): Promise<void> {
     await Promise.all(this.accounts.map((a) => this.read(a)));
   }
@@ -86,6 +98,7 @@ export class SmartStatus {
   }
 
   dispose(): void {
+    if (this.soonTimer) clearTimeout(this.soonTimer);
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }

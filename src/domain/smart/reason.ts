@@ -63,8 +63,10 @@ function spans(slots: readonly { startS: number; endS: number }[], zone: string,
 export interface SmartReason {
   /** A few words for the tree row and the status bar. */
   short: string;
-  /** Every rule that applies, one sentence each. */
+  /** Every rule that applies, one line each. */
   lines: string[];
+  /** How the rules that apply work, a sentence each (the reason's explanation). */
+  how: string[];
 }
 
 export function circuitPhrase(c: NonNullable<SmartBoxState['circuit']>, zone: string, nowS: number): string {
@@ -118,13 +120,20 @@ export function smartReason(s: SmartBoxState, zone: string, nowS: number): Smart
   if (p) lines.push(p);
   if (c) lines.push(c);
   if (lines.length === 0) return undefined;
+  const how: string[] = [];
+  if (s.circuit)
+    how.push(
+      `The chargers on the ${s.circuit.name} circuit share its ${s.circuit.capacityA} A, at least 6 A each or taking turns; a share rises only after the others have lowered theirs.`,
+    );
+  if (s.readyBy) how.push('The car charges at the cheapest hours of your tariff before the deadline; the plan follows how fast it really charges.');
+  if (p) how.push('The limit follows what your panels export, changing at most once a minute; without the meter it is your normal limit.');
   let short: string;
   if (s.circuit && (s.circuit.kind === 'paused' || s.circuit.kind === 'waiting-for-others')) short = c!;
   else if (s.readyBy && r) short = r;
   else if (p && s.solar?.kind !== 'tracking') short = p;
   else if (c && s.circuit && s.circuit.boxes > 1 && s.circuit.kind === 'sharing') short = c;
   else short = p ?? c ?? lines[0];
-  return { short, lines };
+  return { short, lines, how };
 }
 
 /** What the panel's Overview shows of smart charging: each rule in words, and a plan's hours. */
