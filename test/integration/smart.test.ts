@@ -26,7 +26,20 @@ function systemNode(): string {
 function startLocalServer(dataDir: string): Promise<{ proc: ChildProcess; baseUrl: string; udpPort: number }> {
   const proc = spawn(
     systemNode(),
-    [path.join(REPO, 'dist', 'local-cli.js'), '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'],
+    [
+      path.join(REPO, 'dist', 'local-cli.js'),
+      '--udp-port',
+      '0',
+      '--udp-host',
+      '127.0.0.1',
+      '--http-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--time-zone',
+      'UTC',
+      '--ready-line',
+    ],
     {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,7 +111,6 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
     assert.ok(ext, 'extension installed');
     api = await ext.activate();
     await api.ready();
-    await run('juicenet.connectLocalServer', { baseUrl: server.baseUrl, token: accountToken });
     for (const id of ids) {
       const res: Response = await fetch(`${server.baseUrl}/box_pin`, {
         method: 'POST',
@@ -106,6 +118,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
       });
       assert.equal(((await res.json()) as { success: boolean }).success, true, `add_unit ${id}`);
     }
+    await run('juicenet.connectLocalServer', { baseUrl: server.baseUrl, token: accountToken });
     await run('juicenet.refresh');
     await waitFor('the boxes in the extension', () => ids.every((id) => api.backend.getUnit(id)) || undefined, 30_000);
   });
