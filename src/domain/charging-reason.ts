@@ -10,7 +10,7 @@ import type { Schedule, ScheduleWindow, UnitState } from './model';
 import { formatEnergyWh, formatPowerW } from './format';
 import { stateLabel } from './labels';
 import { isChargingAllowed, isMinuteInWindow, localDayAndMinute, minutesToHHMM } from './schedule';
-import { unitTimeZone } from './time-zone';
+import { unitTimeZone, whenText as zonedWhen } from './time-zone';
 import { smartReason, type SmartBoxState } from './smart/reason';
 
 export type ReasonKind =
@@ -26,6 +26,7 @@ export type ReasonKind =
   | 'charging'
   | 'held'
   | 'override-later'
+  | 'override-starting'
   | 'waiting-schedule'
   | 'no-window'
   | 'car-not-taking'
@@ -74,18 +75,12 @@ export interface ReasonInput {
   };
 }
 
-/** A time of the unit's day as the owner reads it: "22:00", "tomorrow 06:30", "Sat 08:00", "25 Dec 08:00". */
+/**
+ * A time of the unit's day as the owner reads it: "22:00", "tomorrow 06:30", "Sat 08:00", "25 Dec
+ * 08:00", in the charger's zone (time-zone.ts chargerZone: this computer's when it reports none).
+ */
 export function whenText(epochMs: number, now: Date, timeZone?: string): string {
-  const zone = unitTimeZone(timeZone);
-  const hhmm = new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: zone });
-  const day = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: zone });
-  const target = day(new Date(epochMs));
-  if (target === day(now)) return hhmm;
-  if (target === day(new Date(now.getTime() + 86_400_000))) return `tomorrow ${hhmm}`;
-  if (epochMs > now.getTime() && epochMs - now.getTime() < 6 * 86_400_000) {
-    return `${new Date(epochMs).toLocaleDateString('en-GB', { weekday: 'short', timeZone: zone })} ${hhmm}`;
-  }
-  return `${new Date(epochMs).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: zone })} ${hhmm}`;
+  return zonedWhen(unitTimeZone(timeZone), epochMs / 1000, now.getTime() / 1000);
 }
 
 function windowOf(schedule: Pick<Schedule, 'weekday' | 'weekend'>, weekday: number): ScheduleWindow {
@@ -248,6 +243,17 @@ export function chargingReason(input: ReasonInput): ChargingReason {
           ['startCharging', 'setLimit'],
         );
       }
+      if (overrideRunning) {
+        // Start sent an override (or another app did): the charger may charge now, the car has not started drawing.
+        const ignoring = [allowed === false ? 'the schedule' : undefined, hold !== undefined ? `the hold until ${at(hold * 1000)}` : undefined].filter(Boolean);
+        return reason(
+          'override-starting',
+          'override: charging allowed now, waiting for the car',
+          `An override lets the charger charge now${ignoring.length ? `, ignoring ${ignoring.join(' and ')}` : ''}; the car is not drawing yet (it may take a minute, or the car may be full).`,
+          'Cancel the override to go back to the schedule, or stop charging.',
+          ['cancelOverride', 'stopCharging'],
+        );
+      }
       const smart = smartWords(input);
       if (smart && !overrideLater && hold === undefined && allowed !== false)
         return reason('smart', smart.short, smartDetail(smart), 'Start charging now to charge at your normal limit.', ['startCharging', 'setLimit']);
@@ -307,7 +313,7 @@ export function chargingReason(input: ReasonInput): ChargingReason {
 function smartWords(input: ReasonInput): { short: string; lines: string[]; how: string[] } | undefined {
   const s = input.smart;
   if (!s || !(s.ownerLimitA > 0)) return undefined;
-  return smartReason(s, unitTimeZone(input.timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone, input.now.getTime() / 1000);
+  return smartReason(s, unitTimeZone(input.timeZone), input.now.getTime() / 1000);
 }
 
 /** The other rules that apply (the short names the first), then how they work. */

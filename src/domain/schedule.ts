@@ -7,7 +7,7 @@
 //     "all day" because "all day" is what schedule type 'disabled' is for; describeWindow says so.
 //   - end may be 1440 (24:00); start may not (a window starting at midnight is 0).
 import type { Schedule, ScheduleWindow } from './model';
-import { localTime } from './time-zone';
+import { localClock, localTime, machineTimeZone } from './time-zone';
 
 export const MINUTES_PER_DAY = 1440;
 
@@ -76,13 +76,13 @@ export function describeWindow(w: ScheduleWindow): string {
   return w.end < w.start ? `${a} → ${b} (overnight)` : `${a} → ${b}`;
 }
 
-/** Day of week (0 = Sunday) and minute of day of `date` in an IANA zone (default: this machine's). */
+/**
+ * Day of week (0 = Sunday) and minute of day of `date` in an IANA zone (default: this machine's),
+ * by the one local-time function (time-zone.ts localClock). Throws RangeError for an unknown zone.
+ */
 export function localDayAndMinute(date: Date, timeZone?: string): { weekday: number; minute: number } {
-  if (!timeZone) return { weekday: date.getDay(), minute: date.getHours() * 60 + date.getMinutes() };
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
-  return { weekday, minute: (Number(get('hour')) % 24) * 60 + Number(get('minute')) };
+  const { weekday, minuteOfDay } = localClock(timeZone ?? machineTimeZone(), Math.floor(date.getTime() / 1000));
+  return { weekday, minute: minuteOfDay };
 }
 
 /**

@@ -148,6 +148,8 @@ export interface NameCheck {
 export interface DnsCheck {
   atMs: number;
   names: NameCheck[];
+  /** Whether the maker's directory service is blocked (what keeps a box on plain reports). */
+  directory: { host: string; blocked: boolean; text: string };
   /** Every name points at this machine. */
   allHere: boolean;
   summary: string;
@@ -202,6 +204,7 @@ export async function checkNames(
       }
     }),
   );
+  const directory = await checkDirectory(lookup, timeoutMs);
   const hereCount = checks.filter((c) => c.verdict === 'here').length;
   const allHere = hereCount === checks.length;
   const summary = allHere
@@ -212,7 +215,25 @@ export async function checkNames(
   return {
     atMs: nowMs,
     names: checks,
+    directory,
     allHere,
     summary: `${summary} This computer may ask another DNS server than the box does (a VPN, a DNS server set on this computer): the box’s own reports are the final word.`,
   };
+}
+
+/** Whether the directory service answers: blocked (no address, or 0.0.0.0) keeps a box on plain reports. */
+async function checkDirectory(lookup: Lookup, timeoutMs: number): Promise<DnsCheck['directory']> {
+  const host = DIRECTORY_SERVICE;
+  try {
+    const addresses = (await within(lookup(host), timeoutMs)).map((a) => a.address).filter((a) => a !== '0.0.0.0' && a !== '::');
+    if (addresses.length === 0) return { host, blocked: true, text: 'is blocked: a box cannot be told to encrypt its reports' };
+    return {
+      host,
+      blocked: false,
+      text: `answers (${addresses.join(', ')}): a box may be told to encrypt its reports. Block it if one of your boxes reports encrypted`,
+    };
+  } catch (e) {
+    if (NO_NAME.has((e as { code?: string }).code ?? '')) return { host, blocked: true, text: 'is blocked: a box cannot be told to encrypt its reports' };
+    return { host, blocked: false, text: 'could not be looked up, so whether it is blocked is not known' };
+  }
 }

@@ -24,6 +24,11 @@ export interface UnitView {
   /** Label of the account the unit belongs to ("Demo account" for the simulator demo). */
   accountLabel: string;
   accountId: string;
+  /**
+   * The server the account reads (its base URL): the same unit ID on the same server is one
+   * charger (two accounts sharing it); on two servers (the demo and a local box) two chargers.
+   */
+  server?: string;
   demo: boolean;
   /** Last good get_state, if any. */
   status?: UnitStatus;
@@ -63,12 +68,14 @@ export interface PanelBackend {
    */
   onDidChangeAccounts?(listener: () => void): Disposable;
   /** The client and the unit's credentials, for the panel host's calls. Never sent to a webview. */
-  api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
+  api(unitKey: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
   /** Keeps the unit polled while held (e.g. while a panel is visible). */
-  holdVisible(unitId: string, holder: string): Disposable;
-  refresh(unitId: string, reason: RefreshReason): Promise<void>;
+  holdVisible(unitKey: string, holder: string): Disposable;
+  refresh(unitKey: string, reason: RefreshReason): Promise<void>;
   /** Every unit the backend knows (for the panel's quick pick when opened without a unit). */
   units(): UnitView[];
+  /** Shows a verified write's read-back at once (UnitStore implements it). */
+  applyReading?(unitKey: string, status: UnitStatus): void;
   /** The panel's Hold until remembers its hold as the command does (CommandBackend.rememberHold). */
   rememberHold?(unitKey: string, untilS: number): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // The cache of what the views show (UnitView per unit) and the one place that reads the server for
 // them. Implements CommandBackend (and so PanelBackend). No vscode import: unit-tested in Node
 // against the real simulator over HTTP.
-import type { AccountUnit } from '../domain/model';
+import type { AccountUnit, UnitStatus } from '../domain/model';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
 import { HttpStatusError, NetworkError, TimeoutError, toJuiceNetError } from '../api/errors';
 import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
@@ -203,6 +203,20 @@ export class UnitStore implements CommandBackend, Disposable {
     return { client: this.clientFor(a.baseUrl), auth: { token, accountToken: a.accountToken, unitId: v.unitId } };
   }
 
+  /**
+   * A verified write's read-back (get_state): shown at once, so that the row and its buttons show
+   * what Start or Stop did before the next poll.
+   */
+  applyReading(ref: string, status: UnitStatus): void {
+    const k = this.keyOf(ref);
+    const view = k === undefined ? undefined : this.views.get(k);
+    if (!view || k === undefined) return;
+    const before = this.alertReading(view);
+    this.markRead(view, status);
+    this.alerts(view, before);
+    this.emit([k]);
+  }
+
   holdVisible(ref: string, holder: string): Disposable {
     return this.policy.hold(this.keyOf(ref) ?? ref, holder);
   }
@@ -231,6 +245,16 @@ export class UnitStore implements CommandBackend, Disposable {
 
   // ---- internals ----
 
+  /** A good reading: shown fresh, the failures before it forgotten. */
+  private markRead(view: UnitView, status: UnitStatus): void {
+    view.status = status;
+    view.lastGoodAt = this.clock.now();
+    view.error = undefined;
+    view.failedSince = undefined;
+    view.serverFailed = undefined;
+    view.stale = false;
+  }
+
   private async readUnit(key: string, reason: RefreshReason): Promise<{ ok: boolean; updateIntervalS?: number }> {
     const view = this.views.get(key);
     const target = this.api(key);
@@ -242,13 +266,7 @@ export class UnitStore implements CommandBackend, Disposable {
       const status = await client.getState(auth);
       const cur = this.views.get(key);
       if (cur !== view) return { ok: true, updateIntervalS: status.updateIntervalS };
-      view.status = status;
-      view.lastGoodAt = this.clock.now();
-      view.error = undefined;
-      view.failedSince = undefined;
-      view.serverFailed = undefined;
-      view.serverSilent = undefined;
-      view.stale = false;
+      this.markRead(view, status);
       const ts = status.infoTimestamp ?? 0;
       const readTs = this.infoReadAt.get(key);
       // info and schedule change rarely: re-read them only when info_timestamp grows (or after a write).
@@ -297,9 +315,9 @@ export class UnitStore implements CommandBackend, Disposable {
   private alerts(view: UnitView, before: AlertReading): void {
     const onAlert = this.opts.onAlert;
     if (!onAlert) return;
-    // A charger in two accounts is read twice: only its first view raises alerts.
+    // A charger in two accounts (the same server and unit ID) is read twice: only its first view raises alerts.
     for (const [k, v] of this.views) {
-      if (v.unitId !== view.unitId) continue;
+      if (v.unitId !== view.unitId || v.server !== view.server) continue;
       if (k !== view.key) return;
       break;
     }
@@ -329,7 +347,7 @@ export class UnitStore implements CommandBackend, Disposable {
     const key = unitKey(a.accountId, unitId);
     const existing = this.views.get(key);
     if (existing) existing.name = existing.info?.name ?? name;
-    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, demo: a.demo, stale: false });
+    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, server: a.baseUrl, demo: a.demo, stale: false });
     return key;
   }
 

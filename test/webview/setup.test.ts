@@ -201,7 +201,7 @@ describe('setup assistant page (Chromium)', function () {
   it('Check says per name whether this machine’s resolver points it here, in words', async () => {
     await page.click('[data-testid="check-dns"]');
     await page.waitForSelector('[data-testid="dns-check-results"]');
-    const verdicts = await page.$$eval('[data-testid="dns-check-results"] li', (els) =>
+    const verdicts = await page.$$eval('[data-testid="dns-check-results"] li[data-verdict]', (els) =>
       els.map((e) => [(e as HTMLElement).dataset.host, (e as HTMLElement).dataset.verdict]),
     );
     assert.deepEqual(verdicts, [
@@ -215,6 +215,10 @@ describe('setup assistant page (Chromium)', function () {
       /ohm\.voltie\.us points elsewhere \(203\.0\.113\.7\), not at this machine\./,
     );
     assert.match((await page.textContent('[data-testid="dns-check-summary"]')) ?? '', /^3 of 4 names point at this machine/);
+    assert.equal(
+      await page.textContent('[data-testid="dns-check-directory"]'),
+      '✓ The directory service directory-api.emotorwerks.com is blocked: a box cannot be told to encrypt its reports.',
+    );
     // The result is said at the top of the page, in the page's own text colour, and is in view.
     const r = await page.$eval('[data-testid="result"]', (e) => {
       const box = e.getBoundingClientRect();

@@ -162,6 +162,16 @@ function renderCheck(p: SetupModel['pointing']): HTMLElement {
         ` ${n.text}.`,
       ),
     );
+  ul.append(
+    h(
+      'li',
+      { class: `verdict ${c.directory.blocked ? 'here' : 'elsewhere'}`, 'data-host': c.directory.host, 'data-testid': 'dns-check-directory' },
+      h('span', { class: 'mark', 'aria-hidden': 'true', text: c.directory.blocked ? '✓' : '!' }),
+      ' The directory service ',
+      h('code', { text: c.directory.host }),
+      ` ${c.directory.text}.`,
+    ),
+  );
   box.append(ul, h('p', { class: c.allHere ? 'summary ok' : 'summary', 'data-testid': 'dns-check-summary', text: c.summary }));
   return box;
 }
