@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer, type LocalServerOptions } from './server';
+import { parseUdpPorts } from './udp';
 
 const HELP = `JuiceNet Local: the JuiceNet API (all 16 commands) for your own JuiceBoxes
 
@@ -11,13 +12,16 @@ Usage: juicenet-local [options]   (or: npm run local -- [options])
 
   --data-dir DIR          folder for the database and the account token
                           (default ~/.juicenet-local; created with owner-only permissions)
-  --udp-port N            UDP port the boxes send their reports to (default 8047)
+  --udp-port N[,N...]     UDP ports the boxes send their reports to (default: every port
+                          JuiceBoxes are known to use, 8042,8047,9004,8055; 0 = a free port)
   --udp-host H            address the UDP port listens on (default 0.0.0.0, every interface)
   --http-port N           port of the JuiceNet HTTP API (default 8080)
   --http-host H           address of the HTTP API (default 127.0.0.1, this machine only; any
                           other address opens the API to the network, with a warning)
   --allow-address-change  take a box's reports from any address, not only the one it first
                           reported from (for boxes whose address changes, e.g. by DHCP)
+  --monitor-only          boxes seen for the first time are recorded and served but never
+                          sent a command (each box's switch: POST /local/monitor-only)
   --retention-days N      days raw samples are kept; sessions are kept for ever
                           (default 365; 0 keeps samples for ever)
   --time-zone Z           time zone of newly seen boxes (default: this machine's); each box's
@@ -56,7 +60,7 @@ function parseArgs(argv: string[]): LocalServerOptions {
         opts.dataDir = value();
         break;
       case '--udp-port':
-        opts.udpPort = num(flag, value(), 0, 65535);
+        opts.udpPorts = parseUdpPorts(value());
         break;
       case '--udp-host':
         opts.udpHost = value();
@@ -69,6 +73,9 @@ function parseArgs(argv: string[]): LocalServerOptions {
         break;
       case '--allow-address-change':
         opts.allowAddressChange = true;
+        break;
+      case '--monitor-only':
+        opts.monitorOnly = true;
         break;
       case '--retention-days':
         opts.retentionDays = num(flag, value(), 0, 36500);
@@ -117,7 +124,10 @@ async function main(): Promise<void> {
     await server.close();
     process.exit(0);
   }
-  process.stdout.write(`JuiceNet Local listening for JuiceBox reports on UDP port ${server.udpPort} (${opts.udpHost ?? '0.0.0.0'})\n`);
+  const ports = server.udpPorts;
+  process.stdout.write(
+    `JuiceNet Local listening for JuiceBox reports on UDP port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} (${opts.udpHost ?? '0.0.0.0'})\n`,
+  );
   process.stdout.write(`JuiceNet API on ${server.baseUrl}\n`);
   process.stdout.write(`Data in ${opts.dataDir}\n`);
   // Printed on the terminal only, never logged: the owner needs it to sign in.

@@ -25,6 +25,15 @@ export interface LocalChangeEvent {
   atS: number;
 }
 
+/** An `alert` event: what happened to which box, in words. */
+export interface LocalAlertEvent {
+  unit: string;
+  kind: 'silent' | 'back' | 'disobeying' | 'obeying' | 'stream';
+  words: string;
+  /** Epoch seconds when the server noticed. */
+  atS: number;
+}
+
 export class LocalEvents {
   private readonly clients = new Set<http.ServerResponse>();
   private pending = new Set<string>();
@@ -69,6 +78,16 @@ export class LocalEvents {
     if (unitId) this.pending.add(unitId);
     this.pendingAtS = Math.max(this.pendingAtS, atS);
     this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+  }
+
+  /**
+   * Something an owner should be told about a box (it went silent, came back, ignores commands,
+   * moved to another stream), as an `alert` event with the words to show; sent at once.
+   */
+  alert(alert: LocalAlertEvent): void {
+    if (this.clients.size === 0) return;
+    const text = `id: ${++this.seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`;
+    for (const c of this.clients) c.write(text);
   }
 
   private flush(): void {
