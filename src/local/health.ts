@@ -30,6 +30,8 @@ function sameStream(a: BoxStream, b: BoxStream): boolean {
 }
 
 export class BoxHealth {
+  private streamsStarted = 0;
+
   constructor(
     private readonly registry: BoxRegistry,
     private readonly opts: BoxHealthOptions,
@@ -60,10 +62,11 @@ export class BoxHealth {
     if (rec && now - rec.lastS > window) {
       // A stream silent for longer than a box may be is a new one when it reports again.
       rec.firstS = now;
+      rec.order = ++this.streamsStarted;
       rec.reports = 0;
     }
     if (!rec) {
-      rec = { ...stream, firstS: now, lastS: now, reports: 0 };
+      rec = { ...stream, order: ++this.streamsStarted, firstS: now, lastS: now, reports: 0 };
       box.streams.push(rec);
       if (box.streams.length > STREAMS_KEPT) {
         const oldest = box.streams.filter((s) => s !== rec && s !== box.activeStream).sort((a, b) => a.lastS - b.lastS)[0];
@@ -73,7 +76,7 @@ export class BoxHealth {
     rec.lastS = now;
     rec.reports++;
     let active: StreamRecord = rec;
-    for (const s of box.streams) if (now - s.lastS <= window && s.firstS > active.firstS) active = s;
+    for (const s of box.streams) if (now - s.lastS <= window && s.order > active.order) active = s;
     const from = box.activeStream;
     if (from !== active) {
       box.activeStream = active;

@@ -129,13 +129,14 @@ export class Intake {
       this.unattributed.recent = [...this.unattributed.recent.slice(-9), `a new box ${d.serial} was not learned: ${MAX_BOXES} boxes are known already`];
       return undefined;
     }
+    const now = this.opts.now();
     g.reports++;
     g.lastRawReport = d.raw;
-    g.lastReportS = this.opts.now();
+    g.lastReportS = now;
     g.protocolVersion = d.protocolVersion;
     box ??= this.registry.learn(d, from, g.firmware);
-    const active = this.health.followStream(box, { localPort: via.localPort, address: from, port: via.port }, this.opts.now());
-    return this.takeReport(box, d, active);
+    const active = this.health.followStream(box, { localPort: via.localPort, address: from, port: via.port }, now);
+    return this.takeReport(box, d, active, now);
   }
 
   private diagFor(serial: string): BoxDiagnostics {
@@ -155,8 +156,7 @@ export class Intake {
    * Stores a report and builds its reply. `stream`: where it came from and whether that is the
    * box's active stream (the only one answered); a monitor-only box is never answered.
    */
-  private takeReport(box: LocalBox, r: JuiceBoxReport, stream: BoxStream & { active: boolean }): string | undefined {
-    const now = this.opts.now();
+  private takeReport(box: LocalBox, r: JuiceBoxReport, stream: BoxStream & { active: boolean }, now: number): string | undefined {
     const prev = box.last;
     const state: JuiceBoxState = r.state === 'unknown' ? (prev?.state ?? 'standby') : r.state;
     const events: BoxEvent[] = this.health.reported(box, now);

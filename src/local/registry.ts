@@ -22,6 +22,8 @@ export interface BoxStream {
 
 /** A stream as the registry follows it: when it started and last reported. */
 export interface StreamRecord extends BoxStream {
+  /** Grows with each stream that starts (or starts again): the largest is the newest, even within one clock tick. */
+  order: number;
   firstS: number;
   lastS: number;
   reports: number;
