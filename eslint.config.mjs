@@ -5,54 +5,105 @@ import tseslint from 'typescript-eslint';
 
 // ---- layer fences ----
 // A folder's imports are matched as written ('../state/unit-store', 'vscode'). ESLint applies one
-// option set per rule and file, so each group below lists every import its folder may not make.
+// option set per rule and file, so each group below lists every import its folder may not make,
+// and no two groups match the same file (test/unit/lint-fences.test.ts plants a violation of each).
+//
+// Two programs share this tree. The extension (src/domain up to src/panel and src/setup, the files
+// directly in src/, webview/) and the server program (src/server, src/simulator, src/local,
+// src/juicebox) meet only in src/domain and in src/api's wire schemas, command list and /local
+// contract. The extension reaches a server over HTTP and runs JuiceNet Local as a child process,
+// with two seams written down here:
+//   - src/demo.ts runs the demo simulator in the extension host (its own bundle, required on first
+//     use), so that the demo starts at once and the host tests can drive its chargers;
+//   - src/juicebox is the JuiceBox's own protocols (the UDP datagram codec, the telnet console):
+//     the setup assistant decodes what a box sends and points a box at a server with them.
 const noVscode = { name: 'vscode', message: 'This layer runs in plain Node (tests, simulator, servers, benchmarks): it must not import vscode.' };
 /** An import of one of `folders` under src/, from a file one level below src/ ('../panel/index'). */
 const srcFolder = (folders, message) => ({ regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`, message });
-const fence = (files, paths, patterns) => ({
+const fence = (files, paths, patterns, ignores) => ({
   files,
+  ...(ignores ? { ignores } : {}),
   rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
 });
 
-const UI = ['views', 'commands', 'panel'];
+const UI = ['views', 'commands', 'panel', 'setup'];
+/** The server program, which the extension never imports. */
+const SERVER_PROGRAM = ['server', 'simulator', 'local'];
+const notTheServer = (layer) =>
+  srcFolder(
+    SERVER_PROGRAM,
+    `${layer} is part of the extension: it reaches JuiceNet servers over HTTP (src/api) or as a process (src/state/local-server-process), never by import.`,
+  );
 const fences = [
-  // The protocol client: below everything but the pure rules.
+  // The protocol client: below everything but the domain. Its wire schemas and /local contract are
+  // what the server program imports of it.
   fence(
     ['src/api/**/*.ts'],
     [noVscode],
-    [
-      srcFolder(
-        [...UI, 'state', 'protocol', 'simulator', 'server', 'local', 'juicebox'],
-        'src/api is the protocol client: it imports only src/domain besides itself.',
-      ),
-    ],
+    [srcFolder([...UI, 'state', 'protocol', ...SERVER_PROGRAM, 'juicebox'], 'src/api is the protocol client: it imports only src/domain besides itself.')],
   ),
-  // The pure rules: the ground floor. The protocol's vocabulary (src/api/types) is all they see of it.
+  // The domain: the ground floor, imports nothing (no other folder, no package, no Node built-in).
   fence(
-    ['src/domain/**/*.ts'],
-    [noVscode],
+    ['src/domain/*.ts'],
+    [],
     [
-      srcFolder([...UI, 'state', 'protocol', 'simulator', 'server', 'local', 'juicebox'], 'src/domain is pure rules: it imports nothing but src/api/types.'),
-      { regex: '^(\\.\\./)+api/(?!types$)', message: 'src/domain sees only the vocabulary of src/api (src/api/types), never the client.' },
-      { regex: '^node:', message: 'src/domain is pure: no Node built-ins (the webview bundles it too).' },
+      { regex: '^\\.\\./', message: "src/domain imports nothing outside src/domain: the protocol's nouns live in src/domain/model.ts." },
+      { regex: '^[^.]', message: 'src/domain imports nothing: no package, no Node built-in (the webview and both programs bundle it).' },
     ],
   ),
-  fence(['src/state/**/*.ts'], [noVscode], [srcFolder([...UI, 'protocol'], 'src/state sits below the views, commands and panel.')]),
+  fence(
+    ['src/domain/*/**/*.ts'],
+    [],
+    [
+      { regex: '^\\.\\./\\.\\./', message: "src/domain imports nothing outside src/domain: the protocol's nouns live in src/domain/model.ts." },
+      { regex: '^[^.]', message: 'src/domain imports nothing: no package, no Node built-in (the webview and both programs bundle it).' },
+    ],
+  ),
+  fence(['src/state/**/*.ts'], [noVscode], [srcFolder([...UI, 'protocol'], 'src/state sits below the views, commands and panel.'), notTheServer('src/state')]),
   fence(
     ['src/protocol/**/*.ts'],
     [noVscode],
-    [srcFolder([...UI, 'state', 'api', 'simulator', 'server', 'local', 'juicebox'], 'src/protocol is the message contract alone: zod and src/domain only.')],
+    [srcFolder([...UI, 'state', 'api', ...SERVER_PROGRAM, 'juicebox'], 'src/protocol is the message contract alone: zod and src/domain only.')],
   ),
+  // The server program: the domain, src/api's wire schemas, command list and /local contract, and itself.
   fence(
     ['src/simulator/**/*.ts', 'src/server/**/*.ts', 'src/local/**/*.ts', 'src/juicebox/**/*.ts'],
     [noVscode],
-    [srcFolder(UI, 'The servers and unit sources run without the editor UI.')],
+    [
+      {
+        regex: '^\\.\\./(?!(domain|api|server|simulator|local|juicebox)/)',
+        message: "The server program (src/server, simulator, local, juicebox) imports only src/domain, src/api's wire schemas and contracts, and itself.",
+      },
+      {
+        regex: '^\\.\\./api/(?!(wire|types|local-contract)$)',
+        message:
+          'The server program takes only the wire schemas (src/api/wire), the command list (src/api/types) and the /local contract of src/api, not the client.',
+      },
+    ],
   ),
   // Views and commands render and act; the panel is opened by its command id, never imported.
   fence(
     ['src/views/**/*.ts', 'src/commands/**/*.ts'],
     [],
-    [srcFolder(['panel'], 'Views and commands do not import the panel: run juicenet.openUnitPanel instead.')],
+    [srcFolder(['panel'], 'Views and commands do not import the panel: run juicenet.openUnitPanel instead.'), notTheServer('This layer')],
+  ),
+  fence(['src/panel/**/*.ts', 'src/setup/**/*.ts'], [], [notTheServer('This layer')]),
+  // The files directly in src/ wire the extension; src/demo.ts alone may load the demo simulator.
+  fence(
+    ['src/*.ts'],
+    [],
+    [
+      {
+        regex: `^\\./(${SERVER_PROGRAM.join('|')})(/|$)`,
+        message: 'The extension reaches JuiceNet servers over HTTP or as a process; only src/demo.ts runs the demo simulator in-process.',
+      },
+    ],
+    ['src/demo.ts'],
+  ),
+  fence(
+    ['src/demo.ts'],
+    [],
+    [{ regex: '^\\./(server|local)(/|$)', message: 'The demo runs the simulator in-process; JuiceNet Local runs as a process, never imported.' }],
   ),
   // The webview is a browser bundle: only the pure rules and the message contract come from src/.
   fence(

@@ -5,7 +5,7 @@
 // never had, writes reported done that the server does not hold, and the time to recover after
 // each fault phase; it exits 1 when any target is missed.
 //   npm run soak                 full profile (>= 10,000 requests), bench/results/soak.json
-//   npm run soak:ci              short profile (< 60 s),            bench/results/soak-ci.json
+//   npm run soak:ci              short profile (< 60 s),            test-results/soak-ci.json (npm test runs it: the tree stays as it was)
 //   node dist/bench/soak.js --profile=ci --seed=7
 //   node dist/bench/soak.js --profile=ci --sabotage=invent   (a deliberate defect: proves the judge fails; see sabotaged())
 //
@@ -17,7 +17,7 @@
 // server inside its call, which the judge relies on (bench/lib/soak-truth.ts).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_RETRY, JuiceNetClient } from '../src/api/client';
-import type { UnitStatus } from '../src/api/types';
+import type { UnitStatus } from '../src/domain/model';
 import { splitUnitKey } from '../src/domain/ids';
 import { Prng } from '../src/simulator/prng';
 import { startSimulator, type FaultConfig } from '../src/simulator/index';
@@ -57,12 +57,24 @@ interface Profile {
   writesPerTick: number;
   minRequests: number;
   maxWallS: number;
+  /** Where the figures go: bench/results for the benchmark, test-results (ignored by git) for the test run. */
+  dir: string;
   file: string;
 }
 
 const PROFILES: Record<Profile['name'], Profile> = {
-  full: { name: 'full', units: 24, phaseS: 1200, recoveryWaitS: 600, writesPerTick: 3, minRequests: 10_000, maxWallS: 300, file: 'soak.json' },
-  ci: { name: 'ci', units: 8, phaseS: 200, recoveryWaitS: 600, writesPerTick: 1, minRequests: 1_200, maxWallS: 60, file: 'soak-ci.json' },
+  full: {
+    name: 'full',
+    units: 24,
+    phaseS: 1200,
+    recoveryWaitS: 600,
+    writesPerTick: 3,
+    minRequests: 10_000,
+    maxWallS: 300,
+    dir: 'bench/results',
+    file: 'soak.json',
+  },
+  ci: { name: 'ci', units: 8, phaseS: 200, recoveryWaitS: 600, writesPerTick: 1, minRequests: 1_200, maxWallS: 60, dir: 'test-results', file: 'soak-ci.json' },
 };
 
 const SABOTAGES = ['invent', 'echo-write', 'serve-stale', 'never-stale', 'unhandled'] as const;

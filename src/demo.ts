@@ -1,10 +1,18 @@
 // The demo: a simulator of three chargers in the extension host, on a loopback port, for this
 // window session only. The simulator is its own bundle (dist/simulator.js, see esbuild.mjs),
 // required on first use: activation neither loads nor parses it.
+//
+// The one seam between the extension and the server program (eslint.config.mjs allows it here
+// only): the demo runs the simulator in this process, so that it starts in milliseconds and the
+// host tests can drive its chargers (plug in, fault, advance time) through RunningSimulator.
+// Everything else reaches a server over HTTP, or runs it as a child process (JuiceNet Local).
 import { join } from 'node:path';
 import type { DemoController } from './commands/run';
 import type { Logger } from './state/contracts';
 import type { RunningSimulator } from './simulator';
+
+/** The running demo, as the host tests drive it. */
+export type DemoSimulator = RunningSimulator;
 
 const DEMO_UNITS = 3;
 /** One real second is a simulated minute: the demo shows plug-ins and sessions in minutes. */
@@ -19,7 +27,7 @@ function loadSimulator(): typeof import('./simulator') {
 }
 
 /** `onDidChange` runs after the demo simulator started or stopped. */
-export function createDemoController(log: Logger, onDidChange: () => void): DemoController {
+export function createDemoController(log: Logger, onDidChange: () => void): DemoController<DemoSimulator> {
   let sim: RunningSimulator | undefined;
   return {
     get running() {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { DemoController, Notifier } from './commands/run';
 import type { RedactingLogger } from './log';
-import type { RunningSimulator } from './simulator';
+import type { DemoSimulator } from './demo';
 import type { CommandBackend } from './state/contracts';
 import type { UnitStore } from './state/unit-store';
 import type { ChargingStatusBar } from './views/status-bar';
@@ -31,7 +31,7 @@ export interface JuiceNetTestApi {
   globalStateSnapshot(): Record<string, unknown>;
   /** The log lines written to the JuiceNet output channel (last 2000), as written. */
   logLines(): string[];
-  demo?: { baseUrl: string; control: RunningSimulator };
+  demo?: { baseUrl: string; control: DemoSimulator };
   /** Local servers: the one run here, the setup assistant. */
   local: LocalSetup;
 }
@@ -88,7 +88,7 @@ export interface TestApiParts {
   tree: ChargersTreeProvider;
   view: vscode.TreeView<ChargerNode>;
   statusBar: ChargingStatusBar;
-  demo: DemoController;
+  demo: DemoController<DemoSimulator>;
   local: LocalSetup;
 }
 

@@ -2,7 +2,8 @@
 // The webhook's authorization header is a password field: never logged, and never kept in the
 // webview state with the other unsaved edits (webview/drafts.ts).
 import { isSameTime, minutesToHHMM, parseHHMM } from '../src/domain/schedule';
-import { NOTIFICATION_EVENTS, notificationMismatches, type NotificationSetting } from '../src/domain/notifications';
+import { NOTIFICATION_EVENTS, type NotificationSetting } from '../src/domain/model';
+import { notificationMismatches } from '../src/domain/notifications';
 import type { Result } from '../src/protocol/messages';
 import { clear, confirmInline, errorInfoOf, h, showMessage, showRestored, showWriteError } from './dom';
 import type { DraftStore, NotificationEventDraft, NotificationsDraft } from './drafts';

@@ -2,7 +2,8 @@
 // bar per day type showing when charging is allowed. A custom window is checked with the Edit
 // Schedule command's own validator (an empty window is refused); unsaved edits survive the page
 // being discarded (webview/drafts.ts).
-import { isSameTime, MINUTES_PER_DAY, minutesToHHMM, parseHHMM, sameSchedule, toWindow, type ScheduleWindow } from '../src/domain/schedule';
+import type { ScheduleWindow } from '../src/domain/model';
+import { isSameTime, MINUTES_PER_DAY, minutesToHHMM, parseHHMM, sameSchedule, toWindow } from '../src/domain/schedule';
 import { allowedSegments, segmentToPercent } from '../src/domain/schedule-bar';
 import type { Result } from '../src/protocol/messages';
 import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showRestored, showWriteError } from './dom';

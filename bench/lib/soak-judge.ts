@@ -5,18 +5,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AccountUnit,
-  CallOptions,
   HistoryPage,
   HistorySession,
-  JuiceNetApi,
   NotificationSettings,
   OverrideRequest,
   PlotPoint,
   Schedule,
-  UnitAuth,
   UnitInfo,
   UnitStatus,
-} from '../../src/api/types';
+} from '../../src/domain/model';
+import type { CallOptions, JuiceNetApi, UnitAuth } from '../../src/api/types';
 import type { RunningSimulator } from '../../src/simulator/index';
 import type { UnitView } from '../../src/state/contracts';
 import type { PolicyClock } from '../../src/state/refresh-policy';

@@ -1,5 +1,5 @@
 // The soak's report: totals over the phases, the targets and whether each is met, the JSON result
-// (bench/results/soak*.json; a sabotaged run's goes to the temp folder) and the console summary.
+// (bench/results/soak.json, test-results/soak-ci.json; a sabotaged run's goes to the temp folder) and the console summary.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ export interface PhaseFigures {
 }
 
 export interface SoakRun {
-  profile: { name: string; units: number; phaseS: number; minRequests: number; maxWallS: number; file: string };
+  profile: { name: string; units: number; phaseS: number; minRequests: number; maxWallS: number; dir: string; file: string };
   seed: number;
   sabotage?: string;
   timeCompression: number;
@@ -166,7 +166,7 @@ export function reportSoak(run: SoakRun): boolean {
     pass,
   };
   const ok = Object.values(pass).every(Boolean);
-  const dir = sabotage ? tmpdir() : join('bench', 'results');
+  const dir = sabotage ? tmpdir() : profile.dir;
   const file = join(dir, sabotage ? `soak-sabotage-${sabotage}.json` : profile.file);
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');

@@ -9,7 +9,7 @@
 // entry that was current at some point of that window. A write that started before the reading
 // ended may have been applied on the server before the reading was answered, so the window is
 // stretched to that write's post-write entry.
-import type { NotificationSettings, Schedule, ScheduleWindow, UnitStatus } from '../../src/api/types';
+import type { NotificationSettings, Schedule, ScheduleWindow, UnitStatus } from '../../src/domain/model';
 import type { SimSchedule, SimUnitSnapshot, WireWindow } from '../../src/simulator/model';
 
 /** The fields of get_state (and get_schedule) the checker compares. */

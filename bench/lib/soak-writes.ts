@@ -2,7 +2,7 @@
 // (src/state/unit-writes.ts, the domain rules, the limit memory), each judged right after it
 // settles: a write reported done must be held by the server (bench/lib/soak-truth.ts writeNotHeld).
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError } from '../../src/api/errors';
-import type { Schedule } from '../../src/api/types';
+import type { Schedule } from '../../src/domain/model';
 import { maxAmpsOf } from '../../src/domain/amps';
 import { buildNotificationSettings, notificationEvents } from '../../src/domain/notifications';
 import type { Prng } from '../../src/simulator/prng';

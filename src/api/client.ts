@@ -21,27 +21,21 @@ import { notificationWireKeys, parseReply, type ReplyDomainMap } from './normali
 import { registerSecret } from './redact';
 import { validateWindow } from '../domain/schedule';
 import {
-  DEFAULT_BASE_URL,
   MAX_PLOT_INTERVALS,
   MIN_PLOT_INTERVALS,
-  NOTIFICATION_WIRE_KEYS,
-  endpointFor,
-  isWriteCommand,
   type AccountUnit,
-  type CallOptions,
-  type Command,
   type HistoryPage,
   type HistorySession,
-  type JuiceNetApi,
   type NotificationSettings,
   type OverrideRequest,
   type PlotPoint,
   type Schedule,
   type ScheduleWindow,
-  type UnitAuth,
   type UnitInfo,
   type UnitStatus,
-} from './types';
+} from '../domain/model';
+import { DEFAULT_BASE_URL, endpointFor, isWriteCommand, type CallOptions, type Command, type JuiceNetApi, type UnitAuth } from './types';
+import { NOTIFICATION_WIRE_KEYS } from './wire';
 import { requestSchemas } from './wire';
 
 export interface ClientTimeouts {

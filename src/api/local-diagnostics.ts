@@ -1,47 +1,8 @@
 // The diagnostics read of a JuiceNet Local server (POST /local/diagnostics with the account token,
 // answered on this machine only): what arrived over UDP, per box serial. The setup assistant is
-// built from it. No vscode; the reply is checked with zod and unknown fields are dropped.
-import * as z from 'zod';
-
-export const LOCAL_DIAGNOSTICS_PATH = '/local/diagnostics';
-
-const count = z.number().int().nonnegative().catch(0);
-
-export const localBoxDiagnosticsSchema = z.object({
-  reports: count,
-  checksumFailures: count,
-  encryptedReports: count,
-  refusedFromOtherAddress: count,
-  lastRawReport: z.string().optional(),
-  /** Epoch seconds of the last valid status report. */
-  lastReportS: z.number().optional(),
-  protocolVersion: z.string().optional(),
-  firmware: z.string().optional(),
-  address: z.string().optional(),
-  debugLines: z.array(z.string()).catch([]),
-  missCrc: count,
-  /** True once the box sent a valid status report (the server then knows it as a unit). */
-  known: z.boolean().catch(false),
-  online: z.boolean().optional(),
-  firstAddress: z.string().optional(),
-});
-
-export const localDiagnosticsSchema = z.object({
-  server: z.object({
-    version: z.string().catch('unknown'),
-    udpPort: z.number().int(),
-    datagrams: count,
-    replies: count,
-    errors: count,
-  }),
-  unattributed: z.object({ count, recent: z.array(z.string()).catch([]) }).catch({ count: 0, recent: [] }),
-  boxes: z.record(z.string(), localBoxDiagnosticsSchema).catch({}),
-  /** Serials that reported but are on no account yet. */
-  waitingToBeAdded: z.array(z.string()).catch([]),
-});
-
-export type LocalBoxDiagnostics = z.infer<typeof localBoxDiagnosticsSchema>;
-export type LocalDiagnostics = z.infer<typeof localDiagnosticsSchema>;
+// built from it. No vscode; the reply is checked with the contract's schema (./local-contract) and
+// unknown fields are dropped.
+import { LOCAL_PATHS, localDiagnosticsSchema, type LocalDiagnostics, type LocalOwnerRequest } from './local-contract';
 
 /** Why the diagnostics could not be read, with what to do. */
 export class LocalDiagnosticsError extends Error {
@@ -61,14 +22,14 @@ export async function readLocalDiagnostics(
   accountToken: string,
   opts: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<LocalDiagnostics> {
-  const url = new URL(LOCAL_DIAGNOSTICS_PATH, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const url = new URL(LOCAL_PATHS.diagnostics, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const signals = [AbortSignal.timeout(opts.timeoutMs ?? 5000), ...(opts.signal ? [opts.signal] : [])];
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ account_token: accountToken }),
+      body: JSON.stringify({ account_token: accountToken } satisfies LocalOwnerRequest),
       signal: AbortSignal.any(signals),
     });
   } catch (e) {

@@ -2,13 +2,7 @@
 // calls onChange with the unit ids whose reports arrived. Reconnects with a growing delay; a
 // server without the channel (the cloud, the simulator, an older local server) or a refused token
 // ends the subscription, and the caller keeps polling. No vscode; the token travels in a header.
-export const LOCAL_EVENTS_PATH = '/local/events';
-
-export interface LocalChange {
-  units: string[];
-  /** Epoch seconds of the newest report in the event (the server's clock). */
-  atS: number;
-}
+import { LOCAL_CHANGE_EVENT, LOCAL_PATHS, localChangeSchema, type LocalChange } from './local-contract';
 
 export interface LocalEventHandlers {
   onChange(change: LocalChange): void;
@@ -44,9 +38,8 @@ export function parseEventStream(buffer: string): { events: { event: string; dat
 
 function asChange(data: string): LocalChange | undefined {
   try {
-    const v = JSON.parse(data) as { units?: unknown; atS?: unknown };
-    if (!Array.isArray(v.units) || !v.units.every((u) => typeof u === 'string')) return undefined;
-    return { units: v.units as string[], atS: typeof v.atS === 'number' ? v.atS : 0 };
+    const parsed = localChangeSchema.safeParse(JSON.parse(data));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
@@ -58,7 +51,7 @@ export function subscribeLocalEvents(
   h: LocalEventHandlers,
   opts: { minRetryMs?: number; maxRetryMs?: number } = {},
 ): LocalEventSubscription {
-  const url = new URL(LOCAL_EVENTS_PATH, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const url = new URL(LOCAL_PATHS.events, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   let closed = false;
   let connected = false;
   let ac: AbortController | undefined;
@@ -106,7 +99,7 @@ export function subscribeLocalEvents(
         const parsed = parseEventStream(buffer);
         buffer = parsed.rest;
         for (const e of parsed.events) {
-          const change = e.event === 'change' ? asChange(e.data) : undefined;
+          const change = e.event === LOCAL_CHANGE_EVENT ? asChange(e.data) : undefined;
           if (change) h.onChange(change);
         }
       }

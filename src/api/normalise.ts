@@ -9,7 +9,6 @@ import { redact } from './redact';
 import type {
   AccountUnit,
   Car,
-  Command,
   HistoryPage,
   NotificationSetting,
   NotificationSettings,
@@ -20,7 +19,8 @@ import type {
   UnitState,
   UnitStatus,
   Webhook,
-} from './types';
+} from '../domain/model';
+import type { Command } from './types';
 import {
   normaliseKeys,
   replyBodySchemas,

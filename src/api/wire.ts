@@ -4,8 +4,9 @@
 //   - numbers may arrive as strings ("16"), booleans as "true"/"false"; null counts as missing;
 //   - every field but `success` is optional; unknown fields are kept (loose objects), so a get_info
 //     reply can go back through set_info losing nothing.
-// The normaliser (normalise.ts) turns these into the domain types of types.ts.
+// The normaliser (normalise.ts) turns these into the nouns of src/domain/model.ts.
 import * as z from 'zod';
+import type { NotificationEvent } from '../domain/model';
 import type { Command } from './types';
 import { ProtocolError } from './errors';
 import { DEFAULT_MAX_DEPTH } from './lenient-json';
@@ -299,3 +300,20 @@ export type WireGetNotificationsReply = WireReply<'get_notifications'>;
 export type WireAckReply = z.output<typeof ack>;
 export type WireCharging = z.output<typeof wireCharging>;
 export type WireCar = z.output<typeof wireCar>;
+
+/**
+ * Each event's key as the document writes it on the wire: its get_notifications reply and its
+ * set_notifications request example both have "start_charging " and "stop_charging " with a
+ * trailing space. (The set_notifications field table's "unplug " cell is padded like many of its
+ * type cells, "Integer ", so that one is taken as a table artefact, not a key.)
+ */
+export const NOTIFICATION_WIRE_KEYS: Readonly<Record<NotificationEvent, string>> = {
+  charging_delayed_due_to_ToU: 'charging_delayed_due_to_ToU',
+  start_charging: 'start_charging ',
+  stop_charging: 'stop_charging ',
+  is_offline: 'is_offline',
+  is_back_online: 'is_back_online',
+  is_not_plugged_in_by: 'is_not_plugged_in_by',
+  unplug: 'unplug',
+  plugin: 'plugin',
+};

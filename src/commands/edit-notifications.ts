@@ -3,7 +3,7 @@
 // set_notifications with every event (webhooks kept), then reads back and compares.
 // Test arguments: (unit, { picked: ['start_charging.email', 'is_offline.push', ...], notPluggedInBy?: 'HH:MM' | minutes }).
 import * as vscode from 'vscode';
-import type { NotificationSettings } from '../api/types';
+import type { NotificationSettings } from '../domain/model';
 import { minutesToHHMM, toMinutes, validateHHMM } from '../domain/schedule';
 import {
   apiOf,

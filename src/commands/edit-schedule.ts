@@ -3,7 +3,7 @@
 // midnight. Sends set_schedule after a confirmation, verifies with get_schedule.
 // Test arguments: (unit, {type, weekday:{start,end,carReadyBy?}, weekend:{...}}), minutes or "HH:MM".
 import * as vscode from 'vscode';
-import type { Schedule, ScheduleWindow } from '../api/types';
+import type { Schedule, ScheduleWindow } from '../domain/model';
 import { minutesToHHMM, toWindow, validateHHMM, windowText, type WindowInput } from '../domain/schedule';
 import { apiOf, askText, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { writeSchedule } from '../state/unit-writes';

@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { toJuiceNetError, UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { redact } from '../api/redact';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
-import type { RunningSimulator } from '../simulator';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
 import type { LocalServerProcess } from '../state/local-server-process';
@@ -36,11 +35,18 @@ export interface CommandDeps {
   notify: Notifier;
 }
 
+/** What the account commands read of the running demo simulator (it runs in src/demo.ts). */
+export interface DemoServer {
+  readonly baseUrl: string;
+  readonly accountToken: string;
+  readonly units: readonly unknown[];
+}
+
 /** The demo simulator, started and stopped by the account commands. */
-export interface DemoController {
+export interface DemoController<S extends DemoServer = DemoServer> {
   /** The running demo simulator, if any. */
-  readonly running: RunningSimulator | undefined;
-  start(): Promise<RunningSimulator>;
+  readonly running: S | undefined;
+  start(): Promise<S>;
   stop(): Promise<void>;
 }
 

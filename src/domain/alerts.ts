@@ -4,7 +4,7 @@
 // "Charging finished" (the car took the energy it asked for) and "charger fault" (the charger
 // reports an error) are the ones an owner wants by default; the others are opt-in. An internal
 // error of the server (HTTP 5xx) is the server failing, never the charger going offline.
-import type { UnitState } from '../api/types';
+import type { UnitState } from './model';
 import { eventLabel } from './labels';
 
 export type AlertEvent =

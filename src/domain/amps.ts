@@ -1,6 +1,6 @@
 // The charging current limit: its range, how typed text is read, and the choices offered.
 // Pure (no vscode): commands, the soak benchmark and the tests use the same rules.
-import type { UnitInfo } from '../api/types';
+import type { UnitInfo } from './model';
 
 /** The smallest non-zero limit a J1772 station accepts (the simulator and the vendor use 6 A). */
 export const MIN_AMPS = 6;

@@ -6,7 +6,7 @@
 // Precedence follows what the charger does (the simulator models it the same way): an error or an
 // unreachable unit first; then the limit (0 A stops everything, an override included); then an
 // override that is running (it beats the schedule and the hold); then the hold; then the schedule.
-import type { Schedule, ScheduleWindow, UnitState } from '../api/types';
+import type { Schedule, ScheduleWindow, UnitState } from './model';
 import { formatEnergyWh, formatPowerW } from './format';
 import { stateLabel } from './labels';
 import { isChargingAllowed, isMinuteInWindow, localDayAndMinute, minutesToHHMM } from './schedule';

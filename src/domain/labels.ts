@@ -2,7 +2,7 @@
 // and command, shared by the commands, the tree, the status bar, the settings and the panel. And
 // the one function that turns a failure into a short sentence without protocol names.
 // Pure (no vscode, no Node): the webview bundles it too.
-import type { Command, UnitState } from '../api/types';
+import type { UnitState } from './model';
 
 // ---- charger states ----
 
@@ -201,7 +201,8 @@ function spellOut(name: string): string {
 
 // ---- commands: what the user was doing ----
 
-const COMMAND_ACTIONS: Record<Command, string> = {
+/** Every command of the protocol (src/api/types lists them; a unit test checks that each has its words here). */
+const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   add_unit: 'adding the charger',
   get_account_units: 'listing the chargers',
   share_device: 'adding the shared charger',
@@ -222,7 +223,7 @@ const COMMAND_ACTIONS: Record<Command, string> = {
 
 /** What a protocol command does, as the user would say it ("set_limit" → "setting the current limit"). */
 export function commandAction(cmd: string): string {
-  return (COMMAND_ACTIONS as Record<string, string>)[cmd.trim()] ?? spellOut(cmd).toLowerCase();
+  return COMMAND_ACTIONS[cmd.trim()] ?? spellOut(cmd).toLowerCase();
 }
 
 // ---- failures in words ----

@@ -1,12 +1,8 @@
 // Charger notifications: the events in words, the choices offered, the settings built from a
 // choice and compared with a read-back. Pure (no vscode): the command, the panel and the soak
 // benchmark share these.
-import { NOTIFICATION_EVENTS, type NotificationSettings } from '../api/types';
+import { NOTIFICATION_EVENTS, type NotificationSettings } from './model';
 import { eventLabel } from './labels';
-
-// The vocabulary the panel's page needs besides the rules (the webview imports only the domain
-// and the message protocol).
-export { NOTIFICATION_EVENTS, type NotificationSetting, type NotificationSettings } from '../api/types';
 
 // One label per event, shared with the alerts and the panel (./labels).
 export { eventLabel } from './labels';

@@ -1,5 +1,6 @@
 // The 24-hour bar of the schedule editor: which parts of the day charging is allowed. Pure.
-import { MINUTES_PER_DAY, type ScheduleWindow } from './schedule';
+import type { ScheduleWindow } from './model';
+import { MINUTES_PER_DAY } from './schedule';
 
 /** A stretch of the day, in minutes [startMin, endMin). */
 export interface BarSegment {

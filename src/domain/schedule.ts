@@ -6,11 +6,7 @@
 //   - start == end: an EMPTY window (no charging at all that day type). We chose empty over
 //     "all day" because "all day" is what schedule type 'disabled' is for; describeWindow says so.
 //   - end may be 1440 (24:00); start may not (a window starting at midnight is 0).
-import type { Schedule, ScheduleWindow } from '../api/types';
-
-// The vocabulary the panel's page needs besides the rules (the webview imports only the domain
-// and the message protocol).
-export type { Schedule, ScheduleWindow } from '../api/types';
+import type { Schedule, ScheduleWindow } from './model';
 
 export const MINUTES_PER_DAY = 1440;
 

@@ -4,8 +4,8 @@
 // whose reports (or diagnostics) changed; a burst is sent as one event after a short delay, and
 // a comment line every 15 s keeps idle connections open through proxies.
 import type * as http from 'node:http';
+import { LOCAL_ALERT_EVENT, LOCAL_CHANGE_EVENT, type LocalAlertReply, type LocalChangeReply } from '../api/local-contract';
 
-export const EVENTS_PATH = '/local/events';
 /** Changes within this many ms go out as one event. */
 const COALESCE_MS = 25;
 const KEEPALIVE_MS = 15_000;
@@ -16,22 +16,6 @@ export interface LocalEventsOptions {
   /** The owner's account token. */
   accountToken: string;
   log: (line: string) => void;
-}
-
-/** What one event carries: unit ids whose reports arrived, and whether anything else (diagnostics) changed. */
-export interface LocalChangeEvent {
-  units: string[];
-  /** Epoch seconds of the newest report among them, as the server stamped it. */
-  atS: number;
-}
-
-/** An `alert` event: what happened to which box, in words. */
-export interface LocalAlertEvent {
-  unit: string;
-  kind: 'silent' | 'back' | 'disobeying' | 'obeying' | 'stream';
-  words: string;
-  /** Epoch seconds when the server noticed. */
-  atS: number;
 }
 
 export class LocalEvents {
@@ -84,17 +68,17 @@ export class LocalEvents {
    * Something an owner should be told about a box (it went silent, came back, ignores commands,
    * moved to another stream), as an `alert` event with the words to show; sent at once.
    */
-  alert(alert: LocalAlertEvent): void {
+  alert(alert: LocalAlertReply): void {
     if (this.clients.size === 0) return;
-    const text = `id: ${++this.seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`;
+    const text = `id: ${++this.seq}\nevent: ${LOCAL_ALERT_EVENT}\ndata: ${JSON.stringify(alert)}\n\n`;
     for (const c of this.clients) c.write(text);
   }
 
   private flush(): void {
     this.timer = undefined;
-    const event: LocalChangeEvent = { units: [...this.pending], atS: this.pendingAtS };
+    const event: LocalChangeReply = { units: [...this.pending], atS: this.pendingAtS };
     this.pending = new Set();
-    const text = `id: ${++this.seq}\nevent: change\ndata: ${JSON.stringify(event)}\n\n`;
+    const text = `id: ${++this.seq}\nevent: ${LOCAL_CHANGE_EVENT}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const c of this.clients) c.write(text);
   }
 

@@ -11,14 +11,10 @@ import { ProtocolError } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
 import { LocalSource } from './source';
 import { Notifier } from './notify';
-import { EVENTS_PATH, type LocalAlertEvent, LocalEvents, serialOf } from './events';
+import { LocalEvents, serialOf } from './events';
 import { type FloodLimits, JUICEBOX_UDP_PORTS, UdpListener } from './udp';
+import { LOCAL_PATHS, type LocalAccountReply, type LocalAlertReply, type LocalDiagnosticsReply, type LocalMonitorOnlyReply } from '../api/local-contract';
 
-export const DIAGNOSTICS_PATH = '/local/diagnostics';
-export const HEALTH_PATH = '/local/health';
-export const ACCOUNTS_PATH = '/local/accounts';
-/** POST {account_token, unit_id, monitor_only}: turns a box's monitor-only switch on or off. */
-export const MONITOR_ONLY_PATH = '/local/monitor-only';
 export const TOKEN_FILE = 'account-token';
 export const DATABASE_FILE = 'juicenet-local.sqlite';
 
@@ -137,7 +133,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     });
     source.on('notification', (e) => notifier.notify(e.unitId, e.event, e.notification, e.details));
     // What an owner should hear about at once goes out on the push channel, with its words.
-    const alert = (unit: string, kind: LocalAlertEvent['kind'], words: string) => {
+    const alert = (unit: string, kind: LocalAlertReply['kind'], words: string) => {
       events.alert({ unit, kind, words, atS: now() });
       events.changed(unit, now());
     };
@@ -199,7 +195,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     });
     const listener = udp;
 
-    const diagnostics = (body: Record<string, unknown>): Record<string, unknown> => {
+    const diagnostics = (body: Record<string, unknown>): LocalDiagnosticsReply => {
       if (body.account_token !== accountToken) throw new ProtocolError(401, 'Invalid token: the diagnostics need the account token');
       const boxes = source.diagnostics();
       const waiting = source.unitIds().filter((id) => accounts.ownerCount(id) === 0);
@@ -228,8 +224,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       port: opts.httpPort ?? 8080,
       execute: (endpoint, body) => protocol.execute(endpoint, body),
       routes: {
-        [DIAGNOSTICS_PATH]: { loopbackOnly: true, handle: diagnostics },
-        [MONITOR_ONLY_PATH]: {
+        [LOCAL_PATHS.diagnostics]: { loopbackOnly: true, handle: diagnostics },
+        [LOCAL_PATHS.monitorOnly]: {
           loopbackOnly: true,
           handle: (body) => {
             if (body.account_token !== accountToken) throw new ProtocolError(401, "Invalid token: the monitor-only switch needs the owner's account token");
@@ -240,20 +236,20 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
             if (typeof body.monitor_only !== 'boolean') throw new ProtocolError(422, 'monitor_only must be true (never send this box a command) or false');
             source.registry.setMonitorOnly(unitId, body.monitor_only);
             events.changed(unitId, now());
-            return { unit_id: unitId, monitor_only: body.monitor_only };
+            return { unit_id: unitId, monitor_only: body.monitor_only } satisfies LocalMonitorOnlyReply;
           },
         },
         // A second account (a household member) that a unit can be shared to with its share PIN.
-        [ACCOUNTS_PATH]: {
+        [LOCAL_PATHS.accounts]: {
           loopbackOnly: true,
           handle: (body) => {
             if (body.account_token !== accountToken) throw new ProtocolError(401, "Invalid token: creating an account needs the owner's account token");
-            return { account_token: accounts.create() };
+            return { account_token: accounts.create() } satisfies LocalAccountReply;
           },
         },
       },
-      streams: { [EVENTS_PATH]: (req, res) => events.handle(req, res) },
-      healthPath: HEALTH_PATH,
+      streams: { [LOCAL_PATHS.events]: (req, res) => events.handle(req, res) },
+      healthPath: LOCAL_PATHS.health,
       publicWarning:
         'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });

@@ -2,7 +2,7 @@
 // through the backend (the token stays here), and replies. No `vscode` import, so the browser
 // tests drive this very router over a real simulator.
 import type { PanelBackend, Logger, UnitView } from '../state/contracts';
-import type { NotificationSettings } from '../api/types';
+import type { NotificationSettings } from '../domain/model';
 import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';

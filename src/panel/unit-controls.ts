@@ -1,7 +1,7 @@
 // The Overview's controls on the host side: Start, Stop, the current limit and Hold until, through
 // the same verified writes as the commands (src/state/unit-writes.ts) and the same rules
 // (src/domain/amps.ts): the read-back decides what the page reports. No vscode import.
-import type { UnitInfo } from '../api/types';
+import type { UnitInfo } from '../domain/model';
 import { MIN_AMPS, maxAmpsOf, validateAmps } from '../domain/amps';
 import { forgetLimit, rememberLimit, rememberedLimit } from '../state/limit-memory';
 import { chargeNowOverrideTime, currentOverrideEnergies, writeChargingTime, writeLimit, writeStartCharging, type UnitTarget } from '../state/unit-writes';

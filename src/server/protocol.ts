@@ -1,7 +1,9 @@
 // The 16 JuiceNet commands over a source of units: request checks, accounts and tokens, and the
 // meaning of every command in the protocol document's wire format. No HTTP here (see http.ts) and
 // no charger facts: those come from the UnitSource (simulated physics or real boxes over UDP).
-import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, MAX_PLOT_INTERVALS, MIN_PLOT_INTERVALS, NOTIFICATION_EVENTS, NOTIFICATION_WIRE_KEYS } from '../api/types';
+import { MAX_PLOT_INTERVALS, MIN_PLOT_INTERVALS, NOTIFICATION_EVENTS } from '../domain/model';
+import { BOX_API_COMMANDS, BOX_PIN_COMMANDS } from '../api/types';
+import { NOTIFICATION_WIRE_KEYS } from '../api/wire';
 import { normaliseKeys } from '../api/wire';
 import { Accounts } from './accounts';
 import { SimCommand, SimRequest, validateRequest } from './requests';

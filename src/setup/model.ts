@@ -3,7 +3,7 @@
 // report, a box seen, added, obeying) and, per box, what arrived and what is wrong, in words.
 // Pure: no vscode, no I/O; the host (src/setup/panel.ts) feeds it and pushes the result.
 import { decodeDatagram } from '../juicebox/codec';
-import type { LocalDiagnostics } from '../api/local-diagnostics';
+import type { LocalDiagnostics } from '../api/local-contract';
 import type { SetupBox, SetupModel, SetupProblem } from '../protocol/setup-messages';
 
 /** The names the boxes were made to report to (a DNS override points one of them here). */

@@ -1,7 +1,7 @@
 // Signed-in accounts. Tokens (account and per-unit) live only in the secret store; the account
 // list kept in plain storage (globalState) holds ids, labels, base URLs and unit names, no token.
 import { randomUUID } from 'node:crypto';
-import type { AccountUnit } from '../api/types';
+import type { AccountUnit } from '../domain/model';
 import { forgetSecret, registerSecret } from '../api/redact';
 
 /** The subset of vscode.SecretStorage the state layer needs. */

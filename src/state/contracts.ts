@@ -1,6 +1,7 @@
 // The seam between the state layer (src/state) and what renders it (tree, status bar, panel).
 // Plain TypeScript, no `vscode` import, so the state layer is unit-tested in plain Node.
-import type { AccountUnit, JuiceNetApi, Schedule, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
+import type { AccountUnit, Schedule, UnitInfo, UnitStatus } from '../domain/model';
+import type { JuiceNetApi, UnitAuth } from '../api/types';
 
 export interface Disposable {
   dispose(): void;

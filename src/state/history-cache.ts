@@ -3,7 +3,8 @@
 // time-of-use tariff needs. What is stored: session fields and power samples, and the position of an
 // unfinished first read. Never a token (the continuity token is the server's page cursor, not a
 // credential). Plain TypeScript, no vscode import.
-import type { HistorySession, JuiceNetApi, UnitAuth } from '../api/types';
+import type { HistorySession } from '../domain/model';
+import type { JuiceNetApi, UnitAuth } from '../api/types';
 import type { KeyValueStore } from './accounts';
 import { samplesFromPlot, type CachedSession } from '../domain/insights';
 

@@ -1,7 +1,8 @@
 // Faster updates from local servers: while an account's server offers its push channel, each
 // report it announces refreshes that charger at once (polling stays on as the fallback, and takes
 // over by itself when the channel is gone). No vscode.
-import { subscribeLocalEvents, type LocalChange, type LocalEventSubscription } from '../api/local-events';
+import type { LocalChange } from '../api/local-contract';
+import { subscribeLocalEvents, type LocalEventSubscription } from '../api/local-events';
 import type { Logger, RefreshReason, UnitView } from './contracts';
 
 export interface PushTarget {

@@ -1,7 +1,8 @@
 // The cache of what the views show (UnitView per unit) and the one place that reads the server for
 // them. Implements CommandBackend (and so PanelBackend). No vscode import: unit-tested in Node
 // against the real simulator over HTTP.
-import type { AccountUnit, JuiceNetApi, UnitAuth } from '../api/types';
+import type { AccountUnit } from '../domain/model';
+import type { JuiceNetApi, UnitAuth } from '../api/types';
 import { HttpStatusError, toJuiceNetError } from '../api/errors';
 import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
 import { unitKey } from '../domain/ids';

@@ -12,7 +12,8 @@
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError, toJuiceNetError, writeOutcomeUncertain } from '../api/errors';
 import { describeWindow, sameSchedule } from '../domain/schedule';
 import { notificationMismatches } from '../domain/notifications';
-import type { JuiceNetApi, NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitAuth, UnitInfo, UnitStatus } from '../api/types';
+import type { NotificationSettings, OverrideRequest, Schedule, ScheduleWindow, UnitInfo, UnitStatus } from '../domain/model';
+import type { JuiceNetApi, UnitAuth } from '../api/types';
 
 /** A unit's client and credentials, as `CommandBackend.api()` returns them. */
 export interface UnitTarget {
@@ -34,12 +35,19 @@ export interface WriteOutcome {
  * not confirmed -> UncertainWriteError(original, `summary` of the read-back); read-back failed ->
  * UncertainWriteError saying the outcome is unknown. Any other failure of `send` is thrown as is, without a read-back. When `send`
  * succeeds but the read-back fails: UnverifiedWriteError (accepted, state unknown).
+ *
+ * `before` is the reading taken before the write, when there is one. After a lost reply, a
+ * read-back that shows the value sent proves the write only when the reading before did not show
+ * it already: an offline unit keeps reporting its last check-in, so its get_state can show the
+ * value sent while the server holds another one (the refused write changed nothing). Without a
+ * reading before, or when it showed the value already, the outcome stays unknown and says so.
  */
 async function verifiedWrite<R, T extends { confirmed: boolean }>(
   send: () => Promise<unknown>,
   readBack: () => Promise<R>,
   judge: (r: R) => T,
   summary: (r: R) => string,
+  before?: { reading: R | undefined; describe: (r: R) => string },
 ): Promise<T & { replyLost: boolean }> {
   try {
     await send();
@@ -52,6 +60,21 @@ async function verifiedWrite<R, T extends { confirmed: boolean }>(
       throw new UncertainWriteError(toJuiceNetError(e), 'the charger could not be read back either, so the change may or may not have been applied');
     }
     const result = judge(r);
+    if (result.confirmed && before) {
+      const b = before.reading;
+      if (b === undefined) {
+        throw new UncertainWriteError(
+          toJuiceNetError(e),
+          `${summary(r)}, but it could not be read before the write, so the change may or may not have been applied`,
+        );
+      }
+      if (judge(b).confirmed) {
+        throw new UncertainWriteError(
+          toJuiceNetError(e),
+          `${before.describe(r)} before the write and after it, so the change may or may not have been applied`,
+        );
+      }
+    }
     if (result.confirmed) return { ...result, replyLost: true };
     throw new UncertainWriteError(e as JuiceNetError, summary(r));
   }
@@ -86,6 +109,7 @@ export async function writeLimit(t: UnitTarget, amps: number, signal?: AbortSign
     () => t.client.getState(t.auth, { signal }),
     (after) => ({ previous: before?.charging.ampsLimit, readBack: after.charging.ampsLimit, confirmed: after.charging.ampsLimit === amps }),
     (after) => `the charger reports ${ampsText(after.charging.ampsLimit)} limit`,
+    { reading: before, describe: (after) => `the charger reported ${ampsText(after.charging.ampsLimit)} limit` },
   );
 }
 
@@ -134,15 +158,17 @@ function wholeWh(v: number | undefined): number | undefined {
  * the driver asked for. Reads the unit when a value is missing; that read failing fails the write
  * before anything is sent.
  */
-async function overrideEnergies(t: UnitTarget, given: OverrideEnergies, signal?: AbortSignal): Promise<OverrideEnergies> {
+async function overrideEnergies(t: UnitTarget, given: OverrideEnergies, signal?: AbortSignal): Promise<OverrideEnergies & { before?: UnitStatus }> {
   if (given.energyAtPluginWh !== undefined && given.energyToAddWh !== undefined) return given;
-  const current = currentOverrideEnergies(await t.client.getState(t.auth, { signal }));
-  const out: OverrideEnergies = {
+  const before = await t.client.getState(t.auth, { signal });
+  const current = currentOverrideEnergies(before);
+  const out: OverrideEnergies & { before?: UnitStatus } = {
     energyAtPluginWh: given.energyAtPluginWh ?? current.energyAtPluginWh,
     energyToAddWh: given.energyToAddWh ?? current.energyToAddWh,
   };
   if (out.energyAtPluginWh === undefined) delete out.energyAtPluginWh;
   if (out.energyToAddWh === undefined) delete out.energyToAddWh;
+  out.before = before;
   return out;
 }
 
@@ -188,7 +214,7 @@ export async function writeStartCharging(
   req: { overrideTime: number; restoreAmps?: number } & OverrideEnergies,
   signal?: AbortSignal,
 ): Promise<StateWrite> {
-  const energies = await overrideEnergies(t, req, signal);
+  const { before: _before, ...energies } = await overrideEnergies(t, req, signal);
   return verifiedWrite(
     async () => {
       if (req.restoreAmps !== undefined) await t.client.setLimit(t.auth, req.restoreAmps, { signal });
@@ -209,12 +235,13 @@ export async function writeStartCharging(
  * unit's current energies too (see overrideEnergies), unless the caller gives them.
  */
 export async function writeCancelOverride(t: UnitTarget, signal?: AbortSignal, given: OverrideEnergies = {}): Promise<StateWrite> {
-  const energies = await overrideEnergies(t, given, signal);
+  const { before, ...energies } = await overrideEnergies(t, given, signal);
   return verifiedWrite(
     () => t.client.setOverride(t.auth, { overrideTime: 0, ...energies }, { signal }),
     () => t.client.getState(t.auth, { signal }),
     (after) => ({ after, confirmed: after.overrideTime === undefined || after.overrideTime === 0 }),
     () => 'the charger still reports an override',
+    { reading: before, describe: () => 'the charger reported no override' },
   );
 }
 

@@ -14,7 +14,8 @@ import { methods, parseHostMessage, parseParams, parseResult, parseWebviewMessag
 import { InvalidInputError } from '../../src/api/errors';
 import { registerSecret, forgetSecret, redact } from '../../src/api/redact';
 import { validateWindow } from '../../src/domain/schedule';
-import type { JuiceNetApi, NotificationSettings, Schedule, UnitAuth, UnitInfo, UnitStatus } from '../../src/api/types';
+import type { NotificationSettings, Schedule, UnitInfo, UnitStatus } from '../../src/domain/model';
+import type { JuiceNetApi, UnitAuth } from '../../src/api/types';
 import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
 import { CHECK_COVERAGE, RUNS, fuzzAsync, params } from './arbitraries';
 import { Rpc, RpcError } from '../../webview/rpc';

@@ -17,7 +17,7 @@ import {
 import { allowedSegments } from '../../src/domain/schedule-bar';
 import { scheduleWindowSchema } from '../../src/protocol/messages';
 import { inWindow as simulatorInWindow } from '../../src/simulator';
-import type { Schedule, ScheduleWindow } from '../../src/api/types';
+import type { Schedule, ScheduleWindow } from '../../src/domain/model';
 import { RUNS, fuzz } from './arbitraries';
 
 const minuteOfDay = fc.integer({ min: 0, max: MINUTES_PER_DAY - 1 });

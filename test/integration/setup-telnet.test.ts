@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { startFakeConsole, type FakeConsole, type FakeConsoleMode } from '../../src/juicebox/fake-console';
+import { startFakeConsole, type FakeConsole, type FakeConsoleMode } from '../fixtures/fake-console';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import type { JuiceNetTestApi } from '../../src/test-api';
 import { extensionApi, waitFor } from './helpers';

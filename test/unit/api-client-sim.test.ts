@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { JuiceNetClient } from '../../src/api/client';
 import { AbortedError, ApiError, AuthError, HttpStatusError, NetworkError, ProtocolError } from '../../src/api/errors';
-import type { AccountUnit, UnitAuth } from '../../src/api/types';
+import type { AccountUnit } from '../../src/domain/model';
+import type { UnitAuth } from '../../src/api/types';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index';
 
 describe('JuiceNetClient against the simulator', function () {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { endpointFor, isWriteCommand } from '../../src/api/types';
+import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, endpointFor, isWriteCommand } from '../../src/api/types';
+import { commandAction } from '../../src/domain/labels';
 
 describe('protocol command table', () => {
   it('routes box_pin commands to /box_pin and the rest to /box_api_secure', () => {
@@ -11,5 +12,12 @@ describe('protocol command table', () => {
     assert.equal(isWriteCommand('set_limit'), true);
     assert.equal(isWriteCommand('add_unit'), true);
     assert.equal(isWriteCommand('get_info'), false);
+  });
+  it('every command has its own words in the domain labels (none spelled out from its wire name)', () => {
+    for (const cmd of [...BOX_PIN_COMMANDS, ...BOX_API_COMMANDS]) {
+      const words = commandAction(cmd);
+      assert.notEqual(words, cmd.replace(/_/g, ' '), `${cmd} has no words of its own`);
+      assert.doesNotMatch(words, /_/, `${cmd}: ${words}`);
+    }
   });
 });

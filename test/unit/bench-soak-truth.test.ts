@@ -1,7 +1,7 @@
 // The soak's judge (bench/lib/soak-truth.ts): a shown reading must equal one truth entry current
 // during its read window; a write reported done must be held by the server.
 import { strict as assert } from 'node:assert';
-import type { UnitStatus } from '../../src/api/types';
+import type { UnitStatus } from '../../src/domain/model';
 import type { SimUnitSnapshot } from '../../src/simulator/model';
 import { startSimulator } from '../../src/simulator/index';
 import { TruthLog, writeNotHeld, type ReportedTruth } from '../../bench/lib/soak-truth';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { chargingReason, nextWindowStart, whenText, type ReasonInput } from '../../src/domain/charging-reason';
-import type { Schedule } from '../../src/api/types';
+import type { Schedule } from '../../src/domain/model';
 
 // Monday 30 Nov 2026, 12:00 in Berlin (11:00 UTC).
 const NOW = new Date('2026-11-30T11:00:00Z');

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { NOTIFICATION_EVENTS } from '../../src/api/types';
+import { NOTIFICATION_EVENTS } from '../../src/domain/model';
 import {
   commandAction,
   describeFailure,

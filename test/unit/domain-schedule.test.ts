@@ -10,7 +10,7 @@ import {
   validateWindow,
   windowDurationMinutes,
 } from '../../src/domain/schedule';
-import type { Schedule } from '../../src/api/types';
+import type { Schedule } from '../../src/domain/model';
 
 describe('domain/schedule: schedule maths', () => {
   it('compares typed text with minutes, whatever the spelling; a non-time is never the same', () => {

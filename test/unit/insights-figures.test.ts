@@ -18,7 +18,7 @@ import {
   type SessionFigures,
 } from '../../src/domain/insights';
 import { dayOfYmd } from '../../src/domain/time-zone';
-import type { UnitStatus } from '../../src/api/types';
+import type { UnitStatus } from '../../src/domain/model';
 import type { UnitView } from '../../src/state/contracts';
 import { describeUnit, statusBarModel, unitFullAt, unitTooltipMarkdown } from '../../src/views/unit-format';
 

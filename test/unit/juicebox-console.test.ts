@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import net from 'node:net';
 import { ConsoleError, findUdpcStream, parseStreamList, planUdpcChange, pointBoxAt, readStreams, type UdpcPlan } from '../../src/juicebox/console';
-import { startFakeConsole, type FakeConsole, type FakeConsoleMode } from '../../src/juicebox/fake-console';
+import { startFakeConsole, type FakeConsole, type FakeConsoleMode } from '../fixtures/fake-console';
 
 const TARGET = { host: '192.168.1.50', port: 8047 };
 const VENDOR = { host: 'juicenet-udp-prod3-usa.enelx.com', port: 8047 };

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { buildSetupModel, type SetupInput } from '../../src/setup/model';
 import { parseEventStream } from '../../src/api/local-events';
 import { encodeReport } from '../../src/juicebox/codec';
-import type { LocalDiagnostics } from '../../src/api/local-diagnostics';
+import type { LocalDiagnostics } from '../../src/api/local-contract';
 
 const SERIAL = '0910000000000000000000000000';
 const report = (m: number) =>

@@ -6,7 +6,8 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { JuiceNetClient } from '../../src/api/client';
 import { MemoryKeyValueStore } from '../../src/state/accounts';
 import { HistoryCache, plotIntervalsFor } from '../../src/state/history-cache';
-import type { HistoryPage, UnitAuth } from '../../src/api/types';
+import type { HistoryPage } from '../../src/domain/model';
+import type { UnitAuth } from '../../src/api/types';
 
 const START = Date.UTC(2026, 10, 30, 12) / 1000;
 

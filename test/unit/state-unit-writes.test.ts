@@ -15,7 +15,8 @@ import {
   UnverifiedWriteError,
   writeOutcomeUncertain,
 } from '../../src/api/errors';
-import type { JuiceNetApi, UnitStatus } from '../../src/api/types';
+import type { UnitStatus } from '../../src/domain/model';
+import type { JuiceNetApi } from '../../src/api/types';
 import { PanelRouter } from '../../src/panel/router';
 import type { HostMessage } from '../../src/protocol/messages';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../src/simulator/index';
@@ -268,6 +269,29 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       assert.equal(err.nextStep, err.cause.nextStep);
       assert.equal(err.readBackSummary, `the charger reports a ${before} A limit`);
       assert.equal(sim.unit(id).ampsLimit, before, 'nothing changed, and nothing says it did');
+    });
+
+    it('Stop on an offline unit whose last check-in said 0 A, the server holding 24 A, HTTP 5xx (not applied): not reported done', async () => {
+      // Found by the soak: the frozen reading said 0 A before the write and after it, so the
+      // read-back "showed" the value sent although the refused write changed nothing.
+      await writeLimit(t, 0);
+      sim.setUnitOffline(id, true);
+      assert.equal((await writeLimit(t, 24)).confirmed, false, 'the server takes 24 A; the unit still reports 0 A');
+      assert.equal(sim.unit(id).ampsLimit, 24);
+      const err = await rejection(writeLimit(faulted({ http5xxRate: 1 }), 0));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.match(err.readBackSummary, /0 A limit before the write and after it.*may or may not/);
+      assert.equal(sim.unit(id).ampsLimit, 24, 'the server kept 24 A');
+    });
+
+    it('Cancel on an offline unit whose last check-in had no override, the server holding one, HTTP 5xx: not reported done', async () => {
+      sim.setUnitOffline(id, true);
+      await client.setOverride(t.auth, { overrideTime: Math.floor(sim.now()) - 10 });
+      assert.notEqual(sim.unit(id).overrideTime, 0);
+      const err = await rejection(writeCancelOverride(faulted({ http5xxRate: 1 })));
+      assert.ok(err instanceof UncertainWriteError, String(err));
+      assert.match(err.readBackSummary, /may or may not/);
+      assert.notEqual(sim.unit(id).overrideTime, 0, 'the override is still there');
     });
 
     it('a refusal (success:false) is not a lost reply: thrown as is, with no read-back', async () => {

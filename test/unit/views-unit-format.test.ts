@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitView } from '../../src/state/contracts';
-import type { UnitStatus } from '../../src/api/types';
+import type { UnitStatus } from '../../src/domain/model';
 import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../../src/views/unit-format';
 
 function status(over: Partial<UnitStatus> = {}): UnitStatus {

@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { JuiceNetClient } from '../../src/api/client';
 import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
-import type { UnitStatus } from '../../src/api/types';
+import type { UnitStatus } from '../../src/domain/model';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
 import { PowerLog } from '../../src/panel/power-log';

@@ -1,7 +1,7 @@
 // "Full at 06:40": when the running session will have added the energy it is meant to add, at the
 // power it charges with now. One function for the tree, the status bar and the panel. Pure.
 // Nothing is invented: without the figures it needs, it says which are missing.
-import type { Car, UnitStatus } from '../../api/types';
+import type { Car, UnitStatus } from '../model';
 import { fieldLabel } from '../labels';
 
 export type FullAt =
