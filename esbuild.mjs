@@ -29,7 +29,8 @@ const node = {
   sourcemap: production ? 'linked' : 'inline',
   minify: production,
   logLevel: 'warning',
-  // better-sqlite3 is a native module: loaded from node_modules at run time, never bundled.
+  // better-sqlite3 (optional, only for a Node without node:sqlite) is a native module: found in
+  // node_modules at run time if at all, never bundled (src/local/storage/better-sqlite3.ts).
   external: ['vscode', 'better-sqlite3'],
 };
 

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -57,6 +58,30 @@ export function vsixEntries(path) {
   return names;
 }
 
+/** The bytes of one file in a .vsix (a zip), found by its central directory entry. */
+export function vsixFile(path, name) {
+  const b = readFileSync(path);
+  let eocd = b.length - 22;
+  while (eocd >= 0 && b.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error(`${path} is not a zip file`);
+  let p = b.readUInt32LE(eocd + 16);
+  for (let n = b.readUInt16LE(eocd + 10); n > 0; n--) {
+    const method = b.readUInt16LE(p + 10),
+      size = b.readUInt32LE(p + 20),
+      nameLen = b.readUInt16LE(p + 28),
+      extraLen = b.readUInt16LE(p + 30),
+      commentLen = b.readUInt16LE(p + 32),
+      local = b.readUInt32LE(p + 42);
+    if (b.toString('utf8', p + 46, p + 46 + nameLen) === name) {
+      const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
+      const data = b.subarray(start, start + size);
+      return method === 0 ? Buffer.from(data) : inflateRawSync(data);
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  throw new Error(`${path} has no ${name}`);
+}
+
 /** What a .vsix must not carry (source maps, tests, benchmarks, sources) and must carry. */
 export function vsixProblems(entries) {
   const problems = [];
@@ -68,6 +93,8 @@ export function vsixProblems(entries) {
     'extension/package.json',
     'extension/dist/extension.js',
     'extension/dist/simulator.js',
+    // JuiceNet Local, run by Start Local Server on VS Code's own runtime (node:sqlite, no native module).
+    'extension/dist/local-cli.js',
     'extension/dist/webview/main.js',
     'extension/readme.md',
     'extension/media/icon.png',

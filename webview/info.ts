@@ -13,6 +13,8 @@ interface FieldDef {
   path: string;
   kind: 'text' | 'int' | 'timeZone' | 'switch';
   placeholder?: string;
+  /** Shown in the Cars section (the cars' efficiency) rather than with the charger's fields. */
+  cars?: boolean;
 }
 const FIELDS: FieldDef[] = [
   { path: 'name', kind: 'text' },
@@ -26,7 +28,7 @@ const FIELDS: FieldDef[] = [
   { path: 'ecost', kind: 'int' },
   { path: 'gascost', kind: 'int' },
   { path: 'mpg', kind: 'int' },
-  { path: 'whpermile', kind: 'int' },
+  { path: 'whpermile', kind: 'int', cars: true },
   { path: 'policy.user_control_allowed', kind: 'switch' },
   { path: 'policy.name', kind: 'text' },
   { path: 'policy.charge_control_type', kind: 'text' },
@@ -34,6 +36,18 @@ const FIELDS: FieldDef[] = [
 
 /** The wire rating bounds the current the charger may draw: changing it is a safety matter. */
 const WIRE_RATING = 'amps_wire_rating';
+
+/** A car's typed fields: what the owner knows of the car, in its units. */
+const CAR_FIELDS = [
+  { key: 'name', wire: 'description', label: 'Car name', kind: 'text', placeholder: 'e.g. 2021 Nissan Leaf' },
+  { key: 'battery', wire: 'battery_size_wh', label: 'Battery size', kind: 'kwh', placeholder: 'e.g. 62' },
+] as const;
+
+/** A car field's text in the form: the name as is, the battery in kWh. */
+function carFieldText(car: Record<string, unknown>, key: string): string {
+  if (key === 'name') return typeof car.description === 'string' ? car.description : '';
+  return typeof car.battery_size_wh === 'number' ? String(Number((car.battery_size_wh / 1000).toFixed(3))) : '';
+}
 
 /** The label of a field for the form, the review and the messages (never its wire name). */
 function labelOf(path: string): string {
@@ -49,8 +63,20 @@ function showValue(path: string, v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** A car in words: "Second car, 62.5 kWh". */
+function carInWords(car: Record<string, unknown>): string {
+  const battery = carFieldText(car, 'battery');
+  return `${carFieldText(car, 'name') || 'a car without a name'}${battery ? `, ${battery} kWh` : ''}`;
+}
+
 /** "Wire rating: 40 A → 32 A": a change in words, for the review before sending. */
 export function describeChangeInWords(c: InfoChange): string {
+  const car = /^cars\[(\d+)\]$/.exec(c.path);
+  if (car && c.before === undefined && c.after && typeof c.after === 'object') return `Car added: ${carInWords(c.after as Record<string, unknown>)}`;
+  if (car && c.after === undefined && c.before && typeof c.before === 'object') return `Car removed: ${carInWords(c.before as Record<string, unknown>)}`;
+  const inCar = /^cars\[(\d+)\]\.battery_size_wh$/.test(c.path);
+  const kwh = (v: unknown) => (typeof v === 'number' ? `${Number((v / 1000).toFixed(3))} kWh` : showValue(c.path, v));
+  if (inCar) return `Car ${Number(c.path.slice(5, c.path.indexOf(']'))) + 1}, ${labelOf(c.path)}: ${kwh(c.before)} → ${kwh(c.after)}`;
   return `${labelOf(c.path)}: ${showValue(c.path, c.before)} → ${showValue(c.path, c.after)}`;
 }
 
@@ -89,7 +115,9 @@ export class InfoTab {
   });
   // The one live region of the form: announced politely, and only when the problems change.
   private readonly problems = h('ul', { id: 'info-problems', class: 'problems', 'data-testid': 'info-problems', 'aria-live': 'polite' });
-  private readonly cars = h('div', { class: 'cars' });
+  private readonly cars = h('div', { class: 'cars', 'data-testid': 'info-cars' });
+  /** The cars' shared fields (their efficiency), above the list of cars. */
+  private readonly carsForm = h('div', { class: 'form-grid' });
   private readonly restoreBox = h('div', { class: 'restore-host' });
   private readonly confirmBox = h('div', { class: 'confirm', 'data-testid': 'info-confirm' });
   private readonly reloadConfirm = h('div', { class: 'confirm' });
@@ -125,7 +153,10 @@ export class InfoTab {
           : info.unit
             ? h('div', { class: 'field-with-unit' }, input, h('span', { class: 'unit-suffix', text: info.unit }))
             : input;
-      form.append(h('label', { for: id, text: labelOf(f.path) }), h('div', {}, control, err, f.path === WIRE_RATING ? this.wireWarning : null));
+      (f.cars ? this.carsForm : form).append(
+        h('label', { for: id, text: labelOf(f.path) }),
+        h('div', {}, control, err, f.path === WIRE_RATING ? this.wireWarning : null),
+      );
     }
     this.json.addEventListener('input', () => this.onJsonInput());
     this.saveBtn.addEventListener('click', () => this.review());
@@ -146,7 +177,7 @@ export class InfoTab {
       h(
         'div',
         { class: 'info-columns' },
-        h('section', {}, h('h3', { text: 'Fields' }), form, h('h3', { text: 'Cars' }), this.cars),
+        h('section', {}, h('h3', { text: 'Fields' }), form, h('h3', { text: 'Cars' }), this.carsForm, this.cars),
         h('section', {}, h('h3', { text: 'JSON' }), this.json, this.problems),
       ),
       h('div', { class: 'toolbar' }, this.saveBtn, reload),
@@ -260,6 +291,7 @@ export class InfoTab {
     if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
       this.draft = obj as Record<string, unknown>;
       this.renderFields();
+      this.renderCars();
     }
     this.syncWireWarning();
     this.showProblems(r.problems);
@@ -271,7 +303,8 @@ export class InfoTab {
       if (input instanceof HTMLInputElement && input.type === 'checkbox') {
         input.checked = v === true;
         const state = input.parentElement?.querySelector('.switch-state');
-        if (state) state.textContent = v === true ? 'on' : v === false ? 'off' : 'not set';
+        // A charger that does not say (a local box) is not "off": it is not known.
+        if (state) state.textContent = v === true ? 'on' : v === false ? 'off' : 'not reported by the charger';
         continue;
       }
       const text = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -293,14 +326,90 @@ export class InfoTab {
     this.json.value = JSON.stringify(this.draft, null, 2);
   }
 
+  private carList(): Record<string, unknown>[] {
+    return Array.isArray(this.draft.cars) ? (this.draft.cars as Record<string, unknown>[]) : [];
+  }
+
+  /** One car's field, typed: the JSON pane and the draft follow. */
+  private setCarField(index: number, key: string, value: unknown): void {
+    const cars = structuredClone(this.carList());
+    const car = { ...(cars[index] ?? {}) };
+    if (value === undefined) delete car[key];
+    else car[key] = value;
+    cars[index] = car;
+    this.draft = { ...this.draft, cars };
+    this.afterCarEdit();
+  }
+
+  private afterCarEdit(): void {
+    this.renderJson();
+    this.validate();
+    this.saveDraft();
+  }
+
+  /**
+   * The cars as typed fields: name, battery size in kWh (sent as Wh). Rebuilt when the list
+   * changes; otherwise the values are refreshed in place so the field being typed in keeps focus.
+   */
   private renderCars(): void {
-    clear(this.cars);
-    const cars = Array.isArray(this.draft.cars) ? (this.draft.cars as Record<string, unknown>[]) : [];
-    if (cars.length === 0) this.cars.append(h('p', { class: 'muted', text: 'No cars (edit them in the JSON).' }));
-    for (const c of cars) {
-      const kwh = typeof c.battery_size_wh === 'number' ? `${(c.battery_size_wh / 1000).toFixed(1)} kWh` : 'battery unknown';
-      this.cars.append(h('p', { text: `${String(c.description ?? 'Car')} · ${kwh}` }));
+    const cars = this.carList();
+    const rows = this.cars.querySelectorAll('.car');
+    if (rows.length === cars.length && cars.length > 0) {
+      cars.forEach((c, i) => {
+        for (const input of rows[i].querySelectorAll<HTMLInputElement>('input[data-car-field]')) {
+          if (document.activeElement === input) continue;
+          input.value = carFieldText(c, input.dataset.carField!);
+        }
+      });
+      return;
     }
+    clear(this.cars);
+    if (cars.length === 0) this.cars.append(h('p', { class: 'muted', text: 'No car yet. Add one: its battery size lets “Full at” say when charging ends.' }));
+    cars.forEach((c, i) => {
+      const row = h('div', { class: 'car form-grid', 'data-testid': `info-car-${i}` });
+      for (const f of CAR_FIELDS) {
+        const id = `info-car-${i}-${f.key}`;
+        const path = `cars[${i}].${f.wire}`;
+        const input = h('input', {
+          id,
+          type: f.kind === 'kwh' ? 'number' : 'text',
+          step: f.kind === 'kwh' ? 0.1 : undefined,
+          min: f.kind === 'kwh' ? 0 : undefined,
+          inputmode: f.kind === 'kwh' ? 'decimal' : undefined,
+          placeholder: f.placeholder,
+          'data-car-field': f.key,
+          'data-path': path,
+          'aria-describedby': `${id}-error`,
+          value: carFieldText(c, f.key),
+        });
+        input.addEventListener('input', () => {
+          const t = input.value.trim();
+          if (f.kind === 'kwh') this.setCarField(i, f.wire, t === '' ? undefined : Math.round(Number(t) * 1000));
+          else this.setCarField(i, f.wire, t === '' ? undefined : input.value);
+        });
+        const control = f.kind === 'kwh' ? h('div', { class: 'field-with-unit' }, input, h('span', { class: 'unit-suffix', text: 'kWh' })) : input;
+        row.append(
+          h('label', { for: id, text: f.label }),
+          h('div', {}, control, h('span', { id: `${id}-error`, class: 'field-error', 'data-error-for': path })),
+        );
+      }
+      const remove = h('vscode-button', { secondary: true, 'data-testid': `info-car-${i}-remove` }, 'Remove this car');
+      remove.addEventListener('click', () => {
+        this.draft = { ...this.draft, cars: this.carList().filter((_, j) => j !== i) };
+        this.afterCarEdit();
+        this.renderCars();
+      });
+      row.append(h('span', {}), h('div', {}, remove));
+      this.cars.append(row);
+    });
+    const add = h('vscode-button', { secondary: true, 'data-testid': 'info-car-add' }, 'Add a car');
+    add.addEventListener('click', () => {
+      this.draft = { ...this.draft, cars: [...this.carList(), { description: '' }] };
+      this.afterCarEdit();
+      this.renderCars();
+      this.cars.querySelector<HTMLInputElement>(`#info-car-${this.carList().length - 1}-name`)?.focus();
+    });
+    this.cars.append(h('div', { class: 'toolbar' }, add));
   }
 
   private validate(): FieldProblem[] {
@@ -317,10 +426,12 @@ export class InfoTab {
     );
     for (const e of this.fieldErrors.values()) e.textContent = '';
     for (const input of this.inputs.values()) input.removeAttribute('aria-invalid');
+    for (const e of this.cars.querySelectorAll('[data-error-for]')) e.textContent = '';
+    for (const input of this.cars.querySelectorAll('input')) input.removeAttribute('aria-invalid');
     for (const p of problems) {
-      const fe = this.fieldErrors.get(p.path);
+      const fe = this.fieldErrors.get(p.path) ?? this.cars.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(p.path)}"]`);
       if (fe) fe.textContent = `${labelOf(p.path)} ${p.message}.`;
-      this.inputs.get(p.path)?.setAttribute('aria-invalid', 'true');
+      (this.inputs.get(p.path) ?? this.cars.querySelector(`input[data-path="${CSS.escape(p.path)}"]`))?.setAttribute('aria-invalid', 'true');
     }
     this.problemCount = problems.length;
     this.syncSaveButton();

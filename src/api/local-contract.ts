@@ -119,8 +119,10 @@ export const localDiagnosticsSchema = z.object({
     schemaVersion: z.number().int().optional(),
     /** The first UDP port listening (see udpPorts). */
     udpPort: z.number().int(),
-    /** Every UDP port asked for (by default those JuiceBoxes use: 8042, 8047, 9004, 8055). */
-    udpPorts: z.array(localUdpPortSchema).optional(),
+    /** Every UDP port it listens on (by default those JuiceBoxes use: 8042, 8047, 9004, 8055). */
+    udpPorts: z.array(z.number().int()).optional(),
+    /** Every UDP port asked for: listening or why not (in words), and its traffic. */
+    ports: z.array(localUdpPortSchema).optional(),
     datagrams: count,
     replies: count,
     errors: count,

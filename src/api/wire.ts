@@ -281,6 +281,24 @@ export const replySchemas = Object.fromEntries(Object.entries(replyBodySchemas).
 };
 
 export type WireRequest<C extends Command> = z.input<(typeof requestSchemas)[C]>;
+
+/**
+ * A type without a loose object's "and any other key" (an index signature of `unknown`), all the
+ * way down; records (an index signature of a real type) keep theirs.
+ */
+export type KnownFields<T> = T extends readonly (infer E)[]
+  ? KnownFields<E>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: KnownFields<T[K]> }
+    : T;
+/**
+ * What a server sends as `C`'s reply: exactly the fields the client's schema reads, each with the
+ * type the schema reads it as. (The schemas are lenient, so their z.input is `unknown` field by
+ * field and would check nothing; their output, without the loose "any other key", is what a
+ * correct server sends.) src/server builds every reply as this type, so the compiler checks the
+ * server against the client; test/unit/simulator-protocol.test.ts parses the replies back.
+ */
+export type WireReplyBody<C extends Command> = KnownFields<z.output<(typeof replyBodySchemas)[C]>>;
 export type WireReply<C extends Command> = z.output<(typeof replyBodySchemas)[C]>;
 
 export type WireAddUnitRequest = WireRequest<'add_unit'>;

@@ -69,7 +69,7 @@ export async function connectLocalServer(deps: LocalServerCommandDeps, args?: Co
   if (token === undefined) {
     token = await vscode.window.showInputBox({
       title: 'JuiceNet: Connect to a Local Server',
-      prompt: `Account token of the server at ${origin}: in the file account-token of its data folder (it also prints it when it starts). Kept in VS Code's secret storage only.`,
+      prompt: `Account token of the server at ${origin}: on its machine, \`juicenet-local token\` prints it (for the service: sudo -u juicenet juicenet-local token --data-dir /var/lib/juicenet-local). Kept in VS Code's secret storage only.`,
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim().length === 0 ? 'Enter the account token.' : /\s/.test(v.trim()) ? 'A token has no spaces.' : undefined),
@@ -92,7 +92,7 @@ export async function connectLocalServer(deps: LocalServerCommandDeps, args?: Co
     deps.log.warn(`Connecting to the local server at ${origin} failed: ${err.message}`);
     const why =
       err.name === 'AuthError'
-        ? `the server refused the account token. Use the one in its data folder (file account-token).`
+        ? `the server refused the account token. Use the one \`juicenet-local token\` prints on the server's machine (the file account-token of its data folder).`
         : err.name === 'NetworkError' || err.name === 'TimeoutError'
           ? `nothing answers at ${origin}. Start the server (JuiceNet: Start Local Server, or its service) and check the address.`
           : `${err.userMessage} ${err.nextStep}`;

@@ -17,6 +17,7 @@ import { setLimit } from './set-limit';
 import { signIn, type SignInArgs } from './sign-in';
 import { signOut } from './sign-out';
 import { startCharging } from './start-charging';
+import { startChargingWithAmount } from './start-charging-amount';
 import { stopCharging } from './stop-charging';
 import { tryDemo } from './try-demo';
 import { connectLocalServer, type ConnectLocalArgs } from './connect-local-server';
@@ -36,6 +37,7 @@ export const COMMANDS = {
   'juicenet.showLog': (ctx) => ctx.showLog(),
   'juicenet.openUnitPanel': (ctx, arg?: unknown) => ctx.openUnitPanel(arg),
   'juicenet.startCharging': startCharging,
+  'juicenet.startChargingWithAmount': startChargingWithAmount,
   'juicenet.stopCharging': stopCharging,
   'juicenet.cancelOverride': cancelOverride,
   'juicenet.setLimit': setLimit,

@@ -3,7 +3,8 @@
 // shows what will change and asks; only a confirmed change sends `udpc <host> <port>`, then the
 // console is read again and the server is watched until the box's reports arrive. Every console
 // failure (timeout, another prompt, a refusal, garbage) says whether anything changed.
-// Test arguments: { boxHost, boxPort?, targetHost?, timeoutMs?, verifyTimeoutMs? }.
+// The box's address may carry its console port (`192.168.1.50:2000`); a failure offers Retry with
+// what was typed. Test arguments: { boxHost, boxPort?, targetHost?, timeoutMs?, verifyTimeoutMs? }.
 import * as vscode from 'vscode';
 import { CONSOLE_PORT, ConsoleError, pointBoxAt, type UdpcPlan } from '../juicebox/console';
 import type { LocalServerCommandDeps } from './run';
@@ -20,10 +21,21 @@ const SEND = 'Send';
 /** A box reports at least every 30 s: two periods and some. */
 const VERIFY_MS = 75_000;
 
-function validateHost(v: string): string | undefined {
+/** `192.168.1.50` or `192.168.1.50:2000`: the box's address and its console port. */
+export function parseBoxAddress(v: string): { host: string; port?: number } | { problem: string } {
   const t = v.trim();
-  if (!t) return 'Enter the box’s address on your network (your router lists it; the setup assistant shows it once the box reported).';
-  return /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(t) ? undefined : 'An IPv4 address like 192.168.1.50, or a host name.';
+  if (!t) return { problem: 'Enter the box’s address on your network (your router lists it; the setup assistant shows it once the box reported).' };
+  const m = /^([A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::(\d{1,5}))?$/.exec(t);
+  if (!m) return { problem: 'An IPv4 address like 192.168.1.50, or a host name, optionally with the console port (192.168.1.50:2000).' };
+  if (m[2] === undefined) return { host: m[1] };
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return { problem: `The console port must be from 1 to 65535 (the box’s is ${CONSOLE_PORT}).` };
+  return { host: m[1], port };
+}
+
+function validateHost(v: string): string | undefined {
+  const r = parseBoxAddress(v);
+  return 'problem' in r ? r.problem : undefined;
 }
 
 export async function pointBoxHere(deps: LocalServerCommandDeps, args?: PointBoxArgs): Promise<boolean> {
@@ -48,17 +60,18 @@ export async function pointBoxHere(deps: LocalServerCommandDeps, args?: PointBox
     args?.boxHost ??
     (await vscode.window.showInputBox({
       title: 'JuiceNet: Point a JuiceBox at This Server (1/2)',
-      prompt: 'The JuiceBox’s address on your network (its console listens on TCP port 2000)',
+      prompt: `The JuiceBox’s address on your network, and its console port if not ${CONSOLE_PORT} (192.168.1.50:${CONSOLE_PORT})`,
       placeHolder: '192.168.1.50',
       ignoreFocusOut: true,
       validateInput: validateHost,
     }));
   if (boxHost === undefined) return false;
-  const bad = validateHost(boxHost);
-  if (bad) {
-    void deps.notify.error(`JuiceNet: ${bad}`);
+  const parsed = parseBoxAddress(boxHost);
+  if ('problem' in parsed) {
+    void deps.notify.error(`JuiceNet: ${parsed.problem}`);
     return false;
   }
+  const boxPort = args?.boxPort ?? parsed.port ?? CONSOLE_PORT;
   let targetHost = args?.targetHost;
   if (targetHost === undefined) {
     if (target.addresses.length === 0) {
@@ -80,7 +93,7 @@ export async function pointBoxHere(deps: LocalServerCommandDeps, args?: PointBox
           )?.label;
     if (targetHost === undefined) return false;
   }
-  const host = boxHost.trim();
+  const host = parsed.host;
   const startedS = Date.now() / 1000;
   const confirm = async (plan: UdpcPlan) => {
     const answer = await deps.notify.warn(`JuiceNet: ${plan.summary} Send "${plan.command}" to the box at ${host}?`, SEND);
@@ -88,7 +101,7 @@ export async function pointBoxHere(deps: LocalServerCommandDeps, args?: PointBox
   };
   try {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `JuiceNet: talking to the JuiceBox at ${host}…` }, () =>
-      pointBoxAt({ host, port: args?.boxPort ?? CONSOLE_PORT, timeoutMs: args?.timeoutMs, target: { host: targetHost, port: target.udpPort }, confirm }),
+      pointBoxAt({ host, port: boxPort, timeoutMs: args?.timeoutMs, target: { host: targetHost, port: target.udpPort }, confirm }),
     );
     if (r.outcome === 'declined') {
       void deps.notify.info('JuiceNet: nothing was sent to the box.');
@@ -113,7 +126,16 @@ export async function pointBoxHere(deps: LocalServerCommandDeps, args?: PointBox
   } catch (e) {
     const text = e instanceof ConsoleError ? e.message : (e as Error).message;
     deps.log.warn(`Pointing the JuiceBox at ${host} failed: ${text}`);
-    void deps.notify.error(`JuiceNet: could not point the box at this server: ${text}`);
+    // Retry with what was typed: the same box, console port and address of this machine.
+    void Promise.resolve(deps.notify.error(`JuiceNet: could not point the box at this server: ${text}`, 'Retry', 'Show Log')).then(
+      (c) =>
+        c === 'Retry'
+          ? pointBoxHere(deps, { ...args, boxHost: host, boxPort, targetHost })
+          : c
+            ? vscode.commands.executeCommand('juicenet.showLog')
+            : undefined,
+      () => undefined,
+    );
     return false;
   }
 }

@@ -1,16 +1,21 @@
 // juicenet.startCharging: charge now regardless of the schedule: set_override with override_time
 // one second in the past (the document: "time set to in past to charge the JB now"). If the limit
 // is 0 A (charging turned off), it is first restored: to the limit "Stop Charging" remembered, or
-// else to one the user picks (test argument `restoreAmps`, or the unit's maximum).
+// else to one the user picks (test argument `restoreAmps`, or the unit's maximum). With an amount
+// (`energyToAddKwh`, from Start Charging with an Amount), the session's energy to add is that.
 import * as vscode from 'vscode';
 import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { ampsChoices, maxAmpsOf, validateAmps, parseAmps } from '../domain/amps';
 import { forgetLimit, rememberedLimit } from '../state/limit-memory';
 import { chargeNowRequest, writeStartCharging } from '../state/unit-writes';
+import { parseEnergyToAddKwh } from '../domain/energy-to-add';
+import { formatEnergyWh } from '../domain/format';
 
-export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string): Promise<void> {
+export async function startCharging(deps: CommandDeps, unitArg?: unknown, restoreAmps?: number | string, energyToAddKwh?: number | string): Promise<void> {
   const unit = await resolveUnit(deps, unitArg, 'Start Charging');
   if (!unit) return;
+  const amount = energyToAddKwh === undefined ? undefined : parseEnergyToAddKwh(energyToAddKwh);
+  if (amount && 'problem' in amount) return reportInvalid(deps, amount.problem);
   const api = apiOf(deps, unit);
   if (!api) return;
   try {
@@ -44,6 +49,7 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     }
     // "In the past" by the server's clock, with the energies of the reading above.
     const request = chargeNowRequest(state, restore);
+    if (amount) request.energyToAddWh = amount.wh;
     const { after, confirmed, replyLost } = await withCallProgress(`JuiceNet: starting charging on ${unit.name}…`, (signal) =>
       writeStartCharging(api, request, signal),
     );
@@ -55,8 +61,11 @@ export async function startCharging(deps: CommandDeps, unitArg?: unknown, restor
     }
     const restored = restore !== undefined ? ` Limit restored to ${restore} A.` : '';
     const plugged = after.state === 'standby' ? ' Plug the car in to start.' : '';
-    void deps.notify.info(`JuiceNet: ${unit.name} will charge now, ignoring the schedule${replyLostNote(replyLost, 'the override')}.${restored}${plugged}`);
+    const adding = amount ? `, adding ${formatEnergyWh(amount.wh)}` : '';
+    void deps.notify.info(
+      `JuiceNet: ${unit.name} will charge now${adding}, ignoring the schedule${replyLostNote(replyLost, 'the override')}.${restored}${plugged}`,
+    );
   } catch (e) {
-    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.key, restoreAmps));
+    await reportFailure(deps, `starting charging on ${unit.name}`, e, () => startCharging(deps, unit.key, restoreAmps, energyToAddKwh));
   }
 }

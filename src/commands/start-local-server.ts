@@ -1,6 +1,7 @@
-// juicenet.startLocalServer: runs JuiceNet Local as a child process of the editor (data folder in
-// the extension's global storage, output in the JuiceNet log), then connects to it. A failure says
-// its cause (port in use, no permission for a port below 1024, database locked, no Node.js).
+// juicenet.startLocalServer: runs JuiceNet Local as a child process of the editor, on the editor's
+// own runtime (data folder in the extension's global storage, output in the JuiceNet log), then
+// connects to it. A failure says its cause (port in use, no permission for a port below 1024,
+// another server on the data folder, a folder it may not use) and is in the log.
 import * as vscode from 'vscode';
 import type { LocalServerCommandDeps } from './run';
 

@@ -1,9 +1,15 @@
 // juicenet.stopLocalServer: stops the local server this editor runs. Its account stays signed in
 // (its chargers show as unreachable until it runs again); its data stays in the data folder.
+// On a server that failed to start, it dismisses the failure.
 import type { LocalServerCommandDeps } from './run';
 
 export async function stopLocalServer(deps: LocalServerCommandDeps): Promise<void> {
-  if (deps.local.server.state.kind !== 'running' && deps.local.server.state.kind !== 'starting') {
+  const kind = deps.local.server.state.kind;
+  if (kind === 'failed') {
+    await deps.local.server.stop();
+    return;
+  }
+  if (kind !== 'running' && kind !== 'starting') {
     void deps.notify.info('JuiceNet: the local server does not run here.');
     return;
   }

@@ -44,9 +44,14 @@ export function formatDuration(s: number | undefined | null): string {
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
-/** Time left of a session: only meaningful while charging ("0 s" on an idle unit would mislead). */
+/**
+ * Time left of a session: only meaningful while charging ("0 s" on an idle unit would mislead).
+ * While charging, 0 is what a charger sends when it cannot know (no energy to add was set, as on a
+ * local box): said as unknown, never as "0 s".
+ */
 export function formatTimeLeft(state: string | undefined, seconds: number | undefined | null): string {
-  return state === 'charging' ? formatDuration(seconds) : '—';
+  if (state !== 'charging') return '—';
+  return seconds === 0 ? UNKNOWN : formatDuration(seconds);
 }
 
 /** Cents as dollars: 140 → "$1.40", -5 → "-$0.05". The protocol's savings are US cents. */

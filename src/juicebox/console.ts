@@ -135,6 +135,39 @@ export function planUdpcChange(streams: readonly ConsoleStream[], target: UdpcTa
 
 const sameHost = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
+// ---------------------------------------------------------------- words
+
+/** "5 seconds", "0.4 seconds": a wait as a person says it. */
+export function durationInWords(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : Number(s.toFixed(1))} second${s === 1 ? '' : 's'}`;
+}
+
+/** Why a connection to the console failed, in words (the socket's error code stays out of the message). */
+export function connectFailureInWords(e: unknown, where: string): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `nothing answers on ${where}: the console is off, or this is not the box’s address or console port`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${where} cannot be reached from this machine: check the box’s address, and that this machine is on the box’s network`;
+    case 'ETIMEDOUT':
+      return `no answer from ${where}: check the box’s address, and that it is switched on`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `the console at ${where} dropped the connection`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the name in ${where} is not known on this network: use the box’s IP address`;
+    case 'EADDRNOTAVAIL':
+    case 'EINVAL':
+      return `${where} is not an address this machine can connect to`;
+    default:
+      return `the connection to ${where} failed`;
+  }
+}
+
 // ---------------------------------------------------------------- the session
 
 const IAC = 0xff;
@@ -186,7 +219,7 @@ export class ConsoleSession {
         new ConsoleError('closed', `the console at ${this.where} closed the connection${this.buf ? ` after ${show(lastLine(this.buf))}` : ''}`, 'unknown'),
       );
     });
-    socket.on('error', (e) => this.fail(new ConsoleError('connect', `the console at ${this.where}: ${e.message}`, 'unknown')));
+    socket.on('error', (e) => this.fail(new ConsoleError('connect', connectFailureInWords(e, this.where), 'unknown')));
   }
 
   /** Connects and waits for the first `>` prompt. */
@@ -201,7 +234,7 @@ export class ConsoleSession {
         reject(
           new ConsoleError(
             'timeout',
-            `no connection to the box's console at ${where} within ${timeoutMs} ms: check its address, and that it is on this network`,
+            `no connection to the box's console at ${where} within ${durationInWords(timeoutMs)}: check its address, and that it is on this network`,
           ),
         );
       }, timeoutMs);
@@ -212,7 +245,7 @@ export class ConsoleSession {
       });
       s.once('error', (e) => {
         clearTimeout(timer);
-        reject(new ConsoleError('connect', `could not connect to the box's console at ${where}: ${e.message}`));
+        reject(new ConsoleError('connect', `could not connect to the box's console: ${connectFailureInWords(e, where)}`));
       });
     });
     const session = new ConsoleSession(socket, where, timeoutMs);
@@ -283,7 +316,7 @@ export class ConsoleSession {
             )
           : new ConsoleError(
               'timeout',
-              `the console at ${this.where} did not answer within ${this.timeoutMs} ms (waiting for ${what})`,
+              `the console at ${this.where} did not answer within ${durationInWords(this.timeoutMs)} (waiting for ${what})`,
               sent === false ? false : 'unknown',
             );
         this.socket.destroy();

@@ -1,11 +1,19 @@
-// The local server's database: SQLite (better-sqlite3) in WAL mode, one file in the data folder.
+// The local server's database: SQLite in WAL mode, one file in the data folder, through the
+// storage seam (src/local/storage: node:sqlite, or better-sqlite3 on a Node without it).
 // Every change a client or a box is told about is committed before the reply goes out, so a
 // `kill -9` at any moment loses nothing that was acknowledged (WAL with synchronous=NORMAL keeps
 // committed transactions across a process crash; FULL would add an fsync per commit for power loss).
 // The schema is versioned (PRAGMA user_version) and moved forward by the migrations below.
+// One server per data folder: a lock held for as long as the database is open (an exclusive
+// SQLite lock on a file beside it, which the system drops with the process, even after kill -9),
+// and a note of who holds it, so that a second server is refused with the name of the first.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import type { UnitSettings } from '../server/types';
+import { openSqlite, StorageError, unreadableMessage, type SqliteDatabase, type SqliteDriverName } from './storage';
+import { currentUser } from './storage/data-dir';
+import { loadBetterSqlite3 } from './storage/better-sqlite3';
 
 /** Migrations by target version: each runs once, in order, inside a transaction. */
 const MIGRATIONS: readonly string[] = [
@@ -100,31 +108,118 @@ export interface SampleRow {
   online_limit_a: number | null;
 }
 
+/** Beside the database: the lock (an SQLite file held exclusively) and the note of its holder. */
+export const lockFileOf = (file: string): string => `${file}.lock`;
+export const ownerFileOf = (file: string): string => `${file}.owner`;
+
+/** Who runs a server on a data folder (the note beside its lock). */
+export interface LockOwner {
+  pid: number;
+  user: string;
+  startedAt: string;
+  /** The JuiceNet API's address, once the server listens. */
+  api?: string;
+  udpPort?: number;
+}
+
+/** Names the holder of a lock, from its note, in words. */
+export function describeOwner(o: LockOwner | undefined): string {
+  if (!o) return 'another JuiceNet Local server (it did not say which)';
+  const where = o.api ? `, its API on ${o.api}${o.udpPort ? `, UDP port ${o.udpPort}` : ''}` : '';
+  return `JuiceNet Local process ${o.pid} of user ${o.user}, started ${o.startedAt}${where}`;
+}
+
+function readOwner(file: string): LockOwner | undefined {
+  try {
+    return JSON.parse(readFileSync(ownerFileOf(file), 'utf8')) as LockOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Says an open failure in words: a folder or file this user may not use, or a file that is no database. */
+function openFault(file: string, e: unknown): Error {
+  if (e instanceof StorageError) return e;
+  const m = (e as Error).message ?? String(e);
+  if (/unable to open|readonly|read-only|permission|EACCES|EPERM|CANTOPEN|disk I\/O/i.test(m)) {
+    return new StorageError('unreadable', unreadableMessage(dirname(file), currentUser(), m));
+  }
+  if (/not a database|malformed|NOTADB|CORRUPT/i.test(m)) {
+    return new StorageError(
+      'not-a-database',
+      `${file} is not a JuiceNet Local database (${m}). Move it away (the server then starts a new one) or choose another --data-dir.`,
+    );
+  }
+  return e as Error;
+}
+
+/** Takes the data folder's lock, or throws naming the server that holds it. */
+function takeLock(file: string, driver: SqliteDriverName | undefined): SqliteDatabase {
+  let lock: SqliteDatabase;
+  try {
+    lock = openSqlite(lockFileOf(file), { driver });
+  } catch (e) {
+    throw openFault(file, e);
+  }
+  try {
+    lock.pragma('busy_timeout = 0');
+    lock.pragma('locking_mode = EXCLUSIVE');
+    // A write under EXCLUSIVE locking mode: the lock is then held until the connection closes.
+    lock.exec(`CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder; INSERT INTO holder VALUES (${process.pid});`);
+  } catch (e) {
+    lock.close();
+    if (/locked|busy/i.test((e as Error).message)) {
+      throw new StorageError(
+        'locked',
+        `The data folder ${dirname(file)} is in use by ${describeOwner(readOwner(file))}. ` +
+          'Two servers must never share one database: stop that one first (Ctrl-C, JuiceNet: Stop Local Server, or systemctl stop juicenet-local), ' +
+          'or give this one another --data-dir.',
+      );
+    }
+    throw openFault(file, e);
+  }
+  return lock;
+}
+
 /**
  * Opens (creating or migrating) the database at `file`. With `backgroundCheckpoints`, the WAL is
  * copied into the database file by a worker thread with its own connection (checkpoints fsync,
  * which can take tens of milliseconds: never on the thread that answers the boxes); the main
- * connection then checkpoints only as a backstop, when the WAL has grown large.
+ * connection then checkpoints only as a backstop, when the WAL has grown large. Holds the data
+ * folder's lock until closed (`lock: false` for a look at a database whose server is stopped).
  */
-export function openDatabase(file: string, opts: { backgroundCheckpoints?: boolean } = {}): LocalDatabase {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  if (opts.backgroundCheckpoints) db.pragma('wal_autocheckpoint = 50000');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION) {
-    db.close();
-    throw new Error(`${file} has schema version ${version}, newer than this program's ${SCHEMA_VERSION}: run a newer juicenet-local or use another --data-dir`);
+export function openDatabase(file: string, opts: { backgroundCheckpoints?: boolean; driver?: SqliteDriverName; lock?: boolean } = {}): LocalDatabase {
+  const lock = opts.lock === false ? undefined : takeLock(file, opts.driver);
+  let db: SqliteDatabase | undefined;
+  try {
+    db = openSqlite(file, { driver: opts.driver });
+    const version = Number(db.pragma('user_version'));
+    if (version > SCHEMA_VERSION) {
+      throw new StorageError(
+        'newer-schema',
+        `The database ${file} was written by a newer JuiceNet Local (its schema version is ${version}; this one knows up to ${SCHEMA_VERSION}). ` +
+          'Nothing was changed: run the newer JuiceNet Local again (update the extension, or npm install -g its package), or choose another --data-dir.',
+      );
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    if (opts.backgroundCheckpoints) db.pragma('wal_autocheckpoint = 50000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    for (let v = version; v < SCHEMA_VERSION; v++) {
+      const target = db;
+      target.transaction(() => {
+        target.exec(MIGRATIONS[v]);
+        target.pragma(`user_version = ${v + 1}`);
+      });
+    }
+  } catch (e) {
+    db?.close();
+    lock?.close();
+    throw openFault(file, e);
   }
-  for (let v = version; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  const local = new LocalDatabase(db);
+  const local = new LocalDatabase(db, lock);
+  if (lock) local.describeOwner({});
   if (opts.backgroundCheckpoints) local.startCheckpointer(file);
   return local;
 }
@@ -132,11 +227,22 @@ export function openDatabase(file: string, opts: { backgroundCheckpoints?: boole
 /** The worker: a PASSIVE checkpoint every second on its own connection (never blocks the writer). */
 const CHECKPOINT_WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
-const Database = require(workerData.module);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
+let db, checkpoint;
+if (workerData.driver === 'node:sqlite') {
+  process.emitWarning = () => undefined; // node:sqlite's "experimental" warning, on the owner's terminal
+  const { DatabaseSync } = require('node:sqlite');
+  db = new DatabaseSync(workerData.file);
+  db.exec('PRAGMA busy_timeout = 1000');
+  const st = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  checkpoint = () => st.get();
+} else {
+  const Database = require(workerData.module);
+  db = new Database(workerData.file);
+  db.pragma('busy_timeout = 1000');
+  checkpoint = () => db.pragma('wal_checkpoint(PASSIVE)');
+}
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { parentPort.postMessage(String(e && e.message)); }
+  try { checkpoint(); } catch (e) { parentPort.postMessage(String(e && e.message)); }
 }, workerData.everyMs);
 parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
 `;
@@ -146,7 +252,10 @@ export class LocalDatabase {
   private readonly st;
   private checkpointer?: Worker;
 
-  constructor(readonly db: Database.Database) {
+  constructor(
+    readonly db: SqliteDatabase,
+    private readonly lock?: SqliteDatabase,
+  ) {
     this.st = {
       insertAccount: db.prepare('INSERT OR IGNORE INTO accounts (token, created_s) VALUES (?, ?)'),
       insertUnitToken: db.prepare('INSERT INTO unit_tokens (token, account, unit_id) VALUES (?, ?, ?)'),
@@ -176,7 +285,7 @@ export class LocalDatabase {
   }
 
   get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
+    return Number(this.db.pragma('user_version'));
   }
 
   addAccount(token: string, nowS: number): void {
@@ -188,7 +297,7 @@ export class LocalDatabase {
   }
 
   accounts(): string[] {
-    return (this.st.accounts.all() as { token: string }[]).map((r) => r.token);
+    return this.st.accounts.all<{ token: string }>().map((r) => r.token);
   }
 
   unitTokens(): { token: string; account: string; unit_id: string }[] {
@@ -200,7 +309,7 @@ export class LocalDatabase {
   }
 
   boxes(): BoxRow[] {
-    return this.st.boxes.all() as BoxRow[];
+    return this.st.boxes.all<BoxRow>();
   }
 
   saveSettings(unitId: string, settings: UnitSettings, offlineLimitA: number, overrideEnergyWh: number): void {
@@ -224,16 +333,16 @@ export class LocalDatabase {
   }
 
   openSessions(): SessionRow[] {
-    return this.st.openSessions.all() as SessionRow[];
+    return this.st.openSessions.all<SessionRow>();
   }
 
   /** Finished sessions of a unit with an id below `beforeId`, newest first. */
   history(unitId: string, beforeId: number, limit: number): SessionRow[] {
-    return this.st.history.all(unitId, Number.isFinite(beforeId) ? beforeId : Number.MAX_SAFE_INTEGER, limit) as SessionRow[];
+    return this.st.history.all<SessionRow>(unitId, Number.isFinite(beforeId) ? beforeId : Number.MAX_SAFE_INTEGER, limit);
   }
 
   session(unitId: string, id: number): SessionRow | undefined {
-    return this.st.session.get(unitId, id) as SessionRow | undefined;
+    return this.st.session.get<SessionRow>(unitId, id);
   }
 
   addSample(row: SampleRow): void {
@@ -246,7 +355,7 @@ export class LocalDatabase {
 
   /** A unit's newest sample (to pick up where a restart left off); one index lookup. */
   lastSample(unitId: string): SampleRow | undefined {
-    return this.st.lastSample.get(unitId) as SampleRow | undefined;
+    return this.st.lastSample.get<SampleRow>(unitId);
   }
 
   /** Deletes samples older than `beforeS`; returns how many. */
@@ -264,11 +373,36 @@ export class LocalDatabase {
 
   /** Runs `fn` as one transaction. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn);
   }
 
+  /** Which SQLite this database runs on. */
+  get driver(): SqliteDriverName {
+    return this.db.driver;
+  }
+
+  /** Writes the note beside the lock that names this server (so a second one can say who runs). */
+  describeOwner(more: Pick<LockOwner, 'api' | 'udpPort'>): void {
+    if (!this.lock) return;
+    const owner: LockOwner = {
+      pid: process.pid,
+      user: currentUser(),
+      startedAt: (this.startedAt ??= `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`),
+      ...more,
+    };
+    try {
+      writeFileSync(ownerFileOf(this.db.file), JSON.stringify(owner), { mode: 0o600 });
+    } catch {
+      // the note is a courtesy; the lock itself is what keeps a second server out
+    }
+  }
+
+  private startedAt?: string;
+
   startCheckpointer(file: string, everyMs = 1000): void {
-    this.checkpointer = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { module: require.resolve('better-sqlite3'), file, everyMs } });
+    const better = this.db.driver === 'better-sqlite3' ? loadBetterSqlite3() : undefined;
+    const module = better && typeof better !== 'string' ? better.path : undefined;
+    this.checkpointer = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver: this.db.driver, module, file, everyMs } });
     this.checkpointer.on('error', () => undefined);
     this.checkpointer.unref();
   }
@@ -283,6 +417,10 @@ export class LocalDatabase {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       await w.terminate();
     }
-    if (this.db.open) this.db.close();
+    this.db.close();
+    if (this.lock?.isOpen) {
+      rmSync(ownerFileOf(this.db.file), { force: true });
+      this.lock.close();
+    }
   }
 }

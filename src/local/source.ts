@@ -3,8 +3,8 @@
 // settings and the events others listen to), session accounting, limits (the one place a limit is
 // decided and set) and health (silent boxes, daily reminders). This class joins them and renders
 // what the 16 commands read.
-import { nextWindowStart, savingsPerWh, unitZone } from '../server/rules';
-import { localTime } from '../server/timezone';
+import { savingsPerWh, unitZone } from '../server/rules';
+import { renderStateReply, type StateReply } from '../server/state-reply';
 import type { ChargeInterval, OverrideRequest, SessionSummary, UnitSettings, UnitSource } from '../server/types';
 import type { LocalDatabase } from './db';
 import { BoxHealth } from './health';
@@ -194,14 +194,11 @@ export class LocalSource implements UnitSource {
     this.registry.save(box);
   }
 
-  state(unitId: string, now: number): Record<string, unknown> {
+  state(unitId: string, now: number): StateReply {
     const box = this.registry.require(unitId);
     const s = box.settings;
     const last = box.last;
     const info = s.info;
-    const zone = unitZone(info);
-    const lt = localTime(zone, now);
-    const nowS = Math.floor(now);
     const reported = last?.state ?? 'standby';
     const state = !box.online ? 'disconnect' : reported === 'unknown' ? 'standby' : reported;
     const amps = box.online && last?.currentA !== undefined ? last.currentA : 0;
@@ -215,56 +212,42 @@ export class LocalSource implements UnitSource {
     const ampsLimit = box.monitorOnly ? limitNow : s.ampsLimit;
     const overrideActive = s.overrideTime > 0 && s.overrideTime <= now;
     const waiting = session !== undefined && limitNow === 0 && ampsLimit > 0;
-    const windowStart = nextWindowStart(s.schedule, zone, now);
-    let targetTime = nowS;
-    if (waiting) {
-      const from = Math.max(now, s.chargingTime > now ? s.chargingTime : 0);
-      targetTime = Math.floor(nextWindowStart(s.schedule, zone, from) ?? from);
-    }
-    if (s.overrideTime > 0) targetTime = s.overrideTime;
     const lifetimeWh = last?.lifetimeWh ?? 0;
     const cars = Array.isArray(info.cars) ? (info.cars as Record<string, unknown>[]) : [];
-    const carId = typeof cars[0]?.car_id === 'number' ? cars[0].car_id : 0;
     const remaining = box.overrideEnergyWh > energyWh ? box.overrideEnergyWh - energyWh : 0;
-    return {
-      ID: box.unitId,
-      info_timestamp: s.infoTimestamp,
-      show_override: overrideActive || waiting,
-      state,
-      charging: {
-        amps_limit: ampsLimit,
-        amps_current: Math.round(amps),
-        voltage: Math.round(volts),
-        wh_energy: Math.round(energyWh),
-        savings: Math.round(energyWh * perWh),
-        watt_power: powerW,
-        seconds_charging: Math.round(session?.durationS ?? 0),
-        wh_energy_at_plugin: 0,
-        wh_energy_to_add: box.overrideEnergyWh,
-        flags: 0,
-        co2: { nonstop: Math.round(energyWh * 0.42), actual: Math.round(energyWh * 0.36) },
+    return renderStateReply(
+      {
+        unitId: box.unitId,
+        infoTimestamp: s.infoTimestamp,
+        state,
+        showOverride: overrideActive || waiting,
+        waiting,
+        blocking: limitNow === 0 ? (ampsLimit === 0 ? 'off' : 'schedule') : undefined,
+        ampsLimit,
+        ampsCurrent: amps,
+        voltageV: volts,
+        powerW,
+        sessionWh: energyWh,
+        sessionSavingsCents: energyWh * perWh,
+        secondsCharging: session?.durationS ?? 0,
+        energyAtPluginWh: 0,
+        energyToAddWh: box.overrideEnergyWh,
+        lifetimeWh,
+        lifetimeSavingsCents: lifetimeWh * perWh,
+        chargingTimeLeftS: remaining > 0 && powerW > 0 ? Math.round((remaining * 3600) / powerW) : 0,
+        plugUnplugTime: box.plugUnplugTime,
+        overrideTime: s.overrideTime,
+        chargingTime: s.chargingTime,
+        schedule: s.schedule,
+        zone: unitZone(info),
+        timeLastPing: last?.atS ?? 0,
+        updateIntervalS: last?.reportIntervalS ?? 30,
+        temperatureC: last?.temperatureC ?? 0,
+        frequencyHz: last?.frequencyHz ?? 0,
+        carId: typeof cars[0]?.car_id === 'number' ? cars[0].car_id : 0,
       },
-      lifetime: {
-        wh_energy: Math.round(lifetimeWh),
-        savings: Math.round(lifetimeWh * perWh),
-        co2: { nonstop: Math.round(lifetimeWh * 0.42), actual: Math.round(lifetimeWh * 0.36) },
-      },
-      charging_time_left: remaining > 0 && powerW > 0 ? Math.round((remaining * 3600) / powerW) : 0,
-      plug_unplug_time: box.plugUnplugTime,
-      target_time: Math.floor(targetTime),
-      override_time: Math.floor(s.overrideTime),
-      default_target_time: Math.floor(windowStart ?? nowS),
-      time_last_ping: Math.floor(last?.atS ?? 0),
-      utc_time: nowS,
-      unit_time: nowS + lt.offsetS,
-      update_interval: last?.reportIntervalS ?? 30,
-      temperature: Math.round(last?.temperatureC ?? 0),
-      frequency: Math.round((last?.frequencyHz ?? 0) * 100),
-      triggers_all: state === 'charging' ? 1 : 9,
-      triggers_blocking: state === 'charging' ? 0 : limitNow === 0 ? (ampsLimit === 0 ? 8 : 1) : 0,
-      car_id: carId,
-      success: true,
-    };
+      now,
+    );
   }
 
   history(unitId: string, beforeId: number, limit: number): { sessions: SessionSummary[]; more: boolean } {

@@ -5,6 +5,7 @@
 // than any box, or one port swamped from many sources) is cut off before decoding, per source
 // and per port, so that it cannot starve the boxes on the other ports.
 import * as dgram from 'node:dgram';
+import { describeStartFault } from './start-faults';
 
 /** The ports JuiceBoxes are known to report to: 8042 (older boxes), 8047 (most), 9004, 8055 (newer firmware's backend). */
 export const JUICEBOX_UDP_PORTS: readonly number[] = [8042, 8047, 9004, 8055];
@@ -73,21 +74,6 @@ function take(b: Bucket, nowMs: number, perS: number, burst: number): boolean {
   return true;
 }
 
-/** Why a port could not be opened, in words, with what to do. */
-export function portErrorWords(port: number, e: NodeJS.ErrnoException): string {
-  switch (e.code) {
-    case 'EADDRINUSE':
-      return `UDP port ${port} is in use by another program: boxes reporting to it are not heard here. Stop the other program (another JuiceNet Local, JuicePass Proxy) or leave the port out with --udp-port.`;
-    case 'EACCES':
-    case 'EPERM':
-      return `UDP port ${port} needs a permission this program does not have (ports below 1024 need root or CAP_NET_BIND_SERVICE): use a port from 1024 up.`;
-    case 'EADDRNOTAVAIL':
-      return `UDP port ${port} cannot listen on that address: it is not an address of this machine (check --udp-host).`;
-    default:
-      return `UDP port ${port} could not be opened: ${e.message}`;
-  }
-}
-
 /** Reads "8047,8055" (0 = a free port); throws with words on anything else. */
 export function parseUdpPorts(text: string): number[] {
   return text.split(',').map((raw) => {
@@ -126,9 +112,13 @@ export class UdpListener {
     const wanted = [...new Set(opts.ports.filter((p) => p !== 0)), ...opts.ports.filter((p) => p === 0)];
     if (wanted.length === 0) throw new Error('No UDP port to listen on: give at least one with --udp-port');
     await Promise.all(wanted.map((p) => l.openPort(p)));
-    if (!l.ports.some((p) => p.listening)) {
-      l.close();
-      throw new Error(l.ports.map((p) => p.error).join('\n'));
+    const listening = l.listeningPorts;
+    if (listening.length === 0) throw new Error(l.ports.map((p) => p.error).join('\n'));
+    for (const p of l.ports) {
+      if (p.error)
+        opts.log(
+          `${p.error} Boxes reporting to it are not heard here; port${listening.length > 1 ? 's' : ''} ${listening.join(', ')} still serve${listening.length > 1 ? '' : 's'}.`,
+        );
     }
     return l;
   }
@@ -140,8 +130,8 @@ export class UdpListener {
     const sock = dgram.createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     return new Promise<void>((resolve) => {
       const failed = (e: NodeJS.ErrnoException) => {
-        status.error = portErrorWords(requested, e);
-        this.opts.log(status.error);
+        // The words of every start-up fault live in one place.
+        status.error = describeStartFault(e, { udpPort: requested, udpHost: host });
         sock.close();
         resolve();
       };

@@ -4,10 +4,29 @@
 import * as z from 'zod';
 
 export const setupProblemSchema = z.object({
-  kind: z.enum(['encrypted', 'checksum', 'miss-crc', 'other-address', 'offline']),
+  kind: z.enum(['encrypted', 'newer-firmware', 'not-obeying', 'monitor-only', 'checksum', 'miss-crc', 'other-address', 'offline']),
   title: z.string(),
   meaning: z.string(),
   remedy: z.string(),
+  /** Lines to paste for the remedy (DNS entries), when there are some. */
+  lines: z.string().optional(),
+});
+
+export const pasteBlockSchema = z.object({ id: z.string(), title: z.string(), where: z.string(), lines: z.string() });
+
+export const dnsCheckSchema = z.object({
+  atMs: z.number(),
+  names: z.array(
+    z.object({
+      host: z.string(),
+      port: z.number(),
+      verdict: z.enum(['here', 'elsewhere', 'none', 'error']),
+      addresses: z.array(z.string()),
+      text: z.string(),
+    }),
+  ),
+  allHere: z.boolean(),
+  summary: z.string(),
 });
 
 export const setupObeySchema = z.object({
@@ -24,6 +43,8 @@ export const setupBoxSchema = z.object({
   address: z.string().optional(),
   protocolVersion: z.string().optional(),
   firmware: z.string().optional(),
+  /** The server's UDP port the box reports to (its stream's port). */
+  udpPort: z.number().optional(),
   reportPeriodS: z.number().optional(),
   reports: z.number(),
   lastReportAgoS: z.number().optional(),
@@ -57,15 +78,29 @@ export const setupModelSchema = z.object({
     /** The local server runs as a child of this editor (start/stop offered). */
     runHere: z.enum(['running', 'starting', 'stopped', 'failed', 'elsewhere']),
     udpPort: z.number().optional(),
-    datagrams: z.number().optional(),
+    /** Every UDP port the server listens on. */
+    udpPorts: z.array(z.number()).optional(),
+    /** Messages received from boxes (reports, debug lines, anything else). */
+    messages: z.number().optional(),
   }),
   pointing: z.object({
     /** This machine's addresses on the network, best first. */
     addresses: z.array(z.string()),
+    /** The address the lines are filled in with (the owner's pick, else the first private one). */
+    address: z.string(),
     udpPort: z.number(),
-    /** The console line to type on the box (`udpc <host> <port>`). */
+    /** The names boxes report to, with their ports, and whether the server listens on that port. */
+    names: z.array(z.object({ host: z.string(), port: z.number(), who: z.string(), listening: z.boolean() })),
+    /** DNS entries to paste (dnsmasq / Pi-hole, OpenWrt, hosts-file style). */
+    dns: z.array(pasteBlockSchema),
+    /** Router rules to paste (nftables, iptables). */
+    forwarding: z.array(pasteBlockSchema),
+    /** What this machine's resolver answered for the names, when checked. */
+    check: dnsCheckSchema.optional(),
+    /** The console line to type on the box (`udpc <host> <port>`): the last resort. */
     udpcLine: z.string(),
-    cloudNames: z.array(z.string()),
+    /** Why the console is the last resort, in words. */
+    telnetRisks: z.array(z.string()),
   }),
   boxes: z.array(setupBoxSchema),
   unattributed: z.object({ count: z.number(), recent: z.array(z.string()) }),
@@ -76,6 +111,7 @@ export const setupModelSchema = z.object({
 export type SetupModel = z.infer<typeof setupModelSchema>;
 export type SetupBox = z.infer<typeof setupBoxSchema>;
 export type SetupProblem = z.infer<typeof setupProblemSchema>;
+export type SetupDnsCheck = z.infer<typeof dnsCheckSchema>;
 
 /** Host -> page. */
 export const setupHostMessageSchema = z.discriminatedUnion('kind', [
@@ -88,8 +124,10 @@ export type SetupHostMessage = z.infer<typeof setupHostMessageSchema>;
 export const setupPageMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ready') }),
   z.object({ kind: z.literal('refresh') }),
-  z.object({ kind: z.literal('add'), serial: z.string().regex(/^\d{6,40}$/) }),
-  z.object({ kind: z.literal('copy'), text: z.string().max(200) }),
+  z.object({ kind: z.literal('add'), serial: z.string().regex(/^\d{6,40}$/), name: z.string().trim().min(1).max(100).optional() }),
+  z.object({ kind: z.literal('checkDns') }),
+  z.object({ kind: z.literal('pickAddress'), address: z.string().regex(/^[0-9.]{7,15}$/) }),
+  z.object({ kind: z.literal('copy'), text: z.string().max(2000) }),
   z.object({
     kind: z.literal('command'),
     command: z.enum(['connect', 'start', 'stop', 'telnet', 'setLimit', 'showLog']),

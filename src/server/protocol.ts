@@ -2,18 +2,22 @@
 // meaning of every command in the protocol document's wire format. No HTTP here (see http.ts) and
 // no charger facts: those come from the UnitSource (simulated physics or real boxes over UDP).
 import { MAX_PLOT_INTERVALS, MIN_PLOT_INTERVALS, NOTIFICATION_EVENTS } from '../domain/model';
-import { BOX_API_COMMANDS, BOX_PIN_COMMANDS } from '../api/types';
-import { NOTIFICATION_WIRE_KEYS } from '../api/wire';
-import { normaliseKeys } from '../api/wire';
+import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, type Command } from '../api/types';
+import { NOTIFICATION_WIRE_KEYS, normaliseKeys, type WireReplyBody } from '../api/wire';
 import { Accounts } from './accounts';
 import { SimCommand, SimRequest, validateRequest } from './requests';
 import { INFO_TYPES, MIN_AMPS, MINUTES_PER_DAY, ProtocolError, checkInfoTypes, checkWindow, defineData, plotPoints, ratingAmps } from './rules';
 import type { AccountUnitEntry, UnitSource, WireNotification } from './types';
 
+/** A command's reply body, as the client's schema reads it (src/api/wire). */
+type Reply<C extends Command> = WireReplyBody<C>;
+/** Any command's reply body, or the failure every command may answer. */
+type AnyReply = Reply<Command>;
+
 /** A reply: HTTP status and JSON body. */
 export interface ProtocolReply {
   status: number;
-  body: Record<string, unknown>;
+  body: AnyReply;
 }
 
 export type Endpoint = '/box_pin' | '/box_api_secure';
@@ -39,6 +43,16 @@ const NOTIFICATION_EVENT_BY_LOWER = new Map<string, string>(NOTIFICATION_EVENTS.
 
 function malformed(message: string): ProtocolReply {
   return { status: 400, body: { success: false, error_code: 400, error_message: message } };
+}
+
+/**
+ * A history session with its energy under " wh_energy" (a leading space), as the document's own
+ * example spells it on one session: the simulator sends it so that clients meet the quirk (they
+ * trim keys before reading, so the session still reads as its type says).
+ */
+function withPaddedEnergyKey<T extends { wh_energy?: number }>(session: T): T {
+  const { wh_energy, ...rest } = session;
+  return { ...rest, ' wh_energy': wh_energy } as unknown as T;
 }
 
 export class JuiceNetProtocol {
@@ -106,11 +120,14 @@ export class JuiceNetProtocol {
     return { status: 200, body: this.boxApi(cmd, unitId, req) };
   }
 
-  private boxPin(cmd: string, req: Record<string, unknown>): Record<string, unknown> {
+  private boxPin(cmd: string, req: Record<string, unknown>): AnyReply {
     const accountToken = req.account_token as string;
     if (!this.accounts.has(accountToken)) throw new ProtocolError(401, 'Invalid token');
     if (cmd === 'get_account_units') {
-      return { success: true, units: this.accountUnits(accountToken).map((e) => ({ name: e.name, token: e.token, unit_id: e.unitId })) };
+      return {
+        success: true,
+        units: this.accountUnits(accountToken).map((e) => ({ name: e.name, token: e.token, unit_id: e.unitId })),
+      } satisfies Reply<'get_account_units'>;
     }
     const r = req as SimRequest<'add_unit'>;
     const unitId = r.ID.trim();
@@ -126,7 +143,7 @@ export class JuiceNetProtocol {
       this.accounts.redeemPin(unitId, (req as SimRequest<'share_device'>).pin, this.opts.now());
     }
     const e = this.attach(accountToken, unitId);
-    return { success: true, unit_id: e.unitId, name: e.name, token: e.token };
+    return { success: true, unit_id: e.unitId, name: e.name, token: e.token } satisfies Reply<'add_unit' | 'share_device'>;
   }
 
   /** infoTimestamp grows on every change, and is never behind the clock. */
@@ -134,7 +151,7 @@ export class JuiceNetProtocol {
     return Math.max(Math.floor(this.opts.now()), this.source.settings(unitId).infoTimestamp + 1);
   }
 
-  private boxApi(cmd: string, unitId: string, req: Record<string, unknown>): Record<string, unknown> {
+  private boxApi(cmd: string, unitId: string, req: Record<string, unknown>): AnyReply {
     const now = this.opts.now();
     const src = this.source;
     const s = src.settings(unitId);
@@ -148,10 +165,10 @@ export class JuiceNetProtocol {
           throw new ProtocolError(422, `Invalid amperage ${a}: use 0 (off) or a whole number from ${MIN_AMPS} to ${max} A`);
         }
         src.update(unitId, { ampsLimit: a, infoTimestamp: this.bumped(unitId) });
-        return { success: true };
+        return { success: true } satisfies Reply<'set_limit'>;
       }
       case 'get_schedule':
-        return { ...structuredClone(s.schedule), info_timestamp: s.infoTimestamp, success: true, ID: unitId };
+        return { ...structuredClone(s.schedule), info_timestamp: s.infoTimestamp, success: true, ID: unitId } satisfies Reply<'get_schedule'>;
       case 'set_schedule': {
         // The document marks no field required: {type:"disabled"} alone keeps the stored windows
         // (they apply again when the schedule is turned back on); "custom" needs both.
@@ -163,21 +180,23 @@ export class JuiceNetProtocol {
         const weekday = r.weekday ? checkWindow('weekday', r.weekday) : s.schedule.weekday;
         const weekend = r.weekend ? checkWindow('weekend', r.weekend) : s.schedule.weekend;
         src.update(unitId, { schedule: { type: r.type, weekday, weekend }, infoTimestamp: this.bumped(unitId) });
-        return { success: true };
+        return { success: true } satisfies Reply<'set_limit'>;
       }
       case 'get_history':
         return this.history(unitId, (req as SimRequest<'get_history'>).continuity_token);
       case 'get_plot': {
         const r = req as SimRequest<'get_plot'>;
-        return { success: true, points: this.plot(unitId, r.session_id, r.intervals, r.attribute ?? 'power', now) };
+        return { success: true, points: this.plot(unitId, r.session_id, r.intervals, r.attribute ?? 'power', now) } satisfies Reply<'get_plot'>;
       }
       case 'get_share_pin':
-        return { success: true, pin: this.accounts.issuePin(unitId, now + this.opts.pinTtlS) };
+        return { success: true, pin: this.accounts.issuePin(unitId, now + this.opts.pinTtlS) } satisfies Reply<'get_share_pin'>;
       case 'get_info':
-        return { ...structuredClone(s.info), info_timestamp: s.infoTimestamp, success: true };
+        // The stored info was checked field by field against the document's types (set_info,
+        // checkInfoTypes); the fields the server does not know go back as they came.
+        return { ...(structuredClone(s.info) as Reply<'get_info'>), info_timestamp: s.infoTimestamp, success: true } satisfies Reply<'get_info'>;
       case 'set_info':
         this.setInfo(unitId, req);
-        return { success: true };
+        return { success: true } satisfies Reply<'set_limit'>;
       case 'set_override': {
         const r = req as SimRequest<'set_override'>;
         if (!Number.isInteger(r.override_time) || r.override_time < 0) throw new ProtocolError(422, 'override_time must be 0 (cancel) or epoch seconds');
@@ -190,19 +209,19 @@ export class JuiceNetProtocol {
         }
         src.setOverride(unitId, { overrideTime: r.override_time, energyToAddWh: r.energy_to_add, energyAtPluginWh: r.energy_at_plugin }, now);
         src.update(unitId, { infoTimestamp: this.bumped(unitId) });
-        return { success: true };
+        return { success: true } satisfies Reply<'set_limit'>;
       }
       case 'set_charging_time': {
         const t = (req as SimRequest<'set_charging_time'>).charging_time;
         if (!Number.isInteger(t) || t < 0) throw new ProtocolError(422, 'charging_time must be 0 (no hold) or epoch seconds');
         src.update(unitId, { chargingTime: t, infoTimestamp: this.bumped(unitId) });
-        return { success: true };
+        return { success: true } satisfies Reply<'set_limit'>;
       }
       case 'get_notifications': {
-        const out: Record<string, unknown> = {};
+        const out: Reply<'get_notifications'>['notifications'] = {};
         const wireKeys: Readonly<Record<string, string>> = NOTIFICATION_WIRE_KEYS;
         for (const [k, v] of Object.entries(s.notifications)) out[Object.hasOwn(wireKeys, k) ? wireKeys[k] : k] = structuredClone(v);
-        return { success: true, notifications: out };
+        return { success: true, notifications: out } satisfies Reply<'get_notifications'>;
       }
       case 'set_notifications': {
         const incoming = (req as SimRequest<'set_notifications'>).notifications;
@@ -227,7 +246,7 @@ export class JuiceNetProtocol {
           next[key] = structuredClone(val) as WireNotification;
         }
         src.update(unitId, { notifications: next, infoTimestamp: this.bumped(unitId) });
-        return { success: true };
+        return { success: true } satisfies Reply<'set_limit'>;
       }
     }
     throw new ProtocolError(400, `Unknown command "${cmd}"`);
@@ -261,7 +280,7 @@ export class JuiceNetProtocol {
     this.source.update(unitId, { info, ampsLimit: Math.min(s.ampsLimit, ratingAmps(info)), infoTimestamp: this.bumped(unitId) });
   }
 
-  private history(unitId: string, token: string | undefined): Record<string, unknown> {
+  private history(unitId: string, token: string | undefined): Reply<'get_history'> {
     const key = this.source.historyKey(unitId);
     let before = Infinity;
     if (token !== undefined && token !== '') {
@@ -272,23 +291,25 @@ export class JuiceNetProtocol {
     // Newest first; the token is "sessions older than id N", stable while new sessions arrive.
     const { sessions: page, more } = this.source.history(unitId, before, this.opts.historyPageSize);
     const quirk = this.source.historyQuirk;
-    const reply: Record<string, unknown> = {
+    const reply: Reply<'get_history'> = {
       success: true,
-      // The document's own example sends " wh_energy" (leading space) on one session.
-      sessions: page.map((s) => ({
-        id: s.id,
-        time_start: s.timeStart,
-        time_end: s.timeEnd,
-        duration: s.durationS,
-        [quirk && s.id % 2 === 1 ? ' wh_energy' : 'wh_energy']: s.energyWh,
-        savings: s.savingsCents,
-      })),
+      sessions: page.map((s) => {
+        const session: Reply<'get_history'>['sessions'][number] = {
+          id: s.id,
+          time_start: s.timeStart,
+          time_end: s.timeEnd,
+          duration: s.durationS,
+          wh_energy: s.energyWh,
+          savings: s.savingsCents,
+        };
+        return quirk && s.id % 2 === 1 ? withPaddedEnergyKey(session) : session;
+      }),
     };
     if (more && page.length > 0) reply.continuity_token = `h1.${key}.${page[page.length - 1].id}`;
     return reply;
   }
 
-  private plot(unitId: string, sessionId: number, intervals: number, attribute: string, now: number): { t: number; v: number }[] {
+  private plot(unitId: string, sessionId: number, intervals: number, attribute: string, now: number): Reply<'get_plot'>['points'] {
     if (attribute !== 'power') throw new ProtocolError(422, `Unknown attribute "${attribute}": the server plots "power"`);
     if (!Number.isInteger(intervals) || intervals < MIN_PLOT_INTERVALS || intervals > MAX_PLOT_INTERVALS) {
       throw new ProtocolError(422, `intervals must be a whole number from ${MIN_PLOT_INTERVALS} to ${MAX_PLOT_INTERVALS}`);

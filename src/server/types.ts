@@ -1,6 +1,8 @@
 // The protocol server's model of a unit, shared by both unit sources (the simulator and real
 // JuiceBoxes over UDP): the settings an owner changes through the 16 commands, and sessions.
 
+import type { StateReply } from './state-reply';
+
 export interface WireWindow {
   start: number;
   end: number;
@@ -87,7 +89,7 @@ export interface UnitSource {
   /** Applies a checked set_override (the settings' overrideTime and whatever the source does with the energies). */
   setOverride(unitId: string, req: OverrideRequest, now: number): void;
   /** get_state's reply body at `now`. */
-  state(unitId: string, now: number): Record<string, unknown>;
+  state(unitId: string, now: number): StateReply;
   /** Finished sessions with an id below `beforeId`, newest first, at most `limit`; `more` when older ones exist. */
   history(unitId: string, beforeId: number, limit: number): { sessions: SessionSummary[]; more: boolean };
   /** A session's charging intervals (the open one up to `now`), or undefined when the unit has no such session. */

@@ -3,6 +3,7 @@
 // tree row of the server run here. src/extension.ts calls createLocalSetup once.
 import * as vscode from 'vscode';
 import { networkInterfaces, homedir } from 'node:os';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import { isLoopbackHost } from '../api/client';
 import { readLocalDiagnostics, LocalDiagnosticsError } from '../api/local-diagnostics';
@@ -13,20 +14,26 @@ import { LocalPush, type PushAccount } from '../state/local-push';
 import type { LocalServerHooks } from '../commands/run';
 import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
+import { checkNames, isPrivateIPv4, type DnsCheck, type Lookup, type MachineAddress } from './pointing';
+import { writeInfo } from '../state/unit-writes';
 import { SetupAssistant, type SetupBackend } from './panel';
 import type { SetupModel } from '../protocol/setup-messages';
 import type { ChargerNode, ExtraRows } from '../views/tree';
 
 const LOCAL_URLS_KEY = 'juicenet.localServers';
 const RUN_HERE_KEY = 'juicenet.localServer.runHere';
+const CHOSEN_ADDRESS_KEY = 'juicenet.localServer.boxAddress';
 
-/** This machine's addresses a box on the network can reach: private IPv4 first, then the rest. */
-export function machineAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') out.push(a.address);
-  const isPrivate = (ip: string) => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(ip);
-  return out.sort((a, b) => Number(isPrivate(b)) - Number(isPrivate(a)));
+/** This machine's IPv4 addresses a box on the network can reach, with their networks: private first, then the rest. */
+export function machineAddresses(): MachineAddress[] {
+  const out: MachineAddress[] = [];
+  for (const [iface, list] of Object.entries(networkInterfaces()))
+    for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') out.push({ address: a.address, cidr: a.cidr ?? undefined, iface });
+  return out.sort((a, b) => Number(isPrivateIPv4(b.address)) - Number(isPrivateIPv4(a.address)));
 }
+
+/** This machine's resolver (getaddrinfo, as other programs here ask it), every IPv4 and IPv6 answer. */
+const systemLookup: Lookup = (host) => dnsLookup(host, { all: true });
 
 /** A tree row about the server run here (running, starting, stopped, failed with its reason). */
 export interface LocalServerRow {
@@ -107,20 +114,24 @@ export interface LocalSetup extends vscode.Disposable {
   localAccount(): { accountId: string; baseUrl: string } | undefined;
   /** Restarts the server if it ran here when the editor closed. */
   resume(): Promise<void>;
+  /** For the in-host tests: the resolver the assistant's Check asks (the system's by default). */
+  useResolver(l: Lookup | undefined): void;
   dispose(): void;
 }
 
 export function createLocalSetup(
   context: vscode.ExtensionContext,
-  parts: { store: UnitStore; accounts: AccountManager; log: Logger; rows: LocalServerTreeRows },
+  parts: { store: UnitStore; accounts: AccountManager; log: Logger; rows: LocalServerTreeRows; lookup?: Lookup },
 ): LocalSetup {
   const { store, accounts, log, rows: treeRows } = parts;
+  let lookup = parts.lookup ?? systemLookup;
+  let dnsCheck: DnsCheck | undefined;
   const cfg = () => vscode.workspace.getConfiguration('juicenet.localServer');
   const dataDir = () => cfg().get<string>('dataDir') || join(context.globalStorageUri.fsPath, 'local-server');
   const makeServer = () =>
     new LocalServerProcess({
       cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'),
-      nodePath: cfg().get<string>('nodePath') || 'node',
+      nodePath: cfg().get<string>('nodePath') || undefined,
       dataDir: dataDir(),
       udpPort: cfg().get<number>('udpPort', 8047),
       httpPort: cfg().get<number>('httpPort', 8080),
@@ -162,6 +173,8 @@ export function createLocalSetup(
         runHere: runHereState(),
         accountUnits: units,
         addresses: machineAddresses(),
+        chosenAddress: context.globalState.get<string>(CHOSEN_ADDRESS_KEY),
+        dnsCheck,
         fallbackUdpPort: cfg().get<number>('udpPort', 8047) || 8047,
         nowMs: Date.now(),
       };
@@ -187,14 +200,25 @@ export function createLocalSetup(
         await vscode.env.clipboard.writeText(m.text);
         return { ok: true, message: `Copied: ${m.text}` };
       }
+      if (m.kind === 'pickAddress') {
+        if (!machineAddresses().some((x) => x.address === m.address)) return { ok: false, message: `${m.address} is not an address of this machine.` };
+        await context.globalState.update(CHOSEN_ADDRESS_KEY, m.address);
+        dnsCheck = undefined;
+        return { ok: true, message: `The lines now send the boxes to ${m.address}.` };
+      }
+      if (m.kind === 'checkDns') {
+        const here = machineAddresses().map((x) => x.address);
+        dnsCheck = await checkNames(lookup, here, Date.now());
+        return { ok: dnsCheck.allHere, message: dnsCheck.summary };
+      }
       if (m.kind === 'add') {
         const a = localAccount();
         if (!a) return { ok: false, message: 'Connect to the local server first.' };
         await vscode.commands.executeCommand('juicenet.addUnit', a.accountId, m.serial);
-        const added = store.units().some((u) => u.accountId === a.accountId && u.unitId === m.serial);
-        return added
-          ? { ok: true, message: `Added ${m.serial}: it is in the Chargers view.` }
-          : { ok: false, message: `${m.serial} was not added (see the message in the corner).` };
+        const unit = store.units().find((u) => u.accountId === a.accountId && u.unitId === m.serial);
+        if (!unit) return { ok: false, message: `The charger ${m.serial} was not added (see the message in the corner).` };
+        if (!m.name || m.name === unit.name) return { ok: true, message: `Added “${unit.name}”: it is in the Chargers view.` };
+        return { ok: true, message: await nameUnit(unit.key, m.name) };
       }
       const ids = {
         connect: 'juicenet.connectLocalServer',
@@ -210,6 +234,22 @@ export function createLocalSetup(
       await vscode.commands.executeCommand(ids[m.command], ...(ref ? [ref] : []));
       return undefined;
     },
+  };
+  /** Names a charger just added (its info's name, written and read back). */
+  const nameUnit = async (key: string, name: string): Promise<string> => {
+    const target = store.api(key);
+    try {
+      if (!target) throw new Error('no credentials for it');
+      const info = await target.client.getInfo(target.auth);
+      const w = await writeInfo(target, { ...info.raw, name });
+      await store.refresh(key, 'write');
+      return w.confirmed
+        ? `Added “${name}”: it is in the Chargers view.`
+        : `Added; the server kept another name than “${name}”. Rename it in its panel (Info).`;
+    } catch (e) {
+      log.warn(`Naming the charger ${key}: ${(e as Error).message}`);
+      return `Added, but it could not be named “${name}” (${(e as Error).message}). Rename it in its panel (Info).`;
+    }
   };
   const assistant = new SetupAssistant(context.extensionUri, backend, log);
   // Push updates from every local server account that offers them; polling stays the fallback.
@@ -259,7 +299,7 @@ export function createLocalSetup(
       if (udpPort === undefined) return undefined;
       return {
         udpPort,
-        addresses: machineAddresses(),
+        addresses: machineAddresses().map((x) => x.address),
         async waitForReport(address, sinceS, timeoutMs) {
           const end = Date.now() + timeoutMs;
           while (Date.now() < end) {
@@ -301,6 +341,10 @@ export function createLocalSetup(
       if (s.kind === 'failed') log.warn(`The local server could not start again: ${s.message} ${s.nextStep}`);
     },
     push,
+    useResolver(l) {
+      lookup = l ?? systemLookup;
+      dnsCheck = undefined;
+    },
     dispose() {
       push.dispose();
       pushSubs.forEach((d) => d.dispose());

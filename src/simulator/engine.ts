@@ -4,6 +4,7 @@
 import { Accounts } from '../server/accounts';
 import { JuiceNetProtocol, type Endpoint, type ProtocolReply } from '../server/protocol';
 import { ProtocolError } from '../server/rules';
+import type { StateReply } from '../server/state-reply';
 import type { ChargeInterval, OverrideRequest, SessionSummary, UnitSettings, UnitSource } from '../server/types';
 import { createSimUnit } from './fixtures';
 import type { AccountUnitEntry, SimUnitSnapshot } from './model';
@@ -142,7 +143,7 @@ export class SimEngine implements UnitSource {
     // Overriding a full car restarts nothing: the battery is full.
   }
 
-  state(unitId: string, now: number): Record<string, unknown> {
+  state(unitId: string, now: number): StateReply {
     return reportedState(this.unitOrThrow(unitId), now);
   }
 

@@ -113,8 +113,6 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
     plugUnplugTime: Math.floor(start) - r.int(3600, 20 * 3600),
     lifetimeWh: r.int(2_000_000, 5_000_000),
     lifetimeSavingsCents: 0,
-    lifetimeCo2Nonstop: 0,
-    lifetimeCo2Actual: 0,
     nextEventS: Infinity,
     events: new Prng(childSeed(worldSeed, index, 3)),
     nextSessionSeq: 0,
@@ -125,8 +123,6 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
     error: false,
   };
   u.lifetimeSavingsCents = u.lifetimeWh * savingsPerWh(u.info);
-  u.lifetimeCo2Nonstop = u.lifetimeWh * 0.42;
-  u.lifetimeCo2Actual = u.lifetimeWh * 0.36;
   // Seeded history takes sequence numbers 0..59 (a year's: up to a few hundred); live sessions follow.
   u.nextSessionSeq = historyDays ? 10_000 : 100;
   if (autoPlug) {

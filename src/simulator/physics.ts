@@ -7,9 +7,10 @@
 // noise of a minute (voltage, frequency, temperature) is a stateless hash of (unit, minute), and
 // each unit's cars come from its own event stream, so the outcome does not depend on how often
 // or in which order units are looked at: a seed and a start time reproduce a run.
-import { MIN_AMPS, MINUTES_PER_DAY, nextWindowStart, ratingAmps, savingsPerWh, scheduleAllows, unitZone } from '../server/rules';
+import { MIN_AMPS, MINUTES_PER_DAY, ratingAmps, savingsPerWh, scheduleAllows, unitZone } from '../server/rules';
 import { localTime } from '../server/timezone';
 import type { SessionRecord, UnitSettings } from '../server/types';
+import { renderStateReply, type StateReply, type UnitReading } from '../server/state-reply';
 import type { PluggedCar } from './model';
 import { Prng, childSeed, hashUnit } from './prng';
 import { yearOfHistory } from './year-history';
@@ -38,8 +39,6 @@ export interface SimUnit extends UnitSettings {
   plugUnplugTime: number;
   lifetimeWh: number;
   lifetimeSavingsCents: number;
-  lifetimeCo2Nonstop: number;
-  lifetimeCo2Actual: number;
   nextEventS: number;
   events: Prng;
   nextSessionSeq: number;
@@ -51,7 +50,8 @@ export interface SimUnit extends UnitSettings {
   offlineManual: boolean;
   offlineFault: boolean;
   offlineSinceS?: number;
-  frozen?: Record<string, unknown>;
+  /** get_state as the unit last reported it before it stopped checking in. */
+  frozen?: StateReply;
   error: boolean;
 }
 
@@ -149,8 +149,6 @@ export function accumulate(u: SimUnit, car: PluggedCar, a: number, b: number, e:
   car.secondsCharging += b - a;
   u.lifetimeWh += e;
   u.lifetimeSavingsCents += saved;
-  u.lifetimeCo2Nonstop += e * 0.42;
-  u.lifetimeCo2Actual += e * 0.36;
   const last = car.intervals[car.intervals.length - 1];
   if (last && Math.abs(last[1] - a) < 1e-6) {
     last[1] = b;
@@ -282,79 +280,58 @@ export function isOffline(u: SimUnit): boolean {
   return u.offlineManual || u.offlineFault;
 }
 
-/** get_state's reply for a unit at `now` (the unit has been advanced to now). */
-export function renderState(u: SimUnit, now: number): Record<string, unknown> {
+/** What the unit reports at `now` (it has been advanced to now), for get_state's one renderer. */
+export function readUnit(u: SimUnit, now: number): UnitReading {
   const st = status(u, now);
   const car = u.car;
-  const lt = localTime(zone(u), now);
   const minute = Math.floor(now / 60);
   let amps = 0;
   let volts = 240 + Math.round((hashUnit(u.seed, minute, 1) - 0.5) * 6);
   if (st.state === 'charging' && car) ({ volts, amps } = electrics(u, now));
   const powerW = volts * amps;
-  const chargingOn = st.state === 'charging';
-  const nowS = Math.floor(now);
-  const windowStart = nextWindowStart(u.schedule, zone(u), now);
-  let triggersBlocking = 0;
-  if (st.reason === 'off') triggersBlocking = 8;
-  else if (st.reason === 'waiting') triggersBlocking = 1;
   const remainingWh = car && !car.full ? Math.max(0, car.energyToAddWh - car.sessionWh) : 0;
   const expectedW = powerW > 0 ? powerW : Math.min(u.ampsLimit, ratingAmps(u.info), Math.floor(carInfo(u).rateW / 240)) * 240;
-  const chargingTimeLeft = remainingWh > 0 && expectedW > 0 ? Math.round((remainingWh * 3600) / expectedW) : 0;
-  // When charging will (re)start: after a charging-time hold, at the next ToU window; an override wins.
-  let targetTime = nowS;
-  if (st.reason === 'waiting') {
-    const from = Math.max(now, u.chargingTime > now ? u.chargingTime : 0);
-    targetTime = Math.floor(nextWindowStart(u.schedule, zone(u), from) ?? from);
-  }
-  if (u.overrideTime > 0) targetTime = u.overrideTime;
   const baseFreq = u.info.country_code === undefined || u.info.country_code === 'US' ? 6000 : 5000;
-  const ambient = 18 + 6 * Math.sin(((lt.minuteOfDay - 540) / MINUTES_PER_DAY) * 2 * Math.PI);
-  const sessionWh = car ? car.sessionWh : 0;
+  const ambient = 18 + 6 * Math.sin(((localTime(zone(u), now).minuteOfDay - 540) / MINUTES_PER_DAY) * 2 * Math.PI);
   return {
-    ID: u.unitId,
-    info_timestamp: u.infoTimestamp,
-    show_override: st.overrideActive || (st.state === 'plugged' && st.reason === 'waiting'),
+    unitId: u.unitId,
+    infoTimestamp: u.infoTimestamp,
     state: st.state,
-    charging: {
-      amps_limit: u.ampsLimit,
-      amps_current: amps,
-      voltage: volts,
-      wh_energy: Math.round(sessionWh),
-      savings: Math.round(car ? car.sessionSavingsCents : 0),
-      watt_power: powerW,
-      seconds_charging: Math.round(car ? car.secondsCharging : 0),
-      // Every field the document declares Integer goes out whole.
-      wh_energy_at_plugin: car ? Math.round(car.energyAtPluginWh) : 0,
-      wh_energy_to_add: car ? Math.round(car.energyToAddWh) : 0,
-      flags: 0,
-      co2: { nonstop: Math.round(sessionWh * 0.42), actual: Math.round(sessionWh * 0.36) },
-    },
-    lifetime: {
-      wh_energy: Math.round(u.lifetimeWh),
-      savings: Math.round(u.lifetimeSavingsCents),
-      co2: { nonstop: Math.round(u.lifetimeCo2Nonstop), actual: Math.round(u.lifetimeCo2Actual) },
-    },
-    charging_time_left: chargingTimeLeft,
-    plug_unplug_time: u.plugUnplugTime,
-    target_time: Math.floor(targetTime),
-    override_time: Math.floor(u.overrideTime),
-    default_target_time: Math.floor(windowStart ?? nowS),
-    time_last_ping: lastPingS(u, now),
-    utc_time: nowS,
-    unit_time: nowS + lt.offsetS,
-    update_interval: u.updateIntervalS,
-    temperature: Math.round(ambient + amps / 6 + (hashUnit(u.seed, Math.floor(minute / 5), 3) - 0.5) * 2),
-    frequency: baseFreq + Math.round((hashUnit(u.seed, minute, 2) - 0.5) * 4),
-    triggers_all: chargingOn ? 1 : 9,
-    triggers_blocking: chargingOn ? 0 : triggersBlocking,
-    car_id: car ? car.carId : u.lastCarId,
-    success: true,
+    showOverride: st.overrideActive || (st.state === 'plugged' && st.reason === 'waiting'),
+    waiting: st.reason === 'waiting',
+    blocking: st.reason === 'off' ? 'off' : st.reason === 'waiting' ? 'schedule' : undefined,
+    ampsLimit: u.ampsLimit,
+    ampsCurrent: amps,
+    voltageV: volts,
+    powerW,
+    sessionWh: car ? car.sessionWh : 0,
+    sessionSavingsCents: car ? car.sessionSavingsCents : 0,
+    secondsCharging: car ? car.secondsCharging : 0,
+    energyAtPluginWh: car ? car.energyAtPluginWh : 0,
+    energyToAddWh: car ? car.energyToAddWh : 0,
+    lifetimeWh: u.lifetimeWh,
+    lifetimeSavingsCents: u.lifetimeSavingsCents,
+    chargingTimeLeftS: remainingWh > 0 && expectedW > 0 ? Math.round((remainingWh * 3600) / expectedW) : 0,
+    plugUnplugTime: u.plugUnplugTime,
+    overrideTime: u.overrideTime,
+    chargingTime: u.chargingTime,
+    schedule: u.schedule,
+    zone: zone(u),
+    timeLastPing: lastPingS(u, now),
+    updateIntervalS: u.updateIntervalS,
+    temperatureC: ambient + amps / 6 + (hashUnit(u.seed, Math.floor(minute / 5), 3) - 0.5) * 2,
+    frequencyHz: (baseFreq + Math.round((hashUnit(u.seed, minute, 2) - 0.5) * 4)) / 100,
+    carId: car ? car.carId : u.lastCarId,
   };
 }
 
+/** get_state's reply for a unit at `now` (the unit has been advanced to now). */
+export function renderState(u: SimUnit, now: number): StateReply {
+  return renderStateReply(readUnit(u, now), now);
+}
+
 /** What get_state answers: live, or frozen at the last check-in while offline. */
-export function reportedState(u: SimUnit, now: number): Record<string, unknown> {
+export function reportedState(u: SimUnit, now: number): StateReply {
   if (!isOffline(u) || !u.frozen) return renderState(u, now);
   const lastPing = lastPingS(u, now);
   const copy = structuredClone(u.frozen);

@@ -1,16 +1,18 @@
 // JuiceNet Local run as a child process of the editor, for owners whose always-on machine is the
-// one with VS Code. Its database module is native code built for the machine's Node, which the
-// editor's own runtime cannot load: the server runs under a Node found on PATH (or a configured
-// one). Its output goes to a log callback line by line; a failure to start is told by its cause
-// (a port in use, no permission for a port below 1024, the database locked by another server,
-// no suitable Node) with what to do. No vscode import.
-import { spawn, type ChildProcess } from 'node:child_process';
+// one with VS Code. It runs on the editor's own runtime, as language servers are run
+// (child_process.fork with VS Code's executable and ELECTRON_RUN_AS_NODE): that runtime has
+// node:sqlite, so no Node.js on PATH and no native module is needed. A Node.js named in the
+// settings still overrides it. Its output goes to a log callback line by line; a failure to start
+// is told by its cause (a port in use, no permission for a port below 1024, another server on the
+// same data folder, a folder it may not use, a runtime without SQLite) with what to do, and is
+// written to the log too. No vscode import.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const TOKEN_FILE_NAME = 'account-token';
 
-export type LocalServerFailure = 'port-in-use' | 'port-permission' | 'database-locked' | 'no-node' | 'wrong-node' | 'exited';
+export type LocalServerFailure = 'port-in-use' | 'port-permission' | 'database-locked' | 'data-folder' | 'no-node' | 'wrong-node' | 'exited';
 
 export type LocalServerState =
   | { kind: 'stopped' }
@@ -21,8 +23,8 @@ export type LocalServerState =
 export interface LocalServerProcessOptions {
   /** The server's bundled command line (dist/local-cli.js). */
   cliPath: string;
-  /** The Node executable to run it with ('node' = the first one on PATH). */
-  nodePath: string;
+  /** A Node.js to run it with instead of the editor's own runtime ('node' = the first one on PATH). */
+  nodePath?: string;
   dataDir: string;
   udpPort: number;
   httpPort: number;
@@ -38,37 +40,58 @@ export interface LocalServerProcessOptions {
 /** Explains a start failure from the server's last output lines and the ports it was given. */
 export function explainFailure(
   output: string,
-  o: { udpPort: number; httpPort: number; nodePath: string },
+  o: { udpPort: number; httpPort: number; nodePath?: string },
 ): { reason: LocalServerFailure; message: string; nextStep: string } {
-  const port = /(?:EADDRINUSE|EACCES)[^\n]*:(\d{1,5})\b/.exec(output)?.[1];
+  const said = (re: RegExp) =>
+    re
+      .exec(output)?.[0]
+      .replace(/^\S+Z juicenet-local: /, '')
+      .replace(/^juicenet-local: /, '');
+  const port = /(?:EADDRINUSE|EACCES)[^\n]*:(\d{1,5})\b/.exec(output)?.[1] ?? /(?:UDP|HTTP) port (\d{1,5})/.exec(output)?.[1];
   const which = port ? ` ${port}` : '';
-  if (/EADDRINUSE/.test(output)) {
+  if (/EADDRINUSE|is already in use/.test(output)) {
     return {
       reason: 'port-in-use',
       message: `Port${which} is in use: another program (perhaps another JuiceNet Local server, or its service) already listens there.`,
       nextStep: 'Stop that program, or choose other ports in the settings juicenet.localServer.udpPort and juicenet.localServer.httpPort.',
     };
   }
-  if (/EACCES|permission denied/i.test(output) && [o.udpPort, o.httpPort].some((p) => p > 0 && p < 1024)) {
+  if (/EACCES|permission denied|no permission to listen/i.test(output) && [o.udpPort, o.httpPort].some((p) => p > 0 && p < 1024)) {
     return {
       reason: 'port-permission',
       message: `No permission to listen on port${which || ` ${Math.min(...[o.udpPort, o.httpPort].filter((p) => p > 0))}`}: ports below 1024 need administrator rights.`,
-      nextStep:
-        'Use a port of 1024 or more (the boxes report to 8047 by default), or run the server as a system service (README: "Use it with your JuiceBox").',
+      nextStep: 'Use a port of 1024 or more (the boxes report to 8047 by default), or run the server as a system service (README: "Keep it running").',
     };
   }
-  if (/database is locked|SQLITE_BUSY/i.test(output)) {
+  const inUse = said(/The data folder .* is in use by .*?\.(?= Two servers)/);
+  if (inUse || /database is locked|SQLITE_BUSY/i.test(output)) {
     return {
       reason: 'database-locked',
-      message: 'The database is locked: another JuiceNet Local server uses the same data folder.',
-      nextStep: 'Stop the other server (or its service) first; two servers must never share one database.',
+      message: inUse ?? 'The database is locked: another JuiceNet Local server uses the same data folder.',
+      nextStep:
+        'Stop the other server (or its service) first, or set juicenet.localServer.dataDir to another folder; two servers must never share one database.',
+    };
+  }
+  const folder = said(/The data folder .* cannot be read and written by this user.*?\.(?= Run JuiceNet Local)/);
+  if (folder) {
+    return { reason: 'data-folder', message: folder, nextStep: 'Set juicenet.localServer.dataDir to a folder of yours, or give that folder to this user.' };
+  }
+  if (/needs Node\.js 22\.13 or later/.test(output)) {
+    return {
+      reason: 'wrong-node',
+      message: o.nodePath
+        ? `The Node.js at "${o.nodePath}" has no built-in SQLite (node:sqlite, Node.js 22.13 or later).`
+        : "This editor's runtime has no built-in SQLite (node:sqlite) for JuiceNet Local.",
+      nextStep: o.nodePath
+        ? "Set juicenet.localServer.nodePath to a Node.js 22.13 or later, or leave it empty to use the editor's own runtime."
+        : 'Update VS Code, or install Node.js 22.13 or later and set juicenet.localServer.nodePath to it.',
     };
   }
   if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header/.test(output)) {
     return {
       reason: 'wrong-node',
-      message: `The Node.js at "${o.nodePath}" is not the version the server's database module was built for.`,
-      nextStep: 'Set juicenet.localServer.nodePath to the Node.js 20 the extension was installed with, or run the server as a service.',
+      message: `The Node.js at "${o.nodePath ?? 'node'}" is not the version the server's database module was built for.`,
+      nextStep: "Leave juicenet.localServer.nodePath empty to use the editor's own runtime, or set it to a Node.js 22.13 or later.",
     };
   }
   const last = output.trim().split('\n').filter(Boolean).slice(-1)[0] ?? 'no output';
@@ -101,6 +124,8 @@ export class LocalServerProcess {
   }
 
   private set(s: LocalServerState): void {
+    // A failure is said in the log too, so that Show Log holds it beside the server's own lines.
+    if (s.kind === 'failed' && this.current.kind !== 'failed') this.opts.log('warn', `The local server could not start: ${s.message} ${s.nextStep}`);
     this.current = s;
     for (const l of [...this.listeners]) l(s);
   }
@@ -110,13 +135,13 @@ export class LocalServerProcess {
     if (this.current.kind === 'running' || this.current.kind === 'starting') return Promise.resolve(this.current);
     const o = this.opts;
     if (!existsSync(o.cliPath)) {
-      // The packaged extension does not carry JuiceNet Local: its database module is native code
-      // built for one Node.js, so the server is installed from the project or run as a service.
+      // Every build carries dist/local-cli.js; a missing one is a broken installation.
       const s: LocalServerState = {
         kind: 'failed',
         reason: 'exited',
-        message: 'This installation of the extension does not include JuiceNet Local.',
-        nextStep: 'Run it from the project (npm run local) or as its systemd service, then use JuiceNet: Connect to a Local Server.',
+        message: `The server's program is missing from this installation (${o.cliPath}).`,
+        nextStep:
+          'Reinstall the JuiceNet extension, or run the server as its own package (README: "Keep it running") and use JuiceNet: Connect to a Local Server.',
       };
       this.set(s);
       return Promise.resolve(s);
@@ -124,7 +149,7 @@ export class LocalServerProcess {
     this.set({ kind: 'starting' });
     this.stopping = false;
     const args = [
-      o.cliPath,
+      '--ready-line',
       '--data-dir',
       o.dataDir,
       '--udp-port',
@@ -146,13 +171,25 @@ export class LocalServerProcess {
       };
       let child: ChildProcess;
       try {
-        child = spawn(o.nodePath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
+        child = o.nodePath
+          ? spawn(o.nodePath, [o.cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } })
+          : // The editor's own runtime, as Node (VS Code's way of running language servers).
+            fork(o.cliPath, args, {
+              execPath: process.execPath,
+              execArgv: [],
+              stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+              env: { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1' },
+            });
       } catch (e) {
         settle({
           kind: 'failed',
           reason: 'no-node',
-          message: `Could not run Node.js at "${o.nodePath}": ${(e as Error).message}`,
-          nextStep: 'Install Node.js 20 or set juicenet.localServer.nodePath.',
+          message: o.nodePath
+            ? `Could not run Node.js at "${o.nodePath}": ${(e as Error).message}`
+            : `Could not start the local server: ${(e as Error).message}`,
+          nextStep: o.nodePath
+            ? "Set juicenet.localServer.nodePath to a Node.js 22.13 or later, or leave it empty to use the editor's own runtime."
+            : "See 'JuiceNet: Show Log'.",
         });
         return;
       }
@@ -179,8 +216,8 @@ export class LocalServerProcess {
           }
           return;
         }
-        // The account token is printed for a person at a terminal; the editor reads it from the file.
-        if (/^Account token:/i.test(line.trim())) return;
+        // The account token is printed (once) for a person at a terminal; the editor reads it from the file.
+        if (/^Account token\b.*shown this once/i.test(line.trim())) return;
         o.log(level, line);
       };
       const lines = (level: 'info' | 'warn') => {
@@ -201,8 +238,8 @@ export class LocalServerProcess {
             ? {
                 kind: 'failed',
                 reason: 'no-node',
-                message: `No Node.js found at "${o.nodePath}".`,
-                nextStep: 'Install Node.js 20 (it must be on PATH), or set juicenet.localServer.nodePath to its full path.',
+                message: `No Node.js found at "${o.nodePath ?? process.execPath}".`,
+                nextStep: "Set juicenet.localServer.nodePath to the full path of a Node.js 22.13 or later, or leave it empty to use the editor's own runtime.",
               }
             : { kind: 'failed', reason: 'exited', message: `Could not start the local server: ${e.message}`, nextStep: "See 'JuiceNet: Show Log'." },
         );
@@ -219,11 +256,11 @@ export class LocalServerProcess {
     });
   }
 
-  /** Stops the server (SIGTERM, then SIGKILL after `graceMs`); resolves once it has exited. */
+  /** Stops the server (SIGTERM, then SIGKILL after `graceMs`); resolves once it has exited. A failure is dismissed. */
   async stop(graceMs = 5000): Promise<void> {
     const child = this.child;
     if (!child) {
-      if (this.current.kind !== 'failed') this.set({ kind: 'stopped' });
+      if (this.current.kind !== 'stopped') this.set({ kind: 'stopped' });
       return;
     }
     this.stopping = true;

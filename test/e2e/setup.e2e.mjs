@@ -1,7 +1,8 @@
 // UI check on the real workbench: the owner's setup path with the local server run from VS Code.
 // Start the local server from the palette, see its row in the Chargers view, open the setup
-// assistant (waiting, with the udpc line), start an emulated JuiceBox reporting to the server,
-// press "Add this charger" inside the webview, and see the box obey; screenshots of the assistant
+// assistant (waiting: the DNS lines first, the udpc line in the last-resort section), start an
+// emulated JuiceBox reporting to the server, name it and press "Add this charger" inside the
+// webview, and see the box obey; screenshots of the assistant
 // in the dark and the light theme (test-results/e2e/; docs/images/ with JUICENET_UPDATE_DOC_IMAGES=1).
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
@@ -50,6 +51,10 @@ export const setupChecks = [
       assert.ok(udp, `the row names the UDP port: ${await row.innerText()}`);
       await palette(page, 'JuiceNet: Open JuiceBox Setup Assistant');
       const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+      const dns = inner.locator('[data-testid="dns-dnsmasq-lines"]');
+      await dns.waitFor({ timeout: 30000 });
+      assert.match(await dns.innerText(), /^address=\/juicenet-udp-prod3-usa\.enelx\.com\/\S+$/m);
+      await inner.locator('[data-testid="way-telnet"] summary').click();
       const line = inner.locator('[data-testid="udpc-line"]');
       await line.waitFor({ timeout: 30000 });
       assert.match(await line.innerText(), new RegExp(`^udpc \\S+ ${udp}$`));
@@ -58,6 +63,8 @@ export const setupChecks = [
       try {
         const add = inner.locator('[data-testid^="add-"]').first();
         await add.waitFor({ timeout: 30000 });
+        const serial = (await add.getAttribute('data-testid')).slice('add-'.length);
+        await inner.locator(`[data-testid="name-${serial}"]`).fill('Garage');
         await add.click();
         await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
         await page.waitForTimeout(500);

@@ -3,13 +3,14 @@
 // view with the simulator's chargers and a notification toast, then Ctrl-C and check that
 // everything it started is gone). Prints "N passed, N failed".
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO } from './paths.mjs';
+import { REPO, node24Bin } from './paths.mjs';
 import { freePort } from './server.mjs';
 import { launchBrowser } from './browser.mjs';
-import { vsixEntries, vsixProblems } from '../../scripts/package.mjs';
+import { vsixEntries, vsixFile, vsixProblems } from '../../scripts/package.mjs';
 
 const resultsDir = join(REPO, 'test-results', 'start');
 mkdirSync(resultsDir, { recursive: true });
@@ -57,6 +58,14 @@ async function waitFor(what, fn, ms) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+/** Starts `argv[1]` (a local-cli.js) on free ports with data in `argv[2]`; stops it when it is ready; prints what it said. */
+const LONE_START = `
+const { spawn } = require('node:child_process');
+const p = spawn(process.execPath, [process.argv[1], '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', process.argv[2], '--ready-line'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+p.stdout.on('data', (c) => { out += c; if (/LOCAL_READY/.test(out)) p.kill('SIGTERM'); });
+p.on('exit', (code) => { process.stdout.write(out); process.exit(/LOCAL_READY/.test(out) ? code : 1); });
+`;
 const answers = (url) =>
   fetch(url, { signal: AbortSignal.timeout(2000) }).then(
     () => true,
@@ -82,6 +91,24 @@ const checks = [
       const kib = statSync(vsix).size / 1024;
       console.log(`    .vsix: ${entries.length} files, ${kib.toFixed(0)} KiB`);
       assert.ok(kib < 2048, `the .vsix is ${kib.toFixed(0)} KiB`);
+      // JuiceNet Local travels with it, needing nothing beside it: alone in a folder, on a Node with
+      // node:sqlite (as VS Code's runtime is), it starts, keeps its data and stops.
+      assert.ok(entries.includes('extension/dist/local-cli.js'), 'the .vsix carries JuiceNet Local');
+      assert.ok(!entries.some((e) => /better-sqlite3|\.node$/.test(e)), 'no native module');
+      const lone = mkdtempSync(join(tmpdir(), 'juicenet-vsix-local-'));
+      try {
+        writeFileSync(join(lone, 'local-cli.js'), vsixFile(vsix, 'extension/dist/local-cli.js'));
+        const r = spawnSync(node24Bin(), ['-e', LONE_START, join(lone, 'local-cli.js'), join(lone, 'data')], { encoding: 'utf8', timeout: 30_000 });
+        assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+        assert.match(r.stdout, /Data in .* \(SQLite: node:sqlite\)/);
+        console.log(`    dist/local-cli.js from the .vsix, alone on Node 24: ${r.stdout.trim().split('\n').slice(-1)[0]}`);
+      } finally {
+        rmSync(lone, { recursive: true, force: true });
+      }
+      // The store page says that the server comes with it.
+      const store = readFileSync(join(REPO, 'MARKETPLACE.md'), 'utf8');
+      assert.doesNotMatch(store, /does not include JuiceNet Local|when you run the extension from the project/);
+      assert.match(store, /Start Local Server/);
     },
   },
   {

@@ -147,6 +147,17 @@ describe('unit commands', function () {
     assert.ok(sent && 'override_time' in sent && 'energy_at_plugin' in sent && 'energy_to_add' in sent, JSON.stringify(sent));
   });
 
+  it('startChargingWithAmount sends the energy to add with the override and says it', async () => {
+    await run('juicenet.startChargingWithAmount', unitId, '12.5 kWh');
+    const sent = sim.lastRequest('set_override') as Record<string, unknown> | undefined;
+    assert.equal(Number(sent?.energy_to_add), 12_500, JSON.stringify(sent));
+    assert.equal(last().level, 'info');
+    assert.match(last().text, /will charge now, adding 12\.5 kWh/);
+    api.clearMessages();
+    await run('juicenet.startChargingWithAmount', unitId, '0');
+    assert.match(last().text, /0 kWh is out of range/);
+  });
+
   it('cancelOverride sets override_time 0', async () => {
     assert.ok(sim.unit(unitId).overrideTime > 0);
     await run('juicenet.cancelOverride', unitId);

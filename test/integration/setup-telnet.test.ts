@@ -95,6 +95,32 @@ describe('point a JuiceBox at the local server over telnet', function () {
     assert.match(lastText(), new RegExp(`${emu!.boxes[0].serial}\\) now reports to this server`));
   });
 
+  it('takes the console port with the address, says a closed console in words, and Retry tries again with what was typed', async () => {
+    const c = await fake('hangs');
+    const port = c.port;
+    await c.close();
+    api.answerNextMessage(Promise.resolve('Retry'));
+    api.answerNextMessage(Promise.resolve(undefined));
+    const ok = await vscode.commands.executeCommand<boolean>('juicenet.pointBoxHere', {
+      boxHost: `127.0.0.1:${port}`,
+      targetHost: '127.0.0.1',
+      timeoutMs: 800,
+    });
+    assert.equal(ok, false);
+    const errors = await waitFor('the second attempt’s error', () => {
+      const e = api.messages().filter((m) => m.level === 'error');
+      return e.length >= 2 ? e : undefined;
+    });
+    for (const e of errors) {
+      assert.equal(
+        e.text,
+        `JuiceNet: could not point the box at this server: could not connect to the box's console: nothing answers on 127.0.0.1:${port}: the console is off, or this is not the box’s address or console port. Nothing was changed on the box.`,
+      );
+      assert.deepEqual(e.actions, ['Retry', 'Show Log']);
+      assert.doesNotMatch(e.text, /ECONN|\d ms/);
+    }
+  });
+
   for (const [mode, pattern] of [
     ['hangs', /Nothing was changed/],
     ['refuses', /refused[\s\S]*Nothing was changed|Nothing was changed[\s\S]*refused/],

@@ -81,7 +81,7 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     assert.ok(!JSON.stringify(api.globalStateSnapshot()).includes(token), 'no token in globalState');
   });
 
-  it('the assistant waits for the first report and gives the exact udpc line for this machine', async () => {
+  it('the assistant waits for the first report, leads with the DNS lines for this machine, and checks the names with the resolver', async () => {
     api.local.assistant.open();
     await waitFor('the assistant page to load under its CSP', () => api.local.assistant.pageReady, 30_000);
     const m = await model();
@@ -89,11 +89,32 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     assert.equal(m.server.connected, true);
     assert.equal(m.pointing.udpPort, udpPort());
     assert.match(m.pointing.udpcLine, new RegExp(`^udpc \\S+ ${udpPort()}$`));
-    if (m.pointing.addresses.length) assert.equal(m.pointing.udpcLine, `udpc ${m.pointing.addresses[0]} ${udpPort()}`);
+    assert.equal(m.pointing.udpcLine, `udpc ${m.pointing.address} ${udpPort()}`);
+    assert.ok(m.pointing.dns[0].lines.includes(`address=/juicenet-udp-prod3-usa.enelx.com/${m.pointing.address}`), m.pointing.dns[0].lines);
+    assert.deepEqual(
+      m.pointing.forwarding.map((f) => f.id),
+      ['nftables', 'iptables'],
+    );
     assert.deepEqual(
       m.steps.map((s) => s.done),
       [true, false, false, false],
     );
+    // Check asks the resolver (a stand-in here: no lookup leaves the test) and says it in words.
+    const asked: string[] = [];
+    api.local.useResolver(async (host) => {
+      asked.push(host);
+      return host === 'ohm.voltie.us' ? [] : [{ address: m.pointing.address, family: 4 }];
+    });
+    try {
+      await api.local.assistant.simulatePage({ kind: 'checkDns' });
+      const checked = await modelWhere('the check in the model', (x) => x.pointing.check !== undefined);
+      assert.equal(asked.length, 4);
+      const c = checked.pointing.check!;
+      if (m.pointing.addresses.includes(m.pointing.address)) assert.equal(c.names.filter((n) => n.verdict === 'here').length, 3, JSON.stringify(c));
+      assert.equal(c.names.find((n) => n.host === 'ohm.voltie.us')?.text, 'has no address');
+    } finally {
+      api.local.useResolver(undefined);
+    }
   });
 
   let serial = '';
@@ -119,9 +140,9 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
   });
 
   it('"Add this charger" adds the box to the local account: its row appears and the box obeys', async () => {
-    await api.local.assistant.simulatePage({ kind: 'add', serial });
-    const view = await waitFor('the added charger in the store', () =>
-      api.backend.units().find((u) => u.unitId === serial && u.accountLabel === 'Local server'),
+    await api.local.assistant.simulatePage({ kind: 'add', serial, name: 'Garage' });
+    const view = await waitFor('the added charger in the store, under the name given', () =>
+      api.backend.units().find((u) => u.unitId === serial && u.accountLabel === 'Local server' && u.name === 'Garage'),
     );
     assert.ok(view);
     const m = await modelWhere('the box obeying', (x) => x.phase === 'obeys');

@@ -27,6 +27,7 @@ describe('domain/format: measurements for display', () => {
   it('shows time left only while charging', () => {
     assert.equal(formatTimeLeft('charging', 2464), '41 min');
     assert.equal(formatTimeLeft('charging', undefined), 'unknown');
+    assert.equal(formatTimeLeft('charging', 0), 'unknown', 'a charger that cannot know sends 0');
     assert.equal(formatTimeLeft('standby', 0), '—');
     assert.equal(formatTimeLeft('plugged', 3600), '—');
   });

@@ -1,3 +1,4 @@
+import { parseEnergyToAddKwh } from '../../src/domain/energy-to-add';
 import { strict as assert } from 'node:assert';
 import { ampsChoices, limitPlaceholder, maxAmpsOf, parseAmps, validateAmps } from '../../src/domain/amps';
 import { buildNotificationSettings, needsNotPluggedInTime, notificationChoices, notificationMismatches } from '../../src/domain/notifications';
@@ -166,5 +167,15 @@ describe('domain/notifications', () => {
     const items = ampsChoices(32, 16, true);
     assert.equal(items.find((i) => i.amps === 16)?.description, 'last known');
     assert.ok(!items.some((i) => i.description?.includes('current')));
+  });
+});
+
+describe('domain/energy-to-add: the amount Start Charging adds', () => {
+  it('reads kWh as typed, with or without the unit, and refuses what is not a session', () => {
+    assert.deepEqual(parseEnergyToAddKwh('10'), { wh: 10_000 });
+    assert.deepEqual(parseEnergyToAddKwh(' 12,5 kWh '), { wh: 12_500 });
+    assert.deepEqual(parseEnergyToAddKwh(0.25), { wh: 250 });
+    for (const bad of ['', 'ten', '-3', '0', '999'])
+      assert.ok('problem' in parseEnergyToAddKwh(bad) && /kWh/.test((parseEnergyToAddKwh(bad) as { problem: string }).problem), bad);
   });
 });

@@ -81,7 +81,8 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       assert.equal(d.boxes[SERIAL_A].udpPort, p1);
       assert.equal(d.boxes[SERIAL_A].sourcePort, a.sourcePort);
       assert.equal(d.boxes[SERIAL_B].udpPort, p3);
-      const ports = d.server.udpPorts as { port: number; listening: boolean; datagrams: number; replies: number }[];
+      assert.deepEqual(d.server.udpPorts, [p1, p2, p3]);
+      const ports = d.server.ports as { port: number; listening: boolean; datagrams: number; replies: number }[];
       assert.deepEqual(
         ports.map((p) => [p.port, p.listening, p.datagrams, p.replies]),
         [
@@ -103,20 +104,23 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
     const a = await ManualBox.open(SERIAL_A);
     try {
       assert.equal(s.server.udpPorts.length, 1);
-      const line = s.logs.find((l) => l.startsWith(`UDP port ${held.port} is in use by another program`));
+      const line = s.logs.find((l) =>
+        l.startsWith(`UDP port ${held.port} (where the boxes report) is already in use on 127.0.0.1: another program listens there`),
+      );
       assert.ok(line, `the log names the port: ${s.logs.join(' | ')}`);
-      assert.match(line, /--udp-port/, 'and says what to do');
+      assert.match(line, /Stop that program, or start this one on another port with --udp-port/, 'and says what to do');
+      assert.match(line, new RegExp(`Boxes reporting to it are not heard here; port ${s.server.udpPort} still serves\\.$`));
       const r = await a.exchange(s.server.udpPort);
       assert.equal(r.fromPort, s.server.udpPort);
       const d = await diagnostics(s.server);
-      const taken = (d.server.udpPorts as { requested: number; listening: boolean; error?: string }[]).find((p) => p.requested === held.port);
+      const taken = (d.server.ports as { requested: number; listening: boolean; error?: string }[]).find((p) => p.requested === held.port);
       assert.equal(taken?.listening, false);
-      assert.match(String(taken?.error), new RegExp(`UDP port ${held.port} is in use by another program`));
+      assert.match(String(taken?.error), new RegExp(`UDP port ${held.port} \\(where the boxes report\\) is already in use`));
       const none = tempDir();
       try {
         await assert.rejects(
           startLocalServer({ dataDir: none.dir, udpPorts: [held.port], udpHost: '127.0.0.1', httpPort: 0, log: () => undefined }),
-          new RegExp(`UDP port ${held.port} is in use by another program`),
+          new RegExp(`UDP port ${held.port} \\(where the boxes report\\) is already in use on 127\\.0\\.0\\.1: another program listens there`),
         );
       } finally {
         none.remove();
@@ -202,7 +206,7 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       assert.ok(samples <= 50 + 5 * elapsedS + 1, `the flooding source stored ${samples} samples in ${elapsedS.toFixed(2)} s`);
       assert.ok(samples >= 1);
       const d = await diagnostics(s.server);
-      const ports = d.server.udpPorts as { port: number; datagrams: number; dropped: number; replies: number }[];
+      const ports = d.server.ports as { port: number; datagrams: number; dropped: number; replies: number }[];
       const calm = ports.find((p) => p.port === quietPort)!;
       const flood = ports.find((p) => p.port === floodPort)!;
       // The kernel may drop some of the flood before the server sees it; of what arrived, the port's

@@ -3,10 +3,10 @@
 // version, and the offline limit that changes only when the owner changes it.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { decodeCommand, encodeReport, type JuiceBoxField } from '../../src/juicebox/codec';
 import { DATABASE_FILE, startLocalServer, type RunningLocalServer } from '../../src/local/server';
 import { SCHEMA_VERSION, openDatabase } from '../../src/local/db';
+import { openSqlite } from '../../src/local/storage';
 import { post, tempDir } from './local-helpers';
 
 const SERIAL = '0910000000000000000000000000';
@@ -34,7 +34,11 @@ async function start(dataDir: string, extra: Partial<Parameters<typeof startLoca
   return startLocalServer({ dataDir, udpPort: 0, udpHost: '127.0.0.1', httpPort: 0, timeZone: 'UTC', log: () => undefined, ...extra });
 }
 
-describe('JuiceNet Local storage and box rules', function () {
+/** node:sqlite where Node has it (22.13+), better-sqlite3 on Node 20: `npm test` runs this file on both. */
+const [major, minor] = process.versions.node.split('.').map(Number);
+const expectedDriver = major > 22 || (major === 22 && minor >= 13) ? 'node:sqlite' : 'better-sqlite3';
+
+describe(`JuiceNet Local storage and box rules (SQLite: ${expectedDriver})`, function () {
   this.timeout(30_000);
 
   it('creates the database in WAL mode at the current schema version, and refuses a newer one with a clear message', async () => {
@@ -42,12 +46,21 @@ describe('JuiceNet Local storage and box rules', function () {
     try {
       const s = await start(tmp.dir);
       assert.equal(s.db.schemaVersion, SCHEMA_VERSION);
-      assert.equal(s.db.db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(s.db.db.pragma('journal_mode'), 'wal');
+      assert.equal(s.db.driver, expectedDriver, `Node ${process.versions.node} keeps the data with ${expectedDriver}`);
       await s.close();
-      const raw = new Database(join(tmp.dir, DATABASE_FILE));
+      const raw = openSqlite(join(tmp.dir, DATABASE_FILE));
       raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
       raw.close();
-      assert.throws(() => openDatabase(join(tmp.dir, DATABASE_FILE)), /newer than this program's/);
+      assert.throws(
+        () => openDatabase(join(tmp.dir, DATABASE_FILE)),
+        (e: Error) =>
+          /was written by a newer JuiceNet Local \(its schema version is \d+; this one knows up to \d+\)\. Nothing was changed/.test(e.message) &&
+          /run the newer JuiceNet Local again/.test(e.message),
+      );
+      const after = openSqlite(join(tmp.dir, DATABASE_FILE));
+      assert.equal(Number(after.pragma('user_version')), SCHEMA_VERSION + 1, 'the newer database is left as it was');
+      after.close();
     } finally {
       tmp.remove();
     }

@@ -1,14 +1,15 @@
 // The local server run as a child process (what "JuiceNet: Start Local Server" does), with the
-// real dist/local-cli.js under this Node: it starts and says where it listens, keeps the token off
-// the log, stops on request, and a failure to start names its cause: a port in use, no
-// permission for a port below 1024, a database locked by another server, no Node.js.
+// real dist/local-cli.js forked on this runtime as the editor forks it on its own (no Node.js on
+// PATH needed): it starts and says where it listens, keeps the token off the log, stops on
+// request, and a failure to start names its cause (a port in use, no permission for a port below
+// 1024, another server on the same data folder, a runtime without SQLite, no Node.js at a
+// configured path), is written to the log, and is dismissed by Stop.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { LocalServerProcess, explainFailure, type LocalServerState } from '../../src/state/local-server-process';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'local-cli.js');
@@ -20,7 +21,6 @@ describe('local server child process', function () {
   const make = (o: Partial<ConstructorParameters<typeof LocalServerProcess>[0]> = {}, lines: string[] = []) => {
     const p = new LocalServerProcess({
       cliPath: CLI,
-      nodePath: process.execPath,
       dataDir: dir,
       udpPort: 0,
       httpPort: 0,
@@ -44,9 +44,9 @@ describe('local server child process', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts, reports where it listens, keeps the token off the log, and stops', async () => {
+  it("starts on the editor's runtime with no Node.js on PATH, reports where it listens, keeps the token off the log, and stops", async () => {
     const lines: string[] = [];
-    const p = make({}, lines);
+    const p = make({ env: { PATH: join(dir, 'no-node-here') } }, lines);
     const seen: string[] = [];
     p.onDidChange((s) => seen.push(s.kind));
     const s = await p.start();
@@ -80,29 +80,49 @@ describe('local server child process', function () {
     }
   });
 
-  it('names a database locked by another server', async () => {
-    // Another process holds the database in an exclusive write transaction.
-    await make().start();
-    await procs[0].stop();
-    const db = new Database(join(dir, 'juicenet-local.sqlite'));
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE');
-    try {
-      const s = await make().start();
-      assert.equal(s.kind, 'failed', JSON.stringify(s));
-      assert.equal((s as Extract<LocalServerState, { kind: 'failed' }>).reason, 'database-locked');
-    } finally {
-      db.exec('ROLLBACK');
-      db.close();
-    }
+  it('names the server that already runs on the same data folder', async () => {
+    const first = await make().start();
+    assert.equal(first.kind, 'running', JSON.stringify(first));
+    const lines: string[] = [];
+    const s = await make({}, lines).start();
+    assert.equal(s.kind, 'failed', JSON.stringify(s));
+    const f = s as Extract<LocalServerState, { kind: 'failed' }>;
+    assert.equal(f.reason, 'database-locked');
+    if (first.kind === 'running') assert.ok(f.message.includes(`is in use by JuiceNet Local process ${first.pid}`), f.message);
+    assert.ok(f.message.includes(first.kind === 'running' ? first.baseUrl : '?'), 'named by its address');
+    assert.match(f.nextStep, /juicenet\.localServer\.dataDir/);
+    assert.ok(
+      lines.some((l) => l.startsWith('The local server could not start: The data folder')),
+      `Show Log holds the failure: ${lines.join('\n')}`,
+    );
   });
 
-  it('says that an installation without JuiceNet Local cannot start it, and what to run instead', async () => {
+  it('a failure is dismissed by Stop', async () => {
+    const p = make({ cliPath: join(dir, 'dist', 'local-cli.js') });
+    assert.equal((await p.start()).kind, 'failed');
+    await p.stop();
+    assert.equal(p.state.kind, 'stopped');
+  });
+
+  it('says what to do on a runtime without SQLite (no node:sqlite, no better-sqlite3)', async () => {
+    // The program alone, with nothing beside it to fall back on.
+    mkdirSync(join(dir, 'lone'));
+    const lone = join(dir, 'lone', 'local-cli.js');
+    copyFileSync(CLI, lone);
+    const s = await make({ cliPath: lone, dataDir: join(dir, 'data'), nodePath: process.execPath, env: { JUICENET_LOCAL_SQLITE: 'better-sqlite3' } }).start();
+    assert.equal(s.kind, 'failed', JSON.stringify(s));
+    const f = s as Extract<LocalServerState, { kind: 'failed' }>;
+    assert.equal(f.reason, 'wrong-node');
+    assert.match(f.message, /has no built-in SQLite \(node:sqlite, Node\.js 22\.13 or later\)/);
+    assert.match(f.nextStep, /leave it empty to use the editor's own runtime/);
+  });
+
+  it("says that a broken installation without the server's program cannot start it, and what to do instead", async () => {
     const s = await make({ cliPath: join(dir, 'dist', 'local-cli.js') }).start();
     assert.equal(s.kind, 'failed');
     const f = s as Extract<LocalServerState, { kind: 'failed' }>;
-    assert.match(f.message, /does not include JuiceNet Local/);
-    assert.match(f.nextStep, /npm run local/);
+    assert.match(f.message, /program is missing from this installation/);
+    assert.match(f.nextStep, /Reinstall the JuiceNet extension/);
     assert.match(f.nextStep, /Connect to a Local Server/);
   });
 

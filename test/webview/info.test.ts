@@ -101,6 +101,44 @@ describe('unit panel Info (Chromium)', function () {
     assert.equal(await warning.isHidden(), true, 'no warning once the charger has it');
   });
 
+  it('edits the cars as typed fields: name and battery in kWh, the cars’ efficiency beside them; added cars are sent and read back', async () => {
+    const cars = P().locator('[data-testid=info-cars]');
+    const first = (hx.sim.unit(hx.unitId).info.cars as Record<string, unknown>[])[0];
+    assert.equal(await cars.locator('#info-car-0-name').inputValue(), first.description);
+    assert.equal(await cars.locator('#info-car-0-battery').inputValue(), String(Number(first.battery_size_wh) / 1000));
+    assert.equal(await P().locator('.field-with-unit:has(#info-car-0-battery) .unit-suffix').innerText(), 'kWh');
+    // The cars' efficiency is in the Cars section, in words.
+    const carsSection = await P().locator('vscode-tab-panel[data-panel=info] .info-columns section').first().innerText();
+    assert.match(carsSection, /Cars\n[\s\S]*EV consumption/);
+    assert.doesNotMatch(carsSection, /No cars|edit them in the JSON/);
+    const n = (hx.sim.unit(hx.unitId).info.cars as unknown[]).length;
+    await P().locator('[data-testid=info-car-add]').click();
+    const name = P().locator(`#info-car-${n}-name`);
+    assert.equal(await P().evaluate(() => document.activeElement?.id), `info-car-${n}-name`, 'the new car’s name has the focus');
+    await name.fill('Second car');
+    await P().locator(`#info-car-${n}-battery`).fill('62.5');
+    const draft = (await jsonValue()).cars as Record<string, unknown>[];
+    assert.deepEqual(draft[n], { description: 'Second car', battery_size_wh: 62500 });
+    // A negative battery is said beside the field, in words.
+    await P().locator(`#info-car-${n}-battery`).fill('-1');
+    assert.equal(await P().locator(`[data-error-for="cars[${n}].battery_size_wh"]`).innerText(), 'Battery size cannot be negative.');
+    await P().locator(`#info-car-${n}-battery`).fill('62.5');
+    await P().locator('[data-testid=info-save]').click();
+    assert.match(await P().locator('[data-testid=info-diff]').innerText(), /Car added: Second car, 62\.5 kWh/);
+    await P().locator('[data-testid=info-confirm-send]').click();
+    await P().locator('[data-testid=info-message].ok').waitFor();
+    const saved = hx.sim.unit(hx.unitId).info.cars as Record<string, unknown>[];
+    assert.equal(saved.length, n + 1);
+    assert.equal(saved[n].description, 'Second car');
+    assert.equal(saved[n].battery_size_wh, 62500);
+    await P().locator(`[data-testid=info-car-${n}-remove]`).click();
+    assert.equal(((await jsonValue()).cars as unknown[]).length, n);
+    await P().locator('[data-testid=info-save]').click();
+    await P().locator('[data-testid=info-confirm-send]').click();
+    await P().locator('[data-testid=info-message].ok').waitFor();
+    assert.equal((hx.sim.unit(hx.unitId).info.cars as unknown[]).length, n);
+  });
+
   it('keeps the JSON pane’s validation with the field’s path', async () => {
     const value = await jsonValue();
     await json().fill(JSON.stringify({ ...value, cars: [{ description: 'EV', battery_size_wh: -1 }], mpg: 1.5 }, null, 2));
