@@ -225,3 +225,54 @@ export class ManualBox {
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 }
+
+/** A JuiceNet Local server alone (no emulator): boxes are driven by hand with ManualBox. */
+export interface BareServer {
+  server: RunningLocalServer;
+  logs: string[];
+  dataDir: string;
+  /** Adds a box to the owner's account; returns a function running a box_api_secure command on it. */
+  add(unitId: string): Promise<(cmd: string, fields?: Record<string, unknown>) => Promise<Record<string, unknown>>>;
+  /** The diagnostics read (the owner's token). */
+  diagnostics(): Promise<{ server: Record<string, unknown>; boxes: Record<string, Record<string, unknown>> }>;
+  /** Closes the server; removes its data folder unless `keepData` (or the folder was given). */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+/** Starts a server on free loopback ports (one UDP port unless `extra` says otherwise), boxes' zone UTC, logging into `logs`. */
+export async function startBareServer(extra: Partial<LocalServerOptions> = {}, dataDir?: string): Promise<BareServer> {
+  const tmp = dataDir ? undefined : tempDir();
+  const dir = dataDir ?? tmp!.dir;
+  const logs: string[] = [];
+  const server = await startLocalServer({
+    dataDir: dir,
+    udpPort: 0,
+    udpHost: '127.0.0.1',
+    httpPort: 0,
+    timeZone: 'UTC',
+    tickMs: 50,
+    log: (l) => logs.push(l),
+    ...extra,
+  });
+  return {
+    server,
+    logs,
+    dataDir: dir,
+    add: async (unitId) => {
+      const r = await post(server.baseUrl, '/box_pin', { cmd: 'add_unit', device_id: 't', account_token: server.accountToken, ID: unitId });
+      if (r.body.success !== true) throw new Error(`add_unit failed: ${JSON.stringify(r.body)}`);
+      const token = r.body.token as string;
+      return async (cmd, fields = {}) =>
+        (await post(server.baseUrl, '/box_api_secure', { cmd, device_id: 't', token, account_token: server.accountToken, ...fields })).body;
+    },
+    diagnostics: async () => {
+      const r = await post(server.baseUrl, '/local/diagnostics', { account_token: server.accountToken });
+      if (r.status !== 200) throw new Error(`diagnostics answered HTTP ${r.status}`);
+      return r.body as { server: Record<string, unknown>; boxes: Record<string, Record<string, unknown>> };
+    },
+    stop: async (opts = {}) => {
+      await server.close();
+      if (!opts.keepData) tmp?.remove();
+    },
+  };
+}

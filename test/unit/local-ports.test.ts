@@ -4,46 +4,16 @@
 // a flood on one port cut off without starving the others. Real UDP on loopback, free ports.
 import * as assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
-import { startLocalServer, type LocalServerOptions, type RunningLocalServer } from '../../src/local/server';
+import { startLocalServer, type LocalServerOptions } from '../../src/local/server';
 import { JUICEBOX_UDP_PORTS, parseUdpPorts } from '../../src/local/udp';
-import { ManualBox, post, tempDir } from './local-helpers';
+import { type BareServer, ManualBox, startBareServer, tempDir } from './local-helpers';
 
 const SERIAL_A = '0910000000000000000000004599';
 const SERIAL_B = '0910000000000000000000007311';
 
-interface Started {
-  server: RunningLocalServer;
-  logs: string[];
-  stop(): Promise<void>;
-}
-
-async function start(extra: Partial<LocalServerOptions> = {}): Promise<Started> {
-  const tmp = tempDir();
-  const logs: string[] = [];
-  const server = await startLocalServer({
-    dataDir: tmp.dir,
-    udpPorts: [0, 0],
-    udpHost: '127.0.0.1',
-    httpPort: 0,
-    timeZone: 'UTC',
-    tickMs: 50,
-    log: (l) => logs.push(l),
-    ...extra,
-  });
-  return {
-    server,
-    logs,
-    stop: async () => {
-      await server.close();
-      tmp.remove();
-    },
-  };
-}
-
-async function diagnostics(server: RunningLocalServer): Promise<{ server: Record<string, unknown>; boxes: Record<string, Record<string, unknown>> }> {
-  const r = await post(server.baseUrl, '/local/diagnostics', { account_token: server.accountToken });
-  assert.equal(r.status, 200);
-  return r.body as { server: Record<string, unknown>; boxes: Record<string, Record<string, unknown>> };
+/** A server on two free UDP ports (unless `extra` says otherwise). */
+function start(extra: Partial<LocalServerOptions> = {}): Promise<BareServer> {
+  return startBareServer({ udpPorts: [0, 0], ...extra });
 }
 
 /** Binds a UDP port on 127.0.0.1 and keeps it (another program holding the port). */
@@ -77,7 +47,7 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       assert.equal(ra.fromPort, p1, 'the reply comes from the port the report reached');
       assert.equal(rb.fromPort, p3);
       assert.equal(ra.command.onlineA, 40);
-      const d = await diagnostics(s.server);
+      const d = await s.diagnostics();
       assert.equal(d.boxes[SERIAL_A].udpPort, p1);
       assert.equal(d.boxes[SERIAL_A].sourcePort, a.sourcePort);
       assert.equal(d.boxes[SERIAL_B].udpPort, p3);
@@ -112,7 +82,7 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       assert.match(line, new RegExp(`Boxes reporting to it are not heard here; port ${s.server.udpPort} still serves\\.$`));
       const r = await a.exchange(s.server.udpPort);
       assert.equal(r.fromPort, s.server.udpPort);
-      const d = await diagnostics(s.server);
+      const d = await s.diagnostics();
       const taken = (d.server.ports as { requested: number; listening: boolean; error?: string }[]).find((p) => p.requested === held.port);
       assert.equal(taken?.listening, false);
       assert.match(String(taken?.error), new RegExp(`UDP port ${held.port} \\(where the boxes report\\) is already in use`));
@@ -148,7 +118,7 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
         ),
         s.logs.join(' | '),
       );
-      let d = await diagnostics(s.server);
+      let d = await s.diagnostics();
       assert.equal(d.boxes[SERIAL_A].udpPort, p2);
       const streams = d.boxes[SERIAL_A].streams as { udpPort: number; active: boolean; reports: number }[];
       assert.deepEqual(
@@ -164,7 +134,7 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       await box.send(p1, { S: 2, A: 160, L: 10_500, E: 500 });
       await other.exchange(p1);
       assert.equal(box.replies.length, replies, 'no reply on the old stream');
-      d = await diagnostics(s.server);
+      d = await s.diagnostics();
       assert.equal(d.boxes[SERIAL_A].reports, 4, 'the old stream report is recorded');
       const sessions = s.server.db.db.prepare('SELECT id, open, energy_wh FROM sessions WHERE unit_id = ?').all(SERIAL_A) as {
         open: number;
@@ -205,7 +175,7 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       // The flooding source's bucket: 50 at once, then 5 a second.
       assert.ok(samples <= 50 + 5 * elapsedS + 1, `the flooding source stored ${samples} samples in ${elapsedS.toFixed(2)} s`);
       assert.ok(samples >= 1);
-      const d = await diagnostics(s.server);
+      const d = await s.diagnostics();
       const ports = d.server.ports as { port: number; datagrams: number; dropped: number; replies: number }[];
       const calm = ports.find((p) => p.port === quietPort)!;
       const flood = ports.find((p) => p.port === floodPort)!;

@@ -5,56 +5,16 @@
 // function that sets a limit. Real UDP on loopback (hand-driven boxes and the emulator), free ports.
 import * as assert from 'node:assert/strict';
 import type { BoxEventMap } from '../../src/local/registry';
-import { startLocalServer, type LocalServerOptions, type RunningLocalServer } from '../../src/local/server';
-import { ManualBox, post, startRig, tempDir } from './local-helpers';
+import type { RunningLocalServer } from '../../src/local/server';
+import { type BareServer, ManualBox, post, startBareServer, startRig, tempDir } from './local-helpers';
 
 const SERIAL_A = '0910000000000000000000004599';
 const SERIAL_B = '0910000000000000000000007311';
 
-interface Started {
-  server: RunningLocalServer;
-  logs: string[];
-  dataDir: string;
-  /** Adds a box to the owner's account; returns a function running a box_api_secure command on it. */
-  add(unitId: string): Promise<(cmd: string, fields?: Record<string, unknown>) => Promise<Record<string, unknown>>>;
-  stop(opts?: { keepData?: boolean }): Promise<void>;
-}
+const start = startBareServer;
 
-async function start(extra: Partial<LocalServerOptions> = {}, dataDir?: string): Promise<Started> {
-  const tmp = dataDir ? undefined : tempDir();
-  const dir = dataDir ?? tmp!.dir;
-  const logs: string[] = [];
-  const server = await startLocalServer({
-    dataDir: dir,
-    udpPort: 0,
-    udpHost: '127.0.0.1',
-    httpPort: 0,
-    timeZone: 'UTC',
-    tickMs: 50,
-    log: (l) => logs.push(l),
-    ...extra,
-  });
-  return {
-    server,
-    logs,
-    dataDir: dir,
-    add: async (unitId) => {
-      const r = await post(server.baseUrl, '/box_pin', { cmd: 'add_unit', device_id: 't', account_token: server.accountToken, ID: unitId });
-      assert.equal(r.body.success, true, JSON.stringify(r.body));
-      const token = r.body.token as string;
-      return async (cmd, fields = {}) =>
-        (await post(server.baseUrl, '/box_api_secure', { cmd, device_id: 't', token, account_token: server.accountToken, ...fields })).body;
-    },
-    stop: async (opts = {}) => {
-      await server.close();
-      if (!opts.keepData) tmp?.remove();
-    },
-  };
-}
-
-async function boxDiagnostics(server: RunningLocalServer, serial: string): Promise<Record<string, unknown>> {
-  const r = await post(server.baseUrl, '/local/diagnostics', { account_token: server.accountToken });
-  return (r.body.boxes as Record<string, Record<string, unknown>>)[serial];
+async function boxDiagnostics(s: BareServer, serial: string): Promise<Record<string, unknown>> {
+  return (await s.diagnostics()).boxes[serial];
 }
 
 /** Resolves with the next event of that name. */
@@ -122,7 +82,7 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       assert.equal((await box.exchange(port, { M: 40 })).command.onlineA, 12, 'the reply carries the new limit');
       await box.exchange(port, { M: 40 });
       await box.exchange(port, { M: 40 });
-      assert.equal((await boxDiagnostics(s.server, SERIAL_A)).ignoring, undefined, 'two reports are not yet "keeps ignoring"');
+      assert.equal((await boxDiagnostics(s, SERIAL_A)).ignoring, undefined, 'two reports are not yet "keeps ignoring"');
       const flagged = nextEvent(s.server, 'disobeying');
       const pushed = alertOnPushChannel(s.server, 'disobeying', () => void box.exchange(port, { M: 40 }));
       const e = await flagged;
@@ -133,7 +93,7 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       assert.match(e.words, /another server answers it/);
       assert.match(e.words, /encrypts/);
       assert.equal((await pushed).unit, SERIAL_A);
-      const d = await boxDiagnostics(s.server, SERIAL_A);
+      const d = await boxDiagnostics(s, SERIAL_A);
       assert.equal(d.sentLimitA, 12);
       assert.equal(d.reportedLimitA, 40);
       assert.equal(d.ignoredReports, 3);
@@ -142,7 +102,7 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       const cleared = nextEvent(s.server, 'obeying');
       await box.exchange(port, { M: 12 });
       assert.match((await cleared).words, /obeys the server again/);
-      const after = await boxDiagnostics(s.server, SERIAL_A);
+      const after = await boxDiagnostics(s, SERIAL_A);
       assert.equal(after.ignoring, undefined);
       assert.equal(after.ignoredReports, 0);
     } finally {
@@ -161,10 +121,10 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       await box.exchange(port);
       const api = await s.add(SERIAL_A);
       const e = await silent;
-      const lastReportS = (await boxDiagnostics(s.server, SERIAL_A)).lastReportS as number;
+      const lastReportS = (await boxDiagnostics(s, SERIAL_A)).lastReportS as number;
       assert.equal(e.sinceS, lastReportS);
       assert.match(e.words, new RegExp(`^JuiceBox 4599 is unreachable since ${clockAt(lastReportS, 330)}: no report for \\d+ s$`));
-      const d = await boxDiagnostics(s.server, SERIAL_A);
+      const d = await boxDiagnostics(s, SERIAL_A);
       assert.equal(d.online, false);
       assert.equal(d.unreachable, `unreachable since ${clockAt(lastReportS, 330)}`);
       assert.equal(d.unreachableSinceS, lastReportS);
@@ -175,7 +135,7 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       assert.equal(b.silentSinceS, lastReportS);
       assert.match(b.words, new RegExp(`JuiceBox 4599 is back: it reports again since \\d\\d:\\d\\d \\(unreachable since ${clockAt(lastReportS, 330)}\\)`));
       assert.equal((await pushed).unit, SERIAL_A);
-      const again = await boxDiagnostics(s.server, SERIAL_A);
+      const again = await boxDiagnostics(s, SERIAL_A);
       assert.equal(again.unreachable, undefined);
       assert.ok(s.logs.some((l) => l.includes(`is unreachable since ${clockAt(lastReportS, 330)}`)));
     } finally {
@@ -205,10 +165,10 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       await a.send(port, { S: 2, A: 160, M: 32 });
       assert.equal((await b.exchange(port, { M: 32 })).command.onlineA, 32);
       assert.equal(a.replies.length, 0, 'the monitor-only box was sent nothing');
-      const d = await boxDiagnostics(s.server, SERIAL_A);
+      const d = await boxDiagnostics(s, SERIAL_A);
       assert.equal(d.reports, 2, 'its reports are recorded');
       assert.equal(d.monitorOnly, true);
-      assert.equal((await boxDiagnostics(s.server, SERIAL_B)).monitorOnly, false);
+      assert.equal((await boxDiagnostics(s, SERIAL_B)).monitorOnly, false);
       const api = await s.add(SERIAL_A);
       const st = await api('get_state');
       assert.equal(st.state, 'charging');
@@ -234,7 +194,7 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       // The switches outlive a restart.
       await s.stop({ keepData: true });
       s = await start({}, tmp.dir);
-      assert.equal((await boxDiagnostics(s.server, SERIAL_A)).monitorOnly, true);
+      assert.equal((await boxDiagnostics(s, SERIAL_A)).monitorOnly, true);
       assert.equal(s.server.source.registry.get(SERIAL_B)?.monitorOnly, false);
     } finally {
       await a.close();
@@ -259,7 +219,7 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       // This box did not take it: it is not sent again (each send is a write in the box's memory).
       assert.equal((await box.exchange(port, { C: 24 })).command.offlineA, 24);
       assert.equal((await box.exchange(port, { C: 24 })).command.offlineA, 24);
-      let d = await boxDiagnostics(s.server, SERIAL_A);
+      let d = await boxDiagnostics(s, SERIAL_A);
       assert.equal(d.offlineLimitWrites, 1);
       assert.equal(d.offlineLimitA, 16);
       assert.equal(d.reportedOfflineLimitA, 24);
@@ -270,7 +230,7 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       s = await start({}, tmp.dir);
       assert.equal((await box.exchange(s.server.udpPort, { C: 24 })).command.offlineA, 20, 'a change made before a restart is still sent once');
       assert.equal((await box.exchange(s.server.udpPort, { C: 20 })).command.offlineA, 20);
-      d = await boxDiagnostics(s.server, SERIAL_A);
+      d = await boxDiagnostics(s, SERIAL_A);
       assert.equal(d.offlineLimitWrites, 2);
     } finally {
       await box.close();
