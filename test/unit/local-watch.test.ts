@@ -4,6 +4,10 @@
 // once per owner's change. Also the seams others build on: the registry's events and the one
 // function that sets a limit. Real UDP on loopback (hand-driven boxes and the emulator), free ports.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { BoxEventMap } from '../../src/local/registry';
 import type { RunningLocalServer } from '../../src/local/server';
 import { type BareServer, ManualBox, post, startBareServer, startRig, tempDir } from './local-helpers';
@@ -159,8 +163,17 @@ describe('JuiceNet Local watching over the boxes (real UDP on loopback)', functi
       assert.equal((await post(s.server.baseUrl, '/local/monitor-only', { account_token: 'wrong', unit_id: SERIAL_B, monitor_only: false })).status, 401);
       assert.match(String((await sw({ unit_id: '123456', monitor_only: false })).body.error_message), /Unknown unit "123456"/);
       assert.match(String((await sw({ unit_id: SERIAL_B, monitor_only: 'no' })).body.error_message), /monitor_only must be true/);
-      const off = await sw({ unit_id: SERIAL_B, monitor_only: false });
-      assert.deepEqual(off.body, { success: true, unit_id: SERIAL_B, monitor_only: false });
+      // The README's command, as an owner runs it.
+      const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+      const line = readme.split('\n').find((l) => l.startsWith('curl') && l.includes('/local/monitor-only'));
+      assert.ok(line, 'the README gives the command');
+      const command = line
+        .replace('http://127.0.0.1:8080', s.server.baseUrl)
+        .replace('~/.juicenet-local', s.dataDir)
+        .replace(/\d{20,}/, SERIAL_B);
+      // Run without blocking: the server answers from this very process.
+      const curl = await promisify(execFile)('sh', ['-c', command], { encoding: 'utf8', timeout: 10_000 });
+      assert.deepEqual(JSON.parse(curl.stdout), { success: true, unit_id: SERIAL_B, monitor_only: false });
       // A's report is recorded, never answered: B's reply on the same port comes after it.
       await a.send(port, { S: 2, A: 160, M: 32 });
       assert.equal((await b.exchange(port, { M: 32 })).command.onlineA, 32);
