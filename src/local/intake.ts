@@ -204,7 +204,9 @@ export class Intake {
     const reply = stream.active ? this.limits.reply(box, r.protocolVersion, now) : undefined;
     for (const e of events) this.registry.notify(box, e, { state });
     const { active: _active, ...from } = stream;
-    this.registry.events.emit('report', { unitId: box.unitId, atS: now, report: r, state, stream: from, sentLimitA: reply?.onlineA });
+    if (this.registry.events.has('report')) {
+      this.registry.events.emit('report', { unitId: box.unitId, atS: now, report: r, state, stream: from, sentLimitA: reply?.onlineA });
+    }
     return reply?.datagram;
   }
 
