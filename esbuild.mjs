@@ -36,7 +36,9 @@ const node = {
 
 /** name -> esbuild options. */
 const targets = {
+  // Activation loads only this small bundle (the first paint); it requires dist/main.js right after.
   extension: { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  main: { ...node, entryPoints: ['src/main.ts'], outfile: 'dist/main.js' },
   // The demo's simulator, its own bundle: the extension requires it on first use (src/demo.ts).
   demo: { ...node, entryPoints: ['src/simulator/index.ts'], outfile: 'dist/simulator.js' },
   simulator: { ...node, entryPoints: ['src/simulator/cli.ts'], outfile: 'dist/simulator-cli.js' },
@@ -58,6 +60,13 @@ const targets = {
     ...node,
     entryPoints: [...tsFiles('test/integration')],
     outdir: 'dist/test/integration',
+    external: ['vscode', 'mocha', 'better-sqlite3'],
+  },
+  // The suite run in a host where the packaged .vsix is installed (test/host/run-vsix.mjs).
+  vsixtest: {
+    ...node,
+    entryPoints: [...tsFiles('test/vsix')],
+    outdir: 'dist/test/vsix',
     external: ['vscode', 'mocha', 'better-sqlite3'],
   },
 };

@@ -34,6 +34,24 @@ const notTheServer = (layer) =>
     SERVER_PROGRAM,
     `${layer} is part of the extension: it reaches JuiceNet servers over HTTP (src/api) or as a process (src/state/local-server-process), never by import.`,
   );
+/** The server program's fence for files whose way up to src/ is `up` (a regex: '\\.\\./' for one level). */
+const serverProgramFences = (files, up) => [
+  fence(
+    files,
+    [noVscode],
+    [
+      {
+        regex: `^${up}(?!(domain|api|server|simulator|local|juicebox)/)`,
+        message: "The server program (src/server, simulator, local, juicebox) imports only src/domain, src/api's wire schemas and contracts, and itself.",
+      },
+      {
+        regex: `^${up}api/(?!(wire|types|local-contract)$)`,
+        message:
+          'The server program takes only the wire schemas (src/api/wire), the command list (src/api/types) and the /local contract of src/api, not the client.',
+      },
+    ],
+  ),
+];
 const fences = [
   // The protocol client: below everything but the domain. Its wire schemas and /local contract are
   // what the server program imports of it.
@@ -66,21 +84,9 @@ const fences = [
     [srcFolder([...UI, 'state', 'api', ...SERVER_PROGRAM, 'juicebox'], 'src/protocol is the message contract alone: zod and src/domain only.')],
   ),
   // The server program: the domain, src/api's wire schemas, command list and /local contract, and itself.
-  fence(
-    ['src/simulator/**/*.ts', 'src/server/**/*.ts', 'src/local/**/*.ts', 'src/juicebox/**/*.ts'],
-    [noVscode],
-    [
-      {
-        regex: '^\\.\\./(?!(domain|api|server|simulator|local|juicebox)/)',
-        message: "The server program (src/server, simulator, local, juicebox) imports only src/domain, src/api's wire schemas and contracts, and itself.",
-      },
-      {
-        regex: '^\\.\\./api/(?!(wire|types|local-contract)$)',
-        message:
-          'The server program takes only the wire schemas (src/api/wire), the command list (src/api/types) and the /local contract of src/api, not the client.',
-      },
-    ],
-  ),
+  ...serverProgramFences(['src/simulator/**/*.ts', 'src/server/**/*.ts', 'src/local/*.ts', 'src/juicebox/**/*.ts'], '\\.\\./'),
+  // One folder deeper (src/local/mqtt): the same fence, its imports written with ../../.
+  ...serverProgramFences(['src/local/*/**/*.ts'], '\\.\\./\\.\\./'),
   // Views and commands render and act; the panel is opened by its command id, never imported.
   fence(
     ['src/views/**/*.ts', 'src/commands/**/*.ts'],

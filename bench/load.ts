@@ -1,5 +1,5 @@
 // Load benchmark: a 1,000-unit account through the real state layer, and the simulator holding it.
-//   npm run bench (or: node esbuild.mjs --only=bench,simulator && node dist/bench/load.js) -> bench/results/load.json
+//   npm run bench:load (node esbuild.mjs --only=bench,simulator && node dist/bench/load.js), or within npm run bench -> bench/results/load.json
 //
 // The simulator runs as its own process (dist/simulator-cli.js, 1,000 units, speed 60: its clock
 // runs a simulated minute per second), so the memory of this process is the extension side only
@@ -11,6 +11,14 @@
 // the tree listener below does the same. The naive alternative, measured in the same run, re-renders
 // the whole tree on every change event.
 //   UNITS=1000 ROUNDS=5 SPEED=60 node dist/bench/load.js
+//
+// The short profile (npm run load:ci, run by npm test): 150 units, no naive rounds, a few seconds.
+// It judges one thing only, the tree's cost per row against a reference cost per row measured in
+// the same run on the same rows (the least a row can be: the store's view, name, state and power;
+// a slower or busier machine moves both alike). It fails when that ratio is 10x the one
+// measured when the guard was set (PER_ROW_RATIO_SET): a formatter built per call, a parse that
+// fails as a matter of course, or any other per-row cost grown tenfold. Writes test-results/load-ci.json.
+//   node dist/bench/load.js --profile=ci
 import { spawn, ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,11 +33,18 @@ import { UnitStore } from '../src/state/unit-store';
 import type { Logger, UnitView } from '../src/state/contracts';
 import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue } from '../src/views/unit-format';
 
-const UNITS = Number(process.env.UNITS ?? 1000);
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const CI = process.argv.includes('--profile=ci');
+const UNITS = Number(process.env.UNITS ?? (CI ? 150 : 1000));
+const ROUNDS = Number(process.env.ROUNDS ?? (CI ? 2 : 5));
 const SPEED = Number(process.env.SPEED ?? 60);
 const SNAPSHOTS = 20;
-const NAIVE_ROUNDS = Number(process.env.NAIVE_ROUNDS ?? 2);
+const NAIVE_ROUNDS = Number(process.env.NAIVE_ROUNDS ?? (CI ? 0 : 2));
+/**
+ * The tree's cost per row over the reference's (see referenceSnapshot), as measured when the guard
+ * was set: 150 units, formatters cached per zone. The short profile fails at 10x this.
+ */
+const PER_ROW_RATIO_SET = 4;
+const PER_ROW_REGRESSION_LIMIT = 10;
 /** VS Code's ExtHostTreeView debounce of onDidChangeTreeData (ms). */
 const TREE_DEBOUNCE_MS = 200;
 const TARGETS = {
@@ -81,6 +96,31 @@ function treeSnapshot(store: UnitStore): number {
   // The status bar item re-renders from the same event.
   chars += statusBarModel(store.units(), true).text.length;
   return chars;
+}
+
+/**
+ * The reference for the tree's cost per row, on the same rows in the same run: the least a row can
+ * be (the store's view, its name, state and power in words), without the tree's reasons, times
+ * and badges. Returns characters, like treeSnapshot.
+ */
+function referenceSnapshot(store: UnitStore): number {
+  let chars = 0;
+  for (const u of store.units()) {
+    const v = store.getUnit(u.unitId);
+    if (v) chars += `${v.name} · ${v.status?.state ?? 'unknown'} · ${((v.status?.charging.powerW ?? 0) / 1000).toFixed(1)} kW`.length;
+  }
+  return chars;
+}
+
+/** Median ms of `n` runs of `fn`. */
+function medianMs(fn: () => unknown, n: number): number {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
 }
 
 /** Every unit expanded: the detail rows of all 1,000 (the worst case of a tree expansion). */
@@ -201,7 +241,7 @@ async function main(): Promise<void> {
       log,
       minIntervalS: 10,
       maxIntervalS: 300,
-      // As src/extension.ts builds it.
+      // As src/main.ts builds it.
       makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId: 'bench-load', deviceName: 'VS Code' }),
     });
     // Nothing visible: no poll timers; every read below is one we asked for.
@@ -246,6 +286,15 @@ async function main(): Promise<void> {
     const te = performance.now();
     const detailRowCount = expandAll(store.units());
     const expandAllMs = performance.now() - te;
+    // The tree's cost per row against the reference's, interleaved so that both see the same machine.
+    const perRow = { treeMs: [] as number[], referenceMs: [] as number[] };
+    for (let i = 0; i < 5; i++) {
+      perRow.treeMs.push(medianMs(() => treeSnapshot(store), 5) / UNITS);
+      perRow.referenceMs.push(medianMs(() => referenceSnapshot(store), 5) / UNITS);
+    }
+    const treeRowUs = median(perRow.treeMs) * 1000;
+    const referenceRowUs = median(perRow.referenceMs) * 1000;
+    const perRowRatio = treeRowUs / referenceRowUs;
 
     clearInterval(sampler);
     gc();
@@ -291,6 +340,10 @@ async function main(): Promise<void> {
         treeRendersPerRefresh: naive.length ? median(naive.map((r) => r.renders)) : NaN,
       },
       tree: {
+        perRowUs: Math.round(treeRowUs * 100) / 100,
+        referencePerRowUs: Math.round(referenceRowUs * 100) / 100,
+        perRowRatioToReference: r1(perRowRatio),
+        perRowRatioWhenSet: PER_ROW_RATIO_SET,
         snapshotMsMedian: r1(median(snapMs)),
         snapshotMsMax: r1(Math.max(...snapMs)),
         expandAllMs: r1(expandAllMs),
@@ -318,7 +371,21 @@ async function main(): Promise<void> {
       loadAverage1mAtStart: loadAtStart,
       date: new Date().toISOString(),
     };
+    const perRowPass = perRowRatio < PER_ROW_REGRESSION_LIMIT * PER_ROW_RATIO_SET;
+    if (CI) {
+      // The short profile judges the cost per row only: the other figures need a quiet machine.
+      const out = { profile: 'ci', ...figures, perRowLimit: `${PER_ROW_REGRESSION_LIMIT}x the ratio when set`, pass: { perRowRatio: perRowPass } };
+      mkdirSync('test-results', { recursive: true });
+      writeFileSync(join('test-results', 'load-ci.json'), JSON.stringify(out, null, 2) + '\n');
+      console.log(
+        `load (ci, ${UNITS} units): tree ${treeRowUs.toFixed(2)} us per row, reference ${referenceRowUs.toFixed(2)} us per row, ratio ${perRowRatio.toFixed(1)} ` +
+          `(limit ${PER_ROW_REGRESSION_LIMIT * PER_ROW_RATIO_SET}: ${PER_ROW_REGRESSION_LIMIT}x the ${PER_ROW_RATIO_SET} measured when set) -> ${perRowPass ? 'PASS' : 'FAIL'}; test-results/load-ci.json`,
+      );
+      process.exitCode = perRowPass ? 0 : 1;
+      return;
+    }
     const pass = {
+      perRowRatio: perRowPass,
       firstLoadMs: first.ms < TARGETS.firstLoadMs,
       refreshAllMs: refreshMs < TARGETS.refreshAllMs,
       treeSnapshotMaxMs: Math.max(...snapMs) < TARGETS.treeSnapshotMaxMs,

@@ -22,6 +22,7 @@ const BENCHES = [
   { name: 'load', cmd: ['dist/bench/load.js'], result: 'load.json', needs: 'dist/bench/load.js' },
   { name: 'local', cmd: ['dist/bench/local.js'], result: 'local.json', needs: 'dist/local-cli.js' },
   { name: 'push', cmd: ['dist/bench/push.js'], result: 'push.json', needs: 'dist/bench/push.js' },
+  { name: 'smart', cmd: ['dist/bench/smart.js'], result: 'smart.json', needs: 'dist/bench/smart.js' },
   {
     name: 'soak',
     cmd: ['dist/bench/soak.js'],
@@ -145,23 +146,23 @@ const ROWS = {
   extension: (j) => [
     [
       `activation in the host: code load + activate() (median of ${get(j, 'activation.runs')?.length})`,
-      ms(get(j, 'activation.medianMs')),
-      `< ${j.targets?.activationMs} ms`,
-      '—',
-      j.pass?.activationMs,
+      `${ms(get(j, 'activation.medianMs'))} = ${n(get(j, 'activation.vsEmptyMedian'), 1)}x the empty extension`,
+      `≤ ${j.targets?.activationVsEmpty}x the empty extension's`,
+      `${ms(get(j, 'activation.emptyExtensionMedianMs'))} (an empty extension, same host and run)`,
+      j.pass?.activationVsEmpty,
     ],
     ['… of which code load / activate()', `${ms(get(j, 'activation.codeLoadMedianMs'))} / ${ms(get(j, 'activation.activateMedianMs'))}`, '—', '—', undefined],
     ['… host total incl. context preparation', ms(get(j, 'activation.hostTotalMedianMs')), '—', '—', undefined],
     [
-      'require() of the bundle alone, quiet Node',
-      ms(get(j, 'activation.requireIsolated.productionMsMedian')),
+      'require() alone, quiet Node: the activation bundle / dist/main.js (after the first paint)',
+      `${ms(get(j, 'activation.requireIsolated.productionMsMedian'))} / ${ms(get(j, 'activation.requireIsolated.mainJsMsMedian'))}`,
       '—',
-      `${ms(get(j, 'activation.requireIsolated.naiveDevBundleMsMedian'))} (dev bundle)`,
+      `${ms(get(j, 'activation.requireIsolated.naiveDevBundleMsMedian'))} (main as a dev bundle)`,
       undefined,
     ],
     [
-      'production bundle dist/extension.js',
-      bytes(get(j, 'bundle.extensionJsBytes')),
+      'production bundles: dist/extension.js (activation) + dist/main.js (after the first paint)',
+      `${bytes(get(j, 'bundle.extensionJsBytes'))} + ${bytes(get(j, 'bundle.mainJsBytes'))}`,
       `< ${bytes(j.targets?.bundleBytes)}`,
       `${bytes(get(j, 'bundle.naiveUnbundled.bytes'))} (undici + zod unbundled)`,
       j.pass?.bundleBytes,
@@ -212,6 +213,13 @@ const ROWS = {
       j.pass?.eventLoopMaxMs,
     ],
     ['tree re-render of 1,000 rows (max of 20)', ms(get(j, 'tree.snapshotMsMax')), `< ${j.targets?.treeSnapshotMaxMs} ms`, '—', j.pass?.treeSnapshotMaxMs],
+    [
+      'tree cost per row / the least a row can be (same rows, same run)',
+      `${n(get(j, 'tree.perRowUs'), 2)} us / ${n(get(j, 'tree.referencePerRowUs'), 2)} us = ${n(get(j, 'tree.perRowRatioToReference'), 1)}x`,
+      `< 10 x ${n(get(j, 'tree.perRowRatioWhenSet'), 1)}x`,
+      `${n(get(j, 'tree.referencePerRowUs'), 2)} us (name, state, power only)`,
+      j.pass?.perRowRatio,
+    ],
     ['heap for 1,000 units (after GC)', mib(get(j, 'memory.heapDeltaMiB')), `< ${j.targets?.heapDeltaMiB} MiB`, '—', j.pass?.heapDeltaMiB],
     ['RSS of the extension side after load', mib(get(j, 'memory.rssAfterMiB')), '—', '—', undefined],
     [
@@ -239,6 +247,42 @@ ROWS.push = (j) => [
     `${ms(j.polling?.p50)} / ${ms(j.polling?.p95)} (polling, same reports; ×${n(j.ratioPollingToPushP95, 0)} at p95)`,
     j.pass?.pushP95Ms,
     'pushP95Ms',
+  ],
+];
+
+ROWS.smart = (j) => [
+  [
+    `circuits: reported currents over the circuit (${n(get(j, 'circuits.boxHours'), 0)} virtual box-hours, random churn)`,
+    n(j.violations, 0),
+    `${j.targets?.violations} over ≥ ${n(j.targets?.boxHoursAtLeast, 0)} box-hours`,
+    `${n(get(j, 'circuits.naiveNoSharing.violations'), 0)} (no sharing)`,
+    j.pass?.violations,
+    'violations',
+  ],
+  [
+    'circuits: use of the circuit while the cars want more',
+    `${n((j.utilisation ?? NaN) * 100)} %`,
+    `≥ ${n((j.targets?.utilisationAtLeast ?? NaN) * 100, 0)} %`,
+    `${n((get(j, 'circuits.naiveFixedSplit.utilisation') ?? NaN) * 100)} % (a fixed split)`,
+    j.pass?.utilisation,
+    'utilisation',
+  ],
+  [
+    `ready by: cost of the plans / charging at plug-in (${n(j.deadlinesTotal, 0)} sessions of a year, default tariff)`,
+    `${n(j.readyByCostRatio, 3)} (${n(j.deadlinesMet, 0)} deadlines met)`,
+    `≤ ${j.targets?.readyByCostRatioAtMost}, every deadline a plan can meet`,
+    '1 (charging at plug-in)',
+    j.pass?.readyByCostRatio && j.pass?.deadlinesMet,
+    'readyByCostRatio',
+    'deadlinesMet',
+  ],
+  [
+    'solar: share of the car energy from surplus / limit changes per hour',
+    `${n((j.solarShare ?? NaN) * 100)} % / ${n(j.limitChangesPerHour)}`,
+    'more than a fixed limit',
+    `${n((j.solarShareFixedLimit ?? NaN) * 100)} % (fixed limit) / ${n(j.limitChangesPerHourEveryReading)} (following every reading)`,
+    j.pass?.solarShare,
+    'solarShare',
   ],
 ];
 
@@ -302,6 +346,14 @@ ROWS.local = (j) => [
     `${ms(get(j, 'history.getStateMs.median'))} (get_state, same server)`,
     j.pass?.getHistoryMs,
     'getHistoryMs',
+  ],
+  [
+    `node:sqlite (Node ${get(j, 'drivers.node:sqlite.node') ?? '24'}) vs better-sqlite3 (Node ${get(j, 'drivers.better-sqlite3.node') ?? '20'}): CPU per report, reply p99 in the server, unanswered, reports/s`,
+    `${n(get(j, 'drivers.node:sqlite.cpuMsPerReport'), 3)} ms (${n(get(j, 'ratios.nodeSqliteCpuVsBetterSqlite3'), 2)}×), ${ms(get(j, 'drivers.node:sqlite.replyMs.p99'))}, ${n(get(j, 'drivers.node:sqlite.unanswered'), 0)}, ${n(get(j, 'drivers.node:sqlite.reportsPerSecond'), 0)}/s`,
+    `CPU ≤ ${j.targets?.nodeSqliteCpuVsBetterSqlite3}× better-sqlite3's, p99 < ${j.targets?.replyP99Ms} ms, 0 unanswered`,
+    `${n(get(j, 'drivers.better-sqlite3.cpuMsPerReport'), 3)} ms, ${ms(get(j, 'drivers.better-sqlite3.replyMs.p99'))}, ${n(get(j, 'drivers.better-sqlite3.unanswered'), 0)}, ${n(get(j, 'drivers.better-sqlite3.reportsPerSecond'), 0)}/s (better-sqlite3)`,
+    j.pass?.nodeSqlite,
+    'nodeSqlite',
   ],
 ];
 

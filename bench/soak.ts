@@ -1,5 +1,5 @@
 // Soak under faults: the extension's polling path (UnitStore + RefreshPolicy + JuiceNetClient, as
-// src/extension.ts builds them) and its write path (src/state/unit-writes.ts, the functions the
+// src/main.ts builds them) and its write path (src/state/unit-writes.ts, the functions the
 // unit commands call) against the in-process simulator, with each fault switched on in turn, then
 // all together, then none. It counts crashes, unhandled rejections, shown states the simulator
 // never had, writes reported done that the server does not hold, and the time to recover after

@@ -92,6 +92,7 @@ export function vsixProblems(entries) {
   for (const must of [
     'extension/package.json',
     'extension/dist/extension.js',
+    'extension/dist/main.js',
     'extension/dist/simulator.js',
     // JuiceNet Local, run by Start Local Server on VS Code's own runtime (node:sqlite, no native module).
     'extension/dist/local-cli.js',

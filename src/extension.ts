@@ -1,145 +1,105 @@
-// Wires the pieces together: accounts and the unit store (src/state), the tree and status bar
-// (src/views), the command table (src/commands), the panel (src/panel, loaded on first use) and the
-// demo (its own bundle, loaded on first use). Holds no logic of its own beyond visibility and
-// configuration plumbing.
+// Activation: only what the first paint needs. The command table (each command waits for the rest
+// on its first use), the Chargers view and the status bar item from the last known rows kept in
+// storage, marked as not yet refreshed. Everything else (the HTTP client, the wire schemas, the
+// store, the panel, the setup assistant, the insights) is its own bundle, dist/main.js, loaded
+// right after the view has been painted (src/main.ts). This file and what it imports must stay
+// small: its load and activate() are what every window start waits for (npm run bench:extension).
 import * as vscode from 'vscode';
-import { JuiceNetClient, isLoopbackHost } from './api/client';
-import { registerCommands } from './commands/index';
-import type { CommandContext } from './commands/run';
-import { configuredServerUrl, signIn } from './commands/sign-in';
-import { createDemoController } from './demo';
-import { RedactingLogger } from './log';
-import { registerLazyUnitPanel } from './panel/lazy';
-import { AccountManager } from './state/accounts';
-import { AlertEvent, DEFAULT_ALERT_EVENTS, UnitStore } from './state/unit-store';
-import { createTestApi, RecordingNotifier, type JuiceNetTestApi } from './test-api';
-import { bindViewState } from './views/view-state';
-import { ChargersTreeProvider, ChargerNode } from './views/tree';
-import { ChargingStatusBar } from './views/status-bar';
-import { createLocalSetup, LocalServerTreeRows } from './setup/index';
+import { join } from 'node:path';
+import type { Started } from './main';
+import type { FirstPaint, JuiceNetTestApi } from './test-api';
+import { lastKnownStatusBar, readLastKnown, ShownTree } from './views/last-known';
 
-const CONFIG = 'juicenet';
+/** What activation made, handed to src/main.ts. */
+export interface Shell {
+  context: vscode.ExtensionContext;
+  view: vscode.TreeView<unknown>;
+  tree: ShownTree;
+  /** The status bar item as last shown, until the live one replaces it. */
+  statusBar?: vscode.StatusBarItem;
+  /** The commands registered at activation, which wait for main; disposed when main registers its own. */
+  commandStubs: vscode.Disposable;
+}
 
-let deactivateHook: (() => Promise<void>) | undefined;
+/** Longest wait for the view to ask for its rows before the rest is loaded anyway (ms). */
+const PAINT_WAIT_MS = 300;
 
-export async function activate(context: vscode.ExtensionContext): Promise<JuiceNetTestApi> {
-  const log = new RedactingLogger();
-  context.subscriptions.push(log);
-  const cfg = () => vscode.workspace.getConfiguration(CONFIG);
-  const notify = new RecordingNotifier();
+let started: Promise<Started> | undefined;
 
-  const accounts = new AccountManager(context.secrets, context.globalState);
-  const deviceId = await accounts.deviceId();
-  const store = new UnitStore({
-    accounts,
-    log,
-    minIntervalS: cfg().get<number>('pollInterval.minSeconds', 10),
-    maxIntervalS: cfg().get<number>('pollInterval.maxSeconds', 300),
-    makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId, deviceName: 'VS Code' }),
-    onAlert: (_unit, event: AlertEvent, text) => {
-      const c = cfg();
-      if (!c.get<boolean>('alerts.enabled', true)) return;
-      if (!c.get<readonly string[]>('alerts.events', DEFAULT_ALERT_EVENTS).includes(event)) return;
-      log.info(`Alert: ${text}`);
-      void (['went_offline', 'charger_fault', 'server_failed'].includes(event) ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
-    },
+function loadMain(): typeof import('./main') {
+  // A path esbuild cannot follow, on purpose: main is its own bundle (esbuild.mjs target "main").
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(join(__dirname, 'main.js'));
+}
+
+export function activate(context: vscode.ExtensionContext): JuiceNetTestApi {
+  const activatedAt = Date.now();
+  const lastKnown = readLastKnown(context.globalState);
+  const tree = new ShownTree(lastKnown);
+  const view = vscode.window.createTreeView<unknown>('juicenet.units', { treeDataProvider: tree, showCollapseAll: true });
+  const statusBar = lastKnownStatusBar(lastKnown, vscode.workspace.getConfiguration('juicenet').get<boolean>('statusBar.enabled', true), 'juicenet.status');
+  if (lastKnown?.signedIn) void vscode.commands.executeCommand('setContext', 'juicenet.signedIn', true);
+  const paint: FirstPaint = { activatedAtMs: activatedAt, lastKnownRows: lastKnown?.rows.length ?? 0, lastKnownSavedAtMs: lastKnown?.savedAtMs };
+
+  // Every declared command, waiting for main and then run as main registered it.
+  const declared = ((context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? []).map(
+    (c) => c.command,
+  );
+  let failed: unknown;
+  const stubs = declared.map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      await started;
+      if (failed) throw failed;
+      return vscode.commands.executeCommand(id, ...args);
+    }),
+  );
+  const shell: Shell = { context, view, tree, statusBar, commandStubs: { dispose: () => stubs.forEach((d) => d.dispose()) } };
+  context.subscriptions.push(tree, view, shell.commandStubs, { dispose: () => statusBar?.dispose() });
+
+  // The rest loads once the view has its rows (or, hidden, does not ask for them): loading it
+  // first would hold up the answer to the view's first request.
+  started = new Promise<void>((resolve) => {
+    if (!view.visible) return void setTimeout(resolve, 0);
+    const timer = setTimeout(resolve, PAINT_WAIT_MS);
+    const sub = tree.onDidServeRows(() => {
+      paint.rowsServedAtMs = Date.now();
+      sub.dispose();
+      clearTimeout(timer);
+      setTimeout(resolve, 0);
+    });
+  }).then(() => {
+    paint.mainLoadStartedAtMs = Date.now();
+    return loadMain()
+      .start(shell)
+      .then(
+        (s) => ((paint.mainStartedAtMs = Date.now()), s),
+        (e: unknown) => {
+          failed = e;
+          shell.commandStubs.dispose();
+          void vscode.window.showErrorMessage(`JuiceNet could not start: ${e instanceof Error ? e.message : String(e)}`);
+          throw e;
+        },
+      );
   });
-  const demo = createDemoController(log, () => showing.update());
+  const s = started;
 
-  await store.load();
-  // A demo account from an earlier session points at a simulator that no longer runs.
-  for (const a of store.accounts().filter((x) => x.demo)) await store.signOut(a.accountId);
-
-  // ---- views ----
-  const localRows = new LocalServerTreeRows();
-  const tree = new ChargersTreeProvider(store, localRows);
-  const view = vscode.window.createTreeView<ChargerNode>('juicenet.units', { treeDataProvider: tree, showCollapseAll: true });
-  const statusBar = new ChargingStatusBar(store, cfg().get<boolean>('statusBar.enabled', true));
-  context.subscriptions.push(tree, view, statusBar, localRows);
-
-  const showing = bindViewState({ store, view, statusBar, demoRunning: () => !!demo.running });
-  context.subscriptions.push(showing);
-
-  // ---- the panel and the commands ----
-  const panel = registerLazyUnitPanel(context.extensionUri, store, log, context.globalState);
-  const local = createLocalSetup(context, { store, accounts, log, rows: localRows });
-  const commands: CommandContext = {
-    backend: store,
-    store,
-    log,
-    notify,
-    baseUrl: () => configuredServerUrl(cfg()),
-    demo,
-    showLog: () => log.show(),
-    openUnitPanel: (arg) => panel.open(arg),
-    local: local.hooks,
-    openInsights: (arg) => panel.openInsights(arg),
-  };
-  context.subscriptions.push(panel, local, ...registerCommands(commands));
-  void local.resume();
-
-  // ---- configuration ----
-  context.subscriptions.push(watchConfiguration(store, statusBar, log, notify, () => showing.update()));
-
-  // ---- dev hook: `npm start` runs a simulator beside code-server and passes its account token ----
-  const devToken = process.env.JUICENET_DEV_ACCOUNT_TOKEN;
-  if (devToken && store.accounts().length === 0 && isLoopback(commands.baseUrl())) {
-    log.info('JUICENET_DEV_ACCOUNT_TOKEN is set and the base URL is loopback: signing in for development.');
-    void signIn(commands, { token: devToken, label: 'Development simulator' });
-  }
-
-  deactivateHook = async () => {
-    await local.server.stop();
-    await demo.stop();
-    await store.dispose();
-  };
-  context.subscriptions.push({ dispose: () => void deactivateHook?.() });
-
-  return createTestApi({ context, store, notifier: notify, log, tree, view, statusBar, demo, local });
+  // The in-host tests and benchmarks: the full API once main has started (await ready() first).
+  let api: Started['api'] | undefined;
+  void s.then((x) => (api = x.api)).catch(() => undefined);
+  const own = { ready: () => s.then(() => undefined), firstPaint: () => ({ ...paint }) };
+  return new Proxy(own, {
+    get(target, key) {
+      if (key in target) return target[key as keyof typeof target];
+      // Not a thenable: `await ext.activate()` must give this object, not wait for main.
+      if (key === 'then') return undefined;
+      if (!api) throw new Error(`JuiceNet is still starting: await ready() before using ${String(key)}`);
+      return api[key as keyof typeof api];
+    },
+  }) as unknown as JuiceNetTestApi;
 }
 
 export async function deactivate(): Promise<void> {
-  const hook = deactivateHook;
-  deactivateHook = undefined;
-  await hook?.();
-}
-
-function isLoopback(baseUrl: string): boolean {
-  try {
-    return isLoopbackHost(new URL(baseUrl).hostname);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Applies changed settings: poll bounds and the status bar now; a new base URL at the next sign-in;
- * a time-of-use tariff's problems named as soon as it is saved.
- */
-function watchConfiguration(
-  store: UnitStore,
-  statusBar: ChargingStatusBar,
-  log: RedactingLogger,
-  notify: RecordingNotifier,
-  updateVisibility: () => void,
-): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (!e.affectsConfiguration(CONFIG)) return;
-    const c = vscode.workspace.getConfiguration(CONFIG);
-    if (e.affectsConfiguration('juicenet.pollInterval')) {
-      store.setBounds(c.get<number>('pollInterval.minSeconds', 10), c.get<number>('pollInterval.maxSeconds', 300));
-      log.info(`Poll interval bounds now ${store.policy.bounds.minS}..${store.policy.bounds.maxS} s.`);
-    }
-    if (e.affectsConfiguration('juicenet.statusBar.enabled')) {
-      statusBar.setEnabled(c.get<boolean>('statusBar.enabled', true));
-      updateVisibility();
-    }
-    if (e.affectsConfiguration('juicenet.tariff')) {
-      // Loaded with the panel host's code on first use, like the panel itself.
-      void import('./panel/insights-settings').then((m) => m.warnOfTariffProblems(log, notify));
-    }
-    if (e.affectsConfiguration('juicenet.serverURL') || e.affectsConfiguration('juicenet.baseUrl')) {
-      log.info(`Server URL is now ${configuredServerUrl(c)}; it applies to the next sign-in (signed-in accounts keep theirs).`);
-    }
-  });
+  const s = started;
+  started = undefined;
+  await (await s?.catch(() => undefined))?.deactivate();
 }

@@ -10,8 +10,28 @@ import type { UnitStore } from './state/unit-store';
 import type { ChargingStatusBar } from './views/status-bar';
 import type { ChargerNode, ChargersTreeProvider } from './views/tree';
 import type { LocalSetup } from './setup/index';
+import { shownRows, type LastKnownRow, type ShownTree } from './views/last-known';
+
+/** When activation painted what (epoch ms), and when the rest started behind it. */
+export interface FirstPaint {
+  activatedAtMs: number;
+  /** Rows kept from the last window (top level), shown at activation marked as not yet refreshed. */
+  lastKnownRows: number;
+  lastKnownSavedAtMs?: number;
+  /** The view was given its rows (undefined: it did not ask before the rest loaded, e.g. hidden). */
+  rowsServedAtMs?: number;
+  mainLoadStartedAtMs?: number;
+  mainStartedAtMs?: number;
+}
 
 export interface JuiceNetTestApi {
+  /** Resolves when everything behind the first paint has started; the members below need it. */
+  ready(): Promise<void>;
+  firstPaint(): FirstPaint;
+  /** The rows the Chargers view shows now: the last known ones (marked) or the live ones. */
+  shownTree(): Promise<LastKnownRow[]>;
+  /** Whether the view still shows the last known rows. */
+  showingLastKnown(): boolean;
   backend: CommandBackend;
   messages(): RecordedMessage[];
   /** The next message that offers actions resolves with `answer` instead of waiting for a click. */
@@ -90,9 +110,10 @@ export interface TestApiParts {
   statusBar: ChargingStatusBar;
   demo: DemoController<DemoSimulator>;
   local: LocalSetup;
+  shown: ShownTree;
 }
 
-export function createTestApi(p: TestApiParts): JuiceNetTestApi {
+export function createTestApi(p: TestApiParts): Omit<JuiceNetTestApi, 'ready' | 'firstPaint'> {
   const snapshotNode = async (node: ChargerNode): Promise<TreeSnapshotNode> => {
     // As the workbench does on hover: getTreeItem, then resolveTreeItem for the tooltip.
     const item = p.tree.resolveTreeItem(p.tree.getTreeItem(node), node);
@@ -110,6 +131,8 @@ export function createTestApi(p: TestApiParts): JuiceNetTestApi {
     };
   };
   return {
+    shownTree: () => shownRows(p.shown),
+    showingLastKnown: () => p.shown.showingLastKnown,
     backend: p.store,
     messages: () => p.notifier.recorded.map((m) => ({ ...m })),
     clearMessages: () => void p.notifier.recorded.splice(0),

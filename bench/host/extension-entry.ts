@@ -15,6 +15,8 @@ import { startSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/test-api';
 
 const EXT_ID = 'juicenet-vscode.juicenet-vscode';
+/** The baseline: an extension that does nothing, installed beside ours in the same host (bench/extension.mjs makes it). */
+const EMPTY_ID = 'juicenet-bench.empty-extension';
 
 interface BenchConfig {
   mode: 'activation' | 'full';
@@ -40,8 +42,8 @@ async function waitFor(what: string, probe: () => boolean, timeoutMs: number): P
   return Date.now() - t0;
 }
 
-function activationFigures(marks: Mark[]) {
-  const at = (kind: string) => marks.find((m) => m.name === `code/extHost/${kind}/${EXT_ID}`)?.startTime;
+function activationFigures(marks: Mark[], id = EXT_ID) {
+  const at = (kind: string) => marks.find((m) => m.name === `code/extHost/${kind}/${id}`)?.startTime;
   const willLoad = at('willLoadExtensionCode');
   const didLoad = at('didLoadExtensionCode');
   const willActivate = at('willActivateExtension');
@@ -74,9 +76,22 @@ export async function run(): Promise<void> {
       forcedActivation = true;
       await ext.activate();
     }
+    const empty = vscode.extensions.getExtension(EMPTY_ID);
+    if (!empty) throw new Error(`the baseline extension ${EMPTY_ID} is not installed in the host`);
+    let emptyForced = false;
+    try {
+      await waitFor('the empty extension to activate', () => empty.isActive, 30_000);
+    } catch {
+      emptyForced = true;
+      await empty.activate();
+    }
     const perf = (globalThis as { MonacoPerformanceMarks?: { getMarks(): Mark[] } }).MonacoPerformanceMarks;
     const marks = perf?.getMarks() ?? [];
     out.activation = { ...activationFigures(marks), forcedActivation, marksSource: perf ? 'globalThis.MonacoPerformanceMarks' : 'none' };
+    out.emptyActivation = { ...activationFigures(marks, EMPTY_ID), forcedActivation: emptyForced };
+    // What activation painted, and when the rest had started behind it.
+    await ext.exports.ready();
+    out.firstPaint = ext.exports.firstPaint();
     if (cfg.mode === 'full') out.polling = await polling(ext.exports, cfg);
   } catch (e) {
     out.error = e instanceof Error ? (e.stack ?? e.message) : String(e);

@@ -17,6 +17,8 @@ export const LOCAL_PATHS = {
   health: '/local/health',
   /** POST {account_token, unit_id, monitor_only}: a box's monitor-only switch (recorded and served, never sent a command). */
   monitorOnly: '/local/monitor-only',
+  /** POST {account_token, action, ...}: smart charging (circuits, ready by, solar, the meter, the tariff); see localSmartRequestSchema. */
+  smart: '/local/smart',
 } as const;
 export type LocalPath = (typeof LOCAL_PATHS)[keyof typeof LOCAL_PATHS];
 
@@ -190,3 +192,138 @@ export type LocalMonitorOnlyReply = z.input<typeof localMonitorOnlyReplySchema>;
 
 export const localHealthSchema = z.object({ ok: z.literal(true) });
 export type LocalHealthReply = z.input<typeof localHealthSchema>;
+
+// ---- /local/smart ----
+
+const unitId = z.string().min(1).max(64);
+const solarMode = z.enum(['off', 'solar-only', 'solar-plus-min']);
+const tariffWindow = z.object({ from: z.unknown(), to: z.unknown(), centsPerKwh: z.unknown() }).partial();
+
+/** Where the grid power comes from: nothing, an HTTP JSON endpoint polled, or an MQTT topic. */
+export const localMeterConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({
+    kind: z.literal('http'),
+    url: z.string().min(1).max(2000),
+    /** Dotted path to the value in the JSON ("" when the body is the number itself). */
+    path: z.string().max(200).default(''),
+    /** 1: the value is positive when importing; -1: positive when exporting. */
+    sign: z.union([z.literal(1), z.literal(-1)]).default(1),
+    intervalS: z.number().min(1).max(300).default(5),
+  }),
+  z.object({
+    kind: z.literal('mqtt'),
+    url: z.string().min(1).max(2000),
+    topic: z.string().min(1).max(500),
+    path: z.string().max(200).default(''),
+    sign: z.union([z.literal(1), z.literal(-1)]).default(1),
+    username: z.string().max(200).optional(),
+    password: z.string().max(500).optional(),
+  }),
+]);
+export type LocalMeterConfig = z.infer<typeof localMeterConfigSchema>;
+
+/** What /local/smart takes: the owner's token and one action. */
+export const localSmartRequestSchema = z.intersection(
+  localOwnerRequestSchema,
+  z.discriminatedUnion('action', [
+    z.object({ action: z.literal('status') }),
+    z.object({
+      action: z.literal('set-circuit'),
+      /** Replaces the circuit with this id; a new one without. */
+      id: z.string().max(64).optional(),
+      name: z.string(),
+      /** The current the circuit may carry continuously (A). */
+      capacityA: z.number(),
+      unitIds: z.array(unitId),
+    }),
+    z.object({ action: z.literal('remove-circuit'), id: z.string() }),
+    /** Writes the suggested offline limits to the circuit's boxes (each keeps it in its memory). */
+    z.object({ action: z.literal('confirm-offline-limits'), id: z.string() }),
+    z.object({
+      action: z.literal('set-ready-by'),
+      unitId,
+      /** "07:00" in the charger's time zone. */
+      readyBy: z.string().max(10),
+      energyWh: z.number().positive().max(500_000).optional(),
+      stateOfCharge: z
+        .object({ batteryKwh: z.number().positive().max(500), fromPercent: z.number().min(0).max(100), toPercent: z.number().min(0).max(100) })
+        .optional(),
+    }),
+    z.object({ action: z.literal('cancel-ready-by'), unitId }),
+    z.object({ action: z.literal('set-solar'), unitId, mode: solarMode }),
+    z.object({ action: z.literal('set-meter'), meter: localMeterConfigSchema }),
+    /** The owner's tariff (the extension's juicenet.tariff settings, as typed). */
+    z.object({
+      action: z.literal('set-tariff'),
+      tariff: z.object({ mode: z.unknown(), weekday: z.array(tariffWindow).optional(), weekend: z.array(tariffWindow).optional() }),
+    }),
+  ]),
+);
+export type LocalSmartRequest = z.input<typeof localSmartRequestSchema>;
+
+const shareKind = z.enum(['sharing', 'paused', 'waiting-for-others', 'idle']);
+const solarKind = z.enum(['tracking', 'paused', 'minimum', 'meter-lost']);
+
+/** One box's smart-charging state (src/domain/smart/reason.ts SmartBoxState). */
+export const smartBoxStateSchema = z.object({
+  unitId: z.string(),
+  limitA: z.number(),
+  ownerLimitA: z.number(),
+  circuit: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      capacityA: z.number(),
+      boxes: z.number(),
+      shareA: z.number(),
+      targetA: z.number(),
+      kind: shareKind,
+      turnAtS: z.number().optional(),
+    })
+    .optional(),
+  readyBy: z
+    .object({
+      readyByMin: z.number(),
+      energyWh: z.number(),
+      addedWh: z.number(),
+      deadlineS: z.number(),
+      slots: z.array(z.object({ startS: z.number(), endS: z.number(), centsPerKwh: z.number() })),
+      costCents: z.number(),
+      readyAtS: z.number(),
+      feasible: z.boolean(),
+      chargeNow: z.boolean(),
+    })
+    .optional(),
+  solar: z.object({ mode: solarMode, kind: solarKind, limitA: z.number(), surplusA: z.number().optional(), problem: z.string().optional() }).optional(),
+});
+
+export const localCircuitStatusSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  capacityA: z.number(),
+  unitIds: z.array(z.string()),
+  /** What the boxes may draw together now (never above the capacity while the rules hold). */
+  mayDrawA: z.number(),
+  offlineFit: z.object({ fits: z.boolean(), totalA: z.number(), suggestedA: z.record(z.string(), z.number()), message: z.string() }),
+});
+
+export const localSmartStatusSchema = z.object({
+  success,
+  boxes: z.array(smartBoxStateSchema).catch([]),
+  circuits: z.array(localCircuitStatusSchema).catch([]),
+  meter: z.object({
+    kind: z.enum(['none', 'http', 'mqtt']),
+    /** Where it reads (without any password). */
+    where: z.string().optional(),
+    gridW: z.number().optional(),
+    atS: z.number().optional(),
+    problem: z.string().optional(),
+  }),
+  /** The tariff the plans use, in words (with what is wrong with it, if anything). */
+  tariff: z.string(),
+  /** After an action: what it did, in words. */
+  message: z.string().optional(),
+});
+export type LocalSmartStatus = z.infer<typeof localSmartStatusSchema>;
+export type LocalSmartStatusReply = z.input<typeof localSmartStatusSchema>;

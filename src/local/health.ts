@@ -7,8 +7,7 @@
 // - "not plugged in by" is raised once a day at the owner's time.
 import { clockTime } from '../domain/format';
 import { ratingAmps, unitZone } from '../server/rules';
-import { localDayNumber } from '../domain/time-zone';
-import { localTime } from '../server/timezone';
+import { localDayNumber, localTime } from '../domain/time-zone';
 import type { BoxEvent, BoxRegistry, BoxStream, LocalBox, StreamRecord } from './registry';
 
 /** Reports in a row that ignore the server's limit before a box is flagged. */

@@ -6,8 +6,10 @@
 // and every write to it is refused in words. The replies to a box's reports are built here, and
 // so is the care of its offline limit (kept in the box's EEPROM: sent once per owner's change).
 import { encodeCommand, nextCommandCounter } from '../juicebox/codec';
-import { MIN_AMPS, ProtocolError, ratingAmps, scheduleAllows, unitZone } from '../server/rules';
-import { localTime } from '../server/timezone';
+import { MIN_AMPS } from '../domain/amps';
+import { scheduleAllowsAt } from '../domain/schedule';
+import { localTime } from '../domain/time-zone';
+import { ProtocolError, ratingAmps, unitZone } from '../server/rules';
 import type { UnitSettings } from '../server/types';
 import type { BoxRegistry, LocalBox } from './registry';
 
@@ -20,10 +22,18 @@ export interface LimitDecision {
   reason: LimitReason;
 }
 
+/**
+ * Smart charging's say in a reply: the amps to send, given the box (its report just taken) and the
+ * owner's decision. Called once per reply; never raises above the owner's decision.
+ */
+export type ReplyCap = (box: LocalBox, owner: LimitDecision, now: number) => number;
+
 /** Who changes a limit (for the log and for listeners). */
 export type LimitChanger = 'api' | 'mqtt' | 'smart-charging' | 'owner';
 
 export class BoxLimits {
+  private replyCap?: ReplyCap;
+
   constructor(
     private readonly registry: BoxRegistry,
     private readonly now: () => number,
@@ -38,7 +48,7 @@ export class BoxLimits {
     if (box.session?.goalReached) return { amps: 0, reason: 'goal-reached' };
     if (s.overrideTime > 0 && s.overrideTime <= now) return { amps: limit, reason: 'override' };
     if (s.chargingTime > now) return { amps: 0, reason: 'hold' };
-    if (!scheduleAllows(s.schedule, unitZone(s.info), now)) return { amps: 0, reason: 'schedule' };
+    if (!scheduleAllowsAt(s.schedule, unitZone(s.info), now)) return { amps: 0, reason: 'schedule' };
     return { amps: limit, reason: 'limit' };
   }
 
@@ -110,6 +120,25 @@ export class BoxLimits {
     this.registry.saveOfflineCare(box);
   }
 
+  /** Lets smart charging cap the limit of every reply (undefined: the owner's decision alone). */
+  setReplyCap(cap: ReplyCap | undefined): void {
+    this.replyCap = cap;
+  }
+
+  /** The online limit of a reply now: the owner's decision, capped by smart charging. */
+  private replyLimit(box: LocalBox, now: number): number {
+    const owner = this.decide(box, now);
+    if (!this.replyCap) return owner.amps;
+    try {
+      const capped = this.replyCap(box, owner, now);
+      return Number.isInteger(capped) && capped >= 0 ? Math.min(owner.amps, capped) : Math.min(owner.amps, box.last?.onlineLimitA ?? 0);
+    } catch (e) {
+      // Never a raise on an internal error: the box keeps at most what it obeys now.
+      this.log(`internal error in smart charging for ${box.unitId}: ${(e as Error).message}`);
+      return Math.min(owner.amps, box.last?.onlineLimitA ?? 0);
+    }
+  }
+
   /**
    * The offline limit a reply carries: the owner's new one once after a change; otherwise what
    * the box reports it keeps (so the box has nothing to write), or, for boxes that do not report
@@ -134,7 +163,7 @@ export class BoxLimits {
    */
   reply(box: LocalBox, protocolVersion: string | undefined, now: number): { datagram: string; onlineA: number; offlineA: number } | undefined {
     if (box.monitorOnly) return undefined;
-    const onlineA = this.onlineLimit(box, now);
+    const onlineA = this.replyLimit(box, now);
     const offlineA = this.offlineForReply(box);
     const lt = localTime(unitZone(box.settings.info), now);
     const local = new Date((Math.floor(now) + lt.offsetS) * 1000);

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { Accounts } from '../server/accounts';
 import { startHttpServer, type HttpServer } from '../server/http';
 import { JuiceNetProtocol } from '../server/protocol';
-import { ProtocolError } from '../server/rules';
+import { ProtocolError, SERVER_TIME_ZONE } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
 import { LocalSource } from './source';
 import { Notifier } from './notify';
+import { SmartCharging, type SmartChargingOptions } from './smart/controller';
 import { LocalEvents, serialOf } from './events';
 import { type FloodLimits, JUICEBOX_UDP_PORTS, UdpListener } from './udp';
 import { LOCAL_PATHS, type LocalAccountReply, type LocalAlertReply, type LocalDiagnosticsReply, type LocalMonitorOnlyReply } from '../api/local-contract';
@@ -47,6 +48,10 @@ export interface LocalServerOptions {
   webhookRetryDelaysMs?: readonly number[];
   /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
   offlineAfterS?: number;
+  /** The server's clock, epoch seconds (default: the machine's; tests give a simulator's virtual clock). */
+  now?: () => number;
+  /** Smart charging's timing (tests shorten it; the defaults are the product's). */
+  smart?: Pick<SmartChargingOptions, 'solar' | 'circuit'>;
   /** Log lines (default: stderr with a time stamp). Never given a token. */
   log?: (line: string) => void;
 }
@@ -68,6 +73,8 @@ export interface RunningLocalServer {
   db: LocalDatabase;
   http: HttpServer;
   notifier: Notifier;
+  /** Smart charging (POST /local/smart): circuits, ready-by plans, solar. */
+  smart: SmartCharging;
   /** The push channel (GET /local/events). */
   events: LocalEvents;
   /** Datagrams received, replies sent, internal errors, datagrams dropped by the flood limits. */
@@ -108,7 +115,7 @@ function accountTokenIn(dataDir: string): string {
 
 export async function startLocalServer(opts: LocalServerOptions): Promise<RunningLocalServer> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} juicenet-local: ${line}\n`));
-  const now = () => Date.now() / 1000;
+  const now = opts.now ?? (() => Date.now() / 1000);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const accountToken = accountTokenIn(opts.dataDir);
   const databaseFile = join(opts.dataDir, DATABASE_FILE);
@@ -121,17 +128,20 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   let http: HttpServer | undefined;
   let udp: UdpListener | undefined;
   let tick: NodeJS.Timeout | undefined;
+  let smart: SmartCharging | undefined;
   try {
     source = new LocalSource({
       db,
       now,
-      defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+      defaultTimeZone: opts.timeZone ?? SERVER_TIME_ZONE,
       allowAddressChange: opts.allowAddressChange ?? false,
       offlineAfterS: opts.offlineAfterS,
       monitorOnlyNewBoxes: opts.monitorOnly,
       log,
     });
     source.on('notification', (e) => notifier.notify(e.unitId, e.event, e.notification, e.details));
+    smart = new SmartCharging({ source, db, now, log, ...opts.smart });
+    smart.start();
     // What an owner should hear about at once goes out on the push channel, with its words.
     const alert = (unit: string, kind: LocalAlertReply['kind'], words: string) => {
       events.alert({ unit, kind, words, atS: now() });
@@ -248,6 +258,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
             return { account_token: accounts.create() } satisfies LocalAccountReply;
           },
         },
+        [LOCAL_PATHS.smart]: { loopbackOnly: false, handle: (body) => smartCharging.handle(body, accountToken) },
       },
       streams: { [LOCAL_PATHS.events]: (req, res) => events.handle(req, res) },
       healthPath: LOCAL_PATHS.health,
@@ -255,6 +266,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
     const httpServer = http;
+    const smartCharging = smart;
     let closing: Promise<void> | undefined;
     return {
       baseUrl: httpServer.baseUrl,
@@ -270,10 +282,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       http: httpServer,
       notifier,
       events,
+      smart: smartCharging,
       stats: () => ({ ...listener.stats }),
       close: () =>
         (closing ??= (async () => {
           clearInterval(tick);
+          await smartCharging.close();
           notifier.close();
           events.close();
           await listener.close();
@@ -283,6 +297,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     };
   } catch (e) {
     clearInterval(tick);
+    await smart?.close();
     notifier.close();
     events.close();
     await udp?.close();

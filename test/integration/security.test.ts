@@ -60,6 +60,7 @@ describe('security: no token anywhere after a full session (in the host)', funct
     ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID)!;
     assert.ok(ext, 'extension installed');
     t = ext.isActive ? ext.exports : await ext.activate();
+    await t.ready();
     t.clearMessages();
   });
   after(async () => {
