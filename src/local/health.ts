@@ -24,8 +24,13 @@ function streamWords(s: BoxStream): string {
   return `UDP port ${s.localPort} (from ${s.address}${s.port ? ` port ${s.port}` : ''})`;
 }
 
+/**
+ * One stream: this server's port and the box's address. The box's own port is not part of it: a
+ * box that picks another source port (after a restart, or per datagram on some firmware) keeps its
+ * stream, and replies simply go to the port its latest report came from.
+ */
 function sameStream(a: BoxStream, b: BoxStream): boolean {
-  return a.localPort === b.localPort && a.port === b.port && a.address === b.address;
+  return a.localPort === b.localPort && a.address === b.address;
 }
 
 export class BoxHealth {
@@ -72,6 +77,7 @@ export class BoxHealth {
         box.streams.splice(box.streams.indexOf(oldest), 1);
       }
     }
+    rec.port = stream.port;
     rec.lastS = now;
     rec.reports++;
     let active: StreamRecord = rec;

@@ -136,13 +136,25 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       assert.equal(box.replies.length, replies, 'no reply on the old stream');
       d = await s.diagnostics();
       assert.equal(d.boxes[SERIAL_A].reports, 4, 'the old stream report is recorded');
+      // A new source port of the box (a restart of its network stack) on the active server port is
+      // the same stream: answered, and no move is logged.
+      const restarted = await ManualBox.open(SERIAL_A);
+      const newSourcePort = restarted.sourcePort;
+      try {
+        assert.equal((await restarted.exchange(p2, { S: 2, A: 160, L: 10_600, E: 600 })).fromPort, p2);
+      } finally {
+        await restarted.close();
+      }
+      assert.equal(s.logs.filter((l) => l.includes('now reports to UDP port')).length, 1, 'one move logged');
+      d = await s.diagnostics();
+      assert.equal(d.boxes[SERIAL_A].sourcePort, newSourcePort);
       const sessions = s.server.db.db.prepare('SELECT id, open, energy_wh FROM sessions WHERE unit_id = ?').all(SERIAL_A) as {
         open: number;
         energy_wh: number;
       }[];
       assert.equal(sessions.length, 1, 'one session across the move');
       assert.equal(sessions[0].open, 1);
-      assert.equal(sessions[0].energy_wh, 500);
+      assert.equal(sessions[0].energy_wh, 600);
     } finally {
       await box.close();
       await other.close();
