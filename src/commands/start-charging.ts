@@ -1,5 +1,5 @@
 // juicenet.startCharging: charge now regardless of the schedule: set_override with override_time
-// one second in the past (the document: "time set to in past to charge the JB now"). If the limit
+// one second in the past (the protocol: "time set to in past to charge the JB now"). If the limit
 // is 0 A (charging turned off), it is first restored: to the limit "Stop Charging" remembered, or
 // else to one the user picks (test argument `restoreAmps`, or the unit's maximum). With an amount
 // (`energyToAddKwh`, from Start Charging with an Amount), the session's energy to add is that.

@@ -1,4 +1,4 @@
-// juicenet.stopCharging: turns charging off with set_limit 0 A (the document's "switch the
+// juicenet.stopCharging: turns charging off with set_limit 0 A (the protocol's "switch the
 // charging off"), remembering the limit it had (in memory, per unit) so that "Start Charging"
 // restores it. It leaves the schedule and any override as they are: with a 0 A limit nothing
 // charges whatever they say, and "Start Charging" undoes exactly this.

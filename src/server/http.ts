@@ -199,7 +199,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       const cmdName = cmd ?? '(none)';
       perCommand[cmdName] = (perCommand[cmdName] ?? 0) + 1;
       if (opts.captureRequests && (lastRequests.has(cmdName) || lastRequests.size < 64)) lastRequests.set(cmdName, captureRequest(obj));
-      // The document: a reply carries the command (`cmd`), failures included.
+      // The protocol: a reply carries the command (`cmd`), failures included.
       const withCmd = (b: Record<string, unknown>) => (cmd === undefined ? b : { ...b, cmd });
       const f = opts.faults?.();
       if (f && f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));

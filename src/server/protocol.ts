@@ -36,7 +36,7 @@ export interface ProtocolOptions {
 }
 
 /**
- * Notification events by lower-cased name: the document's tables write "start_Charging" and
+ * Notification events by lower-cased name: the protocol's tables write "start_Charging" and
  * "charging_delayed_due_to_toU" where its examples have "start_charging" and "..._ToU".
  */
 const NOTIFICATION_EVENT_BY_LOWER = new Map<string, string>(NOTIFICATION_EVENTS.map((e) => [e.toLowerCase(), e]));
@@ -46,7 +46,7 @@ function malformed(message: string): ProtocolReply {
 }
 
 /**
- * A history session with its energy under " wh_energy" (a leading space), as the document's own
+ * A history session with its energy under " wh_energy" (a leading space), as the protocol's own
  * example spells it on one session: the simulator sends it so that clients meet the quirk (they
  * trim keys before reading, so the session still reads as its type says).
  */
@@ -95,7 +95,7 @@ export class JuiceNetProtocol {
 
   /** Runs one protocol command. Throws ProtocolError for success:false replies. */
   run(endpoint: Endpoint, rawBody: Record<string, unknown>): ProtocolReply {
-    // Keys are trimmed before anything is read ("cmd " like " wh_energy"): the document is sloppy.
+    // Keys are trimmed before anything is read ("cmd " like " wh_energy"): the protocol is sloppy.
     let body: Record<string, unknown>;
     try {
       body = normaliseKeys(rawBody) as Record<string, unknown>;
@@ -170,7 +170,7 @@ export class JuiceNetProtocol {
       case 'get_schedule':
         return { ...structuredClone(s.schedule), info_timestamp: s.infoTimestamp, success: true, ID: unitId } satisfies Reply<'get_schedule'>;
       case 'set_schedule': {
-        // The document marks no field required: {type:"disabled"} alone keeps the stored windows
+        // The protocol marks no field required: {type:"disabled"} alone keeps the stored windows
         // (they apply again when the schedule is turned back on); "custom" needs both.
         const r = req as SimRequest<'set_schedule'>;
         if (r.type !== 'disabled' && r.type !== 'custom') throw new ProtocolError(422, `Unknown schedule type "${r.type}": use "disabled" or "custom"`);
@@ -191,7 +191,7 @@ export class JuiceNetProtocol {
       case 'get_share_pin':
         return { success: true, pin: this.accounts.issuePin(unitId, now + this.opts.pinTtlS) } satisfies Reply<'get_share_pin'>;
       case 'get_info':
-        // The stored info was checked field by field against the document's types (set_info,
+        // The stored info was checked field by field against the protocol's types (set_info,
         // checkInfoTypes); the fields the server does not know go back as they came.
         return { ...(structuredClone(s.info) as Reply<'get_info'>), info_timestamp: s.infoTimestamp, success: true } satisfies Reply<'get_info'>;
       case 'set_info':
@@ -260,7 +260,7 @@ export class JuiceNetProtocol {
       if (['cmd', 'token', 'account_token', 'device_id', 'success', 'info_timestamp'].includes(k)) continue;
       defineData(fields, k, v);
     }
-    // Known fields must have the document's types (a stored "pro" unit_type_id would break every
+    // Known fields must have the protocol's types (a stored "pro" unit_type_id would break every
     // client's get_info); numbers may come as numeric strings, as this wire sends them.
     const incoming = checkInfoTypes(INFO_TYPES, fields, '');
     for (const k of ['amps_wire_rating', 'amps_unit_rating']) {
