@@ -62,6 +62,13 @@ const targets = {
     outdir: 'dist/test/integration',
     external: ['vscode', 'mocha', 'better-sqlite3'],
   },
+  // The suite run in a host where the packaged .vsix is installed (test/host/run-vsix.mjs).
+  vsixtest: {
+    ...node,
+    entryPoints: [...tsFiles('test/vsix')],
+    outdir: 'dist/test/vsix',
+    external: ['vscode', 'mocha', 'better-sqlite3'],
+  },
 };
 
 function ready(name, opts) {

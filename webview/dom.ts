@@ -1,6 +1,7 @@
 // Tiny DOM helpers. No innerHTML with data, no inline styles or handlers (the CSP forbids them).
 import type { ErrorInfo } from '../src/protocol/messages';
 import { RpcError } from './rpc';
+import { clockText, dateTimeText, machineTimeZone } from '../src/domain/time-zone';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 type Child = Node | string | null | undefined | false;
@@ -97,7 +98,30 @@ export function setLiveText(el: HTMLElement, lines: string[]): void {
   for (const l of lines) el.append(h('li', { text: l }));
 }
 
+let shownZone: string | undefined;
+
+/**
+ * The charger's zone, from the host's snapshot (domain/time-zone chargerZone): every time on the
+ * page is shown in it, not in the browser's. True when it changed (what shows times re-renders).
+ */
+export function setShownZone(zone: string | undefined): boolean {
+  if (!zone || zone === shownZone) return false;
+  shownZone = zone;
+  return true;
+}
+
+/** The zone the page shows times in: the charger's once known, this computer's until then. */
+export function shownTimeZone(): string {
+  return shownZone ?? machineTimeZone();
+}
+
+/** "5 Dec 2026, 14:05" in the charger's zone. */
 export function localTime(epochS: number | undefined): string {
   if (epochS === undefined) return 'unknown';
-  return new Date(epochS * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return dateTimeText(shownTimeZone(), epochS);
+}
+
+/** "14:05" in the charger's zone. */
+export function localClockTime(epochS: number): string {
+  return clockText(shownTimeZone(), epochS);
 }

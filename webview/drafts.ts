@@ -8,6 +8,7 @@
 // edited" is kept, so the page can ask for it again).
 // A namespace import: esbuild can then drop zod's locales.
 import * as z from 'zod';
+import { clear, showRestored } from './dom';
 
 const hhmmText = z.string().max(40);
 
@@ -79,4 +80,67 @@ export function draftStore(drafts: Drafts, save: () => void): DraftStore {
       save();
     },
   };
+}
+
+/** What a form tells the draft lifecycle. */
+export interface DraftForm<K extends keyof Drafts> {
+  /** The form's unsaved edits as a draft; undefined while it shows what was loaded. */
+  capture(): Drafts[K] | undefined;
+  /** Puts a saved draft back over the values just loaded. */
+  apply(draft: NonNullable<Drafts[K]>): void;
+  /** Reads the charger again, dropping the edits ("Discard them"). */
+  reload(): void;
+  /** A note for "Restored your unsaved edits" (what must be typed again). */
+  restoredNote?(draft: NonNullable<Drafts[K]>): string | undefined;
+}
+
+/**
+ * The one lifecycle of an editor tab's unsaved edits (Info, Schedule, Notifications): the tab's
+ * first activation restores the edits a discarded page had not saved, over a fresh load, and says
+ * so with a way to discard them; every edit and save keeps the draft while the form differs from
+ * what was loaded, and drops it (and the "Restored" note) once it does not.
+ */
+export class DraftLifecycle<K extends keyof Drafts> {
+  private activated = false;
+
+  constructor(
+    private readonly store: DraftStore,
+    private readonly key: K,
+    /** Where "Restored your unsaved edits" shows. */
+    private readonly restoreBox: HTMLElement,
+    private readonly testId: string,
+    private readonly form: DraftForm<K>,
+  ) {}
+
+  /** True on the tab's first activation (that load restores); false after. */
+  firstActivation(): boolean {
+    if (this.activated) return false;
+    this.activated = true;
+    return true;
+  }
+
+  /** A load failed: with nothing loaded yet, the next activation tries (and restores) again. */
+  loadFailed(anythingLoaded: boolean): void {
+    this.activated = anythingLoaded;
+  }
+
+  /** After a load: the saved draft put back when restoring, then kept or dropped; returns the draft restored. */
+  afterLoad(restore: boolean): NonNullable<Drafts[K]> | undefined {
+    const saved = restore ? this.store.get(this.key) : undefined;
+    if (saved) this.form.apply(saved as NonNullable<Drafts[K]>);
+    this.changed();
+    clear(this.restoreBox);
+    if (saved && this.form.capture() !== undefined) {
+      const note = this.form.restoredNote?.(saved as NonNullable<Drafts[K]>);
+      showRestored(this.restoreBox, () => this.form.reload(), note, this.testId);
+    }
+    return (saved as NonNullable<Drafts[K]> | undefined) ?? undefined;
+  }
+
+  /** After every edit and every save: the draft kept while the form differs from what was loaded. */
+  changed(): void {
+    const d = this.form.capture();
+    this.store.set(this.key, d);
+    if (d === undefined) clear(this.restoreBox);
+  }
 }

@@ -4,7 +4,7 @@ import type { HistorySession, PlotPoint } from '../src/protocol/messages';
 import { formatCents, formatDuration, formatEnergyWh } from '../src/domain/format';
 import { sessionsToCsv } from './csv';
 import { energyUnderCurveWh, plotIntervalsForWidth, toPlotColumns } from './plot';
-import { clear, errorInfoOf, h, localTime, showMessage } from './dom';
+import { clear, errorInfoOf, h, localTime, shownTimeZone, showMessage } from './dom';
 import type { Rpc } from './rpc';
 
 type SortKey = 'timeStart' | 'timeEnd' | 'durationS' | 'energyWh' | 'savingsCents';
@@ -65,7 +65,8 @@ export function drawPowerPlot(host: HTMLElement, points: readonly PlotPoint[], w
   const opts: uPlot.Options = {
     width: Math.max(200, widthPx),
     height: heightPx,
-    // Local time axis; uPlot formats epoch seconds in the browser's time zone.
+    // The time axis in the charger's zone (uPlot would use the browser's).
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), shownTimeZone()),
     scales: { x: { time: true }, kW: { auto: true, range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
     axes: [
       { stroke: cssVar('--vscode-foreground', '#888'), grid: { stroke: cssVar('--vscode-editorWidget-border', '#8884') } },
@@ -140,6 +141,12 @@ export class HistoryTab {
       this.plotInfo,
       this.plotHost,
     );
+  }
+
+  /** The charger's zone became known or changed: its times are shown again in it. */
+  zoneChanged(): void {
+    if (this.sessions.length > 0) this.renderTable();
+    this.redraw();
   }
 
   /** Loads the first page once the tab is shown. */

@@ -2,8 +2,8 @@
 // before set_info, a conflict check against the server's info_timestamp, and a read-back after it.
 // Unsaved edits survive the page being discarded (webview/drafts.ts).
 import { diffInfo, getAtPath, parseInfoJson, setAtPath, validateInfo, type FieldProblem, type InfoChange } from './info-model';
-import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showRestored, showWriteError } from './dom';
-import type { DraftStore } from './drafts';
+import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showWriteError } from './dom';
+import { DraftLifecycle, type DraftStore } from './drafts';
 import type { Result } from '../src/protocol/messages';
 import type { Rpc } from './rpc';
 import { fieldInfo } from './words';
@@ -98,7 +98,8 @@ export class InfoTab {
   private loaded: Record<string, unknown> | undefined;
   private loadedTimestamp: number | undefined;
   private draft: Record<string, unknown> = {};
-  private loadedOnce = false;
+  /** The unsaved edits' one lifecycle (webview/drafts.ts DraftLifecycle). */
+  private readonly edits: DraftLifecycle<'info'>;
   /** set_info (and its read-back) is on its way: a second click must not send twice. */
   private sending = false;
   private problemCount = 0;
@@ -127,8 +128,18 @@ export class InfoTab {
   constructor(
     root: HTMLElement,
     private readonly rpc: Rpc,
-    private readonly drafts: DraftStore,
+    drafts: DraftStore,
   ) {
+    this.edits = new DraftLifecycle(drafts, 'info', this.restoreBox, 'info-restored', {
+      capture: () => (this.isDirty() ? { json: this.json.value, loadedInfoTimestamp: this.loadedTimestamp } : undefined),
+      apply: (saved) => {
+        this.json.value = saved.json;
+        // The edits were made on the info of that time: the conflict check compares with it.
+        this.loadedTimestamp = saved.loadedInfoTimestamp;
+        this.syncFromJson();
+      },
+      reload: () => void this.load(),
+    });
     const form = h('div', { class: 'form-grid' });
     for (const f of FIELDS) {
       const id = `info-${f.path.replace(/\./g, '-')}`;
@@ -188,10 +199,8 @@ export class InfoTab {
   }
 
   async activate(): Promise<void> {
-    if (this.loadedOnce) return;
-    this.loadedOnce = true;
     // The first load brings back the edits a discarded page had not saved.
-    await this.load(true);
+    if (this.edits.firstActivation()) await this.load(true);
   }
 
   /** Reads the info from the charger into the form; with `restore`, then puts the saved draft back over it. */
@@ -205,23 +214,14 @@ export class InfoTab {
       this.loadedTimestamp = r.infoTimestamp;
       this.draft = structuredClone(r.raw);
       this.renderJson();
-      const saved = restore ? this.drafts.get('info') : undefined;
-      if (saved) {
-        this.json.value = saved.json;
-        // The edits were made on the info of that time: the conflict check compares with it.
-        this.loadedTimestamp = saved.loadedInfoTimestamp;
-        this.syncFromJson();
-      }
+      const saved = this.edits.afterLoad(restore);
       this.renderFields();
       this.syncWireWarning();
       this.renderCars();
       if (!saved) this.validate();
-      this.saveDraft();
       showMessage(this.msg, 'info', 'Loaded from the charger.');
-      clear(this.restoreBox);
-      if (saved && this.isDirty()) showRestored(this.restoreBox, () => void this.load(), undefined, 'info-restored');
     } catch (e) {
-      this.loadedOnce = this.loaded !== undefined;
+      this.edits.loadFailed(this.loaded !== undefined);
       const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not read the info: ${info.message}`, info.nextStep);
     }
@@ -239,13 +239,6 @@ export class InfoTab {
     return diffInfo(this.loaded, value).length > 0;
   }
 
-  /** Keeps the edits in the webview state while they differ from what was loaded. */
-  private saveDraft(): void {
-    const dirty = this.isDirty();
-    this.drafts.set('info', dirty ? { json: this.json.value, loadedInfoTimestamp: this.loadedTimestamp } : undefined);
-    if (!dirty) clear(this.restoreBox);
-  }
-
   private onFieldInput(f: FieldDef, input: FieldControl): void {
     const text = input.value;
     let value: unknown = text;
@@ -259,7 +252,7 @@ export class InfoTab {
     this.renderJson();
     this.validate();
     this.syncWireWarning();
-    this.saveDraft();
+    this.edits.changed();
   }
 
   /** Beside the wire rating, while it differs from what the charger has: what it bounds. */
@@ -275,7 +268,7 @@ export class InfoTab {
 
   private onJsonInput(): void {
     this.syncFromJson();
-    this.saveDraft();
+    this.edits.changed();
   }
 
   /** The JSON editor's text -> the draft and the fields; shows its problems. */
@@ -344,7 +337,7 @@ export class InfoTab {
   private afterCarEdit(): void {
     this.renderJson();
     this.validate();
-    this.saveDraft();
+    this.edits.changed();
   }
 
   /**
@@ -522,11 +515,11 @@ export class InfoTab {
         this.syncWireWarning();
         this.renderCars();
         this.validate();
-        this.saveDraft();
+        this.edits.changed();
         showMessage(this.msg, 'ok', 'Saved. The form shows what the charger now has.');
       } else {
         // The user's input stays in the form (and in the draft: it differs from what the charger has).
-        this.saveDraft();
+        this.edits.changed();
         const names = differs.map((c) => labelOf(c.path));
         showMessage(
           this.msg,

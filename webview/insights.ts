@@ -78,7 +78,12 @@ function formatMetric(t: Totals, m: Metric): string {
 }
 
 export interface Computed {
+  /** The sessions the history lists (what the exports hold). */
   figures: SessionFigures[];
+  /** The figures and the sessions running now: what the cards, the chart and the calendar sum. */
+  withRunning: SessionFigures[];
+  /** The first local day any charger's history covers (undefined without sessions). */
+  firstDay?: number;
   options: InsightOptions;
   tariffErrors: string[];
   tariffText: string[];
@@ -97,6 +102,7 @@ export function computeFigures(data: InsightsData): Computed {
   const timeOfUse = parsed.ok && parsed.mode === 'timeOfUse' ? parsed.tariff : undefined;
   const options: InsightOptions = { timeOfUse, gridCo2GPerKwh: co2 };
   const figures: SessionFigures[] = [];
+  const running: SessionFigures[] = [];
   const names: Record<string, string> = {};
   const tariffText: string[] = [];
   for (const c of data.chargers) {
@@ -109,11 +115,18 @@ export function computeFigures(data: InsightsData): Computed {
       gasCentsPerGallon: c.gasCentsPerGallon,
       mpg: c.mpg,
       whPerMile: c.whPerMile,
+      priceHistory: c.priceHistory,
     };
     const opts = parsed.ok ? options : { ...options, timeOfUse: undefined };
+    // An invalid tariff leaves every cost unknown (the charger's prices included) until it is fixed.
+    const costFacts = parsed.ok ? facts : { ...facts, ecostCents: undefined, priceHistory: undefined };
     for (const s of c.sessions) {
-      const f = sessionFigures(s, parsed.ok ? facts : { ...facts, ecostCents: undefined }, opts);
+      const f = sessionFigures(s, costFacts, opts);
       if (f) figures.push(f);
+    }
+    if (c.running) {
+      const f = sessionFigures({ timeStart: c.running.timeStart, energyWh: c.running.energyWh }, costFacts, opts);
+      if (f) running.push(f);
     }
     if (!timeOfUse && parsed.ok)
       tariffText.push(
@@ -124,7 +137,9 @@ export function computeFigures(data: InsightsData): Computed {
   }
   if (timeOfUse) tariffText.push(describeTariff(timeOfUse));
   const home = data.chargers[0]?.zone ?? 'UTC';
-  return { figures, options, tariffErrors: parsed.ok ? [] : parsed.errors, tariffText, today: localDayNumber(home, data.nowS), names };
+  const withRunning = [...figures, ...running];
+  const firstDay = withRunning.length ? Math.min(...withRunning.map((f) => f.day)) : undefined;
+  return { figures, withRunning, firstDay, options, tariffErrors: parsed.ok ? [] : parsed.errors, tariffText, today: localDayNumber(home, data.nowS), names };
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -183,6 +198,8 @@ export class InsightsTab {
   private readonly msg = h('p', { class: 'message', 'data-testid': 'insights-status' });
   private readonly problems = h('ul', { class: 'problems', 'data-testid': 'insights-problems', role: 'alert' });
   private readonly cards = h('div', { class: 'insight-cards', 'data-testid': 'insights-cards' });
+  private readonly empty = h('div', { 'data-testid': 'insights-empty' });
+  private readonly calendarTitle = h('h3', { text: 'Charging days (last 12 months)' });
   private readonly totals = h('p', { class: 'insight-totals', 'data-testid': 'insights-totals' });
   private readonly chartHost = h('div', { class: 'plot-host insight-chart', 'data-testid': 'insights-chart' });
   private readonly calendarHost = h('div', { class: 'insight-calendar-host', 'data-testid': 'insights-calendar' });
@@ -237,10 +254,11 @@ export class InsightsTab {
       h('div', { class: 'toolbar insight-toolbar' }, this.scopeSel, this.periodSel, this.metricSel, reload, csvSessions, csvMonthly),
       this.msg,
       this.problems,
+      this.empty,
       this.cards,
       this.totals,
       this.chartHost,
-      h('h3', { text: 'Charging days (last 12 months)' }),
+      this.calendarTitle,
       this.calendarHost,
       h('h3', { text: 'How these figures are computed' }),
       this.how,
@@ -292,7 +310,7 @@ export class InsightsTab {
   private render(): void {
     if (!this.computed || !this.data) return;
     const c = this.computed;
-    this.agg = aggregate(c.figures, this.ui.period, c.today);
+    this.agg = aggregate(c.withRunning, this.ui.period, c.today, undefined, c.firstDay);
     // Problems: the tariff as typed, what each charger lacks, fetch errors.
     clear(this.problems);
     for (const e of c.tariffErrors) this.problems.append(h('li', { text: `${e} (Settings › JuiceNet › Tariff)` }));
@@ -311,6 +329,24 @@ export class InsightsTab {
       if (!ch.complete && !ch.error) this.problems.append(h('li', { class: 'muted', text: `${ch.name}: older history is still to be read (Reload goes on).` }));
     }
     this.problems.hidden = this.problems.childElementCount === 0;
+    // A new charger: nothing to sum yet, said once instead of empty cards, bars and calendar.
+    const empty = c.withRunning.length === 0;
+    clear(this.empty);
+    if (empty)
+      this.empty.append(
+        h('p', {
+          class: 'message info',
+          role: 'status',
+          text: 'No charging sessions yet. The figures appear here after the first session (the one running counts too).',
+        }),
+      );
+    for (const el of [this.cards, this.totals, this.chartHost, this.calendarTitle, this.calendarHost]) el.hidden = empty;
+    if (empty) {
+      this.chart?.destroy();
+      this.chart = undefined;
+      this.renderHow();
+      return;
+    }
     this.renderCards();
     this.renderChart();
     this.renderCalendar();
@@ -321,20 +357,24 @@ export class InsightsTab {
     const a = this.agg!;
     clear(this.cards);
     const p = a.period;
+    // Like for like: the period so far against the same days of the one before (this month's 1st to
+    // 5th against last month's 1st to 5th), never against the whole previous period.
+    const same = a.previousSameDays;
+    const firstDay = this.computed?.firstDay;
     const card = (m: Metric, extra?: string) => {
       const now = metricValue(a.current, m);
-      const before = metricValue(a.previous, m);
-      const change = percentChange(now, before);
+      const before = same ? metricValue(same, m) : undefined;
+      const change = before === undefined ? undefined : percentChange(now, before);
       const meta = METRICS.find((x) => x.key === m)!;
+      const compared = same
+        ? `${p === 'day' ? 'Yesterday' : `Same days ${PREVIOUS_WORD[p]}`} (${same.label}): ${formatMetric(same, m)}${change === undefined ? '' : ` (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(0)} %)`}`
+        : `No ${PREVIOUS_WORD[p]} to compare with: the history starts ${firstDay === undefined ? 'today' : isoDate(firstDay)}`;
       return h(
         'div',
-        { class: 'insight-card', 'data-metric': m, 'data-current': now, 'data-previous': before },
+        { class: 'insight-card', 'data-metric': m, 'data-current': now, 'data-previous': before ?? '' },
         h('div', { class: 'muted', text: `${meta.label}, ${PERIOD_WORD[p]}${p === 'year' || p === 'month' || p === 'week' ? ' so far' : ''}` }),
         h('div', { class: 'insight-value', text: formatMetric(a.current, m) }),
-        h('div', {
-          class: 'muted',
-          text: `${PREVIOUS_WORD[p]}: ${formatMetric(a.previous, m)}${change === undefined ? '' : ` (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(0)} %)`}`,
-        }),
+        h('div', { class: 'muted', 'data-testid': 'insights-compared', text: compared }),
         extra ? h('div', { class: 'muted', text: extra }) : null,
       );
     };
@@ -354,7 +394,8 @@ export class InsightsTab {
     this.totals.dataset.energyWh = String(t.energyWh);
     this.totals.dataset.costCents = String(t.costCents);
     this.totals.dataset.sessions = String(t.sessions);
-    this.totals.textContent = `Last ${PERIODS_SHOWN[p]} ${p === 'day' ? 'days' : `${p}s`} (${a.buckets[0].label} to ${a.current.label}): ${t.sessions} sessions, ${formatEnergyWh(t.energyWh)}, cost ${formatMetric(t, 'cost')}, savings vs gasoline ${formatMetric(t, 'savings')}, grid CO2 ${formatMetric(t, 'co2')}.`;
+    const n = a.buckets.length;
+    this.totals.textContent = `${n < PERIODS_SHOWN[p] ? `Since the history starts, ${n}` : `Last ${n}`} ${p === 'day' ? (n === 1 ? 'day' : 'days') : `${p}${n === 1 ? '' : 's'}`} (${a.buckets[0].label} to ${a.current.label}): ${t.sessions} sessions, ${formatEnergyWh(t.energyWh)}, cost ${formatMetric(t, 'cost')}, savings vs gasoline ${formatMetric(t, 'savings')}, grid CO2 ${formatMetric(t, 'co2')}.`;
   }
 
   private renderChart(): void {
@@ -369,7 +410,7 @@ export class InsightsTab {
   private renderCalendar(): void {
     const c = this.computed!;
     clear(this.calendarHost);
-    const days = calendar(c.figures, c.today, 53);
+    const days = calendar(c.withRunning, c.today, 53);
     const grid = h('div', {
       class: 'insight-calendar',
       role: 'img',
@@ -411,7 +452,7 @@ export class InsightsTab {
     const zones = [...new Set(d.chargers.map((x) => x.zone))].join(', ');
     row(
       'Periods',
-      `Each session counts on the day it started, in the charger’s local time (${zones}); weeks start on Monday. The current period so far is compared with the whole previous one.`,
+      `Each session counts on the day it started, in the charger’s local time (${zones}); weeks start on Monday. The current period so far is compared with the same days of the one before; only periods since the history starts are shown. Today includes the session running now. Each session is costed at the electricity price in force on its day: a price change applies from the day it is made.`,
     );
     row('Energy', 'The energy of each session as the charger reports it in its charging history.');
     row(

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './panel.css';
 import { Rpc } from './rpc';
-import { h, clear } from './dom';
+import { h, clear, setShownZone } from './dom';
 import { OverviewTab } from './overview';
 import { HistoryTab, type HistoryUiState } from './history';
 import { InfoTab } from './info';
@@ -19,9 +19,9 @@ import type { UnitSnapshot } from '../src/protocol/messages';
 
 const TABS = ['Overview', 'History', 'Info', 'Schedule', 'Notifications', 'Insights'] as const;
 
-/** What survives the webview being discarded while hidden. The serializer reads unitId. */
+/** What survives the webview being discarded while hidden. The serializer reads unitKey (account and unit). */
 interface UiState {
-  unitId: string;
+  unitKey: string;
   tab: number;
   history: HistoryUiState;
   insights: InsightsUiState;
@@ -30,17 +30,19 @@ interface UiState {
 }
 
 const app = document.getElementById('app')!;
-const unitId = app.dataset.unitId ?? '';
+const unitKey = app.dataset.unitKey ?? '';
 const rpc = new Rpc();
-const saved = rpc.vscode.getState() as Partial<UiState> | undefined;
+const saved = rpc.vscode.getState() as (Partial<UiState> & { unitId?: string }) | undefined;
+// A state saved before the field was named unitKey held the key as unitId.
+const savedKey = saved?.unitKey ?? saved?.unitId;
 const state: UiState = {
-  unitId,
+  unitKey,
   tab: typeof saved?.tab === 'number' && saved.tab >= 0 && saved.tab < TABS.length ? saved.tab : 0,
-  history: { sortKey: 'timeStart', sortDesc: true, ...(saved?.unitId === unitId ? saved?.history : {}) },
-  insights: { scope: 'unit', period: 'month', metric: 'energy', ...(saved?.unitId === unitId ? saved?.insights : {}) },
+  history: { sortKey: 'timeStart', sortDesc: true, ...(savedKey === unitKey ? saved?.history : {}) },
+  insights: { scope: 'unit', period: 'month', metric: 'energy', ...(savedKey === unitKey ? saved?.insights : {}) },
 };
 // Another unit's drafts (a state restored into a different panel) are not this unit's edits.
-const drafts: Drafts = saved?.unitId === unitId ? parseDrafts(saved?.drafts) : {};
+const drafts: Drafts = savedKey === unitKey ? parseDrafts(saved?.drafts) : {};
 const saveUi = () => rpc.vscode.setState(Object.keys(drafts).length ? { ...state, drafts } : state);
 const store = draftStore(drafts, saveUi);
 saveUi();
@@ -88,6 +90,8 @@ rpc.onShowInsights = (scope) => {
   void insights.show(scope);
 };
 rpc.onUnit = (u: UnitSnapshot | null) => {
+  // Every time on the page is in the charger's zone (the host says which), not the browser's.
+  if (setShownZone(u?.zone)) history.zoneChanged();
   overview.update(u);
   unitName = u?.name;
   if (u) document.title = u.name;

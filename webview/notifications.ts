@@ -5,8 +5,8 @@ import { isSameTime, minutesToHHMM, parseHHMM } from '../src/domain/schedule';
 import { NOTIFICATION_EVENTS, type NotificationSetting } from '../src/domain/model';
 import { notificationMismatches } from '../src/domain/notifications';
 import type { Result } from '../src/protocol/messages';
-import { clear, confirmInline, errorInfoOf, h, showMessage, showRestored, showWriteError } from './dom';
-import type { DraftStore, NotificationEventDraft, NotificationsDraft } from './drafts';
+import { clear, confirmInline, errorInfoOf, h, showMessage, showWriteError } from './dom';
+import { DraftLifecycle, type DraftStore, type NotificationEventDraft, type NotificationsDraft } from './drafts';
 import type { Rpc } from './rpc';
 import { eventLabel } from './words';
 
@@ -45,7 +45,8 @@ interface Row {
 }
 
 export class NotificationsTab {
-  private loadedOnce = false;
+  /** The unsaved edits' one lifecycle (webview/drafts.ts DraftLifecycle). */
+  private readonly edits: DraftLifecycle<'notifications'>;
   /** What the charger reported last (the rows' edits are compared with it). */
   private settings: Result<'getNotifications'> = {};
   /** set_notifications is on its way: a second click must not send twice. */
@@ -60,8 +61,19 @@ export class NotificationsTab {
   constructor(
     root: HTMLElement,
     private readonly rpc: Rpc,
-    private readonly drafts: DraftStore,
+    drafts: DraftStore,
   ) {
+    this.edits = new DraftLifecycle(drafts, 'notifications', this.restoreBox, 'notif-restored', {
+      capture: () => this.currentDraft(),
+      apply: (d) => this.applyDraft(d),
+      reload: () => void this.load(),
+      restoredNote: (d) => {
+        const retype = Object.entries(d.events)
+          .filter(([, e]) => e.authEdited)
+          .map(([ev]) => labelOf(ev));
+        return retype.length ? `The webhook authorization header is not kept while the panel is hidden: type it again for ${retype.join(', ')}.` : undefined;
+      },
+    });
     this.saveBtn.addEventListener('click', () => void this.save());
     const reload = h('vscode-button', { secondary: true, 'data-testid': 'notif-reload' }, 'Reload');
     reload.addEventListener('click', () => {
@@ -79,32 +91,18 @@ export class NotificationsTab {
   }
 
   async activate(): Promise<void> {
-    if (this.loadedOnce) return;
-    this.loadedOnce = true;
     // The first load brings back the edits a discarded page had not saved.
-    await this.load(true);
+    if (this.edits.firstActivation()) await this.load(true);
   }
 
   private async load(restore = false): Promise<void> {
     clear(this.reloadConfirm);
     try {
       this.render(await this.rpc.call('getNotifications', {}));
-      const saved = restore ? this.drafts.get('notifications') : undefined;
-      if (saved) this.applyDraft(saved);
-      this.saveDraft();
       clear(this.msg);
-      clear(this.restoreBox);
-      if (saved && this.isDirty()) {
-        const retype = Object.entries(saved.events)
-          .filter(([, d]) => d.authEdited)
-          .map(([ev]) => labelOf(ev));
-        const note = retype.length
-          ? `The webhook authorization header is not kept while the panel is hidden: type it again for ${retype.join(', ')}.`
-          : undefined;
-        showRestored(this.restoreBox, () => void this.load(), note, 'notif-restored');
-      }
+      this.edits.afterLoad(restore);
     } catch (e) {
-      this.loadedOnce = Object.keys(this.settings).length > 0 || this.rows.size > 0;
+      this.edits.loadFailed(Object.keys(this.settings).length > 0 || this.rows.size > 0);
       const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not read the notifications: ${info.message}`, info.nextStep);
     }
@@ -216,7 +214,7 @@ export class NotificationsTab {
 
   private onRowInput(r: Row): void {
     this.syncRow(r);
-    this.saveDraft();
+    this.edits.changed();
   }
 
   /** The row of `ev` as a draft when it differs from what was loaded; undefined when it does not. */
@@ -254,13 +252,6 @@ export class NotificationsTab {
 
   private isDirty(): boolean {
     return this.currentDraft() !== undefined;
-  }
-
-  /** Keeps the edits in the webview state while they differ from what was loaded. */
-  private saveDraft(): void {
-    const d = this.currentDraft();
-    this.drafts.set('notifications', d);
-    if (!d) clear(this.restoreBox);
   }
 
   private applyDraft(d: NotificationsDraft): void {
@@ -318,13 +309,12 @@ export class NotificationsTab {
       const differs = notificationMismatches(out, back);
       if (differs.length === 0) {
         this.render(back);
-        this.saveDraft();
-        clear(this.restoreBox);
+        this.edits.changed();
         showMessage(this.msg, 'ok', 'Saved. The editor shows what the charger now has.');
       } else {
         // The user's input stays (and stays a draft: it differs from what the charger has).
         this.settings = back;
-        this.saveDraft();
+        this.edits.changed();
         showMessage(
           this.msg,
           'warn',

@@ -17,7 +17,8 @@ import {
 } from '../src/domain/format';
 import { MIN_AMPS, parseAmps, validateAmps } from '../src/domain/amps';
 import { parseChargingTime, validateChargingTime } from '../src/domain/charging-time';
-import { clear, errorInfoOf, h, localTime, showMessage, showWriteError } from './dom';
+import { clear, errorInfoOf, h, localClockTime, localTime, shownTimeZone, showMessage, showWriteError } from './dom';
+import { SmartSection } from './smart';
 import { drawPowerPlot } from './history';
 import { energyUnderCurveWh } from './plot';
 import { stateLabel as stateWords } from './words';
@@ -35,10 +36,13 @@ export class OverviewTab {
   private chart: uPlot | undefined;
 
   private readonly head = h('div', { class: 'overview-head' });
+  private readonly smart = new SmartSection();
   private readonly reason = h('div', { class: 'reason', 'data-testid': 'overview-reason', role: 'status', 'aria-live': 'polite' });
   private readonly staleBox = h('div');
   private readonly startBtn = h('vscode-button', { 'data-testid': 'overview-start' }, 'Start charging');
   private readonly stopBtn = h('vscode-button', { secondary: true, 'data-testid': 'overview-stop' }, 'Stop charging');
+  /** Shown whenever what the page says is an override: the way back to the schedule. */
+  private readonly cancelOverrideBtn = h('vscode-button', { secondary: true, 'data-testid': 'overview-cancel-override', hidden: true }, 'Cancel the override');
   private readonly limitRange = h('input', {
     type: 'range',
     min: MIN_AMPS,
@@ -73,7 +77,7 @@ export class OverviewTab {
   private readonly chartHost = h('div', { class: 'plot-host', 'data-testid': 'overview-chart' });
   private readonly chartNote = h('p', { class: 'muted', 'data-testid': 'overview-chart-note' });
   private readonly fields = h('dl', { class: 'fields', 'data-testid': 'overview' });
-  private readonly updated = h('p', { class: 'muted' });
+  private readonly updated = h('p', { class: 'muted', 'data-testid': 'overview-updated' });
   private readonly body = h('div', { hidden: true });
   private readonly waiting = h('p', { class: 'muted', text: 'Waiting for the charger’s state…' });
 
@@ -83,6 +87,15 @@ export class OverviewTab {
   ) {
     this.startBtn.addEventListener('click', () => void this.start());
     this.stopBtn.addEventListener('click', () => void this.run('stopCharging', {}, (r) => this.stoppedText(r)));
+    this.cancelOverrideBtn.addEventListener(
+      'click',
+      () =>
+        void this.run('cancelOverride', {}, (r) =>
+          r.confirmed
+            ? { kind: 'ok', text: `Override cancelled; the schedule applies again.${lostNote(r)}` }
+            : { kind: 'warn', text: 'Sent, but the charger still reports an override. It may take a minute.' },
+        ),
+    );
     this.limitInput.addEventListener('input', () => {
       this.limitEdited = true;
       this.syncLimit('input');
@@ -104,7 +117,7 @@ export class OverviewTab {
     const controls = h(
       'section',
       { class: 'controls', 'aria-label': 'Charging controls', 'data-testid': 'overview-controls' },
-      h('div', { class: 'toolbar' }, this.startBtn, this.stopBtn),
+      h('div', { class: 'toolbar' }, this.startBtn, this.stopBtn, this.cancelOverrideBtn),
       h(
         'div',
         { class: 'form-row' },
@@ -125,6 +138,7 @@ export class OverviewTab {
     );
     this.body.append(
       this.reason,
+      this.smart.el,
       this.staleBox,
       controls,
       h('h3', { text: 'Power, last hour' }),
@@ -170,6 +184,7 @@ export class OverviewTab {
       );
     }
     this.renderReason(u);
+    this.smart.render(u);
     this.renderControls(u);
     this.renderFields(u);
     const s = u.status;
@@ -210,8 +225,12 @@ export class OverviewTab {
       this.limitRange.value = String(Math.max(MIN_AMPS, limit ?? MIN_AMPS));
     }
     // The two buttons fit the state: no Start while it charges, no Stop when it is off.
-    this.startBtn.hidden = s?.state === 'charging' && limit !== 0;
+    // An override already running needs no Start; whatever the reason calls an override offers Cancel.
+    const override = s?.overrideTime ?? 0;
+    const overrideRunning = override > 0 && override * 1000 <= Date.now();
+    this.startBtn.hidden = (s?.state === 'charging' && limit !== 0) || (overrideRunning && limit !== 0);
     this.stopBtn.hidden = limit === 0;
+    this.cancelOverrideBtn.hidden = !(u.reason?.actions?.includes('cancelOverride') ?? override > 0);
     const range = max !== undefined ? `0 (off) or ${MIN_AMPS} to ${max} A` : `0 (off) or ${MIN_AMPS} A and up (the charger did not report its rating)`;
     this.limitNote.textContent = u.stale
       ? `The charger cannot be reached: ${limit === undefined ? 'its limit is unknown' : `${limit} A is the last known limit`}. ${range}.`
@@ -249,7 +268,12 @@ export class OverviewTab {
       ['Lifetime savings', formatCents(s.lifetime.savingsCents)],
     ];
     for (const [k, v] of rows) this.fields.append(h('dt', { text: k }), h('dd', { text: v }));
-    if (u.lastGoodAt) this.updated.textContent = `Updated ${new Date(u.lastGoodAt).toLocaleTimeString()}`;
+    if (u.lastGoodAt) {
+      // In the charger's zone, like "Full at" beside it; the fallback zone is named.
+      this.updated.textContent = `Updated ${localClockTime(u.lastGoodAt / 1000)}`;
+      if (u.zoneNote) this.updated.title = u.zoneNote;
+      else this.updated.removeAttribute('title');
+    }
   }
 
   /** Validates the limit as typed (the Set Current Limit command's rule) and keeps slider and field together. */
@@ -266,7 +290,7 @@ export class OverviewTab {
 
   private syncHold(): string | undefined {
     const text = this.holdInput.value;
-    const bad = text.trim() === '' ? undefined : validateChargingTime(text, new Date());
+    const bad = text.trim() === '' ? undefined : validateChargingTime(text, new Date(), shownTimeZone());
     this.holdError.textContent = bad ?? '';
     if (bad) this.holdInput.setAttribute('aria-invalid', 'true');
     else this.holdInput.removeAttribute('aria-invalid');
@@ -276,7 +300,7 @@ export class OverviewTab {
 
   private setBusy(busy: boolean): void {
     this.busy = busy;
-    for (const b of [this.startBtn, this.stopBtn]) b.toggleAttribute('disabled', busy);
+    for (const b of [this.startBtn, this.stopBtn, this.cancelOverrideBtn]) b.toggleAttribute('disabled', busy);
     this.syncLimit();
     this.syncHold();
   }
@@ -295,7 +319,7 @@ export class OverviewTab {
     if (this.busy || this.syncHold()) return;
     let epochS: number;
     try {
-      epochS = parseChargingTime(this.holdInput.value, new Date());
+      epochS = parseChargingTime(this.holdInput.value, new Date(), shownTimeZone());
     } catch (e) {
       showMessage(this.msg, 'error', (e as Error).message);
       return;
@@ -304,31 +328,31 @@ export class OverviewTab {
   }
 
   private async start(): Promise<void> {
-    const s = this.unit?.status;
-    // Turned off (0 A): the host restores the limit Stop remembered, else the one in the field, else the maximum.
+    // Turned off (0 A): the host restores the limit Stop remembered; a limit typed in the field is the user's choice and wins.
     let restoreAmps: number | undefined;
-    if (s?.charging.ampsLimit === 0) {
-      const typed = this.limitEdited && !this.syncLimit() ? parseAmps(this.limitInput.value) : undefined;
-      restoreAmps = typed && typed > 0 ? typed : this.unit?.maxAmps;
+    if (this.unit?.status?.charging.ampsLimit === 0 && this.limitEdited && !this.syncLimit()) {
+      const typed = parseAmps(this.limitInput.value);
+      if (typed > 0) restoreAmps = typed;
     }
-    await this.run('startCharging', restoreAmps ? { restoreAmps } : {}, (r) =>
-      r.confirmed
-        ? {
-            kind: 'ok',
-            text: `Charging now, ignoring the schedule${r.restoredAmps ? `, at ${r.restoredAmps} A` : ''}.${lostNote(r)}${this.unit?.status?.state === 'standby' ? ' Plug the car in to start.' : ''}`,
-          }
-        : { kind: 'warn', text: 'Sent, but the charger does not report charging now yet. It may take a minute.' },
-    );
+    await this.run('startCharging', restoreAmps ? { restoreAmps } : {}, (r) => {
+      // The host's words (src/domain/start-stop.ts): what Start did, or why nothing was needed.
+      if (r.nothingToDo) return { kind: 'ok', text: `Nothing to start. ${r.text ?? ''}`.trim() };
+      return r.confirmed
+        ? { kind: 'ok', text: `${capitalise(r.text ?? 'started.')}${lostNote(r)}` }
+        : { kind: 'warn', text: 'Sent, but the charger does not report it yet. It may take a minute.' };
+    });
+    if (this.msg.classList.contains('error') && this.unit?.status?.charging.ampsLimit === 0) this.limitInput.focus();
   }
 
   private stoppedText(r: ControlResult): { kind: 'ok' | 'warn'; text: string } {
+    if (r.nothingToDo) return { kind: 'ok', text: r.text ?? 'Charging is off already.' };
     if (!r.confirmed) return { kind: 'warn', text: `Sent, but the charger still reports a ${r.limitAmps ?? 'unknown'} A limit. It may take a minute.` };
     const restore = r.previousAmps && r.previousAmps > 0 ? ` Start charging restores ${r.previousAmps} A.` : '';
     return { kind: 'ok', text: `Charging stopped (limit 0 A).${lostNote(r)}${restore}` };
   }
 
   /** One control's write: busy while it runs, the outcome in words, the user's input kept on failure. */
-  private async run<M extends 'setLimit' | 'stopCharging' | 'startCharging' | 'holdUntil'>(
+  private async run<M extends 'setLimit' | 'stopCharging' | 'startCharging' | 'cancelOverride' | 'holdUntil'>(
     method: M,
     params: Parameters<Rpc['call']>[1] & object,
     describe: (r: ControlResult) => { kind: 'ok' | 'warn'; text: string },

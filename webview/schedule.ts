@@ -6,8 +6,8 @@ import type { ScheduleWindow } from '../src/domain/model';
 import { isSameTime, MINUTES_PER_DAY, minutesToHHMM, parseHHMM, sameSchedule, toWindow } from '../src/domain/schedule';
 import { allowedSegments, segmentToPercent } from '../src/domain/schedule-bar';
 import type { Result } from '../src/protocol/messages';
-import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showRestored, showWriteError } from './dom';
-import type { DraftStore, ScheduleDraft } from './drafts';
+import { clear, confirmInline, errorInfoOf, h, setLiveText, showMessage, showWriteError } from './dom';
+import { DraftLifecycle, type DraftStore, type ScheduleDraft } from './drafts';
 import type { Rpc } from './rpc';
 
 type DayType = 'weekday' | 'weekend';
@@ -49,7 +49,8 @@ function hhmm(m: number): string {
 }
 
 export class ScheduleTab {
-  private loadedOnce = false;
+  /** The unsaved edits' one lifecycle (webview/drafts.ts DraftLifecycle). */
+  private readonly edits: DraftLifecycle<'schedule'>;
   /** What the charger reported last (the form's edits are compared with it). */
   private loaded: Schedule | undefined;
   /** set_schedule is on its way: a second click must not send twice. */
@@ -74,8 +75,13 @@ export class ScheduleTab {
   constructor(
     root: HTMLElement,
     private readonly rpc: Rpc,
-    private readonly drafts: DraftStore,
+    drafts: DraftStore,
   ) {
+    this.edits = new DraftLifecycle(drafts, 'schedule', this.restoreBox, 'schedule-restored', {
+      capture: () => this.currentDraft(),
+      apply: (d) => this.applyDraft(d),
+      reload: () => void this.load(),
+    });
     root.append(this.restoreBox, h('div', { class: 'form-row' }, h('label', { for: 'schedule-type', text: 'Schedule' }), this.typeSelect));
     this.typeSelect.addEventListener('change', () => this.onEdit());
     for (const day of DAYS) {
@@ -121,10 +127,8 @@ export class ScheduleTab {
   }
 
   async activate(): Promise<void> {
-    if (this.loadedOnce) return;
-    this.loadedOnce = true;
     // The first load brings back the edits a discarded page had not saved.
-    await this.load(true);
+    if (this.edits.firstActivation()) await this.load(true);
   }
 
   private async load(restore = false): Promise<void> {
@@ -134,15 +138,11 @@ export class ScheduleTab {
       const s = await this.rpc.call('getSchedule', {});
       this.loaded = s;
       this.fill(s);
-      const saved = restore ? this.drafts.get('schedule') : undefined;
-      if (saved) this.applyDraft(saved);
+      this.edits.afterLoad(restore);
       this.update();
-      this.saveDraft();
       showMessage(this.msg, 'info', 'Loaded from the charger.');
-      clear(this.restoreBox);
-      if (saved && this.isDirty()) showRestored(this.restoreBox, () => void this.load(), undefined, 'schedule-restored');
     } catch (e) {
-      this.loadedOnce = this.loaded !== undefined;
+      this.edits.loadFailed(this.loaded !== undefined);
       const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not read the schedule: ${info.message}`, info.nextStep);
     }
@@ -166,7 +166,7 @@ export class ScheduleTab {
 
   private onEdit(): void {
     this.update();
-    this.saveDraft();
+    this.edits.changed();
   }
 
   /** The form differs from what the charger reported last. */
@@ -180,17 +180,12 @@ export class ScheduleTab {
     return false;
   }
 
-  /** Keeps the edits in the webview state while they differ from what was loaded. */
-  private saveDraft(): void {
-    const dirty = this.isDirty();
-    if (!dirty) {
-      this.drafts.set('schedule', undefined);
-      clear(this.restoreBox);
-      return;
-    }
+  /** The edits as a draft while they differ from what was loaded. */
+  private currentDraft(): ScheduleDraft | undefined {
+    if (!this.isDirty()) return undefined;
     const fields: Record<string, string> = {};
     for (const [key, input] of this.inputs) fields[key] = input.value;
-    this.drafts.set('schedule', { type: this.typeSelect.value === 'custom' ? 'custom' : 'disabled', fields });
+    return { type: this.typeSelect.value === 'custom' ? 'custom' : 'disabled', fields };
   }
 
   /** Reads the form; draws the bars; returns the schedule, or undefined when a field is invalid. */
@@ -278,12 +273,11 @@ export class ScheduleTab {
       const differs = scheduleDifferences(s, back);
       if (differs.length === 0) {
         this.fill(back);
-        this.saveDraft();
-        clear(this.restoreBox);
+        this.edits.changed();
         showMessage(this.msg, 'ok', 'Saved. The editor shows what the charger now has.');
       } else {
         // The user's input stays (and stays a draft: it differs from what the charger has).
-        this.saveDraft();
+        this.edits.changed();
         showMessage(
           this.msg,
           'warn',

@@ -177,7 +177,8 @@ export class TruthLog {
 /** A write as the soak sent it, with what a "done" report promises about the server. */
 export type SoakWrite =
   | { kind: 'limit'; amps: number }
-  | { kind: 'start'; overrideTime: number; restoreAmps?: number }
+  /** Start Charging by the one rule: an override only when something blocked (overrideTime), else the limit restored. */
+  | { kind: 'start'; overrideTime?: number; restoreAmps?: number }
   | { kind: 'cancel' }
   | { kind: 'schedule'; schedule: Pick<Schedule, 'type' | 'weekday' | 'weekend'> }
   | { kind: 'chargingTime'; epochS: number }
@@ -192,7 +193,7 @@ export function writeNotHeld(w: SoakWrite, snap: SimUnitSnapshot): string | unde
     case 'limit':
       return snap.ampsLimit === w.amps ? undefined : `amps_limit is ${snap.ampsLimit}, reported ${w.amps}`;
     case 'start':
-      if (snap.overrideTime !== w.overrideTime) return `override_time is ${snap.overrideTime}, reported ${w.overrideTime}`;
+      if (w.overrideTime !== undefined && snap.overrideTime !== w.overrideTime) return `override_time is ${snap.overrideTime}, reported ${w.overrideTime}`;
       if (w.restoreAmps !== undefined && snap.ampsLimit !== w.restoreAmps) return `amps_limit is ${snap.ampsLimit}, restored ${w.restoreAmps}`;
       return snap.ampsLimit > 0 ? undefined : 'amps_limit is 0: nothing can charge';
     case 'cancel':

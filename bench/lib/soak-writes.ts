@@ -1,5 +1,5 @@
 // The soak's write driver: random writes through the very functions the unit commands call
-// (src/state/unit-writes.ts, the domain rules, the limit memory), each judged right after it
+// (src/state/unit-writes.ts, the Start and Stop rule of src/state/start-stop.ts, the limit memory), each judged right after it
 // settles: a write reported done must be held by the server (bench/lib/soak-truth.ts writeNotHeld).
 import { JuiceNetError, UncertainWriteError, UnverifiedWriteError } from '../../src/api/errors';
 import type { Schedule } from '../../src/domain/model';
@@ -7,18 +7,10 @@ import { maxAmpsOf } from '../../src/domain/amps';
 import { buildNotificationSettings, notificationEvents } from '../../src/domain/notifications';
 import type { Prng } from '../../src/simulator/prng';
 import type { RunningSimulator } from '../../src/simulator/index';
-import { forgetLimit, rememberLimit, rememberedLimit } from '../../src/state/limit-memory';
+import { unitTimeZone } from '../../src/domain/time-zone';
+import { runStart, runStop, writeLimitRemembering } from '../../src/state/start-stop';
 import type { UnitStore } from '../../src/state/unit-store';
-import {
-  chargeNowRequest,
-  writeCancelOverride,
-  writeChargingTime,
-  writeLimit,
-  writeNotifications,
-  writeSchedule,
-  writeStartCharging,
-  type UnitTarget,
-} from '../../src/state/unit-writes';
+import { writeCancelOverride, writeChargingTime, writeNotifications, writeSchedule, type UnitTarget } from '../../src/state/unit-writes';
 import { writePath, type Judge } from './soak-judge';
 import { writeNotHeld, type SoakWrite } from './soak-truth';
 
@@ -98,23 +90,33 @@ export class WriteDriver {
     try {
       const done = await writePath.run(true, async (): Promise<boolean> => {
         switch (kind) {
-          case 'limit':
-          case 'stop': {
-            const amps = kind === 'stop' ? 0 : this.rng.chance(0.15) ? 0 : this.rng.int(6, maxAmps);
+          case 'limit': {
+            const amps = this.rng.chance(0.15) ? 0 : this.rng.int(6, maxAmps);
             op = { kind: 'limit', amps };
-            const r = await writeLimit(api, amps, signal);
-            if (amps === 0 && r.previous !== undefined && r.previous > 0) rememberLimit(unitId, r.previous);
-            return outcome(r);
+            return outcome(await writeLimitRemembering(api, unitId, amps, signal));
+          }
+          case 'stop': {
+            // As the Stop Charging command and the panel: the one rule (src/state/start-stop.ts).
+            op = { kind: 'limit', amps: 0 };
+            const o = await runStop(api, unitId, signal);
+            return o.kind === 'nothingToDo' ? true : outcome(o);
           }
           case 'start': {
-            const state = await api.client.getState(api.auth, { signal });
-            const restoreAmps = state.charging.ampsLimit === 0 ? (rememberedLimit(unitId) ?? maxAmps) : undefined;
-            // As the Start Charging command: the request built from this reading (its clock and energies).
-            const request = chargeNowRequest(state, restoreAmps);
-            op = { kind: 'start', overrideTime: request.overrideTime, restoreAmps };
-            const r = await writeStartCharging(api, request, signal);
-            if (restoreAmps !== undefined) forgetLimit(unitId);
-            return outcome(r);
+            // As the Start Charging command and the panel: the one rule; at 0 A with nothing remembered, the user picks the maximum.
+            const ctx = {
+              memoryKey: unitId,
+              schedule: view?.schedule,
+              zone: unitTimeZone(view?.info?.timeZoneId ?? (before.info.timeZoneId as string | undefined)),
+              holdUntilS: view?.holdUntilS,
+              maxAmps,
+              signal,
+              onSend: (sent: { overrideTime?: number; restoreAmps?: number }) => {
+                op = { kind: 'start', ...sent };
+              },
+            };
+            let o = await runStart(api, ctx);
+            if (o.kind === 'needLimit') o = await runStart(api, { ...ctx, chosenAmps: maxAmps });
+            return o.kind === 'started' ? outcome(o) : o.kind === 'nothingToDo';
           }
           case 'cancel':
             op = { kind: 'cancel' };

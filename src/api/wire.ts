@@ -191,7 +191,7 @@ export const requestSchemas = {
   get_schedule: z.looseObject({ ...apiRequestBase, cmd: z.literal('get_schedule') }),
   // The protocol marks no field required. Windows only mean something for "custom" (the simulator
   // refuses a custom schedule without both), and car_ready_by is 0 when absent ("not set", as the
-  // document's own request example sends it).
+  // protocol's own request example sends it).
   set_schedule: z.looseObject({
     ...apiRequestBase,
     cmd: z.literal('set_schedule'),

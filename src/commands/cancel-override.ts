@@ -9,7 +9,10 @@ export async function cancelOverride(deps: CommandDeps, unitArg?: unknown): Prom
   const api = apiOf(deps, unit);
   if (!api) return;
   try {
-    const { confirmed, replyLost } = await withCallProgress(`JuiceNet: cancelling the override on ${unit.name}…`, (signal) => writeCancelOverride(api, signal));
+    const { confirmed, replyLost, after } = await withCallProgress(`JuiceNet: cancelling the override on ${unit.name}…`, (signal) =>
+      writeCancelOverride(api, signal),
+    );
+    deps.backend.applyReading?.(unit.key, after);
     await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(`JuiceNet: ${unit.name} accepted the cancel but still reports an override. Refresh in a minute.`);

@@ -80,6 +80,8 @@ export async function connectLocalServer(deps: LocalServerCommandDeps, args?: Co
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `JuiceNet: connecting to ${origin}…` }, () =>
       deps.store.signIn({ accountToken: token.trim(), baseUrl: origin, label: localLabel(origin) }),
     );
+    // A server started here that failed (say, its port was the service's) is moot once connected.
+    if (deps.local.server.state.kind === 'failed') await deps.local.server.stop();
     await deps.local.rememberLocal(origin, deps.local.server.state.kind === 'running');
     const n = deps.store.units().filter((u) => u.accountId === summary.accountId).length;
     const text = n

@@ -25,6 +25,9 @@ import { startLocalServer } from './start-local-server';
 import { stopLocalServer } from './stop-local-server';
 import { openSetupAssistant } from './open-setup-assistant';
 import { pointBoxHere, type PointBoxArgs } from './point-box-here';
+import { defineCircuit, type DefineCircuitAnswers } from './define-circuit';
+import { setReadyBy, type ReadyByAnswers } from './set-ready-by';
+import { setSolarMode, type SolarAnswers } from './set-solar-mode';
 
 type Command = (ctx: CommandContext, ...args: never[]) => unknown;
 
@@ -54,6 +57,9 @@ export const COMMANDS = {
   'juicenet.openSetupAssistant': (ctx) => openSetupAssistant(ctx),
   'juicenet.pointBoxHere': (ctx, args?: unknown) => pointBoxHere(ctx, args && typeof args === 'object' ? (args as PointBoxArgs) : undefined),
   'juicenet.openInsights': (ctx, arg?: unknown) => ctx.openInsights(arg),
+  'juicenet.defineCircuit': (ctx, arg?: unknown, answers?: unknown) => defineCircuit(ctx, arg, (answers ?? {}) as DefineCircuitAnswers),
+  'juicenet.setReadyBy': (ctx, arg?: unknown, answers?: unknown) => setReadyBy(ctx, arg, (answers ?? {}) as ReadyByAnswers),
+  'juicenet.setSolarMode': (ctx, arg?: unknown, answers?: unknown) => setSolarMode(ctx, arg, (answers ?? {}) as SolarAnswers),
 } satisfies Record<string, Command>;
 
 export type CommandId = keyof typeof COMMANDS;

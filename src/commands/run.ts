@@ -6,15 +6,20 @@
 import * as vscode from 'vscode';
 import { toJuiceNetError, UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { redact } from '../api/redact';
+import { LocalSmartError, type LocalSmartAction } from '../api/local-smart';
+import type { LocalSmartStatus } from '../api/local-contract';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
 import type { AccountSummary, CommandBackend, Logger, UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
 import type { LocalServerProcess } from '../state/local-server-process';
-import { writeLimit, type LimitWrite } from '../state/unit-writes';
+import type { SmartStatus } from '../state/smart-status';
+import type { LimitWrite } from '../state/unit-writes';
+import { writeLimitRemembering } from '../state/start-stop';
 import { describeFailure, shortMessage } from '../domain/labels';
 
 export { shortMessage } from '../domain/labels';
-import { unitPickRow } from '../views/unit-format';
+import { pickCharger } from '../views/charger-picker';
+import { resolveCommandTarget } from '../state/command-target';
 
 // The backend contract lives with the state layer that implements it; commands see it from here.
 export type { AccountSummary, CommandBackend } from '../state/contracts';
@@ -73,6 +78,8 @@ export interface LocalServerHooks {
   isLocalAccount(accountId: string): boolean;
   /** Where boxes send reports (the connected local server's UDP port, this machine's addresses), or undefined without one. */
   reportTarget(): Promise<ReportTarget | undefined>;
+  /** Smart charging's state per local account (the commands hand it what their action answered). */
+  smart: SmartStatus;
 }
 
 export interface ReportTarget {
@@ -100,32 +107,15 @@ export function onLocalServer(deps: CommandDeps, accountId: string): boolean {
   return (deps as Partial<CommandContext>).local?.isLocalAccount(accountId) ?? false;
 }
 
-/**
- * A command's first argument as a unit reference: a tree row or snapshot carrying `unitKey`
- * (account and unit) or `unitId`, a key or unit ID string, or nothing. A bare unit ID means the
- * first account that has the charger; a key names the account too.
- */
-export function unitRefOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg.trim()) return arg.trim();
-  if (arg && typeof arg === 'object') {
-    const o = arg as { unitKey?: unknown; key?: unknown; unitId?: unknown };
-    if (typeof o.unitKey === 'string') return o.unitKey;
-    if (typeof o.key === 'string' && typeof o.unitId === 'string') return o.key;
-    if (typeof o.unitId === 'string') return o.unitId;
-  }
-  return undefined;
-}
-
-/** The unit the command acts on; asks with a quick pick when the argument names none. */
+/** The unit the command acts on (the one resolver); asks with the one charger picker when the argument names none. */
 export async function resolveUnit(deps: CommandDeps, arg: unknown, action: string): Promise<UnitView | undefined> {
-  const ref = unitRefOf(arg);
-  const units = deps.backend.units();
-  if (ref) {
-    const u = deps.backend.getUnit(ref);
-    if (!u) void deps.notify.error('JuiceNet: that charger is not in a signed-in account. Refresh the Chargers view or sign in again.');
-    return u;
+  const target = resolveCommandTarget(deps.backend, arg);
+  if (target.kind === 'unit') return target.unit;
+  if (target.kind === 'unknown') {
+    void deps.notify.error('JuiceNet: that charger is not in a signed-in account. Refresh the Chargers view or sign in again.');
+    return undefined;
   }
-  if (units.length === 0) {
+  if (target.units.length === 0) {
     if (deps.backend.accounts().length > 0) {
       offerActions(deps, 'JuiceNet: the signed-in account has no chargers yet. Add one by its unit ID, or a shared one with its PIN.', {
         'Add Charger': 'juicenet.addUnit',
@@ -139,12 +129,7 @@ export async function resolveUnit(deps: CommandDeps, arg: unknown, action: strin
     }
     return undefined;
   }
-  if (units.length === 1) return units[0];
-  const pick = await vscode.window.showQuickPick(
-    units.map((u) => ({ ...unitPickRow(u, units), unit: u })),
-    { title: `JuiceNet: ${action}`, placeHolder: 'Which charger?', matchOnDetail: true, ignoreFocusOut: true },
-  );
-  return pick?.unit;
+  return pickCharger(target.units, { title: `JuiceNet: ${action}` });
 }
 
 /** A warning whose buttons run commands; the command that shows it does not wait for a click. */
@@ -334,9 +319,27 @@ export function clientOf(deps: CommandDeps, accountId: string): JuiceNetApi | un
   return deps.backend.accountClient(accountId);
 }
 
-/** Sends set_limit and verifies it; used by setLimit, stopCharging and startCharging. Throws on failure. */
+/** Sends set_limit and verifies it, keeping the limit memory (src/state/start-stop.ts); shows the read-back at once. Throws on failure. */
 export async function applyLimit(deps: CommandDeps, unit: UnitView, amps: number): Promise<LimitWrite> {
   const api = deps.backend.api(unit.key);
   if (!api) throw new Error(`no credentials for ${unit.name}`);
-  return withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, (signal) => writeLimit(api, amps, signal));
+  const w = await withCallProgress(`JuiceNet: setting ${unit.name} to ${amps} A…`, (signal) => writeLimitRemembering(api, unit.key, amps, signal));
+  if (w.after) deps.backend.applyReading?.(unit.key, w.after);
+  return w;
+}
+
+/**
+ * Runs a smart-charging action on the local server of `unit`'s account under a progress
+ * notification; a refusal or an unreachable server is said in words with what to do. Resolves with
+ * the server's status after the action, or undefined when it failed.
+ */
+export async function callSmart(ctx: CommandContext, accountId: string, action: LocalSmartAction, what: string): Promise<LocalSmartStatus | undefined> {
+  try {
+    return await withCallProgress(`JuiceNet: ${what}…`, (signal) => ctx.local.smart.call(accountId, action, { signal }));
+  } catch (e) {
+    if (!(e instanceof LocalSmartError)) throw e;
+    ctx.log.warn(`${what} failed: ${redact(e.message)}`);
+    void ctx.notify.error(shortMessage(`JuiceNet: ${what} failed.`, e.message, e.nextStep));
+    return undefined;
+  }
 }

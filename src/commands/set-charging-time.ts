@@ -1,11 +1,12 @@
 // juicenet.setChargingTime: set_charging_time holds the unit's default charging until a time (the
-// document: "prohibit default charging", meant for fleet control). The input is HH:MM (today, or
+// protocol: "prohibit default charging", meant for fleet control). The input is HH:MM (today, or
 // tomorrow if that time has passed) or an ISO date-time, sent as epoch seconds. The protocol has no
 // getter for this value, so the read-back is get_state (the unit should report it is waiting).
 // Test arguments: (unit, "07:30" | "2026-11-25T07:30" | epochSeconds).
 import { apiOf, askText, refreshAfterWrite, reportFailure, reportInvalid, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { parseChargingTime, validateChargingTime } from '../domain/charging-time';
 import { whenText } from '../domain/charging-reason';
+import { unitTimeZone } from '../domain/time-zone';
 import { writeChargingTime } from '../state/unit-writes';
 
 export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, whenArg?: string | number, typed?: string): Promise<void> {
@@ -13,15 +14,16 @@ export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, when
   if (!unit) return;
   const api = apiOf(deps, unit);
   if (!api) return;
+  // Typed times are the charger's wall clock, as every time it shows.
+  const zone = unitTimeZone(unit.info?.timeZoneId);
   let input: string | number | undefined = whenArg;
   if (input === undefined) {
     input = await askText({
       title: `JuiceNet: Hold charging of ${unit.name} until…`,
-      prompt:
-        'The unit will not start charging by itself before this time (an override still starts it). Type HH:MM (today, or tomorrow if it has passed) or a date and time like 2026-11-25T07:30.',
+      prompt: `The unit will not start charging by itself before this time (an override still starts it). Type HH:MM in the charger's time (${zone.replace(/_/g, ' ')}): today, or tomorrow if it has passed; or a date and time like 2026-11-25T07:30.`,
       value: typed ?? '',
       placeHolder: '07:30',
-      validate: (s) => validateChargingTime(s, new Date()),
+      validate: (s) => validateChargingTime(s, new Date(), zone),
     });
     if (input === undefined) return;
   }
@@ -31,9 +33,9 @@ export async function setChargingTime(deps: CommandDeps, unitArg?: unknown, when
     if (!Number.isInteger(input) || input <= nowS) return reportInvalid(deps, `${input} is not a future time (epoch seconds).`);
     epochS = input;
   } else {
-    const bad = validateChargingTime(input, new Date());
+    const bad = validateChargingTime(input, new Date(), zone);
     if (bad) return reportInvalid(deps, bad, () => setChargingTime(deps, unit.key, undefined, String(input)));
-    epochS = parseChargingTime(input, new Date());
+    epochS = parseChargingTime(input, new Date(), zone);
   }
   const when = whenText(epochS * 1000, new Date(), unit.info?.timeZoneId);
   try {

@@ -14,7 +14,6 @@ import {
   type CommandDeps,
 } from './run';
 import { ampsChoices, limitPlaceholder, maxAmpsOf, parseAmps, validateAmps } from '../domain/amps';
-import { rememberLimit } from '../state/limit-memory';
 import type { UnitView } from '../state/contracts';
 
 /** Reads the unit's rating (get_info) and current limit (get_state); either may be unknown. */
@@ -78,8 +77,7 @@ export async function setLimit(deps: CommandDeps, unitArg?: unknown, ampsArg?: n
   if (bad) return reportInvalid(deps, bad, again(String(input)));
   const amps = parseAmps(input);
   try {
-    const { readBack, previous, confirmed, replyLost } = await applyLimit(deps, unit, amps);
-    if (previous !== undefined && previous > 0 && amps === 0) rememberLimit(unit.key, previous);
+    const { readBack, confirmed, replyLost } = await applyLimit(deps, unit, amps);
     await refreshAfterWrite(deps, unit.key);
     if (!confirmed) {
       void deps.notify.warn(

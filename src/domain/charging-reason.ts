@@ -10,7 +10,7 @@ import type { Schedule, ScheduleWindow, UnitState } from './model';
 import { formatEnergyWh, formatPowerW } from './format';
 import { stateLabel } from './labels';
 import { isChargingAllowed, isMinuteInWindow, localDayAndMinute, minutesToHHMM } from './schedule';
-import { unitTimeZone } from './time-zone';
+import { unitTimeZone, whenText as zonedWhen } from './time-zone';
 import { smartReason, type SmartBoxState } from './smart/reason';
 
 export type ReasonKind =
@@ -26,6 +26,7 @@ export type ReasonKind =
   | 'charging'
   | 'held'
   | 'override-later'
+  | 'override-starting'
   | 'waiting-schedule'
   | 'no-window'
   | 'car-not-taking'
@@ -69,21 +70,17 @@ export interface ReasonInput {
     sinceMs?: number;
     /** The server answered with an internal error (HTTP 5xx): the server failed, not the charger. */
     serverFailed?: boolean;
+    /** Nothing answered at the server's address (it is down): the server, not the charger. */
+    serverSilent?: boolean;
   };
 }
 
-/** A time of the unit's day as the owner reads it: "22:00", "tomorrow 06:30", "Sat 08:00", "25 Dec 08:00". */
+/**
+ * A time of the unit's day as the owner reads it: "22:00", "tomorrow 06:30", "Sat 08:00", "25 Dec
+ * 08:00", in the charger's zone (time-zone.ts chargerZone: this computer's when it reports none).
+ */
 export function whenText(epochMs: number, now: Date, timeZone?: string): string {
-  const zone = unitTimeZone(timeZone);
-  const hhmm = new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: zone });
-  const day = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: zone });
-  const target = day(new Date(epochMs));
-  if (target === day(now)) return hhmm;
-  if (target === day(new Date(now.getTime() + 86_400_000))) return `tomorrow ${hhmm}`;
-  if (epochMs > now.getTime() && epochMs - now.getTime() < 6 * 86_400_000) {
-    return `${new Date(epochMs).toLocaleDateString('en-GB', { weekday: 'short', timeZone: zone })} ${hhmm}`;
-  }
-  return `${new Date(epochMs).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: zone })} ${hhmm}`;
+  return zonedWhen(unitTimeZone(timeZone), epochMs / 1000, now.getTime() / 1000);
 }
 
 function windowOf(schedule: Pick<Schedule, 'weekday' | 'weekend'>, weekday: number): ScheduleWindow {
@@ -150,6 +147,15 @@ export function chargingReason(input: ReasonInput): ChargingReason {
         ['refresh', 'showLog'],
       );
     }
+    if (failure.serverSilent) {
+      return reason(
+        'unreachable',
+        `the server does not answer${since}${lastText}`,
+        `Nothing answers at the JuiceNet server's address${since}, so what the charger does now is unknown; the charger itself may be fine.${last ? ` Its last reading: ${last}.` : ''}`,
+        'Start the server (a local one: JuiceNet: Start Local Server, or its service), or check the network and the server setting; the extension keeps trying.',
+        ['refresh', 'openSettings', 'showLog'],
+      );
+    }
     return reason(
       'unreachable',
       `unreachable${since}${lastText}`,
@@ -200,7 +206,7 @@ export function chargingReason(input: ReasonInput): ChargingReason {
     case 'charging': {
       const power = status.charging.powerW !== undefined ? ` · ${formatPowerW(status.charging.powerW)}` : '';
       const smart = smartWords(input);
-      if (smart && !overrideRunning) return reason('smart', `${smart.short}${power}`, smart.lines.map(sentence).join(' '), '', ['stopCharging', 'setLimit']);
+      if (smart && !overrideRunning) return reason('smart', `${smart.short}${power}`, smartDetail(smart), '', ['stopCharging', 'setLimit']);
       const toAdd = status.charging.energyToAddWh;
       if (overrideRunning && toAdd !== undefined && toAdd > 0) {
         return reason(
@@ -237,12 +243,20 @@ export function chargingReason(input: ReasonInput): ChargingReason {
           ['startCharging', 'setLimit'],
         );
       }
+      if (overrideRunning) {
+        // Start sent an override (or another app did): the charger may charge now, the car has not started drawing.
+        const ignoring = [allowed === false ? 'the schedule' : undefined, hold !== undefined ? `the hold until ${at(hold * 1000)}` : undefined].filter(Boolean);
+        return reason(
+          'override-starting',
+          'override: charging allowed now, waiting for the car',
+          `An override lets the charger charge now${ignoring.length ? `, ignoring ${ignoring.join(' and ')}` : ''}; the car is not drawing yet (it may take a minute, or the car may be full).`,
+          'Cancel the override to go back to the schedule, or stop charging.',
+          ['cancelOverride', 'stopCharging'],
+        );
+      }
       const smart = smartWords(input);
       if (smart && !overrideLater && hold === undefined && allowed !== false)
-        return reason('smart', smart.short, smart.lines.map(sentence).join(' '), 'Start charging now to charge at the owner limit.', [
-          'startCharging',
-          'setLimit',
-        ]);
+        return reason('smart', smart.short, smartDetail(smart), 'Start charging now to charge at your normal limit.', ['startCharging', 'setLimit']);
       if (overrideLater) {
         return reason(
           'override-later',
@@ -296,10 +310,15 @@ export function chargingReason(input: ReasonInput): ChargingReason {
 }
 
 /** The smart-charging words, when smart charging holds the box below the owner's limit or shares it. */
-function smartWords(input: ReasonInput): { short: string; lines: string[] } | undefined {
+function smartWords(input: ReasonInput): { short: string; lines: string[]; how: string[] } | undefined {
   const s = input.smart;
   if (!s || !(s.ownerLimitA > 0)) return undefined;
-  return smartReason(s, unitTimeZone(input.timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone, input.now.getTime() / 1000);
+  return smartReason(s, unitTimeZone(input.timeZone), input.now.getTime() / 1000);
+}
+
+/** The other rules that apply (the short names the first), then how they work. */
+function smartDetail(smart: { short: string; lines: string[]; how: string[] }): string {
+  return [...smart.lines.filter((l) => l !== smart.short).map(sentence), ...smart.how].join(' ');
 }
 
 /** "sharing the Garage circuit: 16 A of 32 A" -> "Sharing the Garage circuit: 16 A of 32 A." */

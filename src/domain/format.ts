@@ -2,6 +2,8 @@
 // times. No vscode: used by the views, the webview and logs alike.
 // A missing value (undefined/NaN) prints as "unknown": a made-up 0 would be a lie.
 
+import { clockText, machineTimeZone } from './time-zone';
+
 export const UNKNOWN = 'unknown';
 
 function known(v: number | undefined | null): v is number {
@@ -59,7 +61,12 @@ export function formatCents(cents: number | undefined | null): string {
   if (!known(cents)) return UNKNOWN;
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(Math.round(cents));
-  return `${sign}$${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}$${groupThousands(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** 1234567 → "1,234,567" (no toLocaleString per figure). */
+function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** 59.99 → "59.99 Hz", 60 → "60.00 Hz". */
@@ -86,7 +93,7 @@ export function formatVoltageV(v: number | undefined | null): string {
   return `${Math.round(v)} V`;
 }
 
-/** HH:MM of an epoch-ms time, in local time (the tree shows "last good 14:05"). */
+/** HH:MM of an epoch-ms time in a zone (the charger's; this computer's when not given): the tree's "last good 14:05". */
 export function clockTime(epochMs: number, timeZone?: string): string {
-  return new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
+  return clockText(timeZone ?? machineTimeZone(), epochMs / 1000);
 }

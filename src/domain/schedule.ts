@@ -7,6 +7,7 @@
 //     "all day" because "all day" is what schedule type 'disabled' is for; describeWindow says so.
 //   - end may be 1440 (24:00); start may not (a window starting at midnight is 0).
 import type { Schedule, ScheduleWindow } from './model';
+import { localClock, localTime, machineTimeZone } from './time-zone';
 
 export const MINUTES_PER_DAY = 1440;
 
@@ -61,7 +62,7 @@ export function windowDurationMinutes(w: ScheduleWindow): number {
 }
 
 /** Whether minute-of-day m is inside the window (see the semantics at the top). */
-export function isMinuteInWindow(w: ScheduleWindow, m: number): boolean {
+export function isMinuteInWindow(w: Pick<ScheduleWindow, 'start' | 'end'>, m: number): boolean {
   if (w.start === w.end) return false;
   if (w.start < w.end) return m >= w.start && m < w.end;
   return m >= w.start || m < w.end;
@@ -75,13 +76,13 @@ export function describeWindow(w: ScheduleWindow): string {
   return w.end < w.start ? `${a} → ${b} (overnight)` : `${a} → ${b}`;
 }
 
-/** Day of week (0 = Sunday) and minute of day of `date` in an IANA zone (default: this machine's). */
+/**
+ * Day of week (0 = Sunday) and minute of day of `date` in an IANA zone (default: this machine's),
+ * by the one local-time function (time-zone.ts localClock). Throws RangeError for an unknown zone.
+ */
 export function localDayAndMinute(date: Date, timeZone?: string): { weekday: number; minute: number } {
-  if (!timeZone) return { weekday: date.getDay(), minute: date.getHours() * 60 + date.getMinutes() };
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
-  return { weekday, minute: (Number(get('hour')) % 24) * 60 + Number(get('minute')) };
+  const { weekday, minuteOfDay } = localClock(timeZone ?? machineTimeZone(), Math.floor(date.getTime() / 1000));
+  return { weekday, minute: minuteOfDay };
 }
 
 /**
@@ -156,4 +157,49 @@ export function sameSchedule(
   if (a.type === 'disabled') return true;
   const eq = (x: ScheduleWindow, y: ScheduleWindow) => x.start === y.start && x.end === y.end && x.carReadyBy === y.carReadyBy;
   return eq(a.weekday, b.weekday) && eq(a.weekend, b.weekend);
+}
+
+// ---- enforcement at an instant, in a zone (the servers, and whatever judges a charger's schedule) ----
+
+/** A schedule's windows as far as enforcement reads them (the servers keep the wire's car_ready_by). */
+export interface WindowTimes {
+  start: number;
+  end: number;
+}
+export interface ScheduleTimes {
+  type: Schedule['type'];
+  weekday: WindowTimes;
+  weekend: WindowTimes;
+}
+
+/**
+ * Whether the schedule allows charging at epoch second `atS` in the IANA `zone`: 'disabled' always;
+ * 'custom' inside the window of the local day's type at the local minute (a wrapped window's early
+ * morning is judged by that day's window, as isChargingAllowed does).
+ */
+export function scheduleAllowsAt(schedule: ScheduleTimes, zone: string, atS: number): boolean {
+  if (schedule.type !== 'custom') return true;
+  const lt = localTime(zone, atS);
+  return isMinuteInWindow(lt.weekend ? schedule.weekend : schedule.weekday, lt.minuteOfDay);
+}
+
+/**
+ * The epoch second at or after `fromS` when the schedule next allows charging, in the IANA `zone`:
+ * `fromS` itself (whole) when it allows charging then; undefined without a custom schedule, or when
+ * no window opens within a week (all empty). Allowed periods begin at a window's start, or at a
+ * local midnight where the day type changes.
+ */
+export function nextAllowedAt(schedule: ScheduleTimes, zone: string, fromS: number): number | undefined {
+  if (schedule.type !== 'custom') return undefined;
+  if (scheduleAllowsAt(schedule, zone, fromS)) return Math.floor(fromS);
+  const off = localTime(zone, fromS).offsetS;
+  const midnight0 = Math.floor((fromS + off) / 86400) * 86400 - off;
+  for (let d = 0; d <= 8; d++) {
+    const midnight = midnight0 + d * 86400;
+    const w = localTime(zone, midnight + 3600).weekend ? schedule.weekend : schedule.weekday;
+    for (const c of [midnight, midnight + w.start * 60].sort((x, y) => x - y)) {
+      if (c >= fromS && scheduleAllowsAt(schedule, zone, c) && !scheduleAllowsAt(schedule, zone, c - 60)) return c;
+    }
+  }
+  return undefined;
 }

@@ -1,8 +1,12 @@
-// A charger's local time. The protocol's get_info carries Windows-style zone names ("Pacific
-// Standard Time"); servers may also send IANA names ("Europe/Berlin"). Unknown names fall back to
-// UTC (the real service's behaviour is not documented). Shared by the simulator (which runs the
-// unit's schedule in it), the views (which show the unit's times in it) and the insights (days,
-// tariff windows). Pure: no vscode, no Node APIs.
+// A charger's local time: the one place that turns an instant into a charger's wall clock and
+// writes it for a user. The protocol's get_info carries Windows-style zone names ("Pacific
+// Standard Time"); servers may also send IANA names ("Europe/Berlin"). Shared by the servers
+// (which run the unit's schedule in it), the views and the panel (which show every time in it) and
+// the insights (days, tariff windows). Pure: no vscode, no Node APIs.
+//
+// Fast on purpose: one Intl.DateTimeFormat per zone, used only to learn a zone's UTC offset once
+// per quarter hour (cached); every wall-clock figure and every text ("14:05", "tomorrow 06:30",
+// "5 Dec 2026, 14:05") is then arithmetic, never a formatter or toLocale* call per row.
 
 const WINDOWS_TO_IANA: Record<string, string> = {
   'Pacific Standard Time': 'America/Los_Angeles',
@@ -98,10 +102,7 @@ export function zoneOffsetS(zone: string, epochS: number): number {
 
 /** Local wall-clock facts for a zone at an instant. */
 export function localTime(zone: string, epochS: number): { minuteOfDay: number; weekend: boolean; offsetS: number } {
-  const offsetS = zoneOffsetS(zone, epochS);
-  const local = epochS + offsetS;
-  const minuteOfDay = Math.floor((((local % 86400) + 86400) % 86400) / 60);
-  const weekday = weekdayOfDay(Math.floor(local / 86400));
+  const { minuteOfDay, weekday, offsetS } = localClock(zone, epochS);
   return { minuteOfDay, weekend: weekday === 0 || weekday === 6, offsetS };
 }
 
@@ -146,7 +147,120 @@ export function instantOfLocal(zone: string, localS: number): number {
   return localS - Math.min(...offsets);
 }
 
-/** The zone to show a unit's times in: its own (see toIanaZone), or this machine's when the unit has none. */
-export function unitTimeZone(name: string | undefined): string | undefined {
-  return name && name.trim() ? toIanaZone(name) : undefined;
+// ---- the zone a charger's times are judged and shown in ----
+
+let machineZone: string | undefined;
+
+/** The IANA zone of the machine this code runs on ('UTC' when the runtime does not say). */
+export function machineTimeZone(): string {
+  if (machineZone === undefined) {
+    let z: string | undefined;
+    try {
+      z = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch {
+      z = undefined;
+    }
+    machineZone = z && isKnownZone(z) ? z : 'UTC';
+  }
+  return machineZone;
+}
+
+/** Whether a name is a Windows-style name this module maps, or an IANA zone the runtime knows (cached by toIanaZone). */
+function isKnownZone(name: string): boolean {
+  const t = name.trim();
+  return t !== '' && (toIanaZone(t) !== 'UTC' || t === 'UTC');
+}
+
+/** The zone a charger's times are in, and why when it is not the charger's own. */
+export interface ChargerZone {
+  /** IANA zone. */
+  zone: string;
+  /** The charger reported this zone (false: the fallback is used). */
+  reported: boolean;
+  /** Says which zone the times are in and why, when it is the fallback (for a tooltip). */
+  note?: string;
+}
+
+/**
+ * The one rule for a charger's zone: its own (get_info's timeZoneId, Windows or IANA name); when
+ * it reports none, or a name no one knows, the stated fallback: the zone of the program judging it
+ * (the extension: this computer's; a server: its own zone). JuiceNet Local gives each box the
+ * server's zone, so a local box always reports one.
+ */
+export function chargerZone(timeZoneId: string | undefined, fallback?: string): ChargerZone {
+  const name = timeZoneId?.trim();
+  if (name && isKnownZone(name)) return { zone: toIanaZone(name), reported: true };
+  const fallbackZone = fallback ?? machineTimeZone();
+  const why = name ? `the charger's zone "${name}" is unknown` : 'the charger reports none';
+  return { zone: fallbackZone, reported: false, note: `Times in this computer's zone (${fallbackZone.replace(/_/g, ' ')}): ${why}.` };
+}
+
+/** The IANA zone to show and judge a charger's times in (chargerZone's rule). */
+export function unitTimeZone(timeZoneId: string | undefined): string {
+  return chargerZone(timeZoneId).zone;
+}
+
+// ---- the one local-time function ----
+
+/** A charger's wall clock at an instant. */
+export interface LocalClock {
+  /** Local calendar day: days since 1970-01-01 of the zone's wall clock. */
+  day: number;
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+  /** 0..1439. */
+  minuteOfDay: number;
+  /** Seconds to add to UTC to get the wall clock. */
+  offsetS: number;
+}
+
+/** The wall clock of `zone` (IANA) at epoch seconds `epochS`. Cached offsets: no formatter per call. */
+export function localClock(zone: string, epochS: number): LocalClock {
+  const offsetS = zoneOffsetS(zone, epochS);
+  const local = Math.floor(epochS) + offsetS;
+  const day = Math.floor(local / 86400);
+  const minuteOfDay = Math.floor((local - day * 86400) / 60);
+  return { day, weekday: weekdayOfDay(day), minuteOfDay, offsetS };
+}
+
+// ---- a charger's times in words (English, 24-hour, as the rest of the UI) ----
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const hhmm = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
+
+/** "14:05" in the zone. */
+export function clockText(zone: string, epochS: number): string {
+  return hhmm(localClock(zone, epochS).minuteOfDay);
+}
+
+/** "Sat" for a day number. */
+export function weekdayText(dayNumber: number): string {
+  return WEEKDAYS[weekdayOfDay(dayNumber)];
+}
+
+/** "5 Dec" (withYear: "5 Dec 2026") for a day number. */
+export function dayText(dayNumber: number, withYear = false): string {
+  const { year, month, day } = ymdOfDay(dayNumber);
+  return `${day} ${MONTHS[month - 1]}${withYear ? ` ${year}` : ''}`;
+}
+
+/** "5 Dec 2026, 14:05" in the zone: a session's start, a hold, a last reading. */
+export function dateTimeText(zone: string, epochS: number): string {
+  const c = localClock(zone, epochS);
+  return `${dayText(c.day, true)}, ${hhmm(c.minuteOfDay)}`;
+}
+
+/**
+ * An instant as the owner reads it from `nowS`, in the zone: "22:00" (today), "tomorrow 06:30",
+ * "Sat 08:00" (within the coming week), else "25 Dec 08:00".
+ */
+export function whenText(zone: string, epochS: number, nowS: number): string {
+  const at = localClock(zone, epochS);
+  const today = localClock(zone, nowS).day;
+  const time = hhmm(at.minuteOfDay);
+  if (at.day === today) return time;
+  if (at.day === today + 1) return `tomorrow ${time}`;
+  if (epochS > nowS && at.day - today < 7) return `${weekdayText(at.day)} ${time}`;
+  return `${dayText(at.day)} ${time}`;
 }

@@ -2,7 +2,7 @@
 // the box's zone) until it reports again; "not plugged in by" is raised once a day at the owner's
 // time. The server calls `tick` every few seconds and `reported` on every valid report.
 import { unitZone } from '../server/rules';
-import { localTime } from '../server/timezone';
+import { localTime } from '../domain/time-zone';
 import type { BoxEvent, BoxRegistry, LocalBox } from './registry';
 
 export class BoxHealth {

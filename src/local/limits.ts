@@ -4,8 +4,10 @@
 // (set_charging_time) or the schedule says 0, or an override lets it charge through them. The
 // replies to a box's reports are built here from that decision.
 import { encodeCommand, nextCommandCounter } from '../juicebox/codec';
-import { MIN_AMPS, ProtocolError, ratingAmps, scheduleAllows, unitZone } from '../server/rules';
-import { localTime } from '../server/timezone';
+import { MIN_AMPS } from '../domain/amps';
+import { scheduleAllowsAt } from '../domain/schedule';
+import { localTime } from '../domain/time-zone';
+import { ProtocolError, ratingAmps, unitZone } from '../server/rules';
 import type { BoxRegistry, LocalBox } from './registry';
 
 /** Why a box may draw what `decide` says. */
@@ -42,7 +44,7 @@ export class BoxLimits {
     if (box.session?.goalReached) return { amps: 0, reason: 'goal-reached' };
     if (s.overrideTime > 0 && s.overrideTime <= now) return { amps: limit, reason: 'override' };
     if (s.chargingTime > now) return { amps: 0, reason: 'hold' };
-    if (!scheduleAllows(s.schedule, unitZone(s.info), now)) return { amps: 0, reason: 'schedule' };
+    if (!scheduleAllowsAt(s.schedule, unitZone(s.info), now)) return { amps: 0, reason: 'schedule' };
     return { amps: limit, reason: 'limit' };
   }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Accounts } from '../server/accounts';
 import { startHttpServer, type HttpServer } from '../server/http';
 import { JuiceNetProtocol } from '../server/protocol';
-import { ProtocolError } from '../server/rules';
+import { ProtocolError, SERVER_TIME_ZONE } from '../server/rules';
 import { openDatabase, type LocalDatabase } from './db';
 import { LocalSource } from './source';
 import { Notifier } from './notify';
@@ -122,7 +122,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     source = new LocalSource({
       db,
       now,
-      defaultTimeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+      defaultTimeZone: opts.timeZone ?? SERVER_TIME_ZONE,
       allowAddressChange: opts.allowAddressChange ?? false,
       offlineAfterS: opts.offlineAfterS,
       log,

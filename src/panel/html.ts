@@ -7,7 +7,8 @@ export interface PanelHtmlOptions {
   nonce: string;
   scriptUri: string;
   styleUris: string[];
-  unitId: string;
+  /** The unit key (account and unit). */
+  unitKey: string;
   /** juicenet.panel.allowRemoteImages: car pictures from https: URLs. */
   allowRemoteImages: boolean;
   title?: string;
@@ -46,7 +47,7 @@ ${o.styleUris.map((u) => `<link rel="stylesheet" href="${esc(u)}">`).join('\n')}
 <title>${esc(o.title ?? 'JuiceNet charger')}</title>
 </head>
 <body>
-<div id="app" data-unit-id="${esc(o.unitId)}"><p class="loading">Loading…</p></div>
+<div id="app" data-unit-key="${esc(o.unitKey)}"><p class="loading">Loading…</p></div>
 <script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
 </body>
 </html>`;

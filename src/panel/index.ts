@@ -2,41 +2,30 @@
 // on first use (see lazy.ts). The message routing lives in router.ts (no vscode import, driven by
 // the browser tests too).
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { Logger, PanelBackend } from '../state/contracts';
 import { PanelRouter } from './router';
 import type { HostMessage } from '../protocol/messages';
-import { makeNonce, renderPanelHtml } from './html';
+import { renderPanelHtml } from './html';
+import { WebviewHost, type WebviewProvider } from './webview-host';
 import { PowerLog } from './power-log';
 import { UNIT_PANEL_VIEW_TYPE } from './view-type';
 import type { KeyValueStore } from '../state/accounts';
 import { insightsDeps } from './insights-settings';
+import { commandTargetRef, resolveCommandTarget } from '../state/command-target';
+import { pickCharger } from '../views/charger-picker';
 
 export { UNIT_PANEL_VIEW_TYPE } from './view-type';
 
 /**
  * What a restored panel remembers: the unit's key (account and unit, domain/ids unitKey) under
- * `unitId`, never a token. A state from before keys held a bare unit ID: it opens the charger
+ * `unitKey`, never a token. A state from before keys held a bare unit ID: it opens the charger
  * through the first account that has it.
  */
 export interface PersistedState {
+  unitKey?: unknown;
+  /** The name this field had before (it held a key then too, or a bare unit ID earlier still). */
   unitId?: unknown;
-}
-
-/**
- * The unit the command's argument names: a tree row or snapshot (`unitKey`, or `key` with
- * `unitId`), a key, or a bare unit ID (the first account that has the charger).
- */
-function unitRefOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg.trim()) return arg.trim();
-  if (arg && typeof arg === 'object') {
-    const o = arg as { unitKey?: unknown; key?: unknown; unitId?: unknown };
-    if (typeof o.unitKey === 'string') return o.unitKey;
-    if (typeof o.key === 'string' && typeof o.unitId === 'string') return o.key;
-    if (typeof o.unitId === 'string') return o.unitId;
-  }
-  return undefined;
 }
 
 /** The panel machinery without the registrations (the in-host tests drive one directly). */
@@ -63,11 +52,9 @@ export interface UnitPanelController {
 /** `storage`: where the Insights' history cache keeps its sessions (the extension's globalState); without it there is no Insights tab. */
 export function createUnitPanelController(extensionUri: vscode.Uri, backend: PanelBackend, log: Logger, storage?: KeyValueStore): UnitPanelController {
   const insights = storage ? insightsDeps(storage) : undefined;
-  const panels = new Map<string, vscode.WebviewPanel>();
   const readyUnits = new Set<string>();
   /** Insights asked for before the page said 'ready' (shown when it does). */
   const pendingInsights = new Map<string, 'unit' | 'account'>();
-  const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   // Every reading the store makes (while anything shows the unit) goes into the last hour's chart.
   const powerLog = new PowerLog();
   const logPower = (ref: string) => {
@@ -77,140 +64,118 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
   for (const u of backend.units()) logPower(u.key);
   const powerSub = backend.onDidChangeUnits((ids) => ids.forEach(logPower));
 
-  /** `unitId` is the unit's key (account and unit): every backend call names the account too. */
+  /** One host for every charger panel (src/panel/webview-host.ts): one panel per unit key. */
+  const host = new WebviewHost(extensionUri, UNIT_PANEL_VIEW_TYPE, log);
+  /** `unitKey` is the unit's key (account and unit): every backend call names the account too. */
   const routers = new Map<string, { router: PanelRouter; replies: Map<number, (m: HostMessage) => void> }>();
-  const setup = (panel: vscode.WebviewPanel, unitId: string): void => {
-    panels.set(unitId, panel);
-    const view = backend.getUnit(unitId);
-    panel.title = view ? `${view.name}` : `Charger ${unitId}`;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'juicenet.svg');
-    const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
-    const nonce = makeNonce((n) => randomBytes(n));
-    const allowRemoteImages = vscode.workspace.getConfiguration('juicenet').get<boolean>('panel.allowRemoteImages', false);
-    webview.html = renderPanelHtml({
-      cspSource: webview.cspSource,
-      nonce,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.js')).toString(),
-      styleUris: [
-        webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'uPlot.min.css')).toString(),
-        webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.css')).toString(),
-      ],
-      unitId,
-      allowRemoteImages,
-      title: panel.title,
-    });
 
-    const replies = new Map<number, (m: HostMessage) => void>();
-    const router = new PanelRouter(unitId, backend, log, {
-      post: (m) => {
-        if (m.kind === 'reply') replies.get(m.id)?.(m);
-        return webview.postMessage(m);
-      },
-      insights,
-      recentPower: () => powerLog.recent(unitId),
-      saveCsv: async (csv, suggestedName) => {
-        const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
-        const target = await vscode.window.showSaveDialog({
-          defaultUri: vscode.Uri.joinPath(base, suggestedName),
-          filters: { CSV: ['csv'] },
-          saveLabel: 'Export',
-        });
-        if (!target) return undefined;
-        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
-        return target.fsPath || target.toString();
-      },
-    });
-
-    routers.set(unitId, { router, replies });
-    const subs: vscode.Disposable[] = [];
-    let hold: { dispose(): void } | undefined;
-    const syncHold = () => {
-      // Poll the unit only while someone can see it.
-      if (panel.visible && !hold) hold = backend.holdVisible(unitId, `panel:${unitId}`);
-      else if (!panel.visible && hold) {
-        hold.dispose();
-        hold = undefined;
-      }
-    };
-    syncHold();
-    subs.push(
-      webview.onDidReceiveMessage((m: unknown) => {
-        if ((m as { kind?: unknown } | null)?.kind === 'ready') {
-          readyUnits.add(unitId);
-          const scope = pendingInsights.get(unitId);
-          pendingInsights.delete(unitId);
-          void router.handle(m).then(() => scope && router.showInsights(scope));
-          return;
+  /** The charger panel's provider: the page (renderPanelHtml), its message router, polling while visible. */
+  const unitPage =
+    (unitKey: string) =>
+    (panel: vscode.WebviewPanel): WebviewProvider => {
+      const view = backend.getUnit(unitKey);
+      panel.title = view ? `${view.name}` : `Charger ${unitKey}`;
+      const webview = panel.webview;
+      const replies = new Map<number, (m: HostMessage) => void>();
+      const router = new PanelRouter(unitKey, backend, log, {
+        post: (m) => {
+          if (m.kind === 'reply') replies.get(m.id)?.(m);
+          return webview.postMessage(m);
+        },
+        insights,
+        recentPower: () => powerLog.recent(unitKey),
+        saveCsv: async (csv, suggestedName) => {
+          const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+          const target = await vscode.window.showSaveDialog({
+            defaultUri: vscode.Uri.joinPath(base, suggestedName),
+            filters: { CSV: ['csv'] },
+            saveLabel: 'Export',
+          });
+          if (!target) return undefined;
+          await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
+          return target.fsPath || target.toString();
+        },
+      });
+      routers.set(unitKey, { router, replies });
+      let hold: { dispose(): void } | undefined;
+      const syncHold = () => {
+        // Poll the unit only while someone can see it.
+        if (panel.visible && !hold) hold = backend.holdVisible(unitKey, `panel:${unitKey}`);
+        else if (!panel.visible && hold) {
+          hold.dispose();
+          hold = undefined;
         }
-        void router.handle(m);
-      }),
-      panel.onDidChangeViewState(() => {
-        syncHold();
-        if (panel.visible) router.pushUnit();
-      }),
-      backend.onDidChangeUnits((ids) => {
-        if (!ids.includes(unitId)) return;
-        const v = backend.getUnit(unitId);
+      };
+      syncHold();
+      const unitSub = backend.onDidChangeUnits((ids) => {
+        if (!ids.includes(unitKey)) return;
+        const v = backend.getUnit(unitKey);
         // Its account signed out (or the charger was removed from it): the panel goes with it.
         if (!v) {
-          log.info(`Unit panel ${unitId} closed: the charger left its account`);
+          log.info(`Unit panel ${unitKey} closed: the charger left its account`);
           panel.dispose();
           return;
         }
         if (panel.visible) router.pushUnit();
-        if (v && v.name !== panel.title) panel.title = v.name;
-      }),
-    );
-    panel.onDidDispose(() => {
-      router.dispose();
-      hold?.dispose();
-      subs.forEach((d) => d.dispose());
-      if (panels.get(unitId) === panel) {
-        panels.delete(unitId);
-        routers.delete(unitId);
-      }
-      readyUnits.delete(unitId);
-    });
-  };
+        if (v.name !== panel.title) panel.title = v.name;
+      });
+      return {
+        html: (ctx) =>
+          renderPanelHtml({
+            cspSource: ctx.webview.cspSource,
+            nonce: ctx.nonce,
+            scriptUri: ctx.asset('main.js'),
+            styleUris: [ctx.asset('uPlot.min.css'), ctx.asset('main.css')],
+            unitKey,
+            allowRemoteImages: vscode.workspace.getConfiguration('juicenet').get<boolean>('panel.allowRemoteImages', false),
+            title: panel.title,
+          }),
+        onMessage: (m) => {
+          if ((m as { kind?: unknown } | null)?.kind === 'ready') {
+            readyUnits.add(unitKey);
+            const scope = pendingInsights.get(unitKey);
+            pendingInsights.delete(unitKey);
+            return router.handle(m).then(() => scope && router.showInsights(scope));
+          }
+          return router.handle(m);
+        },
+        onDidChangeVisibility: (visible) => {
+          syncHold();
+          if (visible) router.pushUnit();
+        },
+        dispose: () => {
+          router.dispose();
+          hold?.dispose();
+          unitSub.dispose();
+          if (routers.get(unitKey)?.router === router) routers.delete(unitKey);
+          readyUnits.delete(unitKey);
+        },
+      };
+    };
 
   const open = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    const ref = unitRefOf(arg);
-    // The key names the account: a charger shared into a second account opens its own panel.
-    let unitId = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
-    if (!unitId) {
-      const units = backend.units();
-      if (units.length === 0) {
+    // The one resolver and picker of the commands. The key names the account: a charger shared
+    // into a second account opens its own panel.
+    const target = resolveCommandTarget(backend, arg);
+    let unitKey: string | undefined;
+    if (target.kind === 'unit') unitKey = target.unit.key;
+    else if (target.kind === 'unknown') unitKey = target.ref;
+    else {
+      if (target.units.length === 0) {
         void vscode.window.showInformationMessage('No chargers yet: sign in or try the demo first.');
         return undefined;
       }
-      if (units.length === 1) unitId = units[0].key;
-      else {
-        const pick = await vscode.window.showQuickPick(
-          units.map((u) => ({ label: u.name, description: u.accountLabel, key: u.key })),
-          { placeHolder: 'Open which charger?' },
-        );
-        unitId = pick?.key;
-      }
-      if (!unitId) return undefined;
+      unitKey = (await pickCharger(target.units, { placeHolder: 'Open which charger?' }))?.key;
+      if (!unitKey) return undefined;
     }
-    const existing = panels.get(unitId);
-    if (existing) {
-      existing.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, `Charger ${unitId}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot],
-      retainContextWhenHidden: false,
-    });
-    setup(panel, unitId);
-    log.info(`Unit panel opened for ${unitId}`);
+    const existed = host.panel(unitKey) !== undefined;
+    const panel = host.show(unitKey, `Charger ${unitKey}`, unitPage(unitKey));
+    if (!existed) log.info(`Unit panel opened for ${unitKey}`);
     return panel;
   };
 
   const openInsights = async (arg?: unknown): Promise<vscode.WebviewPanel | undefined> => {
-    const ref = unitRefOf(arg);
+    const ref = commandTargetRef(arg);
     const scope = ref ? 'unit' : 'account';
     let unitKey = ref === undefined ? undefined : (backend.getUnit(ref)?.key ?? ref);
     if (!unitKey) {
@@ -244,16 +209,16 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
 
   const serializer: vscode.WebviewPanelSerializer<PersistedState> = {
     async deserializeWebviewPanel(panel, state) {
-      const saved = typeof state?.unitId === 'string' ? state.unitId : undefined;
+      const saved = typeof state?.unitKey === 'string' ? state.unitKey : typeof state?.unitId === 'string' ? state.unitId : undefined;
       // A saved key keeps its account; a bare unit ID (an older state) becomes the first account's key.
-      const unitId = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
-      if (!unitId || panels.has(unitId)) {
-        // Nothing to restore into (or a duplicate): close rather than show an empty page.
+      const unitKey = saved === undefined ? undefined : (backend.getUnit(saved)?.key ?? saved);
+      if (!unitKey) {
+        // Nothing to restore into: close rather than show an empty page.
         panel.dispose();
         return;
       }
-      setup(panel, unitId);
-      log.info(`Unit panel restored for ${unitId}`);
+      // A duplicate is closed by the host (one panel per key).
+      if (host.adopt(panel, unitKey, unitPage(unitKey))) log.info(`Unit panel restored for ${unitKey}`);
     },
   };
 
@@ -275,12 +240,14 @@ export function createUnitPanelController(extensionUri: vscode.Uri, backend: Pan
     open,
     openInsights,
     serializer,
-    panels,
+    get panels() {
+      return new Map(host.keys().map((k) => [k, host.panel(k)!] as const));
+    },
     readyUnits,
     deliver,
     dispose: () => {
       powerSub.dispose();
-      [...panels.values()].forEach((p) => p.dispose());
+      host.dispose();
     },
   };
 }

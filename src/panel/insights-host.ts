@@ -4,7 +4,9 @@
 // with the same domain function and shows the problems. No vscode import; nothing secret is returned.
 import type { PanelBackend, Logger, UnitView } from '../state/contracts';
 import type { HistoryCache } from '../state/history-cache';
-import { chargerFactsFromInfo, chargerZone, parseTariffSetting, type TariffSetting } from '../domain/insights';
+import { chargerFactsFromInfo, parseTariffSetting, type TariffSetting } from '../domain/insights';
+import { chargerZone, localDayNumber } from '../domain/time-zone';
+import type { PriceHistory } from '../state/price-history';
 import type { Result } from '../protocol/messages';
 
 /** The insights settings as read (juicenet.tariff.*, juicenet.insights.*). */
@@ -18,6 +20,8 @@ export const SAMPLES_PER_LOAD = 400;
 
 export interface InsightsHostDeps {
   cache: HistoryCache;
+  /** Each charger's prices over time (kept in the extension's storage); without it, the current price costs every session. */
+  prices?: PriceHistory;
   settings(): InsightsSettings;
   /** For tests: the clock (epoch seconds). */
   nowS?(): number;
@@ -30,6 +34,26 @@ function unitsInScope(backend: PanelBackend, unitKey: string, scope: 'unit' | 'a
   if (scope === 'unit') return [self];
   const same = backend.units().filter((u) => u.accountId === self.accountId);
   return same.some((u) => u.key === self.key) ? same : [self, ...same];
+}
+
+/**
+ * The session running now (charging, or plugged in after charging), which the history lists only
+ * once it ends: "today" includes it. Its start is when charging began by the charger's count.
+ */
+export function runningSession(
+  view: UnitView,
+  cached: readonly { timeStart?: number; timeEnd?: number }[],
+  nowS: number,
+): { timeStart: number; energyWh: number } | undefined {
+  const s = view.status;
+  if (!s || view.error || (s.state !== 'charging' && s.state !== 'plugged')) return undefined;
+  const energyWh = s.charging.energyWh;
+  if (energyWh === undefined || !(energyWh > 0)) return undefined;
+  const readAtS = view.lastGoodAt !== undefined ? view.lastGoodAt / 1000 : nowS;
+  const timeStart = Math.floor(readAtS - (s.charging.secondsCharging ?? 0));
+  // Already in the history (it ended and was listed before the reading moved on): not twice.
+  if (cached.some((c) => c.timeStart !== undefined && Math.abs(c.timeStart - timeStart) < 15 * 60)) return undefined;
+  return { timeStart, energyWh };
 }
 
 function errorText(e: unknown): string {
@@ -49,6 +73,7 @@ export async function loadInsights(
   scope: 'unit' | 'account',
 ): Promise<Result<'getInsights'>> {
   const settings = deps.settings();
+  const nowS = deps.nowS?.() ?? Date.now() / 1000;
   const tariff = parseTariffSetting(settings.tariff);
   const needSamples = tariff.ok && tariff.mode === 'timeOfUse';
   const chargers: Result<'getInsights'>['chargers'] = [];
@@ -60,7 +85,7 @@ export async function loadInsights(
     if (!api) {
       chargers.push({
         ...base,
-        zone: 'UTC',
+        zone: chargerZone(view.info?.timeZoneId).zone,
         sessions: deps.cache.cached(view.unitId),
         complete: false,
         newSessions: 0,
@@ -76,8 +101,10 @@ export async function loadInsights(
     } catch (e) {
       error = `Could not read the charger’s info (prices, car, time zone): ${errorText(e)}`;
     }
-    const zone = chargerZone(info?.timeZoneId);
+    const zone = chargerZone(info?.timeZoneId).zone;
     const facts = chargerFactsFromInfo(view.unitId, view.name, zone, info?.raw ?? {});
+    // The price seen today takes effect today: the sessions before keep theirs.
+    const priceHistory = deps.prices ? await deps.prices.seen(view.unitId, facts.ecostCents, localDayNumber(zone, nowS)) : undefined;
     let complete = false;
     let newSessions = 0;
     try {
@@ -95,13 +122,13 @@ export async function loadInsights(
     }
     const sessions = deps.cache.cached(view.unitId);
     const samplesMissing = needSamples ? sessions.filter((s) => !s.samples).length : 0;
-    chargers.push({ ...facts, sessions, complete, newSessions, samplesMissing, error });
+    chargers.push({ ...facts, priceHistory, sessions, running: runningSession(view, sessions, nowS), complete, newSessions, samplesMissing, error });
   }
   return {
     chargers,
     tariff: { mode: settings.tariff.mode, weekday: settings.tariff.weekday, weekend: settings.tariff.weekend },
     co2GramsPerKwh: settings.co2GramsPerKwh,
-    nowS: deps.nowS?.() ?? Date.now() / 1000,
+    nowS,
     scope,
   };
 }

@@ -6,6 +6,7 @@ import { parseTariffSetting, tariffProblemsMessage } from '../domain/insights/ta
 import type { Logger } from '../state/contracts';
 import type { KeyValueStore } from '../state/accounts';
 import { HistoryCache } from '../state/history-cache';
+import { PriceHistory } from '../state/price-history';
 import type { InsightsHostDeps, InsightsSettings } from './insights-host';
 
 /** The settings as typed, read when the tab asks (so edits apply on its next load). */
@@ -19,7 +20,7 @@ export function readInsightsSettings(): InsightsSettings {
 
 /** What the panel's Insights tab needs from the host: the history cache in `storage`, the settings. */
 export function insightsDeps(storage: KeyValueStore): InsightsHostDeps {
-  return { cache: new HistoryCache(storage), settings: readInsightsSettings };
+  return { cache: new HistoryCache(storage), prices: new PriceHistory(storage), settings: readInsightsSettings };
 }
 
 /** After a change of juicenet.tariff: overlaps and times without a price named in a warning, with Open Settings. */

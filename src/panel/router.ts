@@ -7,9 +7,20 @@ import { UncertainWriteError, UnverifiedWriteError } from '../api/errors';
 import { writeInfo, writeNotifications, writeSchedule } from '../state/unit-writes';
 import { toWindow } from '../domain/schedule';
 import { maxAmpsOf } from '../domain/amps';
-import { reasonOf, unitFullAt } from '../views/unit-format';
+import { smartSummary } from '../domain/smart/reason';
+import { reasonOf, unitFullAt, unitZone } from '../views/unit-format';
 import { describeFailure, withoutWireNames } from '../domain/labels';
-import { holdUntilControl, maxAmpsFor, setLimitControl, startChargingControl, stopChargingControl } from './unit-controls';
+import {
+  cancelOverrideControl,
+  holdUntilControl,
+  maxAmpsFor,
+  setLimitControl,
+  startChargingControl,
+  stopChargingControl,
+  type ControlDone,
+} from './unit-controls';
+import { localDayNumber, unitTimeZone } from '../domain/time-zone';
+import { chargerFactsFromInfo } from '../domain/insights/sessions';
 import { loadInsights, type InsightsHostDeps } from './insights-host';
 import {
   parseParams,
@@ -42,11 +53,14 @@ interface Thenable<T> {
 export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
   if (!v) return null;
   const s = v.status;
+  const zone = unitZone(v);
   return {
+    zone: zone.zone,
+    zoneNote: v.info ? zone.note : undefined,
     unitId: v.unitId,
     accountId: v.accountId,
     maxAmps: maxAmpsOf(v.info),
-    reason: (({ kind, short, detail, todo }) => ({ kind, short, detail, todo }))(reasonOf(v)),
+    reason: (({ kind, short, detail, todo, actions }) => ({ kind, short, detail, todo, actions }))(reasonOf(v)),
     holdUntilS: v.holdUntilS,
     name: v.name,
     accountLabel: v.accountLabel,
@@ -55,6 +69,7 @@ export function toSnapshot(v: UnitView | undefined): UnitSnapshot | null {
     lastGoodAt: v.lastGoodAt,
     error: v.error,
     fullAt: unitFullAt(v),
+    smart: v.smart && smartSummary(v.smart, zone.zone, Date.now() / 1000),
     status: s && {
       unitId: s.unitId,
       state: s.state,
@@ -104,7 +119,7 @@ export class PanelRouter {
   private disposed = false;
 
   constructor(
-    readonly unitId: string,
+    readonly unitKey: string,
     private readonly backend: PanelBackend,
     private readonly log: Logger,
     private readonly io: PanelHostIo,
@@ -116,7 +131,7 @@ export class PanelRouter {
 
   /** Pushes the unit's current view (called on onDidChangeUnits and on 'ready'). */
   pushUnit(): void {
-    this.send({ kind: 'push', type: 'unit', unit: toSnapshot(this.backend.getUnit(this.unitId)) });
+    this.send({ kind: 'push', type: 'unit', unit: toSnapshot(this.backend.getUnit(this.unitKey)) });
   }
 
   /** Asks the page to show the Insights tab (juicenet.openInsights). */
@@ -128,7 +143,7 @@ export class PanelRouter {
   async handle(raw: unknown): Promise<void> {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
-      this.log.warn(`Unit panel ${this.unitId}: refused a message from the webview (${parsed.reason})`);
+      this.log.warn(`Unit panel ${this.unitKey}: refused a message from the webview (${parsed.reason})`);
       // If it looked like a request, answer it so the page doesn't wait forever.
       // Only an id the webview's schema takes back (a safe integer) is echoed.
       const id = (raw as { id?: unknown } | null)?.id;
@@ -149,7 +164,7 @@ export class PanelRouter {
     }
     const params = parseParams(msg.method, msg.params);
     if (!params.ok) {
-      this.log.warn(`Unit panel ${this.unitId}: refused ${msg.method} (${params.reason})`);
+      this.log.warn(`Unit panel ${this.unitKey}: refused ${msg.method} (${params.reason})`);
       this.send({ kind: 'reply', id: msg.id, ok: false, error: { message: `Invalid ${msg.method} request: ${params.reason}` } });
       return;
     }
@@ -158,7 +173,7 @@ export class PanelRouter {
       this.send({ kind: 'reply', id: msg.id, ok: true, result });
     } catch (e) {
       const info = toErrorInfo(e);
-      this.log.warn(`Unit panel ${this.unitId}: ${msg.method} failed: ${info.message}`);
+      this.log.warn(`Unit panel ${this.unitKey}: ${msg.method} failed: ${info.message}`);
       this.send({ kind: 'reply', id: msg.id, ok: false, error: info });
     }
   }
@@ -173,7 +188,7 @@ export class PanelRouter {
   }
 
   private api() {
-    const a = this.backend.api(this.unitId);
+    const a = this.backend.api(this.unitKey);
     if (!a) {
       throw Object.assign(new Error('This charger is not available (signed out or removed).'), {
         userMessage: 'This charger is not available (signed out or removed).',
@@ -190,9 +205,9 @@ export class PanelRouter {
 
   /** One handler per method of the message contract (src/protocol/messages.ts), typed by it. */
   private readonly handlers: { [M in MethodName]: Handler<M> } = {
-    getUnit: async () => toSnapshot(this.backend.getUnit(this.unitId)),
+    getUnit: async () => toSnapshot(this.backend.getUnit(this.unitKey)),
     refresh: async () => {
-      await this.backend.refresh(this.unitId, 'manual');
+      await this.backend.refresh(this.unitKey, 'manual');
       return {};
     },
     getHistoryPage: async ({ continuityToken }) => {
@@ -218,9 +233,16 @@ export class PanelRouter {
         }
       }
       // Read back (unit-writes), like every other write: a lost reply the read-back shows is saved.
-      const { confirmed, replyLost } = await writeInfo(target, raw);
-      this.log.info(`Unit panel ${this.unitId}: set_info sent (${Object.keys(raw).length} fields)${writeNote(confirmed, replyLost)}`);
-      void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+      const { confirmed, replyLost, readBack } = await writeInfo(target, raw);
+      this.log.info(`Unit panel ${this.unitKey}: set_info sent (${Object.keys(raw).length} fields)${writeNote(confirmed, replyLost)}`);
+      // A new electricity price applies from today (in the charger's zone): the Insights keep the past sessions' price.
+      const prices = this.io.insights?.prices;
+      const unitId = this.backend.getUnit(this.unitKey)?.unitId ?? target.auth.unitId;
+      if (prices && unitId) {
+        const facts = chargerFactsFromInfo(unitId, '', unitTimeZone(readBack.timeZoneId), readBack.raw);
+        await prices.seen(unitId, facts.ecostCents, localDayNumber(facts.zone, this.io.insights?.nowS?.() ?? Date.now() / 1000));
+      }
+      void this.backend.refresh(this.unitKey, 'write').catch(() => undefined);
       return { outcome: 'saved' };
     },
     getSchedule: async () => {
@@ -234,8 +256,8 @@ export class PanelRouter {
       if (s.type === 'custom') for (const day of ['weekday', 'weekend'] as const) toWindow(s[day], day);
       // Read back (unit-writes): what the server kept is what the editor shows.
       const { readBack: back, confirmed, replyLost } = await writeSchedule(this.api(), { type: s.type, weekday: s.weekday, weekend: s.weekend });
-      this.log.info(`Unit panel ${this.unitId}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);
-      void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+      this.log.info(`Unit panel ${this.unitKey}: set_schedule sent (${s.type})${writeNote(confirmed, replyLost)}`);
+      void this.backend.refresh(this.unitKey, 'write').catch(() => undefined);
       return { type: back.type, weekday: back.weekday, weekend: back.weekend, infoTimestamp: back.infoTimestamp };
     },
     getNotifications: async () => {
@@ -245,32 +267,44 @@ export class PanelRouter {
     setNotifications: async ({ settings }) => {
       const { readBack, confirmed, replyLost } = await writeNotifications(this.api(), settings as NotificationSettings);
       // Never log the webhook's authorization header: only which events were sent.
-      this.log.info(`Unit panel ${this.unitId}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
+      this.log.info(`Unit panel ${this.unitKey}: set_notifications sent (${Object.keys(settings).join(', ')})${writeNote(confirmed, replyLost)}`);
       return stripUndefined(readBack);
     },
     getRecentPower: async () => this.io.recentPower?.() ?? [],
     getInsights: async ({ scope }) => {
       if (!this.io.insights) throw new Error('Insights are not available here.');
-      return loadInsights(this.backend, this.io.insights, this.log, this.unitId, scope);
+      return loadInsights(this.backend, this.io.insights, this.log, this.unitKey, scope);
     },
-    // The Overview's controls: the commands' verified writes (src/panel/unit-controls.ts).
+    // The Overview's controls: the commands' rule and verified writes (src/panel/unit-controls.ts).
     setLimit: async ({ amps }) => {
       const target = this.api();
-      return this.afterControl('setLimit', await setLimitControl(target, this.unitId, amps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)));
-    },
-    stopCharging: async () => this.afterControl('stopCharging', await stopChargingControl(this.api(), this.unitId)),
-    startCharging: async ({ restoreAmps }) => {
-      const target = this.api();
       return this.afterControl(
-        'startCharging',
-        await startChargingControl(target, this.unitId, restoreAmps, await maxAmpsFor(target, this.backend.getUnit(this.unitId)?.info)),
+        'setLimit',
+        await setLimitControl(target, this.unitKey, amps, await maxAmpsFor(target, this.backend.getUnit(this.unitKey)?.info)),
       );
     },
+    stopCharging: async () => this.afterControl('stopCharging', await stopChargingControl(this.api(), this.unitKey)),
+    startCharging: async ({ restoreAmps }) => {
+      const target = this.api();
+      const view = this.backend.getUnit(this.unitKey);
+      return this.afterControl(
+        'startCharging',
+        await startChargingControl(target, {
+          memoryKey: this.unitKey,
+          schedule: view?.schedule,
+          zone: view ? unitZone(view).zone : unitTimeZone(undefined),
+          holdUntilS: view?.holdUntilS,
+          chosenAmps: restoreAmps,
+          maxAmps: await maxAmpsFor(target, view?.info),
+        }),
+      );
+    },
+    cancelOverride: async () => this.afterControl('cancelOverride', await cancelOverrideControl(this.api())),
     holdUntil: async ({ epochS }) => {
-      const result = await holdUntilControl(this.api(), epochS);
+      const done = await holdUntilControl(this.api(), epochS);
       // The protocol cannot read the hold back: remembered (per account and unit), as the command does.
-      await this.backend.rememberHold?.(this.unitId, epochS);
-      return this.afterControl('holdUntil', result);
+      await this.backend.rememberHold?.(this.unitKey, epochS);
+      return this.afterControl('holdUntil', done);
     },
     saveCsv: async ({ csv, suggestedName }) => {
       if (!this.io.saveCsv) throw new Error('Saving files is not available here.');
@@ -279,10 +313,14 @@ export class PanelRouter {
     },
   };
 
-  /** After an Overview control's write: logged, and a refresh so that every view shows the result. */
-  private afterControl(method: string, result: ControlResult): ControlResult {
-    this.log.info(`Unit panel ${this.unitId}: ${method} sent${writeNote(result.confirmed, result.replyLost)}`);
-    void this.backend.refresh(this.unitId, 'write').catch(() => undefined);
+  /**
+   * After an Overview control's write: logged, the read-back shown at once (the row, the status bar
+   * and this page), and a refresh so that info and schedule follow.
+   */
+  private afterControl(method: string, { result, after }: ControlDone): ControlResult {
+    this.log.info(`Unit panel ${this.unitKey}: ${method} ${result.nothingToDo ? 'needed nothing' : 'sent'}${writeNote(result.confirmed, result.replyLost)}`);
+    if (after) this.backend.applyReading?.(this.unitKey, after);
+    void this.backend.refresh(this.unitKey, 'write').catch(() => undefined);
     return result;
   }
 }

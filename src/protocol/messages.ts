@@ -69,6 +69,13 @@ export const insightsChargerSchema = z.object({
   mpg: optNum,
   whPerMile: optNum,
   sessions: z.array(cachedSessionSchema),
+  /** The electricity prices over time: a session is costed at the one in force on its day. */
+  priceHistory: z
+    .array(z.object({ fromDay: z.number().int(), centsPerKwh: num.nonnegative() }))
+    .max(10_000)
+    .optional(),
+  /** The session running now (not in the history until it ends), counted in today. */
+  running: z.object({ timeStart: num, energyWh: num.nonnegative() }).optional(),
   /** Every page of the history was read at least once. */
   complete: z.boolean(),
   /** Sessions read from the server this time (the others came from the cache). */
@@ -97,6 +104,12 @@ export const controlResultSchema = z.object({
   restoredAmps: optNum,
   /** Stop Charging: the limit before, which Start Charging restores. */
   previousAmps: optNum,
+  /** Start and Stop: what was done, in a sentence (src/domain/start-stop.ts), or why nothing was sent. */
+  text: z.string().optional(),
+  /** Start sent an override (the page then offers to cancel it). */
+  override: z.boolean().optional(),
+  /** Nothing was sent: `text` says why. */
+  nothingToDo: z.boolean().optional(),
 });
 export type ControlResult = z.infer<typeof controlResultSchema>;
 export type HistorySession = z.infer<typeof historySessionSchema>;
@@ -162,9 +175,27 @@ export const unitSnapshotSchema = z.object({
   /** The highest limit the unit accepts (min of its wire and unit ratings), when get_info told it. */
   maxAmps: optNum,
   /** Why the car is (not) charging (domain/charging-reason), as the tree and the status bar say it. */
-  reason: z.object({ kind: z.string(), short: z.string(), detail: z.string(), todo: z.string() }).optional(),
+  reason: z.object({ kind: z.string(), short: z.string(), detail: z.string(), todo: z.string(), actions: z.array(z.string()).max(20).optional() }).optional(),
   /** Epoch seconds of the hold set by Hold Charging Until, while it has not passed. */
   holdUntilS: optNum,
+  /** The IANA zone every time of this charger is shown in (domain/time-zone chargerZone). */
+  zone: z.string().optional(),
+  /** Why the times are in this computer's zone, when the charger reports none. */
+  zoneNote: z.string().optional(),
+  /** What JuiceNet Local's smart charging does (src/domain/smart smartSummary): its rules in words, a plan's hours. */
+  smart: z
+    .object({
+      lines: z.array(z.string()),
+      plan: z
+        .object({
+          hours: z.array(z.object({ from: z.string(), to: z.string(), price: z.string() })),
+          cost: z.string(),
+          readyAt: z.string(),
+          energy: z.string(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type UnitSnapshot = z.infer<typeof unitSnapshotSchema>;
 
@@ -201,6 +232,8 @@ export const methods = {
   /** `restoreAmps`: the limit to charge at when the unit is off (0 A) and no earlier limit is remembered. */
   startCharging: [z.object({ restoreAmps: z.number().int().min(1).max(1000).optional() }), controlResultSchema],
   holdUntil: [z.object({ epochS: z.number().int().positive() }), controlResultSchema],
+  /** Cancel Override: set_override 0, verified (the schedule applies again). */
+  cancelOverride: [z.object({}), controlResultSchema],
   /** The webview hands the CSV text over; the host asks where to save it. */
   saveCsv: [z.object({ csv: z.string().max(50_000_000), suggestedName: z.string().max(200) }), z.object({ saved: z.boolean(), path: z.string().optional() })],
 } as const;

@@ -25,6 +25,7 @@ export const dnsCheckSchema = z.object({
       text: z.string(),
     }),
   ),
+  directory: z.object({ host: z.string(), blocked: z.boolean(), text: z.string() }),
   allHere: z.boolean(),
   summary: z.string(),
 });

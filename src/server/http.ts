@@ -107,173 +107,204 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
-  const maxBodyBytes = opts.maxBodyBytes ?? 65536;
-  const routes = opts.routes ?? {};
-  let requests = 0;
-  let connections = 0;
-  let perCommand: Record<string, number> = {};
-  let lastRequests = new Map<string, Record<string, unknown>>();
-  const sockets = new Set<Socket>();
+function send(res: http.ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  if (res.writableEnded || res.destroyed) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...extraHeaders });
+  res.end(text);
+}
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) => {
-    if (res.writableEnded || res.destroyed) return;
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...extraHeaders });
-    res.end(text);
-  };
+/** A failure reply: `success:false` with the code and the message, the protocol's way. */
+function sendFailure(res: http.ServerResponse, status: number, message: string, extraHeaders: Record<string, string> = {}): void {
+  send(res, status, { success: false, error_code: status, error_message: message }, extraHeaders);
+}
 
-  const readBody = (req: http.IncomingMessage): Promise<{ tooLarge: boolean; text: string }> =>
-    new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let tooLarge = false;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxBodyBytes) {
-          tooLarge = true;
-          chunks.length = 0;
-          // Stop buffering; a huge body is not worth reading to the end.
-          if (size > maxBodyBytes * 16) req.destroy();
-        } else chunks.push(c);
-      });
-      req.on('end', () => resolve({ tooLarge, text: tooLarge ? '' : Buffer.concat(chunks).toString('utf8') }));
-      req.on('error', reject);
+/** The request's body as text, or tooLarge past `maxBodyBytes` (a body far past it is not read to the end). */
+function readBody(req: http.IncomingMessage, maxBodyBytes: number): Promise<{ tooLarge: boolean; text: string }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBodyBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        // Stop buffering; a huge body is not worth reading to the end.
+        if (size > maxBodyBytes * 16) req.destroy();
+      } else chunks.push(c);
     });
+    req.on('end', () => resolve({ tooLarge, text: tooLarge ? '' : Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', reject);
+  });
+}
 
-  const server = http.createServer(async (req, res) => {
+/** The JuiceNet HTTP server: routes a request, reads its JSON body, answers the protocol or an extra route. */
+class JuiceNetHttpServer implements HttpServer {
+  baseUrl = '';
+  port = 0;
+  host = '';
+  private readonly server: http.Server;
+  private readonly maxBodyBytes: number;
+  private readonly routes: Record<string, ExtraRoute>;
+  private readonly sockets = new Set<Socket>();
+  private requests = 0;
+  private connections = 0;
+  private perCommand: Record<string, number> = {};
+  private lastRequests = new Map<string, Record<string, unknown>>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly opts: HttpServerOptions) {
+    this.maxBodyBytes = opts.maxBodyBytes ?? 65536;
+    this.routes = opts.routes ?? {};
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 10_000;
+    this.server.headersTimeout = 15_000;
+    this.server.on('connection', (s: Socket) => {
+      this.connections++;
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    this.server.on('clientError', (_e, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = this.server.address() as AddressInfo;
+    if (!isLoopbackAddress(addr.address) && this.opts.publicWarning)
+      process.stderr.write(`${this.opts.name}: warning: listening on ${addr.address}, reachable from other machines. ${this.opts.publicWarning}\n`);
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    this.baseUrl = `http://${host}:${addr.port}`;
+    this.port = addr.port;
+    this.host = addr.address;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    if (opts.streams && Object.hasOwn(opts.streams, path)) return opts.streams[path](req, res);
-    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (path !== opts.healthPath && (!route || route.counted)) requests++;
+    if (this.opts.streams && Object.hasOwn(this.opts.streams, path)) return this.opts.streams[path](req, res);
+    const route = Object.hasOwn(this.routes, path) ? this.routes[path] : undefined;
+    if (path !== this.opts.healthPath && (!route || route.counted)) this.requests++;
     try {
-      if (path === opts.healthPath) return send(res, 200, { ok: true });
+      if (path === this.opts.healthPath) return send(res, 200, { ok: true });
       if (!PROTOCOL_PATHS.has(path) && !route) {
         req.resume();
-        return send(res, 404, { success: false, error_code: 404, error_message: `Not found: ${path}` });
+        return sendFailure(res, 404, `Not found: ${path}`);
       }
       if (req.method !== 'POST') {
         req.resume();
-        return send(res, 405, { success: false, error_code: 405, error_message: `Method ${req.method} not allowed: use POST` }, { allow: 'POST' });
+        return sendFailure(res, 405, `Method ${req.method} not allowed: use POST`, { allow: 'POST' });
       }
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > maxBodyBytes) {
-        return send(
-          res,
-          413,
-          { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` },
-          { connection: 'close' },
-        );
-      }
-      const { tooLarge, text } = await readBody(req);
-      if (tooLarge) {
-        return send(
-          res,
-          413,
-          { success: false, error_code: 413, error_message: `Request body too large (limit ${maxBodyBytes} bytes)` },
-          { connection: 'close' },
-        );
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (e) {
-        return send(res, 400, { success: false, error_code: 400, error_message: `Malformed JSON in request body: ${(e as Error).message}` });
-      }
-      if (!body || typeof body !== 'object' || Array.isArray(body)) {
-        return send(res, 400, { success: false, error_code: 400, error_message: 'The request body must be a JSON object' });
-      }
-      const obj = body as Record<string, unknown>;
-      if (route) {
-        if (route.loopbackOnly && !isLoopbackAddress(req.socket.remoteAddress ?? '')) {
-          return send(res, 403, { success: false, error_code: 403, error_message: `${path} answers only loopback clients (127.0.0.1, ::1)` });
-        }
-        try {
-          return send(res, 200, { success: true, ...route.handle(obj) });
-        } catch (e) {
-          const status = e instanceof ProtocolError && e.code >= 400 && e.code < 600 ? e.code : 400;
-          return send(res, status, { success: false, error_code: status, error_message: (e as Error).message });
-        }
-      }
-      const cmd = requestCommand(obj);
-      const cmdName = cmd ?? '(none)';
-      perCommand[cmdName] = (perCommand[cmdName] ?? 0) + 1;
-      if (opts.captureRequests && (lastRequests.has(cmdName) || lastRequests.size < 64)) lastRequests.set(cmdName, captureRequest(obj));
-      // The protocol: a reply carries the command (`cmd`), failures included.
-      const withCmd = (b: Record<string, unknown>) => (cmd === undefined ? b : { ...b, cmd });
-      const f = opts.faults?.();
-      if (f && f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
-      if (f?.httpStatus) {
-        return send(res, f.httpStatus, f.httpStatus === 500 ? 'Internal Server Error' : 'Service Unavailable', { 'content-type': 'text/plain' });
-      }
-      if (f?.failure) return send(res, 200, withCmd({ success: false, error_code: 500, error_message: 'Temporary failure' }));
-      const reply = opts.execute(path as Endpoint, obj);
-      if (f?.drop) {
-        req.socket.destroy();
-        return;
-      }
-      const out = f?.numbersAsStrings ? stringifyNumbers(withCmd(reply.body)) : withCmd(reply.body);
-      if (f?.malformed) {
-        const full = JSON.stringify(out);
-        return send(res, reply.status, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
-      }
-      return send(res, reply.status, out);
+      const body = await this.readJsonObject(req, res);
+      if (!body) return;
+      if (route) return this.answerRoute(route, path, body, req, res);
+      return await this.answerProtocol(path as Endpoint, body, req, res);
     } catch (e) {
       // Never the request body or a token: the error's own text only.
-      process.stderr.write(`${opts.name}: internal error: ${(e as Error).stack ?? String(e)}\n`);
-      return send(res, 500, { success: false, error_code: 500, error_message: `${opts.name}: internal error` });
+      process.stderr.write(`${this.opts.name}: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      return sendFailure(res, 500, `${this.opts.name}: internal error`);
     }
-  });
-  server.keepAliveTimeout = 10_000;
-  server.headersTimeout = 15_000;
-  server.on('connection', (s: Socket) => {
-    connections++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  }
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-      for (const s of sockets) s.destroy();
-    });
-    return closing;
-  };
+  /** The request's body as a JSON object; undefined when it was refused (the reply is sent). */
+  private async readJsonObject(req: http.IncomingMessage, res: http.ServerResponse): Promise<Record<string, unknown> | undefined> {
+    const tooLarge = () => sendFailure(res, 413, `Request body too large (limit ${this.maxBodyBytes} bytes)`, { connection: 'close' });
+    if (Number(req.headers['content-length'] ?? 0) > this.maxBodyBytes) return void tooLarge();
+    const read = await readBody(req, this.maxBodyBytes);
+    if (read.tooLarge) return void tooLarge();
+    let body: unknown;
+    try {
+      body = JSON.parse(read.text);
+    } catch (e) {
+      return void sendFailure(res, 400, `Malformed JSON in request body: ${(e as Error).message}`);
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return void sendFailure(res, 400, 'The request body must be a JSON object');
+    return body as Record<string, unknown>;
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  private answerRoute(route: ExtraRoute, path: string, body: Record<string, unknown>, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (route.loopbackOnly && !isLoopbackAddress(req.socket.remoteAddress ?? '')) {
+      return sendFailure(res, 403, `${path} answers only loopback clients (127.0.0.1, ::1)`);
+    }
+    try {
+      send(res, 200, { success: true, ...route.handle(body) });
+    } catch (e) {
+      const status = e instanceof ProtocolError && e.code >= 400 && e.code < 600 ? e.code : 400;
+      sendFailure(res, status, (e as Error).message);
+    }
+  }
+
+  /** One protocol command, through the fault injector when there is one. */
+  private async answerProtocol(endpoint: Endpoint, body: Record<string, unknown>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const cmd = requestCommand(body);
+    const cmdName = cmd ?? '(none)';
+    this.perCommand[cmdName] = (this.perCommand[cmdName] ?? 0) + 1;
+    if (this.opts.captureRequests && (this.lastRequests.has(cmdName) || this.lastRequests.size < 64)) this.lastRequests.set(cmdName, captureRequest(body));
+    // The protocol: a reply carries the command (`cmd`), failures included.
+    const withCmd = (b: Record<string, unknown>) => (cmd === undefined ? b : { ...b, cmd });
+    const f = this.opts.faults?.();
+    if (f && f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+    if (f?.httpStatus) {
+      return send(res, f.httpStatus, f.httpStatus === 500 ? 'Internal Server Error' : 'Service Unavailable', { 'content-type': 'text/plain' });
+    }
+    if (f?.failure) return send(res, 200, withCmd({ success: false, error_code: 500, error_message: 'Temporary failure' }));
+    const reply = this.opts.execute(endpoint, body);
+    if (f?.drop) {
+      req.socket.destroy();
+      return;
+    }
+    const out = f?.numbersAsStrings ? stringifyNumbers(withCmd(reply.body)) : withCmd(reply.body);
+    if (f?.malformed) {
+      const full = JSON.stringify(out);
+      return send(res, reply.status, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
+    }
+    send(res, reply.status, out);
+  }
+
+  requestCount(): number {
+    return this.requests;
+  }
+
+  commandCounts(): Record<string, number> {
+    return { ...this.perCommand };
+  }
+
+  lastRequest(cmd: string): Record<string, unknown> | undefined {
+    const r = this.lastRequests.get(cmd);
+    return r ? structuredClone(r) : undefined;
+  }
+
+  resetCounts(): void {
+    this.requests = 0;
+    this.connections = 0;
+    this.perCommand = {};
+    this.lastRequests = new Map();
+  }
+
+  connectionCount(): number {
+    return this.connections;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+      for (const s of this.sockets) s.destroy();
     });
-  });
-  const addr = server.address() as AddressInfo;
-  if (!isLoopbackAddress(addr.address) && opts.publicWarning)
-    process.stderr.write(`${opts.name}: warning: listening on ${addr.address}, reachable from other machines. ${opts.publicWarning}\n`);
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  return {
-    baseUrl: `http://${host}:${addr.port}`,
-    port: addr.port,
-    host: addr.address,
-    requestCount: () => requests,
-    commandCounts: () => ({ ...perCommand }),
-    lastRequest: (cmd) => {
-      const r = lastRequests.get(cmd);
-      return r ? structuredClone(r) : undefined;
-    },
-    resetCounts: () => {
-      requests = 0;
-      connections = 0;
-      perCommand = {};
-      lastRequests = new Map();
-    },
-    connectionCount: () => connections,
-    close,
-  };
+    return this.closing;
+  }
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  const server = new JuiceNetHttpServer(opts);
+  await server.listen();
+  return server;
 }

@@ -2,17 +2,22 @@
 // meaning of every command in the protocol document's wire format. No HTTP here (see http.ts) and
 // no charger facts: those come from the UnitSource (simulated physics or real boxes over UDP).
 import { MAX_PLOT_INTERVALS, MIN_PLOT_INTERVALS, NOTIFICATION_EVENTS } from '../domain/model';
-import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, type Command } from '../api/types';
+import { BOX_API_COMMANDS, BOX_PIN_COMMANDS, type BoxApiCommand, type Command } from '../api/types';
 import { NOTIFICATION_WIRE_KEYS, normaliseKeys, type WireReplyBody } from '../api/wire';
 import { Accounts } from './accounts';
 import { SimCommand, SimRequest, validateRequest } from './requests';
-import { INFO_TYPES, MIN_AMPS, MINUTES_PER_DAY, ProtocolError, checkInfoTypes, checkWindow, defineData, plotPoints, ratingAmps } from './rules';
+import { MIN_AMPS } from '../domain/amps';
+import { MINUTES_PER_DAY } from '../domain/schedule';
+import { INFO_TYPES, ProtocolError, checkInfoTypes, checkWindow, defineData, plotPoints, ratingAmps } from './rules';
 import type { AccountUnitEntry, UnitSource, WireNotification } from './types';
 
 /** A command's reply body, as the client's schema reads it (src/api/wire). */
 type Reply<C extends Command> = WireReplyBody<C>;
 /** Any command's reply body, or the failure every command may answer. */
 type AnyReply = Reply<Command>;
+/** The reply of every command that only changes something. */
+const ACK = { success: true } as const;
+type ApiHandlers = { [C in BoxApiCommand]: (unitId: string, req: SimRequest<C>, now: number) => Reply<C> };
 
 /** A reply: HTTP status and JSON body. */
 export interface ProtocolReply {
@@ -117,7 +122,7 @@ export class JuiceNetProtocol {
     const unitId = this.accounts.resolve(req.token as string, req.account_token as string | undefined);
     if (!this.source.hasUnit(unitId)) throw new ProtocolError(404, 'Unknown unit');
     this.source.prepare(unitId, this.opts.now());
-    return { status: 200, body: this.boxApi(cmd, unitId, req) };
+    return { status: 200, body: this.boxApi(cmd as BoxApiCommand, unitId, req as SimRequest<BoxApiCommand>) };
   }
 
   private boxPin(cmd: string, req: Record<string, unknown>): AnyReply {
@@ -151,105 +156,109 @@ export class JuiceNetProtocol {
     return Math.max(Math.floor(this.opts.now()), this.source.settings(unitId).infoTimestamp + 1);
   }
 
-  private boxApi(cmd: string, unitId: string, req: Record<string, unknown>): AnyReply {
-    const now = this.opts.now();
-    const src = this.source;
-    const s = src.settings(unitId);
-    switch (cmd) {
-      case 'get_state':
-        return src.state(unitId, now);
-      case 'set_limit': {
-        const a = (req as SimRequest<'set_limit'>).amperage;
-        const max = ratingAmps(s.info);
-        if (!Number.isInteger(a) || (a !== 0 && (a < MIN_AMPS || a > max))) {
-          throw new ProtocolError(422, `Invalid amperage ${a}: use 0 (off) or a whole number from ${MIN_AMPS} to ${max} A`);
-        }
-        src.update(unitId, { ampsLimit: a, infoTimestamp: this.bumped(unitId) });
-        return { success: true } satisfies Reply<'set_limit'>;
-      }
-      case 'get_schedule':
-        return { ...structuredClone(s.schedule), info_timestamp: s.infoTimestamp, success: true, ID: unitId } satisfies Reply<'get_schedule'>;
-      case 'set_schedule': {
-        // The protocol marks no field required: {type:"disabled"} alone keeps the stored windows
-        // (they apply again when the schedule is turned back on); "custom" needs both.
-        const r = req as SimRequest<'set_schedule'>;
-        if (r.type !== 'disabled' && r.type !== 'custom') throw new ProtocolError(422, `Unknown schedule type "${r.type}": use "disabled" or "custom"`);
-        if (r.type === 'custom' && (!r.weekday || !r.weekend)) {
-          throw new ProtocolError(422, `A custom schedule needs both windows: "${r.weekday ? 'weekend' : 'weekday'}" is missing`);
-        }
-        const weekday = r.weekday ? checkWindow('weekday', r.weekday) : s.schedule.weekday;
-        const weekend = r.weekend ? checkWindow('weekend', r.weekend) : s.schedule.weekend;
-        src.update(unitId, { schedule: { type: r.type, weekday, weekend }, infoTimestamp: this.bumped(unitId) });
-        return { success: true } satisfies Reply<'set_limit'>;
-      }
-      case 'get_history':
-        return this.history(unitId, (req as SimRequest<'get_history'>).continuity_token);
-      case 'get_plot': {
-        const r = req as SimRequest<'get_plot'>;
-        return { success: true, points: this.plot(unitId, r.session_id, r.intervals, r.attribute ?? 'power', now) } satisfies Reply<'get_plot'>;
-      }
-      case 'get_share_pin':
-        return { success: true, pin: this.accounts.issuePin(unitId, now + this.opts.pinTtlS) } satisfies Reply<'get_share_pin'>;
-      case 'get_info':
-        // The stored info was checked field by field against the protocol's types (set_info,
-        // checkInfoTypes); the fields the server does not know go back as they came.
-        return { ...(structuredClone(s.info) as Reply<'get_info'>), info_timestamp: s.infoTimestamp, success: true } satisfies Reply<'get_info'>;
-      case 'set_info':
-        this.setInfo(unitId, req);
-        return { success: true } satisfies Reply<'set_limit'>;
-      case 'set_override': {
-        const r = req as SimRequest<'set_override'>;
-        if (!Number.isInteger(r.override_time) || r.override_time < 0) throw new ProtocolError(422, 'override_time must be 0 (cancel) or epoch seconds');
-        for (const [k, v] of [
-          ['energy_to_add', r.energy_to_add],
-          ['energy_at_plugin', r.energy_at_plugin],
-        ] as const) {
-          if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1_000_000))
-            throw new ProtocolError(422, `${k} must be a whole number of Wh from 0 to 1000000`);
-        }
-        src.setOverride(unitId, { overrideTime: r.override_time, energyToAddWh: r.energy_to_add, energyAtPluginWh: r.energy_at_plugin }, now);
-        src.update(unitId, { infoTimestamp: this.bumped(unitId) });
-        return { success: true } satisfies Reply<'set_limit'>;
-      }
-      case 'set_charging_time': {
-        const t = (req as SimRequest<'set_charging_time'>).charging_time;
-        if (!Number.isInteger(t) || t < 0) throw new ProtocolError(422, 'charging_time must be 0 (no hold) or epoch seconds');
-        src.update(unitId, { chargingTime: t, infoTimestamp: this.bumped(unitId) });
-        return { success: true } satisfies Reply<'set_limit'>;
-      }
-      case 'get_notifications': {
-        const out: Reply<'get_notifications'>['notifications'] = {};
-        const wireKeys: Readonly<Record<string, string>> = NOTIFICATION_WIRE_KEYS;
-        for (const [k, v] of Object.entries(s.notifications)) out[Object.hasOwn(wireKeys, k) ? wireKeys[k] : k] = structuredClone(v);
-        return { success: true, notifications: out } satisfies Reply<'get_notifications'>;
-      }
-      case 'set_notifications': {
-        const incoming = (req as SimRequest<'set_notifications'>).notifications;
-        const next = structuredClone(s.notifications);
-        for (const [rawKey, val] of Object.entries(incoming)) {
-          // Keys arrive trimmed ("start_charging " and "start_charging" are the same event).
-          const key = NOTIFICATION_EVENT_BY_LOWER.get(rawKey.trim().toLowerCase());
-          if (!key) {
-            const shown = rawKey.length > 60 ? `${rawKey.slice(0, 59)}…` : rawKey;
-            throw new ProtocolError(422, `Unknown notification event ${JSON.stringify(shown)}: use one of ${NOTIFICATION_EVENTS.join(', ')}`);
-          }
-          if (val.time !== undefined && (!Number.isInteger(val.time) || val.time < 0 || val.time > MINUTES_PER_DAY)) {
-            throw new ProtocolError(422, `notifications.${key}.time must be minutes of the day (0..1440)`);
-          }
-          if (val.webhook) {
-            const w = val.webhook;
-            if (w.method !== undefined && w.method !== 'PUT' && w.method !== 'POST')
-              throw new ProtocolError(422, `notifications.${key}.webhook.method must be PUT or POST`);
-            if (w.url !== undefined && w.url !== '' && !/^https?:\/\/\S+$/i.test(w.url))
-              throw new ProtocolError(422, `notifications.${key}.webhook.url must be an http(s) URL`);
-          }
-          next[key] = structuredClone(val) as WireNotification;
-        }
-        src.update(unitId, { notifications: next, infoTimestamp: this.bumped(unitId) });
-        return { success: true } satisfies Reply<'set_limit'>;
-      }
+  /** One handler per box_api_secure command: the unit (brought up to now), its checked request, now. */
+  private readonly api: ApiHandlers = {
+    get_state: (unitId, _req, now) => this.source.state(unitId, now),
+    set_limit: (unitId, req) => this.setLimit(unitId, req.amperage),
+    get_schedule: (unitId) => {
+      const s = this.source.settings(unitId);
+      return { ...structuredClone(s.schedule), info_timestamp: s.infoTimestamp, success: true, ID: unitId };
+    },
+    set_schedule: (unitId, req) => this.setSchedule(unitId, req),
+    get_history: (unitId, req) => this.history(unitId, req.continuity_token),
+    get_plot: (unitId, req, now) => ({ success: true, points: this.plot(unitId, req.session_id, req.intervals, req.attribute ?? 'power', now) }),
+    get_share_pin: (unitId, _req, now) => ({ success: true, pin: this.accounts.issuePin(unitId, now + this.opts.pinTtlS) }),
+    get_info: (unitId) => {
+      const s = this.source.settings(unitId);
+      // The stored info was checked field by field against the protocol's types (set_info,
+      // checkInfoTypes); the fields the server does not know go back as they came.
+      return { ...(structuredClone(s.info) as Reply<'get_info'>), info_timestamp: s.infoTimestamp, success: true };
+    },
+    set_info: (unitId, req) => {
+      this.setInfo(unitId, req);
+      return ACK;
+    },
+    set_override: (unitId, req, now) => this.setOverride(unitId, req, now),
+    set_charging_time: (unitId, req) => {
+      const t = req.charging_time;
+      if (!Number.isInteger(t) || t < 0) throw new ProtocolError(422, 'charging_time must be 0 (no hold) or epoch seconds');
+      this.source.update(unitId, { chargingTime: t, infoTimestamp: this.bumped(unitId) });
+      return ACK;
+    },
+    get_notifications: (unitId) => {
+      const out: Reply<'get_notifications'>['notifications'] = {};
+      const wireKeys: Readonly<Record<string, string>> = NOTIFICATION_WIRE_KEYS;
+      for (const [k, v] of Object.entries(this.source.settings(unitId).notifications)) out[Object.hasOwn(wireKeys, k) ? wireKeys[k] : k] = structuredClone(v);
+      return { success: true, notifications: out };
+    },
+    set_notifications: (unitId, req) => this.setNotifications(unitId, req.notifications),
+  };
+
+  private boxApi<C extends BoxApiCommand>(cmd: C, unitId: string, req: SimRequest<C>): Reply<C> {
+    const handler: ApiHandlers[C] = this.api[cmd];
+    return handler(unitId, req, this.opts.now());
+  }
+
+  private setLimit(unitId: string, amps: number): Reply<'set_limit'> {
+    const max = ratingAmps(this.source.settings(unitId).info);
+    if (!Number.isInteger(amps) || (amps !== 0 && (amps < MIN_AMPS || amps > max))) {
+      throw new ProtocolError(422, `Invalid amperage ${amps}: use 0 (off) or a whole number from ${MIN_AMPS} to ${max} A`);
     }
-    throw new ProtocolError(400, `Unknown command "${cmd}"`);
+    this.source.update(unitId, { ampsLimit: amps, infoTimestamp: this.bumped(unitId) });
+    return ACK;
+  }
+
+  private setSchedule(unitId: string, r: SimRequest<'set_schedule'>): Reply<'set_schedule'> {
+    // The protocol marks no field required: {type:"disabled"} alone keeps the stored windows
+    // (they apply again when the schedule is turned back on); "custom" needs both.
+    const s = this.source.settings(unitId);
+    if (r.type !== 'disabled' && r.type !== 'custom') throw new ProtocolError(422, `Unknown schedule type "${r.type}": use "disabled" or "custom"`);
+    if (r.type === 'custom' && (!r.weekday || !r.weekend)) {
+      throw new ProtocolError(422, `A custom schedule needs both windows: "${r.weekday ? 'weekend' : 'weekday'}" is missing`);
+    }
+    const weekday = r.weekday ? checkWindow('weekday', r.weekday) : s.schedule.weekday;
+    const weekend = r.weekend ? checkWindow('weekend', r.weekend) : s.schedule.weekend;
+    this.source.update(unitId, { schedule: { type: r.type, weekday, weekend }, infoTimestamp: this.bumped(unitId) });
+    return ACK;
+  }
+
+  private setOverride(unitId: string, r: SimRequest<'set_override'>, now: number): Reply<'set_override'> {
+    if (!Number.isInteger(r.override_time) || r.override_time < 0) throw new ProtocolError(422, 'override_time must be 0 (cancel) or epoch seconds');
+    for (const [k, v] of [
+      ['energy_to_add', r.energy_to_add],
+      ['energy_at_plugin', r.energy_at_plugin],
+    ] as const) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1_000_000))
+        throw new ProtocolError(422, `${k} must be a whole number of Wh from 0 to 1000000`);
+    }
+    this.source.setOverride(unitId, { overrideTime: r.override_time, energyToAddWh: r.energy_to_add, energyAtPluginWh: r.energy_at_plugin }, now);
+    this.source.update(unitId, { infoTimestamp: this.bumped(unitId) });
+    return ACK;
+  }
+
+  private setNotifications(unitId: string, incoming: SimRequest<'set_notifications'>['notifications']): Reply<'set_notifications'> {
+    const next = structuredClone(this.source.settings(unitId).notifications);
+    for (const [rawKey, val] of Object.entries(incoming)) {
+      // Keys arrive trimmed ("start_charging " and "start_charging" are the same event).
+      const key = NOTIFICATION_EVENT_BY_LOWER.get(rawKey.trim().toLowerCase());
+      if (!key) {
+        const shown = rawKey.length > 60 ? `${rawKey.slice(0, 59)}…` : rawKey;
+        throw new ProtocolError(422, `Unknown notification event ${JSON.stringify(shown)}: use one of ${NOTIFICATION_EVENTS.join(', ')}`);
+      }
+      if (val.time !== undefined && (!Number.isInteger(val.time) || val.time < 0 || val.time > MINUTES_PER_DAY)) {
+        throw new ProtocolError(422, `notifications.${key}.time must be minutes of the day (0..1440)`);
+      }
+      if (val.webhook) {
+        const w = val.webhook;
+        if (w.method !== undefined && w.method !== 'PUT' && w.method !== 'POST')
+          throw new ProtocolError(422, `notifications.${key}.webhook.method must be PUT or POST`);
+        if (w.url !== undefined && w.url !== '' && !/^https?:\/\/\S+$/i.test(w.url))
+          throw new ProtocolError(422, `notifications.${key}.webhook.url must be an http(s) URL`);
+      }
+      next[key] = structuredClone(val) as WireNotification;
+    }
+    this.source.update(unitId, { notifications: next, infoTimestamp: this.bumped(unitId) });
+    return ACK;
   }
 
   private setInfo(unitId: string, req: Record<string, unknown>): void {

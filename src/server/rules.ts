@@ -1,7 +1,9 @@
-// The protocol's rules that do not depend on where a unit's facts come from: errors, ratings,
-// schedule windows and their enforcement, set_info's field types, plot buckets.
-import { localTime, toIanaZone } from './timezone';
-import type { ChargeInterval, SimSchedule, WireWindow } from './types';
+// The protocol server's rules that do not depend on where a unit's facts come from: errors,
+// ratings, the zone a schedule is enforced in, set_info's field types, plot buckets. The rules the
+// extension shares (minimum amps, windows, local time, the next window) are src/domain's.
+import { toIanaZone } from '../domain/time-zone';
+import { MINUTES_PER_DAY } from '../domain/schedule';
+import type { ChargeInterval, WireWindow } from './types';
 
 /** A command failed in a way the protocol reports with success:false (`code` is its error_code). */
 export class ProtocolError extends Error {
@@ -12,11 +14,6 @@ export class ProtocolError extends Error {
     super(message);
   }
 }
-
-/** Minutes of the day: 0..1440. */
-export const MINUTES_PER_DAY = 1440;
-/** The lowest current a J1772 charger offers (0 = off is the other allowed limit). */
-export const MIN_AMPS = 6;
 
 function infoNumber(info: Record<string, unknown>, key: string, fallback: number): number {
   const v = info[key];
@@ -37,36 +34,17 @@ export function savingsPerWh(info: Record<string, unknown>): number {
   return gascost / mpg / whpermile - ecost / 1000;
 }
 
-/** The unit's IANA zone from its info's timeZoneId. */
-export function unitZone(info: Record<string, unknown>): string {
-  return toIanaZone(typeof info.timeZoneId === 'string' ? info.timeZoneId : undefined);
-}
-
-/** Inside the time-of-use window? The day type and window are those of the local day (a wrapping window covers its day's late evening and early morning). */
-export function scheduleAllows(schedule: SimSchedule, zone: string, atS: number): boolean {
-  if (schedule.type !== 'custom') return true;
-  const lt = localTime(zone, atS);
-  return inWindow(lt.weekend ? schedule.weekend : schedule.weekday, lt.minuteOfDay);
-}
-
 /**
- * Start of the next allowed time-of-use period at or after `from` (epoch s): `from` itself when
- * the schedule allows charging then; undefined without a custom schedule.
+ * This server's own zone (the runtime's, as Intl resolves it; UTC when it has none): the one
+ * fallback for a charger without a zone, in which the server enforces its schedule and counts its
+ * days. JuiceNet Local also gives it to a box it learns (the owner can change it with set_info).
  */
-export function nextWindowStart(schedule: SimSchedule, zone: string, from: number): number | undefined {
-  if (schedule.type !== 'custom') return undefined;
-  if (scheduleAllows(schedule, zone, from)) return Math.floor(from);
-  const off = localTime(zone, from).offsetS;
-  const midnight0 = Math.floor((from + off) / 86400) * 86400 - off;
-  for (let d = 0; d <= 8; d++) {
-    const midnight = midnight0 + d * 86400;
-    const w = localTime(zone, midnight + 3600).weekend ? schedule.weekend : schedule.weekday;
-    // Allowed periods begin at a window's start or at a midnight where the day type changes.
-    for (const c of [midnight, midnight + w.start * 60].sort((x, y) => x - y)) {
-      if (c >= from && scheduleAllows(schedule, zone, c) && !scheduleAllows(schedule, zone, c - 60)) return c;
-    }
-  }
-  return undefined;
+export const SERVER_TIME_ZONE: string = toIanaZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+
+/** The IANA zone a server enforces a unit's schedule in: its info's timeZoneId, or this server's zone when it has none. */
+export function unitZone(info: Record<string, unknown>): string {
+  const name = info.timeZoneId;
+  return typeof name === 'string' && name.trim() !== '' ? toIanaZone(name) : SERVER_TIME_ZONE;
 }
 
 /**
@@ -87,13 +65,6 @@ export function plotPoints(start: number, end: number, parts: readonly ChargeInt
     points.push({ t: Math.round(b0), v: width > 0 ? Math.round((wh * 3600) / width) : 0 });
   }
   return points;
-}
-
-/** A window's minutes: start <= m < end, or across midnight when end < start. start == end is an empty window. */
-export function inWindow(w: WireWindow, minute: number): boolean {
-  if (w.start === w.end) return false;
-  if (w.start < w.end) return minute >= w.start && minute < w.end;
-  return minute >= w.start || minute < w.end;
 }
 
 export function checkWindow(name: string, w: { start: number; end: number; car_ready_by?: number }): WireWindow {

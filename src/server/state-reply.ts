@@ -4,7 +4,7 @@
 import type { WireReplyBody } from '../api/wire';
 import type { UnitState } from '../domain/model';
 import { localTime } from '../domain/time-zone';
-import { nextWindowStart } from './rules';
+import { nextAllowedAt } from '../domain/schedule';
 import type { SimSchedule } from './types';
 
 export type StateReply = WireReplyBody<'get_state'>;
@@ -62,12 +62,12 @@ export interface UnitReading {
 /** get_state's reply for a reading at `now` (epoch seconds). */
 export function renderStateReply(r: UnitReading, now: number): StateReply {
   const nowS = Math.floor(now);
-  const windowStart = nextWindowStart(r.schedule, r.zone, now);
+  const windowStart = nextAllowedAt(r.schedule, r.zone, now);
   // When charging will (re)start: after a charging-time hold, at the next window; an override wins.
   let targetTime = nowS;
   if (r.waiting) {
     const from = Math.max(now, r.chargingTime > now ? r.chargingTime : 0);
-    targetTime = Math.floor(nextWindowStart(r.schedule, r.zone, from) ?? from);
+    targetTime = Math.floor(nextAllowedAt(r.schedule, r.zone, from) ?? from);
   }
   if (r.overrideTime > 0) targetTime = r.overrideTime;
   const charging = r.state === 'charging';

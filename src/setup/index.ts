@@ -11,6 +11,7 @@ import type { AccountManager } from '../state/accounts';
 import type { UnitStore } from '../state/unit-store';
 import { LocalServerProcess, type LocalServerState } from '../state/local-server-process';
 import { LocalPush, type PushAccount } from '../state/local-push';
+import { SmartStatus } from '../state/smart-status';
 import type { LocalServerHooks } from '../commands/run';
 import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
@@ -254,6 +255,8 @@ export function createLocalSetup(
   const assistant = new SetupAssistant(context.extensionUri, backend, log);
   // Push updates from every local server account that offers them; polling stays the fallback.
   const push = new LocalPush(store, log);
+  // Smart charging's state of each local server's chargers, for their reason lines.
+  const smart = new SmartStatus(store, log);
   const syncPush = async () => {
     const urls = localUrls();
     const list: PushAccount[] = [];
@@ -262,8 +265,9 @@ export function createLocalSetup(
       if (token) list.push({ accountId: a.accountId, baseUrl: a.baseUrl, accountToken: token });
     }
     push.sync(list);
+    smart.sync(list);
   };
-  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push())];
+  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push()), push.onEvent(() => smart.soon())];
   void syncPush();
   treeRows.source = () => localServerRow(server.state, shownHere);
 
@@ -271,6 +275,7 @@ export function createLocalSetup(
     get server() {
       return server;
     },
+    smart,
     tokenFileFor(origin) {
       const s = server.state;
       if (s.kind === 'running' && new URL(s.baseUrl).origin === origin) return server.tokenFile;
@@ -347,6 +352,7 @@ export function createLocalSetup(
     },
     dispose() {
       push.dispose();
+      smart.dispose();
       pushSubs.forEach((d) => d.dispose());
       assistant.dispose();
       configSub.dispose();

@@ -2,8 +2,7 @@
 // local server's diagnostics every couple of seconds while visible (and at once when the backend
 // says something changed), and pushes the page model; the page's requests go to the backend.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
-import { makeNonce } from '../panel/html';
+import { WebviewHost, type WebviewProvider } from '../panel/webview-host';
 import { setupPageMessageSchema, type SetupHostMessage, type SetupModel, type SetupPageMessage } from '../protocol/setup-messages';
 import type { Logger } from '../state/contracts';
 import { renderSetupHtml } from './html';
@@ -21,6 +20,8 @@ export interface SetupBackend {
 }
 
 export class SetupAssistant implements vscode.Disposable {
+  /** The one webview host (src/panel/webview-host.ts); this page is its provider. */
+  private readonly host: WebviewHost;
   private panel: vscode.WebviewPanel | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sub: { dispose(): void } | undefined;
@@ -31,10 +32,12 @@ export class SetupAssistant implements vscode.Disposable {
   pageReady = false;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly backend: SetupBackend,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.host = new WebviewHost(extensionUri, SETUP_VIEW_TYPE, log);
+  }
 
   get isOpen(): boolean {
     return this.panel !== undefined;
@@ -46,33 +49,28 @@ export class SetupAssistant implements vscode.Disposable {
       void this.push();
       return this.panel;
     }
-    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const panel = vscode.window.createWebviewPanel(SETUP_VIEW_TYPE, 'JuiceBox Setup', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [root],
-      retainContextWhenHidden: false,
-    });
-    this.panel = panel;
-    this.pageReady = false;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'juicenet.svg');
-    const w = panel.webview;
-    w.html = renderSetupHtml({
-      cspSource: w.cspSource,
-      nonce: makeNonce((n) => randomBytes(n)),
-      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(root, 'setup.js')).toString(),
-      styleUri: w.asWebviewUri(vscode.Uri.joinPath(root, 'setup.css')).toString(),
-    });
-    const subs: vscode.Disposable[] = [w.onDidReceiveMessage((raw: unknown) => void this.receive(raw)), panel.onDidChangeViewState(() => this.schedule())];
-    this.sub = this.backend.onDidChange(() => void this.push());
-    panel.onDidDispose(() => {
-      subs.forEach((d) => d.dispose());
-      this.sub?.dispose();
-      clearTimeout(this.timer);
-      this.panel = undefined;
-      this.pageReady = false;
-    });
+    const panel = this.host.show('assistant', 'JuiceBox Setup', (p) => this.provider(p));
     this.log.info('Setup assistant opened.');
     return panel;
+  }
+
+  /** The page as the host's provider: its HTML, its messages, polling while visible. */
+  private provider(panel: vscode.WebviewPanel): WebviewProvider {
+    this.panel = panel;
+    this.pageReady = false;
+    this.sub = this.backend.onDidChange(() => void this.push());
+    return {
+      html: (ctx) =>
+        renderSetupHtml({ cspSource: ctx.webview.cspSource, nonce: ctx.nonce, scriptUri: ctx.asset('setup.js'), styleUri: ctx.asset('setup.css') }),
+      onMessage: (raw) => this.receive(raw),
+      onDidChangeVisibility: () => this.schedule(),
+      dispose: () => {
+        this.sub?.dispose();
+        clearTimeout(this.timer);
+        this.panel = undefined;
+        this.pageReady = false;
+      },
+    };
   }
 
   private schedule(): void {
@@ -137,6 +135,6 @@ export class SetupAssistant implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.panel?.dispose();
+    this.host.dispose();
   }
 }

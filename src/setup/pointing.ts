@@ -148,6 +148,8 @@ export interface NameCheck {
 export interface DnsCheck {
   atMs: number;
   names: NameCheck[];
+  /** Whether the maker's directory service is blocked (what keeps a box on plain reports). */
+  directory: { host: string; blocked: boolean; text: string };
   /** Every name points at this machine. */
   allHere: boolean;
   summary: string;
@@ -155,17 +157,27 @@ export interface DnsCheck {
 
 const NO_NAME = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
 
+/** A lookup that gives up after `ms` (a resolver that does not answer must not hold the check). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { code: 'ETIMEOUT' })), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Asks `lookup` for every name and says, in words, whether each points at `here` (this machine's addresses). */
 export async function checkNames(
   lookup: Lookup,
   here: readonly string[],
   nowMs: number,
   names: readonly BoxReportName[] = BOX_REPORT_NAMES,
+  timeoutMs = 5000,
 ): Promise<DnsCheck> {
   const checks = await Promise.all(
     names.map(async (n): Promise<NameCheck> => {
       try {
-        const addresses = [...new Set((await lookup(n.host)).map((a) => a.address))];
+        const addresses = [...new Set((await within(lookup(n.host), timeoutMs)).map((a) => a.address))];
         const mine = addresses.filter((a) => here.includes(a));
         if (mine.length > 0) return { host: n.host, port: n.port, verdict: 'here', addresses, text: `points here (${mine.join(', ')})` };
         if (addresses.length === 0) return { host: n.host, port: n.port, verdict: 'none', addresses, text: 'has no address' };
@@ -192,6 +204,7 @@ export async function checkNames(
       }
     }),
   );
+  const directory = await checkDirectory(lookup, timeoutMs);
   const hereCount = checks.filter((c) => c.verdict === 'here').length;
   const allHere = hereCount === checks.length;
   const summary = allHere
@@ -202,7 +215,25 @@ export async function checkNames(
   return {
     atMs: nowMs,
     names: checks,
+    directory,
     allHere,
     summary: `${summary} This computer may ask another DNS server than the box does (a VPN, a DNS server set on this computer): the box’s own reports are the final word.`,
   };
+}
+
+/** Whether the directory service answers: blocked (no address, or 0.0.0.0) keeps a box on plain reports. */
+async function checkDirectory(lookup: Lookup, timeoutMs: number): Promise<DnsCheck['directory']> {
+  const host = DIRECTORY_SERVICE;
+  try {
+    const addresses = (await within(lookup(host), timeoutMs)).map((a) => a.address).filter((a) => a !== '0.0.0.0' && a !== '::');
+    if (addresses.length === 0) return { host, blocked: true, text: 'is blocked: a box cannot be told to encrypt its reports' };
+    return {
+      host,
+      blocked: false,
+      text: `answers (${addresses.join(', ')}): a box may be told to encrypt its reports. Block it if one of your boxes reports encrypted`,
+    };
+  } catch (e) {
+    if (NO_NAME.has((e as { code?: string }).code ?? '')) return { host, blocked: true, text: 'is blocked: a box cannot be told to encrypt its reports' };
+    return { host, blocked: false, text: 'could not be looked up, so whether it is blocked is not known' };
+  }
 }

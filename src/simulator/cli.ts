@@ -1,8 +1,9 @@
 // Command line: node dist/simulator-cli.js --port 8080 --account-token TOKEN --units 3 --speed 60 --seed 1
 // Prints the base URL and the (simulated) account token, serves until SIGINT/SIGTERM.
 import { startSimulator } from './index';
-import { EMULATED_PROTOCOLS, EmulatedProtocol, parseUdpTarget, startJuiceBoxEmulator } from './juicebox-udp';
-import { FaultConfig, SimulatorOptions } from './model';
+import { EMULATED_PROTOCOLS, type EmulatedProtocol } from './juicebox-report';
+import { parseUdpTarget, startJuiceBoxEmulator } from './juicebox-udp';
+import { DEMO_SERIAL_PREFIX, EMULATED_SERIAL_PREFIX, FaultConfig, SimulatorOptions } from './model';
 
 const HELP = `JuiceNet simulator
 
@@ -31,7 +32,8 @@ Usage: node dist/simulator-cli.js [options]   (or: npm run sim -- [options])
 
 JuiceBox emulator (the units also speak the box's UDP protocol to a local JuiceNet server):
   --juicebox-udp H:P    send each unit's UDP reports to H:P (loopback only: 127.0.0.1, ::1)
-                        and obey the server's command replies
+                        and obey the server's command replies. The units' IDs then start with
+                        ${EMULATED_SERIAL_PREFIX} (the demo's with ${DEMO_SERIAL_PREFIX}): never the same charger twice
   --protocol P[,P...]   report form, cycled over the units: v09u (default), v07, legacy
                         (no version, no checksum), v09e (encrypted firmware)
   --report-interval S   seconds between reports (default 9-10 charging, 30 otherwise)
@@ -43,108 +45,90 @@ interface CliOptions {
   juicebox?: { target: { host: string; port: number }; protocols: EmulatedProtocol[]; reportIntervalS?: number; offlineLimitA?: number };
 }
 
+/** What the flags set: the simulator's options, its faults, and the emulator's. */
+interface Parsed {
+  sim: SimulatorOptions;
+  faults: Partial<FaultConfig>;
+  udpTarget?: { host: string; port: number };
+  protocols?: EmulatedProtocol[];
+  reportIntervalS?: number;
+  offlineLimitA?: number;
+}
+
+/** A flag's number, or an Error saying what it needs. */
+function numberOf(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || v.trim() === '' || !Number.isFinite(n))
+    throw new Error(`${flag} needs a number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+  return n;
+}
+
+function protocolList(v: string | undefined): EmulatedProtocol[] {
+  const protocols = (v ?? '').split(',').map((p) => p.trim()) as EmulatedProtocol[];
+  for (const p of protocols)
+    if (!EMULATED_PROTOCOLS.includes(p)) throw new Error(`--protocol: unknown protocol ${JSON.stringify(p)}, use ${EMULATED_PROTOCOLS.join(', ')}`);
+  return protocols;
+}
+
+/** Flags that take a value, and what each sets. */
+const VALUE_FLAGS: Record<string, (p: Parsed, v: string | undefined, flag: string) => void> = {
+  '--port': (p, v, f) => (p.sim.port = numberOf(f, v)),
+  '--host': (p, v) => (p.sim.host = v),
+  '--account-token': (p, v) => (p.sim.accountToken = v),
+  '--units': (p, v, f) => (p.sim.units = numberOf(f, v)),
+  '--spare-units': (p, v, f) => (p.sim.spareUnits = numberOf(f, v)),
+  '--speed': (p, v, f) => (p.sim.speed = numberOf(f, v)),
+  '--seed': (p, v, f) => (p.sim.seed = numberOf(f, v)),
+  '--start-time': (p, v, f) => (p.sim.startTime = numberOf(f, v)),
+  '--history-days': (p, v, f) => (p.sim.historyDays = numberOf(f, v)),
+  '--latency-ms': (p, v, f) => (p.faults.latencyMs = numberOf(f, v)),
+  '--http5xx-rate': (p, v, f) => (p.faults.http5xxRate = numberOf(f, v)),
+  '--drop-rate': (p, v, f) => (p.faults.dropRate = numberOf(f, v)),
+  '--malformed-rate': (p, v, f) => (p.faults.malformedRate = numberOf(f, v)),
+  '--failure-rate': (p, v, f) => (p.faults.failureRate = numberOf(f, v)),
+  '--offline': (p, v) =>
+    (p.faults.offlineUnits = (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)),
+  '--juicebox-udp': (p, v) => (p.udpTarget = parseUdpTarget(v ?? '')),
+  '--protocol': (p, v) => (p.protocols = protocolList(v)),
+  '--report-interval': (p, v, f) => (p.reportIntervalS = numberOf(f, v)),
+  '--offline-limit': (p, v, f) => (p.offlineLimitA = numberOf(f, v)),
+};
+
+/** Flags that stand alone. */
+const SWITCHES: Record<string, (p: Parsed) => void> = {
+  '--no-auto-plug': (p) => (p.sim.autoPlug = false),
+  '--numbers-as-strings': (p) => (p.faults.numbersAsStrings = true),
+};
+
 function parseArgs(argv: string[]): CliOptions {
-  const opts: SimulatorOptions = { historyDays: 365 };
-  let udpTarget: { host: string; port: number } | undefined;
-  let protocols: EmulatedProtocol[] | undefined;
-  let reportIntervalS: number | undefined;
-  let offlineLimitA: number | undefined;
-  const faults: Partial<FaultConfig> = {};
-  const num = (flag: string, v: string | undefined): number => {
-    const n = Number(v);
-    if (v === undefined || v.trim() === '' || !Number.isFinite(n))
-      throw new Error(`${flag} needs a number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
-    return n;
-  };
+  const p: Parsed = { sim: { historyDays: 365 }, faults: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--help':
-      case '-h':
-        process.stdout.write(HELP);
-        process.exit(0);
-        break;
-      case '--port':
-        opts.port = num(flag, value());
-        break;
-      case '--host':
-        opts.host = value();
-        break;
-      case '--account-token':
-        opts.accountToken = value();
-        break;
-      case '--units':
-        opts.units = num(flag, value());
-        break;
-      case '--spare-units':
-        opts.spareUnits = num(flag, value());
-        break;
-      case '--speed':
-        opts.speed = num(flag, value());
-        break;
-      case '--seed':
-        opts.seed = num(flag, value());
-        break;
-      case '--start-time':
-        opts.startTime = num(flag, value());
-        break;
-      case '--no-auto-plug':
-        opts.autoPlug = false;
-        break;
-      case '--history-days':
-        opts.historyDays = num(flag, value());
-        break;
-      case '--latency-ms':
-        faults.latencyMs = num(flag, value());
-        break;
-      case '--http5xx-rate':
-        faults.http5xxRate = num(flag, value());
-        break;
-      case '--drop-rate':
-        faults.dropRate = num(flag, value());
-        break;
-      case '--malformed-rate':
-        faults.malformedRate = num(flag, value());
-        break;
-      case '--failure-rate':
-        faults.failureRate = num(flag, value());
-        break;
-      case '--numbers-as-strings':
-        faults.numbersAsStrings = true;
-        break;
-      case '--offline':
-        faults.offlineUnits = (value() ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        break;
-      case '--juicebox-udp':
-        udpTarget = parseUdpTarget(value() ?? '');
-        break;
-      case '--protocol':
-        protocols = (value() ?? '').split(',').map((p) => p.trim()) as EmulatedProtocol[];
-        for (const p of protocols)
-          if (!EMULATED_PROTOCOLS.includes(p)) throw new Error(`--protocol: unknown protocol ${JSON.stringify(p)}, use ${EMULATED_PROTOCOLS.join(', ')}`);
-        break;
-      case '--report-interval':
-        reportIntervalS = num(flag, value());
-        break;
-      case '--offline-limit':
-        offlineLimitA = num(flag, value());
-        break;
-      default:
-        throw new Error(`unknown option ${arg} (see --help)`);
+    const eq = arg.indexOf('=');
+    const [flag, inline] = eq >= 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    if (flag === '--help' || flag === '-h') {
+      process.stdout.write(HELP);
+      process.exit(0);
     }
+    if (Object.hasOwn(SWITCHES, flag)) SWITCHES[flag](p);
+    else if (Object.hasOwn(VALUE_FLAGS, flag)) VALUE_FLAGS[flag](p, inline ?? argv[++i], flag);
+    else throw new Error(`unknown option ${arg} (see --help)`);
   }
-  if (Object.keys(faults).length > 0) opts.faults = faults;
-  if (!udpTarget && (protocols || reportIntervalS !== undefined || offlineLimitA !== undefined)) {
+  if (Object.keys(p.faults).length > 0) p.sim.faults = p.faults;
+  if (!p.udpTarget && (p.protocols || p.reportIntervalS !== undefined || p.offlineLimitA !== undefined)) {
     throw new Error('--protocol, --report-interval and --offline-limit need --juicebox-udp HOST:PORT');
   }
-  if (reportIntervalS !== undefined && !(reportIntervalS > 0)) throw new Error('--report-interval needs a positive number of seconds');
-  const juicebox = udpTarget ? { target: udpTarget, protocols: protocols ?? ['v09u' as const], reportIntervalS, offlineLimitA } : undefined;
-  return { sim: opts, juicebox };
+  if (p.reportIntervalS !== undefined && !(p.reportIntervalS > 0)) throw new Error('--report-interval needs a positive number of seconds');
+  if (!p.udpTarget) return { sim: p.sim };
+  // Chargers that speak JuiceBox UDP get IDs of their own: never the demo's.
+  p.sim.serialPrefix = EMULATED_SERIAL_PREFIX;
+  return {
+    sim: p.sim,
+    juicebox: { target: p.udpTarget, protocols: p.protocols ?? ['v09u'], reportIntervalS: p.reportIntervalS, offlineLimitA: p.offlineLimitA },
+  };
 }
 
 async function main(): Promise<void> {

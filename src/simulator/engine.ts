@@ -12,7 +12,6 @@ import { SimUnit, advanceUnit, ensureHistory, finishSession, isOffline, lastPing
 import { Prng, childSeed } from './prng';
 
 export { DISCONNECT_AFTER_INTERVALS } from './physics';
-export { inWindow } from '../server/rules';
 
 /** A command failed in a way the protocol reports with success:false. */
 export const SimError = ProtocolError;
@@ -34,6 +33,8 @@ export interface EngineOptions {
   /** Virtual seconds per real second, for the share PIN's lifetime (15 real minutes). */
   speed: number;
   now: () => number;
+  /** The first 8 digits of every unit ID (default DEMO_SERIAL_PREFIX). */
+  serialPrefix?: string;
 }
 
 /** Share PIN: 15 real minutes, single use, a few wrong tries. */
@@ -93,7 +94,7 @@ export class SimEngine implements UnitSource {
   }
 
   private makeUnit(): SimUnit {
-    const u = createSimUnit(this.unitCount++, this.opts.seed, this.opts.startTime, this.opts.autoPlug, this.opts.historyDays ?? 0);
+    const u = createSimUnit(this.unitCount++, this.opts.seed, this.opts.startTime, this.opts.autoPlug, this.opts.historyDays ?? 0, this.opts.serialPrefix);
     this.units.set(u.unitId, u);
     return u;
   }

@@ -4,6 +4,7 @@
 import type { SimSchedule, WireNotification } from '../server/types';
 import { savingsPerWh } from '../server/rules';
 import { SimUnit, plug } from './physics';
+import { DEMO_SERIAL_PREFIX } from './model';
 import { Prng, childSeed } from './prng';
 
 const UNIT_NAMES = ['Garage', 'Driveway', 'Carport', 'Side Yard', 'Workshop', 'Office Lot', 'Barn', 'Visitor Bay', 'Cottage', 'North Gate'];
@@ -31,19 +32,10 @@ const RATINGS: [number, number][] = [
   [60, 32],
 ];
 
-/** Unit number `index` of a simulator with seed `worldSeed` starting at `startTime`. */
-export function createSimUnit(index: number, worldSeed: number, startTime: number, autoPlug: boolean, historyDays = 0): SimUnit {
-  const seed = childSeed(worldSeed, index, 2);
-  const r = new Prng(seed);
-  // 28 decimal digits, like the protocol's "0814081508141535522516012129".
-  const unitId = `08140815${r.digits(20)}`;
-  const car = CARS[index % CARS.length];
-  const carId = 4000 + ((index * 37 + r.int(0, 999)) % 6000);
-  const [wire, unitRating] = RATINGS[index % RATINGS.length];
-  const zone = ZONES[index % ZONES.length];
-  const name = index < UNIT_NAMES.length ? UNIT_NAMES[index] : `Bay ${String(index + 1).padStart(3, '0')}`;
-  const start = startTime;
-  const info: Record<string, unknown> = {
+/** A unit's get_info: where it is, its ratings and zone, its car (the draws of `r` in a fixed order: a seed reproduces it). */
+function simInfo(r: Prng, name: string, car: (typeof CARS)[number], carId: number, ratings: readonly [number, number], zone: string): Record<string, unknown> {
+  const [wire, unitRating] = ratings;
+  return {
     name,
     address: `${100 + r.int(0, 8800)} ${r.pick(['Bransten Rd', 'Oak St', 'Elm Ave', 'Harbor Way', 'Mesa Dr'])}`,
     city: r.pick(['San Carlos', 'Redwood City', 'Boulder', 'Austin', 'Raleigh']),
@@ -83,6 +75,10 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
     policy: { name: 'Default', user_control_allowed: true, charge_control_type: 'standby' },
     restrictions: {},
   };
+}
+
+/** Every third unit has a night-time schedule; the others charge at once. Notifications: the offline one by push. */
+function defaultSettings(index: number): { schedule: SimSchedule; notifications: Record<string, WireNotification> } {
   const custom = index % 3 === 1;
   const schedule: SimSchedule = custom
     ? { type: 'custom', weekday: { start: 1380, end: 420, car_ready_by: 420 }, weekend: { start: 1320, end: 480, car_ready_by: 480 } }
@@ -92,6 +88,48 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
     notifications[k] = { email: false, push: k === 'is_offline' };
   }
   notifications.is_not_plugged_in_by = { email: false, push: false, time: 0 };
+  return { schedule, notifications };
+}
+
+/**
+ * Starts the unit six hours in the past so that it reaches "now" (`start`) mid-story: some cars
+ * charging, some waiting for the time-of-use window, some driveways empty.
+ */
+function startMidStory(u: SimUnit, index: number, start: number): void {
+  u.t = start - 6 * 3600;
+  const plugged = index === 0 || (index !== 2 && u.events.chance(0.55));
+  if (plugged) {
+    plug(u, u.t + (index === 0 ? 5 * 3600 + 1200 : u.events.int(0, 5 * 3600)), index === 0 ? 40000 : undefined);
+    u.nextEventS = Math.max(u.car!.plugTimeS, start) + u.events.int(4 * 3600, 12 * 3600);
+    // plug() ran "in the future" of u.t: treat as the event itself.
+    u.t = u.car!.plugTimeS;
+  } else {
+    u.t = start;
+    u.nextEventS = start + (index === 2 ? u.events.int(1800, 3600) : u.events.int(600, 8 * 3600));
+  }
+}
+
+/** Unit number `index` of a simulator with seed `worldSeed` starting at `startTime`. */
+export function createSimUnit(
+  index: number,
+  worldSeed: number,
+  startTime: number,
+  autoPlug: boolean,
+  historyDays = 0,
+  serialPrefix = DEMO_SERIAL_PREFIX,
+): SimUnit {
+  const seed = childSeed(worldSeed, index, 2);
+  const r = new Prng(seed);
+  // 28 decimal digits, like the protocol's "0814081508141535522516012129".
+  const unitId = `${serialPrefix}${r.digits(20)}`;
+  const car = CARS[index % CARS.length];
+  const carId = 4000 + ((index * 37 + r.int(0, 999)) % 6000);
+  const [wire, unitRating] = RATINGS[index % RATINGS.length];
+  const zone = ZONES[index % ZONES.length];
+  const name = index < UNIT_NAMES.length ? UNIT_NAMES[index] : `Bay ${String(index + 1).padStart(3, '0')}`;
+  const start = startTime;
+  const info = simInfo(r, name, car, carId, [wire, unitRating], zone);
+  const { schedule, notifications } = defaultSettings(index);
   const updateIntervalS = r.pick([3, 5, 10, 15, 30]);
   const u: SimUnit = {
     index,
@@ -125,20 +163,6 @@ export function createSimUnit(index: number, worldSeed: number, startTime: numbe
   u.lifetimeSavingsCents = u.lifetimeWh * savingsPerWh(u.info);
   // Seeded history takes sequence numbers 0..59 (a year's: up to a few hundred); live sessions follow.
   u.nextSessionSeq = historyDays ? 10_000 : 100;
-  if (autoPlug) {
-    // Start the unit six hours in the past so that it reaches "now" mid-story: some cars
-    // charging, some waiting for the ToU window, some driveways empty.
-    u.t = start - 6 * 3600;
-    const plugged = index === 0 || (index !== 2 && u.events.chance(0.55));
-    if (plugged) {
-      plug(u, u.t + (index === 0 ? 5 * 3600 + 1200 : u.events.int(0, 5 * 3600)), index === 0 ? 40000 : undefined);
-      u.nextEventS = Math.max(u.car!.plugTimeS, start) + u.events.int(4 * 3600, 12 * 3600);
-      // plug() ran "in the future" of u.t: treat as the event itself.
-      u.t = u.car!.plugTimeS;
-    } else {
-      u.t = start;
-      u.nextEventS = start + (index === 2 ? u.events.int(1800, 3600) : u.events.int(600, 8 * 3600));
-    }
-  }
+  if (autoPlug) startMidStory(u, index, start);
   return u;
 }

@@ -13,10 +13,10 @@
 import { Prng, childSeed } from './prng';
 import { SimEngine } from './engine';
 import { FaultConfig, NO_FAULTS, RunningSimulator, SimulatorOptions } from './model';
-import { startHttpServer, type FaultDecision } from '../server/http';
+import { startHttpServer, type FaultDecision, type HttpServer } from '../server/http';
 
 export * from './model';
-export { SimEngine, SimError, inWindow, DISCONNECT_AFTER_INTERVALS } from './engine';
+export { SimEngine, SimError, DISCONNECT_AFTER_INTERVALS } from './engine';
 export { isLoopbackAddress, requestCommand } from '../server/http';
 
 const CONTROL_PATH = '/_sim/control';
@@ -56,39 +56,54 @@ function mergeFaults(base: FaultConfig, f: Partial<FaultConfig>): FaultConfig {
   return next;
 }
 
-export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const seed = opts.seed ?? 1;
+/** Checks the options a simulator is started with; throws an Error naming the first bad one. */
+function checkOptions(opts: SimulatorOptions): void {
   const speed = opts.speed ?? 1;
   if (!Number.isFinite(speed) || speed <= 0) throw new Error('speed must be a positive number');
   const unitCount = opts.units ?? 3;
   if (!Number.isInteger(unitCount) || unitCount < 0 || unitCount > 100_000) throw new Error('units must be a whole number from 0 to 100000');
+  if (opts.serialPrefix !== undefined && !/^\d{8}$/.test(opts.serialPrefix)) throw new Error('serialPrefix must be 8 digits (unit IDs are 28 digits)');
   if (opts.historyDays !== undefined && (!Number.isInteger(opts.historyDays) || opts.historyDays < 0 || opts.historyDays > 3660))
     throw new Error('historyDays must be a whole number of days from 0 to 3660');
-  const clock = new VirtualClock(opts.startTime ?? Math.floor(Date.now() / 1000), speed, opts.manualClock ?? false);
-  const engine = new SimEngine({
-    seed,
-    startTime: opts.startTime ?? Math.floor(Date.now() / 1000),
-    units: unitCount,
-    spareUnits: opts.spareUnits ?? 5,
-    accountToken: opts.accountToken,
-    autoPlug: opts.autoPlug ?? true,
-    historyPageSize: opts.historyPageSize ?? 20,
-    historyDays: opts.historyDays,
-    speed: opts.manualClock ? 1 : speed,
-    now: () => clock.now(),
-  });
-  const maxBodyBytes = opts.maxBodyBytes ?? 65536;
-  let faults = mergeFaults(NO_FAULTS, opts.faults ?? {});
-  engine.setFaultOffline(faults.offlineUnits);
-  const faultRng = new Prng(childSeed(seed, 0, 9));
-  // Five draws per request whatever the rates, so a seed reproduces the fault sequence.
-  const decideFaults = (): FaultDecision => {
-    const f = faults;
-    const dDrop = faultRng.next();
-    const d5xx = faultRng.next();
-    const dMalformed = faultRng.next();
-    const dFailure = faultRng.next();
-    const dWhich = faultRng.next();
+}
+
+/** The faults the simulator injects, and the per-request decision (seeded: a seed reproduces the sequence). */
+class FaultInjector {
+  private config: FaultConfig;
+  private readonly rng: Prng;
+
+  constructor(
+    seed: number,
+    initial: Partial<FaultConfig>,
+    private readonly engine: SimEngine,
+  ) {
+    this.config = mergeFaults(NO_FAULTS, initial);
+    this.rng = new Prng(childSeed(seed, 0, 9));
+    engine.setFaultOffline(this.config.offlineUnits);
+  }
+
+  get current(): FaultConfig {
+    return this.config;
+  }
+
+  set(f: Partial<FaultConfig>): void {
+    this.config = mergeFaults(this.config, f);
+    this.engine.setFaultOffline(this.config.offlineUnits);
+  }
+
+  clear(): void {
+    this.config = mergeFaults(NO_FAULTS, {});
+    this.engine.setFaultOffline([]);
+  }
+
+  /** Five draws per request whatever the rates, so a seed reproduces the fault sequence. */
+  decide(): FaultDecision {
+    const f = this.config;
+    const dDrop = this.rng.next();
+    const d5xx = this.rng.next();
+    const dMalformed = this.rng.next();
+    const dFailure = this.rng.next();
+    const dWhich = this.rng.next();
     return {
       latencyMs: f.latencyMs,
       httpStatus: d5xx < f.http5xxRate ? (dWhich < 0.5 ? 500 : 503) : undefined,
@@ -97,102 +112,176 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       malformed: dMalformed < f.malformedRate,
       numbersAsStrings: f.numbersAsStrings,
     };
-  };
+  }
+}
 
-  const setFaults = (f: Partial<FaultConfig>) => {
-    faults = mergeFaults(faults, f);
-    engine.setFaultOffline(faults.offlineUnits);
-  };
-  const clearFaults = () => {
-    faults = mergeFaults(NO_FAULTS, {});
-    engine.setFaultOffline([]);
-  };
-  const knownUnit = (id: unknown): string => {
-    if (typeof id !== 'string' || !engine.hasUnit(id)) throw new Error(`unknown unit ${String(id)}`);
+/** A simulator serving on its port: the engine on its virtual clock, faults, and the controls. */
+class Simulator implements RunningSimulator {
+  baseUrl = '';
+  port = 0;
+  readonly accountToken: string;
+  private http?: HttpServer;
+
+  constructor(
+    private readonly engine: SimEngine,
+    private readonly clock: VirtualClock,
+    private readonly injector: FaultInjector,
+  ) {
+    this.accountToken = engine.defaultAccountToken;
+  }
+
+  async listen(opts: SimulatorOptions): Promise<void> {
+    const http = await startHttpServer({
+      name: 'simulator',
+      host: opts.host,
+      port: opts.port,
+      maxBodyBytes: opts.maxBodyBytes ?? 65536,
+      execute: (endpoint, body) => this.engine.execute(endpoint, body),
+      // The controls hand out every token and can rewrite any unit: only for this machine, even
+      // when the protocol endpoints listen on the network (--host 0.0.0.0).
+      routes: { [CONTROL_PATH]: { loopbackOnly: true, handle: (body) => this.control(body) } },
+      healthPath: HEALTH_PATH,
+      faults: () => this.injector.decide(),
+      captureRequests: true,
+      publicWarning: `The protocol endpoints take anyone who has a token; ${CONTROL_PATH} still answers loopback clients only.`,
+    });
+    this.http = http;
+    this.port = http.port;
+    this.baseUrl = http.baseUrl;
+  }
+
+  private get server(): HttpServer {
+    if (!this.http) throw new Error('the simulator is not listening yet');
+    return this.http;
+  }
+
+  get units() {
+    return this.engine.accountUnits(this.engine.defaultAccountToken);
+  }
+
+  get spareUnitIds(): string[] {
+    return [...this.engine.spareUnitIds];
+  }
+
+  private knownUnit(id: unknown): string {
+    if (typeof id !== 'string' || !this.engine.hasUnit(id)) throw new Error(`unknown unit ${String(id)}`);
     return id;
-  };
+  }
 
-  const sim: RunningSimulator = {
-    baseUrl: '',
-    port: 0,
-    accountToken: engine.defaultAccountToken,
-    get units() {
-      return engine.accountUnits(engine.defaultAccountToken);
-    },
-    get spareUnitIds() {
-      return [...engine.spareUnitIds];
-    },
-    setFaults,
-    clearFaults,
-    faults: () => structuredClone(faults),
-    advance: (s) => clock.advance(s),
-    now: () => clock.now(),
-    unit: (id) => engine.snapshot(knownUnit(id)),
-    plugIn: (id, o) => engine.plugIn(knownUnit(id), o?.energyToAddWh, o?.energyAtPluginWh),
-    unplug: (id) => engine.unplug(knownUnit(id)),
-    setUnitOffline: (id, offline) => engine.setOffline(knownUnit(id), offline, 'manual'),
-    setUnitError: (id, error) => engine.setError(knownUnit(id), error),
-    createAccount: (t) => engine.createAccount(t),
-    addUnitToAccount: (t, id) => engine.attach(t, knownUnit(id)),
-    requestCount: () => http.requestCount(),
-    commandCounts: () => http.commandCounts(),
-    lastRequest: (cmd) => http.lastRequest(cmd),
-    resetRequestCount: () => http.resetCounts(),
-    connectionCount: () => http.connectionCount(),
-    close: () => http.close(),
-  };
+  setFaults(f: Partial<FaultConfig>): void {
+    this.injector.set(f);
+  }
+  clearFaults(): void {
+    this.injector.clear();
+  }
+  faults(): FaultConfig {
+    return structuredClone(this.injector.current);
+  }
+  advance(s: number): void {
+    this.clock.advance(s);
+  }
+  now(): number {
+    return this.clock.now();
+  }
+  unit(id: string) {
+    return this.engine.snapshot(this.knownUnit(id));
+  }
+  plugIn(id: string, o?: { energyToAddWh?: number; energyAtPluginWh?: number }): void {
+    this.engine.plugIn(this.knownUnit(id), o?.energyToAddWh, o?.energyAtPluginWh);
+  }
+  unplug(id: string): void {
+    this.engine.unplug(this.knownUnit(id));
+  }
+  setUnitOffline(id: string, offline: boolean): void {
+    this.engine.setOffline(this.knownUnit(id), offline, 'manual');
+  }
+  setUnitError(id: string, error: boolean): void {
+    this.engine.setError(this.knownUnit(id), error);
+  }
+  createAccount(t?: string): string {
+    return this.engine.createAccount(t);
+  }
+  addUnitToAccount(t: string, id: string) {
+    return this.engine.attach(t, this.knownUnit(id));
+  }
+  requestCount(): number {
+    return this.server.requestCount();
+  }
+  commandCounts(): Record<string, number> {
+    return this.server.commandCounts();
+  }
+  lastRequest(cmd: string): Record<string, unknown> | undefined {
+    return this.server.lastRequest(cmd);
+  }
+  resetRequestCount(): void {
+    this.server.resetCounts();
+  }
+  connectionCount(): number {
+    return this.server.connectionCount();
+  }
+  close(): Promise<void> {
+    return this.http ? this.http.close() : Promise.resolve();
+  }
 
-  function control(body: Record<string, unknown>): Record<string, unknown> {
+  /** POST /_sim/control: the tests' and the benchmarks' hand on the simulated world. */
+  private control(body: Record<string, unknown>): Record<string, unknown> {
+    const unitId = body.unitId as string;
     switch (body.action) {
       case 'faults':
-        setFaults((body.faults ?? {}) as Partial<FaultConfig>);
-        return { faults };
+        this.setFaults((body.faults ?? {}) as Partial<FaultConfig>);
+        return { faults: this.injector.current };
       case 'clear_faults':
-        clearFaults();
-        return { faults };
+        this.clearFaults();
+        return { faults: this.injector.current };
       case 'advance':
-        clock.advance(Number(body.seconds));
-        return { now: clock.now() };
+        this.advance(Number(body.seconds));
+        return { now: this.now() };
       case 'plug':
-        if (body.plugged === false) sim.unplug(body.unitId as string);
-        else sim.plugIn(body.unitId as string, { energyToAddWh: body.energyToAddWh as number | undefined });
-        return { unit: sim.unit(body.unitId as string) };
+        if (body.plugged === false) this.unplug(unitId);
+        else this.plugIn(unitId, { energyToAddWh: body.energyToAddWh as number | undefined });
+        return { unit: this.unit(unitId) };
       case 'offline':
-        sim.setUnitOffline(body.unitId as string, body.offline !== false);
-        return { unit: sim.unit(body.unitId as string) };
+        this.setUnitOffline(unitId, body.offline !== false);
+        return { unit: this.unit(unitId) };
       case 'error':
-        sim.setUnitError(body.unitId as string, body.error !== false);
-        return { unit: sim.unit(body.unitId as string) };
+        this.setUnitError(unitId, body.error !== false);
+        return { unit: this.unit(unitId) };
       case 'snapshot':
-        return { unit: sim.unit(body.unitId as string) };
+        return { unit: this.unit(unitId) };
       case 'reset_counts':
-        sim.resetRequestCount();
+        this.resetRequestCount();
         return {};
       case 'counts':
-        return { requests: http.requestCount(), connections: http.connectionCount(), commands: http.commandCounts() };
+        return { requests: this.requestCount(), connections: this.connectionCount(), commands: this.commandCounts() };
       case 'create_account':
-        return { accountToken: sim.createAccount(body.accountToken as string | undefined) };
+        return { accountToken: this.createAccount(body.accountToken as string | undefined) };
       case 'info':
-        return { now: clock.now(), accountToken: sim.accountToken, units: sim.units, spareUnitIds: sim.spareUnitIds, faults };
+        return { now: this.now(), accountToken: this.accountToken, units: this.units, spareUnitIds: this.spareUnitIds, faults: this.injector.current };
     }
     throw new Error(`unknown action ${JSON.stringify(body.action)}`);
   }
+}
 
-  const http = await startHttpServer({
-    name: 'simulator',
-    host: opts.host,
-    port: opts.port,
-    maxBodyBytes,
-    execute: (endpoint, body) => engine.execute(endpoint, body),
-    // The controls hand out every token and can rewrite any unit: only for this machine, even
-    // when the protocol endpoints listen on the network (--host 0.0.0.0).
-    routes: { [CONTROL_PATH]: { loopbackOnly: true, handle: control } },
-    healthPath: HEALTH_PATH,
-    faults: decideFaults,
-    captureRequests: true,
-    publicWarning: `The protocol endpoints take anyone who has a token; ${CONTROL_PATH} still answers loopback clients only.`,
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  checkOptions(opts);
+  const seed = opts.seed ?? 1;
+  const speed = opts.speed ?? 1;
+  const startTime = opts.startTime ?? Math.floor(Date.now() / 1000);
+  const clock = new VirtualClock(startTime, speed, opts.manualClock ?? false);
+  const engine = new SimEngine({
+    seed,
+    startTime,
+    units: opts.units ?? 3,
+    spareUnits: opts.spareUnits ?? 5,
+    accountToken: opts.accountToken,
+    autoPlug: opts.autoPlug ?? true,
+    historyPageSize: opts.historyPageSize ?? 20,
+    historyDays: opts.historyDays,
+    serialPrefix: opts.serialPrefix,
+    speed: opts.manualClock ? 1 : speed,
+    now: () => clock.now(),
   });
-  sim.port = http.port;
-  sim.baseUrl = http.baseUrl;
+  const sim = new Simulator(engine, clock, new FaultInjector(seed, opts.faults ?? {}, engine));
+  await sim.listen(opts);
   return sim;
 }

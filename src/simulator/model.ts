@@ -58,7 +58,18 @@ export interface SimulatorOptions {
   historyDays?: number;
   /** Largest accepted request body in bytes (default 65536; larger -> HTTP 413). */
   maxBodyBytes?: number;
+  /** The first 8 digits of every unit ID (default DEMO_SERIAL_PREFIX; the JuiceBox emulator's chargers: EMULATED_SERIAL_PREFIX). */
+  serialPrefix?: string;
 }
+
+/**
+ * Unit IDs are 28 digits, like the protocol's "0814081508141535522516012129": 8 digits of prefix,
+ * 20 from the seed. The simulator's chargers (the demo's among them) start with the protocol's
+ * prefix; chargers that speak the JuiceBox UDP protocol to a local server start with another, so
+ * that a demo and an emulator started side by side never show two chargers with one ID.
+ */
+export const DEMO_SERIAL_PREFIX = '08140815';
+export const EMULATED_SERIAL_PREFIX = '09100420';
 
 export type { WireWindow, SimSchedule, WireWebhook, WireNotification, ChargeInterval, SessionRecord, AccountUnitEntry } from '../server/types';
 import type { ChargeInterval, SimSchedule, WireNotification, SessionRecord, AccountUnitEntry } from '../server/types';

@@ -7,8 +7,10 @@
 // noise of a minute (voltage, frequency, temperature) is a stateless hash of (unit, minute), and
 // each unit's cars come from its own event stream, so the outcome does not depend on how often
 // or in which order units are looked at: a seed and a start time reproduce a run.
-import { MIN_AMPS, MINUTES_PER_DAY, ratingAmps, savingsPerWh, scheduleAllows, unitZone } from '../server/rules';
-import { localTime } from '../server/timezone';
+import { MIN_AMPS } from '../domain/amps';
+import { MINUTES_PER_DAY, scheduleAllowsAt } from '../domain/schedule';
+import { localTime } from '../domain/time-zone';
+import { ratingAmps, savingsPerWh, unitZone } from '../server/rules';
 import type { SessionRecord, UnitSettings } from '../server/types';
 import { renderStateReply, type StateReply, type UnitReading } from '../server/state-reply';
 import type { PluggedCar } from './model';
@@ -85,7 +87,7 @@ export function status(u: SimUnit, atS: number): Status {
   if (u.ampsLimit <= 0) return { state: 'plugged', reason: 'off', overrideActive };
   if (overrideActive) return { state: 'charging', overrideActive };
   if (u.chargingTime > atS) return { state: 'plugged', reason: 'waiting', overrideActive };
-  if (!scheduleAllows(u.schedule, zone(u), atS)) return { state: 'plugged', reason: 'waiting', overrideActive };
+  if (!scheduleAllowsAt(u.schedule, zone(u), atS)) return { state: 'plugged', reason: 'waiting', overrideActive };
   return { state: 'charging', overrideActive };
 }
 

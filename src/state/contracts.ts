@@ -2,6 +2,7 @@
 // Plain TypeScript, no `vscode` import, so the state layer is unit-tested in plain Node.
 import type { AccountUnit, Schedule, UnitInfo, UnitStatus } from '../domain/model';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
+import type { SmartBoxState } from '../domain/smart/reason';
 
 export interface Disposable {
   dispose(): void;
@@ -23,6 +24,11 @@ export interface UnitView {
   /** Label of the account the unit belongs to ("Demo account" for the simulator demo). */
   accountLabel: string;
   accountId: string;
+  /**
+   * The server the account reads (its base URL): the same unit ID on the same server is one
+   * charger (two accounts sharing it); on two servers (the demo and a local box) two chargers.
+   */
+  server?: string;
   demo: boolean;
   /** Last good get_state, if any. */
   status?: UnitStatus;
@@ -34,6 +40,8 @@ export interface UnitView {
   failedSince?: number;
   /** The last refresh failed because the server answered with an internal error (HTTP 5xx). */
   serverFailed?: boolean;
+  /** The last refresh got no answer at all: nothing listens at the server's address (it is down, or the network is). */
+  serverSilent?: boolean;
   /** Epoch seconds of the hold this extension set (Hold Charging Until), while it has not passed. */
   holdUntilS?: number;
   /** True when the last refresh failed or the reading is older than a few update intervals. */
@@ -41,6 +49,8 @@ export interface UnitView {
   /** Read only when info_timestamp grows. */
   info?: UnitInfo;
   schedule?: Schedule;
+  /** What JuiceNet Local's smart charging does with it (a shared circuit, a ready-by plan, solar), on a local server. */
+  smart?: SmartBoxState;
 }
 
 /** What the unit panel (src/panel) needs from the rest of the extension. */
@@ -58,12 +68,14 @@ export interface PanelBackend {
    */
   onDidChangeAccounts?(listener: () => void): Disposable;
   /** The client and the unit's credentials, for the panel host's calls. Never sent to a webview. */
-  api(unitId: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
+  api(unitKey: string): { client: JuiceNetApi; auth: UnitAuth } | undefined;
   /** Keeps the unit polled while held (e.g. while a panel is visible). */
-  holdVisible(unitId: string, holder: string): Disposable;
-  refresh(unitId: string, reason: RefreshReason): Promise<void>;
+  holdVisible(unitKey: string, holder: string): Disposable;
+  refresh(unitKey: string, reason: RefreshReason): Promise<void>;
   /** Every unit the backend knows (for the panel's quick pick when opened without a unit). */
   units(): UnitView[];
+  /** Shows a verified write's read-back at once (UnitStore implements it). */
+  applyReading?(unitKey: string, status: UnitStatus): void;
   /** The panel's Hold until remembers its hold as the command does (CommandBackend.rememberHold). */
   rememberHold?(unitKey: string, untilS: number): Promise<void>;
 }

@@ -1,11 +1,12 @@
 // The cache of what the views show (UnitView per unit) and the one place that reads the server for
 // them. Implements CommandBackend (and so PanelBackend). No vscode import: unit-tested in Node
 // against the real simulator over HTTP.
-import type { AccountUnit } from '../domain/model';
+import type { AccountUnit, UnitStatus } from '../domain/model';
 import type { JuiceNetApi, UnitAuth } from '../api/types';
-import { HttpStatusError, toJuiceNetError } from '../api/errors';
+import { HttpStatusError, NetworkError, TimeoutError, toJuiceNetError } from '../api/errors';
 import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
 import { unitKey } from '../domain/ids';
+import type { SmartBoxState } from '../domain/smart/reason';
 import type { AccountSummary, CommandBackend } from './contracts';
 import type { Disposable, Logger, RefreshReason, UnitView } from './contracts';
 import { AccountManager, LoadedAccount } from './accounts';
@@ -38,6 +39,8 @@ export class UnitStore implements CommandBackend, Disposable {
   /** By unit key (account and unit): the same charger in two accounts is two views. */
   private readonly views = new Map<string, UnitView>();
   private readonly holds: HoldMemory;
+  /** Smart-charging states by unit key (see setSmart). */
+  private readonly smart = new Map<string, SmartBoxState>();
   private readonly clients = new Map<string, ClientLike>();
   /** Highest info_timestamp for which info and schedule were read. */
   private readonly infoReadAt = new Map<string, number>();
@@ -127,6 +130,25 @@ export class UnitStore implements CommandBackend, Disposable {
     await this.policy.refresh(key, 'write');
   }
 
+  /**
+   * What a local server's smart charging does with the account's chargers (undefined for the ones
+   * it does nothing with); the rows, the status bar and the panel say it in their reason line.
+   */
+  setSmart(accountId: string, states: readonly SmartBoxState[]): void {
+    const changed: string[] = [];
+    const next = new Map(states.map((st) => [unitKey(accountId, st.unitId), st]));
+    for (const [k, v] of this.views) {
+      if (v.accountId !== accountId) continue;
+      const before = this.smart.get(k);
+      const after = next.get(k);
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      if (after) this.smart.set(k, after);
+      else this.smart.delete(k);
+      changed.push(k);
+    }
+    this.emit(changed);
+  }
+
   async rememberHold(key: string, untilS: number): Promise<void> {
     const k = this.keyOf(key);
     if (!k) return;
@@ -181,6 +203,20 @@ export class UnitStore implements CommandBackend, Disposable {
     return { client: this.clientFor(a.baseUrl), auth: { token, accountToken: a.accountToken, unitId: v.unitId } };
   }
 
+  /**
+   * A verified write's read-back (get_state): shown at once, so that the row and its buttons show
+   * what Start or Stop did before the next poll.
+   */
+  applyReading(ref: string, status: UnitStatus): void {
+    const k = this.keyOf(ref);
+    const view = k === undefined ? undefined : this.views.get(k);
+    if (!view || k === undefined) return;
+    const before = this.alertReading(view);
+    this.markRead(view, status);
+    this.alerts(view, before);
+    this.emit([k]);
+  }
+
   holdVisible(ref: string, holder: string): Disposable {
     return this.policy.hold(this.keyOf(ref) ?? ref, holder);
   }
@@ -209,6 +245,16 @@ export class UnitStore implements CommandBackend, Disposable {
 
   // ---- internals ----
 
+  /** A good reading: shown fresh, the failures before it forgotten. */
+  private markRead(view: UnitView, status: UnitStatus): void {
+    view.status = status;
+    view.lastGoodAt = this.clock.now();
+    view.error = undefined;
+    view.failedSince = undefined;
+    view.serverFailed = undefined;
+    view.stale = false;
+  }
+
   private async readUnit(key: string, reason: RefreshReason): Promise<{ ok: boolean; updateIntervalS?: number }> {
     const view = this.views.get(key);
     const target = this.api(key);
@@ -220,12 +266,7 @@ export class UnitStore implements CommandBackend, Disposable {
       const status = await client.getState(auth);
       const cur = this.views.get(key);
       if (cur !== view) return { ok: true, updateIntervalS: status.updateIntervalS };
-      view.status = status;
-      view.lastGoodAt = this.clock.now();
-      view.error = undefined;
-      view.failedSince = undefined;
-      view.serverFailed = undefined;
-      view.stale = false;
+      this.markRead(view, status);
       const ts = status.infoTimestamp ?? 0;
       const readTs = this.infoReadAt.get(key);
       // info and schedule change rarely: re-read them only when info_timestamp grows (or after a write).
@@ -250,6 +291,7 @@ export class UnitStore implements CommandBackend, Disposable {
       view.error = err.userMessage;
       view.failedSince ??= this.clock.now();
       view.serverFailed = err instanceof HttpStatusError && err.status >= 500;
+      view.serverSilent = (err instanceof NetworkError && !err.mayHaveReachedServer) || (err instanceof TimeoutError && err.phase === 'connect');
       view.stale = true;
       this.opts.log.warn(`Refreshing ${unitId} (${reason}) failed: ${err.message}`);
       this.alerts(view, before);
@@ -273,9 +315,9 @@ export class UnitStore implements CommandBackend, Disposable {
   private alerts(view: UnitView, before: AlertReading): void {
     const onAlert = this.opts.onAlert;
     if (!onAlert) return;
-    // A charger in two accounts is read twice: only its first view raises alerts.
+    // A charger in two accounts (the same server and unit ID) is read twice: only its first view raises alerts.
     for (const [k, v] of this.views) {
-      if (v.unitId !== view.unitId) continue;
+      if (v.unitId !== view.unitId || v.server !== view.server) continue;
       if (k !== view.key) return;
       break;
     }
@@ -286,10 +328,11 @@ export class UnitStore implements CommandBackend, Disposable {
 
   private withStaleness(v: UnitView): UnitView {
     const holdUntilS = this.holds.get(v.key);
-    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS };
+    const smart = this.smart.get(v.key);
+    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS, smart };
     const intervalS = this.policy.intervalFor(v.status?.updateIntervalS);
     const old = this.clock.now() - v.lastGoodAt > STALE_AFTER_INTERVALS * intervalS * 1000;
-    return { ...v, stale: old, holdUntilS };
+    return { ...v, stale: old, holdUntilS, smart };
   }
 
   private addLoaded(a: LoadedAccount, fresh: boolean): void {
@@ -304,7 +347,7 @@ export class UnitStore implements CommandBackend, Disposable {
     const key = unitKey(a.accountId, unitId);
     const existing = this.views.get(key);
     if (existing) existing.name = existing.info?.name ?? name;
-    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, demo: a.demo, stale: false });
+    else this.views.set(key, { key, unitId, name, accountLabel: a.label, accountId: a.accountId, server: a.baseUrl, demo: a.demo, stale: false });
     return key;
   }
 

@@ -96,6 +96,8 @@ export interface LimitWrite extends WriteOutcome {
   previous?: number;
   /** amps_limit read back after the write. */
   readBack?: number;
+  /** get_state read back after the write (what the views show at once). */
+  after?: UnitStatus;
 }
 
 /**
@@ -107,7 +109,7 @@ export async function writeLimit(t: UnitTarget, amps: number, signal?: AbortSign
   return verifiedWrite(
     () => t.client.setLimit(t.auth, amps, { signal }),
     () => t.client.getState(t.auth, { signal }),
-    (after) => ({ previous: before?.charging.ampsLimit, readBack: after.charging.ampsLimit, confirmed: after.charging.ampsLimit === amps }),
+    (after) => ({ previous: before?.charging.ampsLimit, readBack: after.charging.ampsLimit, after, confirmed: after.charging.ampsLimit === amps }),
     (after) => `the charger reports ${ampsText(after.charging.ampsLimit)} limit`,
     { reading: before, describe: (after) => `the charger reported ${ampsText(after.charging.ampsLimit)} limit` },
   );

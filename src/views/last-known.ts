@@ -3,6 +3,7 @@
 // request and before the code that reads chargers is even loaded. Imports only vscode: it is part
 // of what activation loads (src/extension.ts), so it must stay small.
 import * as vscode from 'vscode';
+import { machineTimeZone, whenText } from '../domain/time-zone';
 
 /** The globalState key of the last shown rows (no token: labels, descriptions and tooltips only). */
 export const LAST_KNOWN_KEY = 'juicenet.lastKnown';
@@ -43,12 +44,9 @@ export function readLastKnown(memento: Pick<vscode.Memento, 'get'>): LastKnown |
   return { savedAtMs: o.savedAtMs, signedIn: o.signedIn === true, rows: o.rows, statusBar: bar };
 }
 
-/** "14:05" today, else "3 Dec 14:05", in this machine's time (when this window last showed the rows). */
+/** "14:05" today, else "3 Dec 14:05", in this machine's time (when this window last showed the rows): the one local-time function's words. */
 function shownAt(ms: number): string {
-  const d = new Date(ms);
-  const hhmm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  if (d.toDateString() === new Date().toDateString()) return hhmm;
-  return `${d.getDate()} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()]} ${hhmm}`;
+  return whenText(machineTimeZone(), ms / 1000, Date.now() / 1000);
 }
 
 /** The words that mark a row or the status bar as not yet refreshed. */

@@ -2,7 +2,8 @@
 // opens the unit's panel (one unit) or a quick pick of units. Renders the store only.
 import * as vscode from 'vscode';
 import type { UnitStore } from '../state/unit-store';
-import { statusBarModel, StatusBarModel, unitPickRow } from './unit-format';
+import { statusBarModel, StatusBarModel } from './unit-format';
+import { pickCharger } from './charger-picker';
 
 export const STATUS_BAR_ID = 'juicenet.status';
 export const PICK_UNIT_COMMAND = 'juicenet.statusBar.pick';
@@ -58,10 +59,7 @@ export class ChargingStatusBar implements vscode.Disposable {
     if (units.length === 0) return;
     let key = units[0].key;
     if (units.length > 1) {
-      const choice = await vscode.window.showQuickPick(
-        units.map((u) => ({ ...unitPickRow(u, units), key: u.key })),
-        { placeHolder: 'Open which charger?', matchOnDetail: true },
-      );
+      const choice = await pickCharger(units, { placeHolder: 'Open which charger?' });
       if (!choice) return;
       key = choice.key;
     }

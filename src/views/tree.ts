@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { UnitView } from '../state/contracts';
 import type { UnitStore } from '../state/unit-store';
-import { badgeFor, describeUnit, detailRows, presentedState, unitContextValue, unitTooltipMarkdown } from './unit-format';
+import { accountSilence, badgeFor, describeUnit, detailRows, presentedState, unitContextValue, unitTooltipMarkdown } from './unit-format';
 
 export type ChargerNode =
   | { kind: 'account'; accountId: string; label: string; demo: boolean }
@@ -71,6 +71,16 @@ export class ChargersTreeProvider implements vscode.TreeDataProvider<ChargerNode
       item.iconPath = new vscode.ThemeIcon(node.demo ? 'beaker' : 'account');
       item.description = node.demo ? 'simulator' : undefined;
       item.tooltip = node.demo ? 'Demo (simulator): a JuiceNet simulator running inside VS Code' : node.label;
+      // A server that does not answer is said on its account, not blamed on each charger.
+      const silent = accountSilence(
+        this.store.units().filter((u) => u.accountId === node.accountId),
+        node.label,
+      );
+      if (silent) {
+        item.description = silent.description;
+        item.tooltip = silent.tooltip;
+        item.iconPath = new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('list.warningForeground'));
+      }
       return item;
     }
     if (node.kind === 'note') {

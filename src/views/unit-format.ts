@@ -4,18 +4,8 @@ import type { UnitView } from '../state/contracts';
 import { chargingReason, type ChargingReason } from '../domain/charging-reason';
 import { stateLabel, withoutWireNames } from '../domain/labels';
 import { describeWindow } from '../domain/schedule';
-import { unitTimeZone } from '../domain/time-zone';
-import {
-  clockTime,
-  formatAmps,
-  formatCents,
-  formatTimeLeft,
-  formatEnergyWh,
-  formatFrequencyHz,
-  formatPowerW,
-  formatTemperatureC,
-  formatVoltageV,
-} from '../domain/format';
+import { chargerZone, clockText, dateTimeText, whenText, type ChargerZone } from '../domain/time-zone';
+import { formatAmps, formatCents, formatTimeLeft, formatEnergyWh, formatFrequencyHz, formatPowerW, formatTemperatureC, formatVoltageV } from '../domain/format';
 import { fullAtText } from '../domain/insights/full-at';
 
 /**
@@ -24,8 +14,13 @@ import { fullAtText } from '../domain/insights/full-at';
  */
 export function unitFullAt(v: UnitView, nowS = Date.now() / 1000): { short?: string; detail?: string } | undefined {
   if (presentedState(v) !== 'charging') return undefined;
-  const t = fullAtText(v.status, v.info?.cars, nowS, unitTimeZone(v.info?.timeZoneId));
+  const t = fullAtText(v.status, v.info?.cars, nowS, unitZone(v).zone);
   return t.short || t.detail ? t : undefined;
+}
+
+/** The zone every time of this unit is shown in (domain/time-zone chargerZone: the charger's, else this computer's, said in the tooltip). */
+export function unitZone(v: UnitView): ChargerZone {
+  return chargerZone(v.info?.timeZoneId);
 }
 
 export interface Badge {
@@ -75,7 +70,8 @@ export function reasonOf(v: UnitView, now: Date = new Date()): ChargingReason {
     schedule: v.schedule,
     timeZone: v.info?.timeZoneId,
     holdUntilS: v.holdUntilS,
-    failure: v.error ? { sinceMs: v.failedSince ?? v.lastGoodAt, serverFailed: v.serverFailed } : undefined,
+    smart: v.smart,
+    failure: v.error ? { sinceMs: v.failedSince ?? v.lastGoodAt, serverFailed: v.serverFailed, serverSilent: v.serverSilent } : undefined,
   });
 }
 
@@ -84,11 +80,11 @@ export function reasonOf(v: UnitView, now: Date = new Date()): ChargingReason {
  * "waiting for the schedule window (next 22:00)", "unreachable since 14:02 (last known: charging ·
  * 7.2 kW)"; "(stale, last good 14:05)" when the reading is old; "· demo" for the demo.
  */
-export function describeUnit(v: UnitView, timeZone?: string, now: Date = new Date()): string {
+export function describeUnit(v: UnitView, now: Date = new Date()): string {
   let text = reasonOf(v, now).short;
   const full = unitFullAt(v, now.getTime() / 1000)?.short;
   if (full) text += ` · ${full}`;
-  if (!v.error && v.stale) text += v.lastGoodAt !== undefined ? ` (stale, last good ${clockTime(v.lastGoodAt, timeZone)})` : ' (stale)';
+  if (!v.error && v.stale) text += v.lastGoodAt !== undefined ? ` (stale, last good ${clockText(unitZone(v).zone, v.lastGoodAt / 1000)})` : ' (stale)';
   if (v.demo) text += ' · demo';
   return text;
 }
@@ -100,7 +96,7 @@ export function describeUnit(v: UnitView, timeZone?: string, now: Date = new Dat
 export function unitPickRow(u: UnitView, all: UnitView[], now: Date = new Date()): { label: string; description: string; detail?: string } {
   const accounts = new Set(all.map((x) => x.accountId));
   const twin = all.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
-  return { label: u.name, description: describeUnit(u, undefined, now), detail: accounts.size > 1 || twin ? u.accountLabel : undefined };
+  return { label: u.name, description: describeUnit(u, now), detail: accounts.size > 1 || twin ? u.accountLabel : undefined };
 }
 
 export interface DetailRow {
@@ -115,7 +111,7 @@ export function overrideText(v: UnitView, nowS: number): string {
   if (t === undefined) return 'unknown';
   if (t === 0) return 'none (following the schedule)';
   if (t <= nowS) return 'charging now (schedule overridden)';
-  return `charge from ${new Date(t * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: unitTimeZone(v.info?.timeZoneId) })}`;
+  return `charge from ${whenText(unitZone(v).zone, t, nowS)}`;
 }
 
 export function scheduleText(v: UnitView): string {
@@ -145,11 +141,7 @@ export function detailRows(v: UnitView, nowS = Date.now() / 1000): DetailRow[] {
           {
             key: 'hold',
             label: 'Held until',
-            value: new Date(v.holdUntilS * 1000).toLocaleString('en-GB', {
-              dateStyle: 'medium',
-              timeStyle: 'short',
-              timeZone: unitTimeZone(v.info?.timeZoneId),
-            }),
+            value: dateTimeText(unitZone(v).zone, v.holdUntilS),
           },
         ]
       : []),
@@ -161,7 +153,7 @@ export function detailRows(v: UnitView, nowS = Date.now() / 1000): DetailRow[] {
 }
 
 /** Markdown tooltip of a unit row: the state, why, what to do, then the readings. Text is escaped; never a token. */
-export function unitTooltipMarkdown(v: UnitView, timeZone?: string, now: Date = new Date()): string {
+export function unitTooltipMarkdown(v: UnitView, now: Date = new Date()): string {
   const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
   const r = reasonOf(v, now);
   const lines = [`**${esc(v.name)}** — ${esc(r.short)}${v.demo ? ' — *Demo (simulator)*' : ''}`, ''];
@@ -171,12 +163,15 @@ export function unitTooltipMarkdown(v: UnitView, timeZone?: string, now: Date = 
   lines.push(`Account: ${esc(v.accountLabel)}  `);
   lines.push(`Charger ID: \`${v.unitId}\``, '');
   if (v.error) lines.push(`⚠ ${esc(withoutWireNames(v.error))}`, '');
-  if (v.stale) lines.push(v.lastGoodAt !== undefined ? `*Stale: last good reading at ${clockTime(v.lastGoodAt, timeZone)}*` : '*Not read yet*', '');
+  const zone = unitZone(v);
+  if (v.stale) lines.push(v.lastGoodAt !== undefined ? `*Stale: last good reading at ${clockText(zone.zone, v.lastGoodAt / 1000)}*` : '*Not read yet*', '');
   lines.push('| | |', '|---|---|');
   for (const row of detailRows(v, now.getTime() / 1000).filter((x) => x.key !== 'error' && x.key !== 'reason'))
     lines.push(`| ${esc(row.label)} | ${esc(row.value)} |`);
   const full = unitFullAt(v, now.getTime() / 1000)?.detail;
   if (full) lines.push('', esc(full));
+  // The fallback zone is named once its info is read (before that the charger's own zone is not known yet).
+  if (v.info && zone.note) lines.push('', `*${esc(zone.note)}*`);
   return lines.join('\n');
 }
 
@@ -203,16 +198,50 @@ export interface StatusBarModel {
 }
 
 /**
+ * Which charger a view shows: the same unit ID on the same server is one charger (two accounts
+ * sharing it), the same unit ID on two servers (the demo and a local box) is two.
+ */
+export function chargerIdentity(v: Pick<UnitView, 'server' | 'unitId'>): string {
+  return `${v.server ?? ''}|${v.unitId}`;
+}
+
+/** The view of a charger with the freshest reading: a failed refresh loses to a good one, then the later reading wins. */
+function freshest(views: UnitView[]): UnitView {
+  const rank = (v: UnitView) => [v.error ? 0 : 1, v.lastGoodAt ?? -Infinity] as const;
+  return views.reduce((best, v) => {
+    const [a, b] = [rank(v), rank(best)];
+    return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? v : best;
+  });
+}
+
+/**
+ * Every charger once (per server and unit ID), each with its freshest view, and the accounts that
+ * see it: what the status bar counts and lists.
+ */
+export function chargersOnce(units: UnitView[]): { view: UnitView; accounts: string[] }[] {
+  const groups = new Map<string, UnitView[]>();
+  for (const u of units) {
+    const id = chargerIdentity(u);
+    const g = groups.get(id);
+    if (g) g.push(u);
+    else groups.set(id, [u]);
+  }
+  return [...groups.values()].map((g) => ({ view: freshest(g), accounts: [...new Set(g.map((u) => u.accountLabel))] }));
+}
+
+/**
  * The status bar item. One charging unit: "$(zap) 7.2 kW"; several: "$(zap) 2 charging · 14.4 kW";
  * none charging: a short "$(plug) Idle" ("$(debug-disconnect) Offline" when one is unreachable), so
- * that the item, and the way to open a unit, stays put. The tooltip gives each unit's reason. A
- * charger in two accounts counts once. Hidden when no unit is known or when disabled.
+ * that the item, and the way to open a unit, stays put. The tooltip gives each charger's reason. A
+ * charger two accounts share counts once, with its freshest reading; the same unit ID on two
+ * servers is two chargers. Hidden when no unit is known or when disabled.
  */
-export function statusBarModel(units: UnitView[], enabled: boolean, timeZone?: string, now: Date = new Date()): StatusBarModel {
+export function statusBarModel(units: UnitView[], enabled: boolean, now: Date = new Date()): StatusBarModel {
   if (!enabled || units.length === 0) return { visible: false, text: '', tooltip: '', warning: false };
-  const once = [...new Map(units.map((u) => [u.unitId, u])).values()];
-  const charging = once.filter((u) => presentedState(u) === 'charging');
-  const unreachable = once.filter((u) => presentedState(u) === 'offline' || (u.stale && u.error));
+  const once = chargersOnce(units);
+  const views = once.map((c) => c.view);
+  const charging = views.filter((u) => presentedState(u) === 'charging');
+  const unreachable = views.filter((u) => presentedState(u) === 'offline' || (u.stale && u.error));
   const totalW = charging.reduce((s, u) => s + (u.status?.charging.powerW ?? 0), 0);
   let text: string;
   if (charging.length === 1) text = `$(zap) ${formatPowerW(totalW)}`;
@@ -220,11 +249,24 @@ export function statusBarModel(units: UnitView[], enabled: boolean, timeZone?: s
   else text = unreachable.length > 0 ? '$(debug-disconnect) Offline' : '$(plug) Idle';
   const demo = units.some((u) => u.demo);
   const lines = [`JuiceNet${demo ? ' — Demo (simulator)' : ''}`];
-  for (const u of units) {
-    const twin = units.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
-    lines.push(`${u.name}${twin ? ` (${u.accountLabel})` : ''}: ${describeUnit(u, timeZone, now)}`);
+  for (const { view: u, accounts } of once) {
+    // The accounts when they tell two lines apart (the same name twice) or when two accounts share it.
+    const twin = views.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
+    lines.push(`${u.name}${twin || accounts.length > 1 ? ` (${accounts.join(', ')})` : ''}: ${describeUnit(u, now)}`);
   }
   if (unreachable.length > 0) lines.push(unreachable.length === 1 ? '1 charger unreachable' : `${unreachable.length} chargers unreachable`);
   lines.push(units.length === 1 ? 'Click to open the charger' : 'Click to choose a charger');
   return { visible: true, text, tooltip: lines.join('\n'), warning: unreachable.length > 0 };
+}
+
+/** "the local server does not answer" when every charger of an account got no answer from its server. */
+export function accountSilence(units: readonly UnitView[], label: string): { description: string; tooltip: string } | undefined {
+  if (units.length === 0 || !units.every((u) => u.error && u.serverSilent)) return undefined;
+  const local = /^Local server\b/.test(label);
+  return local
+    ? {
+        description: 'the local server does not answer',
+        tooltip: `${label}: the local server does not answer. Start it (JuiceNet: Start Local Server, or its service: systemctl start juicenet-local); the chargers are read again as soon as it answers.`,
+      }
+    : { description: 'the server does not answer', tooltip: `${label}: the server does not answer; the chargers are read again as soon as it answers.` };
 }

@@ -67,6 +67,9 @@ export const setupChecks = [
         await inner.locator(`[data-testid="name-${serial}"]`).fill('Garage');
         await add.click();
         await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
+        assert.match(await inner.locator('[data-testid="result"]').innerText(), /Added “Garage”/);
+        // The page from its top: the result, the steps, the server and the added box.
+        await inner.locator('#app').evaluate((el) => el.ownerDocument.scrollingElement?.scrollTo(0, 0));
         await page.waitForTimeout(500);
         await shot('setup-obeys-dark');
         await colorTheme(page, 'Light Modern');

@@ -173,6 +173,7 @@ const VALID_PARAMS: Record<MethodName, fc.Arbitrary<unknown>> = {
   getRecentPower: fc.constant({}),
   setLimit: fc.record({ amps: fc.integer({ min: 0, max: 1000 }) }),
   stopCharging: fc.constant({}),
+  cancelOverride: fc.constant({}),
   startCharging: fc.record({ restoreAmps: fc.integer({ min: 1, max: 1000 }) }, { requiredKeys: [] }),
   holdUntil: fc.record({ epochS: fc.integer({ min: 1, max: 2 ** 40 }) }),
   saveCsv: fc.record({ csv: fc.string({ maxLength: 200 }), suggestedName: fc.string({ maxLength: 30 }) }),

@@ -238,7 +238,7 @@ describe('security: the panel page (src/panel/html.ts)', () => {
     nonce: 'n0nce',
     scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/dist/webview/main.js',
     styleUris: ['https://file+.vscode-resource.vscode-cdn.net/dist/webview/main.css'],
-    unitId: '0814081508141535522516012129',
+    unitKey: 'acc-1/0814081508141535522516012129',
     allowRemoteImages: false,
   };
 
@@ -264,7 +264,7 @@ describe('security: the panel page (src/panel/html.ts)', () => {
     }
   });
 
-  const ALLOWED_ATTRIBUTES = new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'rel', 'href', 'id', 'data-unit-id', 'class', 'nonce', 'src']);
+  const ALLOWED_ATTRIBUTES = new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'rel', 'href', 'id', 'data-unit-key', 'class', 'nonce', 'src']);
 
   it(`escapes whatever it is given: no markup injection through the unit id, title or URIs (${RUNS} cases)`, () => {
     const nasty = fc.oneof(
@@ -272,8 +272,8 @@ describe('security: the panel page (src/panel/html.ts)', () => {
       fc.constantFrom('"><script>alert(1)</script>', "' onload='x", '</title><script>', '&lt;', '" nonce="evil'),
     );
     fc.assert(
-      fc.property(nasty, nasty, nasty, (unitId, title, scriptUri) => {
-        const html = renderPanelHtml({ ...base, unitId, title, scriptUri });
+      fc.property(nasty, nasty, nasty, (unitKey, title, scriptUri) => {
+        const html = renderPanelHtml({ ...base, unitKey, title, scriptUri });
         // Every tag parses as a known element with known attributes, each value double-quoted and
         // free of quotes and angle brackets: whatever the input, no element or attribute is added.
         const tags = html.replace(/^<!DOCTYPE html>/, '').match(/<[^>]*>/g) ?? [];

@@ -101,7 +101,7 @@ const checks = [
         const r = spawnSync(node24Bin(), ['-e', LONE_START, join(lone, 'local-cli.js'), join(lone, 'data')], { encoding: 'utf8', timeout: 30_000 });
         assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
         assert.match(r.stdout, /Data in .* \(SQLite: node:sqlite\)/);
-        console.log(`    dist/local-cli.js from the .vsix, alone on Node 24: ${r.stdout.trim().split('\n').slice(-1)[0]}`);
+        console.log(`    dist/local-cli.js from the .vsix, alone on Node 24: ${r.stdout.split('\n').find((l) => l.includes('SQLite')) ?? ''}`);
       } finally {
         rmSync(lone, { recursive: true, force: true });
       }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { JuiceNetTestApi } from '../../src/test-api';
 import { parseChargingTime } from '../../src/domain/charging-time';
+import { localClock, unitTimeZone } from '../../src/domain/time-zone';
 import { EXT_ID, waitFor } from './helpers';
 import { faultedCalls, type FaultedCallsOptions } from '../fixtures/faulted-client';
 
@@ -132,20 +133,42 @@ describe('unit commands', function () {
     assert.equal(sim.unit(unitId).ampsLimit, 16);
   });
 
-  it('stopCharging sets 0 A and startCharging restores the limit with an override in the past', async () => {
+  it('stopCharging sets 0 A; startCharging restores the limit, with no override when nothing blocks charging', async () => {
+    await run('juicenet.editSchedule', unitId, { type: 'disabled' });
     await run('juicenet.stopCharging', unitId);
     assert.equal(sim.unit(unitId).ampsLimit, 0);
     assert.match(last().text, /charging stopped .*restores the 16 A limit/);
+    const overrides = count('set_override');
+    await run('juicenet.startCharging', unitId);
+    assert.equal(sim.unit(unitId).ampsLimit, 16);
+    assert.equal(count('set_override'), overrides, 'no override: no schedule or hold blocks charging');
+    assert.equal(last().level, 'info');
+    assert.match(last().text, /may charge again: limit restored to 16 A; no schedule or hold blocks it/);
+    assert.doesNotMatch(last().text, /override/);
+    // The row shows the read-back at once: not "stopped by you" any more.
+    assert.notEqual(api.backend.getUnit(unitId)?.status?.charging.ampsLimit, 0);
+  });
+
+  it('startCharging while the schedule blocks sends an override in the past, and says so with Cancel Override', async () => {
+    // A window that is not now, in the charger's zone.
+    const zone = unitTimeZone(sim.unit(unitId).info.timeZoneId as string);
+    const m = localClock(zone, sim.now()).minuteOfDay;
+    const w = { start: (m + 120) % 1440, end: (m + 180) % 1440 };
+    await run('juicenet.editSchedule', unitId, { type: 'custom', weekday: w, weekend: w });
+    await run('juicenet.stopCharging', unitId);
     const nowS = Math.floor(Date.now() / 1000);
     await run('juicenet.startCharging', unitId);
     const s = sim.unit(unitId);
     assert.equal(s.ampsLimit, 16);
     assert.ok(s.overrideTime > 0 && s.overrideTime <= nowS + 1, `override in the past (${s.overrideTime} vs ${nowS})`);
     assert.equal(last().level, 'info');
-    assert.match(last().text, /will charge now.*Limit restored to 16 A/);
+    assert.match(last().text, /will charge now, ignoring the schedule.*Limit restored to 16 A/);
+    assert.deepEqual(last().actions, ['Cancel Override']);
     // All three documented parameters, the energies being the unit's own (read once, before the write).
     const sent = sim.lastRequest('set_override');
     assert.ok(sent && 'override_time' in sent && 'energy_at_plugin' in sent && 'energy_to_add' in sent, JSON.stringify(sent));
+    // At once, from the read-back: the row has the override (and its Cancel) without waiting for a poll.
+    assert.equal(api.backend.getUnit(unitId)?.status?.overrideTime, s.overrideTime);
   });
 
   it('startChargingWithAmount sends the energy to add with the override and says it', async () => {
@@ -199,7 +222,8 @@ describe('unit commands', function () {
   });
 
   it('setChargingTime holds charging until HH:MM (epoch seconds on the server); 25:00 is refused', async () => {
-    const expected = parseChargingTime('23:45', new Date());
+    // 23:45 on the charger's clock, as every time it shows.
+    const expected = parseChargingTime('23:45', new Date(), unitTimeZone(sim.unit(unitId).info.timeZoneId as string));
     await run('juicenet.setChargingTime', unitId, '23:45');
     assert.equal(sim.unit(unitId).chargingTime, expected);
     assert.equal(last().level, 'info');

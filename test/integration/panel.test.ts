@@ -81,7 +81,7 @@ describe('unit panel (in the host)', function () {
       await c.serializer.deserializeWebviewPanel(panel, { unitId });
       assert.strictEqual(c.panels.get(key), panel);
       assert.equal(panel.title, api.backend.getUnit(unitId)!.name);
-      assert.match(panel.webview.html, new RegExp(`data-unit-id="${key}"`));
+      assert.match(panel.webview.html, new RegExp(`data-unit-key="${key}"`));
       await waitFor('the restored page to say ready', () => c.readyUnits.has(key), 20000);
       // A state without a unit id (or a second restore of the same unit) closes the panel instead.
       const bad = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'bad', vscode.ViewColumn.Active, {});
@@ -100,7 +100,7 @@ describe('unit panel (in the host)', function () {
       const panel = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
       // What webview/main.ts saves with vscode.setState when a form has unsaved edits.
       const state = {
-        unitId: key,
+        unitKey: key,
         tab: 3,
         history: { sortKey: 'timeStart', sortDesc: true },
         drafts: {
@@ -144,7 +144,9 @@ describe('unit panel (in the host)', function () {
       const start = await request(c, key, 'startCharging');
       assert.deepEqual([start.confirmed, start.restoredAmps], [true, 10], 'the limit Stop remembered');
       assert.equal(sim.unit(unitId).ampsLimit, 10);
-      assert.ok(sim.unit(unitId).overrideTime > 0);
+      // The one Start rule: an override exactly when the schedule blocked, and the page is told which.
+      assert.equal(sim.unit(unitId).overrideTime > 0, start.override === true, String(start.text));
+      assert.equal(typeof start.text, 'string');
       const holdS = Math.floor(Date.now() / 1000) + 3 * 3600;
       await request(c, key, 'holdUntil', { epochS: holdS });
       assert.equal(sim.unit(unitId).chargingTime, holdS);
@@ -199,7 +201,7 @@ describe('unit panel (in the host)', function () {
       const a = await c.open({ unitKey: key, unitId });
       const b = await c.open({ unitKey: keyB, unitId });
       assert.ok(a && b && a !== b, 'two panels');
-      assert.match(b.webview.html, new RegExp(`data-unit-id="${keyB}"`));
+      assert.match(b.webview.html, new RegExp(`data-unit-key="${keyB}"`));
       assert.equal((await request(c, keyB, 'getUnit')).accountId, second.accountId);
       assert.equal((await request(c, key, 'getUnit')).accountId, accountId);
       // A reading of the first account's view does not move the second account's panel.
@@ -207,7 +209,7 @@ describe('unit panel (in the host)', function () {
       // Restore after a reload: the saved key brings back the second account's panel.
       b.dispose();
       const restored = vscode.window.createWebviewPanel(UNIT_PANEL_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
-      await c.serializer.deserializeWebviewPanel(restored, { unitId: keyB });
+      await c.serializer.deserializeWebviewPanel(restored, { unitKey: keyB });
       assert.strictEqual(c.panels.get(keyB), restored);
       assert.equal((await request(c, keyB, 'getUnit')).accountId, second.accountId);
       await waitFor('the restored page to say ready', () => c.readyUnits.has(keyB), 20000);

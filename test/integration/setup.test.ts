@@ -108,7 +108,7 @@ describe('local server setup (JuiceBox to Chargers view)', function () {
     try {
       await api.local.assistant.simulatePage({ kind: 'checkDns' });
       const checked = await modelWhere('the check in the model', (x) => x.pointing.check !== undefined);
-      assert.equal(asked.length, 4);
+      assert.equal(asked.length, 5, 'the four names and the directory service');
       const c = checked.pointing.check!;
       if (m.pointing.addresses.includes(m.pointing.address)) assert.equal(c.names.filter((n) => n.verdict === 'here').length, 3, JSON.stringify(c));
       assert.equal(c.names.find((n) => n.host === 'ohm.voltie.us')?.text, 'has no address');

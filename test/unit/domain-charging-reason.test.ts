@@ -26,6 +26,23 @@ describe('domain/charging-reason: why the car is (not) charging', () => {
     assert.ok(r.actions.includes('startCharging') && r.actions.includes('setLimit'));
     assert.match(r.todo, /6 A or more/);
   });
+  it('an override running while the car does not draw yet says "override" and offers Cancel, not Start', () => {
+    const r = chargingReason(input('plugged', { schedule: NIGHT, status: { state: 'plugged', overrideTime: NOW_S - 5, charging: { ampsLimit: 32 } } }));
+    assert.equal(r.kind, 'override-starting');
+    assert.equal(r.short, 'override: charging allowed now, waiting for the car');
+    assert.match(r.detail, /ignoring the schedule/);
+    assert.deepEqual(r.actions, ['cancelOverride', 'stopCharging']);
+    // Every reason that says "override" offers to cancel it.
+    for (const x of [
+      r,
+      chargingReason(input('plugged', { status: { state: 'plugged', overrideTime: NOW_S + 3600, charging: { ampsLimit: 32 } } })),
+      chargingReason(input('charging', { schedule: NIGHT, status: { state: 'charging', overrideTime: NOW_S - 5, charging: { ampsLimit: 32, powerW: 7000 } } })),
+      chargingReason(input('charging', { status: { state: 'charging', overrideTime: NOW_S - 5, charging: { ampsLimit: 32, energyToAddWh: 40_000 } } })),
+    ]) {
+      assert.match(`${x.short} ${x.detail}`, /override/i, x.kind);
+      assert.ok(x.actions.includes('cancelOverride'), x.kind);
+    }
+  });
   it('outside the time-of-use window: waiting, with the next start in the unit zone', () => {
     const r = chargingReason(input('plugged', { schedule: NIGHT }));
     assert.equal(r.kind, 'waiting-schedule');

@@ -117,6 +117,16 @@ describe('domain: typed times, schedule windows, charging time', () => {
     assert.match(validateChargingTime('24:00', now)!, /00:00 to 23:59/);
     assert.equal(validateChargingTime('23:59', now), undefined);
   });
+  it("charging time: typed in the charger's zone, not this computer's", () => {
+    const la = 'America/Los_Angeles';
+    const now = new Date(Date.UTC(2026, 10, 24, 20, 0)); // 12:00 in Los Angeles
+    assert.equal(parseChargingTime('13:15', now, la), Date.UTC(2026, 10, 24, 21, 15) / 1000);
+    assert.equal(parseChargingTime('07:30', now, la), Date.UTC(2026, 10, 25, 15, 30) / 1000, 'passed today there: tomorrow');
+    assert.equal(parseChargingTime('2026-11-25T07:30', now, la), Date.UTC(2026, 10, 25, 15, 30) / 1000);
+    assert.equal(parseChargingTime('2026-11-25T07:30Z', now, la), Date.UTC(2026, 10, 25, 7, 30) / 1000, 'an explicit zone wins');
+    assert.match(validateChargingTime('2026-11-24T11:00', now, la)!, /^24 Nov 2026, 11:00 is in the past/);
+    assert.match(validateChargingTime('2026-02-30T11:00', now, la)!, /not a valid date/);
+  });
 });
 
 describe('domain/notifications', () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { decodeDatagram, encodeCommand, nextCommandCounter, type JuiceBoxDatagram } from '../../src/juicebox/codec';
-import { SimEngine } from '../../src/simulator';
+import { DEMO_SERIAL_PREFIX, EMULATED_SERIAL_PREFIX, SimEngine, startSimulator } from '../../src/simulator';
 import { parseUdpTarget, startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 
 const START = 1_767_225_600; // 2026-01-01T00:00:00Z, a Thursday
@@ -220,6 +220,26 @@ describe('JuiceBox emulator', function () {
     assert.equal(sim.unit(box.serial).ampsLimit, before);
   });
 
+  it("gives the boxes of its own simulator serials of their own, never the demo simulator's", async () => {
+    emu = await start('v09u', 3);
+    const demo = await startSimulator({ units: 3, seed: 3, manualClock: true, startTime: START, historyDays: 0 });
+    try {
+      const serials = emu.boxes.map((b) => b.serial);
+      assert.ok(
+        serials.every((s) => /^\d{28}$/.test(s) && s.startsWith(EMULATED_SERIAL_PREFIX)),
+        serials.join(),
+      );
+      assert.ok(demo.units.every((u) => u.unitId.startsWith(DEMO_SERIAL_PREFIX)));
+      // The same seed gives the same 20 digits behind the two prefixes: the prefix alone keeps them apart.
+      assert.deepEqual(
+        serials.map((s) => s.slice(8)),
+        demo.units.map((u) => u.unitId.slice(8)),
+      );
+    } finally {
+      await demo.close();
+    }
+  });
+
   it('ignores datagrams from any address but the server', async () => {
     emu = await start('v09u', 1);
     const [box] = emu.boxes;
@@ -377,6 +397,19 @@ describe('simulator CLI: --juicebox-udp', function () {
       assert.equal(bootSerials.size, 3, 'three boot lines');
       const obeying = new Set(server.got.filter((g) => g.d.kind === 'report' && g.d.onlineLimitA === 14).map((g) => (g.d.kind === 'report' ? g.d.serial : '')));
       assert.equal(obeying.size, 3, `every box reports the 14 A it was sent: ${out}`);
+      // The README's emulator command and its demo (three units, seed 1) never show one charger twice.
+      const demo = await startSimulator({ units: 3, speed: 60, historyDays: 0 });
+      const demoSerials = demo.units.map((u) => u.unitId);
+      await demo.close();
+      assert.ok(demoSerials.every((s) => s.startsWith(DEMO_SERIAL_PREFIX)));
+      assert.ok(
+        [...bootSerials].every((s) => s.startsWith(EMULATED_SERIAL_PREFIX) && s.length === 28),
+        [...bootSerials].join(),
+      );
+      assert.deepEqual(
+        demoSerials.filter((s) => bootSerials.has(s)),
+        [],
+      );
     } finally {
       child.kill('SIGTERM');
       await server.close();

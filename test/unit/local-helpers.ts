@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer, type LocalServerOptions, type RunningLocalServer } from '../../src/local/server';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
-import { startJuiceBoxEmulator, type EmulatedProtocol, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
+import type { EmulatedProtocol } from '../../src/simulator/juicebox-report';
+import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 
 export function tempDir(prefix = 'juicenet-local-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -8,7 +8,7 @@ describe('panel HTML', () => {
     assert.match(panelCsp({ cspSource: 'x:', nonce: 'n', allowRemoteImages: true }), /img-src x: https:;/);
   });
   it('escapes what it puts in attributes', () => {
-    const html = renderPanelHtml({ cspSource: 'x:', nonce: 'n', scriptUri: 'a.js', styleUris: [], unitId: '"><script>', allowRemoteImages: false });
+    const html = renderPanelHtml({ cspSource: 'x:', nonce: 'n', scriptUri: 'a.js', styleUris: [], unitKey: '"><script>', allowRemoteImages: false });
     assert.ok(!html.includes('"><script>'));
     assert.ok(!/unsafe-inline|\son\w+=/.test(html));
   });

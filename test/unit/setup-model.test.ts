@@ -204,7 +204,6 @@ describe('pointing a box: DNS lines, router rules and the resolver check', () =>
       return a.map((address) => ({ address, family: 4 }));
     };
     const c = await checkNames(lookup, ['192.168.1.20'], 5);
-    assert.deepEqual(asked.sort(), Object.keys(answers).sort());
     assert.deepEqual(
       c.names.map((n) => n.verdict),
       ['here', 'elsewhere', 'elsewhere', 'none'],
@@ -213,11 +212,24 @@ describe('pointing a box: DNS lines, router rules and the resolver check', () =>
     assert.match(c.names[2].text, /this computer.*network address/);
     assert.equal(c.names[3].text, 'is not known to this resolver (no address)');
     assert.equal(c.allHere, false);
+    assert.deepEqual(asked.sort(), [...Object.keys(answers), 'directory-api.emotorwerks.com'].sort());
+    assert.equal(c.directory.blocked, false);
+    assert.equal(c.directory.text, 'could not be looked up, so whether it is blocked is not known');
     assert.match(c.summary, /^1 of 4 names point at this machine/);
-    const all = await checkNames(async () => [{ address: '192.168.1.20', family: 4 }], ['192.168.1.20'], 5);
+    const all = await checkNames(
+      async (host) => (host === 'directory-api.emotorwerks.com' ? [{ address: '0.0.0.0', family: 4 }] : [{ address: '192.168.1.20', family: 4 }]),
+      ['192.168.1.20'],
+      5,
+    );
     assert.ok(all.allHere);
+    assert.equal(all.directory.blocked, true);
+    assert.match(all.directory.text, /^is blocked/);
     assert.match(all.summary, /restart the box/);
     assert.doesNotMatch(JSON.stringify([c, all]), /ENOTFOUND|getaddrinfo/);
+    // A resolver that does not answer does not hold the check.
+    const silent = await checkNames(() => new Promise(() => undefined), ['192.168.1.20'], 5, BOX_REPORT_NAMES.slice(0, 1), 30);
+    assert.equal(silent.names[0].verdict, 'error');
+    assert.equal(silent.names[0].text, 'got no answer (the DNS server did not reply in time)');
   });
 });
 

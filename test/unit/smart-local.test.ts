@@ -5,14 +5,15 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { localSmartStatusSchema, type LocalSmartRequest, type LocalSmartStatus } from '../../src/api/local-contract';
+import type { LocalSmartStatus } from '../../src/api/local-contract';
+import { callLocalSmart, LocalSmartError, type LocalSmartAction } from '../../src/api/local-smart';
 import { smartReason, type SmartBoxState } from '../../src/domain/smart';
 import { startLocalServer, type RunningLocalServer } from '../../src/local/server';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
+import mqtt, { type MqttClient } from 'mqtt';
+import { startBroker, type Broker } from '../mqtt-broker';
 import { post, tempDir } from './local-helpers';
-
-type Action = LocalSmartRequest extends infer R ? (R extends { action: string } ? Omit<R, 'account_token'> : never) : never;
 
 interface SmartRig {
   sim: RunningSimulator;
@@ -21,7 +22,7 @@ interface SmartRig {
   ids: string[];
   logs: string[];
   dataDir: string;
-  smart(action: Action): Promise<LocalSmartStatus>;
+  smart(action: LocalSmartAction): Promise<LocalSmartStatus>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -54,11 +55,8 @@ async function startSmartRig(units: number, speed: number, smartOpts: Parameters
     ids,
     logs,
     dataDir: tmp.dir,
-    smart: async (action) => {
-      const r = await post(server.baseUrl, '/local/smart', { account_token: server.accountToken, ...action });
-      if (r.status !== 200) throw new Error(`${action.action}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-      return localSmartStatusSchema.parse(r.body);
-    },
+    // Through the extension's own client of /local/smart.
+    smart: (action) => callLocalSmart(server.baseUrl, server.accountToken, action),
     restart: async () => {
       const port = server.udpPort;
       await server.close();
@@ -108,6 +106,12 @@ describe('JuiceNet Local smart charging (emulated boxes, the virtual clock, /loc
     it('refuses a wrong token, and a circuit under 6 A in words', async () => {
       const bad = await post(rig.server.baseUrl, '/local/smart', { account_token: 'nope', action: 'status' });
       assert.equal(bad.status, 401);
+      await assert.rejects(callLocalSmart(rig.server.baseUrl, 'nope', { action: 'status' }), (e) => e instanceof LocalSmartError && e.kind === 'token');
+      await assert.rejects(
+        rig.smart({ action: 'set-circuit', name: 'Garage', capacityA: 3, unitIds: [rig.ids[0]] }),
+        (e) => e instanceof LocalSmartError && e.kind === 'refused' && /whole number of amps from 6 to 400/.test(e.message),
+      );
+      assert.ok(!rig.logs.some((l) => l.includes(rig.server.accountToken)), 'no log line carries the account token');
       const twice = await post(rig.server.baseUrl, '/local/smart', {
         account_token: rig.server.accountToken,
         action: 'set-circuit',
@@ -279,6 +283,49 @@ describe('JuiceNet Local smart charging (emulated boxes, the virtual clock, /loc
       assert.ok(
         rig.logs.some((l) => /the meter answers HTTP 500; charging at the normal limit/.test(l)),
         'said in the log',
+      );
+    });
+  });
+
+  describe('solar surplus from a meter on MQTT (a real Mosquitto)', () => {
+    let rig: SmartRig;
+    let broker: Broker;
+    let publisher: MqttClient;
+    let timer: NodeJS.Timeout | undefined;
+    before(async () => {
+      broker = await startBroker();
+      rig = await startSmartRig(1, 20, { solar: { meterStaleAfterS: 60 } });
+      publisher = await mqtt.connectAsync(broker.url, { clientId: 'test-meter' });
+    });
+    after(async () => {
+      clearInterval(timer);
+      await publisher?.endAsync();
+      await rig?.stop();
+      await broker?.dispose();
+    });
+
+    it('follows the grid power published on a topic (import positive), and says so when the broker goes', async () => {
+      const id = rig.ids[0];
+      await rig.smart({ action: 'set-meter', meter: { kind: 'mqtt', url: broker.url, topic: 'home/meter/state', path: 'ENERGY.Power', sign: 1 } });
+      await rig.smart({ action: 'set-solar', unitId: id, mode: 'solar-plus-min' });
+      // House export 12 A; the car's draw is part of the import the meter sees.
+      timer = setInterval(() => {
+        const car = rig.sim.unit(id);
+        void publisher.publishAsync('home/meter/state', JSON.stringify({ ENERGY: { Power: Math.round(car.ampsCurrent * car.voltageV - 12 * 240) } }));
+      }, 300);
+      rig.sim.plugIn(id, { energyToAddWh: 60_000 });
+      await rig.emu.waitFor(() => rig.sim.unit(id).ampsCurrent >= 11 && rig.sim.unit(id).ampsCurrent <= 12, 30_000, 'charging at the surplus (about 12 A)');
+      const s = await rig.smart({ action: 'status' });
+      assert.equal(s.meter.kind, 'mqtt');
+      assert.match(s.meter.where!, /^mqtt:\/\/127\.0\.0\.1:\d+\/? topic home\/meter\/state$/);
+      clearInterval(timer);
+      await broker.stop();
+      const owner = rig.server.source.settings(id).ampsLimit;
+      await rig.emu.waitFor(() => rig.emu.box(id).onlineLimitA === owner, 30_000, "the owner's normal limit without the meter");
+      const lost = await rig.smart({ action: 'status' });
+      assert.match(
+        reasonOf(lost, id, rig.sim.now())!,
+        new RegExp(`^solar: the meter's broker at mqtt:.* cannot be reached, so charging at your normal limit \\(${owner} A\\)$`),
       );
     });
   });

@@ -315,7 +315,7 @@ describe('smart charging: the charger reason line', () => {
       },
     });
     assert.equal(paused.short, 'paused: the Garage circuit is full (turn at 22:40)');
-    assert.match(paused.detail, /^Paused: the Garage circuit is full \(turn at 22:40\)\.$/);
+    assert.match(paused.detail, /^The chargers on the Garage circuit share its 32 A, at least 6 A each or taking turns/);
     // The owner's own 0 A limit is the owner's reason, not smart charging's.
     const off = chargingReason({
       now,

@@ -41,6 +41,21 @@ describe('UnitStore against the simulator', function () {
     await sim.close();
   });
 
+  it('shows a verified write’s read-back at once, and names each view’s server', async () => {
+    await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Home' });
+    const v = store.units()[0];
+    assert.equal(v.server, sim.baseUrl, 'the same unit ID on another server is another charger');
+    const changed: string[][] = [];
+    const sub = store.onDidChangeUnits((ids) => changed.push(ids));
+    const api = store.api(v.key)!;
+    await api.client.setLimit(api.auth, 0);
+    const after = await api.client.getState(api.auth);
+    store.applyReading(v.key, after);
+    sub.dispose();
+    assert.equal(store.getUnit(v.key)!.status!.charging.ampsLimit, 0, 'no poll needed');
+    assert.ok(changed.some((ids) => ids.includes(v.key)), 'the views are told');
+  });
+
   it('signs in: units listed and read, tokens only in the secret store', async () => {
     const summary = await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Home' });
     assert.equal(summary.label, 'Home');

@@ -55,8 +55,9 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
 
   it('writeLimit: confirmed by get_state, with the limit it had before', async () => {
     const before = sim.unit(id).ampsLimit;
-    const r = await writeLimit(t, 16);
+    const { after, ...r } = await writeLimit(t, 16);
     assert.deepEqual(r, { previous: before, readBack: 16, confirmed: true, replyLost: false });
+    assert.equal(after?.charging.ampsLimit, 16, 'the read-back, for the views to show at once');
     assert.equal(sim.unit(id).ampsLimit, 16);
   });
 
@@ -247,8 +248,9 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
       const before = sim.unit(id).ampsLimit;
       const amps = before === 16 ? 20 : 16;
       const sets = sim.commandCounts().set_limit ?? 0;
-      const r = await writeLimit(faulted({ dropRate: 1 }), amps);
+      const { after, ...r } = await writeLimit(faulted({ dropRate: 1 }), amps);
       assert.deepEqual(r, { previous: before, readBack: amps, confirmed: true, replyLost: true });
+      assert.equal(after?.charging.ampsLimit, amps);
       assert.equal(sim.unit(id).ampsLimit, amps);
       assert.equal((sim.commandCounts().set_limit ?? 0) - sets, 1, 'a write whose reply was lost is not repeated');
     });

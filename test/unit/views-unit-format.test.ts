@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitView } from '../../src/state/contracts';
 import type { UnitStatus } from '../../src/domain/model';
-import { badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../../src/views/unit-format';
+import { accountSilence, badgeFor, describeUnit, detailRows, statusBarModel, unitContextValue, unitTooltipMarkdown } from '../../src/views/unit-format';
 
 function status(over: Partial<UnitStatus> = {}): UnitStatus {
   return {
@@ -51,16 +51,43 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.equal(describeUnit(unit({ status: status({ state: 'plugged' }) })), 'plugged in, the car is not taking charge');
     assert.equal(describeUnit(unit({ status: status({ state: 'plugged', charging: { ampsLimit: 0 } }) })), 'stopped by you (0 A)');
     const last = Date.UTC(2026, 0, 1, 14, 5);
-    assert.equal(describeUnit(unit({ stale: true, lastGoodAt: last }), 'UTC'), 'charging · 7.2 kW (stale, last good 14:05)');
+    assert.equal(
+      describeUnit(unit({ stale: true, lastGoodAt: last, info: { timeZoneId: 'UTC', cars: [], raw: {} } })),
+      'charging · 7.2 kW (stale, last good 14:05)',
+    );
+    // In the charger's zone, not this computer's: 14:05 UTC is 06:05 in Los Angeles in January.
+    assert.equal(
+      describeUnit(unit({ stale: true, lastGoodAt: last, info: { timeZoneId: 'Pacific Standard Time', cars: [], raw: {} } })),
+      'charging · 7.2 kW (stale, last good 06:05)',
+    );
     // The last refresh failed: not "charging" any more, but what it was doing when last read.
     const unreachable = unit({ stale: true, lastGoodAt: last, error: 'x' });
     assert.equal(
-      describeUnit({ ...unreachable, info: { timeZoneId: 'UTC', cars: [], raw: {} } }, 'UTC', new Date(last + 3600_000)),
+      describeUnit({ ...unreachable, info: { timeZoneId: 'UTC', cars: [], raw: {} } }, new Date(last + 3600_000)),
       'unreachable since 14:05 (last known: charging · 7.2 kW)',
     );
     assert.equal(badgeFor(unreachable).icon, 'debug-disconnect');
     assert.equal(statusBarModel([unreachable], true).text, '$(debug-disconnect) Offline', 'not counted as charging in the status bar');
     assert.equal(describeUnit(unit({ demo: true, status: status({ state: 'standby' }) })), 'no car plugged in · demo');
+  });
+
+  it('a server that does not answer is said on its account row ("the local server does not answer"), and its chargers are not called unreachable', () => {
+    const last = Date.UTC(2026, 0, 1, 14, 5);
+    const down = unit({
+      stale: true,
+      lastGoodAt: last,
+      failedSince: last + 60_000,
+      error: 'Could not reach the server.',
+      serverSilent: true,
+      info: { timeZoneId: 'UTC', cars: [], raw: {} },
+    });
+    assert.equal(describeUnit(down, new Date(last + 3600_000)), 'the server does not answer since 14:06 (last known: charging · 7.2 kW)');
+    assert.doesNotMatch(describeUnit(down, new Date(last + 3600_000)), /unreachable/);
+    assert.equal(accountSilence([down, { ...down, unitId: '2' }], 'Local server')?.description, 'the local server does not answer');
+    assert.match(accountSilence([down], 'Local server')!.tooltip, /Start it \(JuiceNet: Start Local Server, or its service/);
+    assert.equal(accountSilence([down], 'Home')?.description, 'the server does not answer');
+    assert.equal(accountSilence([down, unit()], 'Local server'), undefined, 'one charger answered: the server is up');
+    assert.equal(accountSilence([], 'Local server'), undefined);
   });
 
   it('lists the detail rows in human units, "unknown" for what was not sent', () => {
@@ -161,14 +188,71 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.match(warn.tooltip, /\n1 charger unreachable\n/);
     assert.match(statusBarModel([off, { ...off, unitId: '5' }], true).tooltip, /\n2 chargers unreachable\n/);
     assert.match(statusBarModel([a, idle], true).tooltip, /Garage: charging · 7.2 kW\nIdle: no car plugged in/);
-    // The same charger in two accounts counts once, and the tooltip tells the rows apart.
+    // The same charger in two accounts counts once, and its line names both accounts.
     const twin = { ...a, key: 'other/1234567890', accountId: 'other', accountLabel: 'Shared' };
     const both = statusBarModel([a, twin], true);
     assert.equal(both.text, '$(zap) 7.2 kW');
-    assert.match(both.tooltip, /Garage \(Home\): charging/);
-    assert.match(both.tooltip, /Garage \(Shared\): charging/);
+    assert.match(both.tooltip, /\nGarage \(Home, Shared\): charging · 7\.2 kW\n/);
+    assert.equal(both.tooltip.match(/Garage/g)?.length, 1);
     assert.equal(statusBarModel([a], false).visible, false);
     assert.equal(statusBarModel([], true).visible, false);
     assert.match(statusBarModel([{ ...idle, demo: true }], true).tooltip, /Demo \(simulator\)/);
+  });
+
+  it('status bar: per server and unit; a shared charger once with its freshest reading', () => {
+    const t0 = Date.UTC(2026, 11, 5, 10, 0);
+    // The demo's Garage charges; a local box reporting the same unit ID sits idle on another server.
+    const demo = unit({
+      key: 'demo/42',
+      unitId: '42',
+      accountId: 'demo',
+      accountLabel: 'Demo account',
+      server: 'http://127.0.0.1:4001',
+      demo: true,
+      lastGoodAt: t0,
+    });
+    const box = unit({
+      key: 'local/42',
+      unitId: '42',
+      name: 'Garage',
+      accountId: 'local',
+      accountLabel: 'Local server',
+      server: 'http://127.0.0.1:8090',
+      lastGoodAt: t0,
+      status: status({ state: 'standby', charging: { powerW: 0 } }),
+    });
+    const two = statusBarModel([demo, box], true);
+    assert.equal(two.text, '$(zap) 7.2 kW', 'not "Idle" while the demo charges');
+    assert.match(two.tooltip, /Garage \(Demo account\): charging/);
+    assert.match(two.tooltip, /Garage \(Local server\): no car plugged in/);
+    // Both charging: two chargers, the total of both.
+    const boxCharging = { ...box, status: status({ charging: { powerW: 11_000 } }) };
+    assert.equal(statusBarModel([demo, boxCharging], true).text, '$(zap) 2 charging · 18.2 kW');
+    // One charger two accounts share on one server: counted once, from the freshest reading, even when the other account's read failed.
+    const mine = unit({ key: 'a/7', unitId: '7', accountId: 'a', accountLabel: 'Mine', server: 'https://api.example', lastGoodAt: t0 });
+    const sharedOld = unit({
+      key: 'b/7',
+      unitId: '7',
+      accountId: 'b',
+      accountLabel: 'Shared',
+      server: 'https://api.example',
+      lastGoodAt: t0 - 600_000,
+      stale: true,
+      error: 'Could not reach the JuiceNet server.',
+    });
+    for (const order of [
+      [mine, sharedOld],
+      [sharedOld, mine],
+    ]) {
+      const m = statusBarModel(order, true);
+      assert.equal(m.text, '$(zap) 7.2 kW', 'not "Offline" while it charges');
+      assert.equal(m.warning, false);
+    }
+    const older = { ...mine, lastGoodAt: t0 - 60_000, status: status({ state: 'plugged', charging: { powerW: 0 } }) };
+    assert.equal(
+      statusBarModel([older, { ...sharedOld, error: undefined, stale: false, lastGoodAt: t0 }], true).text,
+      '$(zap) 7.2 kW',
+      'the later reading wins',
+    );
   });
 });

@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { JuiceNetClient } from '../../src/api/client';
 import type { Logger, PanelBackend, UnitView } from '../../src/state/contracts';
+import type { UnitAuth } from '../../src/api/types';
 import type { UnitStatus } from '../../src/domain/model';
 import { PanelRouter } from '../../src/panel/router';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../src/panel/html';
@@ -160,6 +161,9 @@ export interface LogLine {
 
 export interface Harness {
   sim: RunningSimulator;
+  /** A client of the simulator and the panel unit's credentials, for a test's own writes (another app). */
+  client: JuiceNetClient;
+  auth: UnitAuth;
   unitId: string;
   /** The panel's unit key (account and unit). */
   unitKey: string;
@@ -172,6 +176,8 @@ export interface Harness {
   savedCsv: string[];
   /** A store refresh of the unit (get_state), which pushes the new view to the page. */
   refreshUnit(): Promise<void>;
+  /** The unit's view as the host has it now (what the panel's requests read). */
+  view(): UnitView | undefined;
   /** Changes the unit's view as the store would (e.g. stale after failed readings) and pushes it. */
   patchUnit(patch: Partial<UnitView>): void;
   /** The power readings the host logged for the Overview's chart (what the extension's controller keeps). */
@@ -249,6 +255,12 @@ function makeBackend(
       fire(id);
     },
     units: () => [...views.values()],
+    // As the store: a verified write's read-back is shown at once.
+    applyReading: (ref, status) => {
+      const id = idOf(ref);
+      views.set(id, { ...views.get(id)!, status, lastGoodAt: Date.now(), stale: false });
+      fire(id);
+    },
     onDidChangeUnits: (l) => {
       listeners.add(l);
       return { dispose: () => listeners.delete(l) };
@@ -271,7 +283,16 @@ function makeBackend(
   };
 }
 
-export async function startHarness(opts: { theme?: ThemeName; width?: number; historyDays?: number; startTime?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    theme?: ThemeName;
+    width?: number;
+    historyDays?: number;
+    startTime?: number;
+    /** The browser's own zone (IANA): the page must show the charger's, whatever this is. */
+    browserTimeZone?: string;
+  } = {},
+): Promise<Harness> {
   const sim = await startSimulator({ units: 2, seed: 7, historyDays: opts.historyDays, startTime: opts.startTime });
   const client = new JuiceNetClient({ baseUrl: sim.baseUrl, deviceId: 'webview-test' });
   const writeHook: { next?: (method: string) => Promise<void> | void } = {};
@@ -296,7 +317,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
             nonce,
             scriptUri: `${origin}/main.js`,
             styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`],
-            unitId: unitKey,
+            unitKey,
             allowRemoteImages: false,
           }),
         );
@@ -321,7 +342,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
   origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: 900 }, timezoneId: opts.browserTimeZone });
   const page = await context.newPage();
   let router: PanelRouter | undefined;
   const savedCsv: string[] = [];
@@ -380,8 +401,11 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
   await page.goto(`${origin}/panel.html`);
   await setTheme(opts.theme ?? 'dark');
 
+  const u0 = sim.units[0];
   return {
     sim,
+    client,
+    auth: { token: u0.token, accountToken: sim.accountToken, unitId: u0.unitId },
     unitId,
     page,
     browser,
@@ -390,6 +414,7 @@ export async function startHarness(opts: { theme?: ThemeName; width?: number; hi
     logs,
     savedCsv,
     refreshUnit: () => backend.refresh(unitKey, 'manual'),
+    view: () => backend.views.get(unitId),
     patchUnit: (patch) => {
       backend.views.set(unitId, { ...backend.views.get(unitId)!, ...patch });
       router?.pushUnit();

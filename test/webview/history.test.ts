@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { startHarness, type Harness } from './harness';
 import { formatCents, formatDuration } from '../../src/domain/format';
+import { dateTimeText, unitTimeZone } from '../../src/domain/time-zone';
 
 describe('unit panel History (Chromium)', function () {
   this.timeout(90_000);
@@ -21,7 +22,8 @@ describe('unit panel History (Chromium)', function () {
     });
 
   before(async () => {
-    hx = await startHarness({ theme: 'light' });
+    // A browser far from the chargers' zones: the table must not show its time.
+    hx = await startHarness({ theme: 'light', browserTimeZone: 'Asia/Tokyo' });
     await P().locator('vscode-tab-header[data-tab="history"]').click();
     await rows().first().waitFor();
   });
@@ -43,6 +45,15 @@ describe('unit panel History (Chromium)', function () {
     const cents = sims.reduce((a, s) => a + (s.savingsCents ?? 0), 0);
     assert.equal(await foot.nth(3).innerText(), formatCents(cents));
     assert.match(await P().locator('[data-testid=history-totals]').innerText(), /^20 sessions loaded: .+kWh, .+ of charging, \$[\d,]+\.\d\d saved\.$/);
+  });
+
+  it('shows each session in the charger’s zone, not the browser’s', async () => {
+    const zone = unitTimeZone(hx.sim.unit(hx.unitId).info.timeZoneId as string);
+    assert.notEqual(zone, 'Asia/Tokyo');
+    const newest = [...hx.sim.unit(hx.unitId).sessions].sort((a, b) => b.timeStart - a.timeStart)[0];
+    const row = P().locator(`[data-testid=history-table] tbody tr[data-session-id="${newest.id}"]`);
+    assert.equal(await row.locator('td').first().innerText(), dateTimeText(zone, newest.timeStart));
+    assert.notEqual(dateTimeText(zone, newest.timeStart), dateTimeText('Asia/Tokyo', newest.timeStart));
   });
 
   it('right-aligns the numbers and left-aligns the dates', async () => {
@@ -67,7 +78,7 @@ describe('unit panel History (Chromium)', function () {
     const box = (await over.boundingBox())!;
     await P().mouse.move(box.x + 2, box.y + box.height / 2);
     const readOut = (await P().locator('[data-testid=plot] .u-legend .u-series').first().locator('.u-value').innerText()).trim();
-    // The same Intl format: the session's start and the first reading are both "Nov 30, 2026, 5:27 AM".
+    // The same format: the session's start and the first reading are both "30 Nov 2026, 05:27".
     const shape = (s: string) => s.replace(/\d+/g, '9');
     assert.equal(shape(readOut), shape(start), `${readOut} vs ${start}`);
     const energy = await P().locator('[data-testid=plot-energy]').innerText();

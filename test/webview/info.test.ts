@@ -147,6 +147,10 @@ describe('unit panel Info (Chromium)', function () {
     assert.match(problems, /mpg: must be a whole number/);
     assert.equal(await P().locator('[data-error-for=mpg]').innerText(), 'Gas car mileage must be a whole number.');
     assert.equal(await P().locator('[data-testid=info-save]').getAttribute('disabled'), '');
+    // A charger that does not report a setting (a local box has no policy): said, not shown as off.
+    const { policy: _policy, ...withoutPolicy } = value;
+    await json().fill(JSON.stringify(withoutPolicy, null, 2));
+    assert.equal(await P().locator('[data-switch-for="policy.user_control_allowed"]').innerText(), 'not reported by the charger');
     await json().fill(JSON.stringify(value, null, 2));
     await P().waitForFunction(() => document.querySelector('[data-testid=info-problems]')!.childElementCount === 0);
   });

@@ -71,6 +71,9 @@ describe('Insights tab (Chromium)', function () {
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
     hx = await startHarness({ theme: 'light', historyDays: 365, width: 1100 });
+    // No session running: every figure below is the history's (the running one has its own test).
+    if (hx.sim.unit(hx.unitId).car) hx.sim.unplug(hx.unitId);
+    await hx.refreshUnit();
     await hx.page.locator('vscode-tab-header[data-tab="insights"]').click();
     await hx.page.locator('vscode-tab-panel[data-panel="insights"]').waitFor({ state: 'visible' });
     await waitLoaded(1);
@@ -86,7 +89,10 @@ describe('Insights tab (Chromium)', function () {
     const sums = monthSums(t, months);
     const energy = await card('energy');
     assert.ok(Math.abs(energy.current - sums[11] / 1000) < 1e-6, `${energy.current} vs ${sums[11] / 1000}`);
-    assert.ok(Math.abs(energy.previous - sums[10] / 1000) < 1e-6);
+    // Like for like: last month's days up to today's day of the month, not the whole of last month.
+    const dayOfMonth = Number(today.slice(8, 10));
+    const sameDays = t.sessions.filter((s) => s.date.startsWith(months[10]) && Number(s.date.slice(8, 10)) <= dayOfMonth).reduce((a, s) => a + s.energyWh, 0);
+    assert.ok(Math.abs(energy.previous - sameDays / 1000) < 1e-6, `${energy.previous} vs ${sameDays / 1000} (whole month ${sums[10] / 1000})`);
     const cost = await card('cost');
     assert.ok(Math.abs(cost.current - (sums[11] / 1000) * (t.ecost / 100)) < 1e-6, `${cost.current}`);
     // Savings: miles (energy / 300 Wh per mile) / 25 mpg × $3.50 − cost (the simulator's Info).
@@ -96,7 +102,7 @@ describe('Insights tab (Chromium)', function () {
     const co2 = await card('co2');
     assert.ok(Math.abs(co2.current - (sums[11] / 1000) * 0.373) < 1e-6);
     assert.match(energy.text, /Energy, this month so far/);
-    assert.match(energy.text, /last month: /);
+    assert.match(energy.text, /Same days last month \(1–\d+ \w+ \d{4}\): /);
   });
 
   it('draws a bar per month whose heights are the monthly sums, and totals them', async () => {
@@ -284,6 +290,37 @@ describe('Insights tab (Chromium)', function () {
       assert.equal(Number(n), ss.length);
       assert.equal(kwh, (ss.reduce((a, s) => a + s.energyWh, 0) / 1000).toFixed(3));
     }
+  });
+
+  it('counts the session running now in today, and shows only the years with data', async () => {
+    await hx.page.locator('vscode-tab-header[data-tab="insights"]').click();
+    if (hx.sim.unit(hx.unitId).car) hx.sim.unplug(hx.unitId);
+    hx.sim.plugIn(hx.unitId, { energyToAddWh: 25_000 });
+    // Until the charger reports some energy for the session (the history lists it only once it ends).
+    for (let i = 0; i < 200 && !((hx.view()?.status?.charging.energyWh ?? 0) > 0); i++) {
+      await hx.refreshUnit();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const running = hx.view()!.status!.charging.energyWh!;
+    assert.ok(running > 0);
+    await hx.page.locator('[data-testid=insights-period]').selectOption('day');
+    await hx.page.locator('[data-testid=insights-reload]').click();
+    await hx.page.waitForFunction(
+      (wh) => Number(document.querySelector('.insight-card[data-metric=energy]')?.getAttribute('data-current')) * 1000 >= wh,
+      running,
+    );
+    const t = truth(hx.unitId);
+    const today = localDate(t.zone, hx.sim.now());
+    const finished = t.sessions.filter((s) => s.date === today).reduce((a, s) => a + s.energyWh, 0);
+    const energy = await card('energy');
+    assert.ok(Math.abs(energy.current - (finished + running) / 1000) < 1e-6, `today ${energy.current} vs ${(finished + running) / 1000}`);
+    // Per year: a year of history is this year and last, not five years with empty bars.
+    await hx.page.locator('[data-testid=insights-period]').selectOption('year');
+    const years = (await bars()).labels;
+    assert.ok(years.length <= 2 && years.includes(today.slice(0, 4)), years.join(', '));
+    await hx.page.locator('[data-testid=insights-period]').selectOption('month');
+    hx.sim.unplug(hx.unitId);
+    await hx.refreshUnit();
   });
 
   it('says in the Overview when the charging car will be full', async () => {

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, type Harness } from './harness';
 import { validateAmps, maxAmpsOf } from '../../src/domain/amps';
+import { clockText, localClock, unitTimeZone } from '../../src/domain/time-zone';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -22,13 +23,28 @@ describe('unit panel Overview (Chromium)', function () {
 
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    hx = await startHarness({ theme: 'light' });
+    // A browser far from the charger's zone: "Updated" and "Full at" must both be the charger's time.
+    hx = await startHarness({ theme: 'light', browserTimeZone: 'Asia/Tokyo' });
     hx.sim.plugIn(hx.unitId);
     await hx.refreshUnit();
     await P().locator('[data-testid=overview-controls]').waitFor();
   });
   after(async () => {
     await hx?.close();
+  });
+
+  it('shows "Updated" in the charger’s zone, as "Full at" beside it', async () => {
+    const zone = unitTimeZone(sim().info.timeZoneId as string);
+    await hx.refreshUnit();
+    const updated = P().locator('[data-testid=overview-updated]');
+    await P().waitForFunction(() => /^Updated \d\d:\d\d$/.test(document.querySelector('[data-testid=overview-updated]')?.textContent ?? ''));
+    const text = await updated.innerText();
+    // The reading's time, in the charger's zone (a minute may turn between the reading and this check).
+    const now = Date.now() / 1000;
+    assert.ok([clockText(zone, now), clockText(zone, now - 60)].includes(text.slice('Updated '.length)), `${text} in ${zone}`);
+    assert.notEqual(clockText(zone, now), clockText('Asia/Tokyo', now));
+    // The charger reports a zone: nothing to explain.
+    assert.equal(await updated.getAttribute('title'), null);
   });
 
   it('validates the limit as typed with the Set Current Limit command’s rule, and sends nothing invalid', async () => {
@@ -66,7 +82,8 @@ describe('unit panel Overview (Chromium)', function () {
     assert.equal(sim().ampsLimit, 16);
   });
 
-  it('stops (limit 0 A, remembering 16 A) and starts again with that limit, ignoring the schedule', async () => {
+  it('stops (limit 0 A, remembering 16 A) and starts again with that limit; nothing blocks, so no override', async () => {
+    await hx.client.setSchedule(hx.auth, { type: 'disabled', weekday: { start: 0, end: 60, carReadyBy: 0 }, weekend: { start: 0, end: 60, carReadyBy: 0 } });
     await P().locator('[data-testid=overview-stop]').click();
     assert.match(await waitMessage(/Charging stopped/), /Charging stopped \(limit 0 A\)\. Start charging restores 16 A\./);
     assert.equal(sim().ampsLimit, 0);
@@ -76,18 +93,34 @@ describe('unit panel Overview (Chromium)', function () {
     await P().waitForFunction(() => /Stopped by you \(0 A\)/.test(document.querySelector('[data-testid=overview-reason]')?.textContent ?? ''));
     assert.ok((await P().locator('[data-testid=overview-reason-detail]').innerText()).length > 10);
     await P().locator('[data-testid=overview-start]').click();
-    assert.match(await waitMessage(/Charging now/), /Charging now, ignoring the schedule, at 16 A\./);
+    assert.match(await waitMessage(/limit restored/), /^May charge again: limit restored to 16 A; no schedule or hold blocks it\./);
     assert.equal(sim().ampsLimit, 16);
-    assert.ok(sim().overrideTime > 0, 'an override was sent');
-    // While it charges, Start is not offered beside Stop.
+    assert.equal(sim().overrideTime, 0, 'no override: nothing blocked charging');
+    // The read-back shows at once: Stop is back, nothing says "override".
+    await P().waitForFunction(() => !(document.querySelector('[data-testid=overview-stop]') as HTMLElement).hidden);
+    assert.equal(await P().locator('[data-testid=overview-cancel-override]').isHidden(), true);
+    assert.doesNotMatch(await P().locator('[data-testid=overview-reason]').innerText(), /override/i);
+  });
+
+  it('starts with an override only while the schedule blocks, says so, and offers to cancel it', async () => {
+    // A window that is not now, in the charger's zone.
+    const zone = unitTimeZone(sim().info.timeZoneId as string);
+    const minute = localClock(zone, hx.sim.now()).minuteOfDay;
+    const w = { start: (minute + 120) % 1440, end: (minute + 180) % 1440, carReadyBy: 0 };
+    await hx.client.setSchedule(hx.auth, { type: 'custom', weekday: w, weekend: w });
     await hx.refreshUnit();
-    // "charging now, ignoring the schedule", or with the energy the override adds.
-    await P().waitForFunction(() =>
-      ['charging-override', 'override-energy'].includes((document.querySelector('[data-testid=overview-reason]') as HTMLElement).dataset.kind ?? ''),
-    );
+    await P().locator('[data-testid=overview-start]').click();
+    assert.match(await waitMessage(/Will charge now/), /^Will charge now, ignoring the schedule \(an override; Cancel Override goes back to it\)\./);
+    assert.ok(sim().overrideTime > 0, 'an override was sent');
+    // At once, from the read-back: whatever the reason calls an override offers Cancel, and Start is gone.
+    await P().locator('[data-testid=overview-cancel-override]').waitFor({ state: 'visible' });
     assert.match(await P().locator('[data-testid=overview-state]').innerText(), /override|ignoring the schedule/i);
     assert.equal(await P().locator('[data-testid=overview-start]').isHidden(), true);
     assert.equal(await P().locator('[data-testid=overview-stop]').isVisible(), true);
+    await P().locator('[data-testid=overview-cancel-override]').click();
+    assert.match(await waitMessage(/Override cancelled/), /^Override cancelled; the schedule applies again\.$/);
+    assert.equal(sim().overrideTime, 0);
+    await P().locator('[data-testid=overview-cancel-override]').waitFor({ state: 'hidden' });
   });
 
   it('holds charging until a time typed as HH:MM, refusing a time that is not one', async () => {
@@ -95,21 +128,20 @@ describe('unit panel Overview (Chromium)', function () {
     await hold.fill('25:61');
     assert.match(await P().locator('[data-testid=overview-hold-error]').innerText(), /.+/);
     assert.equal(await P().locator('[data-testid=overview-hold-apply]').getAttribute('disabled'), '');
-    const when = new Date(Date.now() + 2 * 3600_000);
-    const hhmm = `${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+    // Typed in the charger's wall clock (as every time the panel shows), not the browser's.
+    const zone = unitTimeZone(sim().info.timeZoneId as string);
+    const whenS = Date.now() / 1000 + 2 * 3600;
+    const hhmm = clockText(zone, whenS);
     await hold.fill(hhmm);
     assert.equal(await P().locator('[data-testid=overview-hold-error]').innerText(), '');
     await P().locator('[data-testid=overview-hold-apply]').click();
     assert.match(await waitMessage(/will not start charging by itself before/), /before .+\.$/);
     const sentS = sim().chargingTime;
-    assert.equal(new Date(sentS * 1000).getHours(), when.getHours());
-    assert.equal(new Date(sentS * 1000).getMinutes(), when.getMinutes());
+    assert.equal(clockText(zone, sentS), hhmm);
+    assert.ok(Math.abs(sentS - whenS) < 60, `${sentS} vs ${whenS}`);
     // Remembered as the command remembers it, so the panel shows the hold (the protocol cannot read it back).
     await P().waitForFunction(() => /Held until/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
-    assert.match(
-      await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(),
-      new RegExp(`${when.getMinutes() < 10 ? '0' : ''}${when.getMinutes()}`),
-    );
+    assert.match(await P().locator('[data-testid=overview] dt:text-is("Held until") + dd').innerText(), new RegExp(`, ${hhmm}$`));
   });
 
   it('keeps the typed limit and says what failed when the write is refused', async () => {
@@ -165,8 +197,9 @@ describe('unit panel Overview (Chromium)', function () {
   it('has no protocol names on the Overview, and screenshots in light and dark', async () => {
     await P().locator('[data-testid=overview]').waitFor();
     const text = await P().locator('vscode-tab-panel[data-panel=overview]').innerText();
-    for (const wire of ['amps_limit', 'override_time', 'update_interval', 'plugged', 'disconnect', 'wh_energy'])
-      assert.ok(!new RegExp(`\\b${wire}\\b`).test(text), wire);
+    // "plugged in" is the owner's word for the state; "plugged" alone is the wire's.
+    for (const wire of ['amps_limit', 'override_time', 'update_interval', 'plugged(?! in)', 'disconnect', 'wh_energy'])
+      assert.ok(!new RegExp(`\\b${wire}\\b`).test(text), `${wire} in: ${text}`);
     await hx.setTheme('light');
     await P().screenshot({ path: join(RESULTS, 'webview-overview-light.png'), fullPage: true });
     await hx.setTheme('dark');

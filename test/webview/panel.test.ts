@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, panelCsp, type Harness } from './harness';
 import { eventLabel, stateLabel } from '../../src/domain/labels';
+import { dateTimeText, unitTimeZone } from '../../src/domain/time-zone';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -126,7 +127,7 @@ describe('unit panel (Chromium)', function () {
     const selected = await hx.page.locator('[data-testid=history-table] tbody tr.selected').getAttribute('data-session-id');
     assert.ok(selected);
     const saved = await hx.page.evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState')!));
-    assert.deepEqual(Object.keys(saved).sort(), ['history', 'insights', 'tab', 'unitId'], 'the unit id and UI state only');
+    assert.deepEqual(Object.keys(saved).sort(), ['history', 'insights', 'tab', 'unitKey'], 'the unit key and UI state only');
     await hx.page.reload();
     await hx.setTheme('light');
     await hx.page.locator('vscode-tab-panel[data-panel=history] [data-testid=history-table]').waitFor();
@@ -411,11 +412,8 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await tab('overview');
     const dd = P().locator('[data-testid=overview] dt:text-is("Override") + dd');
     await P().waitForFunction(() => /charges from/.test(document.querySelector('[data-testid=overview]')?.textContent ?? ''));
-    // The panel's one date format (as the history table and the plot read-out).
-    assert.equal(
-      await dd.innerText(),
-      `charges from ${await P().evaluate((s) => new Date(s * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), overrideS)}`,
-    );
+    // The panel's one date format (as the history table and the plot read-out), in the charger's zone.
+    assert.equal(await dd.innerText(), `charges from ${dateTimeText(unitTimeZone(hx.sim.unit(hx.unitId).info.timeZoneId as string), overrideS)}`);
     await asOtherDevice({ cmd: 'set_override', override_time: 0 });
     await hx.refreshUnit();
   });
@@ -658,6 +656,6 @@ describe('unit panel: paging, themes, writes and unsaved edits (Chromium)', func
     await tab('notifications');
     await P().locator('[data-testid=notif-restored-discard]').click();
     await P().waitForFunction(() => !JSON.parse(sessionStorage.getItem('vscodeState')!).drafts);
-    assert.deepEqual(Object.keys(await savedState()).sort(), ['history', 'insights', 'tab', 'unitId']);
+    assert.deepEqual(Object.keys(await savedState()).sort(), ['history', 'insights', 'tab', 'unitKey']);
   });
 });

@@ -15,7 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce } from '../../src/panel/html';
 import { renderSetupHtml } from '../../src/setup/html';
 import { buildSetupModel } from '../../src/setup/model';
-import { checkNames, type DnsCheck, type Lookup } from '../../src/setup/pointing';
+import { BOX_REPORT_PORTS, checkNames, type DnsCheck, type Lookup } from '../../src/setup/pointing';
 import { readLocalDiagnostics } from '../../src/api/local-diagnostics';
 import { startLocalServer, type RunningLocalServer } from '../../src/local/server';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
@@ -52,6 +52,8 @@ describe('setup assistant page (Chromium)', function () {
   const accountUnits = new Map<string, { name: string; limitA?: number }>();
   let last: SetupModel | undefined;
   let chosenAddress: string | undefined;
+  /** Documentation ports for the screenshots: the ports a server listens on by default (the test's listens on a free one). */
+  let shownPorts: number[] | undefined;
   let dnsCheck: DnsCheck | undefined;
   /** What the extension shows after an action: the result line at the top of the page. */
   const result = (action: string, ok: boolean, message: string) =>
@@ -59,6 +61,7 @@ describe('setup assistant page (Chromium)', function () {
 
   const push = async (): Promise<SetupModel> => {
     const diagnostics = await readLocalDiagnostics(server.baseUrl, server.accountToken);
+    if (shownPorts) diagnostics.server.udpPorts = shownPorts;
     for (const [id, u] of accountUnits) u.limitA = (server.source.state(id, Date.now() / 1000).charging as { amps_limit: number }).amps_limit;
     last = buildSetupModel({
       diagnostics,
@@ -198,7 +201,7 @@ describe('setup assistant page (Chromium)', function () {
   it('Check says per name whether this machine’s resolver points it here, in words', async () => {
     await page.click('[data-testid="check-dns"]');
     await page.waitForSelector('[data-testid="dns-check-results"]');
-    const verdicts = await page.$$eval('[data-testid="dns-check-results"] li', (els) =>
+    const verdicts = await page.$$eval('[data-testid="dns-check-results"] li[data-verdict]', (els) =>
       els.map((e) => [(e as HTMLElement).dataset.host, (e as HTMLElement).dataset.verdict]),
     );
     assert.deepEqual(verdicts, [
@@ -212,6 +215,10 @@ describe('setup assistant page (Chromium)', function () {
       /ohm\.voltie\.us points elsewhere \(203\.0\.113\.7\), not at this machine\./,
     );
     assert.match((await page.textContent('[data-testid="dns-check-summary"]')) ?? '', /^3 of 4 names point at this machine/);
+    assert.equal(
+      await page.textContent('[data-testid="dns-check-directory"]'),
+      '✓ The directory service directory-api.emotorwerks.com is blocked: a box cannot be told to encrypt its reports.',
+    );
     // The result is said at the top of the page, in the page's own text colour, and is in view.
     const r = await page.$eval('[data-testid="result"]', (e) => {
       const box = e.getBoundingClientRect();
@@ -221,12 +228,22 @@ describe('setup assistant page (Chromium)', function () {
     assert.ok(r.top >= 0 && r.bottom <= 1000, `the result is in view: ${JSON.stringify(r)}`);
     assert.match(r.text ?? '', /3 of 4 names/);
     assert.equal(r.color, await page.evaluate(() => getComputedStyle(document.body).color));
-    // The DNS step, checked, in the light and dark themes.
+    // The server listens on a free port here, not on the boxes' ports: said, with what to do.
+    assert.match(
+      (await page.textContent('[data-testid="ports-missing"]')) ?? '',
+      /does not listen on ports 8047, 8042, 8055: a box pointed by DNS keeps its port/,
+    );
+    // The DNS step, checked, in the light and dark themes, as with a server on its default ports.
+    shownPorts = [...BOX_REPORT_PORTS];
+    await push();
+    assert.equal(await page.$('[data-testid="ports-missing"]'), null);
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
       const shot = await page.locator('[data-testid="way-dns"]').screenshot({ path: join(ROOT, 'test-results', `webview-setup-dns-${theme}.png`) });
       if (process.env.JUICENET_UPDATE_DOC_IMAGES === '1') writeFileSync(join(ROOT, 'docs', 'images', `setup-dns-${theme}.png`), shot);
     }
+    shownPorts = undefined;
+    await push();
   });
 
   it('lets the owner pick which of this machine’s addresses the lines use', async () => {

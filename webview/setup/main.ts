@@ -22,6 +22,15 @@ const typedNames = new Map<string, string>();
 const openDetails = new Set<string>();
 let telnetUnderstood = false;
 
+/** Says the result of an action at the top of the page, in view. */
+function showResult(ok: boolean, message: string): void {
+  status.hidden = false;
+  status.className = `message result ${ok ? 'ok' : 'error'}`;
+  status.setAttribute('role', ok ? 'status' : 'alert');
+  status.textContent = message;
+  status.scrollIntoView({ block: 'nearest' });
+}
+
 function button(label: string, testId: string, onClick: () => void, secondary = false): HTMLElement {
   const b = h('vscode-button', { 'data-testid': testId, secondary });
   b.textContent = label;
@@ -132,7 +141,10 @@ function renderCheck(p: SetupModel['pointing']): HTMLElement {
     h(
       'div',
       { class: 'toolbar' },
-      button('Check these names', 'check-dns', () => send({ kind: 'checkDns' })),
+      button('Check these names', 'check-dns', () => {
+        showResult(true, 'Asking this computer’s resolver…');
+        send({ kind: 'checkDns' });
+      }),
       h('span', { class: 'muted', text: 'Asks this computer’s DNS resolver what each name answers, and says whether it points here.' }),
     ),
   );
@@ -150,6 +162,16 @@ function renderCheck(p: SetupModel['pointing']): HTMLElement {
         ` ${n.text}.`,
       ),
     );
+  ul.append(
+    h(
+      'li',
+      { class: `verdict ${c.directory.blocked ? 'here' : 'elsewhere'}`, 'data-host': c.directory.host, 'data-testid': 'dns-check-directory' },
+      h('span', { class: 'mark', 'aria-hidden': 'true', text: c.directory.blocked ? '✓' : '!' }),
+      ' The directory service ',
+      h('code', { text: c.directory.host }),
+      ` ${c.directory.text}.`,
+    ),
+  );
   box.append(ul, h('p', { class: c.allHere ? 'summary ok' : 'summary', 'data-testid': 'dns-check-summary', text: c.summary }));
   return box;
 }
@@ -356,12 +378,8 @@ window.addEventListener('message', (ev: MessageEvent) => {
   const msg = parsed.data;
   if (msg.kind === 'model') render(msg.model);
   else {
-    status.hidden = false;
-    status.className = `message result ${msg.ok ? 'ok' : 'error'}`;
-    status.setAttribute('role', msg.ok ? 'status' : 'alert');
-    status.textContent = msg.message;
+    showResult(msg.ok, msg.message);
     status.dataset.action = msg.action;
-    status.scrollIntoView({ block: 'nearest' });
   }
 });
 send({ kind: 'ready' });

@@ -85,19 +85,29 @@ export const PERIODS_SHOWN: Record<Period, number> = { day: 31, week: 26, month:
 
 export interface Aggregation {
   period: Period;
-  /** Oldest first, every period in the range (empty ones included), the current one last. */
+  /**
+   * Oldest first, from the first period with data (or the current one) to the current one, the
+   * empty ones between included: years before the first session are not shown.
+   */
   buckets: Bucket[];
   /** Sums over the buckets shown. */
   total: Totals;
   current: Bucket;
   previous: Bucket;
+  /**
+   * Like for like: the previous period's first days, as many as have passed of the current one
+   * (this month's 1st to 5th against last month's 1st to 5th). Undefined when the history does
+   * not reach back to the previous period's start (nothing fair to compare with).
+   */
+  previousSameDays?: Bucket;
 }
 
 /**
  * Sums per period over the last PERIODS_SHOWN[period] periods up to the one containing `today`
- * (a local day number). One pass over the sessions, then a lookup per period.
+ * (a local day number), from the first with data. One pass over the sessions, then a lookup per
+ * period. `firstDay`: the first local day the history covers (default: the first session's).
  */
-export function aggregate(sessions: readonly SessionFigures[], period: Period, today: number, count = PERIODS_SHOWN[period]): Aggregation {
+export function aggregate(sessions: readonly SessionFigures[], period: Period, today: number, count = PERIODS_SHOWN[period], firstDay?: number): Aggregation {
   const starts: number[] = [];
   let p = periodOf(period, today);
   for (let i = 0; i < count; i++) {
@@ -117,14 +127,40 @@ export function aggregate(sessions: readonly SessionFigures[], period: Period, t
   const index = new Int32Array(last - first).fill(-1);
   buckets.forEach((b, i) => index.fill(i, b.startDay - first, b.endDay - first));
   const total = emptyTotals();
+  let earliest = Infinity;
   for (const s of sessions) {
+    if (s.day < earliest) earliest = s.day;
     if (s.day < first || s.day >= last) continue;
     const i = index[s.day - first];
     if (i < 0) continue;
     addTo(buckets[i], s);
     addTo(total, s);
   }
-  return { period, buckets, total, current: buckets[buckets.length - 1], previous: buckets[buckets.length - 2] ?? buckets[buckets.length - 1] };
+  const historyFrom = firstDay ?? (Number.isFinite(earliest) ? earliest : today);
+  // Only periods with data: from the one the history starts in (the current one at least).
+  const shown = buckets.filter((b, i) => i === buckets.length - 1 || b.endDay > historyFrom);
+  const current = shown[shown.length - 1];
+  const previousRange = periodOf(period, current.startDay - 1);
+  const previous = shown.length >= 2 ? shown[shown.length - 2] : { ...emptyTotals(), ...previousRange, label: periodLabel(period, previousRange.startDay) };
+  const elapsed = today - current.startDay + 1;
+  let previousSameDays: Bucket | undefined;
+  if (historyFrom <= previous.startDay) {
+    const endDay = Math.min(previous.endDay, previous.startDay + elapsed);
+    previousSameDays = { ...emptyTotals(), startDay: previous.startDay, endDay, label: sameDaysLabel(period, previous.startDay, endDay) };
+    for (const s of sessions) if (s.day >= previous.startDay && s.day < endDay) addTo(previousSameDays, s);
+  }
+  // The periods left out hold no sessions: the total over the range is the total shown.
+  return { period, buckets: shown, total, current, previous, previousSameDays };
+}
+
+/** "yesterday", "the same days of last week (Mon–Wed)", "1–5 Nov", "1 Jan–5 Dec 2025". */
+function sameDaysLabel(period: Period, startDay: number, endDay: number): string {
+  const a = ymdOfDay(startDay);
+  const b = ymdOfDay(endDay - 1);
+  if (period === 'day') return isoDate(startDay);
+  if (endDay - startDay === 1) return `${b.day} ${MONTHS[b.month - 1]} ${b.year}`;
+  if (a.month === b.month) return `${a.day}–${b.day} ${MONTHS[b.month - 1]} ${b.year}`;
+  return `${a.day} ${MONTHS[a.month - 1]}–${b.day} ${MONTHS[b.month - 1]} ${b.year}`;
 }
 
 /** Change from `before` to `now` in percent; undefined when `before` is 0 (no basis to compare). */

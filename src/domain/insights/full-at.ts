@@ -3,6 +3,7 @@
 // Nothing is invented: without the figures it needs, it says which are missing.
 import type { Car, UnitStatus } from '../model';
 import { fieldLabel } from '../labels';
+import { clockText, dayText, localClock, unitTimeZone, weekdayText } from '../time-zone';
 
 export type FullAt =
   | { kind: 'notCharging' }
@@ -51,16 +52,13 @@ export function fullAt(status: UnitStatus | undefined, cars: readonly Car[] | un
   return { kind: 'fullAt', atS: Math.round(nowS + (remainingWh / powerW) * 3600), remainingWh, powerW, source };
 }
 
-/** HH:MM of an instant in a zone (the charger's when known); the day too when it is not today there. */
-function clock(atS: number, nowS: number, timeZone: string | undefined): string {
-  const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone };
-  const dayOf = (s: number) => new Date(s * 1000).toLocaleDateString('en-CA', { timeZone });
-  const time = new Date(atS * 1000).toLocaleTimeString('en-GB', opts);
-  if (dayOf(atS) === dayOf(nowS)) return time;
-  const tomorrow = dayOf(nowS + 86400) === dayOf(atS);
-  return tomorrow
-    ? `${time} tomorrow`
-    : `${time} on ${new Date(atS * 1000).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone })}`;
+/** HH:MM of an instant in the charger's zone; the day too when it is not today there. */
+function clock(atS: number, nowS: number, zone: string): string {
+  const at = localClock(zone, atS);
+  const today = localClock(zone, nowS).day;
+  const time = clockText(zone, atS);
+  if (at.day === today) return time;
+  return at.day === today + 1 ? `${time} tomorrow` : `${time} on ${weekdayText(at.day)} ${dayText(at.day)}`;
 }
 
 /**
@@ -71,6 +69,7 @@ export function fullAtText(
   status: UnitStatus | undefined,
   cars: readonly Car[] | undefined,
   nowS: number,
+  /** The charger's zone (IANA); this computer's when not given. */
   timeZone?: string,
 ): { short?: string; detail?: string } {
   const f = fullAt(status, cars, nowS);
@@ -82,7 +81,7 @@ export function fullAtText(
     case 'unknown':
       return { short: undefined, detail: `Full at: unknown — needs ${f.needs.join('; ')}.` };
     case 'fullAt': {
-      const at = clock(f.atS, nowS, timeZone);
+      const at = clock(f.atS, nowS, timeZone ?? unitTimeZone(undefined));
       const what = f.source === 'energyToAdd' ? 'the session’s energy to add' : 'the car’s battery size less its charge at plug-in';
       return {
         short: `full at ${at}`,

@@ -4,3 +4,4 @@ export * from './sessions';
 export * from './aggregate';
 export * from './full-at';
 export * from './csv';
+export * from './prices';

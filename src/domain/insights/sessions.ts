@@ -2,6 +2,7 @@
 // Pure. Every figure that cannot be computed is undefined, and the reason is kept in words.
 import { costOfSamples, samplesEnergyWh, type PowerSamples, type Tariff } from './tariff';
 import { localDayNumber } from '../time-zone';
+import { priceOnDay, type PriceChange } from './prices';
 import { fieldLabel } from '../labels';
 
 /** Where the Info tab shows a get_info field: "Info › Electricity price". */
@@ -40,6 +41,8 @@ export interface ChargerFacts {
   zone: string;
   /** ecost: electricity, US cents per kWh. */
   ecostCents?: number;
+  /** The prices seen over time (prices.ts): a session is costed at the price in force on its day. */
+  priceHistory?: PriceChange[];
   /** gascost: gasoline, US cents per gallon. */
   gasCentsPerGallon?: number;
   /** mpg: the gasoline car it is compared with, miles per gallon. */
@@ -99,9 +102,13 @@ export function sessionFigures(s: CachedSession, facts: ChargerFacts, o: Insight
       costCents = costOfSamples(o.timeOfUse, facts.zone, { t0: s.timeStart, stepS, w: [(energyWh * 3600) / stepS] });
       costMethod = 'timeOfUseSpread';
     }
-  } else if (facts.ecostCents !== undefined) {
-    costCents = (energyWh / 1000) * facts.ecostCents;
-    costMethod = 'chargerPrice';
+  } else {
+    // The price in force on the session's day: a later change does not re-cost the past.
+    const price = priceOnDay(facts.priceHistory, localDayNumber(facts.zone, s.timeStart)) ?? facts.ecostCents;
+    if (price !== undefined) {
+      costCents = (energyWh / 1000) * price;
+      costMethod = 'chargerPrice';
+    }
   }
   let gasolineCents: number | undefined;
   let gasolineCo2G: number | undefined;

@@ -9,7 +9,7 @@
 //    22:00-06:00 on weekdays prices 00:00-06:00 and 22:00-24:00 of every weekday;
 //  - a sample is priced by the calendar day it falls on; on clock-change days the local clock
 //    decides (a 02:00 boundary on the day clocks go forward simply does not occur that day).
-import { OFFSET_STEP_S, toIanaZone, weekdayOfDay, zoneOffsetS } from '../time-zone';
+import { OFFSET_STEP_S, weekdayOfDay, zoneOffsetS } from '../time-zone';
 import { minutesToHHMM, parseHHMM } from '../schedule';
 
 /** One price window as typed in the settings: "HH:MM" times, a price in US cents per kWh. */
@@ -257,11 +257,6 @@ export function samplesFromPlot(points: readonly { t: number; v: number }[], ses
   else stepS = sessionEndS !== undefined ? sessionEndS - sorted[0].t : 0;
   if (!(stepS > 0) || !Number.isFinite(stepS)) return undefined;
   return { t0: sorted[0].t, stepS, w: sorted.map((p) => (Number.isFinite(p.v) ? Math.max(0, Math.round(p.v)) : 0)) };
-}
-
-/** The IANA zone a charger's get_info timeZoneId stands for ('UTC' when unknown). */
-export function chargerZone(timeZoneId: string | undefined): string {
-  return toIanaZone(timeZoneId);
 }
 
 /** The tariff in words, for "how this was computed". */

@@ -1,7 +1,7 @@
 // What the smart-charging rules decided for one box, as the server reports it (GET-like
 // POST /local/smart/status) and in words: the reason line's phrases for a shared, a planned and a
 // solar box. Pure: the tree, the status bar, the panel and the tests read the same words.
-import { formatEnergyWh } from '../format';
+import { formatCents, formatEnergyWh } from '../format';
 import { minutesToHHMM } from '../schedule';
 import { localDayNumber, zoneOffsetS } from '../time-zone';
 import type { ShareKind } from './circuit';
@@ -63,8 +63,10 @@ function spans(slots: readonly { startS: number; endS: number }[], zone: string,
 export interface SmartReason {
   /** A few words for the tree row and the status bar. */
   short: string;
-  /** Every rule that applies, one sentence each. */
+  /** Every rule that applies, one line each. */
   lines: string[];
+  /** How the rules that apply work, a sentence each (the reason's explanation). */
+  how: string[];
 }
 
 export function circuitPhrase(c: NonNullable<SmartBoxState['circuit']>, zone: string, nowS: number): string {
@@ -118,11 +120,51 @@ export function smartReason(s: SmartBoxState, zone: string, nowS: number): Smart
   if (p) lines.push(p);
   if (c) lines.push(c);
   if (lines.length === 0) return undefined;
+  const how: string[] = [];
+  if (s.circuit)
+    how.push(
+      `The chargers on the ${s.circuit.name} circuit share its ${s.circuit.capacityA} A, at least 6 A each or taking turns; a share rises only after the others have lowered theirs.`,
+    );
+  if (s.readyBy) how.push('The car charges at the cheapest hours of your tariff before the deadline; the plan follows how fast it really charges.');
+  if (p) how.push('The limit follows what your panels export, changing at most once a minute; without the meter it is your normal limit.');
   let short: string;
   if (s.circuit && (s.circuit.kind === 'paused' || s.circuit.kind === 'waiting-for-others')) short = c!;
   else if (s.readyBy && r) short = r;
   else if (p && s.solar?.kind !== 'tracking') short = p;
   else if (c && s.circuit && s.circuit.boxes > 1 && s.circuit.kind === 'sharing') short = c;
   else short = p ?? c ?? lines[0];
-  return { short, lines };
+  return { short, lines, how };
+}
+
+/** What the panel's Overview shows of smart charging: each rule in words, and a plan's hours. */
+export interface SmartSummary {
+  lines: string[];
+  plan?: {
+    hours: { from: string; to: string; price: string }[];
+    cost: string;
+    readyAt: string;
+    energy: string;
+  };
+}
+
+export function smartSummary(s: SmartBoxState, zone: string, nowS: number): SmartSummary | undefined {
+  const r = smartReason(s, zone, nowS);
+  if (!r) return undefined;
+  const p = s.readyBy;
+  return {
+    lines: r.lines,
+    plan:
+      p && p.slots.length > 0
+        ? {
+            hours: p.slots.map((x) => ({
+              from: clockIn(x.startS, zone, nowS),
+              to: clockIn(x.endS, zone, x.startS),
+              price: `${Math.round(x.centsPerKwh * 100) / 100}¢ per kWh`,
+            })),
+            cost: formatCents(p.costCents),
+            readyAt: clockIn(p.readyAtS, zone, nowS),
+            energy: `${formatEnergyWh(p.addedWh)} of ${formatEnergyWh(p.energyWh)}`,
+          }
+        : undefined,
+  };
 }

@@ -120,7 +120,15 @@ function startMqttMeter(c: Extract<LocalMeterConfig, { kind: 'mqtt' }>, listener
       listener.reading(r.gridW, now());
     }
   });
-  client.on('error', (e) => listener.problem(`the meter's broker: ${e.message}`));
+  client.on('error', (e) =>
+    listener.problem(
+      /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET/.test(e.message)
+        ? `the meter's broker at ${meterWhere(c)} cannot be reached`
+        : /authori[sz]|password|user ?name/i.test(e.message)
+          ? `the meter's broker at ${meterWhere(c)} refused the user name or password`
+          : `the meter's broker at ${meterWhere(c)} says: ${e.message}`,
+    ),
+  );
   client.on('offline', () => listener.problem(`the meter's broker at ${meterWhere(c)} cannot be reached`));
   return { close: () => new Promise<void>((resolve) => client.end(true, {}, () => resolve())) };
 }
