@@ -83,9 +83,10 @@ const log: Logger = {
  */
 function treeSnapshot(store: UnitStore): number {
   let chars = 0;
-  const nodes = store.units().map((u) => ({ kind: 'unit' as const, unitId: u.unitId }));
+  // As the tree's nodes: each names its unit by key (account and unit), found in one lookup.
+  const nodes = store.units().map((u) => ({ kind: 'unit' as const, unitKey: u.key }));
   for (const n of nodes) {
-    const v = store.getUnit(n.unitId);
+    const v = store.getUnit(n.unitKey);
     if (!v) continue;
     const label = v.stale ? `${v.name} (stale)` : v.name;
     const b = badgeFor(v);
@@ -106,7 +107,7 @@ function treeSnapshot(store: UnitStore): number {
 function referenceSnapshot(store: UnitStore): number {
   let chars = 0;
   for (const u of store.units()) {
-    const v = store.getUnit(u.unitId);
+    const v = store.getUnit(u.key);
     if (v) chars += `${v.name} · ${v.status?.state ?? 'unknown'} · ${((v.status?.charging.powerW ?? 0) / 1000).toFixed(1)} kW`.length;
   }
   return chars;
