@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { decodeDatagram } from '../../src/juicebox/codec';
 import { ratingAmps } from '../../src/server/rules';
 import { startBroker, watch, type Broker, type Watcher } from '../mqtt-broker';
-import { startRig, type LocalRig } from './local-helpers';
+import { post, startRig, type LocalRig } from './local-helpers';
 
 /** The keys Home Assistant requires of a device discovery payload and of its components. */
 export function checkDeviceDiscovery(payload: Record<string, unknown>): string[] {
@@ -226,6 +226,24 @@ describe('JuiceNet Local on MQTT (a real Mosquitto, emulated boxes)', function (
       );
     }
     assert.equal(rig.server.source.settings(id).ampsLimit, before);
+    // A monitor-only box is never sent a command: MQTT is refused in words, as HTTP is.
+    const monitor = (on: boolean) => post(rig.server.baseUrl, '/local/monitor-only', { account_token: rig.server.accountToken, unit_id: id, monitor_only: on });
+    assert.equal((await monitor(true)).body.success, true);
+    for (const [topic, payload] of [
+      ['max_current/set', '10'],
+      ['enabled/set', 'false'],
+      ['charge_now/set', 'PRESS'],
+    ]) {
+      const n = rig.logs.length;
+      await w.publish(t(id, topic), payload);
+      await rig.emu.waitFor(() => rig.logs.slice(n).some((l) => /is monitor only/.test(l)), 5000, `the refusal of ${topic} in monitor-only mode`);
+      assert.match(
+        rig.logs.slice(n).find((l) => /is monitor only/.test(l))!,
+        /nothing changed/,
+      );
+    }
+    assert.equal(rig.server.source.settings(id).ampsLimit, before);
+    assert.equal((await monitor(false)).body.success, true);
     await rig.emu.sendReport(id);
     await rig.emu.waitFor(() => rig.emu.box(id).onlineLimitA === before, 5000, 'the box to keep its limit');
   });

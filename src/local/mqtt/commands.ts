@@ -70,6 +70,8 @@ export function runCommand(host: LocalServerForMqtt, box: MqttBox, command: Mqtt
         // Off: keep the limit for "on" (checked as set_limit checks it), write nothing now.
         const bad = validateAmps(command.amps, box.ratingA);
         if (bad) return { said: `limit ${command.amps} A`, outcome: { ok: false, message: bad } };
+        const writable = host.limitWritable?.(box.unitId) ?? { ok: true };
+        if (!writable.ok) return { said: `limit ${command.amps} A`, outcome: writable };
         memory.set(box.unitId, command.amps);
         return { said: `limit ${command.amps} A kept for when charging is turned on (it is off)`, outcome: { ok: true } };
       }

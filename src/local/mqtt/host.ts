@@ -53,6 +53,8 @@ export interface LocalServerForMqtt {
   /** The owner's limit (A; 0 = off) as the server keeps it (what its replies carry when nothing else holds). */
   ownerLimit(unitId: string): number | undefined;
   setLimit(unitId: string, amps: number): CommandOutcome;
+  /** Whether the box's limit may be changed at all (a monitor-only box is never sent a command). */
+  limitWritable?(unitId: string): CommandOutcome;
   chargeNow(unitId: string): CommandOutcome;
   cancelOverride(unitId: string): CommandOutcome;
   /** The offline limit (the box keeps it in its memory; written only when the owner changes it). */
@@ -173,6 +175,16 @@ export class ServerForMqtt implements LocalServerForMqtt {
     if (!this.tokenOf(unitId)) return { ok: false, message: 'the box is not on the account' };
     try {
       this.parts.source.limits.setLimit(unitId, amps, 'mqtt');
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof ProtocolError) return { ok: false, message: e.message };
+      throw e;
+    }
+  }
+
+  limitWritable(unitId: string): CommandOutcome {
+    try {
+      this.parts.source.limits.checkWritable(this.parts.source.registry.require(unitId), 'its current limit');
       return { ok: true };
     } catch (e) {
       if (e instanceof ProtocolError) return { ok: false, message: e.message };
