@@ -1,9 +1,11 @@
 // Commands from MQTT: the payload read (a bad one changes nothing and is said in words), then one
 // write through the server's rules (LocalServerForMqtt: set_limit / set_override, as over HTTP).
-// The switch follows the extension's Start/Stop rule: off = 0 A, remembering the limit it had; on =
-// that limit back (the box's rating when none is remembered). A limit sent while charging is off
-// is remembered for "on" (evcc sets the current, then enables), checked as set_limit would.
-import { MIN_AMPS, validateAmps } from '../../domain/amps';
+// The switch follows the extension's Start/Stop rule (src/domain/start-stop): off = 0 A,
+// remembering the limit it had; on = that limit back (the box's rating when none is remembered).
+// A limit sent while charging is off is remembered for "on" (evcc sets the current, then
+// enables), checked as set_limit would.
+import { validateAmps } from '../../domain/amps';
+import { planStart, planStop } from '../../domain/start-stop';
 import type { CommandOutcome, LocalServerForMqtt, MqttBox } from './host';
 
 export type MqttCommand =
@@ -36,13 +38,22 @@ export function parseOnOff(payload: string): boolean | undefined {
 }
 
 /**
- * The switch's rule, pure: what limit to write for "on"/"off" given the owner's limit now and the
- * remembered one; undefined when nothing is to be written. `remember` is the limit to keep for "on".
+ * The switch, by the extension's own Start and Stop rule (src/domain/start-stop): what limit to
+ * write for "on"/"off" given the owner's limit now and the remembered one; undefined when nothing
+ * is to be written. `remember` is the limit to keep for "on". "On" only gives the limit back: it
+ * makes no override (that is the Charge now button), so a schedule still holds the box.
  */
 export function switchLimit(on: boolean, ownerLimitA: number, rememberedA: number | undefined, ratingA: number): { write?: number; remember?: number } {
-  if (!on) return ownerLimitA > 0 ? { write: 0, remember: ownerLimitA } : {};
-  if (ownerLimitA > 0) return {};
-  return { write: rememberedA !== undefined && rememberedA >= MIN_AMPS ? Math.min(rememberedA, ratingA) : ratingA };
+  const status = { state: 'plugged' as const, overrideTime: 0, charging: { ampsLimit: ownerLimitA } };
+  if (!on) {
+    const stop = planStop(status);
+    return stop.kind === 'stop' ? { write: 0, remember: stop.rememberAmps } : {};
+  }
+  const facts = { status, zone: 'UTC', nowS: 0, maxAmps: ratingA };
+  let plan = planStart({ ...facts, rememberedAmps: rememberedA });
+  // Nothing remembered (or a limit above what the box now takes): its rating, as nobody can be asked.
+  if (plan.kind === 'needLimit' || plan.kind === 'refused') plan = planStart({ ...facts, chosenAmps: ratingA });
+  return plan.kind === 'start' && plan.restoreAmps !== undefined ? { write: plan.restoreAmps } : {};
 }
 
 export interface CommandResult {
