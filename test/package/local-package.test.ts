@@ -121,6 +121,8 @@ describe('the juicenet-local package, installed with npm install -g', function (
   it('the unit it carries passes systemd-analyze verify against the installed /usr/bin/juicenet-local', () => {
     const unit = join(root, 'usr', 'lib', 'node_modules', 'juicenet-local', 'juicenet-local.service');
     assert.match(readFileSync(unit, 'utf8'), /^ExecStart=\/usr\/bin\/juicenet-local /m);
+    const doc = /^Documentation=file:\/\/(\S+)$/m.exec(readFileSync(unit, 'utf8'))?.[1];
+    assert.ok(doc && existsSync(join(root, doc)), `the unit's documentation is installed with it: ${doc}`);
     mkdirSync(join(root, 'etc', 'systemd', 'system'), { recursive: true });
     cpSync(unit, join(root, 'etc', 'systemd', 'system', 'juicenet-local.service'));
     // The system's own units (sysinit.target and friends) in the root, as on a real machine.
