@@ -1,9 +1,9 @@
 // In the host: smart charging through the extension's commands on a JuiceNet Local server
-// (dist/local-cli.js, run by the machine's Node) with emulated JuiceBoxes reporting over loopback
+// (dist/local-cli.js, run by the host's own Node, with node:sqlite) with emulated JuiceBoxes reporting over loopback
 // UDP: Share a Circuit, Ready By and Charge From Solar Surplus, and the reason lines the tree and
 // the status bar show for a shared box, a planned box and a solar box.
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,44 +13,7 @@ import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import type { JuiceNetTestApi } from '../../src/test-api';
-import { EXT_ID, waitFor } from './helpers';
-
-const REPO = path.resolve(__dirname, '..', '..', '..');
-
-/** The machine's Node (the host's own Node has no build of the native SQLite module). */
-function systemNode(): string {
-  for (const p of ['/usr/bin/node', '/usr/local/bin/node']) if (fs.existsSync(p)) return p;
-  return 'node';
-}
-
-function startLocalServer(dataDir: string): Promise<{ proc: ChildProcess; baseUrl: string; udpPort: number }> {
-  const proc = spawn(
-    systemNode(),
-    [path.join(REPO, 'dist', 'local-cli.js'), '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'],
-    {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`juicenet-local did not start:\n${out}`)), 20_000);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /LOCAL_READY (\{.*\})/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, ...(JSON.parse(m[1]) as { baseUrl: string; udpPort: number }) });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`juicenet-local exited (${code}):\n${out}`));
-    });
-  });
-}
+import { EXT_ID, startLocalCli, waitFor } from './helpers';
 
 describe('JuiceNet Local smart charging: the commands and the reason lines (in the host)', function () {
   this.timeout(120_000);
@@ -79,7 +42,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'juicenet-smart-host-'));
-    server = await startLocalServer(path.join(dataDir, 'data'));
+    server = await startLocalCli(path.join(dataDir, 'data'));
     accountToken = fs.readFileSync(path.join(dataDir, 'data', 'account-token'), 'utf8').trim();
     sim = await startSimulator({ units: 3, seed: 21, speed: 20, autoPlug: false, spareUnits: 0 });
     emu = await startJuiceBoxEmulator({ target: { host: '127.0.0.1', port: server.udpPort }, simulator: sim, tickMs: 20 });
