@@ -1,6 +1,7 @@
 // The protocol server's model of a unit, shared by both unit sources (the simulator and real
 // JuiceBoxes over UDP): the settings an owner changes through the 16 commands, and sessions.
 
+import type { OverrideRequest } from '../domain/model';
 import type { StateReply } from './state-reply';
 
 export interface WireWindow {
@@ -68,13 +69,6 @@ export interface AccountUnitEntry {
   token: string;
 }
 
-/** The override a set_override asks for, checked. */
-export interface OverrideRequest {
-  overrideTime: number;
-  energyToAddWh?: number;
-  energyAtPluginWh?: number;
-}
-
 /**
  * A source of units: what the protocol server needs from the chargers it serves. The simulator
  * is one (physics on a virtual clock), real JuiceBoxes over UDP the other (src/local).
@@ -96,6 +90,6 @@ export interface UnitSource {
   sessionIntervals(unitId: string, sessionId: number, now: number): { start: number; end: number; parts: ChargeInterval[] } | undefined;
   /** A stable tag of the unit inside continuity tokens. */
   historyKey(unitId: string): string;
-  /** Spell every odd session's energy " wh_energy" as the document's example does (the simulator, so that clients meet the quirk). */
+  /** Spell every odd session's energy " wh_energy" as the protocol's example does (the simulator, so that clients meet the quirk). */
   readonly historyQuirk: boolean;
 }

@@ -1,5 +1,5 @@
 // In the host: smart charging through the extension's commands on a JuiceNet Local server
-// (dist/local-cli.js, run by the host's own Node, with node:sqlite) with emulated JuiceBoxes reporting over loopback
+// (dist/local-cli.js, run by the machine's Node) with emulated JuiceBoxes reporting over loopback
 // UDP: Share a Circuit, Ready By and Charge From Solar Surplus, and the reason lines the tree and
 // the status bar show for a shared box, a planned box and a solar box.
 import { strict as assert } from 'node:assert';
@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import type { JuiceNetTestApi } from '../../src/test-api';
-import { EXT_ID, startLocalCli, waitFor } from './helpers';
+import { extensionApi, startLocalCli, stopProcess, waitFor } from './helpers';
 
 describe('JuiceNet Local smart charging: the commands and the reason lines (in the host)', function () {
   this.timeout(120_000);
@@ -57,11 +57,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ power: Math.round(car.ampsCurrent * car.voltageV - 2400) }));
     });
     await new Promise<void>((r) => meter!.listen(0, '127.0.0.1', r));
-    const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
-    assert.ok(ext, 'extension installed');
-    api = await ext.activate();
-    await api.ready();
-    await run('juicenet.connectLocalServer', { baseUrl: server.baseUrl, token: accountToken });
+    api = await extensionApi();
     for (const id of ids) {
       const res: Response = await fetch(`${server.baseUrl}/box_pin`, {
         method: 'POST',
@@ -69,6 +65,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
       });
       assert.equal(((await res.json()) as { success: boolean }).success, true, `add_unit ${id}`);
     }
+    await run('juicenet.connectLocalServer', { baseUrl: server.baseUrl, token: accountToken });
     await run('juicenet.refresh');
     await waitFor('the boxes in the extension', () => ids.every((id) => api.backend.getUnit(id)) || undefined, 30_000);
   });
@@ -79,13 +76,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
     await emu?.stop();
     await sim?.close();
     meter?.close();
-    if (server && server.proc.exitCode === null) {
-      const p = server.proc;
-      await new Promise<void>((resolve) => {
-        p.once('exit', () => resolve());
-        p.kill('SIGTERM');
-      });
-    }
+    if (server) await stopProcess(server.proc);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
