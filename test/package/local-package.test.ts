@@ -141,6 +141,10 @@ describe('the juicenet-local package, installed with npm install -g', function (
     const cp = /sudo cp (\S+) \/etc\/systemd\/system\//.exec(section)?.[1];
     assert.ok(cp && existsSync(join(root, cp)), `the unit is where the README copies it from: ${cp}`);
     assert.ok(section.includes('sudo -u juicenet juicenet-local token --data-dir /var/lib/juicenet-local'));
+    // The ports the firewall step opens are the ones the service listens on by default.
+    const help = spawnSync('juicenet-local', ['--help'], { encoding: 'utf8', env }).stdout;
+    const ports = /known to use,\s+([\d,]+)/.exec(help)?.[1];
+    assert.ok(ports && section.includes(`sudo ufw allow ${ports}/udp`), `the firewall step opens ${ports}`);
     assert.ok(section.includes('npm run package:local') && section.includes('juicenet-local --help'));
   });
 });
