@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describeStartFault } from './start-faults';
 import { DATABASE_FILE, TOKEN_FILE, startLocalServer, type LocalServerOptions } from './server';
 import { checkSqliteDriver, prepareDataDir } from './storage';
+import { parseUdpPorts } from './udp';
 
 const HELP = `JuiceNet Local: the JuiceNet API (all 16 commands) for your own JuiceBoxes
 
@@ -20,13 +21,16 @@ Usage: juicenet-local [options]          start the server
 
   --data-dir DIR          folder for the database and the account token
                           (default ~/.juicenet-local; created with owner-only permissions)
-  --udp-port N            UDP port the boxes send their reports to (default 8047)
+  --udp-port N[,N...]     UDP ports the boxes send their reports to (default: every port
+                          JuiceBoxes are known to use, 8042,8047,9004,8055; 0 = a free port)
   --udp-host H            address the UDP port listens on (default 0.0.0.0, every interface)
   --http-port N           port of the JuiceNet HTTP API (default 8080)
   --http-host H           address of the HTTP API (default 127.0.0.1, this machine only; any
                           other address opens the API to the network, with a warning)
   --allow-address-change  take a box's reports from any address, not only the one it first
                           reported from (for boxes whose address changes, e.g. by DHCP)
+  --monitor-only          boxes seen for the first time are recorded and served but never
+                          sent a command (each box's switch: POST /local/monitor-only)
   --retention-days N      days raw samples are kept; sessions are kept for ever
                           (default 365; 0 keeps samples for ever)
   --time-zone Z           time zone of newly seen boxes (default: this machine's); each box's
@@ -76,7 +80,7 @@ function parseArgs(argv: string[]): CliOptions {
         opts.dataDir = value();
         break;
       case '--udp-port':
-        opts.udpPort = num(flag, value(), 0, 65535);
+        opts.udpPorts = parseUdpPorts(value());
         break;
       case '--udp-host':
         opts.udpHost = value();
@@ -92,6 +96,9 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       case '--allow-address-change':
         opts.allowAddressChange = true;
+        break;
+      case '--monitor-only':
+        opts.monitorOnly = true;
         break;
       case '--retention-days':
         opts.retentionDays = num(flag, value(), 0, 36500);
@@ -172,7 +179,10 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   server.db.describeOwner({ api: server.baseUrl, udpPort: server.udpPort });
-  process.stdout.write(`JuiceNet Local listening for JuiceBox reports on UDP port ${server.udpPort} (${opts.udpHost ?? '0.0.0.0'})\n`);
+  const ports = server.udpPorts;
+  process.stdout.write(
+    `JuiceNet Local listening for JuiceBox reports on UDP port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} (${opts.udpHost ?? '0.0.0.0'})\n`,
+  );
   process.stdout.write(`JuiceNet API on ${server.baseUrl}\n`);
   process.stdout.write(`Data in ${opts.dataDir} (SQLite: ${server.db.driver})\n`);
   // The token is shown once, when it is created (a service's first start puts it in its journal

@@ -4,7 +4,8 @@
 // Every change is written inside the caller's transaction, before the box's reply goes out.
 import type { JuiceBoxReport, JuiceBoxState } from '../juicebox/codec';
 import { savingsPerWh } from '../server/rules';
-import type { ChargeInterval, OverrideRequest, SessionSummary } from '../server/types';
+import type { OverrideRequest } from '../domain/model';
+import type { ChargeInterval, SessionSummary } from '../server/types';
 import type { LocalDatabase, SessionRow } from './db';
 import type { BoxEvent, BoxRegistry, LastReading, LocalBox } from './registry';
 

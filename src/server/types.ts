@@ -1,6 +1,7 @@
 // The protocol server's model of a unit, shared by both unit sources (the simulator and real
 // JuiceBoxes over UDP): the settings an owner changes through the 16 commands, and sessions.
 
+import type { OverrideRequest } from '../domain/model';
 import type { StateReply } from './state-reply';
 
 export interface WireWindow {
@@ -66,13 +67,6 @@ export interface AccountUnitEntry {
   unitId: string;
   name: string;
   token: string;
-}
-
-/** The override a set_override asks for, checked. */
-export interface OverrideRequest {
-  overrideTime: number;
-  energyToAddWh?: number;
-  energyAtPluginWh?: number;
 }
 
 /**

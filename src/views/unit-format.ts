@@ -177,13 +177,14 @@ export function unitTooltipMarkdown(v: UnitView, now: Date = new Date()): string
 
 /**
  * The row's context value, which chooses its menu items (package.json, view/item/context):
- * "unit.<state>" then ".override" (an override is set), ".off" (the limit is 0 A), ".held" (a
+ * "unit.<state>" then ".override" (an override runs) or ".overrideLater" (one is set for later), ".off" (the limit is 0 A), ".held" (a
  * hold of this extension runs). The state is the presented one: offline while unreachable.
  */
 export function unitContextValue(v: UnitView, nowS = Date.now() / 1000): string {
   let value = `unit.${presentedState(v)}`;
   const t = v.status?.overrideTime;
-  if (t !== undefined && t !== 0) value += '.override';
+  // A running override needs no Start (it lets the charger charge now); one set for later does.
+  if (t !== undefined && t !== 0) value += t > nowS ? '.overrideLater' : '.override';
   if (v.status?.charging.ampsLimit === 0) value += '.off';
   if (v.holdUntilS !== undefined && v.holdUntilS > nowS) value += '.held';
   return value;

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, type Harness } from './harness';
 import { validateAmps, maxAmpsOf } from '../../src/domain/amps';
-import { clockText, localClock, unitTimeZone } from '../../src/domain/time-zone';
+import { clockText, localClock, machineTimeZone, unitTimeZone } from '../../src/domain/time-zone';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -45,6 +45,20 @@ describe('unit panel Overview (Chromium)', function () {
     assert.notEqual(clockText(zone, now), clockText('Asia/Tokyo', now));
     // The charger reports a zone: nothing to explain.
     assert.equal(await updated.getAttribute('title'), null);
+  });
+
+  it('names the fallback zone when the charger reports none (this computer’s)', async () => {
+    const info = hx.view()!.info!;
+    hx.patchUnit({ info: { ...info, timeZoneId: undefined } });
+    await P().waitForFunction(() => !!document.querySelector('[data-testid=overview-updated]')?.getAttribute('title'));
+    const machine = machineTimeZone();
+    assert.equal(
+      await P().locator('[data-testid=overview-updated]').getAttribute('title'),
+      `Times in this computer's zone (${machine.replace(/_/g, ' ')}): the charger reports none.`,
+    );
+    assert.match(await P().locator('[data-testid=overview-updated]').innerText(), new RegExp(`^Updated ${clockText(machine, hx.view()!.lastGoodAt! / 1000)}$`));
+    hx.patchUnit({ info });
+    await P().waitForFunction(() => !document.querySelector('[data-testid=overview-updated]')?.getAttribute('title'));
   });
 
   it('validates the limit as typed with the Set Current Limit command’s rule, and sends nothing invalid', async () => {
