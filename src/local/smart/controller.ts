@@ -166,7 +166,6 @@ export class SmartCharging {
     const last = box.last;
     const plugged = last !== undefined && PLUGGED.has(last.state);
     const volts = last?.voltageV !== undefined && last.voltageV > 50 ? last.voltageV : 240;
-    const zone = unitZone(box.settings.info);
     const name = this.opts.source.registry.nameOf(box);
     const st: SmartBoxState = { unitId, limitA: owner.amps, ownerLimitA: owner.amps };
     let cap = owner.amps;
@@ -221,7 +220,6 @@ export class SmartCharging {
     }
     st.limitA = cap;
     this.states.set(unitId, st);
-    void zone;
     return cap;
   }
 
