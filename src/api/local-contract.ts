@@ -114,6 +114,22 @@ export const webhookDeliverySchema = z.object({
   lastError: z.string().optional(),
 });
 
+/** The server's MQTT connection (present when it was started with a broker). */
+export const localMqttStatusSchema = z.object({
+  /** host:port of the broker. */
+  broker: z.string(),
+  connected: z.boolean(),
+  /** Why it is not connected, in words. */
+  reason: z.string().optional(),
+  /** Epoch seconds of the last change. */
+  sinceS: z.number(),
+  boxes: count,
+  published: count,
+  commands: count,
+  refused: count,
+});
+export type LocalMqttStatus = z.infer<typeof localMqttStatusSchema>;
+
 export const localDiagnosticsSchema = z.object({
   success,
   server: z.object({
@@ -141,6 +157,8 @@ export const localDiagnosticsSchema = z.object({
   waitingToBeAdded: z.array(z.string()).catch([]),
   /** The charger notifications sent as webhooks: how many wait, the last deliveries. */
   webhooks: z.object({ pending: count, recent: z.array(webhookDeliverySchema).catch([]) }).optional(),
+  /** The MQTT connection (Home Assistant, evcc), when the server publishes to a broker. */
+  mqtt: localMqttStatusSchema.optional().catch(undefined),
 });
 
 export type LocalBoxDiagnostics = z.infer<typeof localBoxDiagnosticsSchema>;

@@ -94,10 +94,7 @@ export function localDayAndMinute(date: Date, timeZone?: string): { weekday: num
  * Throws RangeError for an unknown time zone.
  */
 export function isChargingAllowed(schedule: Pick<Schedule, 'type' | 'weekday' | 'weekend'>, date: Date, timeZone?: string): boolean {
-  if (schedule.type === 'disabled') return true;
-  const { weekday, minute } = localDayAndMinute(date, timeZone);
-  const w = weekday === 0 || weekday === 6 ? schedule.weekend : schedule.weekday;
-  return isMinuteInWindow(w, minute);
+  return scheduleAllowsAt(schedule, timeZone ?? machineTimeZone(), date.getTime() / 1000);
 }
 
 // ---- typed times and windows (commands and the panel) ----

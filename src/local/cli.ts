@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { describeStartFault } from './start-faults';
 import { DATABASE_FILE, TOKEN_FILE, startLocalServer, type LocalServerOptions } from './server';
 import { checkSqliteDriver, prepareDataDir } from './storage';
+import { MQTT_HELP, mqttOptionsFrom, takeMqttFlag, type MqttFlagState } from './mqtt/options';
+import { checkBroker } from './mqtt/check';
 import { parseUdpPorts } from './udp';
 
 const HELP = `JuiceNet Local: the JuiceNet API (all 16 commands) for your own JuiceBoxes
@@ -39,6 +41,7 @@ Usage: juicenet-local [options]          start the server
                           LOCAL_READY {"baseUrl": ..., "udpPort": ...} once it serves
   -h, --help              this text
 
+${MQTT_HELP}
 The account token is printed once, when it is created, and kept in <data-dir>/account-token
 (owner-only): \`juicenet-local token --data-dir DIR\` prints it again, run as the folder's owner
 (for the service: sudo -u juicenet juicenet-local token --data-dir /var/lib/juicenet-local).
@@ -47,10 +50,11 @@ Needs Node.js 22.13 or later (its built-in SQLite keeps the data).
 Diagnostics: POST {"account_token": "..."} to /local/diagnostics (this machine only).
 `;
 
-type CliOptions = LocalServerOptions & { readyLine?: boolean; command: 'serve' | 'token' };
+type CliOptions = LocalServerOptions & { readyLine?: boolean; command: 'serve' | 'token'; mqttCheck?: boolean };
 
 function parseArgs(argv: string[]): CliOptions {
   const opts: CliOptions = { dataDir: join(homedir(), '.juicenet-local'), command: 'serve' };
+  const mqtt: MqttFlagState = { compat: [] };
   if (argv[0] === 'token') {
     opts.command = 'token';
     argv = argv.slice(1);
@@ -114,9 +118,14 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       }
       default:
-        throw new Error(`unknown option ${arg} (see --help)`);
+        if (!takeMqttFlag(mqtt, flag, value)) throw new Error(`unknown option ${arg} (see --help)`);
     }
     if (opts.command === 'token' && flag !== '--data-dir') throw new Error(`juicenet-local token takes only --data-dir, not ${flag}`);
+  }
+  opts.mqtt = mqttOptionsFrom(mqtt, process.env);
+  if (mqtt.check) {
+    if (!opts.mqtt) throw new Error('--mqtt-check needs --mqtt URL (the broker)');
+    opts.mqttCheck = true;
   }
   return opts;
 }
@@ -144,6 +153,11 @@ async function main(): Promise<void> {
   } catch (e) {
     process.stderr.write(`juicenet-local: ${(e as Error).message}\n`);
     process.exit(2);
+  }
+  if (opts.mqttCheck && opts.mqtt) {
+    const r = await checkBroker(opts.mqtt);
+    process.stdout.write(`MQTT: ${r.words}\n`);
+    process.exit(r.ok ? 0 : 1);
   }
   if (opts.command === 'token') {
     printToken(opts.dataDir);

@@ -15,6 +15,8 @@ import { SmartCharging, type SmartChargingOptions } from './smart/controller';
 import { LocalEvents, serialOf } from './events';
 import { type FloodLimits, JUICEBOX_UDP_PORTS, UdpListener } from './udp';
 import { LOCAL_PATHS, type LocalAccountReply, type LocalAlertReply, type LocalDiagnosticsReply, type LocalMonitorOnlyReply } from '../api/local-contract';
+import { startMqtt, type LocalMqtt } from './mqtt/start';
+import type { MqttOptions } from './mqtt/options';
 
 export const TOKEN_FILE = 'account-token';
 export const DATABASE_FILE = 'juicenet-local.sqlite';
@@ -54,6 +56,8 @@ export interface LocalServerOptions {
   smart?: Pick<SmartChargingOptions, 'solar' | 'circuit'>;
   /** Log lines (default: stderr with a time stamp). Never given a token. */
   log?: (line: string) => void;
+  /** Publish to an MQTT broker (Home Assistant, evcc, Node-RED). */
+  mqtt?: MqttOptions;
 }
 
 export interface RunningLocalServer {
@@ -77,6 +81,8 @@ export interface RunningLocalServer {
   smart: SmartCharging;
   /** The push channel (GET /local/events). */
   events: LocalEvents;
+  /** The MQTT side, when a broker was given. */
+  mqtt?: LocalMqtt;
   /** Datagrams received, replies sent, internal errors, datagrams dropped by the flood limits. */
   stats(): { datagrams: number; replies: number; errors: number; dropped: number };
   close(): Promise<void>;
@@ -128,6 +134,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   let http: HttpServer | undefined;
   let udp: UdpListener | undefined;
   let tick: NodeJS.Timeout | undefined;
+  let mqtt: LocalMqtt | undefined;
   let smart: SmartCharging | undefined;
   try {
     source = new LocalSource({
@@ -227,13 +234,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         boxes,
         waitingToBeAdded: waiting,
         webhooks: { pending: notifier.pending, recent: notifier.recent },
+        ...(mqtt ? { mqtt: mqtt.status() } : {}),
       };
     };
     http = await startHttpServer({
       name: 'juicenet-local',
       host: opts.httpHost ?? '127.0.0.1',
       port: opts.httpPort ?? 8080,
-      execute: (endpoint, body) => protocol.execute(endpoint, body),
+      execute: (endpoint, body) => {
+        const reply = protocol.execute(endpoint, body);
+        if (mqtt && reply.body.success === true) mqtt.commandRan(body.cmd);
+        return reply;
+      },
       routes: {
         [LOCAL_PATHS.diagnostics]: { loopbackOnly: true, handle: diagnostics },
         [LOCAL_PATHS.monitorOnly]: {
@@ -266,6 +278,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
     const httpServer = http;
+    if (opts.mqtt) mqtt = startMqtt({ options: opts.mqtt, protocol, source, accountToken, now, log });
     const smartCharging = smart;
     let closing: Promise<void> | undefined;
     return {
@@ -282,11 +295,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       http: httpServer,
       notifier,
       events,
+      mqtt,
       smart: smartCharging,
       stats: () => ({ ...listener.stats }),
       close: () =>
         (closing ??= (async () => {
           clearInterval(tick);
+          await mqtt?.close();
           await smartCharging.close();
           notifier.close();
           events.close();
@@ -297,6 +312,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     };
   } catch (e) {
     clearInterval(tick);
+    await mqtt?.close();
     await smart?.close();
     notifier.close();
     events.close();

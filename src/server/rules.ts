@@ -1,7 +1,7 @@
 // The protocol server's rules that do not depend on where a unit's facts come from: errors,
 // ratings, the zone a schedule is enforced in, set_info's field types, plot buckets. The rules the
 // extension shares (minimum amps, windows, local time, the next window) are src/domain's.
-import { toIanaZone } from '../domain/time-zone';
+import { chargerZone, machineTimeZone } from '../domain/time-zone';
 import { MINUTES_PER_DAY } from '../domain/schedule';
 import type { ChargeInterval, WireWindow } from './types';
 
@@ -35,16 +35,16 @@ export function savingsPerWh(info: Record<string, unknown>): number {
 }
 
 /**
- * This server's own zone (the runtime's, as Intl resolves it; UTC when it has none): the one
- * fallback for a charger without a zone, in which the server enforces its schedule and counts its
- * days. JuiceNet Local also gives it to a box it learns (the owner can change it with set_info).
+ * This server's own zone (the zone of the machine it runs on, as the runtime resolves it; UTC when
+ * it says none): the stated fallback for a charger without a zone (src/domain chargerZone's rule),
+ * in which the server then enforces its schedule and counts its days. JuiceNet Local gives it to
+ * every box it learns, so that a local box always reports one (the owner can change it, set_info).
  */
-export const SERVER_TIME_ZONE: string = toIanaZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+export const SERVER_TIME_ZONE: string = machineTimeZone();
 
-/** The IANA zone a server enforces a unit's schedule in: its info's timeZoneId, or this server's zone when it has none. */
+/** The IANA zone a server enforces a unit's schedule in: its info's timeZoneId, or this server's zone when it has none (or one no one knows). */
 export function unitZone(info: Record<string, unknown>): string {
-  const name = info.timeZoneId;
-  return typeof name === 'string' && name.trim() !== '' ? toIanaZone(name) : SERVER_TIME_ZONE;
+  return chargerZone(typeof info.timeZoneId === 'string' ? info.timeZoneId : undefined, SERVER_TIME_ZONE).zone;
 }
 
 /**

@@ -91,6 +91,11 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
     const e = emu!;
     await e.waitFor(() => sim!.unit(a).ampsCurrent === 16 && sim!.unit(b).ampsCurrent === 16, 30_000, 'both at 16 A');
     await rowSays(a, /sharing the Garage circuit: 16 A of 32 A/, 'the shared row');
+    // The status bar's tooltip gives each charger's reason: the same words.
+    const bar = await waitFor('the status bar tooltip', () =>
+      /sharing the Garage circuit: 16 A of 32 A/.test(api.statusBarSnapshot().tooltip) ? api.statusBarSnapshot() : undefined,
+    );
+    assert.equal(bar.visible, true);
   });
 
   it('Ready By: a planned box says its hours and when it is ready', async () => {
@@ -101,6 +106,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
     assert.match(m[m.length - 1]?.text ?? '', /Ready by 07:00 .* with 20 kWh/);
     sim!.plugIn(c, { energyToAddWh: 60_000 });
     await rowSays(c, /ready by 07:00: (charging .* at the cheapest hours, ready at|cannot be met)/, 'the planned row');
+    assert.match(api.statusBarSnapshot().tooltip, /ready by 07:00/);
   });
 
   it('Charge From Solar Surplus: a solar box follows the meter and says so', async () => {

@@ -3,10 +3,15 @@
 // named in words while the others serve; a box followed when its reports move to another port;
 // a flood on one port cut off without starving the others. Real UDP on loopback, free ports.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startLocalServer, type LocalServerOptions } from '../../src/local/server';
 import { JUICEBOX_UDP_PORTS, parseUdpPorts } from '../../src/local/udp';
-import { type BareServer, ManualBox, startBareServer, tempDir } from './local-helpers';
+import { type BareServer, ManualBox, post, startBareServer, tempDir } from './local-helpers';
+
+const ROOT = join(__dirname, '..', '..');
 
 const SERIAL_A = '0910000000000000000000004599';
 const SERIAL_B = '0910000000000000000000007311';
@@ -162,6 +167,58 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
     }
   });
 
+  it('juicenet-local --udp-port 0,0 --monitor-only: listens on both ports and records new boxes without answering them', async () => {
+    const tmp = tempDir();
+    const args = ['--require', 'tsx/cjs', join(ROOT, 'src', 'local', 'cli.ts')];
+    const proc = spawn(
+      process.execPath,
+      [...args, '--udp-port', '0,0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', tmp.dir, '--monitor-only', '--ready-line'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const box = await ManualBox.open(SERIAL_A);
+    try {
+      let out = '';
+      const ready = await new Promise<{ baseUrl: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`juicenet-local did not start: ${out}`)), 20_000);
+        proc.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /LOCAL_READY (\{.*\})/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(JSON.parse(m[1]) as { baseUrl: string });
+          }
+        });
+      });
+      const m = /listening for JuiceBox reports on UDP ports (\d+), (\d+) \(127\.0\.0\.1\)/.exec(out);
+      assert.ok(m, out);
+      const second = Number(m[2]);
+      await box.send(second, { S: 1 });
+      const token = readFileSync(join(tmp.dir, 'account-token'), 'utf8').trim();
+      let d: Record<string, unknown> | undefined;
+      let server: Record<string, unknown> = {};
+      for (let i = 0; i < 500 && d === undefined; i++) {
+        const r = await post(ready.baseUrl, '/local/diagnostics', { account_token: token });
+        d = (r.body.boxes as Record<string, Record<string, unknown>>)[SERIAL_A];
+        server = r.body.server as Record<string, unknown>;
+        if (d === undefined) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(d?.udpPort, second);
+      assert.equal(d?.monitorOnly, true);
+      assert.equal(d?.reports, 1);
+      // Replies handed to the socket are counted as they are sent: none.
+      assert.equal((server.handlingMs as { count: number }).count, 0);
+      assert.deepEqual(server.udpPorts, [Number(m[1]), second]);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      await box.close();
+      tmp.remove();
+    }
+  });
+
   it('a flood on one port, from one source or from many, is cut off and counted while a box on another port gets every reply', async () => {
     // Small limits, so that the flood needs only a few thousand datagrams.
     const s = await start({ floodLimits: { perSourcePerS: 5, perSourceBurst: 50, perPortPerS: 200, perPortBurst: 400 } });
@@ -181,13 +238,14 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
         await quiet.exchange(quietPort, { S: 1 });
         answered++;
       }
-      const elapsedS = (performance.now() - t0) / 1000;
       assert.equal(answered, 20, 'the box on the other port got every reply');
       const samples = (s.server.db.db.prepare('SELECT COUNT(*) AS n FROM samples WHERE unit_id = ?').get(SERIAL_A) as { n: number }).n;
+      const d = await s.diagnostics();
+      // Everything counted was handled by now: the buckets refilled for at most this long.
+      const elapsedS = (performance.now() - t0) / 1000;
       // The flooding source's bucket: 50 at once, then 5 a second.
       assert.ok(samples <= 50 + 5 * elapsedS + 1, `the flooding source stored ${samples} samples in ${elapsedS.toFixed(2)} s`);
       assert.ok(samples >= 1);
-      const d = await s.diagnostics();
       const ports = d.server.ports as { port: number; datagrams: number; dropped: number; replies: number }[];
       const calm = ports.find((p) => p.port === quietPort)!;
       const flood = ports.find((p) => p.port === floodPort)!;

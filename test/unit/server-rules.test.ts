@@ -39,6 +39,8 @@ describe('server schedule rules (the domain’s, in the charger’s zone)', () =
     assert.equal(unitZone({ timeZoneId: 'Europe/Berlin' }), 'Europe/Berlin');
     assert.equal(unitZone({}), SERVER_TIME_ZONE);
     assert.equal(unitZone({ timeZoneId: '  ' }), SERVER_TIME_ZONE);
+    assert.equal(unitZone({ timeZoneId: 'Mars/Olympus_Mons' }), SERVER_TIME_ZONE, 'a zone no one knows: the fallback too');
+    assert.equal(unitZone({ timeZoneId: 'UTC' }), 'UTC');
     assert.equal(SERVER_TIME_ZONE, Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
