@@ -22,6 +22,7 @@ const BENCHES = [
   { name: 'load', cmd: ['dist/bench/load.js'], result: 'load.json', needs: 'dist/bench/load.js' },
   { name: 'local', cmd: ['dist/bench/local.js'], result: 'local.json', needs: 'dist/local-cli.js' },
   { name: 'push', cmd: ['dist/bench/push.js'], result: 'push.json', needs: 'dist/bench/push.js' },
+  { name: 'mqtt', cmd: ['dist/bench/mqtt.js'], result: 'mqtt.json', needs: 'dist/local-cli.js' },
   { name: 'smart', cmd: ['dist/bench/smart.js'], result: 'smart.json', needs: 'dist/bench/smart.js' },
   {
     name: 'soak',
@@ -247,6 +248,31 @@ ROWS.push = (j) => [
     `${ms(j.polling?.p50)} / ${ms(j.polling?.p95)} (polling, same reports; ×${n(j.ratioPollingToPushP95, 0)} at p95)`,
     j.pass?.pushP95Ms,
     'pushP95Ms',
+  ],
+];
+
+ROWS.mqtt = (j) => [
+  [
+    `report -> state published on MQTT, p50 / p99 (${n(j.boxes, 0)} boxes, ${n(j.reportsPerSecond, 0)} reports/s)`,
+    `${ms(get(j, 'reportToPublishMs.p50'))} / ${ms(get(j, 'reportToPublishMs.p99'))}`,
+    '—',
+    '—',
+    undefined,
+  ],
+  [
+    'command -> the next UDP reply carrying it, p50 / p99 (MQTT max_current/set)',
+    `${ms(get(j, 'commandToReplyMs.mqtt.p50'))} / ${ms(get(j, 'commandToReplyMs.mqtt.p99'))}`,
+    '—',
+    `${ms(get(j, 'commandToReplyMs.httpSetLimit.p50'))} / ${ms(get(j, 'commandToReplyMs.httpSetLimit.p99'))} (HTTP set_limit)`,
+    undefined,
+  ],
+  [
+    'UDP reply p99 in the server, MQTT on / off (median of runs)',
+    `${ms(get(j, 'udpReplyMs.mqttOnServerP99'))} / ${ms(get(j, 'udpReplyMs.mqttOffServerP99'))} (${n(get(j, 'udpReplyMs.growthPct'))} %)`,
+    `grows < ${j.targets?.replyP99GrowthPct} %`,
+    `MQTT off: ${ms(get(j, 'udpReplyMs.mqttOffServerP99'))}`,
+    j.pass?.replyP99GrowthPct,
+    'replyP99GrowthPct',
   ],
 ];
 

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { Started } from './main';
 import type { FirstPaint, JuiceNetTestApi } from './test-api';
-import { lastKnownStatusBar, readLastKnown, ShownTree } from './views/last-known';
+import { lastKnownStatusBar, readLastKnown, shownRows, ShownTree } from './views/last-known';
 
 /** What activation made, handed to src/main.ts. */
 export interface Shell {
@@ -86,7 +86,13 @@ export function activate(context: vscode.ExtensionContext): JuiceNetTestApi {
   // The in-host tests and benchmarks: the full API once main has started (await ready() first).
   let api: Started['api'] | undefined;
   void s.then((x) => (api = x.api)).catch(() => undefined);
-  const own = { ready: () => s.then(() => undefined), firstPaint: () => ({ ...paint }) };
+  const own = {
+    ready: () => s.then(() => undefined),
+    firstPaint: () => ({ ...paint }),
+    // Available at once: what the view shows before the rest has started.
+    shownTree: () => shownRows(tree),
+    showingLastKnown: () => tree.showingLastKnown,
+  };
   return new Proxy(own, {
     get(target, key) {
       if (key in target) return target[key as keyof typeof target];

@@ -27,7 +27,7 @@ const CONFIG = 'juicenet';
 const SAVE_AFTER_MS = 1000;
 
 export interface Started {
-  api: Omit<JuiceNetTestApi, 'ready' | 'firstPaint'>;
+  api: Omit<JuiceNetTestApi, 'ready' | 'firstPaint' | 'shownTree' | 'showingLastKnown'>;
   deactivate(): Promise<void>;
 }
 
@@ -102,7 +102,7 @@ export async function start(shell: Shell): Promise<Started> {
     void signIn(commands, { token: devToken, label: 'Development simulator' });
   }
 
-  const api = createTestApi({ context, store, notifier: notify, log, tree, view, statusBar, demo, local, shown: shell.tree });
+  const api = createTestApi({ context, store, notifier: notify, log, tree, view, statusBar, demo, local });
   return {
     api,
     deactivate: async () => {

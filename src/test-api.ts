@@ -10,7 +10,7 @@ import type { UnitStore } from './state/unit-store';
 import type { ChargingStatusBar } from './views/status-bar';
 import type { ChargerNode, ChargersTreeProvider } from './views/tree';
 import type { LocalSetup } from './setup/index';
-import { shownRows, type LastKnownRow, type ShownTree } from './views/last-known';
+import type { LastKnownRow } from './views/last-known';
 
 /** When activation painted what (epoch ms), and when the rest started behind it. */
 export interface FirstPaint {
@@ -110,10 +110,9 @@ export interface TestApiParts {
   statusBar: ChargingStatusBar;
   demo: DemoController<DemoSimulator>;
   local: LocalSetup;
-  shown: ShownTree;
 }
 
-export function createTestApi(p: TestApiParts): Omit<JuiceNetTestApi, 'ready' | 'firstPaint'> {
+export function createTestApi(p: TestApiParts): Omit<JuiceNetTestApi, 'ready' | 'firstPaint' | 'shownTree' | 'showingLastKnown'> {
   const snapshotNode = async (node: ChargerNode): Promise<TreeSnapshotNode> => {
     // As the workbench does on hover: getTreeItem, then resolveTreeItem for the tooltip.
     const item = p.tree.resolveTreeItem(p.tree.getTreeItem(node), node);
@@ -131,8 +130,6 @@ export function createTestApi(p: TestApiParts): Omit<JuiceNetTestApi, 'ready' | 
     };
   };
   return {
-    shownTree: () => shownRows(p.shown),
-    showingLastKnown: () => p.shown.showingLastKnown,
     backend: p.store,
     messages: () => p.notifier.recorded.map((m) => ({ ...m })),
     clearMessages: () => void p.notifier.recorded.splice(0),

@@ -3,11 +3,12 @@
 // by mosquitto_passwd), stopped and restarted on the same port, and a small client that records
 // what arrives on a topic filter. Nothing leaves 127.0.0.1.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { freeTcpPort } from './free-ports';
 
 const MOSQUITTO_PATHS = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'];
 
@@ -17,18 +18,12 @@ export function mosquittoPath(): string {
   return found;
 }
 
-/** A TCP port free on 127.0.0.1 now. */
-export async function freeTcpPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 export interface Broker {
   port: number;
+  /** mqtt://127.0.0.1:port, or mqtts:// for a broker started with `tls`. */
   url: string;
+  /** With `tls`: the broker's self-signed certificate (PEM), to give clients as their CA. */
+  caFile?: string;
   /** Set when the broker takes only users of its password file. */
   user?: { name: string; password: string };
   /** Everything the broker printed. */
@@ -41,9 +36,36 @@ export interface Broker {
   dispose(): Promise<void>;
 }
 
-export async function startBroker(opts: { user?: { name: string; password: string } } = {}): Promise<Broker> {
+export async function startBroker(opts: { user?: { name: string; password: string }; tls?: boolean } = {}): Promise<Broker> {
   const exe = mosquittoPath();
   const dir = mkdtempSync(join(tmpdir(), 'juicenet-mqtt-'));
+  const cert = join(dir, 'broker-cert.pem');
+  const key = join(dir, 'broker-key.pem');
+  if (opts.tls) {
+    // A self-signed certificate for 127.0.0.1, made for this run.
+    const r = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`openssl could not make the broker's certificate: ${r.stderr || r.error?.message}`);
+  }
   let out = '';
   let proc: ChildProcess | undefined;
   let port = 0;
@@ -51,6 +73,7 @@ export async function startBroker(opts: { user?: { name: string; password: strin
     // Started as root, Mosquitto would switch to its own user, who cannot read this folder.
     const lines = [
       `listener ${port} 127.0.0.1`,
+      ...(opts.tls ? [`certfile ${cert}`, `keyfile ${key}`] : []),
       `user ${userInfo().username}`,
       'persistence false',
       'log_dest stderr',
@@ -113,7 +136,8 @@ export async function startBroker(opts: { user?: { name: string; password: strin
   };
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
+    caFile: opts.tls ? cert : undefined,
     user: opts.user,
     output: () => out,
     stop,
@@ -150,6 +174,7 @@ export interface Watcher {
 
 export async function watch(broker: Broker, filters: string[], opts: { clientId?: string } = {}): Promise<Watcher> {
   const client = mqtt.connect(broker.url, {
+    ...(broker.caFile ? { ca: readFileSync(broker.caFile) } : {}),
     clientId: opts.clientId ?? `test-${Math.random().toString(16).slice(2)}`,
     username: broker.user?.name,
     password: broker.user?.password,

@@ -132,7 +132,7 @@ export class OverviewTab {
       h('div', { class: 'form-row' }, h('label', { for: 'overview-hold', text: 'Hold charging until' }), this.holdInput, this.holdBtn, this.holdError),
       h('p', {
         class: 'muted',
-        text: 'The charger will not start by itself before that time (HH:MM, or a date and time like 2026-11-25T07:30); Start charging still starts it.',
+        text: 'The charger will not start by itself before that time, on its own clock (HH:MM, or a date and time like 2026-11-25T07:30); Start charging still starts it.',
       }),
       this.msg,
     );

@@ -68,7 +68,7 @@ export interface ClientEvent {
 
 export interface JuiceNetClientOptions {
   baseUrl?: string;
-  /** ID of this client device (the document's `device_id`). */
+  /** ID of this client device (the protocol's `device_id`). */
   deviceId?: string;
   /** Sent as `device_name` by add_unit/share_device when the call gives none. */
   deviceName?: string;
@@ -189,7 +189,7 @@ export class JuiceNetClient implements JuiceNetApi {
   private closed = false;
   /**
    * Per unit token: trimmed event name -> the key the server used for it in its last
-   * get_notifications reply ("start_charging " in the document), so set_notifications answers in
+   * get_notifications reply ("start_charging " in the protocol), so set_notifications answers in
    * the server's own spelling.
    */
   private readonly notificationKeys = new Map<string, Readonly<Record<string, string>>>();
@@ -401,7 +401,7 @@ export class JuiceNetClient implements JuiceNetApi {
         }
         n.webhook = w;
       }
-      // The server's own spelling when its last reply showed it, else the document's ("start_charging ").
+      // The server's own spelling when its last reply showed it, else the protocol's ("start_charging ").
       const name = event.trim();
       const key = (Object.hasOwn(serverKeys ?? {}, name) ? serverKeys![name] : undefined) ?? (Object.hasOwn(documentKeys, name) ? documentKeys[name] : name);
       notifications[key] = n;

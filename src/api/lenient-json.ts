@@ -1,7 +1,7 @@
 // JSON parsing that accepts the protocol document's own quirks. Strict JSON.parse is tried first; only
 // when it fails is the text repaired, token by token (never by regex over the whole text, which would
 // also "repair" the inside of strings):
-//   - smart quotes “ ” (the document's examples are full of them) become ";
+//   - smart quotes “ ” (the protocol's examples are full of them) become ";
 //   - a trailing comma before } or ] is dropped;
 //   - a missing comma between a value and the next value/key is inserted;
 //   - a key whose value lost its `{` (get_info's `"restrictions":\n "set_tou": {`) gets it back.
@@ -129,7 +129,7 @@ function tokenize(text: string): Tok[] {
 const endsValue = (t: Tok | undefined) => !!t && (t.kind === 'string' || t.kind === 'scalar' || (t.kind === 'punct' && (t.text === '}' || t.text === ']')));
 const startsValue = (t: Tok | undefined) => !!t && (t.kind === 'string' || t.kind === 'scalar' || (t.kind === 'punct' && (t.text === '{' || t.text === '[')));
 
-/** Rebuilds the text from tokens with the document's quirks fixed. */
+/** Rebuilds the text from tokens with the protocol's quirks fixed. */
 function repair(text: string): string {
   const toks = tokenize(text);
   const out: string[] = [];

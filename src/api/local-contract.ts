@@ -15,6 +15,8 @@ export const LOCAL_PATHS = {
   events: '/local/events',
   /** GET or POST: {ok: true} while the server runs (uncounted, no token). */
   health: '/local/health',
+  /** POST {account_token, unit_id, monitor_only}: a box's monitor-only switch (recorded and served, never sent a command). */
+  monitorOnly: '/local/monitor-only',
   /** POST {account_token, action, ...}: smart charging (circuits, ready by, solar, the meter, the tariff); see localSmartRequestSchema. */
   smart: '/local/smart',
 } as const;
@@ -33,6 +35,31 @@ export type LocalOwnerRequest = z.infer<typeof localOwnerRequestSchema>;
 
 const count = z.number().int().nonnegative().catch(0);
 
+/** One stream a box reports on: this server's port, the box's address and port. */
+export const localStreamSchema = z.object({
+  udpPort: z.number().int(),
+  address: z.string(),
+  port: z.number().int(),
+  firstReportS: z.number(),
+  lastReportS: z.number(),
+  reports: count,
+  /** The stream replies go to (the newest of those alive). */
+  active: z.boolean(),
+});
+
+/** One of the server's UDP ports: listening, or why not (in words), and its traffic. */
+export const localUdpPortSchema = z.object({
+  /** The port asked for (0 = any free one). */
+  requested: z.number().int(),
+  port: z.number().int().optional(),
+  listening: z.boolean(),
+  error: z.string().optional(),
+  datagrams: count,
+  replies: count,
+  /** Dropped by the flood limits (one source or one port sending far more than boxes do). */
+  dropped: count,
+});
+
 export const localBoxDiagnosticsSchema = z.object({
   reports: count,
   checksumFailures: count,
@@ -50,16 +77,28 @@ export const localBoxDiagnosticsSchema = z.object({
   known: z.boolean().catch(false),
   online: z.boolean().optional(),
   firstAddress: z.string().optional(),
-  /** The server's UDP port the box reports to (its active stream), on servers that listen on several. */
+  // What the server watches of a known box:
+  /** The server's UDP port the box reports to (its active stream: replies go there). */
   udpPort: z.number().int().optional(),
-  /** Reports in a row that ignored the limit the server sends; `ignoring`: the words once flagged. */
-  ignoredReports: z.number().int().nonnegative().optional(),
-  ignoring: z.string().optional(),
-  /** The server records the box but sends it no command. */
-  monitorOnly: z.boolean().optional(),
-  /** While the box is silent: since when (epoch seconds), and "unreachable since 14:05" in its zone. */
-  unreachableSinceS: z.number().optional(),
+  /** The box's own UDP port on that stream. */
+  sourcePort: z.number().int().optional(),
+  /** The streams the box reported on lately (more than one: it moved, or reports to two ports). */
+  streams: z.array(localStreamSchema).optional(),
+  /** "unreachable since 14:05" (in the box's zone) while it is silent. */
   unreachable: z.string().optional(),
+  unreachableSinceS: z.number().optional(),
+  /** Recorded and served, never sent a command. */
+  monitorOnly: z.boolean().optional(),
+  /** The online limit the last reply carried, and the one the box reports having. */
+  sentLimitA: z.number().optional(),
+  reportedLimitA: z.number().optional(),
+  /** Reports in a row whose limit was not the one sent; `ignoring`: the words (with likely causes) once the box is flagged. */
+  ignoredReports: count.optional(),
+  ignoring: z.string().optional(),
+  /** The owner's offline limit (kept in the box's EEPROM), the one the box reports, and the replies that changed it. */
+  offlineLimitA: z.number().optional(),
+  reportedOfflineLimitA: z.number().optional(),
+  offlineLimitWrites: count.optional(),
 });
 
 /** Milliseconds over the last replies: how fast the server answers its boxes. */
@@ -75,17 +114,37 @@ export const webhookDeliverySchema = z.object({
   lastError: z.string().optional(),
 });
 
+/** The server's MQTT connection (present when it was started with a broker). */
+export const localMqttStatusSchema = z.object({
+  /** host:port of the broker. */
+  broker: z.string(),
+  connected: z.boolean(),
+  /** Why it is not connected, in words. */
+  reason: z.string().optional(),
+  /** Epoch seconds of the last change. */
+  sinceS: z.number(),
+  boxes: count,
+  published: count,
+  commands: count,
+  refused: count,
+});
+export type LocalMqttStatus = z.infer<typeof localMqttStatusSchema>;
+
 export const localDiagnosticsSchema = z.object({
   success,
   server: z.object({
     version: z.string().catch('unknown'),
     schemaVersion: z.number().int().optional(),
+    /** The first UDP port listening (see udpPorts). */
     udpPort: z.number().int(),
-    /** Every UDP port it listens on (servers that listen on several). */
+    /** Every UDP port it listens on (by default those JuiceBoxes use: 8042, 8047, 9004, 8055). */
     udpPorts: z.array(z.number().int()).optional(),
+    /** Every UDP port asked for: listening or why not (in words), and its traffic. */
+    ports: z.array(localUdpPortSchema).optional(),
     datagrams: count,
     replies: count,
     errors: count,
+    dropped: count.optional(),
     /** From a report's arrival to its reply sent. */
     replyMs: latencySchema.optional(),
     /** The report's handling inside the server. */
@@ -98,6 +157,8 @@ export const localDiagnosticsSchema = z.object({
   waitingToBeAdded: z.array(z.string()).catch([]),
   /** The charger notifications sent as webhooks: how many wait, the last deliveries. */
   webhooks: z.object({ pending: count, recent: z.array(webhookDeliverySchema).catch([]) }).optional(),
+  /** The MQTT connection (Home Assistant, evcc), when the server publishes to a broker. */
+  mqtt: localMqttStatusSchema.optional().catch(undefined),
 });
 
 export type LocalBoxDiagnostics = z.infer<typeof localBoxDiagnosticsSchema>;
@@ -123,6 +184,27 @@ export const localChangeSchema = z.object({
 });
 export type LocalChange = z.infer<typeof localChangeSchema>;
 export type LocalChangeReply = z.input<typeof localChangeSchema>;
+
+/** The event name of an alert on /local/events. */
+export const LOCAL_ALERT_EVENT = 'alert';
+
+/** One `alert` event's data: what happened to a box, in words to show. */
+export const localAlertSchema = z.object({
+  unit: z.string(),
+  kind: z.enum(['silent', 'back', 'disobeying', 'obeying', 'stream']),
+  words: z.string(),
+  /** Epoch seconds when the server noticed. */
+  atS: z.number().catch(0),
+});
+export type LocalAlert = z.infer<typeof localAlertSchema>;
+export type LocalAlertReply = z.input<typeof localAlertSchema>;
+
+// ---- /local/monitor-only ----
+
+export const localMonitorOnlyRequestSchema = z.object({ account_token: z.string(), unit_id: z.string(), monitor_only: z.boolean() });
+export type LocalMonitorOnlyRequest = z.infer<typeof localMonitorOnlyRequestSchema>;
+export const localMonitorOnlyReplySchema = z.object({ success, unit_id: z.string(), monitor_only: z.boolean() });
+export type LocalMonitorOnlyReply = z.input<typeof localMonitorOnlyReplySchema>;
 
 // ---- /local/health ----
 

@@ -89,7 +89,7 @@ interface ReplyInput {
 const wireKeysOfNotifications = new WeakMap<object, Readonly<Record<string, string>>>();
 
 /**
- * The keys a get_notifications reply used for its events ("start_charging " with the document's
+ * The keys a get_notifications reply used for its events ("start_charging " with the protocol's
  * trailing space), by trimmed event name; undefined for any other object. set_notifications sends
  * each event back under the server's own spelling.
  */
@@ -102,7 +102,7 @@ function checkSuccess(cmd: Command, obj: Record<string, unknown>): void {
   let success = obj.success;
   if (typeof success === 'string') success = success.trim().toLowerCase() === 'true' ? true : success.trim().toLowerCase() === 'false' ? false : success;
   else if (success === 1 || success === 0) success = success === 1; // 0/1, as wire.ts's booleans accept
-  if (success === undefined && cmd === 'get_info') return; // the document's own get_info example has none
+  if (success === undefined && cmd === 'get_info') return; // the protocol's own get_info example has none
   if (success === true) return;
   if (success !== false) {
     throw new ProtocolError('success', success === undefined ? 'missing (expected true or false)' : `expected boolean, got ${describe(success)}`, cmd);
@@ -260,7 +260,7 @@ function unitStatus(s: WireReply<'get_state'>, fallbackUnitId?: string): UnitSta
 }
 
 function window(w: WireScheduleWindow): ScheduleWindow {
-  // car_ready_by is absent from some replies; 0 is what the document itself sends for "not set".
+  // car_ready_by is absent from some replies; 0 is what the protocol itself sends for "not set".
   return { start: w.start, end: w.end, carReadyBy: w.car_ready_by ?? 0 };
 }
 

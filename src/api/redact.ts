@@ -26,7 +26,7 @@ export function forgetSecret(secret: string | undefined | null): void {
 
 /**
  * Token shapes: 32 hex chars (unit tokens), UUID-like 8-4-4-4-12 of [0-9a-z] (account tokens; the
- * document's own examples contain non-hex letters), and 24..64-char runs mixing letters and digits.
+ * protocol's own examples contain non-hex letters), and 24..64-char runs mixing letters and digits.
  * Unit IDs (28 decimal digits) carry no letter, so they are kept: the user needs them.
  */
 const TOKEN_SHAPES: RegExp[] = [

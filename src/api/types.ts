@@ -42,14 +42,14 @@ export function isWriteCommand(cmd: Command): boolean {
   return cmd.startsWith('set_') || cmd === 'add_unit' || cmd === 'share_device';
 }
 
-/** The document's default host. The vendor's cloud is gone; the base URL is a setting. */
+/** The protocol's default host. The vendor's cloud is gone; the base URL is a setting. */
 export const DEFAULT_BASE_URL = 'https://jbv1-api.emotorwerks.com';
 
 /** What a box_api_secure call needs to address a unit. */
 export interface UnitAuth {
   /** Per-unit token (secret). */
   token: string;
-  /** The account token (secret); the document sends it with most unit commands. */
+  /** The account token (secret); the protocol sends it with most unit commands. */
   accountToken?: string;
   /** For error messages and logs only (never the token). */
   unitId?: string;

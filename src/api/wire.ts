@@ -1,5 +1,5 @@
 // Wire schemas (zod 4) for the request and reply of every command, with the vendor's names.
-// Lenient on purpose, because the document (and so presumably the server) is sloppy:
+// Lenient on purpose, because the JuiceNet API's protocol (and so presumably the server) is sloppy:
 //   - keys are trimmed recursively before validation (`" wh_energy"`, `"start_charging "`);
 //   - numbers may arrive as strings ("16"), booleans as "true"/"false"; null counts as missing;
 //   - every field but `success` is optional; unknown fields are kept (loose objects), so a get_info
@@ -189,9 +189,9 @@ export const requestSchemas = {
   get_state: z.looseObject({ ...apiRequestBase, cmd: z.literal('get_state') }),
   set_limit: z.looseObject({ ...apiRequestBase, cmd: z.literal('set_limit'), amperage: z.number().int().nonnegative() }),
   get_schedule: z.looseObject({ ...apiRequestBase, cmd: z.literal('get_schedule') }),
-  // The document marks no field required. Windows only mean something for "custom" (the simulator
+  // The protocol marks no field required. Windows only mean something for "custom" (the simulator
   // refuses a custom schedule without both), and car_ready_by is 0 when absent ("not set", as the
-  // document's own request example sends it).
+  // protocol's own request example sends it).
   set_schedule: z.looseObject({
     ...apiRequestBase,
     cmd: z.literal('set_schedule'),
@@ -266,7 +266,7 @@ export const replyBodySchemas = {
   get_history: z.looseObject({ ...replyBase, sessions: z.array(wireHistorySession), continuity_token: str }),
   get_plot: z.looseObject({ ...replyBase, points: z.array(wirePlotPoint) }),
   get_share_pin: z.looseObject({ ...replyBase, pin: reqStr }),
-  // The document's get_info example has no `success`: a reply without it is taken as a success.
+  // The protocol's get_info example has no `success`: a reply without it is taken as a success.
   get_info: z.looseObject({ ...replyBase, success: bool, ...infoFields }),
   set_info: ack,
   set_override: ack,
@@ -320,7 +320,7 @@ export type WireCharging = z.output<typeof wireCharging>;
 export type WireCar = z.output<typeof wireCar>;
 
 /**
- * Each event's key as the document writes it on the wire: its get_notifications reply and its
+ * Each event's key as the protocol writes it on the wire: its get_notifications reply and its
  * set_notifications request example both have "start_charging " and "stop_charging " with a
  * trailing space. (The set_notifications field table's "unplug " cell is padded like many of its
  * type cells, "Integer ", so that one is taken as a table artefact, not a key.)

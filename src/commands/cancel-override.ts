@@ -1,4 +1,4 @@
-// juicenet.cancelOverride: set_override with override_time 0 (the document: "set to zero to switch
+// juicenet.cancelOverride: set_override with override_time 0 (the protocol: "set to zero to switch
 // off override"); the schedule applies again. Verified by get_state's override_time.
 import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, resolveUnit, withCallProgress, type CommandDeps } from './run';
 import { writeCancelOverride } from '../state/unit-writes';

@@ -1,5 +1,5 @@
 // juicenet.setChargingTime: set_charging_time holds the unit's default charging until a time (the
-// document: "prohibit default charging", meant for fleet control). The input is HH:MM (today, or
+// protocol: "prohibit default charging", meant for fleet control). The input is HH:MM (today, or
 // tomorrow if that time has passed) or an ISO date-time, sent as epoch seconds. The protocol has no
 // getter for this value, so the read-back is get_state (the unit should report it is waiting).
 // Test arguments: (unit, "07:30" | "2026-11-25T07:30" | epochSeconds).

@@ -1,19 +1,18 @@
 // juicenet.setReadyBy: "ready by 07:00 with 30 kWh": JuiceNet Local charges at the cheapest hours
 // before then under the tariff of the settings (juicenet.tariff), re-planning as the car charges.
-// Also cancels a plan. Test arguments: (unit, { readyBy, kwh } | { cancel: true }).
+// The energy is kWh or a state of charge of the car's battery (its Info). Also cancels a plan.
+// Test arguments: (unit, { readyBy, kwh | energy } | { cancel: true }).
 import * as vscode from 'vscode';
 import { validateHHMM } from '../domain/schedule';
+import { parseEnergyGoal } from '../domain/smart/ready-by';
 import { askText, callSmart, onLocalServer, resolveUnit, type CommandContext } from './run';
 
 export interface ReadyByAnswers {
   readyBy?: string;
   kwh?: number;
+  /** As typed: "30", "30 kWh" or "30% to 80%" (with the car's battery from its Info). */
+  energy?: string;
   cancel?: boolean;
-}
-
-function kwhProblem(s: string): string | undefined {
-  const n = Number(s.trim().replace(',', '.'));
-  return Number.isFinite(n) && n > 0 && n <= 500 ? undefined : 'The energy to add, in kWh: a number above 0 (for example 30).';
 }
 
 export async function setReadyBy(ctx: CommandContext, unitArg?: unknown, answers: ReadyByAnswers = {}): Promise<void> {
@@ -47,13 +46,25 @@ export async function setReadyBy(ctx: CommandContext, unitArg?: unknown, answers
   const readyBy =
     answers.readyBy ?? (await askText({ title, prompt: 'Ready by what time (HH:MM, in the charger time zone)?', value: '07:00', validate: validateHHMM }));
   if (readyBy === undefined) return;
-  const kwhText =
-    answers.kwh !== undefined
+  const batteryWh = unit.info?.cars?.[0]?.batterySizeWh;
+  const problem = (text: string) => {
+    const g = parseEnergyGoal(text, batteryWh);
+    return 'problem' in g ? g.problem : undefined;
+  };
+  const energyText =
+    answers.energy ??
+    (answers.kwh !== undefined
       ? String(answers.kwh)
-      : await askText({ title, prompt: 'Energy to add, in kWh (30 kWh is about 100 miles).', value: '30', validate: kwhProblem });
-  if (kwhText === undefined) return;
-  const bad = validateHHMM(readyBy) ?? kwhProblem(kwhText);
-  if (bad) {
+      : await askText({
+          title,
+          prompt: `Energy to add: kWh (30 kWh is about 100 miles)${batteryWh ? ', or a state of charge such as 30% to 80% of its battery' : ''}.`,
+          value: '30',
+          validate: problem,
+        }));
+  if (energyText === undefined) return;
+  const goal = parseEnergyGoal(energyText, batteryWh);
+  const bad = validateHHMM(readyBy) ?? ('problem' in goal ? goal.problem : undefined);
+  if (bad !== undefined || 'problem' in goal) {
     void ctx.notify.error(`JuiceNet: ${bad}`);
     return;
   }
@@ -64,7 +75,7 @@ export async function setReadyBy(ctx: CommandContext, unitArg?: unknown, answers
   const s = await callSmart(
     ctx,
     unit.accountId,
-    { action: 'set-ready-by', unitId: unit.unitId, readyBy: readyBy.trim(), energyWh: Math.round(Number(kwhText.trim().replace(',', '.')) * 1000) },
+    { action: 'set-ready-by', unitId: unit.unitId, readyBy: readyBy.trim(), energyWh: goal.energyWh },
     `planning ${unit.name}`,
   );
   if (s) void ctx.notify.info(`JuiceNet: ${unit.name}: ${s.message}`);

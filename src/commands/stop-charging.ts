@@ -1,5 +1,5 @@
 // juicenet.stopCharging: the one Stop rule (src/domain/start-stop.ts): set_limit 0 A (the
-// document's "switch the charging off"), remembering the limit it had (in memory, per account and
+// protocol's "switch the charging off"), remembering the limit it had (in memory, per account and
 // unit) so that "Start Charging" restores it. The schedule and any override stay as they are: at
 // 0 A nothing charges whatever they say, and "Start Charging" undoes exactly this.
 import { apiOf, refreshAfterWrite, replyLostNote, reportFailure, resolveUnit, withCallProgress, type CommandDeps } from './run';

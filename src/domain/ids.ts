@@ -1,7 +1,7 @@
 // A charger's unit ID and a share PIN as the user types them. Each validator returns the message
 // to show (refusing the input as it is typed) or undefined when the input is good.
 
-/** A JuiceBox unit ID: digits only (the document's example has 28). */
+/** A JuiceBox unit ID: digits only (the protocol's example has 28). */
 export function validateUnitId(input: string): string | undefined {
   const t = input.trim();
   if (t === '') return 'Type the unit ID (the digits printed on the JuiceBox label, e.g. 0814081508141535522516012129).';

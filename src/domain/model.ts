@@ -89,11 +89,11 @@ export interface Schedule {
 
 /** One finished (or running) charging session from get_history. */
 export interface HistorySession {
-  /** Session id for get_plot; the document's own example omits it on some sessions. */
+  /** Session id for get_plot; the protocol's own example omits it on some sessions. */
   id?: number;
   timeStart?: number;
   timeEnd?: number;
-  /** The document's `duration`: time spent charging, which can differ from time_end - time_start. */
+  /** The protocol's `duration`: time spent charging, which can differ from time_end - time_start. */
   durationS?: number;
   energyWh?: number;
   savingsCents?: number;
@@ -185,7 +185,7 @@ export interface OverrideRequest {
   /** Epoch seconds: in the past (e.g. now) = charge now; 0 = cancel the override. */
   overrideTime: number;
   /**
-   * The document's energy_at_plugin and energy_to_add (whole Wh, 0 or more). Every known client
+   * The protocol's energy_at_plugin and energy_to_add (whole Wh, 0 or more). Every known client
    * sends all three fields; pass the unit's current values (get_state's charging.wh_energy_at_plugin
    * and wh_energy_to_add) to change only the override: src/state/unit-writes.ts does. A field left
    * undefined is not sent.

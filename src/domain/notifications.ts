@@ -15,7 +15,7 @@ export interface NotificationChoice {
   picked: boolean;
 }
 
-/** The events to offer: the document's events plus any other the server returned, in a stable order. */
+/** The events to offer: the protocol's events plus any other the server returned, in a stable order. */
 export function notificationEvents(current: NotificationSettings): string[] {
   const out: string[] = [...NOTIFICATION_EVENTS];
   for (const k of Object.keys(current)) if (!out.includes(k)) out.push(k);
@@ -74,7 +74,7 @@ export function notificationMismatches(sent: NotificationSettings, readBack: Not
   for (const [event, s] of Object.entries(sent)) {
     if (!s) continue;
     const r = readBack[event];
-    // An event the server does not list (the document's get reply omits unplug/plugin) can't be checked.
+    // An event the server does not list (the protocol's get reply omits unplug/plugin) can't be checked.
     if (!r) continue;
     if (r.email !== s.email || r.push !== s.push || (s.time !== undefined && r.time !== s.time)) bad.push(event);
   }

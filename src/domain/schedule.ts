@@ -2,7 +2,7 @@
 //
 // Window semantics (the protocol's, made precise):
 //   - start < end: charging allowed for minutes m with start <= m < end.
-//   - end < start: wraps midnight: start..24:00 and 00:00..end (the document's rule).
+//   - end < start: wraps midnight: start..24:00 and 00:00..end (the protocol's rule).
 //   - start == end: an EMPTY window (no charging at all that day type). We chose empty over
 //     "all day" because "all day" is what schedule type 'disabled' is for; describeWindow says so.
 //   - end may be 1440 (24:00); start may not (a window starting at midnight is 0).
@@ -126,7 +126,7 @@ export interface WindowInput {
   carReadyBy?: number | string;
 }
 
-/** A schedule window from minutes or HH:MM; car-ready-by optional (0, as the document's examples send). */
+/** A schedule window from minutes or HH:MM; car-ready-by optional (0, as the protocol's examples send). */
 export function toWindow(w: WindowInput | undefined, day: 'weekday' | 'weekend'): ScheduleWindow {
   if (!w) throw new Error(`A custom schedule needs a ${day} window (start and end).`);
   const start = toMinutes(w.start, `${day} start`);

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { describeStartFault } from './start-faults';
 import { DATABASE_FILE, TOKEN_FILE, startLocalServer, type LocalServerOptions } from './server';
 import { checkSqliteDriver, prepareDataDir } from './storage';
+import { MQTT_HELP, mqttOptionsFrom, takeMqttFlag, type MqttFlagState } from './mqtt/options';
+import { checkBroker } from './mqtt/check';
+import { parseUdpPorts } from './udp';
 
 const HELP = `JuiceNet Local: the JuiceNet API (all 16 commands) for your own JuiceBoxes
 
@@ -20,13 +23,16 @@ Usage: juicenet-local [options]          start the server
 
   --data-dir DIR          folder for the database and the account token
                           (default ~/.juicenet-local; created with owner-only permissions)
-  --udp-port N            UDP port the boxes send their reports to (default 8047)
+  --udp-port N[,N...]     UDP ports the boxes send their reports to (default: every port
+                          JuiceBoxes are known to use, 8042,8047,9004,8055; 0 = a free port)
   --udp-host H            address the UDP port listens on (default 0.0.0.0, every interface)
   --http-port N           port of the JuiceNet HTTP API (default 8080)
   --http-host H           address of the HTTP API (default 127.0.0.1, this machine only; any
                           other address opens the API to the network, with a warning)
   --allow-address-change  take a box's reports from any address, not only the one it first
                           reported from (for boxes whose address changes, e.g. by DHCP)
+  --monitor-only          boxes seen for the first time are recorded and served but never
+                          sent a command (each box's switch: POST /local/monitor-only)
   --retention-days N      days raw samples are kept; sessions are kept for ever
                           (default 365; 0 keeps samples for ever)
   --time-zone Z           time zone of newly seen boxes (default: this machine's); each box's
@@ -35,6 +41,7 @@ Usage: juicenet-local [options]          start the server
                           LOCAL_READY {"baseUrl": ..., "udpPort": ...} once it serves
   -h, --help              this text
 
+${MQTT_HELP}
 The account token is printed once, when it is created, and kept in <data-dir>/account-token
 (owner-only): \`juicenet-local token --data-dir DIR\` prints it again, run as the folder's owner
 (for the service: sudo -u juicenet juicenet-local token --data-dir /var/lib/juicenet-local).
@@ -43,10 +50,11 @@ Needs Node.js 22.13 or later (its built-in SQLite keeps the data).
 Diagnostics: POST {"account_token": "..."} to /local/diagnostics (this machine only).
 `;
 
-type CliOptions = LocalServerOptions & { readyLine?: boolean; command: 'serve' | 'token' };
+type CliOptions = LocalServerOptions & { readyLine?: boolean; command: 'serve' | 'token'; mqttCheck?: boolean };
 
 function parseArgs(argv: string[]): CliOptions {
   const opts: CliOptions = { dataDir: join(homedir(), '.juicenet-local'), command: 'serve' };
+  const mqtt: MqttFlagState = { compat: [] };
   if (argv[0] === 'token') {
     opts.command = 'token';
     argv = argv.slice(1);
@@ -76,7 +84,7 @@ function parseArgs(argv: string[]): CliOptions {
         opts.dataDir = value();
         break;
       case '--udp-port':
-        opts.udpPort = num(flag, value(), 0, 65535);
+        opts.udpPorts = parseUdpPorts(value());
         break;
       case '--udp-host':
         opts.udpHost = value();
@@ -93,6 +101,9 @@ function parseArgs(argv: string[]): CliOptions {
       case '--allow-address-change':
         opts.allowAddressChange = true;
         break;
+      case '--monitor-only':
+        opts.monitorOnly = true;
+        break;
       case '--retention-days':
         opts.retentionDays = num(flag, value(), 0, 36500);
         break;
@@ -107,9 +118,14 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       }
       default:
-        throw new Error(`unknown option ${arg} (see --help)`);
+        if (!takeMqttFlag(mqtt, flag, value)) throw new Error(`unknown option ${arg} (see --help)`);
     }
     if (opts.command === 'token' && flag !== '--data-dir') throw new Error(`juicenet-local token takes only --data-dir, not ${flag}`);
+  }
+  opts.mqtt = mqttOptionsFrom(mqtt, process.env);
+  if (mqtt.check) {
+    if (!opts.mqtt) throw new Error('--mqtt-check needs --mqtt URL (the broker)');
+    opts.mqttCheck = true;
   }
   return opts;
 }
@@ -137,6 +153,11 @@ async function main(): Promise<void> {
   } catch (e) {
     process.stderr.write(`juicenet-local: ${(e as Error).message}\n`);
     process.exit(2);
+  }
+  if (opts.mqttCheck && opts.mqtt) {
+    const r = await checkBroker(opts.mqtt);
+    process.stdout.write(`MQTT: ${r.words}\n`);
+    process.exit(r.ok ? 0 : 1);
   }
   if (opts.command === 'token') {
     printToken(opts.dataDir);
@@ -172,7 +193,10 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   server.db.describeOwner({ api: server.baseUrl, udpPort: server.udpPort });
-  process.stdout.write(`JuiceNet Local listening for JuiceBox reports on UDP port ${server.udpPort} (${opts.udpHost ?? '0.0.0.0'})\n`);
+  const ports = server.udpPorts;
+  process.stdout.write(
+    `JuiceNet Local listening for JuiceBox reports on UDP port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} (${opts.udpHost ?? '0.0.0.0'})\n`,
+  );
   process.stdout.write(`JuiceNet API on ${server.baseUrl}\n`);
   process.stdout.write(`Data in ${opts.dataDir} (SQLite: ${server.db.driver})\n`);
   // The token is shown once, when it is created (a service's first start puts it in its journal

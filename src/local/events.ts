@@ -4,7 +4,7 @@
 // whose reports (or diagnostics) changed; a burst is sent as one event after a short delay, and
 // a comment line every 15 s keeps idle connections open through proxies.
 import type * as http from 'node:http';
-import { LOCAL_CHANGE_EVENT, type LocalChangeReply } from '../api/local-contract';
+import { LOCAL_ALERT_EVENT, LOCAL_CHANGE_EVENT, type LocalAlertReply, type LocalChangeReply } from '../api/local-contract';
 
 /** Changes within this many ms go out as one event. */
 const COALESCE_MS = 25;
@@ -62,6 +62,16 @@ export class LocalEvents {
     if (unitId) this.pending.add(unitId);
     this.pendingAtS = Math.max(this.pendingAtS, atS);
     this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+  }
+
+  /**
+   * Something an owner should be told about a box (it went silent, came back, ignores commands,
+   * moved to another stream), as an `alert` event with the words to show; sent at once.
+   */
+  alert(alert: LocalAlertReply): void {
+    if (this.clients.size === 0) return;
+    const text = `id: ${++this.seq}\nevent: ${LOCAL_ALERT_EVENT}\ndata: ${JSON.stringify(alert)}\n\n`;
+    for (const c of this.clients) c.write(text);
   }
 
   private flush(): void {

@@ -129,12 +129,14 @@ export class Intake {
       this.unattributed.recent = [...this.unattributed.recent.slice(-9), `a new box ${d.serial} was not learned: ${MAX_BOXES} boxes are known already`];
       return undefined;
     }
+    const now = this.opts.now();
     g.reports++;
     g.lastRawReport = d.raw;
-    g.lastReportS = this.opts.now();
+    g.lastReportS = now;
     g.protocolVersion = d.protocolVersion;
     box ??= this.registry.learn(d, from, g.firmware);
-    return this.takeReport(box, d, { localPort: via.localPort, address: from, port: via.port });
+    const active = this.health.followStream(box, { localPort: via.localPort, address: from, port: via.port }, now);
+    return this.takeReport(box, d, active, now);
   }
 
   private diagFor(serial: string): BoxDiagnostics {
@@ -150,11 +152,15 @@ export class Intake {
     return g;
   }
 
-  private takeReport(box: LocalBox, r: JuiceBoxReport, stream: BoxStream): string {
-    const now = this.opts.now();
+  /**
+   * Stores a report and builds its reply. `stream`: where it came from and whether that is the
+   * box's active stream (the only one answered); a monitor-only box is never answered.
+   */
+  private takeReport(box: LocalBox, r: JuiceBoxReport, stream: BoxStream & { active: boolean }, now: number): string | undefined {
     const prev = box.last;
     const state: JuiceBoxState = r.state === 'unknown' ? (prev?.state ?? 'standby') : r.state;
     const events: BoxEvent[] = this.health.reported(box, now);
+    if (stream.active) this.health.observeLimit(box, r);
     let settingsChanged = false;
     if (r.protocolVersion !== box.protocolVersion && r.protocolVersion !== undefined) {
       box.protocolVersion = r.protocolVersion;
@@ -195,10 +201,13 @@ export class Intake {
       offlineLimitA: r.offlineLimitA,
       reportIntervalS: r.reportIntervalS,
     };
-    const reply = this.limits.reply(box, r.protocolVersion, now);
+    const reply = stream.active ? this.limits.reply(box, r.protocolVersion, now) : undefined;
     for (const e of events) this.registry.notify(box, e, { state });
-    this.registry.events.emit('report', { unitId: box.unitId, atS: now, report: r, state, stream, sentLimitA: reply.onlineA });
-    return reply.datagram;
+    const { active: _active, ...from } = stream;
+    if (this.registry.events.has('report')) {
+      this.registry.events.emit('report', { unitId: box.unitId, atS: now, report: r, state, stream: from, sentLimitA: reply?.onlineA });
+    }
+    return reply?.datagram;
   }
 
   /** Per serial, what arrived (copies). */

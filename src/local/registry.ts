@@ -20,6 +20,15 @@ export interface BoxStream {
   port: number;
 }
 
+/** A stream as the registry follows it: when it started and last reported. */
+export interface StreamRecord extends BoxStream {
+  /** Grows with each stream that starts (or starts again): the largest is the newest, even within one clock tick. */
+  order: number;
+  firstS: number;
+  lastS: number;
+  reports: number;
+}
+
 export interface LiveSession {
   id: number;
   timeStart: number;
@@ -61,6 +70,21 @@ export interface LocalBox {
   silentSinceS?: number;
   counter: number;
   notPluggedDay?: number;
+  /** The streams the box reported on lately (at most a few), and the active one: replies go there. */
+  streams: StreamRecord[];
+  activeStream?: StreamRecord;
+  /** Record and serve everything, but never send the box a command. */
+  monitorOnly: boolean;
+  /** The owner changed the offline limit and no reply has carried it yet. */
+  offlinePending: boolean;
+  /** Replies that carried a changed offline limit (each one an EEPROM write in the box). */
+  offlineWrites: number;
+  /** The online limit the last reply carried (undefined: none sent since the start). */
+  lastSentA?: number;
+  /** Reports in a row whose limit differs from the one the server had sent. */
+  ignoredReports: number;
+  /** Set once the box kept ignoring commands: the words said about it. */
+  ignoring?: string;
 }
 
 /** Everything the registry tells its listeners, by event name. */
@@ -96,7 +120,15 @@ export interface BoxRegistryOptions {
   log: (line: string) => void;
   /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
   offlineAfterS?: number;
+  /** Boxes learned from now on are monitor-only (the server never sends them a command). */
+  monitorOnlyNewBoxes?: boolean;
 }
+
+/** Keys of a box's server-side switches in the database's settings table. */
+const key = {
+  monitorOnly: (unitId: string) => `box.${unitId}.monitorOnly`,
+  offlineCare: (unitId: string) => `box.${unitId}.offlineLimitCare`,
+};
 
 /** The smallest time a box must be silent before it is offline. */
 export const MIN_OFFLINE_AFTER_S = 60;
@@ -138,7 +170,19 @@ export class BoxRegistry {
         plugUnplugTime: row.first_seen_s,
         online: false,
         counter: 0,
+        streams: [],
+        monitorOnly: this.db.getSetting(key.monitorOnly(row.unit_id)) === '1',
+        offlinePending: false,
+        offlineWrites: 0,
+        ignoredReports: 0,
       });
+      const care = this.db.getSetting(key.offlineCare(row.unit_id));
+      if (care) {
+        const c = JSON.parse(care) as { pending?: boolean; writes?: number };
+        const box = this.boxes.get(row.unit_id)!;
+        box.offlinePending = c.pending === true;
+        box.offlineWrites = typeof c.writes === 'number' ? c.writes : 0;
+      }
     }
     for (const box of this.boxes.values()) {
       const s = this.db.lastSample(box.unitId);
@@ -237,6 +281,11 @@ export class BoxRegistry {
       plugUnplugTime: Math.floor(now),
       online: true,
       counter: 0,
+      streams: [],
+      monitorOnly: this.opts.monitorOnlyNewBoxes === true,
+      offlinePending: false,
+      offlineWrites: 0,
+      ignoredReports: 0,
     };
     this.db.addBox({
       unit_id: box.unitId,
@@ -247,9 +296,11 @@ export class BoxRegistry {
       firmware: box.firmware ?? null,
       protocol_version: box.protocolVersion ?? null,
     });
+    if (box.monitorOnly) this.db.putSetting(key.monitorOnly(box.unitId), '1');
     this.boxes.set(box.unitId, box);
     this.opts.log(
-      `New JuiceBox ${box.unitId} reporting from ${address} (protocol ${r.protocolVersion ?? 'without version'}): add it with its unit ID to use it`,
+      `New JuiceBox ${box.unitId} reporting from ${address} (protocol ${r.protocolVersion ?? 'without version'}): add it with its unit ID to use it` +
+        (box.monitorOnly ? ' (monitor only: it is recorded, never sent a command)' : ''),
     );
     this.events.emit('added', { unitId: box.unitId, name: this.nameOf(box), address, atS: now });
     return box;
@@ -262,6 +313,28 @@ export class BoxRegistry {
       this.events.emit('renamed', { unitId: box.unitId, name: this.nameOf(box), previousName });
     }
     this.events.emit('settings', { unitId: box.unitId, settings: box.settings });
+  }
+
+  /** Turns monitor-only on or off for a box (stored; told to listeners as a settings change). */
+  setMonitorOnly(unitId: string, on: boolean): void {
+    const box = this.require(unitId);
+    if (box.monitorOnly === on) return;
+    box.monitorOnly = on;
+    box.lastSentA = undefined;
+    box.ignoredReports = 0;
+    box.ignoring = undefined;
+    this.db.putSetting(key.monitorOnly(unitId), on ? '1' : '0');
+    this.opts.log(
+      on
+        ? `${this.nameOf(box)} (${unitId}) is monitor only: its reports are recorded, and it is sent no command`
+        : `${this.nameOf(box)} (${unitId}) is controlled again: its reports are answered with the limit the owner's settings allow`,
+    );
+    this.events.emit('settings', { unitId, settings: box.settings });
+  }
+
+  /** Stores the offline limit's bookkeeping (a change waiting to be sent, the writes so far). */
+  saveOfflineCare(box: LocalBox): void {
+    this.db.putSetting(key.offlineCare(box.unitId), JSON.stringify({ pending: box.offlinePending, writes: box.offlineWrites }));
   }
 
   /** Stores what the box tells of itself (firmware, protocol version). */

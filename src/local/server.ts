@@ -2,7 +2,6 @@
 // status reports here and obey the replies; the 16 HTTP commands read and change them as the
 // JuiceNet cloud did. State lives in SQLite in the data folder, with the account token beside it.
 import { randomBytes, randomUUID } from 'node:crypto';
-import * as dgram from 'node:dgram';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Accounts } from '../server/accounts';
@@ -14,7 +13,10 @@ import { LocalSource } from './source';
 import { Notifier } from './notify';
 import { SmartCharging, type SmartChargingOptions } from './smart/controller';
 import { LocalEvents, serialOf } from './events';
-import { LOCAL_PATHS, type LocalAccountReply, type LocalDiagnosticsReply } from '../api/local-contract';
+import { type FloodLimits, JUICEBOX_UDP_PORTS, UdpListener } from './udp';
+import { LOCAL_PATHS, type LocalAccountReply, type LocalAlertReply, type LocalDiagnosticsReply, type LocalMonitorOnlyReply } from '../api/local-contract';
+import { startMqtt, type LocalMqtt } from './mqtt/start';
+import type { MqttOptions } from './mqtt/options';
 
 export const TOKEN_FILE = 'account-token';
 export const DATABASE_FILE = 'juicenet-local.sqlite';
@@ -22,16 +24,22 @@ export const DATABASE_FILE = 'juicenet-local.sqlite';
 export interface LocalServerOptions {
   /** Folder for the database and the account token (created, owner-only). */
   dataDir: string;
-  /** UDP port the boxes report to (default 8047; 0 = a free port). */
+  /** UDP ports the boxes report to (default: every port JuiceBoxes are known to use, 8042, 8047, 9004 and 8055; 0 = a free port). */
+  udpPorts?: readonly number[];
+  /** One UDP port (the same as `udpPorts: [udpPort]`). */
   udpPort?: number;
-  /** Address the UDP socket binds (default 0.0.0.0: boxes are on the network). */
+  /** Address the UDP sockets bind (default 0.0.0.0: boxes are on the network). */
   udpHost?: string;
+  /** How much one source and one port may send before datagrams are dropped (defaults: far above what boxes send). */
+  floodLimits?: Partial<FloodLimits>;
   /** HTTP port of the JuiceNet API (default 8080; 0 = a free port). */
   httpPort?: number;
   /** HTTP address (default 127.0.0.1; another one opens the API to the network, with a warning). */
   httpHost?: string;
   /** Take a known box's reports from any address, not only the one it first reported from. */
   allowAddressChange?: boolean;
+  /** Boxes seen for the first time are monitor-only: recorded and served, never sent a command (each box has its own switch). */
+  monitorOnly?: boolean;
   /** Days raw samples are kept (sessions are kept for ever; default 365; 0 = for ever). */
   retentionDays?: number;
   /** Time zone of newly learned boxes (default: this machine's). */
@@ -48,12 +56,19 @@ export interface LocalServerOptions {
   smart?: Pick<SmartChargingOptions, 'solar' | 'circuit'>;
   /** Log lines (default: stderr with a time stamp). Never given a token. */
   log?: (line: string) => void;
+  /** Publish to an MQTT broker (Home Assistant, evcc, Node-RED). */
+  mqtt?: MqttOptions;
 }
 
 export interface RunningLocalServer {
   baseUrl: string;
   httpPort: number;
+  /** The first UDP port listening (see udpPorts for all). */
   udpPort: number;
+  /** Every UDP port listening. */
+  udpPorts: number[];
+  /** The UDP sockets, their counters and the ports that could not be opened. */
+  udp: UdpListener;
   /** The owner's account token (also in `<dataDir>/account-token`). */
   accountToken: string;
   tokenFile: string;
@@ -66,8 +81,10 @@ export interface RunningLocalServer {
   smart: SmartCharging;
   /** The push channel (GET /local/events). */
   events: LocalEvents;
-  /** Datagrams received, replies sent, internal errors. */
-  stats(): { datagrams: number; replies: number; errors: number };
+  /** The MQTT side, when a broker was given. */
+  mqtt?: LocalMqtt;
+  /** Datagrams received, replies sent, internal errors, datagrams dropped by the flood limits. */
+  stats(): { datagrams: number; replies: number; errors: number; dropped: number };
   close(): Promise<void>;
 }
 
@@ -115,8 +132,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
   const events = new LocalEvents({ accountToken, log });
   let source: LocalSource;
   let http: HttpServer | undefined;
-  let udp: dgram.Socket | undefined;
+  let udp: UdpListener | undefined;
   let tick: NodeJS.Timeout | undefined;
+  let mqtt: LocalMqtt | undefined;
   let smart: SmartCharging | undefined;
   try {
     source = new LocalSource({
@@ -125,11 +143,22 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       defaultTimeZone: opts.timeZone ?? SERVER_TIME_ZONE,
       allowAddressChange: opts.allowAddressChange ?? false,
       offlineAfterS: opts.offlineAfterS,
+      monitorOnlyNewBoxes: opts.monitorOnly,
       log,
     });
     source.on('notification', (e) => notifier.notify(e.unitId, e.event, e.notification, e.details));
     smart = new SmartCharging({ source, db, now, log, ...opts.smart });
     smart.start();
+    // What an owner should hear about at once goes out on the push channel, with its words.
+    const alert = (unit: string, kind: LocalAlertReply['kind'], words: string) => {
+      events.alert({ unit, kind, words, atS: now() });
+      events.changed(unit, now());
+    };
+    source.on('silent', (e) => alert(e.unitId, 'silent', e.words));
+    source.on('back', (e) => alert(e.unitId, 'back', e.words));
+    source.on('disobeying', (e) => alert(e.unitId, 'disobeying', e.words));
+    source.on('obeying', (e) => alert(e.unitId, 'obeying', e.words));
+    source.on('streamChanged', (e) => alert(e.unitId, 'stream', e.words));
     const accounts = new Accounts(
       { accountToken: () => randomUUID(), unitToken: () => randomBytes(16).toString('hex'), next: () => randomBytes(4).readUInt32BE() / 2 ** 32 },
       {
@@ -170,47 +199,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
     }, opts.tickMs ?? 5000);
     tick.unref();
 
-    const stats = { datagrams: 0, replies: 0, errors: 0 };
-    // Reply latency inside the server, recent window: datagram received -> reply handed to send()
-    // (handling), and -> send() completed (what a box waits for, less the network).
-    const latency = new Float64Array(65536);
-    const handling = new Float64Array(65536);
-    let latencyCount = 0;
-    let handlingCount = 0;
-    udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
-    const sock = udp;
-    sock.on('message', (msg, rinfo) => {
-      const t0 = performance.now();
-      stats.datagrams++;
-      let reply: string | undefined;
-      try {
-        reply = source.handleDatagram(msg, rinfo.address);
-      } catch (e) {
-        stats.errors++;
-        log(`internal error on a datagram from ${rinfo.address}: ${(e as Error).message}`);
-        return;
-      }
-      events.changed(serialOf(msg), now());
-      if (reply === undefined) return;
-      handling[handlingCount++ % handling.length] = performance.now() - t0;
-      sock.send(reply, rinfo.port, rinfo.address, (err) => {
-        if (err) {
-          stats.errors++;
-          log(`could not answer ${rinfo.address}:${rinfo.port}: ${err.message}`);
-        } else {
-          stats.replies++;
-          latency[latencyCount++ % latency.length] = performance.now() - t0;
-        }
-      });
+    udp = await UdpListener.open({
+      ports: opts.udpPorts ?? (opts.udpPort !== undefined ? [opts.udpPort] : JUICEBOX_UDP_PORTS),
+      host: opts.udpHost,
+      floodLimits: opts.floodLimits,
+      log,
+      onDatagram: (msg, from) => {
+        const reply = source.handleDatagram(msg, from.address, from);
+        events.changed(serialOf(msg), now());
+        return reply;
+      },
     });
-    sock.on('error', (e) => log(`UDP error: ${e.message}`));
-    await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(opts.udpPort ?? 8047, opts.udpHost ?? '0.0.0.0', () => {
-        sock.off('error', reject);
-        resolve();
-      });
-    });
+    const listener = udp;
 
     const diagnostics = (body: Record<string, unknown>): LocalDiagnosticsReply => {
       if (body.account_token !== accountToken) throw new ProtocolError(401, 'Invalid token: the diagnostics need the account token');
@@ -220,26 +220,48 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         server: {
           version: SERVER_VERSION,
           schemaVersion: db.schemaVersion,
-          udpPort: sock.address().port,
-          datagrams: stats.datagrams,
-          replies: stats.replies,
-          errors: stats.errors,
-          replyMs: latencySummary(latency.subarray(0, Math.min(latencyCount, latency.length))),
-          handlingMs: latencySummary(handling.subarray(0, Math.min(handlingCount, handling.length))),
+          udpPort: listener.listeningPorts[0],
+          udpPorts: listener.listeningPorts,
+          ports: listener.ports,
+          datagrams: listener.stats.datagrams,
+          replies: listener.stats.replies,
+          errors: listener.stats.errors,
+          dropped: listener.stats.dropped,
+          replyMs: latencySummary(listener.latency.subarray(0, Math.min(listener.latencyCount, listener.latency.length))),
+          handlingMs: latencySummary(listener.handling.subarray(0, Math.min(listener.handlingCount, listener.handling.length))),
         },
         unattributed: source.unattributed,
         boxes,
         waitingToBeAdded: waiting,
         webhooks: { pending: notifier.pending, recent: notifier.recent },
+        ...(mqtt ? { mqtt: mqtt.status() } : {}),
       };
     };
     http = await startHttpServer({
       name: 'juicenet-local',
       host: opts.httpHost ?? '127.0.0.1',
       port: opts.httpPort ?? 8080,
-      execute: (endpoint, body) => protocol.execute(endpoint, body),
+      execute: (endpoint, body) => {
+        const reply = protocol.execute(endpoint, body);
+        if (mqtt && reply.body.success === true) mqtt.commandRan(body.cmd);
+        return reply;
+      },
       routes: {
         [LOCAL_PATHS.diagnostics]: { loopbackOnly: true, handle: diagnostics },
+        [LOCAL_PATHS.monitorOnly]: {
+          loopbackOnly: true,
+          handle: (body) => {
+            if (body.account_token !== accountToken) throw new ProtocolError(401, "Invalid token: the monitor-only switch needs the owner's account token");
+            const unitId = body.unit_id;
+            if (typeof unitId !== 'string' || !source.hasUnit(unitId)) {
+              throw new ProtocolError(404, `Unknown unit ${JSON.stringify(unitId)}: give the serial of a box that has reported (see the diagnostics)`);
+            }
+            if (typeof body.monitor_only !== 'boolean') throw new ProtocolError(422, 'monitor_only must be true (never send this box a command) or false');
+            source.registry.setMonitorOnly(unitId, body.monitor_only);
+            events.changed(unitId, now());
+            return { unit_id: unitId, monitor_only: body.monitor_only } satisfies LocalMonitorOnlyReply;
+          },
+        },
         // A second account (a household member) that a unit can be shared to with its share PIN.
         [LOCAL_PATHS.accounts]: {
           loopbackOnly: true,
@@ -256,12 +278,15 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
         'Anyone who can reach it and has the account token can control your chargers: keep it on a network you trust, behind TLS if it leaves this machine.',
     });
     const httpServer = http;
+    if (opts.mqtt) mqtt = startMqtt({ options: opts.mqtt, protocol, source, accountToken, now, log });
     const smartCharging = smart;
     let closing: Promise<void> | undefined;
     return {
       baseUrl: httpServer.baseUrl,
       httpPort: httpServer.port,
-      udpPort: sock.address().port,
+      udpPort: listener.listeningPorts[0],
+      udpPorts: listener.listeningPorts,
+      udp: listener,
       accountToken,
       tokenFile: join(opts.dataDir, TOKEN_FILE),
       databaseFile,
@@ -270,25 +295,28 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<Runnin
       http: httpServer,
       notifier,
       events,
+      mqtt,
       smart: smartCharging,
-      stats: () => ({ ...stats }),
+      stats: () => ({ ...listener.stats }),
       close: () =>
         (closing ??= (async () => {
           clearInterval(tick);
+          await mqtt?.close();
           await smartCharging.close();
           notifier.close();
           events.close();
-          await new Promise<void>((r) => sock.close(() => r()));
+          await listener.close();
           await httpServer.close();
           await db.close();
         })()),
     };
   } catch (e) {
     clearInterval(tick);
+    await mqtt?.close();
     await smart?.close();
     notifier.close();
     events.close();
-    udp?.close();
+    await udp?.close();
     await http?.close();
     await db.close();
     throw e;

@@ -26,10 +26,49 @@ export interface LocalSourceOptions {
   log: (line: string) => void;
   /** Seconds of silence after which a box is offline (default: two report periods, at least 60 s). */
   offlineAfterS?: number;
+  /** Boxes learned from now on are monitor-only (recorded and served, never sent a command). */
+  monitorOnlyNewBoxes?: boolean;
 }
 
-/** A serial's diagnostics with what the registry knows of it. */
-export type BoxDiagnosticsRead = BoxDiagnostics & { online?: boolean; firstAddress?: string; known: boolean };
+/** One stream a box reported on lately. */
+export interface StreamDiagnostics {
+  /** This server's UDP port the reports arrive on. */
+  udpPort: number;
+  address: string;
+  /** The box's own UDP port. */
+  port: number;
+  firstReportS: number;
+  lastReportS: number;
+  reports: number;
+  /** The stream replies go to (the newest of those alive). */
+  active: boolean;
+}
+
+/** A serial's diagnostics with what the registry knows of it (the watch fields only for known boxes). */
+export type BoxDiagnosticsRead = BoxDiagnostics & {
+  online?: boolean;
+  firstAddress?: string;
+  known: boolean;
+  /** The server's UDP port the box reports to (its active stream). */
+  udpPort?: number;
+  /** The box's own UDP port on its active stream. */
+  sourcePort?: number;
+  streams?: StreamDiagnostics[];
+  /** "unreachable since 14:05" (the box's zone) while it is silent. */
+  unreachable?: string;
+  unreachableSinceS?: number;
+  monitorOnly?: boolean;
+  /** The online limit the last reply carried, and the one the box reports. */
+  sentLimitA?: number;
+  reportedLimitA?: number;
+  /** Reports in a row that ignored the server's limit; `ignoring`: the words once flagged. */
+  ignoredReports?: number;
+  ignoring?: string;
+  /** The owner's offline limit, the one the box reports, and the replies that changed it (EEPROM writes). */
+  offlineLimitA?: number;
+  reportedOfflineLimitA?: number;
+  offlineLimitWrites?: number;
+};
 
 export class LocalSource implements UnitSource {
   readonly historyQuirk = false;
@@ -43,7 +82,7 @@ export class LocalSource implements UnitSource {
     this.registry = new BoxRegistry(opts);
     this.sessions = new SessionBook(this.registry, opts.db);
     this.limits = new BoxLimits(this.registry, opts.now, opts.log);
-    this.health = new BoxHealth(this.registry, opts.now);
+    this.health = new BoxHealth(this.registry, opts);
     this.intake = new Intake(opts, this.registry, this.sessions, this.limits, this.health);
   }
 
@@ -79,13 +118,40 @@ export class LocalSource implements UnitSource {
     const out: Record<string, BoxDiagnosticsRead> = {};
     for (const [serial, g] of this.intake.diagnostics()) {
       const box = this.registry.get(serial);
-      out[serial] = {
+      const read: BoxDiagnosticsRead = {
         ...structuredClone(g),
         known: box !== undefined,
         online: box?.online,
         firstAddress: box?.firstAddress,
         firmware: g.firmware ?? box?.firmware,
       };
+      if (box) {
+        const active = box.activeStream;
+        Object.assign(read, {
+          udpPort: active?.localPort,
+          sourcePort: active?.port,
+          streams: box.streams.map((s) => ({
+            udpPort: s.localPort,
+            address: s.address,
+            port: s.port,
+            firstReportS: s.firstS,
+            lastReportS: s.lastS,
+            reports: s.reports,
+            active: s === active,
+          })),
+          unreachable: this.health.unreachableWords(box),
+          unreachableSinceS: box.online ? undefined : box.silentSinceS,
+          monitorOnly: box.monitorOnly,
+          sentLimitA: box.lastSentA,
+          reportedLimitA: box.last?.onlineLimitA,
+          ignoredReports: box.ignoredReports,
+          ignoring: box.ignoring,
+          offlineLimitA: box.offlineLimitA,
+          reportedOfflineLimitA: box.last?.offlineLimitA,
+          offlineLimitWrites: box.offlineWrites,
+        });
+      }
+      out[serial] = read;
     }
     return out;
   }
@@ -111,6 +177,7 @@ export class LocalSource implements UnitSource {
 
   update(unitId: string, patch: Partial<UnitSettings>): void {
     const box = this.registry.require(unitId);
+    this.limits.checkWrite(box, patch);
     if (patch.info && 'offline_amps_limit' in patch.info && patch.info.offline_amps_limit !== box.settings.info.offline_amps_limit) {
       // The owner's only way to change what the box keeps in EEPROM; changed rarely, on purpose.
       this.limits.setOfflineLimit(box, patch.info.offline_amps_limit, patch.info);
@@ -122,6 +189,7 @@ export class LocalSource implements UnitSource {
 
   setOverride(unitId: string, r: OverrideRequest): void {
     const box = this.registry.require(unitId);
+    this.limits.checkWritable(box, 'its override');
     box.settings = { ...box.settings, overrideTime: r.overrideTime };
     this.sessions.setOverride(box, r);
     this.registry.save(box);
@@ -141,8 +209,10 @@ export class LocalSource implements UnitSource {
     const energyWh = session?.energyWh ?? 0;
     const perWh = savingsPerWh(info);
     const limitNow = this.limits.onlineLimit(box, now);
+    // A monitor-only box keeps its own limit: show that one, not the owner's setting it is never sent.
+    const ampsLimit = box.monitorOnly ? limitNow : s.ampsLimit;
     const overrideActive = s.overrideTime > 0 && s.overrideTime <= now;
-    const waiting = session !== undefined && limitNow === 0 && s.ampsLimit > 0;
+    const waiting = session !== undefined && limitNow === 0 && ampsLimit > 0;
     const lifetimeWh = last?.lifetimeWh ?? 0;
     const cars = Array.isArray(info.cars) ? (info.cars as Record<string, unknown>[]) : [];
     const remaining = box.overrideEnergyWh > energyWh ? box.overrideEnergyWh - energyWh : 0;
@@ -153,8 +223,8 @@ export class LocalSource implements UnitSource {
         state,
         showOverride: overrideActive || waiting,
         waiting,
-        blocking: limitNow === 0 ? (s.ampsLimit === 0 ? 'off' : 'schedule') : undefined,
-        ampsLimit: s.ampsLimit,
+        blocking: limitNow === 0 ? (ampsLimit === 0 ? 'off' : 'schedule') : undefined,
+        ampsLimit,
         ampsCurrent: amps,
         voltageV: volts,
         powerW,

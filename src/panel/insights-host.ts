@@ -51,8 +51,9 @@ export function runningSession(
   if (energyWh === undefined || !(energyWh > 0)) return undefined;
   const readAtS = view.lastGoodAt !== undefined ? view.lastGoodAt / 1000 : nowS;
   const timeStart = Math.floor(readAtS - (s.charging.secondsCharging ?? 0));
-  // Already in the history (it ended and was listed before the reading moved on): not twice.
-  if (cached.some((c) => c.timeStart !== undefined && Math.abs(c.timeStart - timeStart) < 15 * 60)) return undefined;
+  // Already in the history (a server that lists the session before it ends, or one that ended as the
+  // reading moved on): a listed session reaching into this one's charging is this one, not counted twice.
+  if (cached.some((c) => c.timeStart !== undefined && c.timeStart <= readAtS && (c.timeEnd === undefined || c.timeEnd >= timeStart - 60))) return undefined;
   return { timeStart, energyWh };
 }
 

@@ -2,6 +2,7 @@
 // whole page model (src/setup/model.ts) and pushes it; the page renders it and asks for actions.
 // Nothing here carries a token.
 import * as z from 'zod';
+import { setupHomeAssistantSchema, setupMqttMessageSchema } from './setup-mqtt-messages';
 
 export const setupProblemSchema = z.object({
   kind: z.enum(['encrypted', 'newer-firmware', 'not-obeying', 'monitor-only', 'checksum', 'miss-crc', 'other-address', 'offline']),
@@ -107,6 +108,8 @@ export const setupModelSchema = z.object({
   unattributed: z.object({ count: z.number(), recent: z.array(z.string()) }),
   /** Epoch ms of the diagnostics read this model comes from. */
   readAt: z.number(),
+  /** The optional Home Assistant (MQTT) step. */
+  homeAssistant: setupHomeAssistantSchema.optional(),
 });
 
 export type SetupModel = z.infer<typeof setupModelSchema>;
@@ -137,5 +140,6 @@ export const setupPageMessageSchema = z.discriminatedUnion('kind', [
       .regex(/^\d{6,40}$/)
       .optional(),
   }),
+  setupMqttMessageSchema,
 ]);
 export type SetupPageMessage = z.infer<typeof setupPageMessageSchema>;

@@ -248,7 +248,7 @@ class JuiceNetHttpServer implements HttpServer {
     const cmdName = cmd ?? '(none)';
     this.perCommand[cmdName] = (this.perCommand[cmdName] ?? 0) + 1;
     if (this.opts.captureRequests && (this.lastRequests.has(cmdName) || this.lastRequests.size < 64)) this.lastRequests.set(cmdName, captureRequest(body));
-    // The document: a reply carries the command (`cmd`), failures included.
+    // The protocol: a reply carries the command (`cmd`), failures included.
     const withCmd = (b: Record<string, unknown>) => (cmd === undefined ? b : { ...b, cmd });
     const f = this.opts.faults?.();
     if (f && f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));

@@ -41,7 +41,7 @@ export interface ProtocolOptions {
 }
 
 /**
- * Notification events by lower-cased name: the document's tables write "start_Charging" and
+ * Notification events by lower-cased name: the protocol's tables write "start_Charging" and
  * "charging_delayed_due_to_toU" where its examples have "start_charging" and "..._ToU".
  */
 const NOTIFICATION_EVENT_BY_LOWER = new Map<string, string>(NOTIFICATION_EVENTS.map((e) => [e.toLowerCase(), e]));
@@ -51,7 +51,7 @@ function malformed(message: string): ProtocolReply {
 }
 
 /**
- * A history session with its energy under " wh_energy" (a leading space), as the document's own
+ * A history session with its energy under " wh_energy" (a leading space), as the protocol's own
  * example spells it on one session: the simulator sends it so that clients meet the quirk (they
  * trim keys before reading, so the session still reads as its type says).
  */
@@ -100,7 +100,7 @@ export class JuiceNetProtocol {
 
   /** Runs one protocol command. Throws ProtocolError for success:false replies. */
   run(endpoint: Endpoint, rawBody: Record<string, unknown>): ProtocolReply {
-    // Keys are trimmed before anything is read ("cmd " like " wh_energy"): the document is sloppy.
+    // Keys are trimmed before anything is read ("cmd " like " wh_energy"): the protocol is sloppy.
     let body: Record<string, unknown>;
     try {
       body = normaliseKeys(rawBody) as Record<string, unknown>;
@@ -170,7 +170,7 @@ export class JuiceNetProtocol {
     get_share_pin: (unitId, _req, now) => ({ success: true, pin: this.accounts.issuePin(unitId, now + this.opts.pinTtlS) }),
     get_info: (unitId) => {
       const s = this.source.settings(unitId);
-      // The stored info was checked field by field against the document's types (set_info,
+      // The stored info was checked field by field against the protocol's types (set_info,
       // checkInfoTypes); the fields the server does not know go back as they came.
       return { ...(structuredClone(s.info) as Reply<'get_info'>), info_timestamp: s.infoTimestamp, success: true };
     },
@@ -209,7 +209,7 @@ export class JuiceNetProtocol {
   }
 
   private setSchedule(unitId: string, r: SimRequest<'set_schedule'>): Reply<'set_schedule'> {
-    // The document marks no field required: {type:"disabled"} alone keeps the stored windows
+    // The protocol marks no field required: {type:"disabled"} alone keeps the stored windows
     // (they apply again when the schedule is turned back on); "custom" needs both.
     const s = this.source.settings(unitId);
     if (r.type !== 'disabled' && r.type !== 'custom') throw new ProtocolError(422, `Unknown schedule type "${r.type}": use "disabled" or "custom"`);
@@ -269,7 +269,7 @@ export class JuiceNetProtocol {
       if (['cmd', 'token', 'account_token', 'device_id', 'success', 'info_timestamp'].includes(k)) continue;
       defineData(fields, k, v);
     }
-    // Known fields must have the document's types (a stored "pro" unit_type_id would break every
+    // Known fields must have the protocol's types (a stored "pro" unit_type_id would break every
     // client's get_info); numbers may come as numeric strings, as this wire sends them.
     const incoming = checkInfoTypes(INFO_TYPES, fields, '');
     for (const k of ['amps_wire_rating', 'amps_unit_rating']) {

@@ -78,7 +78,7 @@ export function checkWindow(name: string, w: { start: number; end: number; car_r
   return { start: w.start, end: w.end, car_ready_by: w.car_ready_by ?? 0 };
 }
 
-/** The types get_info's fields have in the document (also what set_info may store). */
+/** The types get_info's fields have in the protocol (also what set_info may store). */
 type InfoType = 'string' | 'int' | 'bool' | 'object' | { object: InfoTypes } | { array: InfoTypes };
 type InfoTypes = Readonly<Record<string, InfoType>>;
 const IMAGES_TYPES: InfoTypes = { charging: 'string', default: 'string', plugged: 'string' };
@@ -144,7 +144,7 @@ function describeValue(v: unknown): string {
 }
 
 /**
- * A copy of `obj` whose known fields (`types`) have the document's types, numeric strings of
+ * A copy of `obj` whose known fields (`types`) have the protocol's types, numeric strings of
  * integer fields turned into numbers; unknown fields are kept as they are. Throws ProtocolError 422
  * naming the first field of the wrong type ("cars[0].car_id must be a whole number, got "x"").
  */

@@ -76,7 +76,7 @@ export function renderStateReply(r: UnitReading, now: number): StateReply {
     info_timestamp: r.infoTimestamp,
     show_override: r.showOverride,
     state: r.state,
-    // Every field the document declares Integer goes out whole.
+    // Every field the protocol declares Integer goes out whole.
     charging: {
       amps_limit: r.ampsLimit,
       amps_current: Math.round(r.ampsCurrent),

@@ -90,6 +90,6 @@ export interface UnitSource {
   sessionIntervals(unitId: string, sessionId: number, now: number): { start: number; end: number; parts: ChargeInterval[] } | undefined;
   /** A stable tag of the unit inside continuity tokens. */
   historyKey(unitId: string): string;
-  /** Spell every odd session's energy " wh_energy" as the document's example does (the simulator, so that clients meet the quirk). */
+  /** Spell every odd session's energy " wh_energy" as the protocol's example does (the simulator, so that clients meet the quirk). */
   readonly historyQuirk: boolean;
 }

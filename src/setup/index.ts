@@ -17,7 +17,9 @@ import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
 import { checkNames, isPrivateIPv4, type DnsCheck, type Lookup, type MachineAddress } from './pointing';
 import { writeInfo } from '../state/unit-writes';
-import { SetupAssistant, type SetupBackend } from './panel';
+import { SetupAssistant } from './panel';
+import type { LocalMqttStatus } from '../api/local-contract';
+import { LocalHomeAssistant, withHomeAssistant, withMqttStatus, type SetupBackendWithoutMqtt } from './home-assistant';
 import type { SetupModel } from '../protocol/setup-messages';
 import type { ChargerNode, ExtraRows } from '../views/tree';
 
@@ -129,10 +131,21 @@ export function createLocalSetup(
   let dnsCheck: DnsCheck | undefined;
   const cfg = () => vscode.workspace.getConfiguration('juicenet.localServer');
   const dataDir = () => cfg().get<string>('dataDir') || join(context.globalStorageUri.fsPath, 'local-server');
+  const program = () => ({ cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'), nodePath: cfg().get<string>('nodePath') || undefined });
+  // The optional MQTT side (Home Assistant, evcc): its settings, its password, its connection.
+  const ha: LocalHomeAssistant = new LocalHomeAssistant(context, {
+    program,
+    readStatus: async (): Promise<LocalMqttStatus | undefined> => {
+      const a: { accountId: string; baseUrl: string } | undefined = localAccount();
+      const token = a && (await accounts.accountToken(a.accountId));
+      return a && token ? (await readLocalDiagnostics(a.baseUrl, token)).mqtt : undefined;
+    },
+  });
   const makeServer = () =>
     new LocalServerProcess({
       cliPath: join(context.extensionUri.fsPath, 'dist', 'local-cli.js'),
       nodePath: cfg().get<string>('nodePath') || undefined,
+      extra: () => ha.processExtra(),
       dataDir: dataDir(),
       udpPort: cfg().get<number>('udpPort', 8047),
       httpPort: cfg().get<number>('httpPort', 8080),
@@ -144,6 +157,7 @@ export function createLocalSetup(
     s.onDidChange((st) => {
       if (st.kind !== 'stopped') shownHere = true;
       void vscode.commands.executeCommand('setContext', 'juicenet.localServerRunning', st.kind === 'running' || st.kind === 'starting');
+      ha.follow(st.kind === 'running');
       treeRows.fire();
       void assistant.push();
     });
@@ -166,7 +180,7 @@ export function createLocalSetup(
     return s.kind;
   };
 
-  const backend: SetupBackend = {
+  const backend: SetupBackendWithoutMqtt = {
     async model() {
       const a = localAccount();
       const units = new Map<string, { name: string; limitA?: number }>();
@@ -252,7 +266,17 @@ export function createLocalSetup(
       return `Added, but it could not be named “${name}” (${(e as Error).message}). Rename it in its panel (Info).`;
     }
   };
-  const assistant = new SetupAssistant(context.extensionUri, backend, log);
+  const chargerNames = () =>
+    store
+      .units()
+      .filter((u) => u.accountId === localAccount()?.accountId)
+      .map((u) => u.name);
+  const assistant = new SetupAssistant(
+    context.extensionUri,
+    withHomeAssistant(backend, ha, () => ha.step(server.state.kind === 'running', chargerNames())),
+    log,
+  );
+  const haSub = ha.onDidChange(() => treeRows.fire());
   // Push updates from every local server account that offers them; polling stays the fallback.
   const push = new LocalPush(store, log);
   // Smart charging's state of each local server's chargers, for their reason lines.
@@ -269,7 +293,7 @@ export function createLocalSetup(
   };
   const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push()), push.onEvent(() => smart.soon())];
   void syncPush();
-  treeRows.source = () => localServerRow(server.state, shownHere);
+  treeRows.source = () => withMqttStatus(localServerRow(server.state, shownHere), server.state.kind === 'running' ? ha.status : undefined);
 
   const hooks: LocalServerHooks = {
     get server() {
@@ -355,6 +379,8 @@ export function createLocalSetup(
       smart.dispose();
       pushSubs.forEach((d) => d.dispose());
       assistant.dispose();
+      haSub.dispose();
+      ha.dispose();
       configSub.dispose();
       serverSub.dispose();
       void server.stop();

@@ -5,6 +5,7 @@
 import { decodeDatagram } from '../juicebox/codec';
 import type { LocalDiagnostics } from '../api/local-contract';
 import type { SetupBox, SetupModel, SetupProblem } from '../protocol/setup-messages';
+import { machineTimeZone, whenText } from '../domain/time-zone';
 import {
   BOX_REPORT_NAMES,
   BOX_REPORT_PORTS,
@@ -53,11 +54,9 @@ function reportFacts(raw: string | undefined): { onlineLimitA?: number; reportIn
   return d.kind === 'report' ? { onlineLimitA: d.onlineLimitA, reportIntervalS: d.reportIntervalS } : {};
 }
 
-/** "14:05" (the day too when not today), in this machine's time. */
+/** "14:05" (the day too when not today), in this machine's time (the local server's boxes' fallback zone), by the one local-time function. */
 function since(epochS: number, nowMs: number): string {
-  const at = new Date(epochS * 1000);
-  const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return at.toDateString() === new Date(nowMs).toDateString() ? time : `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
+  return whenText(machineTimeZone(), epochS, nowMs / 1000);
 }
 
 function problemsOf(serial: string, b: LocalDiagnostics['boxes'][string], nowMs: number): SetupProblem[] {

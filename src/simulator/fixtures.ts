@@ -120,7 +120,7 @@ export function createSimUnit(
 ): SimUnit {
   const seed = childSeed(worldSeed, index, 2);
   const r = new Prng(seed);
-  // 28 decimal digits, like the document's "0814081508141535522516012129".
+  // 28 decimal digits, like the protocol's "0814081508141535522516012129".
   const unitId = `${serialPrefix}${r.digits(20)}`;
   const car = CARS[index % CARS.length];
   const carId = 4000 + ((index * 37 + r.int(0, 999)) % 6000);

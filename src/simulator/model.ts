@@ -63,8 +63,8 @@ export interface SimulatorOptions {
 }
 
 /**
- * Unit IDs are 28 digits, like the document's "0814081508141535522516012129": 8 digits of prefix,
- * 20 from the seed. The simulator's chargers (the demo's among them) start with the document's
+ * Unit IDs are 28 digits, like the protocol's "0814081508141535522516012129": 8 digits of prefix,
+ * 20 from the seed. The simulator's chargers (the demo's among them) start with the protocol's
  * prefix; chargers that speak the JuiceBox UDP protocol to a local server start with another, so
  * that a demo and an emulator started side by side never show two chargers with one ID.
  */

@@ -236,7 +236,7 @@ export function ensureHistory(u: SimUnit): SessionRecord[] {
       energyWh = Math.round((powerW * dur) / 3600);
     }
     const cs = start + wait;
-    // Sessions without an id exist in the document's own example; the simulator always gives one.
+    // Sessions without an id exist in the protocol's own example; the simulator always gives one.
     out.push({
       id: (u.index + 1) * 100_000 + i,
       timeStart: start,

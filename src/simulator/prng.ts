@@ -47,7 +47,7 @@ export class Prng {
     for (let i = 0; i < count; i++) s += String(Math.floor(this.next() * 10));
     return s;
   }
-  /** UUID-shaped (8-4-4-4-12 hex), like the document's account tokens. */
+  /** UUID-shaped (8-4-4-4-12 hex), like the protocol's account tokens. */
   uuid(): string {
     const h = this.hex(32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16], 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}`;

@@ -35,6 +35,8 @@ export interface LocalServerProcessOptions {
   /** How long start() waits for the server to say it is ready (default 20 s). */
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** More options and environment, read at each start (the MQTT broker from the settings, its password from secret storage). */
+  extra?: () => { args: string[]; env: NodeJS.ProcessEnv };
 }
 
 /** Explains a start failure from the server's last output lines and the ports it was given. */
@@ -158,6 +160,8 @@ export class LocalServerProcess {
       String(o.httpPort),
       ...(o.udpHost ? ['--udp-host', o.udpHost] : []),
     ];
+    const extra = o.extra?.();
+    if (extra) args.push(...extra.args);
     return new Promise<LocalServerState>((resolve) => {
       let output = '';
       let settled = false;
@@ -172,13 +176,13 @@ export class LocalServerProcess {
       let child: ChildProcess;
       try {
         child = o.nodePath
-          ? spawn(o.nodePath, [o.cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } })
+          ? spawn(o.nodePath, [o.cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env, ...extra?.env } })
           : // The editor's own runtime, as Node (VS Code's way of running language servers).
             fork(o.cliPath, args, {
               execPath: process.execPath,
               execArgv: [],
               stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-              env: { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1' },
+              env: { ...process.env, ...o.env, ...extra?.env, ELECTRON_RUN_AS_NODE: '1' },
             });
       } catch (e) {
         settle({

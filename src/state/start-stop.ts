@@ -47,7 +47,8 @@ export async function runStart(t: UnitTarget, ctx: StartContext): Promise<StartO
   const { signal } = ctx;
   // Whether the schedule blocks is judged on the charger's schedule now, not on an old copy.
   const [before, schedule] = await Promise.all([t.client.getState(t.auth, { signal }), t.client.getSchedule(t.auth, { signal }).catch(() => ctx.schedule)]);
-  const nowS = ctx.nowS?.() ?? Date.now() / 1000;
+  // Judged by the charger's clock when it reports one (utc_time), as the override's time is.
+  const nowS = ctx.nowS?.() ?? before.utcTime ?? Date.now() / 1000;
   const plan = planStart({
     status: before,
     schedule,

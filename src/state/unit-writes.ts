@@ -155,7 +155,7 @@ function wholeWh(v: number | undefined): number | undefined {
 
 /**
  * The energies to send with set_override: the caller's, else the unit's current ones (get_state's
- * charging.wh_energy_at_plugin / wh_energy_to_add). The document lists all three fields and every
+ * charging.wh_energy_at_plugin / wh_energy_to_add). The protocol lists all three fields and every
  * known client sends them, so an override must not leave the server to guess (or zero) the energy
  * the driver asked for. Reads the unit when a value is missing; that read failing fails the write
  * before anything is sent.

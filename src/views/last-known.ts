@@ -13,6 +13,8 @@ export interface LastKnownRow {
   label: string;
   description?: string;
   tooltip?: string;
+  /** The tooltip is Markdown. */
+  markdown?: boolean;
   contextValue?: string;
   icon?: string;
   iconColor?: string;
@@ -96,7 +98,8 @@ export class ShownTree implements vscode.TreeDataProvider<unknown>, vscode.Dispo
     const item = new vscode.TreeItem(row.label, row.children?.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     const when = this.lastKnown ? shownAt(this.lastKnown.savedAtMs) : '';
     item.description = row.description ? `${row.description} · ${NOT_FRESH}` : NOT_FRESH;
-    item.tooltip = `${row.tooltip ? `${row.tooltip}\n\n` : ''}As last shown at ${when}: not refreshed yet.`;
+    const note = `As last shown at ${when}: not refreshed yet.`;
+    item.tooltip = row.markdown && row.tooltip ? new vscode.MarkdownString(`${row.tooltip}\n\n*${note}*`) : `${row.tooltip ? `${row.tooltip}\n\n` : ''}${note}`;
     if (row.icon) item.iconPath = new vscode.ThemeIcon(row.icon, row.iconColor ? new vscode.ThemeColor(row.iconColor) : undefined);
     // Not the live row's menus: a command on it waits for the live rows.
     item.contextValue = 'lastKnown';
@@ -144,6 +147,7 @@ export async function shownRows<T>(p: vscode.TreeDataProvider<T>, parent?: T): P
       const row: LastKnownRow = { label: typeof item.label === 'string' ? item.label : (item.label?.label ?? '') };
       if (typeof item.description === 'string' && item.description) row.description = item.description;
       if (tooltip) row.tooltip = tooltip;
+      if (item.tooltip instanceof vscode.MarkdownString) row.markdown = true;
       if (item.contextValue) row.contextValue = item.contextValue;
       if (icon) row.icon = icon.id;
       if (icon?.color) row.iconColor = icon.color.id;

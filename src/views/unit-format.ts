@@ -177,13 +177,14 @@ export function unitTooltipMarkdown(v: UnitView, now: Date = new Date()): string
 
 /**
  * The row's context value, which chooses its menu items (package.json, view/item/context):
- * "unit.<state>" then ".override" (an override is set), ".off" (the limit is 0 A), ".held" (a
+ * "unit.<state>" then ".override" (an override runs) or ".overrideLater" (one is set for later), ".off" (the limit is 0 A), ".held" (a
  * hold of this extension runs). The state is the presented one: offline while unreachable.
  */
 export function unitContextValue(v: UnitView, nowS = Date.now() / 1000): string {
   let value = `unit.${presentedState(v)}`;
   const t = v.status?.overrideTime;
-  if (t !== undefined && t !== 0) value += '.override';
+  // A running override needs no Start (it lets the charger charge now); one set for later does.
+  if (t !== undefined && t !== 0) value += t > nowS ? '.overrideLater' : '.override';
   if (v.status?.charging.ampsLimit === 0) value += '.off';
   if (v.holdUntilS !== undefined && v.holdUntilS > nowS) value += '.held';
   return value;
@@ -249,9 +250,17 @@ export function statusBarModel(units: UnitView[], enabled: boolean, now: Date = 
   else text = unreachable.length > 0 ? '$(debug-disconnect) Offline' : '$(plug) Idle';
   const demo = units.some((u) => u.demo);
   const lines = [`JuiceNet${demo ? ' — Demo (simulator)' : ''}`];
+  // How many lines carry each unit ID and each name (counted once: the tooltip is built per store change, for every charger).
+  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const ids = new Map<string, number>();
+  const names = new Map<string, number>();
+  for (const x of views) {
+    count(ids, x.unitId);
+    count(names, x.name);
+  }
   for (const { view: u, accounts } of once) {
     // The accounts when they tell two lines apart (the same name twice) or when two accounts share it.
-    const twin = views.some((x) => x !== u && (x.unitId === u.unitId || x.name === u.name));
+    const twin = (ids.get(u.unitId) ?? 0) > 1 || (names.get(u.name) ?? 0) > 1;
     lines.push(`${u.name}${twin || accounts.length > 1 ? ` (${accounts.join(', ')})` : ''}: ${describeUnit(u, now)}`);
   }
   if (unreachable.length > 0) lines.push(unreachable.length === 1 ? '1 charger unreachable' : `${unreachable.length} chargers unreachable`);

@@ -251,7 +251,7 @@ describe(`fuzz: lenientJsonParse and normaliseKeys (${RUNS} cases per property)`
     );
   });
 
-  it("the document's quirks (trailing commas, smart quotes, missing commas between lines) are repaired to the same value", () => {
+  it("the protocol's quirks (trailing commas, smart quotes, missing commas between lines) are repaired to the same value", () => {
     const plain = fc.string({ unit: fc.constantFrom(...'abcXYZ019 _-'.split('')), maxLength: 10 });
     const value = fc.dictionary(plain, fc.oneof(plain, fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 })), {
       minKeys: 1,
@@ -306,7 +306,7 @@ const anyNumber = fc.oneof(
   fc.integer({ min: -2_000_000_000, max: 4_000_000_000 }),
   fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }).filter((x) => !Object.is(x, -0)),
 );
-/** A key as sent: exact, or padded with spaces (the document has `" wh_energy"`, `"start_charging "`). */
+/** A key as sent: exact, or padded with spaces (the protocol has `" wh_energy"`, `"start_charging "`). */
 const wireKey = (k: string) => fc.constantFrom(k, ` ${k}`, `${k} `);
 
 /** An object of optional wire fields: each present or absent, its key maybe padded, its number maybe a string. */

@@ -3,7 +3,7 @@
 // UDP: Share a Circuit, Ready By and Charge From Solar Surplus, and the reason lines the tree and
 // the status bar show for a shared box, a planned box and a solar box.
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,44 +13,7 @@ import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import type { JuiceNetTestApi } from '../../src/test-api';
-import { EXT_ID, waitFor } from './helpers';
-
-const REPO = path.resolve(__dirname, '..', '..', '..');
-
-/** The machine's Node (the host's own Node has no build of the native SQLite module). */
-function systemNode(): string {
-  for (const p of ['/usr/bin/node', '/usr/local/bin/node']) if (fs.existsSync(p)) return p;
-  return 'node';
-}
-
-function startLocalServer(dataDir: string): Promise<{ proc: ChildProcess; baseUrl: string; udpPort: number }> {
-  const proc = spawn(
-    systemNode(),
-    [path.join(REPO, 'dist', 'local-cli.js'), '--udp-port', '0', '--udp-host', '127.0.0.1', '--http-port', '0', '--data-dir', dataDir, '--time-zone', 'UTC'],
-    {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`juicenet-local did not start:\n${out}`)), 20_000);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /LOCAL_READY (\{.*\})/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, ...(JSON.parse(m[1]) as { baseUrl: string; udpPort: number }) });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`juicenet-local exited (${code}):\n${out}`));
-    });
-  });
-}
+import { extensionApi, startLocalCli, stopProcess, waitFor } from './helpers';
 
 describe('JuiceNet Local smart charging: the commands and the reason lines (in the host)', function () {
   this.timeout(120_000);
@@ -79,7 +42,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'juicenet-smart-host-'));
-    server = await startLocalServer(path.join(dataDir, 'data'));
+    server = await startLocalCli(path.join(dataDir, 'data'));
     accountToken = fs.readFileSync(path.join(dataDir, 'data', 'account-token'), 'utf8').trim();
     sim = await startSimulator({ units: 3, seed: 21, speed: 20, autoPlug: false, spareUnits: 0 });
     emu = await startJuiceBoxEmulator({ target: { host: '127.0.0.1', port: server.udpPort }, simulator: sim, tickMs: 20 });
@@ -94,11 +57,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ power: Math.round(car.ampsCurrent * car.voltageV - 2400) }));
     });
     await new Promise<void>((r) => meter!.listen(0, '127.0.0.1', r));
-    const ext = vscode.extensions.getExtension<JuiceNetTestApi>(EXT_ID);
-    assert.ok(ext, 'extension installed');
-    api = await ext.activate();
-    await api.ready();
-    await run('juicenet.connectLocalServer', { baseUrl: server.baseUrl, token: accountToken });
+    api = await extensionApi();
     for (const id of ids) {
       const res: Response = await fetch(`${server.baseUrl}/box_pin`, {
         method: 'POST',
@@ -106,6 +65,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
       });
       assert.equal(((await res.json()) as { success: boolean }).success, true, `add_unit ${id}`);
     }
+    await run('juicenet.connectLocalServer', { baseUrl: server.baseUrl, token: accountToken });
     await run('juicenet.refresh');
     await waitFor('the boxes in the extension', () => ids.every((id) => api.backend.getUnit(id)) || undefined, 30_000);
   });
@@ -116,13 +76,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
     await emu?.stop();
     await sim?.close();
     meter?.close();
-    if (server && server.proc.exitCode === null) {
-      const p = server.proc;
-      await new Promise<void>((resolve) => {
-        p.once('exit', () => resolve());
-        p.kill('SIGTERM');
-      });
-    }
+    if (server) await stopProcess(server.proc);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -137,6 +91,11 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
     const e = emu!;
     await e.waitFor(() => sim!.unit(a).ampsCurrent === 16 && sim!.unit(b).ampsCurrent === 16, 30_000, 'both at 16 A');
     await rowSays(a, /sharing the Garage circuit: 16 A of 32 A/, 'the shared row');
+    // The status bar's tooltip gives each charger's reason: the same words.
+    const bar = await waitFor('the status bar tooltip', () =>
+      /sharing the Garage circuit: 16 A of 32 A/.test(api.statusBarSnapshot().tooltip) ? api.statusBarSnapshot() : undefined,
+    );
+    assert.equal(bar.visible, true);
   });
 
   it('Ready By: a planned box says its hours and when it is ready', async () => {
@@ -147,6 +106,7 @@ describe('JuiceNet Local smart charging: the commands and the reason lines (in t
     assert.match(m[m.length - 1]?.text ?? '', /Ready by 07:00 .* with 20 kWh/);
     sim!.plugIn(c, { energyToAddWh: 60_000 });
     await rowSays(c, /ready by 07:00: (charging .* at the cheapest hours, ready at|cannot be met)/, 'the planned row');
+    assert.match(api.statusBarSnapshot().tooltip, /ready by 07:00/);
   });
 
   it('Charge From Solar Surplus: a solar box follows the meter and says so', async () => {

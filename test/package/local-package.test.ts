@@ -121,6 +121,8 @@ describe('the juicenet-local package, installed with npm install -g', function (
   it('the unit it carries passes systemd-analyze verify against the installed /usr/bin/juicenet-local', () => {
     const unit = join(root, 'usr', 'lib', 'node_modules', 'juicenet-local', 'juicenet-local.service');
     assert.match(readFileSync(unit, 'utf8'), /^ExecStart=\/usr\/bin\/juicenet-local /m);
+    const doc = /^Documentation=file:\/\/(\S+)$/m.exec(readFileSync(unit, 'utf8'))?.[1];
+    assert.ok(doc && existsSync(join(root, doc)), `the unit's documentation is installed with it: ${doc}`);
     mkdirSync(join(root, 'etc', 'systemd', 'system'), { recursive: true });
     cpSync(unit, join(root, 'etc', 'systemd', 'system', 'juicenet-local.service'));
     // The system's own units (sysinit.target and friends) in the root, as on a real machine.
@@ -139,6 +141,10 @@ describe('the juicenet-local package, installed with npm install -g', function (
     const cp = /sudo cp (\S+) \/etc\/systemd\/system\//.exec(section)?.[1];
     assert.ok(cp && existsSync(join(root, cp)), `the unit is where the README copies it from: ${cp}`);
     assert.ok(section.includes('sudo -u juicenet juicenet-local token --data-dir /var/lib/juicenet-local'));
+    // The ports the firewall step opens are the ones the service listens on by default.
+    const help = spawnSync('juicenet-local', ['--help'], { encoding: 'utf8', env }).stdout;
+    const ports = /known to use,\s+([\d,]+)/.exec(help)?.[1];
+    assert.ok(ports && section.includes(`sudo ufw allow ${ports}/udp`), `the firewall step opens ${ports}`);
     assert.ok(section.includes('npm run package:local') && section.includes('juicenet-local --help'));
   });
 });

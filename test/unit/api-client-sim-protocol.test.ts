@@ -1,5 +1,5 @@
-// JuiceNetClient against the simulator over real HTTP: the document's wire details a review found
-// missing (notification keys as the document spells them, the " wh_energy" history quirk, whole
+// JuiceNetClient against the simulator over real HTTP: the protocol's wire details a review found
+// missing (notification keys as the protocol spells them, the " wh_energy" history quirk, whole
 // numbers checked before anything is sent). The simulator's `lastRequest` shows what it received.
 import { strict as assert } from 'node:assert';
 import { JuiceNetClient } from '../../src/api/client';
@@ -29,7 +29,7 @@ describe('JuiceNetClient against the simulator: wire details', () => {
     await sim.close();
   });
 
-  it('set_notifications sends "start_charging " / "stop_charging " as the document spells them (no reply seen yet)', async () => {
+  it('set_notifications sends "start_charging " / "stop_charging " as the protocol spells them (no reply seen yet)', async () => {
     await client.setNotifications(unit, {
       start_charging: { email: true, push: false },
       stop_charging: { email: false, push: true },
@@ -46,7 +46,7 @@ describe('JuiceNetClient against the simulator: wire details', () => {
   });
 
   it('after get_notifications, set_notifications writes each event under the key the server used', async () => {
-    // The simulator answers in the document's spelling, trailing spaces included.
+    // The simulator answers in the protocol's spelling, trailing spaces included.
     const raw = (await (
       await fetch(`${sim.baseUrl}/box_api_secure`, {
         method: 'POST',
@@ -59,12 +59,12 @@ describe('JuiceNetClient against the simulator: wire details', () => {
     assert.ok(settings.start_charging && !('start_charging ' in settings), 'the normalised view has trimmed names');
     await client.setNotifications(unit, { ...settings, start_charging: { email: true, push: true }, plugin: { email: true, push: false } });
     const sent = sim.lastRequest('set_notifications')!.notifications as Json;
-    // Every event the server listed goes back under its own key; plugin (not listed) in the document's.
+    // Every event the server listed goes back under its own key; plugin (not listed) in the protocol's.
     assert.deepEqual(Object.keys(sent).sort(), [...serverKeys, 'plugin'].sort());
     assert.deepEqual((await client.getNotifications(unit)).start_charging, { email: true, push: true });
   });
 
-  it('get_history: sessions sent with the document\'s " wh_energy" key are read with their energy', async () => {
+  it('get_history: sessions sent with the protocol\'s " wh_energy" key are read with their energy', async () => {
     const raw = (await (
       await fetch(`${sim.baseUrl}/box_api_secure`, {
         method: 'POST',

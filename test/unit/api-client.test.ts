@@ -94,7 +94,7 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
       assert.throws(() => new JuiceNetClient({ baseUrl: 'not a url' }), /not a valid URL/);
       assert.throws(() => new JuiceNetClient({ baseUrl: 'ftp://localhost' }), /https:\/\//);
     });
-    it('accepts https anywhere and http on loopback (127/8, localhost, ::1); defaults to the document host', async () => {
+    it("accepts https anywhere and http on loopback (127/8, localhost, ::1); defaults to the protocol's host", async () => {
       for (const u of ['https://example.com', 'http://localhost:1', 'http://127.0.0.2:9', 'http://[::1]:9']) assert.doesNotThrow(() => checkBaseUrl(u));
       const c = new JuiceNetClient();
       assert.equal(c.baseUrl, 'https://jbv1-api.emotorwerks.com');
@@ -159,7 +159,7 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
     });
     it("setNotifications answers in the spelling of the server's last get_notifications reply", async () => {
       // This server writes every event unpadded (and one padded the other way): its keys are used
-      // as it sent them; another unit, never read, gets the document's spelling.
+      // as it sent them; another unit, never read, gets the protocol's spelling.
       handler = sequence(
         reply(
           200,
@@ -226,7 +226,7 @@ describe('JuiceNetClient over HTTP (canned server)', function () {
       await c.setNotifications(UNIT, {
         start_charging: { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorizationHeaders: 'Bearer abc' } },
       });
-      // No get_notifications reply seen yet: the document's spelling, "start_charging " with its space.
+      // No get_notifications reply seen yet: the protocol's spelling, "start_charging " with its space.
       assert.deepEqual(seen[1].body.notifications, {
         'start_charging ': { email: true, push: false, webhook: { url: 'https://h.example/x', method: 'POST', authorization_headers: 'Bearer abc' } },
       });

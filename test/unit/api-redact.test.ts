@@ -21,7 +21,7 @@ describe('redact', () => {
     forgetSecret(odd);
     assert.equal(redact(`x ${odd} y`), `x ${odd} y`);
   });
-  it("redacts the document's non-hex unit token (1ee8a9101r5h…) by its mixed letters-and-digits shape", () => {
+  it("redacts the protocol's non-hex unit token (1ee8a9101r5h…) by its mixed letters-and-digits shape", () => {
     assert.equal(redact('t=1ee8a9101r5h14bf4b5c927e4567891b3.'), `t=${REDACTED}.`);
   });
   it('removes credentials written into a URL, keeping the host', () => {

@@ -34,7 +34,7 @@ describe('wire schemas', () => {
   });
 });
 
-describe("the document's own example replies", () => {
+describe("the protocol's own example replies", () => {
   it('add_unit', () => {
     assert.deepEqual(parseReply('add_unit', DOC_REPLIES.add_unit), {
       unitId: '0814081508141535522516012129',

@@ -128,6 +128,13 @@ describe('insights: today includes the session running now', () => {
     assert.equal(runningSession(view('standby', 20_000, 7200), [], nowS), undefined, 'unplugged: the history has it');
     assert.equal(runningSession(view('charging', 0, 10), [], nowS), undefined);
     assert.equal(runningSession(view('charging', 20_000, 7200), [{ timeStart: nowS - 7100 }], nowS), undefined, 'listed already: not twice');
+    // Plugged in at 08:00, charging from 15:00 (a schedule): a listing of the session from 08:00 is this one.
+    assert.equal(runningSession(view('charging', 20_000, 3600), [{ timeStart: nowS - 10 * 3600, timeEnd: nowS }], nowS), undefined);
+    // Yesterday's session, ended long before: this one still counts.
+    assert.deepEqual(runningSession(view('charging', 20_000, 3600), [{ timeStart: nowS - 30 * 3600, timeEnd: nowS - 26 * 3600 }], nowS), {
+      timeStart: nowS - 3600,
+      energyWh: 20_000,
+    });
     assert.equal(runningSession({ ...view('charging', 20_000, 7200), error: 'unreachable' }, [], nowS), undefined);
   });
 });

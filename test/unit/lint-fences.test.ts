@@ -44,6 +44,11 @@ const CASES: Case[] = [
     forbidden: ['../state/local-push', '../setup/index', '../api/client', '../api/local-events', '../api/local-diagnostics', '../log', 'vscode'],
     allowed: ['../server/protocol', '../domain/schedule'],
   },
+  {
+    file: 'src/local/mqtt/planted.ts',
+    forbidden: ['../../state/local-push', '../../api/client', '../../api/normalise', '../../views/tree', 'vscode'],
+    allowed: ['../../server/protocol', '../../domain/charging-reason', '../../api/local-contract', '../source', './values'],
+  },
   { file: 'src/juicebox/planted.ts', forbidden: ['../views/status-bar', '../api/errors', 'vscode'], allowed: ['../domain/model', './codec'] },
   { file: 'src/simulator/planted.ts', forbidden: ['../state/accounts', '../panel/html', '../api/redact'], allowed: ['../server/http', '../domain/amps'] },
   {

@@ -3,13 +3,13 @@
 // the boxes' traffic loses nothing it had acknowledged, and continues the open session.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as dgram from 'node:dgram';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '../../src/local/storage';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startJuiceBoxEmulator, type JuiceBoxEmulator } from '../../src/simulator/juicebox-udp';
 import { post, tempDir } from './local-helpers';
+import { freeUdpPort } from '../free-ports';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'local-cli.js');
@@ -45,15 +45,6 @@ function startCli(args: string[]): Promise<Child> {
       reject(new Error(`juicenet-local exited (${code}) before it was ready: ${err}`));
     });
   });
-}
-
-/** A UDP port that is free on 127.0.0.1 now. */
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('juicenet-local (the command)', function () {

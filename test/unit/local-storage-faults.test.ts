@@ -165,7 +165,9 @@ describe('JuiceNet Local start-up faults and the account token', function () {
       const asRoot = process.getuid?.() === 0;
       if (asRoot) chmodSync(tmp.dir, 0o755);
       else chmodSync(dataDir, 0o000);
-      const r = runCli(baseArgs(dataDir), asRoot ? { uid: 65534, gid: 65534 } : {});
+      const as = asRoot ? { uid: 65534, gid: 65534 } : {};
+      const r = runCli(baseArgs(dataDir), as);
+      const t = runCli(['token', '--data-dir', dataDir], as);
       if (!asRoot) chmodSync(dataDir, 0o700);
       assert.equal(r.status, 1, r.stderr);
       assert.match(
@@ -174,7 +176,6 @@ describe('JuiceNet Local start-up faults and the account token', function () {
       );
       assert.match(r.stderr, /sudo chown -R \S+ .*data/);
       assert.equal(readFileSync(join(dataDir, 'account-token'), 'utf8'), '00000000-0000-4000-8000-000000000000\n');
-      const t = runCli(['token', '--data-dir', dataDir], asRoot ? { uid: 65534, gid: 65534 } : {});
       assert.equal(t.status, 1);
       assert.match(t.stderr, /cannot read .*account-token \(EACCES\): run this as the user that owns the data folder \(for the service: sudo -u juicenet/);
     } finally {

@@ -83,7 +83,7 @@ describe('simulator: fault injection', () => {
     assert.equal(s.utc_time, String(START));
     assert.equal(typeof ((s.lifetime as Json).co2 as Json).actual, 'string');
     const h = (await (await send('get_history')).json()) as { sessions: Json[] };
-    // Odd session ids carry the document's " wh_energy" key.
+    // Odd session ids carry the protocol's " wh_energy" key.
     assert.equal(typeof (h.sessions[0].wh_energy ?? h.sessions[0][' wh_energy']), 'string');
   });
 

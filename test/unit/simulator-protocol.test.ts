@@ -1,6 +1,6 @@
-// The simulator's wire format against the document's details, over HTTP: `cmd` in every reply,
+// The simulator's wire format against the protocol's details, over HTTP: `cmd` in every reply,
 // padded keys (the command's own included), info_timestamp on every change, whole numbers where
-// the document says Integer, typed set_info, known notification events, the schedule's optional
+// the protocol says Integer, typed set_info, known notification events, the schedule's optional
 // windows, and a control endpoint that answers this machine only.
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
@@ -31,7 +31,7 @@ async function withStderr<T>(f: () => Promise<T>): Promise<{ value: T; stderr: s
   }
 }
 
-describe("simulator: the document's wire details", () => {
+describe("simulator: the protocol's wire details", () => {
   let sim: RunningSimulator;
   let unitToken: string;
   let unitId: string;

@@ -66,7 +66,7 @@ describe('simulator: protocol over HTTP', () => {
     }
   });
 
-  it('get_state has the document fields, nested charging/lifetime/co2', async () => {
+  it("get_state has the protocol's fields, nested charging/lifetime/co2", async () => {
     const { status, json } = await api('get_state');
     assert.equal(status, 200);
     assert.equal(json.success, true);
@@ -186,7 +186,7 @@ describe('simulator: protocol over HTTP', () => {
     }
     assert.match((await api('set_schedule', cases[0])).json.error_message as string, /0\.\.1440/);
     assert.match((await api('set_schedule', cases[3])).json.error_message as string, /schedule type/);
-    // The document marks no field required, but a custom schedule means nothing without its windows.
+    // The protocol marks no field required, but a custom schedule means nothing without its windows.
     const missing = await api('set_schedule', { type: 'custom', weekday: good });
     assert.equal(missing.status, 200);
     assert.equal(missing.json.error_code, 422);
@@ -198,7 +198,7 @@ describe('simulator: protocol over HTTP', () => {
     assert.match(shape.json.error_message as string, /weekend\.start/);
   });
 
-  it('get_info returns the document fields; set_info stores the whole object, keeps unknown fields, renames', async () => {
+  it("get_info returns the protocol's fields; set_info stores the whole object, keeps unknown fields, renames", async () => {
     const info = (await api('get_info')).json;
     assert.equal(info.success, true);
     for (const k of ['name', 'timeZoneId', 'amps_wire_rating', 'amps_unit_rating', 'info_timestamp', 'cars', 'policy', 'restrictions', 'ecost', 'gascost']) {
@@ -408,7 +408,7 @@ describe('simulator: protocol over HTTP', () => {
     for (const s of all) {
       assert.ok((s.time_end as number) > (s.time_start as number));
       assert.ok((s.duration as number) <= (s.time_end as number) - (s.time_start as number));
-      // The document's quirk: sessions with an odd id carry " wh_energy" (leading space).
+      // The protocol's quirk: sessions with an odd id carry " wh_energy" (leading space).
       const energyKey = (s.id as number) % 2 === 1 ? ' wh_energy' : 'wh_energy';
       assert.deepEqual(
         Object.keys(s).filter((k) => k.trim() === 'wh_energy'),

@@ -10,6 +10,7 @@ import {
   costAtPlugIn,
   deadlineAfter,
   meterValue,
+  parseEnergyGoal,
   planReadyBy,
   smartReason,
   solarLimit,
@@ -179,6 +180,16 @@ describe('smart charging: ready by, at the cheapest hours', () => {
     assert.equal(p.feasible, false);
     assert.equal(p.chargeNow, true);
     assert.ok(p.readyAtS > now + 3600);
+  });
+
+  it('takes the energy as kWh or as a state of charge of the car battery, and says what is wrong', () => {
+    assert.deepEqual(parseEnergyGoal('30'), { energyWh: 30000, words: '30 kWh' });
+    assert.deepEqual(parseEnergyGoal(' 12,5 kWh'), { energyWh: 12500, words: '12.5 kWh' });
+    const soc = parseEnergyGoal('30% to 80%', 60000);
+    assert.ok('energyWh' in soc && soc.energyWh === Math.round(30000 / 0.9), JSON.stringify(soc));
+    assert.match((parseEnergyGoal('30% to 80%') as { problem: string }).problem, /battery size is not known/);
+    assert.match((parseEnergyGoal('80% to 30%', 60000) as { problem: string }).problem, /goes up/);
+    assert.match((parseEnergyGoal('lots') as { problem: string }).problem, /not "lots"/);
   });
 
   it('plans in the charger zone across a clock change', () => {

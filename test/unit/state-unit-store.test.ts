@@ -53,7 +53,10 @@ describe('UnitStore against the simulator', function () {
     store.applyReading(v.key, after);
     sub.dispose();
     assert.equal(store.getUnit(v.key)!.status!.charging.ampsLimit, 0, 'no poll needed');
-    assert.ok(changed.some((ids) => ids.includes(v.key)), 'the views are told');
+    assert.ok(
+      changed.some((ids) => ids.includes(v.key)),
+      'the views are told',
+    );
   });
 
   it('signs in: units listed and read, tokens only in the secret store', async () => {

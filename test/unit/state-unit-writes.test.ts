@@ -120,7 +120,7 @@ describe('unit writes (write, read back, confirm) against the simulator', functi
   });
 
   it('writeStartCharging / writeCancelOverride send all three set_override fields, the energies unchanged', async () => {
-    // The document lists energy_at_plugin and energy_to_add with override_time and every known
+    // The protocol lists energy_at_plugin and energy_to_add with override_time and every known
     // client sends the three: "charge now" must not zero or re-aim the driver's energy goal.
     sim.plugIn(id, { energyToAddWh: 20000, energyAtPluginWh: 15000 });
     sim.advance(1234.5); // mid-minute: the session's energy is fractional on the server

@@ -116,6 +116,7 @@ describe('views/unit-format: how a charger is presented', () => {
   it('context value names the state and an active override', () => {
     assert.equal(unitContextValue(unit()), 'unit.charging');
     assert.equal(unitContextValue(unit({ status: status({ state: 'plugged', overrideTime: 5 }) })), 'unit.plugged.override');
+    assert.equal(unitContextValue(unit({ status: status({ state: 'plugged', overrideTime: 5000 }) }), 1000), 'unit.plugged.overrideLater');
     assert.equal(unitContextValue(unit({ status: status({ state: 'disconnect' }) })), 'unit.offline');
     assert.equal(unitContextValue(unit({ status: status({ state: 'plugged', charging: { ampsLimit: 0 } }) })), 'unit.plugged.off');
     assert.equal(unitContextValue(unit({ status: status({ state: 'plugged' }), holdUntilS: 2000 }), 1000), 'unit.plugged.held');
@@ -147,6 +148,12 @@ describe('views/unit-format: how a charger is presented', () => {
     assert.ok(!off.has('juicenet.cancelOverride'), 'no override: no Cancel Override');
     const override = offered(unitContextValue(unit({ status: status({ overrideTime: 5 }) })));
     assert.ok(override.has('juicenet.cancelOverride'));
+    // Start sent an override and the car has not started drawing: Cancel, not Start again.
+    const started = offered(unitContextValue(unit({ status: status({ state: 'plugged', overrideTime: 5 }) }), 1000));
+    assert.ok(started.has('juicenet.cancelOverride') && !started.has('juicenet.startCharging'), [...started].join());
+    // An override set for later: Start (now) and Cancel.
+    const later = offered(unitContextValue(unit({ status: status({ state: 'plugged', overrideTime: 5000 }) }), 1000));
+    assert.ok(later.has('juicenet.cancelOverride') && later.has('juicenet.startCharging'), [...later].join());
     const offline = offered(unitContextValue(unit({ status: status({ state: 'disconnect' }) })));
     assert.ok(!offline.has('juicenet.startCharging') && !offline.has('juicenet.stopCharging'), 'offline: neither');
     assert.ok(offline.has('juicenet.openUnitPanel'));

@@ -334,3 +334,34 @@ describe('Insights tab (Chromium)', function () {
     assert.match(await dd.innerText(), /^Full at \d\d:\d\d( tomorrow)?: 25\.0 kWh still to add \(the session’s energy to add\) at the current \d+\.\d kW\.$/);
   });
 });
+
+describe('Insights tab with no sessions yet (Chromium)', function () {
+  this.timeout(120_000);
+  let hx: Harness;
+  before(async () => {
+    hx = await startHarness({ theme: 'dark' });
+  });
+  after(async () => {
+    hx?.sim.clearFaults();
+    await hx?.close();
+  });
+
+  it('says there is nothing yet instead of empty cards, bars and calendar, then fills in', async () => {
+    // Nothing kept and nothing readable: what a charger without a session shows.
+    if (hx.sim.unit(hx.unitId).car) hx.sim.unplug(hx.unitId);
+    await hx.refreshUnit();
+    hx.sim.setFaults({ failureRate: 1 });
+    await hx.page.locator('vscode-tab-header[data-tab="insights"]').click();
+    const empty = hx.page.locator('[data-testid=insights-empty]');
+    await empty.locator('p').waitFor();
+    assert.match(await empty.innerText(), /^No charging sessions yet\. The figures appear here after the first session/);
+    for (const id of ['insights-cards', 'insights-chart', 'insights-calendar', 'insights-totals'])
+      assert.equal(await hx.page.locator(`[data-testid=${id}]`).isHidden(), true, id);
+    // Once the history can be read, the figures replace the note.
+    hx.sim.clearFaults();
+    await hx.page.locator('[data-testid=insights-reload]').click();
+    await hx.page.locator('[data-testid=insights-chart] canvas').waitFor();
+    assert.equal(await empty.innerText(), '');
+    assert.equal(await hx.page.locator('[data-testid=insights-cards]').isVisible(), true);
+  });
+});

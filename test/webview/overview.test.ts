@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, type Harness } from './harness';
 import { validateAmps, maxAmpsOf } from '../../src/domain/amps';
-import { clockText, localClock, unitTimeZone } from '../../src/domain/time-zone';
+import { clockText, localClock, machineTimeZone, unitTimeZone } from '../../src/domain/time-zone';
+import { forgetLimit } from '../../src/state/limit-memory';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 
@@ -45,6 +46,20 @@ describe('unit panel Overview (Chromium)', function () {
     assert.notEqual(clockText(zone, now), clockText('Asia/Tokyo', now));
     // The charger reports a zone: nothing to explain.
     assert.equal(await updated.getAttribute('title'), null);
+  });
+
+  it('names the fallback zone when the charger reports none (this computer’s)', async () => {
+    const info = hx.view()!.info!;
+    hx.patchUnit({ info: { ...info, timeZoneId: undefined } });
+    await P().waitForFunction(() => !!document.querySelector('[data-testid=overview-updated]')?.getAttribute('title'));
+    const machine = machineTimeZone();
+    assert.equal(
+      await P().locator('[data-testid=overview-updated]').getAttribute('title'),
+      `Times in this computer's zone (${machine.replace(/_/g, ' ')}): the charger reports none.`,
+    );
+    assert.match(await P().locator('[data-testid=overview-updated]').innerText(), new RegExp(`^Updated ${clockText(machine, hx.view()!.lastGoodAt! / 1000)}$`));
+    hx.patchUnit({ info });
+    await P().waitForFunction(() => !document.querySelector('[data-testid=overview-updated]')?.getAttribute('title'));
   });
 
   it('validates the limit as typed with the Set Current Limit command’s rule, and sends nothing invalid', async () => {
@@ -100,6 +115,26 @@ describe('unit panel Overview (Chromium)', function () {
     await P().waitForFunction(() => !(document.querySelector('[data-testid=overview-stop]') as HTMLElement).hidden);
     assert.equal(await P().locator('[data-testid=overview-cancel-override]').isHidden(), true);
     assert.doesNotMatch(await P().locator('[data-testid=overview-reason]').innerText(), /override/i);
+  });
+
+  it('at 0 A with no limit remembered, Start sends nothing and asks for one; the typed limit is then restored', async () => {
+    await P().locator('[data-testid=overview-stop]').click();
+    await waitMessage(/Charging stopped/);
+    forgetLimit(hx.unitKey); // as after a restart of the editor: the memory is per window session
+    const sets = hx.sim.commandCounts().set_limit ?? 0;
+    await P().locator('[data-testid=overview-start]').click();
+    assert.match(
+      await waitMessage(/no earlier limit/),
+      /The charger is turned off \(0 A\) and no earlier limit is remembered\. Set a limit above 0 A in the field, then Start\./,
+    );
+    assert.equal((hx.sim.commandCounts().set_limit ?? 0) - sets, 0, 'nothing sent');
+    await P().locator('[data-testid=overview-limit]').fill('14');
+    await P().locator('[data-testid=overview-start]').click();
+    assert.match(await waitMessage(/limit restored/), /limit restored to 14 A/);
+    assert.equal(sim().ampsLimit, 14);
+    await P().locator('[data-testid=overview-limit]').fill('16');
+    await P().locator('[data-testid=overview-limit-apply]').click();
+    await waitMessage(/Limit set to 16 A/);
   });
 
   it('starts with an override only while the schedule blocks, says so, and offers to cancel it', async () => {

@@ -5,6 +5,7 @@ import '../zod-config';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './setup.css';
 import { h, clear } from '../dom';
+import { renderHomeAssistant } from './home-assistant';
 import { setupHostMessageSchema, type SetupBox, type SetupModel, type SetupPageMessage } from '../../src/protocol/setup-messages';
 
 interface VsCodeApi {
@@ -361,6 +362,7 @@ function render(m: SetupModel): void {
     for (const b of m.boxes) app.append(renderBox(b));
     if (m.boxes.length) app.append(renderPointing(m));
   }
+  renderHomeAssistant(m.homeAssistant, app, send, button);
   document.body.dataset.readAt = String(m.readAt);
   if (focusId) {
     const again = app.querySelector<HTMLElement>(`[data-testid="${CSS.escape(focusId)}"]`);

@@ -162,3 +162,23 @@ export function costAtPlugIn(tariff: Tariff, zone: string, startS: number, energ
   if (tariff.kind === 'flat') return (energyWh / 1000) * tariff.centsPerKwh;
   return costOfConstantPower(tariff, zone, startS, end, powerW);
 }
+
+/**
+ * What to add, as the owner types it: "30" or "30 kWh", or a state of charge "30% to 80%" (with
+ * the car's battery from its Info). Returns the energy in Wh, or a problem in words.
+ */
+export function parseEnergyGoal(text: string, batteryWh?: number): { energyWh: number; words: string } | { problem: string } {
+  const t = text.trim().toLowerCase().replace(/,/g, '.');
+  const soc = /^(\d{1,3}(?:\.\d+)?)\s*%\s*(?:to|-|–|→)\s*(\d{1,3}(?:\.\d+)?)\s*%$/.exec(t);
+  if (soc) {
+    const from = Number(soc[1]);
+    const to = Number(soc[2]);
+    if (!(batteryWh && batteryWh > 0)) return { problem: "The car's battery size is not known (Info › Cars): give the energy in kWh instead." };
+    if (!(to > from) || to > 100) return { problem: 'A state of charge goes up, to 100 % at most: for example 30% to 80%.' };
+    const energyWh = energyForStateOfCharge(batteryWh / 1000, from, to);
+    return { energyWh, words: `${from} % to ${to} % of ${Math.round(batteryWh / 100) / 10} kWh` };
+  }
+  const kwh = /^(\d+(?:\.\d+)?)\s*(?:kwh)?$/.exec(t);
+  if (kwh && Number(kwh[1]) > 0 && Number(kwh[1]) <= 500) return { energyWh: Math.round(Number(kwh[1]) * 1000), words: `${Number(kwh[1])} kWh` };
+  return { problem: `The energy to add: kWh (for example 30) or a state of charge (for example 30% to 80%), not ${JSON.stringify(text.trim())}.` };
+}

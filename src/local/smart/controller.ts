@@ -166,7 +166,6 @@ export class SmartCharging {
     const last = box.last;
     const plugged = last !== undefined && PLUGGED.has(last.state);
     const volts = last?.voltageV !== undefined && last.voltageV > 50 ? last.voltageV : 240;
-    const zone = unitZone(box.settings.info);
     const name = this.opts.source.registry.nameOf(box);
     const st: SmartBoxState = { unitId, limitA: owner.amps, ownerLimitA: owner.amps };
     let cap = owner.amps;
@@ -221,7 +220,6 @@ export class SmartCharging {
     }
     st.limitA = cap;
     this.states.set(unitId, st);
-    void zone;
     return cap;
   }
 
@@ -290,7 +288,15 @@ export class SmartCharging {
       case 'set-circuit': {
         const errors = validateCircuit(r);
         if (errors.length > 0) throw new ProtocolError(422, errors.join(' '));
-        for (const u of r.unitIds) this.requireBox(u);
+        for (const u of r.unitIds) {
+          const box = this.requireBox(u);
+          // The safety rule needs each box to say the limit it obeys; the oldest firmware does not.
+          if (box.last && box.last.onlineLimitA === undefined)
+            throw new ProtocolError(
+              422,
+              `${this.opts.source.registry.nameOf(box)} (${u}) does not report the limit it obeys (old firmware), so the server cannot know when it has lowered its current: it cannot share a circuit safely. Leave it off the circuit and count its limit out of the circuit's current.`,
+            );
+        }
         const id = r.id ?? `c${Date.now().toString(36)}`;
         for (const c of this.config.circuits) {
           if (c.id === id) continue;
