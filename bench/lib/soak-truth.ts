@@ -10,7 +10,8 @@
 // ended may have been applied on the server before the reading was answered, so the window is
 // stretched to that write's post-write entry.
 import type { NotificationSettings, Schedule, ScheduleWindow, UnitStatus } from '../../src/domain/model';
-import type { SimSchedule, SimUnitSnapshot, WireWindow } from '../../src/simulator/model';
+import type { SimSchedule, WireWindow } from '../../src/server/types';
+import type { SimUnitSnapshot } from '../../src/simulator/model';
 
 /** The fields of get_state (and get_schedule) the checker compares. */
 export interface ReportedTruth {

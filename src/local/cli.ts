@@ -38,7 +38,8 @@ Usage: juicenet-local [options]          start the server
   --time-zone Z           time zone of newly seen boxes (default: this machine's); each box's
                           own zone is set with set_info (timeZoneId)
   --ready-line            for programs that run it: print one line
-                          LOCAL_READY {"baseUrl": ..., "udpPort": ...} once it serves
+                          LOCAL_READY {"baseUrl": ..., "udpPort": ..., "udpPorts": [...]}
+                          once it serves
   -h, --help              this text
 
 ${MQTT_HELP}
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
   if (tokenIsNew)
     process.stdout.write(`Account token (new, shown this once): ${server.accountToken}\nIt is kept in ${server.tokenFile}; \`${again}\` prints it.\n`);
   else process.stdout.write(`Account token: kept in ${server.tokenFile}; \`${again}\` prints it.\n`);
-  if (opts.readyLine) process.stdout.write(`LOCAL_READY ${JSON.stringify({ baseUrl: server.baseUrl, udpPort: server.udpPort })}\n`);
+  if (opts.readyLine) process.stdout.write(`LOCAL_READY ${JSON.stringify({ baseUrl: server.baseUrl, udpPort: server.udpPort, udpPorts: server.udpPorts })}\n`);
 }
 
 main().catch((e) => {

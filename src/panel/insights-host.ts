@@ -52,8 +52,9 @@ export function runningSession(
   const readAtS = view.lastGoodAt !== undefined ? view.lastGoodAt / 1000 : nowS;
   const timeStart = Math.floor(readAtS - (s.charging.secondsCharging ?? 0));
   // Already in the history (a server that lists the session before it ends, or one that ended as the
-  // reading moved on): a listed session reaching into this one's charging is this one, not counted twice.
-  if (cached.some((c) => c.timeStart !== undefined && c.timeStart <= readAtS && (c.timeEnd === undefined || c.timeEnd >= timeStart - 60))) return undefined;
+  // reading moved on): a listed session reaching well into this one's charging is this one, not counted
+  // twice; one that ended as this one began (unplugged and plugged in again) is the one before.
+  if (cached.some((c) => c.timeStart !== undefined && c.timeStart <= readAtS && (c.timeEnd === undefined || c.timeEnd > timeStart + 60))) return undefined;
   return { timeStart, energyWh };
 }
 

@@ -82,6 +82,8 @@ export const setupModelSchema = z.object({
     udpPort: z.number().optional(),
     /** Every UDP port the server listens on. */
     udpPorts: z.array(z.number()).optional(),
+    /** UDP ports the server was asked to listen on and could not, each with why and what to do. */
+    portProblems: z.array(z.string()).optional(),
     /** Messages received from boxes (reports, debug lines, anything else). */
     messages: z.number().optional(),
   }),

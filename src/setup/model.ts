@@ -215,6 +215,7 @@ export function buildSetupModel(i: SetupInput): SetupModel {
       runHere: i.runHere,
       udpPort: d?.server.udpPort,
       udpPorts: d ? udpPorts : undefined,
+      portProblems: d?.server.ports?.filter((p) => !p.listening).map((p) => p.error ?? `UDP port ${p.requested} does not listen.`),
       messages: d?.server.datagrams,
     },
     pointing: {

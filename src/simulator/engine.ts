@@ -6,9 +6,9 @@ import { JuiceNetProtocol, type Endpoint, type ProtocolReply } from '../server/p
 import { ProtocolError } from '../server/rules';
 import type { StateReply } from '../server/state-reply';
 import type { OverrideRequest } from '../domain/model';
-import type { ChargeInterval, SessionSummary, UnitSettings, UnitSource } from '../server/types';
+import type { AccountUnitEntry, ChargeInterval, SessionSummary, UnitSettings, UnitSource } from '../server/types';
 import { createSimUnit } from './fixtures';
-import type { AccountUnitEntry, SimUnitSnapshot } from './model';
+import type { SimUnitSnapshot } from './model';
 import { SimUnit, advanceUnit, ensureHistory, finishSession, isOffline, lastPingS, plug, renderState, reportedState } from './physics';
 import { Prng, childSeed } from './prng';
 

@@ -71,7 +71,6 @@ export interface SimulatorOptions {
 export const DEMO_SERIAL_PREFIX = '08140815';
 export const EMULATED_SERIAL_PREFIX = '09100420';
 
-export type { WireWindow, SimSchedule, WireWebhook, WireNotification, ChargeInterval, SessionRecord, AccountUnitEntry } from '../server/types';
 import type { ChargeInterval, SimSchedule, WireNotification, SessionRecord, AccountUnitEntry } from '../server/types';
 
 export interface PluggedCar {

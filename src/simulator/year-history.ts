@@ -2,7 +2,7 @@
 // (a commute) and less regularly at weekends, plugged in when it comes home and unplugged in the
 // morning; winter needs more energy per mile than summer; a charger on a time-of-use schedule
 // starts charging when its window opens. Deterministic for a seed. Pure (no server state).
-import type { ChargeInterval, SessionRecord } from './model';
+import type { ChargeInterval, SessionRecord } from '../server/types';
 import { Prng } from './prng';
 import { instantOfLocal, localDayNumber, weekdayOfDay, ymdOfDay, dayOfYmd } from '../domain/time-zone';
 

@@ -130,6 +130,11 @@ describe('insights: today includes the session running now', () => {
     assert.equal(runningSession(view('charging', 20_000, 7200), [{ timeStart: nowS - 7100 }], nowS), undefined, 'listed already: not twice');
     // Plugged in at 08:00, charging from 15:00 (a schedule): a listing of the session from 08:00 is this one.
     assert.equal(runningSession(view('charging', 20_000, 3600), [{ timeStart: nowS - 10 * 3600, timeEnd: nowS }], nowS), undefined);
+    // Unplugged and plugged in again at once: the session before is not this one.
+    assert.deepEqual(runningSession(view('charging', 300, 120), [{ timeStart: nowS - 4000, timeEnd: nowS - 125 }], nowS), {
+      timeStart: nowS - 120,
+      energyWh: 300,
+    });
     // Yesterday's session, ended long before: this one still counts.
     assert.deepEqual(runningSession(view('charging', 20_000, 3600), [{ timeStart: nowS - 30 * 3600, timeEnd: nowS - 26 * 3600 }], nowS), {
       timeStart: nowS - 3600,

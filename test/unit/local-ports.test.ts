@@ -211,6 +211,7 @@ describe('JuiceNet Local on every port the boxes use (real UDP on loopback)', fu
       // Replies handed to the socket are counted as they are sent: none.
       assert.equal((server.handlingMs as { count: number }).count, 0);
       assert.deepEqual(server.udpPorts, [Number(m[1]), second]);
+      assert.match(out, new RegExp(`LOCAL_READY \\{"baseUrl":"[^"]+","udpPort":${m[1]},"udpPorts":\\[${m[1]},${second}\\]\\}`));
     } finally {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));

@@ -161,6 +161,12 @@ describe('setup assistant model', () => {
       /ip saddr 10\.0\.0\.0\/8 ip daddr != 10\.0\.0\.0\/8 udp dport \{ 8042, 8047, 8055, 9004 \} dnat to 10\.0\.0\.2:8047'/,
     );
     assert.equal(picked.pointing.udpcLine, 'udpc 10.0.0.2 8047');
+    const taken = diagnostics(undefined);
+    taken.server.ports = [
+      { requested: 8047, port: 8047, listening: true, datagrams: 0, replies: 0, dropped: 0 },
+      { requested: 8042, listening: false, error: 'UDP port 8042 (where the boxes report) is already in use', datagrams: 0, replies: 0, dropped: 0 },
+    ];
+    assert.deepEqual(buildSetupModel(input(taken)).server.portProblems, ['UDP port 8042 (where the boxes report) is already in use']);
     const all = diagnostics(undefined);
     all.server.udpPorts = [8042, 8047, 8055, 9004];
     const m = buildSetupModel(input(all));

@@ -6,6 +6,7 @@
 // shows, with JUICENET_UPDATE_DOC_IMAGES=1).
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
@@ -43,6 +44,7 @@ describe('setup assistant page (Chromium)', function () {
   this.timeout(90_000);
   let dataDir: string;
   let server: RunningLocalServer;
+  let taken: Socket;
   let http: Server;
   let origin = '';
   let browser: Browser;
@@ -61,7 +63,10 @@ describe('setup assistant page (Chromium)', function () {
 
   const push = async (): Promise<SetupModel> => {
     const diagnostics = await readLocalDiagnostics(server.baseUrl, server.accountToken);
-    if (shownPorts) diagnostics.server.udpPorts = shownPorts;
+    if (shownPorts) {
+      diagnostics.server.udpPorts = shownPorts;
+      delete diagnostics.server.ports;
+    }
     for (const [id, u] of accountUnits) u.limitA = (server.source.state(id, Date.now() / 1000).charging as { amps_limit: number }).amps_limit;
     last = buildSetupModel({
       diagnostics,
@@ -98,7 +103,10 @@ describe('setup assistant page (Chromium)', function () {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'juicenet-setup-page-'));
-    server = await startLocalServer({ dataDir, udpPort: 0, udpHost: '127.0.0.1', httpPort: 0, tickMs: 50, log: () => undefined });
+    // A UDP port another program holds: the server is asked for it too, and says it could not listen there.
+    taken = createSocket('udp4');
+    await new Promise<void>((r) => taken.bind(0, '127.0.0.1', r));
+    server = await startLocalServer({ dataDir, udpPorts: [0, taken.address().port], udpHost: '127.0.0.1', httpPort: 0, tickMs: 50, log: () => undefined });
     const nonce = makeNonce((n) => randomBytes(n));
     http = createServer((req, res) => {
       void (async () => {
@@ -169,6 +177,7 @@ describe('setup assistant page (Chromium)', function () {
     await new Promise<void>((r) => http.close(() => r()));
     http.closeAllConnections();
     await server.close();
+    taken.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -179,6 +188,7 @@ describe('setup assistant page (Chromium)', function () {
     );
     await push();
     assert.equal(await page.getAttribute('#app', 'data-phase'), 'waiting');
+    assert.match((await page.textContent('[data-testid="port-problem"]')) ?? '', new RegExp(`UDP port ${taken.address().port} .*already in use`));
     // The ways in order: DNS, then the router, then the console.
     const ways = await page.$$eval('[data-testid^="way-"]', (els) => els.map((e) => (e as HTMLElement).dataset.testid));
     assert.deepEqual(ways, ['way-dns', 'way-forwarding', 'way-telnet']);
@@ -285,6 +295,7 @@ describe('setup assistant page (Chromium)', function () {
     assert.equal(await page.textContent(`${card} [data-testid="protocol"]`), 'v09u');
     assert.match((await page.textContent(`${card} [data-testid="firmware"]`)) ?? '', /JuiceNet-Sim-2\.1\.0/);
     assert.equal(await page.textContent(`${card} [data-testid="address"]`), '127.0.0.1');
+    assert.equal(await page.textContent(`${card} [data-testid="port"]`), `UDP ${server.udpPort}`);
     assert.doesNotMatch((await page.textContent('#app')) ?? '', /datagram|Readable reports/i);
     // Adding asks for a name first; what is typed survives the page's refreshes.
     await page.click(`[data-testid="add-${serial}"]`);
@@ -323,12 +334,16 @@ describe('setup assistant page (Chromium)', function () {
     // The cards keep one order (by serial), added or not.
     const cards = await page.$$eval('section.box', (els) => els.map((e) => (e as HTMLElement).dataset.serial ?? ''));
     assert.deepEqual(cards, [...cards].sort());
+    // The screenshots as with a server on its default ports (none taken).
+    shownPorts = [...BOX_REPORT_PORTS];
+    await push();
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
       const shot = await page.screenshot({ path: join(ROOT, 'test-results', `webview-setup-assistant-${theme}.png`), fullPage: true });
       // The README's screenshots are refreshed only on request; a test run leaves the tree as it was.
       if (process.env.JUICENET_UPDATE_DOC_IMAGES === '1') writeFileSync(join(ROOT, 'docs', 'images', `setup-assistant-${theme}.png`), shot);
     }
+    shownPorts = undefined;
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
   });
 

@@ -106,6 +106,7 @@ function renderServer(m: SetupModel): HTMLElement {
         text: `Connected to ${m.server.baseUrl ?? 'the local server'}. It listens for JuiceBoxes on ${portsText(m.server.udpPorts, m.server.udpPort)}; ${n} message${n === 1 ? '' : 's'} from boxes so far.`,
       }),
     );
+    for (const p of m.server.portProblems ?? []) sec.append(h('p', { class: 'message warn', 'data-testid': 'port-problem', text: p }));
   } else {
     sec.append(h('p', { class: 'message error', role: 'alert', text: m.server.message ?? 'The local server cannot be read.' }));
     if (m.server.nextStep) sec.append(h('p', { class: 'next-step', text: m.server.nextStep }));
