@@ -194,6 +194,8 @@ export class InsightsTab {
   private agg: Aggregation | undefined;
   private chart: uPlot | undefined;
   private loading = false;
+  private loadAgain = false;
+  private loads = 0;
   private loaded = false;
   private readonly msg = h('p', { class: 'message', 'data-testid': 'insights-status' });
   private readonly problems = h('ul', { class: 'problems', 'data-testid': 'insights-problems', role: 'alert' });
@@ -285,9 +287,32 @@ export class InsightsTab {
     await this.load();
   }
 
+  /**
+   * Reads the insights. Asked for while a read runs (Reload, another scope), it reads again once that
+   * one ends, so the figures shown are always those of the last request, never of an earlier state
+   * or scope. The tab is aria-busy until then; its data-loads counts the reads finished.
+   */
   private async load(): Promise<void> {
-    if (this.loading) return;
+    if (this.loading) {
+      this.loadAgain = true;
+      return;
+    }
     this.loading = true;
+    this.root.setAttribute('aria-busy', 'true');
+    try {
+      do {
+        this.loadAgain = false;
+        await this.loadOnce();
+      } while (this.loadAgain);
+    } finally {
+      this.loading = false;
+      this.loads++;
+      this.root.setAttribute('aria-busy', 'false');
+      this.root.setAttribute('data-loads', String(this.loads));
+    }
+  }
+
+  private async loadOnce(): Promise<void> {
     showMessage(this.msg, 'info', this.ui.scope === 'account' ? 'Reading the history of every charger of this account…' : 'Reading the history…');
     try {
       const data = await this.rpc.call('getInsights', { scope: this.ui.scope });
@@ -302,8 +327,6 @@ export class InsightsTab {
     } catch (e) {
       const info = errorInfoOf(e);
       showMessage(this.msg, 'error', `Could not read the insights: ${info.message}`, info.nextStep);
-    } finally {
-      this.loading = false;
     }
   }
 

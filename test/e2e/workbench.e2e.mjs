@@ -31,6 +31,21 @@ async function toggleTheme(page) {
   return themeKind(page);
 }
 
+/**
+ * After a palette command that acts on one charger: when it asks which charger (several units: a
+ * picker titled "JuiceNet: <action>"), picks `name`; then waits for the command's next prompt, the
+ * quick input titled `next`. Waits for whichever comes first rather than guessing how long the
+ * charger picker takes to open.
+ */
+async function pickChargerThen(page, action, name, next) {
+  const title = page.locator('.quick-input-widget .quick-input-title');
+  const chargerPick = title.filter({ hasText: `JuiceNet: ${action}` });
+  const prompt = title.filter({ hasText: next });
+  await chargerPick.or(prompt).first().waitFor({ timeout: 30000 });
+  if (await chargerPick.isVisible()) await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+  await prompt.first().waitFor({ timeout: 30000 });
+}
+
 /** Waits until the tree row of `name` contains text matching `re`; returns the row. */
 async function rowSaying(page, name, re, timeoutMs = 30000) {
   const row = page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: name }).first();
@@ -73,13 +88,8 @@ export const checks = [
     async run({ page, units, simControl, shot }) {
       await palette(page, 'JuiceNet: Set Current Limit');
       const input = page.locator('.quick-input-widget input');
-      // First prompt may be a unit pick (several units): choose the first unit by name.
-      await page.waitForTimeout(500);
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: units[0].name }).first();
-      if (await row.isVisible().catch(() => false)) await row.click();
-      await input.waitFor({ state: 'visible' });
       // The limit picker opens once the charger has been read: type only into it, not the charger pick.
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
+      await pickChargerThen(page, 'Set Current Limit', units[0].name, 'Charging limit of');
       await input.fill('13');
       await page.keyboard.press('Enter');
       const deadline = Date.now() + 20000;
@@ -99,13 +109,9 @@ export const checks = [
     async run({ page, units, simControl, shot }) {
       const before = (await simControl({ action: 'snapshot', unitId: units[1].unitId })).unit.ampsLimit;
       await palette(page, 'JuiceNet: Set Current Limit');
-      await page.waitForTimeout(500);
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: units[1].name }).first();
-      if (await row.isVisible().catch(() => false)) await row.click();
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible' });
       // The limit picker opens once the charger has been read: type only into it, not the charger pick.
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
+      await pickChargerThen(page, 'Set Current Limit', units[1].name, 'Charging limit of');
       await input.fill('99');
       const refused = page.locator('.quick-input-list .monaco-list-row', { hasText: 'out of range' }).first();
       await refused.waitFor({ timeout: 15000 });
@@ -188,17 +194,14 @@ export const checks = [
       const u = units[1];
       await simControl({ action: 'plug', unitId: u.unitId, plugged: true });
       await palette(page, 'JuiceNet: Set Current Limit');
-      await page.waitForTimeout(500);
+      // The charger picker (several units) names each charger and says what it does, never its ID.
+      const chargerPick = page.locator('.quick-input-widget .quick-input-title', { hasText: 'JuiceNet: Set Current Limit' });
+      await chargerPick.waitFor({ timeout: 30000 });
       const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
-      if (await pick.isVisible().catch(() => false)) {
-        // The picker names each charger and says what it does, never its ID.
-        assert.ok(!(await pick.innerText()).includes(u.unitId), 'no unit ID in the charger picker');
-        await pick.click();
-      }
+      assert.ok(!(await pick.innerText()).includes(u.unitId), 'no unit ID in the charger picker');
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible' });
       // The limit picker opens once the charger has been read: type only into it, not the charger pick.
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Charging limit of' }).first().waitFor({ timeout: 30000 });
+      await pickChargerThen(page, 'Set Current Limit', u.name, 'Charging limit of');
       await input.fill('0');
       await page.keyboard.press('Enter');
       await palette(page, 'JuiceNet: Refresh');
@@ -225,17 +228,10 @@ export const checks = [
       await simControl({ action: 'faults', faults: { http5xxRate: 1 } });
       try {
         await palette(page, 'JuiceNet: Set Current Limit');
-        await page.waitForTimeout(500);
-        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: u.name }).first();
-        if (await pick.isVisible().catch(() => false)) await pick.click();
-        const input = page.locator('.quick-input-widget input');
-        const deadline = Date.now() + 30000;
-        for (;;) {
-          const placeholder = (await input.getAttribute('placeholder').catch(() => '')) ?? '';
-          if (/^Last known: \d+ A — the charger cannot be reached now/.test(placeholder)) break;
-          if (Date.now() > deadline) assert.fail(`the picker says "${placeholder}"`);
-          await page.waitForTimeout(250);
-        }
+        // The limit picker opens once the read has failed, with its words set from the start.
+        await pickChargerThen(page, 'Set Current Limit', u.name, 'Charging limit of');
+        const placeholder = (await page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '';
+        assert.match(placeholder, /^Last known: \d+ A — the charger cannot be reached now/, `the picker says "${placeholder}"`);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'last known' }).first().waitFor({ timeout: 5000 });
         await shot('limit-last-known');
         await page.keyboard.press('Escape');
