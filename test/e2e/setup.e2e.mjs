@@ -9,10 +9,13 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../host/paths.mjs';
 import { startSimulatorProcess } from '../host/server.mjs';
-import { palette } from './workbench.e2e.mjs';
+import { palette, themeKind, until, webviewInTheme } from './workbench.e2e.mjs';
 
-/** Picks a color theme by name (the palette row "Preferences: Color Theme", not its Marketplace twin). */
-async function colorTheme(page, name) {
+/**
+ * Picks a color theme by name (the palette row "Preferences: Color Theme", not its Marketplace twin)
+ * and waits until the workbench wears it (its kind, `kind`: 'dark' or 'light').
+ */
+async function colorTheme(page, name, kind) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
@@ -20,11 +23,14 @@ async function colorTheme(page, name) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme', hasNotText: 'Marketplace' }).first();
   await row.waitFor({ timeout: 15000 });
   await row.click();
-  await page.waitForTimeout(300);
+  // The theme picker replaces the palette: type only once it lists the themes.
+  const theme = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await theme.waitFor({ timeout: 15000 });
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  await theme.waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(800);
+  await input.waitFor({ state: 'hidden', timeout: 15000 });
+  await until(page, `the workbench in the ${kind} theme ${name}`, async () => (await themeKind(page)) === kind, 15000);
 }
 
 export const setupChecks = [
@@ -34,19 +40,13 @@ export const setupChecks = [
       await palette(page, 'View: Close All Editors');
       await palette(page, 'JuiceNet: Start Local Server');
       const row = page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: 'Local server: running' }).first();
-      const deadline = Date.now() + 30000;
-      while (!(await row.isVisible().catch(() => false))) {
-        if (Date.now() > deadline) assert.fail('no "Local server: running" row in the Chargers view');
-        const icon = page.locator('.activitybar [aria-label^="JuiceNet"]').first();
-        if (
-          !(await page
-            .locator('[id="workbench.parts.sidebar"]')
-            .isVisible()
-            .catch(() => false))
-        )
-          await icon.click();
-        await page.waitForTimeout(500);
-      }
+      const sidebar = page.locator('[id="workbench.parts.sidebar"]');
+      // Clicking the activity-bar icon of the open view would close the side bar: click only when hidden.
+      await until(page, 'a "Local server: running" row in the Chargers view', async () => {
+        if (await row.isVisible()) return true;
+        if (!(await sidebar.isVisible())) await page.locator('.activitybar [aria-label^="JuiceNet"]').first().click();
+        return false;
+      });
       const udp = /UDP (\d+)/.exec(await row.innerText())?.[1];
       assert.ok(udp, `the row names the UDP port: ${await row.innerText()}`);
       await palette(page, 'JuiceNet: Open JuiceBox Setup Assistant');
@@ -64,23 +64,34 @@ export const setupChecks = [
         const add = inner.locator('[data-testid^="add-"]').first();
         await add.waitFor({ timeout: 30000 });
         const serial = (await add.getAttribute('data-testid')).slice('add-'.length);
-        await inner.locator(`[data-testid="name-${serial}"]`).fill('Garage');
+        // The page is drawn anew with each reading (every 2 s); a name typed survives it.
+        const name = inner.locator(`[data-testid="name-${serial}"]`);
+        await name.waitFor({ timeout: 30000 });
+        await name.fill('Garage');
+        await until(page, 'the name typed to stay in the field', async () => (await name.inputValue()) === 'Garage', 15000);
         await add.click();
         await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
         assert.match(await inner.locator('[data-testid="result"]').innerText(), /Added “Garage”/);
         // The page from its top: the result, the steps, the server and the added box.
-        await inner.locator('#app').evaluate((el) => el.ownerDocument.scrollingElement?.scrollTo(0, 0));
-        await page.waitForTimeout(500);
+        const atTop = () =>
+          inner.locator('#app').evaluate((el) => {
+            const s = el.ownerDocument.scrollingElement;
+            s?.scrollTo(0, 0);
+            return !s || s.scrollTop === 0;
+          });
+        await until(page, 'the assistant scrolled to its top', atTop, 15000);
+        await webviewInTheme(inner, 'dark');
         await shot('setup-obeys-dark');
-        await colorTheme(page, 'Light Modern');
+        await colorTheme(page, 'Light Modern', 'light');
         await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
-        await page.waitForTimeout(500);
+        await webviewInTheme(inner, 'light');
+        await until(page, 'the assistant scrolled to its top', atTop, 15000);
         await shot('setup-obeys-light');
         // The README's screenshots are refreshed only on request; a test run leaves the tree as it was.
         if (process.env.JUICENET_UPDATE_DOC_IMAGES === '1')
           for (const t of ['dark', 'light'])
             copyFileSync(join(REPO, 'test-results', 'e2e', `setup-obeys-${t}.png`), join(REPO, 'docs', 'images', `setup-assistant-workbench-${t}.png`));
-        await colorTheme(page, 'Dark Modern');
+        await colorTheme(page, 'Dark Modern', 'dark');
       } finally {
         box.stop();
         await palette(page, 'JuiceNet: Stop Local Server');

@@ -12,8 +12,22 @@ export async function palette(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Waits, at most `timeoutMs`, until `check()` gives a truthy value (an error counts as not yet) and
+ * returns it; fails saying `what` was awaited. For conditions no single locator can await.
+ */
+export async function until(page, what, check, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) assert.fail(`waited ${timeoutMs / 1000} s for ${what}`);
+    await page.waitForTimeout(100); // the poll interval, not a guess at how long anything takes
+  }
+}
+
 /** The workbench theme kind now: 'dark' or 'light' (the class VS Code puts on the workbench). */
-async function themeKind(page) {
+export async function themeKind(page) {
   const cls = (await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '';
   return /\bvs-dark\b|\bhc-black\b/.test(cls) ? 'dark' : 'light';
 }
@@ -22,13 +36,15 @@ async function themeKind(page) {
 async function toggleTheme(page) {
   const before = await themeKind(page);
   await palette(page, 'Preferences: Toggle between Light/Dark Themes');
-  const deadline = Date.now() + 15000;
-  while ((await themeKind(page)) === before) {
-    if (Date.now() > deadline) assert.fail(`the theme stayed ${before}`);
-    await page.waitForTimeout(200);
-  }
-  await page.waitForTimeout(500);
-  return themeKind(page);
+  return until(page, `the theme to change from ${before}`, async () => {
+    const now = await themeKind(page);
+    return now !== before && now;
+  });
+}
+
+/** Waits until the webview page `inner` is painted in the theme of kind `kind` (VS Code sets its body class). */
+export async function webviewInTheme(inner, kind) {
+  await inner.locator(`body.vscode-${kind}`).waitFor({ timeout: 15000 });
 }
 
 /**
@@ -51,13 +67,8 @@ async function rowSaying(page, name, re, timeoutMs = 30000) {
   const row = page.locator('[id="workbench.parts.sidebar"] .monaco-list-row', { hasText: name }).first();
   if (!(await row.isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="JuiceNet"]').first().click();
   await row.waitFor({ timeout: 15000 });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = await row.innerText().catch(() => '');
-    if (re.test(text)) return row;
-    if (Date.now() > deadline) assert.fail(`the row of ${name} says "${text}", expected ${re}`);
-    await page.waitForTimeout(250);
-  }
+  await until(page, `the row of ${name} to say ${re}`, async () => re.test(await row.innerText()), timeoutMs);
+  return row;
 }
 
 export const checks = [
@@ -72,13 +83,9 @@ export const checks = [
       // Rows appear with the unit names first; each row's state follows with its first reading.
       for (const u of units) {
         const row = tree.filter({ hasText: u.name }).first();
-        const deadline = Date.now() + 30000;
-        for (;;) {
-          const text = await row.innerText();
-          if (/charging|plugged|standby|disconnected|offline|error/i.test(text)) break;
-          if (Date.now() > deadline) assert.fail(`the row of ${u.name} shows no state: "${text}"`);
-          await page.waitForTimeout(250);
-        }
+        await until(page, `the row of ${u.name} to show a state`, async () =>
+          /charging|plugged|standby|disconnected|offline|error/i.test(await row.innerText()),
+        );
       }
       await shot('tree');
     },
@@ -92,15 +99,15 @@ export const checks = [
       await pickChargerThen(page, 'Set Current Limit', units[0].name, 'Charging limit of');
       await input.fill('13');
       await page.keyboard.press('Enter');
-      const deadline = Date.now() + 20000;
-      let snap;
-      for (;;) {
-        snap = await simControl({ action: 'snapshot', unitId: units[0].unitId });
-        const amps = snap?.ampsLimit ?? snap?.unit?.ampsLimit;
-        if (amps === 13) break;
-        if (Date.now() > deadline) assert.fail(`simulator limit is ${amps}, expected 13`);
-        await page.waitForTimeout(250);
-      }
+      await until(
+        page,
+        'the simulator limit to be 13 A',
+        async () => {
+          const snap = await simControl({ action: 'snapshot', unitId: units[0].unitId });
+          return (snap?.ampsLimit ?? snap?.unit?.ampsLimit) === 13;
+        },
+        20000,
+      );
       await shot('set-limit');
     },
   },
@@ -116,11 +123,13 @@ export const checks = [
       const refused = page.locator('.quick-input-list .monaco-list-row', { hasText: 'out of range' }).first();
       await refused.waitFor({ timeout: 15000 });
       await page.keyboard.press('Enter');
+      // A refused value changes nothing on screen, so there is no event to await: this pause gives a
+      // value wrongly accepted the time to close the picker, which the next line would then see.
       await page.waitForTimeout(500);
       assert.ok(await input.isVisible(), 'the picker stays open on an invalid value');
       await shot('set-limit-refused');
       await page.keyboard.press('Escape');
-      await page.waitForTimeout(500);
+      await input.waitFor({ state: 'hidden', timeout: 15000 });
       const after = (await simControl({ action: 'snapshot', unitId: units[1].unitId })).unit.ampsLimit;
       assert.equal(after, before, 'the simulator limit is unchanged');
     },
@@ -136,13 +145,7 @@ export const checks = [
       await row.waitFor({ timeout: 15000 });
       // The tree polls at the unit's interval (the min bound is 10 s): refresh so the check is quick.
       await palette(page, 'JuiceNet: Refresh');
-      const deadline = Date.now() + 30000;
-      for (;;) {
-        const text = await row.innerText().catch(() => '');
-        if (/charging/i.test(text)) break;
-        if (Date.now() > deadline) assert.fail(`row of ${u.name} says "${text}", expected charging`);
-        await page.waitForTimeout(250);
-      }
+      await until(page, `the row of ${u.name} to say charging`, async () => /charging/i.test(await row.innerText()));
       const status = page.locator('[id="workbench.parts.statusbar"]');
       await status.getByText(/kW/).first().waitFor({ timeout: 15000 });
       await shot('charging');
@@ -152,11 +155,15 @@ export const checks = [
     name: 'unit panel webview opens and shows the unit',
     async run({ page, units, shot }) {
       await palette(page, 'JuiceNet: Open Charger Panel');
-      await page.waitForTimeout(500);
+      // Several units: a charger picker opens first; pick the unit in it, else the panel opens at once.
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: units[0].name }).first();
-      if (await row.isVisible().catch(() => false)) await row.click();
       const inner = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
-      await inner.locator('body').getByText(units[0].name).first().waitFor({ timeout: 30000 });
+      const shown = inner.locator('body').getByText(units[0].name).first();
+      const first = await until(page, 'the charger picker or the panel', async () =>
+        (await row.isVisible()) ? 'picker' : (await shown.isVisible()) ? 'panel' : undefined,
+      );
+      if (first === 'picker') await row.click();
+      await shown.waitFor({ timeout: 30000 });
       await shot('panel');
     },
   },
@@ -174,13 +181,13 @@ export const checks = [
         if (pass === 1) kinds.push(await toggleTheme(page));
         await inner.locator('vscode-tab-header[data-tab="overview"]').click();
         await inner.locator('[data-testid=overview-controls]').waitFor({ timeout: 15000 });
-        await page.waitForTimeout(500);
+        await webviewInTheme(inner, kinds[pass]);
         await shot(`panel-overview-${kinds[pass]}`);
         await inner.locator('vscode-tab-header[data-tab="info"]').click();
         const label = inner.locator('label[for=info-amps_wire_rating]');
         await label.waitFor({ timeout: 15000 });
         assert.equal(await label.innerText(), 'Wire rating');
-        await page.waitForTimeout(500);
+        await webviewInTheme(inner, kinds[pass]);
         await shot(`panel-info-${kinds[pass]}`);
       }
       assert.deepEqual([...kinds].sort(), ['dark', 'light'], 'screenshots in the light and the dark theme');
