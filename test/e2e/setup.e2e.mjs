@@ -79,8 +79,12 @@ export const setupChecks = [
             s?.scrollTo(0, 0);
             return !s || s.scrollTop === 0;
           });
-        await until(page, 'the assistant scrolled to its top', atTop, 15000);
+        // The workbench may start in either theme: each screenshot picks its own, and the check ends in the first.
+        const startKind = await themeKind(page);
+        await colorTheme(page, 'Dark Modern', 'dark');
+        await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
         await webviewInTheme(inner, 'dark');
+        await until(page, 'the assistant scrolled to its top', atTop, 15000);
         await shot('setup-obeys-dark');
         await colorTheme(page, 'Light Modern', 'light');
         await inner.locator('#app[data-phase="obeys"]').waitFor({ timeout: 30000 });
@@ -91,7 +95,7 @@ export const setupChecks = [
         if (process.env.JUICENET_UPDATE_DOC_IMAGES === '1')
           for (const t of ['dark', 'light'])
             copyFileSync(join(REPO, 'test-results', 'e2e', `setup-obeys-${t}.png`), join(REPO, 'docs', 'images', `setup-assistant-workbench-${t}.png`));
-        await colorTheme(page, 'Dark Modern', 'dark');
+        if (startKind === 'dark') await colorTheme(page, 'Dark Modern', 'dark');
       } finally {
         box.stop();
         await palette(page, 'JuiceNet: Stop Local Server');

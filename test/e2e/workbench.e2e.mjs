@@ -218,8 +218,14 @@ export const checks = [
         if (pass === 1) kinds.push(await toggleTheme(page));
         const row = await rowSaying(page, u.name, /stopped by you \(0 A\)/);
         await shot(`reason-${kinds[pass]}`);
-        await row.hover();
-        await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first().waitFor({ timeout: 15000 });
+        // The tree draws a row anew when a reading comes, which drops a hover begun on the old one: hover again until the tooltip shows.
+        const tip = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current limit is 0 A' }).first();
+        await until(page, `the tooltip of ${u.name}`, async () => {
+          await page.mouse.move(5, 5);
+          await row.hover();
+          await tip.waitFor({ timeout: 3000 });
+          return true;
+        });
         await shot(`reason-tooltip-${kinds[pass]}`);
         await page.mouse.move(5, 5);
         await page.keyboard.press('Escape');

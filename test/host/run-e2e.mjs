@@ -51,7 +51,10 @@ try {
       console.log(`  ✓ ${c.name} (${Date.now() - s} ms)`);
     } catch (e) {
       failed++;
-      console.log(`  ✗ ${c.name}\n      ${String(e.message).split('\n')[0]}`);
+      // The first line, and what a Playwright action was waiting for (its call log), to tell which step failed.
+      const lines = String(e.message).split('\n');
+      const waiting = lines.find((l) => /waiting for/.test(l));
+      console.log(`  ✗ ${c.name}\n      ${lines[0]}${waiting ? `\n      ${waiting.trim()}` : ''}`);
       await shot(`fail-${passed + failed}`).catch(() => {});
       await page.keyboard.press('Escape').catch(() => {});
     }
