@@ -16,18 +16,22 @@ import { palette, themeKind, until, webviewInTheme } from './workbench.e2e.mjs';
  * and waits until the workbench wears it (its kind, `kind`: 'dark' or 'light').
  */
 async function colorTheme(page, name, kind) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  await input.fill('>Preferences: Color Theme');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme', hasNotText: 'Marketplace' }).first();
-  await row.waitFor({ timeout: 15000 });
-  await row.click();
-  // The theme picker replaces the palette: type only once it lists the themes.
+  // The theme picker replaces the palette: type only once it lists the themes; open it again if it
+  // closed on a focus taken back late (see palette).
   const theme = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-  await theme.waitFor({ timeout: 15000 });
-  await input.fill(name);
-  await theme.waitFor({ timeout: 15000 });
+  await until(
+    page,
+    `the theme picker to list ${name}`,
+    async () => {
+      await palette(page, 'Preferences: Color Theme', { hasNotText: 'Marketplace' });
+      await theme.waitFor({ timeout: 5000 });
+      await input.fill(name, { timeout: 5000 });
+      await theme.waitFor({ timeout: 5000 });
+      return true;
+    },
+    60000,
+  );
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 15000 });
   await until(page, `the workbench in the ${kind} theme ${name}`, async () => (await themeKind(page)) === kind, 15000);

@@ -2,14 +2,24 @@
 // ctx: { page, sim: {baseUrl, accountToken}, simControl(body), shot(name) }
 import assert from 'node:assert/strict';
 
-/** Runs a palette command by its title (waits for the quick-input box before typing). */
-export async function palette(page, title) {
-  await page.keyboard.press('F1');
+/**
+ * Runs a palette command by its title: opens the palette, types, and once the command is listed
+ * runs it (Enter on the top row, or a click on the row when `hasNotText` tells a twin apart).
+ * The quick-input box closes when it loses the focus, and a webview or editor that takes the focus
+ * back late (after the last picker closed) does that: the palette is opened again until it lists
+ * the command.
+ */
+export async function palette(page, title, { hasNotText } = {}) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title, ...(hasNotText ? { hasNotText } : {}) }).first();
+  await until(page, `the palette to list "${title}"`, async () => {
+    await page.keyboard.press('F1');
+    await input.fill(`>${title}`, { timeout: 5000 });
+    await row.waitFor({ timeout: 5000 });
+    return true;
+  });
+  if (hasNotText) await row.click();
+  else await page.keyboard.press('Enter');
 }
 
 /**
