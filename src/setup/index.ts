@@ -21,6 +21,7 @@ import { SetupAssistant } from './panel';
 import type { LocalMqttStatus } from '../api/local-contract';
 import { LocalHomeAssistant, withHomeAssistant, withMqttStatus, type SetupBackendWithoutMqtt } from './home-assistant';
 import type { SetupModel } from '../protocol/setup-messages';
+import { readUdpPortList } from '../domain/local-ports';
 import type { ChargerNode, ExtraRows } from '../views/tree';
 
 const LOCAL_URLS_KEY = 'juicenet.localServers';
@@ -53,8 +54,8 @@ export function localServerRow(s: LocalServerState, shown: boolean): LocalServer
     case 'running':
       return {
         label: 'Local server: running',
-        description: `${s.baseUrl} · UDP ${s.udpPort}`,
-        tooltip: `JuiceNet Local runs here (process ${s.pid}): the API at ${s.baseUrl}, JuiceBox reports on UDP port ${s.udpPort}.`,
+        description: `${s.baseUrl} · UDP ${s.udpPorts.join(', ')}`,
+        tooltip: `JuiceNet Local runs here (process ${s.pid}): the API at ${s.baseUrl}, JuiceBox reports on UDP port${s.udpPorts.length > 1 ? 's' : ''} ${s.udpPorts.join(', ')}.`,
         icon: 'server-process',
         color: 'testing.iconPassed',
         contextValue: 'localServer.running',
@@ -147,7 +148,7 @@ export function createLocalSetup(
       nodePath: cfg().get<string>('nodePath') || undefined,
       extra: () => ha.processExtra(),
       dataDir: dataDir(),
-      udpPort: cfg().get<number>('udpPort', 8047),
+      udpPorts: cfg().get<unknown>('udpPort'),
       httpPort: cfg().get<number>('httpPort', 8080),
       log: (level, line) => (level === 'warn' ? log.warn(`[local server] ${line}`) : log.info(`[local server] ${line}`)),
     });
@@ -190,7 +191,7 @@ export function createLocalSetup(
         addresses: machineAddresses(),
         chosenAddress: context.globalState.get<string>(CHOSEN_ADDRESS_KEY),
         dnsCheck,
-        fallbackUdpPort: cfg().get<number>('udpPort', 8047) || 8047,
+        fallbackUdpPort: readUdpPortList(cfg().get<unknown>('udpPort')).ports?.find((p) => p > 0) ?? 8047,
         nowMs: Date.now(),
       };
       if (!a) return buildSetupModel({ ...base, notConnected: true });
