@@ -12,6 +12,7 @@ import type { UnitStore } from '../state/unit-store';
 import { LocalServerProcess, type LocalServerState } from '../state/local-server-process';
 import { LocalPush, type PushAccount } from '../state/local-push';
 import { SmartStatus } from '../state/smart-status';
+import { localBoxNotes, readLocalBoxNotes } from '../state/local-boxes';
 import type { LocalServerHooks } from '../commands/run';
 import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
@@ -200,6 +201,7 @@ export function createLocalSetup(
       if (!token) return buildSetupModel({ ...base, notConnected: true });
       try {
         const diagnostics = await readLocalDiagnostics(a.baseUrl, token);
+        store.setLocalBoxes(a.accountId, localBoxNotes(diagnostics));
         return buildSetupModel({ ...base, baseUrl: a.baseUrl, diagnostics });
       } catch (e) {
         const err = e instanceof LocalDiagnosticsError ? e : new LocalDiagnosticsError(String(e), "See 'JuiceNet: Show Log'.", 'protocol');
@@ -291,8 +293,20 @@ export function createLocalSetup(
     }
     push.sync(list);
     smart.sync(list);
+    for (const x of list) void readLocalBoxNotes(store, x, log);
+    pushAccounts = list;
   };
-  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push()), push.onEvent(() => smart.soon())];
+  let pushAccounts: PushAccount[] = [];
+  const pushSubs = [
+    store.onDidChangeAccounts(() => void syncPush()),
+    push.onEvent(() => void assistant.push()),
+    push.onEvent(() => smart.soon()),
+    // A box went silent, came back, ignores or obeys commands, or moved stream: its row's tooltip reads the diagnostics again.
+    push.onAlert((accountId) => {
+      const x = pushAccounts.find((p) => p.accountId === accountId);
+      if (x) void readLocalBoxNotes(store, x, log);
+    }),
+  ];
   void syncPush();
   treeRows.source = () => withMqttStatus(localServerRow(server.state, shownHere), server.state.kind === 'running' ? ha.status : undefined);
 
