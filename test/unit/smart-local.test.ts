@@ -27,10 +27,20 @@ interface SmartRig {
   stop(): Promise<void>;
 }
 
+/**
+ * Where the virtual clock starts: a fixed instant, so that a run does not depend on the time of day
+ * or the weekday it is run on. The simulator gives every third unit (the second and the fifth here)
+ * a night-time schedule (23:00-07:00 on weekdays in its zone, Pacific and Eastern); a car on such a
+ * unit waits for its timer by day, and a box whose car takes nothing gives its seat on a circuit up.
+ * Wednesday 7 January 2026 08:00 UTC is midnight in Pacific and 03:00 in Eastern: every car charges
+ * at once, for hours of virtual time past the end of this file.
+ */
+const START_S = Date.UTC(2026, 0, 7, 8, 0, 0) / 1000;
+
 async function startSmartRig(units: number, speed: number, smartOpts: Parameters<typeof startLocalServer>[0]['smart'] = {}): Promise<SmartRig> {
   const tmp = tempDir('juicenet-smart-');
   const logs: string[] = [];
-  const sim = await startSimulator({ units, seed: 21, speed, autoPlug: false, spareUnits: 0 });
+  const sim = await startSimulator({ units, seed: 21, speed, autoPlug: false, spareUnits: 0, startTime: START_S });
   const serverOpts = (udpPort: number) => ({
     dataDir: tmp.dir,
     udpPort,
@@ -103,7 +113,7 @@ describe('JuiceNet Local smart charging (emulated boxes, the virtual clock, /loc
       rig = await startSmartRig(7, 20);
       legacy = await startJuiceBoxEmulator({
         target: { host: '127.0.0.1', port: rig.server.udpPort },
-        simulatorOptions: { units: 1, seed: 99, speed: 20, autoPlug: false, spareUnits: 0 },
+        simulatorOptions: { units: 1, seed: 99, speed: 20, autoPlug: false, spareUnits: 0, startTime: START_S },
         protocol: 'legacy',
         tickMs: 10,
       });

@@ -104,6 +104,33 @@ describe('smart charging: circuit shares', () => {
     assert.equal(c.decide(b, 32).limitA, 16);
   });
 
+  it('a car that has not started at the first report after its share keeps its seat; one that still takes nothing gives it up', () => {
+    const [a, b] = ids(2);
+    const c = new CircuitShares({ id: 'g', name: 'Garage', capacityA: 32, unitIds: [a, b] }, { turnS: 600 });
+    // Plugged in, not charging, obeying the limit it reports (0 A, then 16 A).
+    const waiting = (atS: number, limitA: number): BoxReport => ({ ...charging(atS, 0), reportedLimitA: limitA });
+    c.observe(a, waiting(1, 0));
+    c.decide(a, 1);
+    c.observe(b, waiting(2, 0));
+    c.decide(b, 2);
+    c.observe(a, waiting(11, 0));
+    assert.equal(c.decide(a, 11).limitA, 16);
+    c.observe(b, waiting(12, 0));
+    assert.equal(c.decide(b, 12).limitA, 16);
+    // b reports right after its share arrived, before its car started: the share stays its own.
+    c.observe(b, waiting(13, 16));
+    assert.deepEqual([c.decide(b, 13).limitA, c.decide(b, 13).kind], [16, 'sharing']);
+    c.observe(a, charging(21, 16));
+    assert.equal(c.decide(a, 21).limitA, 16, 'a keeps its half while b may still start');
+    // b's car still takes nothing a report later (full, or waiting for its own timer): a gets the circuit.
+    c.observe(b, waiting(43, 16));
+    assert.equal(c.decide(b, 43).kind, 'idle');
+    c.observe(b, waiting(53, 0));
+    c.decide(b, 53);
+    c.observe(a, charging(61, 16));
+    assert.equal(c.decide(a, 61).limitA, 32);
+  });
+
   it('a silent box keeps what it may draw (and its offline limit) reserved', () => {
     const [a, b] = ids(2);
     const c = new CircuitShares({ id: 'g', name: 'Garage', capacityA: 32, unitIds: [a, b] }, { silentAfterS: 60 });

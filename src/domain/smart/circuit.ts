@@ -174,6 +174,7 @@ export class CircuitShares {
   observe(unitId: string, r: BoxReport): void {
     const b = this.box(unitId);
     const prev = b.last;
+    const obeyedBefore = b.obeyedA;
     if (r.offlineLimitA !== undefined) b.offlineLimitA = r.offlineLimitA;
     if (r.reportedLimitA !== undefined) {
       if (b.sentA !== undefined && r.reportedLimitA !== b.sentA) b.deafSinceS ??= r.atS;
@@ -190,8 +191,19 @@ export class CircuitShares {
     }
     b.sentSinceReportA = undefined;
     // A car that takes nothing with a share of 6 A or more (full, or waiting for its own timer) gives
-    // its seat up; it queues again after a turn's length, in case it wants to charge by then.
-    if (r.plugged && !r.charging && (r.currentA ?? 0) < 1 && b.obeyedA !== undefined && b.obeyedA >= MIN_SHARE_A && b.sentA === b.obeyedA && prev?.plugged) {
+    // its seat up; it queues again after a turn's length, in case it wants to charge by then. Only
+    // once the box already obeyed that share at its previous report: a report that comes right after
+    // the share arrived may show a car that has not started yet.
+    if (
+      r.plugged &&
+      !r.charging &&
+      (r.currentA ?? 0) < 1 &&
+      b.obeyedA !== undefined &&
+      b.obeyedA >= MIN_SHARE_A &&
+      b.sentA === b.obeyedA &&
+      obeyedBefore === b.obeyedA &&
+      prev?.plugged
+    ) {
       b.notTakingSinceS ??= r.atS;
     } else if (!r.plugged || r.charging) b.notTakingSinceS = undefined;
     // Drawing well below a steady share: the car takes less (its own charger's limit, or nearly full).
