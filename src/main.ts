@@ -14,6 +14,7 @@ import { RedactingLogger } from './log';
 import { registerLazyUnitPanel } from './panel/lazy';
 import { AccountManager } from './state/accounts';
 import { AlertEvent, DEFAULT_ALERT_EVENTS, UnitStore } from './state/unit-store';
+import { localBoxAlert } from './domain/alerts';
 import { createTestApi, RecordingNotifier, type JuiceNetTestApi } from './test-api';
 import { LAST_KNOWN_KEY, shownRows, type LastKnown } from './views/last-known';
 import { bindViewState } from './views/view-state';
@@ -47,14 +48,15 @@ export async function start(shell: Shell): Promise<Started> {
     minIntervalS: cfg().get<number>('pollInterval.minSeconds', 10),
     maxIntervalS: cfg().get<number>('pollInterval.maxSeconds', 300),
     makeClient: (baseUrl) => new JuiceNetClient({ baseUrl, deviceId, deviceName: 'VS Code' }),
-    onAlert: (_unit, event: AlertEvent, text) => {
-      const c = cfg();
-      if (!c.get<boolean>('alerts.enabled', true)) return;
-      if (!c.get<readonly string[]>('alerts.events', DEFAULT_ALERT_EVENTS).includes(event)) return;
-      log.info(`Alert: ${text}`);
-      void (['went_offline', 'charger_fault', 'server_failed'].includes(event) ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
-    },
+    onAlert: (_unit, event: AlertEvent, text) => raiseAlert(event, text, ['went_offline', 'charger_fault', 'server_failed'].includes(event)),
   });
+  function raiseAlert(event: AlertEvent, text: string, warning: boolean): void {
+    const c = cfg();
+    if (!c.get<boolean>('alerts.enabled', true)) return;
+    if (!c.get<readonly string[]>('alerts.events', DEFAULT_ALERT_EVENTS).includes(event)) return;
+    log.info(`Alert: ${text}`);
+    void (warning ? notify.warn(`JuiceNet: ${text}`) : notify.info(`JuiceNet: ${text}`));
+  }
   const demo = createDemoController(log, () => showing.update());
 
   await store.load();
@@ -77,6 +79,13 @@ export async function start(shell: Shell): Promise<Started> {
   // ---- the panel and the commands ----
   const panel = registerLazyUnitPanel(context.extensionUri, store, log, context.globalState);
   const local = createLocalSetup(context, { store, accounts, log, rows: localRows });
+  // What a local server says about its boxes (silent, back, ignoring commands), in its words and the box's time zone.
+  context.subscriptions.push(
+    local.push.onAlert((_accountId, a) => {
+      const { event, warning } = localBoxAlert(a.kind);
+      raiseAlert(event, a.words, warning);
+    }),
+  );
   const commands: CommandContext = {
     backend: store,
     store,

@@ -1,11 +1,14 @@
 // The client of a JuiceNet Local server's push channel (GET /local/events, server-sent events):
-// calls onChange with the unit ids whose reports arrived. Reconnects with a growing delay; a
+// calls onChange with the unit ids whose reports arrived, and onAlert with what happened to a box
+// (gone silent, back, ignoring commands, obeying again, on another stream) in the server's words. Reconnects with a growing delay; a
 // server without the channel (the cloud, the simulator, an older local server) or a refused token
 // ends the subscription, and the caller keeps polling. No vscode; the token travels in a header.
-import { LOCAL_CHANGE_EVENT, LOCAL_PATHS, localChangeSchema, type LocalChange } from './local-contract';
+import { LOCAL_ALERT_EVENT, LOCAL_CHANGE_EVENT, LOCAL_PATHS, localAlertSchema, localChangeSchema, type LocalAlert, type LocalChange } from './local-contract';
 
 export interface LocalEventHandlers {
   onChange(change: LocalChange): void;
+  /** A box went silent, came back, ignores or obeys again the server's commands, or moved stream (the words to show). */
+  onAlert?(alert: LocalAlert): void;
   /** Connected, or not (with why, and whether it will try again). */
   onStatus?(connected: boolean, detail?: { reason: string; retrying: boolean }): void;
 }
@@ -40,6 +43,16 @@ function asChange(data: string): LocalChange | undefined {
   try {
     const parsed = localChangeSchema.safeParse(JSON.parse(data));
     return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One `alert` event's data, or undefined when it is not one (an unknown kind, no words). */
+export function asLocalAlert(data: string): LocalAlert | undefined {
+  try {
+    const parsed = localAlertSchema.safeParse(JSON.parse(data));
+    return parsed.success && parsed.data.words.trim() ? parsed.data : undefined;
   } catch {
     return undefined;
   }
@@ -99,6 +112,11 @@ export function subscribeLocalEvents(
         const parsed = parseEventStream(buffer);
         buffer = parsed.rest;
         for (const e of parsed.events) {
+          if (e.event === LOCAL_ALERT_EVENT) {
+            const alert = asLocalAlert(e.data);
+            if (alert) h.onAlert?.(alert);
+            continue;
+          }
           const change = e.event === LOCAL_CHANGE_EVENT ? asChange(e.data) : undefined;
           if (change) h.onChange(change);
         }

@@ -8,7 +8,9 @@ import type { LocalServerCommandDeps } from './run';
 export async function startLocalServer(deps: LocalServerCommandDeps): Promise<boolean> {
   const before = deps.local.server.state;
   if (before.kind === 'running') {
-    void deps.notify.info(`JuiceNet: the local server already runs here (${before.baseUrl}, UDP port ${before.udpPort}).`);
+    void deps.notify.info(
+      `JuiceNet: the local server already runs here (${before.baseUrl}, UDP port${before.udpPorts.length > 1 ? 's' : ''} ${before.udpPorts.join(', ')}).`,
+    );
     return true;
   }
   const s = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'JuiceNet: starting the local server…' }, () =>
@@ -19,7 +21,7 @@ export async function startLocalServer(deps: LocalServerCommandDeps): Promise<bo
     void Promise.resolve(deps.notify.error(text, 'Show Log')).then((c) => (c === 'Show Log' ? vscode.commands.executeCommand('juicenet.showLog') : undefined));
     return false;
   }
-  deps.log.info(`Local server running here: ${s.baseUrl}, UDP port ${s.udpPort} (process ${s.pid}).`);
+  deps.log.info(`Local server running here: ${s.baseUrl}, UDP port${s.udpPorts.length > 1 ? 's' : ''} ${s.udpPorts.join(', ')} (process ${s.pid}).`);
   await deps.local.rememberLocal(new URL(s.baseUrl).origin, true);
   return (await vscode.commands.executeCommand<boolean>('juicenet.connectLocalServer', { baseUrl: s.baseUrl })) === true;
 }

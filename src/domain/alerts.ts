@@ -16,7 +16,10 @@ export type AlertEvent =
   | 'unplugged'
   | 'went_offline'
   | 'back_online'
-  | 'server_failed';
+  | 'server_failed'
+  | 'local_box_unreachable'
+  | 'local_box_ignores_commands'
+  | 'local_box_stream';
 
 /** Every alert, in the order the settings list them. */
 export const ALERT_EVENTS: readonly AlertEvent[] = [
@@ -29,10 +32,13 @@ export const ALERT_EVENTS: readonly AlertEvent[] = [
   'went_offline',
   'back_online',
   'server_failed',
+  'local_box_unreachable',
+  'local_box_ignores_commands',
+  'local_box_stream',
 ];
 
 /** The alerts on unless the user chooses otherwise. */
-export const DEFAULT_ALERT_EVENTS: readonly AlertEvent[] = ['charging_finished', 'charger_fault'];
+export const DEFAULT_ALERT_EVENTS: readonly AlertEvent[] = ['charging_finished', 'charger_fault', 'local_box_unreachable', 'local_box_ignores_commands'];
 
 /** What an alert needs of a reading. */
 export interface AlertReading {
@@ -63,7 +69,34 @@ const SENTENCES: Record<AlertEvent, string> = {
   went_offline: 'charger offline (the server cannot reach it).',
   back_online: 'charger back online.',
   server_failed: 'the server failed; the charger may be fine. Retrying.',
+  local_box_unreachable: 'the box stopped reporting to the local server.',
+  local_box_ignores_commands: 'the box ignores the commands of the local server.',
+  local_box_stream: 'the box reports on another stream.',
 };
+
+/** What a local server says on its push channel about one of its boxes (its alert kinds). */
+export type LocalBoxAlertKind = 'silent' | 'back' | 'disobeying' | 'obeying' | 'stream';
+
+/**
+ * The alert a local server's word about a box raises, and whether it is a warning. The server
+ * sends the words (in the box's time zone: "Garage is unreachable since 14:02: ..."); a box that
+ * returns or obeys again belongs to the same alert as the one that went silent or disobeyed, so
+ * that an owner who hears the one hears the other.
+ */
+export function localBoxAlert(kind: LocalBoxAlertKind): { event: AlertEvent; warning: boolean } {
+  switch (kind) {
+    case 'silent':
+      return { event: 'local_box_unreachable', warning: true };
+    case 'back':
+      return { event: 'local_box_unreachable', warning: false };
+    case 'disobeying':
+      return { event: 'local_box_ignores_commands', warning: true };
+    case 'obeying':
+      return { event: 'local_box_ignores_commands', warning: false };
+    case 'stream':
+      return { event: 'local_box_stream', warning: false };
+  }
+}
 
 /** The alert's label (the settings list and the log use it). */
 export function alertLabel(event: AlertEvent): string {

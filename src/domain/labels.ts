@@ -47,6 +47,9 @@ const EVENT_LABELS: Record<string, string> = {
   went_offline: 'Charger offline',
   back_online: 'Charger back online',
   server_failed: 'Server failed',
+  local_box_unreachable: 'Local box unreachable or back',
+  local_box_ignores_commands: 'Local box ignores commands',
+  local_box_stream: 'Local box changed stream',
 };
 
 /** The label of an event; an event no label knows is spelled out from its name ("new_event" → "New event"). */

@@ -5,10 +5,10 @@
 // than any box, or one port swamped from many sources) is cut off before decoding, per source
 // and per port, so that it cannot starve the boxes on the other ports.
 import * as dgram from 'node:dgram';
+import { JUICEBOX_UDP_PORTS } from '../domain/local-ports';
 import { describeStartFault } from './start-faults';
 
-/** The ports JuiceBoxes are known to report to: 8042 (older boxes), 8047 (most), 9004, 8055 (newer firmware's backend). */
-export const JUICEBOX_UDP_PORTS: readonly number[] = [8042, 8047, 9004, 8055];
+export { JUICEBOX_UDP_PORTS };
 
 /** How much one source and one port may send before datagrams are dropped (token buckets). */
 export interface FloodLimits {

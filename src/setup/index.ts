@@ -12,6 +12,7 @@ import type { UnitStore } from '../state/unit-store';
 import { LocalServerProcess, type LocalServerState } from '../state/local-server-process';
 import { LocalPush, type PushAccount } from '../state/local-push';
 import { SmartStatus } from '../state/smart-status';
+import { localBoxNotes, readLocalBoxNotes } from '../state/local-boxes';
 import type { LocalServerHooks } from '../commands/run';
 import type { Logger } from '../state/contracts';
 import { buildSetupModel } from './model';
@@ -21,6 +22,7 @@ import { SetupAssistant } from './panel';
 import type { LocalMqttStatus } from '../api/local-contract';
 import { LocalHomeAssistant, withHomeAssistant, withMqttStatus, type SetupBackendWithoutMqtt } from './home-assistant';
 import type { SetupModel } from '../protocol/setup-messages';
+import { readUdpPortList } from '../domain/local-ports';
 import type { ChargerNode, ExtraRows } from '../views/tree';
 
 const LOCAL_URLS_KEY = 'juicenet.localServers';
@@ -53,8 +55,8 @@ export function localServerRow(s: LocalServerState, shown: boolean): LocalServer
     case 'running':
       return {
         label: 'Local server: running',
-        description: `${s.baseUrl} · UDP ${s.udpPort}`,
-        tooltip: `JuiceNet Local runs here (process ${s.pid}): the API at ${s.baseUrl}, JuiceBox reports on UDP port ${s.udpPort}.`,
+        description: `${s.baseUrl} · UDP ${s.udpPorts.join(', ')}`,
+        tooltip: `JuiceNet Local runs here (process ${s.pid}): the API at ${s.baseUrl}, JuiceBox reports on UDP port${s.udpPorts.length > 1 ? 's' : ''} ${s.udpPorts.join(', ')}.`,
         icon: 'server-process',
         color: 'testing.iconPassed',
         contextValue: 'localServer.running',
@@ -147,7 +149,7 @@ export function createLocalSetup(
       nodePath: cfg().get<string>('nodePath') || undefined,
       extra: () => ha.processExtra(),
       dataDir: dataDir(),
-      udpPort: cfg().get<number>('udpPort', 8047),
+      udpPorts: cfg().get<unknown>('udpPort'),
       httpPort: cfg().get<number>('httpPort', 8080),
       log: (level, line) => (level === 'warn' ? log.warn(`[local server] ${line}`) : log.info(`[local server] ${line}`)),
     });
@@ -190,7 +192,7 @@ export function createLocalSetup(
         addresses: machineAddresses(),
         chosenAddress: context.globalState.get<string>(CHOSEN_ADDRESS_KEY),
         dnsCheck,
-        fallbackUdpPort: cfg().get<number>('udpPort', 8047) || 8047,
+        fallbackUdpPort: readUdpPortList(cfg().get<unknown>('udpPort')).ports?.find((p) => p > 0) ?? 8047,
         nowMs: Date.now(),
       };
       if (!a) return buildSetupModel({ ...base, notConnected: true });
@@ -199,6 +201,7 @@ export function createLocalSetup(
       if (!token) return buildSetupModel({ ...base, notConnected: true });
       try {
         const diagnostics = await readLocalDiagnostics(a.baseUrl, token);
+        store.setLocalBoxes(a.accountId, localBoxNotes(diagnostics));
         return buildSetupModel({ ...base, baseUrl: a.baseUrl, diagnostics });
       } catch (e) {
         const err = e instanceof LocalDiagnosticsError ? e : new LocalDiagnosticsError(String(e), "See 'JuiceNet: Show Log'.", 'protocol');
@@ -290,8 +293,20 @@ export function createLocalSetup(
     }
     push.sync(list);
     smart.sync(list);
+    for (const x of list) void readLocalBoxNotes(store, x, log);
+    pushAccounts = list;
   };
-  const pushSubs = [store.onDidChangeAccounts(() => void syncPush()), push.onEvent(() => void assistant.push()), push.onEvent(() => smart.soon())];
+  let pushAccounts: PushAccount[] = [];
+  const pushSubs = [
+    store.onDidChangeAccounts(() => void syncPush()),
+    push.onEvent(() => void assistant.push()),
+    push.onEvent(() => smart.soon()),
+    // A box went silent, came back, ignores or obeys commands, or moved stream: its row's tooltip reads the diagnostics again.
+    push.onAlert((accountId) => {
+      const x = pushAccounts.find((p) => p.accountId === accountId);
+      if (x) void readLocalBoxNotes(store, x, log);
+    }),
+  ];
   void syncPush();
   treeRows.source = () => withMqttStatus(localServerRow(server.state, shownHere), server.state.kind === 'running' ? ha.status : undefined);
 

@@ -3,6 +3,8 @@
 // boxes' UDP here, and what this machine's resolver answers for those names. Pure: no vscode, no
 // I/O (the resolver is passed in), so the page model and its tests share it.
 
+import { JUICEBOX_UDP_PORTS } from '../domain/local-ports';
+
 /** A name a JuiceBox sends its UDP reports to, with the port it uses. */
 export interface BoxReportName {
   host: string;
@@ -20,7 +22,7 @@ export const BOX_REPORT_NAMES: readonly BoxReportName[] = [
 ];
 
 /** Every UDP port JuiceBoxes are known to report to (9004 on some boxes, under no known name). */
-export const BOX_REPORT_PORTS: readonly number[] = [8042, 8047, 8055, 9004];
+export const BOX_REPORT_PORTS: readonly number[] = [...JUICEBOX_UDP_PORTS].sort((a, b) => a - b);
 
 /** The maker's directory service: a box that reaches it may be told to encrypt its reports. */
 export const DIRECTORY_SERVICE = 'directory-api.emotorwerks.com';

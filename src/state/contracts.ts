@@ -51,6 +51,18 @@ export interface UnitView {
   schedule?: Schedule;
   /** What JuiceNet Local's smart charging does with it (a shared circuit, a ready-by plan, solar), on a local server. */
   smart?: SmartBoxState;
+  /** What a local server watches of it (its diagnostics): the port it reports to, whether it obeys, monitor only. */
+  localBox?: LocalBoxNote;
+}
+
+/** What a JuiceNet Local server says of one of its boxes, for the row's tooltip. */
+export interface LocalBoxNote {
+  /** The server's UDP port the box reports to (its active stream). */
+  udpPort?: number;
+  /** The box keeps ignoring the limit the server sends: the server's words, with the likely causes. */
+  ignoring?: string;
+  /** The server records and serves it but never sends it a command. */
+  monitorOnly?: boolean;
 }
 
 /** What the unit panel (src/panel) needs from the rest of the extension. */

@@ -1,7 +1,7 @@
 // Faster updates from local servers: while an account's server offers its push channel, each
 // report it announces refreshes that charger at once (polling stays on as the fallback, and takes
 // over by itself when the channel is gone). No vscode.
-import type { LocalChange } from '../api/local-contract';
+import type { LocalAlert, LocalChange } from '../api/local-contract';
 import { subscribeLocalEvents, type LocalEventSubscription } from '../api/local-events';
 import type { Logger, RefreshReason, UnitView } from './contracts';
 
@@ -22,6 +22,7 @@ export class LocalPush {
   /** Events received (all accounts), for the tests and the benchmark. */
   events = 0;
   private readonly listeners = new Set<(accountId: string, change: LocalChange) => void>();
+  private readonly alertListeners = new Set<(accountId: string, alert: LocalAlert) => void>();
 
   constructor(
     private readonly target: PushTarget,
@@ -41,6 +42,9 @@ export class LocalPush {
       if (this.subs.has(a.accountId)) continue;
       const sub = subscribeLocalEvents(a.baseUrl, a.accountToken, {
         onChange: (c) => this.onChange(a.accountId, c),
+        onAlert: (x) => {
+          for (const l of [...this.alertListeners]) l(a.accountId, x);
+        },
         onStatus: (connected, d) =>
           this.log.info(
             connected
@@ -59,6 +63,12 @@ export class LocalPush {
   onEvent(listener: (accountId: string, change: LocalChange) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** What a server says happened to one of its boxes (silent, back, ignoring commands, ...), in its words. */
+  onAlert(listener: (accountId: string, alert: LocalAlert) => void): { dispose(): void } {
+    this.alertListeners.add(listener);
+    return { dispose: () => this.alertListeners.delete(listener) };
   }
 
   private onChange(accountId: string, c: LocalChange): void {

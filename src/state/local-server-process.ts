@@ -9,15 +9,16 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { JUICEBOX_UDP_PORTS, readUdpPortList } from '../domain/local-ports';
 
 export const TOKEN_FILE_NAME = 'account-token';
 
-export type LocalServerFailure = 'port-in-use' | 'port-permission' | 'database-locked' | 'data-folder' | 'no-node' | 'wrong-node' | 'exited';
+export type LocalServerFailure = 'port-in-use' | 'port-permission' | 'database-locked' | 'data-folder' | 'no-node' | 'wrong-node' | 'bad-setting' | 'exited';
 
 export type LocalServerState =
   | { kind: 'stopped' }
   | { kind: 'starting' }
-  | { kind: 'running'; baseUrl: string; udpPort: number; pid: number }
+  | { kind: 'running'; baseUrl: string; udpPort: number; udpPorts: number[]; pid: number }
   | { kind: 'failed'; reason: LocalServerFailure; message: string; nextStep: string };
 
 export interface LocalServerProcessOptions {
@@ -26,7 +27,8 @@ export interface LocalServerProcessOptions {
   /** A Node.js to run it with instead of the editor's own runtime ('node' = the first one on PATH). */
   nodePath?: string;
   dataDir: string;
-  udpPort: number;
+  /** The UDP ports to listen on, as the setting juicenet.localServer.udpPort holds them ("8047,8055", a number; 0 = any free port). Empty or absent: every port JuiceBoxes are known to use. */
+  udpPorts?: unknown;
   httpPort: number;
   /** Address of the UDP port (default: every interface, boxes are on the network). */
   udpHost?: string;
@@ -42,7 +44,7 @@ export interface LocalServerProcessOptions {
 /** Explains a start failure from the server's last output lines and the ports it was given. */
 export function explainFailure(
   output: string,
-  o: { udpPort: number; httpPort: number; nodePath?: string },
+  o: { udpPorts?: unknown; httpPort: number; nodePath?: string },
 ): { reason: LocalServerFailure; message: string; nextStep: string } {
   const said = (re: RegExp) =>
     re
@@ -51,6 +53,7 @@ export function explainFailure(
       .replace(/^juicenet-local: /, '');
   const port = /(?:EADDRINUSE|EACCES)[^\n]*:(\d{1,5})\b/.exec(output)?.[1] ?? /(?:UDP|HTTP) port (\d{1,5})/.exec(output)?.[1];
   const which = port ? ` ${port}` : '';
+  const ports = [...(readUdpPortList(o.udpPorts).ports ?? JUICEBOX_UDP_PORTS), o.httpPort];
   if (/EADDRINUSE|is already in use/.test(output)) {
     return {
       reason: 'port-in-use',
@@ -58,10 +61,10 @@ export function explainFailure(
       nextStep: 'Stop that program, or choose other ports in the settings juicenet.localServer.udpPort and juicenet.localServer.httpPort.',
     };
   }
-  if (/EACCES|permission denied|no permission to listen/i.test(output) && [o.udpPort, o.httpPort].some((p) => p > 0 && p < 1024)) {
+  if (/EACCES|permission denied|no permission to listen/i.test(output) && ports.some((p) => p > 0 && p < 1024)) {
     return {
       reason: 'port-permission',
-      message: `No permission to listen on port${which || ` ${Math.min(...[o.udpPort, o.httpPort].filter((p) => p > 0))}`}: ports below 1024 need administrator rights.`,
+      message: `No permission to listen on port${which || ` ${Math.min(...ports.filter((p) => p > 0))}`}: ports below 1024 need administrator rights.`,
       nextStep: 'Use a port of 1024 or more (the boxes report to 8047 by default), or run the server as a system service (README: "Keep it running").',
     };
   }
@@ -148,14 +151,25 @@ export class LocalServerProcess {
       this.set(s);
       return Promise.resolve(s);
     }
+    const udp = readUdpPortList(o.udpPorts);
+    if (udp.error) {
+      const s: LocalServerState = {
+        kind: 'failed',
+        reason: 'bad-setting',
+        message: `The setting juicenet.localServer.udpPort is not a list of UDP ports: ${udp.error}.`,
+        nextStep: 'Leave it empty to listen on every port JuiceBoxes use (8042, 8047, 9004, 8055), or write ports separated by commas, e.g. 8047,8055.',
+      };
+      this.set(s);
+      return Promise.resolve(s);
+    }
     this.set({ kind: 'starting' });
     this.stopping = false;
     const args = [
       '--ready-line',
       '--data-dir',
       o.dataDir,
-      '--udp-port',
-      String(o.udpPort),
+      // Narrowed only when the owner chose ports; by default the server listens on every known port.
+      ...(udp.ports ? ['--udp-port', udp.ports.join(',')] : []),
       '--http-port',
       String(o.httpPort),
       ...(o.udpHost ? ['--udp-host', o.udpHost] : []),
@@ -213,8 +227,8 @@ export class LocalServerProcess {
         const ready = /^LOCAL_READY (\{.*\})$/.exec(line.trim());
         if (ready) {
           try {
-            const info = JSON.parse(ready[1]) as { baseUrl: string; udpPort: number };
-            settle({ kind: 'running', baseUrl: info.baseUrl, udpPort: info.udpPort, pid: child.pid ?? 0 });
+            const info = JSON.parse(ready[1]) as { baseUrl: string; udpPort: number; udpPorts?: number[] };
+            settle({ kind: 'running', baseUrl: info.baseUrl, udpPort: info.udpPort, udpPorts: info.udpPorts ?? [info.udpPort], pid: child.pid ?? 0 });
           } catch {
             // not a ready line after all
           }

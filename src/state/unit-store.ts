@@ -7,7 +7,7 @@ import { HttpStatusError, NetworkError, TimeoutError, toJuiceNetError } from '..
 import { alertsFor, type AlertEvent, type AlertReading } from '../domain/alerts';
 import { unitKey } from '../domain/ids';
 import type { SmartBoxState } from '../domain/smart/reason';
-import type { AccountSummary, CommandBackend } from './contracts';
+import type { AccountSummary, CommandBackend, LocalBoxNote } from './contracts';
 import type { Disposable, Logger, RefreshReason, UnitView } from './contracts';
 import { AccountManager, LoadedAccount } from './accounts';
 import { HoldMemory } from './hold-memory';
@@ -41,6 +41,8 @@ export class UnitStore implements CommandBackend, Disposable {
   private readonly holds: HoldMemory;
   /** Smart-charging states by unit key (see setSmart). */
   private readonly smart = new Map<string, SmartBoxState>();
+  /** What local servers say of their boxes, by unit key (see setLocalBoxes). */
+  private readonly localBoxes = new Map<string, LocalBoxNote>();
   private readonly clients = new Map<string, ClientLike>();
   /** Highest info_timestamp for which info and schedule were read. */
   private readonly infoReadAt = new Map<string, number>();
@@ -134,6 +136,21 @@ export class UnitStore implements CommandBackend, Disposable {
    * What a local server's smart charging does with the account's chargers (undefined for the ones
    * it does nothing with); the rows, the status bar and the panel say it in their reason line.
    */
+  /** What a local server says of the account's boxes (its diagnostics): the rows' tooltips show it. */
+  setLocalBoxes(accountId: string, notes: ReadonlyMap<string, LocalBoxNote>): void {
+    const changed: string[] = [];
+    for (const [k, v] of this.views) {
+      if (v.accountId !== accountId) continue;
+      const before = this.localBoxes.get(k);
+      const after = notes.get(v.unitId);
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      if (after) this.localBoxes.set(k, after);
+      else this.localBoxes.delete(k);
+      changed.push(k);
+    }
+    this.emit(changed);
+  }
+
   setSmart(accountId: string, states: readonly SmartBoxState[]): void {
     const changed: string[] = [];
     const next = new Map(states.map((st) => [unitKey(accountId, st.unitId), st]));
@@ -329,10 +346,11 @@ export class UnitStore implements CommandBackend, Disposable {
   private withStaleness(v: UnitView): UnitView {
     const holdUntilS = this.holds.get(v.key);
     const smart = this.smart.get(v.key);
-    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS, smart };
+    const localBox = this.localBoxes.get(v.key);
+    if (v.stale || v.lastGoodAt === undefined) return { ...v, holdUntilS, smart, localBox };
     const intervalS = this.policy.intervalFor(v.status?.updateIntervalS);
     const old = this.clock.now() - v.lastGoodAt > STALE_AFTER_INTERVALS * intervalS * 1000;
-    return { ...v, stale: old, holdUntilS, smart };
+    return { ...v, stale: old, holdUntilS, smart, localBox };
   }
 
   private addLoaded(a: LoadedAccount, fresh: boolean): void {

@@ -152,6 +152,17 @@ export function detailRows(v: UnitView, nowS = Date.now() / 1000): DetailRow[] {
   return rows;
 }
 
+/** What a local server says of the box, in words: the port it reports to, "ignores commands", "monitor only". */
+export function localBoxLines(v: UnitView): string[] {
+  const b = v.localBox;
+  if (!b) return [];
+  const lines: string[] = [];
+  if (b.udpPort !== undefined) lines.push(`Reports to the local server on UDP port ${b.udpPort}.`);
+  if (b.monitorOnly) lines.push('Monitor only: the local server records it but never sends it a command.');
+  if (b.ignoring) lines.push(`Ignores commands: ${b.ignoring}`);
+  return lines;
+}
+
 /** Markdown tooltip of a unit row: the state, why, what to do, then the readings. Text is escaped; never a token. */
 export function unitTooltipMarkdown(v: UnitView, now: Date = new Date()): string {
   const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
@@ -162,6 +173,8 @@ export function unitTooltipMarkdown(v: UnitView, now: Date = new Date()): string
   lines.push('');
   lines.push(`Account: ${esc(v.accountLabel)}  `);
   lines.push(`Charger ID: \`${v.unitId}\``, '');
+  const local = localBoxLines(v);
+  if (local.length) lines.push(...local.map((l) => `${esc(l)}  `), '');
   if (v.error) lines.push(`⚠ ${esc(withoutWireNames(v.error))}`, '');
   const zone = unitZone(v);
   if (v.stale) lines.push(v.lastGoodAt !== undefined ? `*Stale: last good reading at ${clockText(zone.zone, v.lastGoodAt / 1000)}*` : '*Not read yet*', '');

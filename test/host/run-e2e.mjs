@@ -27,7 +27,11 @@ const simControl = async (body) =>
 const units = state?.units ?? [];
 const workspace = tempDir('juicenet-e2e-ws-');
 // The local server run from VS Code: free ports and a data folder of its own.
-const localSettings = { 'juicenet.localServer.udpPort': 0, 'juicenet.localServer.httpPort': 0, 'juicenet.localServer.dataDir': tempDir('juicenet-e2e-local-') };
+const localSettings = {
+  'juicenet.localServer.udpPort': '0',
+  'juicenet.localServer.httpPort': 0,
+  'juicenet.localServer.dataDir': tempDir('juicenet-e2e-local-'),
+};
 const server = await startServer({ settings: { 'juicenet.serverURL': sim.baseUrl, ...localSettings }, env: { JUICENET_DEV_ACCOUNT_TOKEN: sim.accountToken } });
 console.log(`[e2e] simulator ${sim.baseUrl}, VS Code ${server.url} (server ready in ${server.startMs} ms)`);
 const { context, close } = await launchBrowser();

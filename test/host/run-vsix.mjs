@@ -53,7 +53,7 @@ const server = await startServer({
   env: { PATH: path },
   settings: {
     // Free ports, and a data folder of its own.
-    'juicenet.localServer.udpPort': 0,
+    'juicenet.localServer.udpPort': '0',
     'juicenet.localServer.httpPort': 0,
     'juicenet.localServer.dataDir': join(localData, 'data'),
   },

@@ -5,8 +5,8 @@ const r = (state: AlertReading['state'], over: Partial<AlertReading> = {}): Aler
 const events = (a: AlertReading, b: AlertReading) => alertsFor(a, b).map((x) => x.event);
 
 describe('domain/alerts: which changes raise an alert', () => {
-  it('charging finished and charger fault exist and are the defaults', () => {
-    assert.deepEqual([...DEFAULT_ALERT_EVENTS], ['charging_finished', 'charger_fault']);
+  it('charging finished, charger fault and local boxes gone silent or ignoring commands exist and are the defaults', () => {
+    assert.deepEqual([...DEFAULT_ALERT_EVENTS], ['charging_finished', 'charger_fault', 'local_box_unreachable', 'local_box_ignores_commands']);
     for (const e of ALERT_EVENTS) assert.doesNotMatch(alertLabel(e), /_/);
     assert.equal(alertLabel('charging_finished'), 'Charging finished');
   });

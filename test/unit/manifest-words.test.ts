@@ -32,7 +32,7 @@ describe('manifest: the owner words in settings and commands', () => {
     }
     for (const c of manifest.contributes.commands) assert.doesNotMatch(c.title, WIRE, c.title);
   });
-  it('alerts are on by default for charging finished and charger faults only', () => {
+  it('alerts are on by default for charging finished, charger faults and local boxes gone silent or ignoring commands only', () => {
     assert.equal(settings['juicenet.alerts.enabled'].default, true);
     assert.deepEqual(settings['juicenet.alerts.events'].default, [...DEFAULT_ALERT_EVENTS]);
     assert.deepEqual(settings['juicenet.alerts.events'].items?.enum, [...ALERT_EVENTS], 'every alert the extension raises can be chosen');

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalServerProcess, explainFailure, type LocalServerState } from '../../src/state/local-server-process';
@@ -22,7 +22,7 @@ describe('local server child process', function () {
     const p = new LocalServerProcess({
       cliPath: CLI,
       dataDir: dir,
-      udpPort: 0,
+      udpPorts: '0',
       httpPort: 0,
       udpHost: '127.0.0.1',
       log: (_l, line) => lines.push(line),
@@ -71,7 +71,7 @@ describe('local server child process', function () {
     const taken = createSocket('udp4');
     await new Promise<void>((r) => taken.bind(0, '127.0.0.1', r));
     try {
-      const s = await make({ udpPort: taken.address().port }).start();
+      const s = await make({ udpPorts: taken.address().port }).start();
       assert.equal(s.kind, 'failed');
       assert.equal((s as Extract<LocalServerState, { kind: 'failed' }>).reason, 'port-in-use');
       assert.match((s as Extract<LocalServerState, { kind: 'failed' }>).message, new RegExp(`Port ${taken.address().port} is in use`));
@@ -134,12 +134,40 @@ describe('local server child process', function () {
     assert.match(f.nextStep, /juicenet\.localServer\.nodePath/);
   });
 
+  it('listens on every known port unless the setting narrows it, and refuses a setting that is not a list of ports', async () => {
+    // A stand-in for the server's command line that says which arguments it was given.
+    const echo = join(dir, 'echo-cli.js');
+    writeFileSync(
+      echo,
+      `const a = process.argv.slice(2); const i = a.indexOf('--udp-port');
+       console.log('LOCAL_READY ' + JSON.stringify({ baseUrl: 'http://127.0.0.1:1', udpPort: 8042, udpPorts: i < 0 ? [8042, 8047, 9004, 8055] : a[i + 1].split(',').map(Number) }));
+       setInterval(() => {}, 1000);`,
+    );
+    const all = await make({ cliPath: echo, udpPorts: '' }).start();
+    assert.equal(all.kind, 'running', JSON.stringify(all));
+    assert.deepEqual((all as Extract<LocalServerState, { kind: 'running' }>).udpPorts, [8042, 8047, 9004, 8055]);
+    const unset = await make({ cliPath: echo, udpPorts: undefined, dataDir: join(dir, 'b') }).start();
+    assert.deepEqual((unset as Extract<LocalServerState, { kind: 'running' }>).udpPorts, [8042, 8047, 9004, 8055]);
+    const narrowed = await make({ cliPath: echo, udpPorts: ' 8047, 8055 ', dataDir: join(dir, 'c') }).start();
+    assert.deepEqual((narrowed as Extract<LocalServerState, { kind: 'running' }>).udpPorts, [8047, 8055]);
+    const oldNumber = await make({ cliPath: echo, udpPorts: 8047, dataDir: join(dir, 'd') }).start();
+    assert.deepEqual((oldNumber as Extract<LocalServerState, { kind: 'running' }>).udpPorts, [8047]);
+    const lines: string[] = [];
+    const bad = await make({ cliPath: echo, udpPorts: '8047;8055', dataDir: join(dir, 'e') }, lines).start();
+    assert.equal(bad.kind, 'failed');
+    const f = bad as Extract<LocalServerState, { kind: 'failed' }>;
+    assert.equal(f.reason, 'bad-setting');
+    assert.match(f.message, /juicenet\.localServer\.udpPort is not a list of UDP ports: .*"8047;8055"/);
+    assert.match(f.nextStep, /Leave it empty to listen on every port JuiceBoxes use \(8042, 8047, 9004, 8055\)/);
+    assert.ok(lines.some((l) => /could not start/.test(l)));
+  });
+
   it('explains no permission for a port below 1024, and a Node.js of another version', () => {
-    const low = explainFailure('juicenet-local: listen EACCES: permission denied 0.0.0.0:80\n', { udpPort: 8047, httpPort: 80, nodePath: 'node' });
+    const low = explainFailure('juicenet-local: listen EACCES: permission denied 0.0.0.0:80\n', { udpPorts: '', httpPort: 80, nodePath: 'node' });
     assert.equal(low.reason, 'port-permission');
     assert.match(low.message, /port 80: ports below 1024 need administrator rights/);
     const abi = explainFailure('Error: The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115.', {
-      udpPort: 8047,
+      udpPorts: 8047,
       httpPort: 8080,
       nodePath: '/opt/node24/bin/node',
     });

@@ -59,6 +59,24 @@ describe('UnitStore against the simulator', function () {
     );
   });
 
+  it("puts what a local server says of its boxes on their views (the rows' tooltips), and takes it away when it no longer says it", async () => {
+    const a = await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Home' });
+    const [v, other] = store.units();
+    const changed: string[][] = [];
+    const sub = store.onDidChangeUnits((ids) => changed.push(ids));
+    store.setLocalBoxes(a.accountId, new Map([[v.unitId, { udpPort: 8055, monitorOnly: true }]]));
+    assert.deepEqual(store.getUnit(v.key)!.localBox, { udpPort: 8055, monitorOnly: true });
+    assert.equal(store.getUnit(other.key)!.localBox, undefined);
+    assert.deepEqual(changed, [[v.key, v.unitId]], 'only the row that changed is told');
+    store.setLocalBoxes(a.accountId, new Map([[v.unitId, { udpPort: 8055, monitorOnly: true }]]));
+    assert.equal(changed.length, 1, 'the same notes change nothing');
+    store.setLocalBoxes('another-account', new Map([[v.unitId, { udpPort: 8042 }]]));
+    assert.deepEqual(store.getUnit(v.key)!.localBox, { udpPort: 8055, monitorOnly: true }, "another account's notes are not this charger's");
+    store.setLocalBoxes(a.accountId, new Map());
+    assert.equal(store.getUnit(v.key)!.localBox, undefined);
+    sub.dispose();
+  });
+
   it('signs in: units listed and read, tokens only in the secret store', async () => {
     const summary = await store.signIn({ accountToken: sim.accountToken, baseUrl: sim.baseUrl, label: 'Home' });
     assert.equal(summary.label, 'Home');

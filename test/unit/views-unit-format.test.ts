@@ -35,6 +35,19 @@ function unit(over: Partial<UnitView> = {}): UnitView {
 }
 
 describe('views/unit-format: how a charger is presented', () => {
+  it("a local box's tooltip says the UDP port it reports to, and in words when it ignores commands or is monitor only", () => {
+    assert.doesNotMatch(unitTooltipMarkdown(unit()), /UDP port|Monitor only|Ignores commands/);
+    const md = unitTooltipMarkdown(unit({ localBox: { udpPort: 8055 } }));
+    assert.match(md, /Reports to the local server on UDP port 8055\\\./);
+    assert.doesNotMatch(md, /Monitor only|Ignores commands/);
+    const both = unitTooltipMarkdown(
+      unit({ localBox: { udpPort: 8042, monitorOnly: true, ignoring: 'Garage ignores the limit this server sends: it reports 40 A after 3 replies of 12 A' } }),
+    );
+    assert.match(both, /UDP port 8042/);
+    assert.match(both, /Monitor only: the local server records it but never sends it a command/);
+    assert.match(both, /Ignores commands: Garage ignores the limit this server sends: it reports 40 A after 3 replies of 12 A/);
+  });
+
   it('badges each state with its codicon and colour', () => {
     assert.deepEqual(badgeFor(unit()), { icon: 'zap', color: 'charts.green', label: 'charging' });
     assert.equal(badgeFor(unit({ status: status({ state: 'plugged' }) })).icon, 'plug');
