@@ -89,7 +89,7 @@ const server = createServer(async (req, res) => {
         nonce,
         scriptUri: script,
         styleUris: [`${origin}/uPlot.min.css`, `${origin}/main.css`],
-        unitId: 'BENCH',
+        unitKey: 'BENCH',
         allowRemoteImages: false,
       }),
     );
