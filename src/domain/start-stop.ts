@@ -102,9 +102,11 @@ export function planStart(f: StartFacts): StartPlan {
 /** What Stop sends: the limit to 0 A, remembering the one it had; nothing when it is off already. */
 export type StopPlan = { kind: 'stop'; rememberAmps?: number } | { kind: 'nothingToDo'; why: string };
 
-export function planStop(status: Pick<UnitStatus, 'charging'>): StopPlan {
+export function planStop(status: Pick<UnitStatus, 'charging' | 'state'>): StopPlan {
   const limit = status.charging.ampsLimit;
-  if (limit === 0) return { kind: 'nothingToDo', why: 'Charging is off already (limit 0 A).' };
+  // An offline charger's reading is its last check-in: its 0 A may be older than the limit the
+  // server holds now, so Stop still sends 0 A (the server keeps it for when the charger is back).
+  if (limit === 0 && status.state !== 'disconnect') return { kind: 'nothingToDo', why: 'Charging is off already (limit 0 A).' };
   return { kind: 'stop', rememberAmps: limit !== undefined && Number.isInteger(limit) && limit > 0 ? limit : undefined };
 }
 

@@ -68,9 +68,13 @@ describe('domain/start-stop: one rule for Start and Stop', () => {
   });
 
   it('Stop remembers the limit it had; a charger off already is left alone', () => {
-    assert.deepEqual(planStop({ charging: { ampsLimit: 32 } }), { kind: 'stop', rememberAmps: 32 });
-    assert.deepEqual(planStop({ charging: { ampsLimit: 0 } }), { kind: 'nothingToDo', why: 'Charging is off already (limit 0 A).' });
-    assert.deepEqual(planStop({ charging: {} }), { kind: 'stop', rememberAmps: undefined });
+    assert.deepEqual(planStop({ state: 'plugged', charging: { ampsLimit: 32 } }), { kind: 'stop', rememberAmps: 32 });
+    assert.deepEqual(planStop({ state: 'plugged', charging: { ampsLimit: 0 } }), { kind: 'nothingToDo', why: 'Charging is off already (limit 0 A).' });
+    assert.deepEqual(planStop({ state: 'plugged', charging: {} }), { kind: 'stop', rememberAmps: undefined });
+  });
+
+  it('Stop on an offline charger sends 0 A even when its last check-in said 0 A (the server may hold another limit since)', () => {
+    assert.deepEqual(planStop({ state: 'disconnect', charging: { ampsLimit: 0 } }), { kind: 'stop', rememberAmps: undefined });
   });
 });
 
