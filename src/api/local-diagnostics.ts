@@ -3,6 +3,7 @@
 // built from it. No vscode; the reply is checked with the contract's schema (./local-contract) and
 // unknown fields are dropped.
 import { LOCAL_PATHS, localDiagnosticsSchema, type LocalDiagnostics, type LocalOwnerRequest } from './local-contract';
+import { postToLocalServer } from './local-post';
 
 /** Why the diagnostics could not be read, with what to do. */
 export class LocalDiagnosticsError extends Error {
@@ -22,24 +23,13 @@ export async function readLocalDiagnostics(
   accountToken: string,
   opts: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<LocalDiagnostics> {
-  const url = new URL(LOCAL_PATHS.diagnostics, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 5000), ...(opts.signal ? [opts.signal] : [])];
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ account_token: accountToken } satisfies LocalOwnerRequest),
-      signal: AbortSignal.any(signals),
-    });
-  } catch (e) {
-    throw new LocalDiagnosticsError(
-      `Could not reach the local server at ${url.origin} (${(e as Error).name === 'TimeoutError' ? 'no answer within 5 s' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)}).`,
-      'Start it (JuiceNet: Start Local Server, or its service), then try again.',
-      'unreachable',
-    );
-  }
-  const text = await res.text();
+  const { url, res, text } = await postToLocalServer(
+    baseUrl,
+    LOCAL_PATHS.diagnostics,
+    { account_token: accountToken } satisfies LocalOwnerRequest,
+    opts,
+    (message, nextStep) => new LocalDiagnosticsError(message, nextStep, 'unreachable'),
+  );
   if (res.status === 401 || res.status === 403) {
     const local = /this machine|loopback/i.test(text);
     throw local

@@ -2,6 +2,7 @@
 // it does, define circuits, set "ready by" plans, choose solar modes, set the meter and the tariff.
 // No vscode; the reply is checked with the contract's schema (./local-contract).
 import { LOCAL_PATHS, localSmartStatusSchema, type LocalSmartRequest, type LocalSmartStatus } from './local-contract';
+import { postToLocalServer } from './local-post';
 
 /** An action of /local/smart without the token (the caller adds it). */
 export type LocalSmartAction = LocalSmartRequest extends infer R ? (R extends { action: string } ? Omit<R, 'account_token'> : never) : never;
@@ -25,24 +26,13 @@ export async function callLocalSmart(
   action: LocalSmartAction,
   opts: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<LocalSmartStatus> {
-  const url = new URL(LOCAL_PATHS.smart, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 5000), ...(opts.signal ? [opts.signal] : [])];
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ account_token: accountToken, ...action }),
-      signal: AbortSignal.any(signals),
-    });
-  } catch (e) {
-    throw new LocalSmartError(
-      `Could not reach the local server at ${url.origin} (${(e as Error).name === 'TimeoutError' ? 'no answer within 5 s' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)}).`,
-      'Start it (JuiceNet: Start Local Server, or its service), then try again.',
-      'unreachable',
-    );
-  }
-  const text = await res.text();
+  const { url, res, text } = await postToLocalServer(
+    baseUrl,
+    LOCAL_PATHS.smart,
+    { account_token: accountToken, ...action },
+    opts,
+    (message, nextStep) => new LocalSmartError(message, nextStep, 'unreachable'),
+  );
   let json: unknown;
   try {
     json = JSON.parse(text);
